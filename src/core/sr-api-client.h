@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-api-client.h: the SMS.to REST API over one SoupSession: Bearer auth,
+ * two base URLs (reporting and account hosts), retries with backoff, errors in
+ * the SR_API_ERROR domain. The key never appears in logs or error messages.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sr-types.h"
+#include "sr-api-parse.h"
+
+G_BEGIN_DECLS
+
+#define SR_API_ERROR (sr_api_error_quark ())
+GQuark sr_api_error_quark (void);
+
+typedef enum {
+  SR_API_ERROR_UNAUTHORIZED,      /* 401/403, or a balance body without balance */
+  SR_API_ERROR_RATE_LIMITED,      /* 429 after all retries */
+  SR_API_ERROR_SERVER,            /* 5xx after all retries */
+  SR_API_ERROR_NETWORK,           /* cannot connect, connection dropped, DNS, TLS */
+  SR_API_ERROR_TIMEOUT,
+  SR_API_ERROR_BAD_RESPONSE,      /* body not what the contract says */
+  SR_API_ERROR_REQUEST,           /* other 4xx (400, 402, 404, 415, …) */
+  SR_API_ERROR_INVALID_URL,       /* bad base URL, or plain http to a non-loopback host */
+} SrApiError;
+
+#define SR_TYPE_API_CLIENT (sr_api_client_get_type ())
+G_DECLARE_FINAL_TYPE (SrApiClient, sr_api_client, SR, API_CLIENT, GObject)
+
+/* Message list query; zero/NULL fields are left out of the request. */
+typedef struct
+{
+  int         page;             /* 1-based */
+  int         limit;
+  const char *order_by;         /* created_at, id, sent_at, sender_id, is_api, status, cost */
+  gboolean    descending;
+  const char *status;
+  const char *to;
+  gint64      created_at_from;  /* SR_TIME_NONE = no bound */
+  gint64      created_at_to;
+} SrMessageQuery;
+
+/* api_url/auth_url NULL = SMS.to's defaults. Fails with
+ * SR_API_ERROR_INVALID_URL for a URL that is not https (or http to loopback). */
+SrApiClient *sr_api_client_new              (const char      *api_url,
+                                             const char      *auth_url,
+                                             const char      *api_key,
+                                             GError         **error);
+const char  *sr_api_client_get_api_url      (SrApiClient     *self);
+const char  *sr_api_client_get_auth_url     (SrApiClient     *self);
+/* Attempts per request including the first (default 6); 1 disables retries. */
+void         sr_api_client_set_max_attempts (SrApiClient     *self,
+                                             guint            max_attempts);
+/* First backoff delay in ms (default 500); doubles each attempt, with jitter. */
+void         sr_api_client_set_base_delay   (SrApiClient     *self,
+                                             guint            delay_ms);
+/* Per-request timeout in seconds (default 60). */
+void         sr_api_client_set_timeout      (SrApiClient     *self,
+                                             guint            seconds);
+/* Requests and retries so far, for tests and benchmarks. */
+guint        sr_api_client_get_n_requests   (SrApiClient     *self);
+guint        sr_api_client_get_n_retries    (SrApiClient     *self);
+
+void         sr_api_client_get_balance_async   (SrApiClient          *self,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gboolean     sr_api_client_get_balance_finish  (SrApiClient          *self,
+                                                GAsyncResult         *result,
+                                                double               *out_balance,
+                                                char                **out_currency,
+                                                GError              **error);
+
+void         sr_api_client_list_messages_async (SrApiClient          *self,
+                                                const SrMessageQuery *query,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+SrPage      *sr_api_client_list_messages_finish (SrApiClient         *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+void         sr_api_client_get_message_async   (SrApiClient          *self,
+                                                const char           *id,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+SrMessage   *sr_api_client_get_message_finish  (SrApiClient          *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+void         sr_api_client_list_campaigns_async (SrApiClient         *self,
+                                                int                   page,
+                                                int                   limit,
+                                                const char           *search,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+SrPage      *sr_api_client_list_campaigns_finish (SrApiClient        *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+void         sr_api_client_get_campaign_async  (SrApiClient          *self,
+                                                const char           *id,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+SrCampaign  *sr_api_client_get_campaign_finish (SrApiClient          *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+/* TRUE when url's host is 127.0.0.0/8, ::1 or "localhost". */
+gboolean     sr_api_url_is_loopback            (const char           *url);
+
+G_END_DECLS

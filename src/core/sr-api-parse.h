@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-api-parse.h: pure functions from response bodies to records, liberal in
+ * what they accept (SMSTO-API.md, "Parsing rules"). No I/O, safe on any
+ * thread, suitable for fuzzing.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sr-types.h"
+
+G_BEGIN_DECLS
+
+/* Pagination envelope; a field the body did not carry is -1. */
+typedef struct
+{
+  gint64 current_page;
+  gint64 last_page;
+  gint64 per_page;
+  gint64 total;
+  guint  n_skipped;   /* records dropped because they had no id (or were not objects) */
+} SrPageInfo;
+
+/* One parsed list page. items holds SrMessage or SrCampaign (owned). */
+typedef struct
+{
+  GPtrArray  *items;
+  SrPageInfo  info;
+  gsize       n_bytes;   /* size of the body, for progress */
+} SrPage;
+
+SrPage     *sr_page_new                    (void);
+void        sr_page_free                   (SrPage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrPage, sr_page_free)
+
+/* All return NULL/FALSE with SR_API_ERROR_BAD_RESPONSE on a body that is not
+ * JSON or has the wrong shape (no "data" array for a page, not an object for a
+ * single record). Records without an id are skipped and counted. */
+SrPage     *sr_api_parse_messages_page     (GBytes      *body,
+                                            GError     **error);
+SrPage     *sr_api_parse_campaigns_page    (GBytes      *body,
+                                            GError     **error);
+/* A bare object; a {"data": {...}} wrapper is accepted too. */
+SrMessage  *sr_api_parse_message           (GBytes      *body,
+                                            GError     **error);
+SrCampaign *sr_api_parse_campaign          (GBytes      *body,
+                                            GError     **error);
+/* {"balance": 12.34, "currency": "EUR"}. A body without "balance" is an
+ * SR_API_ERROR_UNAUTHORIZED error carrying the body's "message". */
+gboolean    sr_api_parse_balance           (GBytes      *body,
+                                            double      *out_balance,
+                                            char       **out_currency,
+                                            GError     **error);
+/* The "message" of an error body, or NULL. */
+char       *sr_api_parse_error_message     (GBytes      *body);
+
+/* ISO 8601 with or without fraction/zone, or "Y-m-d H:i:s" (UTC assumed).
+ * Returns FALSE for NULL, empty or unparsable strings. */
+gboolean    sr_api_parse_time              (const char  *str,
+                                            gint64      *out_usec);
+/* "Y-m-d H:i:s" in UTC, as the API's created_at_from/to expect. */
+char       *sr_api_format_query_time       (gint64       usec);
+/* "2022-02-01T07:29:59.000000Z", as the API sends created_at. */
+char       *sr_api_format_iso_time         (gint64       usec);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-core.h: everything the app, the CLI and the tests use from the core.
+ */
+#pragma once
+
+#include "sr-types.h"
+#include "sr-enums.h"
+#include "sr-status.h"
+#include "sr-message.h"
+#include "sr-campaign.h"
+#include "sr-message-filter.h"
+#include "sr-api-parse.h"
+#include "sr-api-client.h"
+#include "sr-cache.h"
+#include "sr-sync.h"
+#include "sr-credentials.h"

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-status.h: what each delivery status means (label, description,
+ * billable, final, colour), parsed case-insensitively from the API string.
+ */
+#pragma once
+
+#include "sr-types.h"
+
+G_BEGIN_DECLS
+
+SrStatus       sr_status_from_string       (const char *str);
+/* Upper-case API name ("DELIVERED"); "UNKNOWN" for SR_STATUS_UNKNOWN. */
+const char    *sr_status_to_string         (SrStatus    status);
+/* Translated, human label ("Delivered"); "Other" for unknown. */
+const char    *sr_status_get_label         (SrStatus    status);
+/* Translated one-paragraph explanation in the project's own words. */
+const char    *sr_status_get_description   (SrStatus    status);
+gboolean       sr_status_is_billable       (SrStatus    status);
+/* FALSE for SENDING, SENT, QUEUED, SCHEDULED (and unknown): they may change. */
+gboolean       sr_status_is_final          (SrStatus    status);
+/* CSS style name: "delivered", "unconfirmed", "pending", "failed", "not-sent", "other". */
+const char    *sr_status_get_style_class   (SrStatus    status);
+SrStatusGroup  sr_status_get_group         (SrStatus    status);
+const char    *sr_status_group_get_label   (SrStatusGroup group);
+/* Bit mask of sr_status_is_final() == FALSE statuses, as (1 << status). */
+guint          sr_status_non_final_mask    (void);
+
+/* Failure reasons (SMSTO-API.md "Failure reasons"). Returns NULL when the
+ * reason is not one we can explain; matching ignores case, a leading numeric
+ * code and surrounding punctuation. */
+const char    *sr_failure_reason_explain   (const char *reason,
+                                            gboolean   *out_permanent);
+
+G_END_DECLS
