@@ -1,0 +1,1253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sms-reports-cli.c: a thin command-line front end over the core: sign in,
+ * sync, and read the local reports (stats, messages, campaigns) as tables,
+ * CSV or JSON. Exit codes: 0 ok, 1 usage, 2 authentication, 3 network or
+ * server, 4 data or cache.
+ */
+
+#define G_LOG_DOMAIN "sms-reports-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "sr-core.h"
+
+enum {
+  EXIT_OK      = 0,
+  EXIT_USAGE   = 1,
+  EXIT_AUTH    = 2,
+  EXIT_NETWORK = 3,
+  EXIT_DATA    = 4,
+};
+
+typedef struct
+{
+  char *api_url;
+  char *auth_url;
+  char *data_dir;
+} Globals;
+
+static Globals globals;
+
+static const GOptionEntry global_entries[] = {
+  { "api-url", 0, 0, G_OPTION_ARG_STRING, &globals.api_url,
+    N_("Reporting API address (default: https://api.sms.to)"), N_("URL") },
+  { "auth-url", 0, 0, G_OPTION_ARG_STRING, &globals.auth_url,
+    N_("Account API address (default: https://auth.sms.to)"), N_("URL") },
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &globals.data_dir,
+    N_("Folder of the local reports (default: ~/.local/share/sms-reports)"), N_("DIR") },
+  { NULL }
+};
+
+static int
+exit_code_for_error (const GError *error)
+{
+  if (error->domain == SR_API_ERROR)
+    {
+      switch (error->code)
+        {
+        case SR_API_ERROR_UNAUTHORIZED:
+          return EXIT_AUTH;
+        case SR_API_ERROR_INVALID_URL:
+          return EXIT_USAGE;
+        default:
+          return EXIT_NETWORK;
+        }
+    }
+  if (error->domain == SR_CACHE_ERROR)
+    return EXIT_DATA;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return 130;
+  return EXIT_DATA;
+}
+
+static int
+fail (const GError *error)
+{
+  g_printerr ("sms-reports-cli: %s\n", error->message);
+  if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
+    g_printerr ("%s\n", _("Sign in again with “sms-reports-cli login”, or set SMSTO_API_KEY."));
+  else if (error->domain == SR_CACHE_ERROR && error->code == SR_CACHE_ERROR_CORRUPT)
+    g_printerr ("%s\n", _("The local reports file is damaged. Move it aside and run “sms-reports-cli sync” to download the reports again."));
+  return exit_code_for_error (error);
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("sms-reports-cli: %s\n", message);
+  g_printerr ("%s\n", _("Run “sms-reports-cli --help” for usage."));
+  return EXIT_USAGE;
+}
+
+static const char *
+get_api_url (void)
+{
+  return globals.api_url ? globals.api_url : SR_DEFAULT_API_URL;
+}
+
+/* SMSTO_API_KEY wins (it is never stored); otherwise the keyring. */
+static char *
+dup_api_key (GError **error)
+{
+  const char *env = g_getenv ("SMSTO_API_KEY");
+  g_autoptr(GError) local_error = NULL;
+  char *key;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  key = sr_credentials_lookup (get_api_url (), NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
+                   _("Could not read the API key from the keyring: %s"), local_error->message);
+      return NULL;
+    }
+  if (key == NULL)
+    {
+      g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
+                           _("Not signed in: no API key in the keyring and SMSTO_API_KEY is not set"));
+      return NULL;
+    }
+
+  /* Copy out of secure memory so every key is freed the same way. */
+  {
+    char *copy = g_strdup (key);
+    sr_credentials_free_key (key);
+    return copy;
+  }
+}
+
+static void
+free_key (char *key)
+{
+  if (key != NULL)
+    {
+      memset (key, 0, strlen (key));
+      g_free (key);
+    }
+}
+
+static char *
+dup_cache_path (const char *api_key)
+{
+  g_autofree char *dir = globals.data_dir ? g_strdup (globals.data_dir) : sr_cache_dup_default_dir ();
+  g_autofree char *name = sr_cache_dup_account_file_name (get_api_url (), api_key);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static SrCache *
+open_cache (GError **error)
+{
+  char *key = dup_api_key (error);
+  g_autofree char *path = NULL;
+
+  if (key == NULL)
+    return NULL;
+  path = dup_cache_path (key);
+  free_key (key);
+
+  return sr_cache_open (path, error);
+}
+
+/* --- async helpers ----------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+on_ready_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  g_main_loop_quit (waiter->loop);
+}
+
+static GAsyncResult *
+waiter_run (Waiter *waiter)
+{
+  g_main_loop_run (waiter->loop);
+  return waiter->result;
+}
+
+static void
+waiter_clear (Waiter *waiter)
+{
+  g_clear_object (&waiter->result);
+  g_clear_pointer (&waiter->loop, g_main_loop_unref);
+}
+
+static gboolean
+on_sigint_cb (gpointer user_data)
+{
+  GCancellable *cancellable = user_data;
+
+  g_printerr ("\n%s\n", _("Stopping… (what is downloaded is kept)"));
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- dates ------------------------------------------------------------- */
+
+/* "YYYY-MM-DD" (a whole UTC day; is_date set) or any time the API parser
+ * accepts (ISO 8601, "Y-m-d H:i:s"). */
+static gboolean
+parse_date_option (const char *text,
+                   gint64     *out_usec,
+                   gboolean   *out_is_date)
+{
+  int y, m, d;
+  char extra;
+
+  *out_is_date = FALSE;
+  if (text == NULL)
+    return FALSE;
+
+  if (sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_utc (y, m, d, 0, 0, 0);
+
+      if (dt == NULL)
+        return FALSE;
+      *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+      *out_is_date = TRUE;
+      return TRUE;
+    }
+
+  return sr_api_parse_time (text, out_usec);
+}
+
+static gboolean
+apply_date_range (SrMessageFilter  *filter,
+                  const char       *from,
+                  const char       *to,
+                  int              *out_exit)
+{
+  gboolean is_date;
+
+  if (from != NULL)
+    {
+      if (!parse_date_option (from, &filter->from, &is_date))
+        {
+          *out_exit = usage_error (_("--from must be a date like 2026-11-01 or 2026-11-01T08:00:00Z"));
+          return FALSE;
+        }
+    }
+
+  if (to != NULL)
+    {
+      if (!parse_date_option (to, &filter->to, &is_date))
+        {
+          *out_exit = usage_error (_("--to must be a date like 2026-11-30 or 2026-11-30T18:00:00Z"));
+          return FALSE;
+        }
+      /* A date given alone includes the whole day. */
+      if (is_date)
+        filter->to += G_TIME_SPAN_DAY;
+    }
+
+  return TRUE;
+}
+
+static char *
+format_time_utc (gint64 usec)
+{
+  return sr_csv_format_utc (usec);
+}
+
+static char *
+format_time_local (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (usec == SR_TIME_NONE)
+    return g_strdup ("");
+  dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : g_strdup ("");
+}
+
+/* --- login / logout ---------------------------------------------------- */
+
+static char *
+read_key_from_stdin (void)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  int c;
+
+  if (isatty (STDIN_FILENO))
+    g_printerr ("%s", _("API key: "));
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char) c);
+
+  g_strstrip (line->str);
+  if (line->str[0] == '\0')
+    return NULL;
+  return g_strdup (line->str);
+}
+
+static int
+cmd_login (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrApiClient) client = NULL;
+  g_autofree char *currency = NULL;
+  Waiter waiter = { g_main_loop_new (NULL, FALSE), NULL };
+  const char *env = g_getenv ("SMSTO_API_KEY");
+  char *key;
+  double balance = 0;
+  int ret = EXIT_OK;
+
+  if (argc > 1)
+    return usage_error (_("login takes no arguments; it reads the key from standard input or SMSTO_API_KEY"));
+
+  key = (env != NULL && *env != '\0') ? g_strdup (env) : read_key_from_stdin ();
+  if (key == NULL)
+    {
+      waiter_clear (&waiter);
+      return usage_error (_("No API key given: type it, pipe it to standard input, or set SMSTO_API_KEY"));
+    }
+
+  client = sr_api_client_new (globals.api_url, globals.auth_url, key, &error);
+  if (client == NULL)
+    goto out;
+
+  sr_api_client_get_balance_async (client, NULL, on_ready_cb, &waiter);
+  if (!sr_api_client_get_balance_finish (client, waiter_run (&waiter), &balance, &currency, &error))
+    goto out;
+
+  if (!sr_credentials_store (get_api_url (), key, NULL, &error))
+    {
+      g_prefix_error (&error, _("The key works, but could not be saved in the keyring: "));
+      ret = EXIT_DATA;
+      goto out;
+    }
+
+  g_print (_("Signed in. Balance: %.2f %s\n"), balance, currency ? currency : "");
+
+out:
+  free_key (key);
+  waiter_clear (&waiter);
+  if (error != NULL)
+    {
+      int code = fail (error);
+      return ret != EXIT_OK ? ret : code;
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_logout (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean delete_data = FALSE;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— forget the API key"));
+  const GOptionEntry entries[] = {
+    { "delete-data", 0, 0, G_OPTION_ARG_NONE, &delete_data,
+      N_("Also delete the local reports of this account"), NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+
+  if (delete_data)
+    {
+      char *key = dup_api_key (NULL);
+
+      if (key != NULL)
+        {
+          g_autofree char *path = dup_cache_path (key);
+
+          free_key (key);
+          for (guint i = 0; i < 3; i++)
+            {
+              static const char *suffixes[] = { "", "-wal", "-shm" };
+              g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+              if (g_unlink (file) == 0 && i == 0)
+                g_print (_("Deleted %s\n"), path);
+            }
+        }
+    }
+
+  if (!sr_credentials_clear (get_api_url (), NULL, &error))
+    return fail (error);
+
+  g_print ("%s\n", _("Signed out: the API key was removed from the keyring."));
+  return EXIT_OK;
+}
+
+/* --- sync -------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean tty;
+  gint64   last_draw;
+} Progress;
+
+static void
+on_progress_cb (SrSync   *sync,
+                Progress *progress)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 done = sr_sync_get_records (sync);
+  gint64 expected = sr_sync_get_records_expected (sync);
+  const char *phase;
+  char bar[31];
+  int filled;
+
+  if (!progress->tty || now - progress->last_draw < 100 * 1000)
+    return;
+  progress->last_draw = now;
+
+  switch (sr_sync_get_phase (sync))
+    {
+    case SR_SYNC_PHASE_ACCOUNT: phase = _("Checking the account"); break;
+    case SR_SYNC_PHASE_CAMPAIGNS: phase = _("Campaigns"); break;
+    case SR_SYNC_PHASE_MESSAGES: phase = _("Messages"); break;
+    case SR_SYNC_PHASE_CHECK: phase = _("Checking totals"); break;
+    case SR_SYNC_PHASE_IDLE:
+    default: phase = ""; break;
+    }
+
+  filled = expected > 0 ? (int) MIN (30, done * 30 / expected) : 0;
+  memset (bar, '#', filled);
+  memset (bar + filled, '-', 30 - filled);
+  bar[30] = '\0';
+
+  if (expected > 0)
+    g_printerr ("\r%-22s [%s] %3d%%  %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "   ",
+                phase, bar, (int) (done * 100 / MAX (expected, 1)), done, expected);
+  else
+    g_printerr ("\r%-22s %" G_GINT64_FORMAT "   ", phase, done);
+}
+
+static int
+cmd_sync (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— download new messages and status changes"));
+  g_autoptr(SrApiClient) client = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(SrSync) sync = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gboolean full = FALSE;
+  int repoll_hours = 72;
+  int concurrency = 4;
+  int page_size = 1000;
+  Waiter waiter = { NULL, NULL };
+  Progress progress = { isatty (STDERR_FILENO), 0 };
+  SrSyncSummary summary = { 0 };
+  char *key;
+  gboolean ok;
+  guint sigint_id;
+  const GOptionEntry entries[] = {
+    { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Download the whole history again"), NULL },
+    { "repoll-hours", 0, 0, G_OPTION_ARG_INT, &repoll_hours,
+      N_("Re-check messages without a final status for this many hours (default 72)"), N_("HOURS") },
+    { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency,
+      N_("Pages downloaded at once on a first sync (default 4)"), N_("N") },
+    { "page-size", 0, 0, G_OPTION_ARG_INT, &page_size,
+      N_("Messages asked per page (default 1000)"), N_("N") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc > 1)
+    return usage_error (_("sync takes no arguments"));
+  if (repoll_hours < 0 || concurrency < 1 || page_size < 1)
+    return usage_error (_("--repoll-hours, --concurrency and --page-size must be positive"));
+
+  if ((key = dup_api_key (&error)) == NULL)
+    return fail (error);
+  client = sr_api_client_new (globals.api_url, globals.auth_url, key, &error);
+  if (client != NULL)
+    {
+      g_autofree char *path = dup_cache_path (key);
+      cache = sr_cache_open (path, &error);
+    }
+  free_key (key);
+  if (client == NULL || cache == NULL)
+    return fail (error);
+
+  sync = sr_sync_new (client, cache);
+  sr_sync_set_full (sync, full);
+  sr_sync_set_repoll_window (sync, repoll_hours * G_TIME_SPAN_HOUR);
+  sr_sync_set_concurrency (sync, concurrency);
+  sr_sync_set_page_size (sync, page_size);
+  g_signal_connect (sync, "progress", G_CALLBACK (on_progress_cb), &progress);
+
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint_cb, cancellable);
+
+  waiter.loop = g_main_loop_new (NULL, FALSE);
+  sr_sync_run_async (sync, cancellable, on_ready_cb, &waiter);
+  ok = sr_sync_run_finish (sync, waiter_run (&waiter), &summary, &error);
+  waiter_clear (&waiter);
+  g_source_remove (sigint_id);
+
+  if (progress.tty)
+    g_printerr ("\r%-80s\r", "");
+
+  g_print (_("New messages: %u\nUpdated messages: %u\nSkipped records: %u\nPages: %u\nCampaigns: %u\n"),
+           summary.n_new, summary.n_updated, summary.n_skipped, summary.n_pages, summary.n_campaigns);
+  g_print (_("Time: %.2f s (HTTP %.2f s, JSON %.2f s, database %.2f s)\n"),
+           summary.seconds, summary.http_seconds, summary.parse_seconds, summary.write_seconds);
+
+  sr_cache_close (cache);
+
+  if (!ok)
+    return fail (error);
+
+  if (summary.server_total >= 0)
+    g_print (_("Messages on the server: %lld\n"), (long long) summary.server_total);
+  g_print (_("Messages in the local reports: %lld\n"), (long long) summary.cached_total);
+
+  if (summary.server_total >= 0 && summary.server_total != summary.cached_total)
+    g_printerr (_("Note: the server counts %lld messages and the local reports hold %lld; messages sent while syncing arrive with the next sync.\n"),
+                (long long) summary.server_total, (long long) summary.cached_total);
+
+  if (summary.n_errors > 0)
+    {
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "%u page of messages could not be read; it will be downloaded again by the next sync.\n",
+                               "%u pages of messages could not be read; they will be downloaded again by the next sync.\n",
+                               summary.n_errors),
+                  summary.n_errors);
+      return EXIT_NETWORK;
+    }
+
+  return EXIT_OK;
+}
+
+/* --- stats ------------------------------------------------------------- */
+
+static int
+cmd_stats (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— totals of the local reports"));
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *campaign = NULL;
+  g_autofree char *currency = NULL;
+  gboolean json = FALSE;
+  SrStats stats;
+  gint64 last_sync = SR_TIME_NONE;
+  gint64 n_campaigns;
+  double balance = -1;
+  int ret = EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Only messages created on or after DATE"), N_("DATE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Only messages created up to DATE (a whole day when only a date is given)"), N_("DATE") },
+    { "campaign", 0, 0, G_OPTION_ARG_STRING, &campaign, N_("Only messages of this campaign"), N_("ID") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc > 1)
+    return usage_error (_("stats takes no arguments"));
+  if (!apply_date_range (filter, from, to, &ret))
+    return ret;
+  filter->campaign_id = g_strdup (campaign);
+
+  if ((cache = open_cache (&error)) == NULL)
+    return fail (error);
+
+  if (!sr_cache_query_stats (cache, filter, &stats, &error) ||
+      (counts = sr_cache_query_status_counts (cache, filter, &error)) == NULL)
+    return fail (error);
+
+  sr_cache_get_account (cache, &balance, &currency, &last_sync);
+
+  /* Without any filter this is the Campaign Log's count; with one, the
+   * campaigns the selected messages belong to. */
+  if (from == NULL && to == NULL && campaign == NULL)
+    n_campaigns = sr_cache_count_campaigns (cache, NULL, NULL);
+  else
+    n_campaigns = stats.n_campaigns;
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *last_sync_text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "total");
+      json_builder_add_int_value (builder, stats.total);
+      json_builder_set_member_name (builder, "by_status");
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < counts->len; i++)
+        {
+          SrStatusCount *count = g_ptr_array_index (counts, i);
+
+          json_builder_set_member_name (builder, count->status_raw[0] ? count->status_raw : "UNKNOWN");
+          json_builder_add_int_value (builder, count->count);
+        }
+      json_builder_end_object (builder);
+      json_builder_set_member_name (builder, "billable");
+      json_builder_add_int_value (builder, stats.billable);
+      json_builder_set_member_name (builder, "non_billable");
+      json_builder_add_int_value (builder, stats.non_billable);
+      json_builder_set_member_name (builder, "cost");
+      json_builder_add_double_value (builder, stats.cost);
+      json_builder_set_member_name (builder, "currency");
+      if (currency != NULL)
+        json_builder_add_string_value (builder, currency);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "campaigns");
+      json_builder_add_int_value (builder, n_campaigns);
+      json_builder_set_member_name (builder, "last_sync");
+      if (last_sync != SR_TIME_NONE)
+        {
+          last_sync_text = format_time_utc (last_sync);
+          json_builder_add_string_value (builder, last_sync_text);
+        }
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, FALSE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      return EXIT_OK;
+    }
+
+  g_print ("%-14s %10s %7s  %s\n", _("Status"), _("Messages"), _("Share"), _("Billed"));
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SrStatusCount *count = g_ptr_array_index (counts, i);
+
+      g_print ("%-14s %10" G_GINT64_FORMAT " %6.1f%%  %s\n",
+               count->status_raw[0] ? count->status_raw : "UNKNOWN",
+               count->count,
+               stats.total ? 100.0 * count->count / stats.total : 0.0,
+               sr_status_is_billable (count->status) ? _("yes") : _("no"));
+    }
+  g_print ("\n");
+  g_print (_("Total messages: %lld\n"), (long long) stats.total);
+  g_print (_("Billable: %lld   Not billed (rejected, unsubscribed): %lld\n"),
+           (long long) stats.billable, (long long) stats.non_billable);
+  g_print (_("Cost: %.4f %s\n"), stats.cost, currency ? currency : "");
+  g_print (_("Campaigns: %lld\n"), (long long) n_campaigns);
+  if (balance >= 0)
+    g_print (_("Balance: %.2f %s\n"), balance, currency ? currency : "");
+  if (last_sync != SR_TIME_NONE)
+    {
+      g_autofree char *text = format_time_local (last_sync);
+      g_print (_("Last sync: %s\n"), text);
+    }
+  else
+    g_print ("%s\n", _("Last sync: never"));
+
+  return EXIT_OK;
+}
+
+/* --- messages ---------------------------------------------------------- */
+
+typedef enum {
+  FORMAT_TABLE,
+  FORMAT_CSV,
+  FORMAT_JSON,
+} Format;
+
+static gboolean
+parse_format (const char *text,
+              Format     *out)
+{
+  if (text == NULL || g_str_equal (text, "table"))
+    *out = FORMAT_TABLE;
+  else if (g_str_equal (text, "csv"))
+    *out = FORMAT_CSV;
+  else if (g_str_equal (text, "json"))
+    *out = FORMAT_JSON;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_message_sort (const char    *text,
+                    SrMessageSort *out)
+{
+  static const struct { const char *name; SrMessageSort sort; } sorts[] = {
+    { "created", SR_MESSAGE_SORT_CREATED },
+    { "date", SR_MESSAGE_SORT_CREATED },
+    { "sent", SR_MESSAGE_SORT_SENT },
+    { "recipient", SR_MESSAGE_SORT_RECIPIENT },
+    { "to", SR_MESSAGE_SORT_RECIPIENT },
+    { "sender", SR_MESSAGE_SORT_SENDER },
+    { "status", SR_MESSAGE_SORT_STATUS },
+    { "parts", SR_MESSAGE_SORT_PARTS },
+    { "cost", SR_MESSAGE_SORT_COST },
+    { "campaign", SR_MESSAGE_SORT_CAMPAIGN },
+  };
+
+  if (text == NULL)
+    {
+      *out = SR_MESSAGE_SORT_CREATED;
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    if (g_ascii_strcasecmp (text, sorts[i].name) == 0)
+      {
+        *out = sorts[i].sort;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+typedef struct
+{
+  Format   format;
+  GString *buffer;
+  gboolean first;
+} Writer;
+
+static void
+writer_flush (Writer   *writer,
+              gboolean  force)
+{
+  if (writer->buffer->len > 0 && (force || writer->buffer->len > 64 * 1024))
+    {
+      fwrite (writer->buffer->str, 1, writer->buffer->len, stdout);
+      g_string_truncate (writer->buffer, 0);
+    }
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *value)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  node = json_node_init_string (json_node_alloc (), value);
+  text = json_to_string (node, FALSE);
+  g_string_append (out, text);
+}
+
+static void
+append_json_time (GString *out,
+                  gint64   usec)
+{
+  g_autofree char *text = NULL;
+
+  if (usec == SR_TIME_NONE)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  text = format_time_utc (usec);
+  append_json_string (out, text);
+}
+
+static gboolean
+write_message_cb (SrMessage *message,
+                  gpointer   user_data)
+{
+  Writer *writer = user_data;
+  GString *out = writer->buffer;
+
+  switch (writer->format)
+    {
+    case FORMAT_CSV:
+      sr_csv_append_message (out, message, SR_CSV_FLAGS_NONE);
+      break;
+
+    case FORMAT_JSON:
+      {
+        char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_string_append (out, writer->first ? "\n  {" : ",\n  {");
+        g_string_append (out, "\"id\": ");
+        append_json_string (out, sr_message_get_id (message));
+        g_string_append (out, ", \"created_at\": ");
+        append_json_time (out, sr_message_get_created_at (message));
+        g_string_append (out, ", \"sent_at\": ");
+        append_json_time (out, sr_message_get_sent_at (message));
+        g_string_append (out, ", \"updated_at\": ");
+        append_json_time (out, sr_message_get_updated_at (message));
+        g_string_append (out, ", \"to\": ");
+        append_json_string (out, sr_message_get_to (message));
+        g_string_append (out, ", \"sender_id\": ");
+        append_json_string (out, sr_message_get_sender_id (message));
+        g_string_append (out, ", \"status\": ");
+        append_json_string (out, sr_message_get_status_raw (message));
+        g_string_append_printf (out, ", \"sms_count\": %d, \"cost\": %s",
+                                sr_message_get_sms_count (message),
+                                g_ascii_dtostr (number, sizeof number, sr_message_get_cost (message)));
+        g_string_append (out, ", \"campaign_id\": ");
+        append_json_string (out, sr_message_get_campaign_id (message));
+        g_string_append (out, ", \"failed_reason\": ");
+        append_json_string (out, sr_message_get_failed_reason (message));
+        g_string_append (out, ", \"message\": ");
+        append_json_string (out, sr_message_get_message (message));
+        g_string_append (out, "}");
+      }
+      break;
+
+    case FORMAT_TABLE:
+    default:
+      {
+        g_autofree char *when = format_time_local (sr_message_get_created_at (message));
+        const char *text = sr_message_get_message (message);
+        g_autofree char *one_line = g_strdup (text ? text : "");
+        g_autofree char *short_text = NULL;
+
+        g_strdelimit (one_line, "\r\n\t", ' ');
+        if (g_utf8_strlen (one_line, -1) > 40)
+          {
+            g_autofree char *head = g_utf8_substring (one_line, 0, 39);
+            short_text = g_strconcat (head, "…", NULL);
+          }
+        else
+          short_text = g_strdup (one_line);
+
+        g_string_append_printf (out, "%-16s  %-16s  %-11s  %-13s  %5d  %8.4f  %s\n",
+                                when,
+                                sr_message_get_to (message) ? sr_message_get_to (message) : "",
+                                sr_message_get_sender_id (message) ? sr_message_get_sender_id (message) : "",
+                                sr_message_get_status_raw (message),
+                                sr_message_get_sms_count (message),
+                                sr_message_get_cost (message),
+                                short_text);
+      }
+      break;
+    }
+
+  writer->first = FALSE;
+  writer_flush (writer, FALSE);
+  return TRUE;
+}
+
+static int
+cmd_messages (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list messages of the local reports"));
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_auto(GStrv) statuses = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *recipient = NULL;
+  g_autofree char *campaign = NULL;
+  g_autofree char *search = NULL;
+  g_autofree char *sender = NULL;
+  g_autofree char *sort_name = NULL;
+  g_autofree char *format_name = NULL;
+  gboolean descending = FALSE;
+  gint64 limit = -1;
+  int ret = EXIT_OK;
+  SrMessageSort sort;
+  Writer writer = { FORMAT_TABLE, NULL, TRUE };
+  const GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_STRING_ARRAY, &statuses,
+      N_("Only this status (repeat for several; OTHER for unknown ones)"), N_("STATUS") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Only messages created on or after DATE"), N_("DATE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Only messages created up to DATE"), N_("DATE") },
+    { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient, N_("Recipient number contains R"), N_("R") },
+    { "sender", 0, 0, G_OPTION_ARG_STRING, &sender, N_("Only this sender ID"), N_("SENDER") },
+    { "campaign", 0, 0, G_OPTION_ARG_STRING, &campaign, N_("Only messages of this campaign"), N_("ID") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Recipient or text contains TEXT"), N_("TEXT") },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort_name,
+      N_("created, sent, recipient, sender, status, parts, cost or campaign"), N_("FIELD") },
+    { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N messages"), N_("N") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc > 1)
+    return usage_error (_("messages takes no arguments"));
+  if (!parse_format (format_name, &writer.format))
+    return usage_error (_("--format must be table, csv or json"));
+  if (!parse_message_sort (sort_name, &sort))
+    return usage_error (_("--sort must be created, sent, recipient, sender, status, parts, cost or campaign"));
+  if (!apply_date_range (filter, from, to, &ret))
+    return ret;
+
+  for (guint i = 0; statuses != NULL && statuses[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (statuses[i], ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          SrStatus status;
+
+          g_strstrip (parts[j]);
+          if (parts[j][0] == '\0')
+            continue;
+          status = sr_status_from_string (parts[j]);
+          if (status == SR_STATUS_UNKNOWN
+              && g_ascii_strcasecmp (parts[j], "OTHER") != 0
+              && g_ascii_strcasecmp (parts[j], "UNKNOWN") != 0)
+            {
+              g_autofree char *message = g_strdup_printf (_("Unknown status “%s”; use one of DELIVERED, SENDING, SENT, FAILED, EXPIRED, QUEUED, SCHEDULED, REJECTED, UNSUBSCRIBED or OTHER"), parts[j]);
+              return usage_error (message);
+            }
+          filter->status_mask |= 1u << status;
+        }
+    }
+
+  filter->recipient = g_strdup (recipient);
+  filter->campaign_id = g_strdup (campaign);
+  filter->search = g_strdup (search);
+  filter->sender_id = g_strdup (sender);
+
+  if ((cache = open_cache (&error)) == NULL)
+    return fail (error);
+
+  if (writer.format == FORMAT_TABLE && limit < 0 && isatty (STDOUT_FILENO))
+    limit = 50;
+
+  writer.buffer = g_string_sized_new (128 * 1024);
+  if (writer.format == FORMAT_CSV)
+    sr_csv_append_message_header (writer.buffer, SR_CSV_FLAGS_NONE);
+  else if (writer.format == FORMAT_JSON)
+    g_string_append_c (writer.buffer, '[');
+  else
+    g_string_append_printf (writer.buffer, "%-16s  %-16s  %-11s  %-13s  %5s  %8s  %s\n",
+                            _("Date"), _("Recipient"), _("Sender ID"), _("Status"),
+                            _("Parts"), _("Cost"), _("Message"));
+
+  if (!sr_cache_foreach_message (cache, filter, sort, descending, limit,
+                                 write_message_cb, &writer, NULL, &error))
+    {
+      writer_flush (&writer, TRUE);
+      g_string_free (writer.buffer, TRUE);
+      return fail (error);
+    }
+
+  if (writer.format == FORMAT_JSON)
+    g_string_append (writer.buffer, writer.first ? "]\n" : "\n]\n");
+  writer_flush (&writer, TRUE);
+  g_string_free (writer.buffer, TRUE);
+  fflush (stdout);
+
+  return EXIT_OK;
+}
+
+/* --- campaigns --------------------------------------------------------- */
+
+static gboolean
+parse_campaign_sort (const char     *text,
+                     SrCampaignSort *out)
+{
+  static const struct { const char *name; SrCampaignSort sort; } sorts[] = {
+    { "created", SR_CAMPAIGN_SORT_CREATED },
+    { "date", SR_CAMPAIGN_SORT_CREATED },
+    { "sender", SR_CAMPAIGN_SORT_SENDER },
+    { "recipients", SR_CAMPAIGN_SORT_RECIPIENTS },
+    { "delivery-rate", SR_CAMPAIGN_SORT_DELIVERY_RATE },
+    { "cost", SR_CAMPAIGN_SORT_COST },
+  };
+
+  if (text == NULL)
+    {
+      *out = SR_CAMPAIGN_SORT_CREATED;
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    if (g_ascii_strcasecmp (text, sorts[i].name) == 0)
+      {
+        *out = sorts[i].sort;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static int
+cmd_campaigns (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list campaigns of the local reports"));
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *search = NULL;
+  g_autofree char *sort_name = NULL;
+  g_autofree char *format_name = NULL;
+  gboolean descending = FALSE;
+  gint64 limit = -1;
+  Format format;
+  SrCampaignSort sort;
+  const GOptionEntry entries[] = {
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Sender, text or id contains TEXT"), N_("TEXT") },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort_name,
+      N_("created, sender, recipients, delivery-rate or cost"), N_("FIELD") },
+    { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N campaigns"), N_("N") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc > 1)
+    return usage_error (_("campaigns takes no arguments"));
+  if (!parse_format (format_name, &format))
+    return usage_error (_("--format must be table, csv or json"));
+  if (!parse_campaign_sort (sort_name, &sort))
+    return usage_error (_("--sort must be created, sender, recipients, delivery-rate or cost"));
+
+  if ((cache = open_cache (&error)) == NULL)
+    return fail (error);
+
+  campaigns = sr_cache_query_campaigns (cache, search, sort, descending, limit, 0, &error);
+  if (campaigns == NULL)
+    return fail (error);
+
+  if (format == FORMAT_CSV)
+    g_string_append (out, "id,created_at,sender_id,source,status,recipients,delivered,sent,pending,failed,delivery_rate,cost,message\r\n");
+  else if (format == FORMAT_JSON)
+    g_string_append_c (out, '[');
+  else
+    g_string_append_printf (out, "%-16s  %-11s  %-4s  %10s  %9s  %7s  %7s  %6s  %6s  %9s  %s\n",
+                            _("Date"), _("Sender ID"), _("Via"), _("Recipients"), _("Delivered"),
+                            _("Sent"), _("Pending"), _("Failed"), _("Rate"), _("Cost"), _("Message"));
+
+  for (guint i = 0; i < campaigns->len; i++)
+    {
+      SrCampaign *campaign = g_ptr_array_index (campaigns, i);
+      double rate = sr_campaign_get_delivery_rate (campaign);
+      char cost[G_ASCII_DTOSTR_BUF_SIZE];
+      char rate_text[G_ASCII_DTOSTR_BUF_SIZE];
+      const char *source = sr_campaign_get_is_api (campaign) ? "API" : "Web";
+
+      g_ascii_dtostr (cost, sizeof cost, sr_campaign_get_client_total_cost (campaign));
+      if (rate >= 0)
+        g_ascii_formatd (rate_text, sizeof rate_text, "%.4f", rate);
+      else
+        rate_text[0] = '\0';
+
+      if (format == FORMAT_CSV)
+        {
+          g_autofree char *created = sr_csv_format_utc (sr_campaign_get_created_at (campaign));
+
+          sr_csv_append_field (out, sr_campaign_get_id (campaign));
+          g_string_append_printf (out, ",%s,", created);
+          sr_csv_append_field (out, sr_campaign_get_sender_id (campaign));
+          g_string_append_printf (out, ",%s,", source);
+          sr_csv_append_field (out, sr_campaign_get_status (campaign));
+          g_string_append_printf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                                  ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%s,%s,",
+                                  sr_campaign_get_recipients (campaign),
+                                  sr_campaign_get_delivered_messages (campaign),
+                                  sr_campaign_get_sent_messages (campaign),
+                                  sr_campaign_get_pending_messages (campaign),
+                                  sr_campaign_get_failed_messages (campaign),
+                                  rate_text, cost);
+          sr_csv_append_field (out, sr_campaign_get_message (campaign));
+          g_string_append (out, "\r\n");
+        }
+      else if (format == FORMAT_JSON)
+        {
+          g_string_append (out, i == 0 ? "\n  {" : ",\n  {");
+          g_string_append (out, "\"id\": ");
+          append_json_string (out, sr_campaign_get_id (campaign));
+          g_string_append (out, ", \"created_at\": ");
+          append_json_time (out, sr_campaign_get_created_at (campaign));
+          g_string_append (out, ", \"sender_id\": ");
+          append_json_string (out, sr_campaign_get_sender_id (campaign));
+          g_string_append_printf (out, ", \"source\": \"%s\", \"status\": ", source);
+          append_json_string (out, sr_campaign_get_status (campaign));
+          g_string_append_printf (out, ", \"recipients\": %" G_GINT64_FORMAT ", \"delivered\": %" G_GINT64_FORMAT
+                                  ", \"sent\": %" G_GINT64_FORMAT ", \"pending\": %" G_GINT64_FORMAT
+                                  ", \"failed\": %" G_GINT64_FORMAT ", \"delivery_rate\": %s, \"cost\": %s",
+                                  sr_campaign_get_recipients (campaign),
+                                  sr_campaign_get_delivered_messages (campaign),
+                                  sr_campaign_get_sent_messages (campaign),
+                                  sr_campaign_get_pending_messages (campaign),
+                                  sr_campaign_get_failed_messages (campaign),
+                                  rate >= 0 ? rate_text : "null", cost);
+          g_string_append (out, ", \"message\": ");
+          append_json_string (out, sr_campaign_get_message (campaign));
+          g_string_append (out, "}");
+        }
+      else
+        {
+          g_autofree char *when = format_time_local (sr_campaign_get_created_at (campaign));
+          g_autofree char *text = g_strdup (sr_campaign_get_message (campaign) ? sr_campaign_get_message (campaign) : "");
+          g_autofree char *short_text = NULL;
+
+          g_strdelimit (text, "\r\n\t", ' ');
+          short_text = g_utf8_strlen (text, -1) > 30 ? g_utf8_substring (text, 0, 30) : g_strdup (text);
+          g_string_append_printf (out, "%-16s  %-11s  %-4s  %10" G_GINT64_FORMAT "  %9" G_GINT64_FORMAT
+                                  "  %7" G_GINT64_FORMAT "  %7" G_GINT64_FORMAT "  %6" G_GINT64_FORMAT
+                                  "  %5s%%  %9.2f  %s\n",
+                                  when,
+                                  sr_campaign_get_sender_id (campaign) ? sr_campaign_get_sender_id (campaign) : "",
+                                  source,
+                                  sr_campaign_get_recipients (campaign),
+                                  sr_campaign_get_delivered_messages (campaign),
+                                  sr_campaign_get_sent_messages (campaign),
+                                  sr_campaign_get_pending_messages (campaign),
+                                  sr_campaign_get_failed_messages (campaign),
+                                  rate >= 0 ? g_ascii_formatd (rate_text, sizeof rate_text, "%.1f", rate * 100) : "–",
+                                  sr_campaign_get_client_total_cost (campaign),
+                                  short_text);
+        }
+    }
+
+  if (format == FORMAT_JSON)
+    g_string_append (out, campaigns->len ? "\n]\n" : "]\n");
+
+  fwrite (out->str, 1, out->len, stdout);
+  return EXIT_OK;
+}
+
+/* --- main -------------------------------------------------------------- */
+
+static const struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} commands[] = {
+  { "login", cmd_login, N_("Check an API key (from standard input or SMSTO_API_KEY) and save it in the keyring") },
+  { "logout", cmd_logout, N_("Remove the API key from the keyring") },
+  { "sync", cmd_sync, N_("Download new messages, campaigns and status changes") },
+  { "stats", cmd_stats, N_("Totals per status, billable count and cost") },
+  { "messages", cmd_messages, N_("List messages (table, CSV or JSON)") },
+  { "campaigns", cmd_campaigns, N_("List campaigns (table, CSV or JSON)") },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n", _("Usage: sms-reports-cli [--api-url URL] [--auth-url URL] [--data-dir DIR] COMMAND [OPTIONS]"));
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “sms-reports-cli COMMAND --help” for the options of a command."));
+  fprintf (stream, "%s\n", _("The API key is read from SMSTO_API_KEY when set, otherwise from the keyring."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int command_index = -1;
+  int ret;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* The command is the first argument that is neither an option nor the
+   * value of a global option; global options may come before or after it. */
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--api-url") || g_str_equal (argv[i], "--auth-url") ||
+          g_str_equal (argv[i], "--data-dir"))
+        {
+          i++;
+          continue;
+        }
+      if (argv[i][0] == '-')
+        {
+          if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+            {
+              print_usage (stdout);
+              return EXIT_OK;
+            }
+          if (g_str_equal (argv[i], "--version"))
+            {
+              g_print ("sms-reports-cli %s\n", PACKAGE_VERSION);
+              return EXIT_OK;
+            }
+          continue;
+        }
+      command_index = i;
+      break;
+    }
+
+  if (command_index < 0)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (argv[command_index], commands[i].name))
+        {
+          g_autofree char **args = g_new0 (char *, argc + 1);
+          int n = 0;
+
+          /* argv without the command word, so GOption sees only options */
+          for (int j = 0; j < argc; j++)
+            if (j != command_index)
+              args[n++] = argv[j];
+
+          if (commands[i].run == cmd_login)
+            {
+              g_autoptr(GOptionContext) context = g_option_context_new (_("— sign in"));
+              g_autoptr(GError) error = NULL;
+
+              g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+              if (!g_option_context_parse (context, &n, &args, &error))
+                return usage_error (error->message);
+            }
+
+          ret = commands[i].run (n, args);
+          g_clear_pointer (&globals.api_url, g_free);
+          g_clear_pointer (&globals.auth_url, g_free);
+          g_clear_pointer (&globals.data_dir, g_free);
+          return ret;
+        }
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Unknown command “%s”"), argv[command_index]);
+    return usage_error (message);
+  }
+}

@@ -1,0 +1,889 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-api-client.c: owns the SoupSession that talks to SMS.to. Every call is
+ * one logical request that may be sent several times: 429, 5xx and network
+ * failures are retried with exponential backoff and jitter (or Retry-After
+ * when the server gives one). Bodies are parsed in a worker thread so large
+ * pages never block the main loop. The API key only ever lives in the
+ * Authorization header; URLs, logs and errors never contain it.
+ */
+
+#define G_LOG_DOMAIN "sr-api-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "sr-api-client.h"
+#include "sr-api-parse.h"
+#include "sr-campaign.h"
+#include "sr-message.h"
+
+#define DEFAULT_MAX_ATTEMPTS  6
+#define DEFAULT_BASE_DELAY_MS 500
+#define DEFAULT_TIMEOUT_S     60
+#define MAX_DELAY_MS          30000
+#define MAX_RETRY_AFTER_S     120
+
+struct _SrApiClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;        /* owned */
+  char        *api_url;        /* no trailing slash */
+  char        *auth_url;       /* no trailing slash */
+  char        *authorization;  /* "Bearer <key>", never logged */
+  guint        max_attempts;
+  guint        base_delay_ms;
+  guint        timeout_s;
+  guint        n_requests;     /* atomic */
+  guint        n_retries;      /* atomic */
+};
+
+G_DEFINE_FINAL_TYPE (SrApiClient, sr_api_client, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (sr-api-error-quark, sr_api_error)
+
+typedef enum {
+  REQUEST_BALANCE,
+  REQUEST_MESSAGES,
+  REQUEST_MESSAGE,
+  REQUEST_CAMPAIGNS,
+  REQUEST_CAMPAIGN,
+} RequestKind;
+
+typedef struct
+{
+  RequestKind   kind;
+  char         *url;           /* full URL, without credentials */
+  char         *path;          /* for logs and error messages */
+  guint         attempt;
+  GBytes       *body;
+  gint64        sent_at;       /* monotonic, usec */
+  double        fetch_seconds;
+  GSource      *timeout_source;  /* pending retry */
+  GSource      *cancel_source;   /* ends the retry wait on cancellation */
+} Request;
+
+static void send_attempt        (GTask   *task);
+static void clear_retry_sources (Request *request);
+
+static void
+request_free (Request *request)
+{
+  clear_retry_sources (request);
+  g_clear_pointer (&request->url, g_free);
+  g_clear_pointer (&request->path, g_free);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_free (request);
+}
+
+static void
+sr_api_client_finalize (GObject *object)
+{
+  SrApiClient *self = (SrApiClient *)object;
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->api_url, g_free);
+  g_clear_pointer (&self->auth_url, g_free);
+  if (self->authorization != NULL)
+    {
+      memset (self->authorization, 0, strlen (self->authorization));
+      g_clear_pointer (&self->authorization, g_free);
+    }
+
+  G_OBJECT_CLASS (sr_api_client_parent_class)->finalize (object);
+}
+
+static void
+sr_api_client_class_init (SrApiClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sr_api_client_finalize;
+}
+
+static void
+sr_api_client_init (SrApiClient *self)
+{
+  self->max_attempts = DEFAULT_MAX_ATTEMPTS;
+  self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
+  self->timeout_s = DEFAULT_TIMEOUT_S;
+}
+
+gboolean
+sr_api_url_is_loopback (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  if (url == NULL)
+    return FALSE;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return FALSE;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+static char *
+normalize_base_url (const char  *url,
+                    const char  *what,
+                    GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *scheme;
+  g_autofree char *result = NULL;
+  gsize len;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, SR_API_ERROR, SR_API_ERROR_INVALID_URL,
+                   /* Translators: %s is "API address" or "account address", the second %s the URL */
+                   _("The %s “%s” is not a valid web address"), what, url);
+      return NULL;
+    }
+
+  if (g_uri_get_user (uri) != NULL || g_uri_get_password (uri) != NULL)
+    {
+      g_set_error (error, SR_API_ERROR, SR_API_ERROR_INVALID_URL,
+                   _("The %s must not contain a user name or password"), what);
+      return NULL;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      if (g_ascii_strcasecmp (scheme, "http") != 0 || !sr_api_url_is_loopback (url))
+        {
+          g_set_error (error, SR_API_ERROR, SR_API_ERROR_INVALID_URL,
+                       _("The %s “%s” must start with https:// (plain http is only allowed for this computer)"),
+                       what, url);
+          return NULL;
+        }
+    }
+
+  result = g_strdup (url);
+  len = strlen (result);
+  while (len > 0 && result[len - 1] == '/')
+    result[--len] = '\0';
+
+  return g_steal_pointer (&result);
+}
+
+SrApiClient *
+sr_api_client_new (const char  *api_url,
+                   const char  *auth_url,
+                   const char  *api_key,
+                   GError     **error)
+{
+  g_autoptr(SrApiClient) self = NULL;
+  g_autofree char *user_agent = NULL;
+
+  g_return_val_if_fail (api_key != NULL, NULL);
+
+  if (api_url == NULL || *api_url == '\0')
+    api_url = SR_DEFAULT_API_URL;
+  if (auth_url == NULL || *auth_url == '\0')
+    auth_url = SR_DEFAULT_AUTH_URL;
+
+  self = g_object_new (SR_TYPE_API_CLIENT, NULL);
+
+  if (!(self->api_url = normalize_base_url (api_url, _("API address"), error)) ||
+      !(self->auth_url = normalize_base_url (auth_url, _("account address"), error)))
+    return NULL;
+
+  if (*api_key == '\0' || strpbrk (api_key, "\r\n") != NULL)
+    {
+      g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
+                           _("The API key is empty or contains line breaks"));
+      return NULL;
+    }
+
+  self->authorization = g_strconcat ("Bearer ", api_key, NULL);
+
+  user_agent = g_strdup_printf ("sms-reports/%s ", PACKAGE_VERSION);
+  /* TLS certificates are verified by libsoup against the system database;
+   * nothing here ever relaxes that. */
+  self->session = soup_session_new_with_options ("user-agent", user_agent,
+                                                 "timeout", self->timeout_s,
+                                                 "max-conns-per-host", 8,
+                                                 NULL);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+sr_api_client_get_api_url (SrApiClient *self)
+{
+  g_return_val_if_fail (SR_IS_API_CLIENT (self), NULL);
+  return self->api_url;
+}
+
+const char *
+sr_api_client_get_auth_url (SrApiClient *self)
+{
+  g_return_val_if_fail (SR_IS_API_CLIENT (self), NULL);
+  return self->auth_url;
+}
+
+void
+sr_api_client_set_max_attempts (SrApiClient *self,
+                                guint        max_attempts)
+{
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  self->max_attempts = MAX (1, max_attempts);
+}
+
+void
+sr_api_client_set_base_delay (SrApiClient *self,
+                              guint        delay_ms)
+{
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  self->base_delay_ms = delay_ms;
+}
+
+void
+sr_api_client_set_timeout (SrApiClient *self,
+                           guint        seconds)
+{
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  self->timeout_s = seconds;
+  soup_session_set_timeout (self->session, seconds);
+}
+
+guint
+sr_api_client_get_n_requests (SrApiClient *self)
+{
+  g_return_val_if_fail (SR_IS_API_CLIENT (self), 0);
+  return g_atomic_int_get (&self->n_requests);
+}
+
+guint
+sr_api_client_get_n_retries (SrApiClient *self)
+{
+  g_return_val_if_fail (SR_IS_API_CLIENT (self), 0);
+  return g_atomic_int_get (&self->n_retries);
+}
+
+/* Delay before attempt n+1: base·2^(n-1), ±50 % jitter so many clients (or
+ * many pages in flight) do not hit the server in lockstep. */
+static guint
+backoff_delay_ms (SrApiClient *self,
+                  guint        attempt)
+{
+  double delay = self->base_delay_ms * (double)(1u << MIN (attempt - 1, 16));
+
+  delay = MIN (delay, MAX_DELAY_MS);
+  return (guint)(delay * g_random_double_range (0.5, 1.5));
+}
+
+/* Retry-After is either delta-seconds or an HTTP date. Returns -1 if absent. */
+static int
+parse_retry_after (SoupMessage *msg)
+{
+  const char *value;
+  char *end = NULL;
+  gint64 seconds;
+
+  value = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+  if (value == NULL)
+    return -1;
+
+  seconds = g_ascii_strtoll (value, &end, 10);
+  if (end != value && (*end == '\0' || g_ascii_isspace (*end)))
+    return (int) CLAMP (seconds, 0, MAX_RETRY_AFTER_S);
+
+  {
+    g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (value);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    if (date == NULL)
+      return -1;
+    seconds = g_date_time_difference (date, now) / G_USEC_PER_SEC;
+    return (int) CLAMP (seconds, 0, MAX_RETRY_AFTER_S);
+  }
+}
+
+static void
+clear_retry_sources (Request *request)
+{
+  if (request->timeout_source != NULL)
+    {
+      g_source_destroy (request->timeout_source);
+      g_clear_pointer (&request->timeout_source, g_source_unref);
+    }
+  if (request->cancel_source != NULL)
+    {
+      g_source_destroy (request->cancel_source);
+      g_clear_pointer (&request->cancel_source, g_source_unref);
+    }
+}
+
+static gboolean
+retry_timeout_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+
+  g_object_ref (task);
+  clear_retry_sources (request);
+  send_attempt (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+retry_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+
+  g_object_ref (task);
+  clear_retry_sources (request);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Schedules another attempt, or returns FALSE when the attempts are used up.
+ * The wait ends early if the task is cancelled. */
+static gboolean
+schedule_retry (GTask *task,
+                int    retry_after_s)
+{
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  guint delay_ms;
+
+  if (request->attempt >= self->max_attempts)
+    return FALSE;
+
+  if (retry_after_s >= 0)
+    delay_ms = retry_after_s * 1000 + g_random_int_range (0, 250);
+  else
+    delay_ms = backoff_delay_ms (self, request->attempt);
+
+  g_atomic_int_inc (&self->n_retries);
+  g_debug ("Retrying %s in %u ms (attempt %u of %u)",
+           request->path, delay_ms, request->attempt + 1, self->max_attempts);
+
+  request->timeout_source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (request->timeout_source, retry_timeout_cb,
+                         g_object_ref (task), g_object_unref);
+  g_source_attach (request->timeout_source, g_task_get_context (task));
+
+  if (cancellable != NULL)
+    {
+      request->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (request->cancel_source, (GSourceFunc) retry_cancelled_cb,
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (request->cancel_source, g_task_get_context (task));
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  double  balance;
+  char   *currency;
+} Balance;
+
+static void
+balance_free (Balance *balance)
+{
+  g_free (balance->currency);
+  g_free (balance);
+}
+
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Request *request = task_data;
+  GError *error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  switch (request->kind)
+    {
+    case REQUEST_BALANCE:
+      {
+        g_autofree Balance *balance = g_new0 (Balance, 1);
+
+        if (!sr_api_parse_balance (request->body, &balance->balance, &balance->currency, &error))
+          {
+            g_task_return_error (task, error);
+            return;
+          }
+        g_task_return_pointer (task, g_steal_pointer (&balance), (GDestroyNotify) balance_free);
+        return;
+      }
+
+    case REQUEST_MESSAGES:
+    case REQUEST_CAMPAIGNS:
+      {
+        SrPage *page;
+
+        if (request->kind == REQUEST_MESSAGES)
+          page = sr_api_parse_messages_page (request->body, &error);
+        else
+          page = sr_api_parse_campaigns_page (request->body, &error);
+
+        if (page == NULL)
+          {
+            g_prefix_error (&error, _("Could not read %s: "), request->path);
+            g_task_return_error (task, error);
+            return;
+          }
+        page->n_bytes = g_bytes_get_size (request->body);
+        page->fetch_seconds = request->fetch_seconds;
+        page->parse_seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+        g_task_return_pointer (task, page, (GDestroyNotify) sr_page_free);
+        return;
+      }
+
+    case REQUEST_MESSAGE:
+    case REQUEST_CAMPAIGN:
+      {
+        GObject *record;
+
+        if (request->kind == REQUEST_MESSAGE)
+          record = (GObject *) sr_api_parse_message (request->body, &error);
+        else
+          record = (GObject *) sr_api_parse_campaign (request->body, &error);
+
+        if (record == NULL)
+          {
+            g_prefix_error (&error, _("Could not read %s: "), request->path);
+            g_task_return_error (task, error);
+            return;
+          }
+        g_task_return_pointer (task, record, g_object_unref);
+        return;
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+is_retryable_transport_error (const GError *error)
+{
+  /* A certificate problem will not go away by trying again, and retrying
+   * must never be a way around verification. */
+  if (error->domain == G_TLS_ERROR)
+    return FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+return_http_error (GTask *task,
+                   guint  status,
+                   int    code)
+{
+  Request *request = g_task_get_task_data (task);
+  g_autofree char *server_message = NULL;
+
+  if (request->body != NULL)
+    server_message = sr_api_parse_error_message (request->body);
+
+  switch (code)
+    {
+    case SR_API_ERROR_UNAUTHORIZED:
+      g_task_return_new_error (task, SR_API_ERROR, code,
+                               _("The API key was refused (HTTP %u%s%s)"),
+                               status,
+                               server_message ? ": " : "",
+                               server_message ? server_message : "");
+      break;
+
+    case SR_API_ERROR_RATE_LIMITED:
+      g_task_return_new_error (task, SR_API_ERROR, code,
+                               _("SMS.to is limiting requests; try again in a minute (HTTP %u)"),
+                               status);
+      break;
+
+    case SR_API_ERROR_SERVER:
+      g_task_return_new_error (task, SR_API_ERROR, code,
+                               _("The server had a problem answering %s (HTTP %u%s%s)"),
+                               request->path, status,
+                               server_message ? ": " : "",
+                               server_message ? server_message : "");
+      break;
+
+    default:
+      g_task_return_new_error (task, SR_API_ERROR, code,
+                               _("The server refused the request %s (HTTP %u%s%s)"),
+                               request->path, status,
+                               server_message ? ": " : "",
+                               server_message ? server_message : "");
+      break;
+    }
+}
+
+static void
+on_send_and_read_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SoupSession *session = (SoupSession *)object;
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg;
+  guint status;
+
+  msg = soup_session_get_async_result_message (session, result);
+  body = soup_session_send_and_read_finish (session, result, &error);
+  request->fetch_seconds = (g_get_monotonic_time () - request->sent_at) / (double) G_USEC_PER_SEC;
+
+  if (body == NULL)
+    {
+      if (g_task_return_error_if_cancelled (task))
+        return;
+
+      g_debug ("%s failed: %s", request->path, error->message);
+
+      if (is_retryable_transport_error (error) && schedule_retry (task, -1))
+        return;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_TIMEOUT,
+                                 _("The server did not answer in time (%s)"), request->path);
+      else
+        g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_NETWORK,
+                                 _("Could not reach the server: %s"), error->message);
+      return;
+    }
+
+  status = soup_message_get_status (msg);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  request->body = g_steal_pointer (&body);
+
+  g_debug ("%s → HTTP %u, %" G_GSIZE_FORMAT " bytes in %.3f s",
+           request->path, status, g_bytes_get_size (request->body), request->fetch_seconds);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_run_in_thread (task, parse_in_thread);
+      return;
+    }
+
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      return_http_error (task, status, SR_API_ERROR_UNAUTHORIZED);
+      return;
+    }
+
+  if (status == 429)
+    {
+      if (schedule_retry (task, parse_retry_after (msg)))
+        return;
+      return_http_error (task, status, SR_API_ERROR_RATE_LIMITED);
+      return;
+    }
+
+  if (status >= 500)
+    {
+      if (schedule_retry (task, parse_retry_after (msg)))
+        return;
+      return_http_error (task, status, SR_API_ERROR_SERVER);
+      return;
+    }
+
+  return_http_error (task, status, SR_API_ERROR_REQUEST);
+}
+
+static void
+send_attempt (GTask *task)
+{
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(SoupMessage) msg = NULL;
+  SoupMessageHeaders *headers;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  msg = soup_message_new (SOUP_METHOD_GET, request->url);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_INVALID_URL,
+                               _("Could not build a request for %s"), request->path);
+      return;
+    }
+
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Authorization", self->authorization);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  soup_message_headers_replace (headers, "Content-Type", "application/json");
+
+  request->attempt++;
+  request->sent_at = g_get_monotonic_time ();
+  g_atomic_int_inc (&self->n_requests);
+
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task),
+                                    on_send_and_read_cb,
+                                    g_object_ref (task));
+}
+
+static void
+start_request (SrApiClient         *self,
+               RequestKind          kind,
+               const char          *base,
+               const char          *path,
+               const char          *query,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_check_cancellable (task, TRUE);
+
+  request = g_new0 (Request, 1);
+  request->kind = kind;
+  request->path = g_strdup (path);
+  request->url = g_strconcat (base, path, query ? "?" : "", query ? query : "", NULL);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  send_attempt (task);
+}
+
+static void
+append_param (GString    *query,
+              const char *name,
+              const char *value)
+{
+  if (value == NULL)
+    return;
+  if (query->len > 0)
+    g_string_append_c (query, '&');
+  g_string_append (query, name);
+  g_string_append_c (query, '=');
+  g_string_append_uri_escaped (query, value, NULL, FALSE);
+}
+
+static void
+append_int_param (GString    *query,
+                  const char *name,
+                  int         value)
+{
+  char buf[32];
+
+  if (value <= 0)
+    return;
+  g_snprintf (buf, sizeof buf, "%d", value);
+  append_param (query, name, buf);
+}
+
+/* --- balance --- */
+
+void
+sr_api_client_get_balance_async (SrApiClient         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+
+  start_request (self, REQUEST_BALANCE, self->auth_url, "/api/balance", NULL,
+                 sr_api_client_get_balance_async, cancellable, callback, user_data);
+}
+
+gboolean
+sr_api_client_get_balance_finish (SrApiClient   *self,
+                                  GAsyncResult  *result,
+                                  double        *out_balance,
+                                  char         **out_currency,
+                                  GError       **error)
+{
+  Balance *balance;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_api_client_get_balance_async, FALSE);
+
+  balance = g_task_propagate_pointer (G_TASK (result), error);
+  if (balance == NULL)
+    return FALSE;
+
+  if (out_balance)
+    *out_balance = balance->balance;
+  if (out_currency)
+    *out_currency = g_steal_pointer (&balance->currency);
+  balance_free (balance);
+
+  return TRUE;
+}
+
+/* --- messages --- */
+
+void
+sr_api_client_list_messages_async (SrApiClient          *self,
+                                   const SrMessageQuery *q,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  g_return_if_fail (q != NULL);
+
+  append_int_param (query, "limit", q->limit);
+  append_int_param (query, "page", q->page);
+  if (q->order_by != NULL)
+    {
+      append_param (query, "order_by", q->order_by);
+      append_param (query, "order_direction", q->descending ? "desc" : "asc");
+    }
+  append_param (query, "status", q->status);
+  append_param (query, "to", q->to);
+  if (q->created_at_from != SR_TIME_NONE)
+    {
+      g_autofree char *from = sr_api_format_query_time (q->created_at_from);
+      append_param (query, "created_at_from", from);
+    }
+  if (q->created_at_to != SR_TIME_NONE)
+    {
+      g_autofree char *to = sr_api_format_query_time (q->created_at_to);
+      append_param (query, "created_at_to", to);
+    }
+
+  start_request (self, REQUEST_MESSAGES, self->api_url, "/v2/messages",
+                 query->len ? query->str : NULL,
+                 sr_api_client_list_messages_async, cancellable, callback, user_data);
+}
+
+SrPage *
+sr_api_client_list_messages_finish (SrApiClient   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_api_client_list_messages_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sr_api_client_get_message_async (SrApiClient         *self,
+                                 const char          *id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  g_return_if_fail (id != NULL);
+
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  /* No /v2 prefix for a single message (SMSTO-API.md). */
+  path = g_strconcat ("/message/", escaped, NULL);
+  start_request (self, REQUEST_MESSAGE, self->api_url, path, NULL,
+                 sr_api_client_get_message_async, cancellable, callback, user_data);
+}
+
+SrMessage *
+sr_api_client_get_message_finish (SrApiClient   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_api_client_get_message_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- campaigns --- */
+
+void
+sr_api_client_list_campaigns_async (SrApiClient         *self,
+                                    int                  page,
+                                    int                  limit,
+                                    const char          *search,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+
+  append_int_param (query, "limit", limit);
+  append_int_param (query, "page", page);
+  if (search != NULL && *search != '\0')
+    append_param (query, "search", search);
+
+  start_request (self, REQUEST_CAMPAIGNS, self->api_url, "/v2/campaigns",
+                 query->len ? query->str : NULL,
+                 sr_api_client_list_campaigns_async, cancellable, callback, user_data);
+}
+
+SrPage *
+sr_api_client_list_campaigns_finish (SrApiClient   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_api_client_list_campaigns_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sr_api_client_get_campaign_async (SrApiClient         *self,
+                                  const char          *id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  g_return_if_fail (id != NULL);
+
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  path = g_strconcat ("/v2/campaigns/", escaped, NULL);
+  start_request (self, REQUEST_CAMPAIGN, self->api_url, path, NULL,
+                 sr_api_client_get_campaign_async, cancellable, callback, user_data);
+}
+
+SrCampaign *
+sr_api_client_get_campaign_finish (SrApiClient   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_api_client_get_campaign_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -27,7 +27,9 @@ typedef struct
 {
   GPtrArray  *items;
   SrPageInfo  info;
-  gsize       n_bytes;   /* size of the body, for progress */
+  gsize       n_bytes;        /* size of the body, for progress */
+  double      fetch_seconds;  /* request sent → body received, last attempt (set by the client) */
+  double      parse_seconds;  /* JSON → records (set by the client) */
 } SrPage;
 
 SrPage     *sr_page_new                    (void);

@@ -15,3 +15,6 @@
 #include "sr-cache.h"
 #include "sr-sync.h"
 #include "sr-credentials.h"
+#include "sr-message-list.h"
+#include "sr-campaign-list.h"
+#include "sr-csv.h"

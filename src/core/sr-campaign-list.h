@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-campaign-list.h: a lazy GListModel of SrCampaign backed by the cache,
+ * the same design as SrMessageList.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sr-types.h"
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_CAMPAIGN_LIST (sr_campaign_list_get_type ())
+G_DECLARE_FINAL_TYPE (SrCampaignList, sr_campaign_list, SR, CAMPAIGN_LIST, GObject)
+
+SrCampaignList *sr_campaign_list_new            (SrCache        *cache);
+SrCache        *sr_campaign_list_get_cache      (SrCampaignList *self);
+void            sr_campaign_list_set_search     (SrCampaignList *self,
+                                                 const char     *search);
+const char     *sr_campaign_list_get_search     (SrCampaignList *self);
+void            sr_campaign_list_set_sort       (SrCampaignList *self,
+                                                 SrCampaignSort  sort,
+                                                 gboolean        descending);
+SrCampaignSort  sr_campaign_list_get_sort       (SrCampaignList *self);
+gboolean        sr_campaign_list_get_descending (SrCampaignList *self);
+gboolean        sr_campaign_list_get_loading    (SrCampaignList *self);
+/* Where campaigns were sent from (is_api): -1 all, 0 web dashboard, 1 API. */
+void            sr_campaign_list_set_source     (SrCampaignList *self,
+                                                 int             source);
+int             sr_campaign_list_get_source     (SrCampaignList *self);
+void            sr_campaign_list_reload         (SrCampaignList *self);
+void            sr_campaign_list_wait           (SrCampaignList *self);
+
+G_END_DECLS

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-cli.c: sms-reports-cli end to end against the sandbox: login (real
+ * keyring when the test runs in build-aux/test's session), sync, stats
+ * --json, messages --format csv/json with filters, campaigns, and the exit
+ * codes for usage, authentication, network and data errors.
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "sr-core.h"
+#include "sr-test-sandbox.h"
+
+typedef struct
+{
+  SrTestSandbox *sandbox;
+  char          *dir;
+  char          *data_dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->sandbox = sr_test_sandbox_start ("--messages", "6000", "--campaigns", "40", "--seed", "21", NULL);
+  fixture->dir = sr_test_make_tmpdir ("test-cli");
+  fixture->data_dir = g_build_filename (fixture->dir, "data", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  sr_test_sandbox_free (fixture->sandbox);
+  sr_test_remove_tree (fixture->dir);
+  g_free (fixture->data_dir);
+  g_free (fixture->dir);
+}
+
+/* Runs the CLI with the sandbox URLs and data dir; returns the exit code. */
+static int
+run_cli (Fixture     *fixture,
+         const char  *api_key,
+         const char  *api_url,
+         const char  *stdin_text,
+         char       **out_stdout,
+         char       **out_stderr,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *url = api_url ? api_url : sr_test_sandbox_get_url (fixture->sandbox);
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) g_getenv ("SR_CLI_PATH"));
+  g_ptr_array_add (args, "--api-url");
+  g_ptr_array_add (args, (gpointer) url);
+  g_ptr_array_add (args, "--auth-url");
+  g_ptr_array_add (args, (gpointer) url);
+  g_ptr_array_add (args, "--data-dir");
+  g_ptr_array_add (args, fixture->data_dir);
+  va_start (ap, out_stderr);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (api_key != NULL)
+    g_subprocess_launcher_setenv (launcher, "SMSTO_API_KEY", api_key, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "SMSTO_API_KEY");
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text ? stdin_text : "", NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  if (g_test_verbose () && err && *err)
+    g_printerr ("%s", err);
+
+  if (out_stdout)
+    *out_stdout = g_steal_pointer (&out);
+  if (out_stderr)
+    *out_stderr = g_steal_pointer (&err);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+/* A strict RFC 4180 reader: rows of fields; fails the test on bad syntax. */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
+  GString *field = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p)
+    {
+      if (*p == '"')
+        {
+          p++;
+          for (;;)
+            {
+              g_assert_true (*p != '\0');
+              if (*p == '"' && p[1] == '"')
+                {
+                  g_string_append_c (field, '"');
+                  p += 2;
+                }
+              else if (*p == '"')
+                {
+                  p++;
+                  break;
+                }
+              else
+                g_string_append_c (field, *p++);
+            }
+        }
+      else
+        {
+          while (*p && *p != ',' && *p != '\r' && *p != '\n')
+            {
+              g_assert_true (*p != '"');
+              g_string_append_c (field, *p++);
+            }
+        }
+
+      g_ptr_array_add (row, g_strdup (field->str));
+      g_string_truncate (field, 0);
+
+      if (*p == ',')
+        p++;
+      else
+        {
+          g_assert_true (p[0] == '\r' && p[1] == '\n');
+          p += 2;
+          g_ptr_array_add (rows, row);
+          row = g_ptr_array_new_with_free_func (g_free);
+        }
+    }
+
+  g_assert_cmpuint (row->len, ==, 0);
+  g_ptr_array_unref (row);
+  g_string_free (field, TRUE);
+  return rows;
+}
+
+static const char *
+cell (GPtrArray *rows,
+      guint      row,
+      guint      column)
+{
+  GPtrArray *fields = g_ptr_array_index (rows, row);
+
+  g_assert_cmpuint (column, <, fields->len);
+  return g_ptr_array_index (fields, column);
+}
+
+static void
+test_end_to_end (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) by_status = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *checksum = NULL;
+  JsonObject *stats;
+  JsonObject *stats_by_status;
+  gint64 total = 0;
+  gint64 delivered;
+
+  sr_test_sandbox_get_summary (fixture->sandbox, &total, &checksum, &by_status);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "sync", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "New messages: 6000"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* stats --json */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "stats", "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  stats = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, total);
+  g_assert_cmpint (json_object_get_int_member (stats, "campaigns"), ==, 40);
+  g_assert_cmpint (json_object_get_int_member (stats, "billable") +
+                   json_object_get_int_member (stats, "non_billable"), ==, total);
+  g_assert_cmpfloat (json_object_get_double_member (stats, "cost"), >, 0);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (stats, "last_sync"), "Z"));
+  stats_by_status = json_object_get_object_member (stats, "by_status");
+  g_assert_cmpuint (json_object_get_size (stats_by_status), ==, g_hash_table_size (by_status));
+  {
+    GHashTableIter iter;
+    gpointer name, count;
+
+    g_hash_table_iter_init (&iter, by_status);
+    while (g_hash_table_iter_next (&iter, &name, &count))
+      g_assert_cmpint (json_object_get_int_member (stats_by_status, name), ==, GPOINTER_TO_INT (count));
+  }
+  delivered = json_object_get_int_member (stats_by_status, "DELIVERED");
+  g_assert_cmpint (delivered, >, 0);
+  g_clear_pointer (&out, g_free);
+
+  /* messages --format csv: every message, RFC 4180 */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--format", "csv", NULL), ==, 0);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  rows = parse_csv (out);
+  g_assert_cmpuint (rows->len, ==, total + 1);
+  {
+    GPtrArray *header = g_ptr_array_index (rows, 0);
+    const char *expected[] = { "id", "created_at", "sent_at", "updated_at", "to", "sender_id", "status",
+                               "sms_count", "cost", "campaign_id", "failed_reason", "message" };
+    g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+    gboolean saw_quoted_text = FALSE;
+
+    g_assert_cmpuint (header->len, ==, G_N_ELEMENTS (expected));
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      g_assert_cmpstr (g_ptr_array_index (header, i), ==, expected[i]);
+
+    for (guint r = 1; r < rows->len; r++)
+      {
+        GPtrArray *row = g_ptr_array_index (rows, r);
+        const char *created = g_ptr_array_index (row, 1);
+        const char *text = g_ptr_array_index (row, 11);
+
+        g_assert_cmpuint (row->len, ==, G_N_ELEMENTS (expected));
+        g_assert_true (g_hash_table_add (ids, g_ptr_array_index (row, 0)));
+        g_assert_cmpuint (strlen (created), ==, strlen ("2026-11-27T10:00:00Z"));
+        g_assert_true (g_str_has_suffix (created, "Z"));
+        /* ascending created order by default */
+        if (r > 1)
+          g_assert_cmpstr (cell (rows, r - 1, 1), <=, created);
+        if (strpbrk (text, ",\"\n") != NULL)
+          saw_quoted_text = TRUE;
+      }
+    /* the sandbox writes texts with commas, quotes and newlines */
+    g_assert_true (saw_quoted_text);
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* A status filter gives the same count as stats */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--status", "delivered",
+                            "--format", "json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))), ==, delivered);
+  g_clear_pointer (&out, g_free);
+
+  /* Sort by cost, descending, limited */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--sort", "cost", "--desc",
+                            "--limit", "20", "--format", "json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  {
+    JsonArray *array = json_node_get_array (json_parser_get_root (parser));
+
+    g_assert_cmpuint (json_array_get_length (array), ==, 20);
+    for (guint i = 1; i < 20; i++)
+      g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (array, i - 1), "cost"), >=,
+                         json_object_get_double_member (json_array_get_object_element (array, i), "cost"));
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* campaigns as CSV: header + 40 rows */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "campaigns", "--format", "csv", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) campaign_rows = parse_csv (out);
+    g_assert_cmpuint (campaign_rows->len, ==, 41);
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* A campaign's stats count exactly its messages */
+  {
+    g_autoptr(GPtrArray) campaign_rows = NULL;
+    g_autoptr(JsonParser) campaign_parser = json_parser_new ();
+    const char *campaign_id;
+
+    g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "campaigns", "--format", "csv", "--limit", "1", NULL), ==, 0);
+    campaign_rows = parse_csv (out);
+    campaign_id = cell (campaign_rows, 1, 0);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &err, NULL, "stats", "--json", "--campaign", campaign_id, NULL), ==, 0);
+    json_parser_load_from_data (campaign_parser, err, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (campaign_parser)), "total"), ==,
+                     g_ascii_strtoll (cell (campaign_rows, 1, 5), NULL, 10));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+}
+
+static void
+test_login_keyring (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *stdin_text = g_strconcat (key, "\n", NULL);
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_test_skip ("No session bus (run through build-aux/test)");
+      return;
+    }
+
+  /* A refused key: exit code 2, nothing stored */
+  g_assert_cmpint (run_cli (fixture, NULL, NULL, "wrong-key\n", &out, &err, "login", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "refused"));
+  g_assert_null (strstr (err, "wrong-key"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The right key from standard input, stored in the keyring */
+  g_assert_cmpint (run_cli (fixture, NULL, NULL, stdin_text, &out, &err, "login", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Signed in"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Without SMSTO_API_KEY, sync finds the key in the keyring */
+  g_assert_cmpint (run_cli (fixture, NULL, NULL, NULL, &out, &err, "sync", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "New messages: 6000"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, NULL, NULL, NULL, &out, &err, "logout", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Signed out: authentication error */
+  g_assert_cmpint (run_cli (fixture, NULL, NULL, NULL, &out, &err, "stats", NULL), ==, 2);
+}
+
+static void
+test_exit_codes (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *db_dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *db_path = NULL;
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, NULL, "frobnicate", NULL), ==, 1);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, NULL, "messages", "--format", "xml", NULL), ==, 1);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, NULL, "messages", "--status", "LOST", NULL), ==, 1);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, NULL, "stats", "--from", "yesterday", NULL), ==, 1);
+  g_assert_cmpint (run_cli (fixture, key, "http://example.com", NULL, NULL, NULL, "sync", NULL), ==, 1);
+
+  /* wrong key */
+  g_assert_cmpint (run_cli (fixture, "not-the-key", NULL, NULL, &out, &err, "sync", NULL), ==, 2);
+  g_assert_null (strstr (err, "not-the-key"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* nobody listening */
+  g_assert_cmpint (run_cli (fixture, key, "http://127.0.0.1:1", NULL, NULL, NULL, "sync", NULL), ==, 3);
+
+  /* a damaged cache file is reported and left alone */
+  name = sr_cache_dup_account_file_name (sr_test_sandbox_get_url (fixture->sandbox), key);
+  db_path = g_build_filename (fixture->data_dir, name, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (fixture->data_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (db_path, "this is not a database, just some text that got here", -1, NULL));
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "stats", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "damaged"));
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (db_path, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "this is not a database, just some text that got here");
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/cli/end-to-end", Fixture, NULL, fixture_set_up, test_end_to_end, fixture_tear_down);
+  g_test_add ("/cli/login-keyring", Fixture, NULL, fixture_set_up, test_login_keyring, fixture_tear_down);
+  g_test_add ("/cli/exit-codes", Fixture, NULL, fixture_set_up, test_exit_codes, fixture_tear_down);
+
+  return g_test_run ();
+}

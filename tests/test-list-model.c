@@ -1,0 +1,1461 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-list-model.c: the contract of SrMessageList and SrCampaignList, in the
+ * spirit of GTK's own list model tests. A real SQLite cache in a temporary
+ * directory is filled with generated rows (100,000 messages by default,
+ * SR_TEST_LIST_ROWS to change it); every items-changed is recorded and
+ * applied to a shadow copy of the ids, and after every change the model is
+ * walked and compared with the cache's own ordered query: counts, order,
+ * data, identity, NULL past the end, and that the emitted ranges turn the
+ * old contents into the new ones. Appends and status changes, as a sync
+ * makes them, must emit small ranges, not a reset.
+ */
+
+#define G_LOG_DOMAIN "test-list-model"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sr-core.h"
+#include "sr-campaign-private.h"
+#include "sr-message-private.h"
+#include "sr-test-sandbox.h"
+
+#define DEFAULT_ROWS  100000
+#define N_CAMPAIGNS   400
+#define BATCH         1000
+#define N_SAMPLES     24
+/* Past this many added items an emission reads only a sample of them at
+ * once (the ends and some random ones); the walk that follows reads all. */
+#define SHADOW_FULL   2048
+#define SHADOW_ENDS   512
+#define HOUR_USEC     (G_USEC_PER_SEC * G_GINT64_CONSTANT (3600))
+
+/* ---------------------------------------------------------------------- */
+/* The generated account                                                  */
+
+static struct
+{
+  char      *dir;
+  SrCache   *cache;
+  GRand     *rand;
+  GPtrArray *campaign_ids;
+  gint64     first_created;
+  gint64     last_created;
+  guint      n_messages;
+  guint      next_message;
+  guint      next_campaign;
+  guint      n_changed;       /* "changed" emissions of the cache */
+} fx;
+
+static const char *senders[] = { "SHOP", "Clinic", "BANK", "+35799000000", "Alerts" };
+static const char *prefixes[] = { "+3579", "+3069", "+4477", "+4915", "+1202" };
+static const char *texts[] = {
+  "Your verification code is",
+  "Sale today only, everything off by",
+  "Reminder: your appointment number is",
+  "Parcel out for delivery, tracking",
+  "Ünïcode ✓ greetings, order",
+};
+
+static SrStatus
+random_status (void)
+{
+  int r = g_rand_int_range (fx.rand, 0, 100);
+
+  if (r < 55) return SR_STATUS_DELIVERED;
+  if (r < 70) return SR_STATUS_SENT;
+  if (r < 78) return SR_STATUS_FAILED;
+  if (r < 84) return SR_STATUS_EXPIRED;
+  if (r < 88) return SR_STATUS_QUEUED;
+  if (r < 91) return SR_STATUS_SENDING;
+  if (r < 93) return SR_STATUS_SCHEDULED;
+  if (r < 96) return SR_STATUS_REJECTED;
+  if (r < 98) return SR_STATUS_UNSUBSCRIBED;
+  return SR_STATUS_UNKNOWN;
+}
+
+static const char *
+status_raw (SrStatus status)
+{
+  static const char *raw[SR_N_STATUSES] = {
+    "WEIRD", "DELIVERED", "SENDING", "SENT", "FAILED", "EXPIRED", "QUEUED",
+    "SCHEDULED", "REJECTED", "UNSUBSCRIBED",
+  };
+
+  return raw[status];
+}
+
+/* A new message created at created_at (the ids are unique and increasing). */
+static SrMessage *
+make_message (gint64 created_at)
+{
+  SrMessage *message = sr_message_new_empty ();
+  guint n = fx.next_message++;
+
+  message->id = g_strdup_printf ("msg-%08u", n);
+  message->to = g_strdup_printf ("%s%07d",
+                                 prefixes[g_rand_int_range (fx.rand, 0, G_N_ELEMENTS (prefixes))],
+                                 g_rand_int_range (fx.rand, 0, 10000000));
+  message->sender_id = g_strdup (senders[g_rand_int_range (fx.rand, 0, G_N_ELEMENTS (senders))]);
+  message->message = g_strdup_printf ("%s %d",
+                                      texts[g_rand_int_range (fx.rand, 0, G_N_ELEMENTS (texts))],
+                                      g_rand_int_range (fx.rand, 0, 100000));
+  message->status = random_status ();
+  message->status_raw = g_strdup (status_raw (message->status));
+  message->sms_count = g_rand_int_range (fx.rand, 1, 4);
+  message->cost = message->status == SR_STATUS_REJECTED ? 0 :
+                  message->sms_count * (g_rand_int_range (fx.rand, 10, 80) / 1000.);
+  message->created_at = created_at;
+  message->updated_at = created_at + g_rand_int_range (fx.rand, 0, 600) * G_USEC_PER_SEC;
+  if (message->status != SR_STATUS_QUEUED && message->status != SR_STATUS_SCHEDULED)
+    message->sent_at = created_at + g_rand_int_range (fx.rand, 1, 30) * G_USEC_PER_SEC;
+  if (message->status == SR_STATUS_FAILED)
+    message->failed_reason = g_strdup ("Absent subscriber");
+  if (g_rand_int_range (fx.rand, 0, 10) < 3)
+    message->campaign_id = g_strdup (g_ptr_array_index (fx.campaign_ids,
+                                                        g_rand_int_range (fx.rand, 0, fx.campaign_ids->len)));
+  message->is_api = g_rand_boolean (fx.rand);
+  message->message_type = g_strdup ("sms");
+
+  return message;
+}
+
+static SrCampaign *
+make_campaign (gint64 created_at)
+{
+  SrCampaign *campaign = sr_campaign_new_empty ();
+  guint n = fx.next_campaign++;
+
+  campaign->id = g_strdup_printf ("camp-%06u", n);
+  campaign->campaign_type = g_strdup ("sms");
+  campaign->sender_id = g_strdup (senders[g_rand_int_range (fx.rand, 0, G_N_ELEMENTS (senders))]);
+  campaign->message = g_strdup_printf ("%s %d",
+                                       texts[g_rand_int_range (fx.rand, 0, G_N_ELEMENTS (texts))],
+                                       g_rand_int_range (fx.rand, 0, 100));
+  campaign->status = g_strdup (n % 7 == 0 ? "Sending" : "Completed");
+  campaign->delivered_messages = g_rand_int_range (fx.rand, 0, 5000);
+  campaign->failed_messages = g_rand_int_range (fx.rand, 0, 300);
+  campaign->pending_messages = n % 7 == 0 ? g_rand_int_range (fx.rand, 0, 500) : 0;
+  campaign->sent_messages = g_rand_int_range (fx.rand, 0, 800);
+  campaign->sms_count = g_rand_int_range (fx.rand, 1, 3);
+  campaign->client_total_cost = g_rand_int_range (fx.rand, 0, 50000) / 100.;
+  campaign->estimated_cost = campaign->client_total_cost;
+  campaign->created_at = created_at;
+  campaign->updated_at = created_at;
+  campaign->is_api = g_rand_int_range (fx.rand, 0, 3) == 0;
+
+  return campaign;
+}
+
+static void
+cache_changed_cb (SrCache  *cache,
+                  guint     what,
+                  gpointer  user_data)
+{
+  fx.n_changed++;
+}
+
+static void
+upsert_messages (GPtrArray *messages)
+{
+  g_autoptr(GError) error = NULL;
+
+  sr_cache_upsert_messages (fx.cache, messages, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+upsert_campaigns (GPtrArray *campaigns)
+{
+  g_autoptr(GError) error = NULL;
+
+  sr_cache_upsert_campaigns (fx.cache, campaigns, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Runs the main context until the cache has announced n more commits. */
+static void
+wait_for_changed (guint before,
+                  guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (fx.n_changed < before + n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static void
+fixture_setup (void)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char *rows = g_getenv ("SR_TEST_LIST_ROWS");
+  gint64 t0 = g_get_monotonic_time ();
+  gint64 created;
+
+  fx.n_messages = rows != NULL ? (guint) g_ascii_strtoull (rows, NULL, 10) : DEFAULT_ROWS;
+  fx.rand = g_rand_new_with_seed (20240611);
+  fx.dir = sr_test_make_tmpdir ("sr-list-model");
+  path = g_build_filename (fx.dir, "account.db", NULL);
+  fx.cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (fx.cache, "changed", G_CALLBACK (cache_changed_cb), NULL);
+
+  fx.first_created = G_GINT64_CONSTANT (1672531200) * G_USEC_PER_SEC;  /* 2023-01-01 */
+
+  fx.campaign_ids = g_ptr_array_new_with_free_func (g_free);
+  batch = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < N_CAMPAIGNS; i++)
+    {
+      SrCampaign *campaign = make_campaign (fx.first_created + i * 6 * HOUR_USEC);
+
+      g_ptr_array_add (fx.campaign_ids, g_strdup (campaign->id));
+      g_ptr_array_add (batch, campaign);
+    }
+  upsert_campaigns (batch);
+  g_ptr_array_set_size (batch, 0);
+
+  /* Every fifth message shares its created_at with the one before, so the
+   * order of ties is tested too. */
+  created = fx.first_created;
+  for (guint i = 0; i < fx.n_messages; i++)
+    {
+      if (i % 5 != 4)
+        created += g_rand_int_range (fx.rand, 1, 300) * G_USEC_PER_SEC;
+      g_ptr_array_add (batch, make_message (created));
+
+      if (batch->len == BATCH || i + 1 == fx.n_messages)
+        {
+          upsert_messages (batch);
+          g_ptr_array_set_size (batch, 0);
+        }
+    }
+  fx.last_created = created;
+
+  /* Let the "changed" of the fill go by before any model exists. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_test_message ("Filled the cache with %u messages and %u campaigns in %.2f s",
+                  fx.n_messages, N_CAMPAIGNS,
+                  (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+}
+
+static void
+fixture_teardown (void)
+{
+  sr_cache_close (fx.cache);
+  g_clear_object (&fx.cache);
+  sr_test_remove_tree (fx.dir);
+  g_clear_pointer (&fx.dir, g_free);
+  g_clear_pointer (&fx.campaign_ids, g_ptr_array_unref);
+  g_clear_pointer (&fx.rand, g_rand_free);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The contract checker                                                   */
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Emission;
+
+typedef const char *(*GetIdFunc) (gpointer item);
+
+typedef struct
+{
+  GListModel *model;
+  GetIdFunc   get_id;
+  GPtrArray  *shadow;          /* ids, in model order, as the emissions say */
+  GArray     *emissions;       /* Emission, since the last reset */
+  guint       count_changes;   /* emissions that changed the count */
+  guint       n_items_notifies;
+  guint       loading_notifies;
+} Checker;
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Checker    *checker)
+{
+  Emission emission = { position, removed, added };
+  GPtrArray *old = checker->shadow;
+  GPtrArray *shadow;
+
+  g_assert_cmpuint (position + removed, <=, old->len);
+  g_assert_true (removed > 0 || added > 0);
+  /* The model must already be in the state this emission describes. */
+  g_assert_cmpuint (old->len - removed + added, ==, g_list_model_get_n_items (model));
+
+  shadow = g_ptr_array_new_full (old->len - removed + added, g_free);
+  /* the ids move from the old shadow to the new one; old frees NULLs */
+  for (guint i = 0; i < position; i++)
+    g_ptr_array_add (shadow, g_steal_pointer (&old->pdata[i]));
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(GObject) item = NULL;
+
+      /* NULL: covered by this range but not read yet; the walk fills it */
+      if (added > SHADOW_FULL && i >= SHADOW_ENDS && i < added - SHADOW_ENDS &&
+          g_rand_int_range (fx.rand, 0, added / 16) != 0)
+        {
+          g_ptr_array_add (shadow, NULL);
+          continue;
+        }
+
+      item = g_list_model_get_item (model, position + i);
+      g_assert_nonnull (item);
+      g_ptr_array_add (shadow, g_strdup (checker->get_id (item)));
+    }
+  for (guint i = position + removed; i < old->len; i++)
+    g_ptr_array_add (shadow, g_steal_pointer (&old->pdata[i]));
+
+  g_ptr_array_unref (old);
+  checker->shadow = shadow;
+
+  if (removed != added)
+    checker->count_changes++;
+  g_array_append_val (checker->emissions, emission);
+}
+
+static void
+notify_n_items_cb (GListModel *model,
+                   GParamSpec *pspec,
+                   Checker    *checker)
+{
+  guint n_items;
+
+  g_object_get (model, "n-items", &n_items, NULL);
+  g_assert_cmpuint (n_items, ==, g_list_model_get_n_items (model));
+  checker->n_items_notifies++;
+  /* After the items-changed that changed the count, never before. */
+  g_assert_cmpuint (checker->n_items_notifies, ==, checker->count_changes);
+}
+
+static void
+notify_loading_cb (GListModel *model,
+                   GParamSpec *pspec,
+                   Checker    *checker)
+{
+  checker->loading_notifies++;
+}
+
+static Checker *
+checker_new (GListModel *model,
+             GetIdFunc   get_id)
+{
+  Checker *checker = g_new0 (Checker, 1);
+
+  checker->model = g_object_ref (model);
+  checker->get_id = get_id;
+  checker->shadow = g_ptr_array_new_with_free_func (g_free);
+  checker->emissions = g_array_new (FALSE, FALSE, sizeof (Emission));
+
+  /* A new model is empty until its first load lands. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_null (g_list_model_get_item (model, 0));
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), checker);
+  g_signal_connect (model, "notify::n-items", G_CALLBACK (notify_n_items_cb), checker);
+  g_signal_connect (model, "notify::loading", G_CALLBACK (notify_loading_cb), checker);
+
+  return checker;
+}
+
+static void
+checker_free (Checker *checker)
+{
+  g_signal_handlers_disconnect_by_data (checker->model, checker);
+  g_object_unref (checker->model);
+  g_ptr_array_unref (checker->shadow);
+  g_array_unref (checker->emissions);
+  g_free (checker);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Checker, checker_free)
+
+static void
+checker_reset (Checker *checker)
+{
+  g_array_set_size (checker->emissions, 0);
+}
+
+static guint
+checker_total_added (Checker *checker)
+{
+  guint total = 0;
+
+  for (guint i = 0; i < checker->emissions->len; i++)
+    total += g_array_index (checker->emissions, Emission, i).added;
+
+  return total;
+}
+
+static gboolean
+checker_covers (Checker *checker,
+                guint    position)
+{
+  for (guint i = 0; i < checker->emissions->len; i++)
+    {
+      const Emission *e = &g_array_index (checker->emissions, Emission, i);
+
+      if (position >= e->position && position < e->position + MAX (e->added, e->removed))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+typedef gboolean (*SameDataFunc) (gpointer item,
+                                  gpointer expected);
+
+/* Walks the whole model and compares it with the expected records (the
+ * cache's own ordered query), the shadow and itself. */
+static void
+checker_check (Checker      *checker,
+               GPtrArray    *expected,
+               SameDataFunc  same_data)
+{
+  GListModel *model = checker->model;
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  guint samples[N_SAMPLES];
+  guint n_samples = 0;
+
+  g_assert_cmpuint (n, ==, expected->len);
+  g_assert_cmpuint (checker->shadow->len, ==, n);
+  g_assert_cmpuint (checker->n_items_notifies, ==, checker->count_changes);
+
+  /* Hold a few items, far apart, across the walk below. */
+  if (n > 0)
+    {
+      samples[n_samples++] = 0;
+      samples[n_samples++] = n - 1;
+      samples[n_samples++] = n / 2;
+      while (n_samples < N_SAMPLES)
+        samples[n_samples++] = g_rand_int_range (fx.rand, 0, n);
+    }
+  for (guint i = 0; i < n_samples; i++)
+    {
+      gpointer a = g_list_model_get_item (model, samples[i]);
+      gpointer b = g_list_model_get_item (model, samples[i]);
+
+      g_assert_true (a == b);
+      g_object_unref (b);
+      g_ptr_array_add (held, a);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      gpointer want = g_ptr_array_index (expected, i);
+
+      g_assert_nonnull (item);
+      g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (item, g_list_model_get_item_type (model)));
+      if (g_strcmp0 (checker->get_id (item), checker->get_id (want)) != 0)
+        g_error ("Position %u of %u: model has %s, the cache's order %s, shadow %s",
+                 i, n, checker->get_id (item), checker->get_id (want),
+                 (const char *) g_ptr_array_index (checker->shadow, i) ?: "(not read)");
+      /* positions no range covered kept their id; covered ones the
+       * emission did not read are taken from here */
+      if (g_ptr_array_index (checker->shadow, i) == NULL)
+        checker->shadow->pdata[i] = g_strdup (checker->get_id (item));
+      g_assert_cmpstr (g_ptr_array_index (checker->shadow, i), ==, checker->get_id (item));
+      g_assert_true (same_data (item, want));
+    }
+
+  /* The walk went through far more blocks than the model keeps, yet items
+   * that are held keep their identity. */
+  for (guint i = 0; i < n_samples; i++)
+    {
+      g_autoptr(GObject) again = g_list_model_get_item (model, samples[i]);
+
+      g_assert_true (again == g_ptr_array_index (held, i));
+    }
+
+  g_assert_null (g_list_model_get_item (model, n));
+  g_assert_null (g_list_model_get_item (model, n + 1000));
+  g_assert_null (g_list_model_get_item (model, G_MAXUINT));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Messages                                                               */
+
+static const char *
+message_id (gpointer item)
+{
+  return sr_message_get_id (item);
+}
+
+static gboolean
+message_same_data (gpointer item,
+                   gpointer expected)
+{
+  SrMessage *a = item;
+  SrMessage *b = expected;
+
+  return a->status == b->status &&
+         g_strcmp0 (a->status_raw, b->status_raw) == 0 &&
+         a->updated_at == b->updated_at &&
+         a->created_at == b->created_at &&
+         a->cost == b->cost &&
+         g_strcmp0 (a->to, b->to) == 0;
+}
+
+static void
+check_messages (Checker *checker)
+{
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  const SrMessageFilter *filter = sr_message_list_get_filter (list);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  g_assert_false (sr_message_list_get_loading (list));
+
+  count = sr_cache_count_messages (fx.cache, filter, &error);
+  g_assert_no_error (error);
+  expected = sr_cache_query_messages (fx.cache, filter,
+                                      sr_message_list_get_sort (list),
+                                      sr_message_list_get_descending (list),
+                                      -1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, expected->len);
+
+  checker_check (checker, expected, message_same_data);
+}
+
+static Checker *
+new_message_checker (void)
+{
+  g_autoptr(SrMessageList) list = sr_message_list_new (fx.cache);
+  Checker *checker = checker_new (G_LIST_MODEL (list), message_id);
+
+  g_assert_true (sr_message_list_get_loading (list));
+  g_assert_true (sr_message_list_get_cache (list) == fx.cache);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == SR_TYPE_MESSAGE);
+  sr_message_list_wait (list);
+
+  return checker;
+}
+
+static void
+test_messages_initial (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  const Emission *e;
+  gint64 t0 = g_get_monotonic_time ();
+
+  /* Newest first by default, one insertion for the first load. */
+  g_assert_cmpint (sr_message_list_get_sort (list), ==, SR_MESSAGE_SORT_CREATED);
+  g_assert_true (sr_message_list_get_descending (list));
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 0);
+  g_assert_cmpuint (e->removed, ==, 0);
+  g_assert_cmpint (e->added, ==, sr_cache_count_messages (fx.cache, NULL, NULL));
+  g_assert_cmpuint (checker->loading_notifies, ==, 1);
+
+  check_messages (checker);
+  g_test_message ("Walking and checking %u messages: %.2f s", fx.n_messages,
+                  (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC);
+}
+
+static void
+test_messages_sort (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  g_autoptr(GEnumClass) sorts = g_type_class_ref (SR_TYPE_MESSAGE_SORT);
+
+  for (guint i = 0; i < sorts->n_values; i++)
+    for (int descending = 0; descending <= 1; descending++)
+      {
+        SrMessageSort sort = sorts->values[i].value;
+        guint loading_before = checker->loading_notifies;
+        gint64 t0 = g_get_monotonic_time ();
+
+        /* every step changes the sort (the default is created, descending) */
+        checker_reset (checker);
+        sr_message_list_set_sort (list, sort, descending);
+        g_assert_true (sr_message_list_get_loading (list));
+        sr_message_list_wait (list);
+        g_assert_cmpint (sr_message_list_get_sort (list), ==, sort);
+        g_assert_cmpint (sr_message_list_get_descending (list), ==, descending);
+        g_test_message ("Sort %s %s: %.0f ms", sorts->values[i].value_nick,
+                        descending ? "desc" : "asc",
+                        (g_get_monotonic_time () - t0) / 1000.);
+        g_assert_cmpuint (checker->loading_notifies, ==, loading_before + 2);
+        check_messages (checker);
+      }
+}
+
+static SrMessageFilter *
+filter_new_statuses (guint mask)
+{
+  SrMessageFilter *filter = sr_message_filter_new ();
+
+  filter->status_mask = mask;
+
+  return filter;
+}
+
+static void
+test_messages_filter (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  g_autoptr(GPtrArray) filters = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_message_filter_free);
+  gint64 span = fx.last_created - fx.first_created;
+  SrMessageFilter *filter;
+
+  g_ptr_array_add (filters, filter_new_statuses (1 << SR_STATUS_DELIVERED));
+  g_ptr_array_add (filters, filter_new_statuses ((1 << SR_STATUS_FAILED) | (1 << SR_STATUS_SENT) |
+                                                 (1 << SR_STATUS_UNKNOWN)));
+  /* a filter that grows the previous one */
+  g_ptr_array_add (filters, filter_new_statuses ((1 << SR_STATUS_FAILED) | (1 << SR_STATUS_SENT) |
+                                                 (1 << SR_STATUS_UNKNOWN) | (1 << SR_STATUS_EXPIRED)));
+
+  filter = sr_message_filter_new ();
+  filter->from = fx.first_created + span / 3;
+  filter->to = fx.first_created + span / 2;
+  g_ptr_array_add (filters, filter);
+
+  filter = sr_message_filter_new ();
+  filter->campaign_id = g_strdup (g_ptr_array_index (fx.campaign_ids, 3));
+  g_ptr_array_add (filters, filter);
+
+  filter = sr_message_filter_new ();
+  filter->search = g_strdup ("verification");
+  g_ptr_array_add (filters, filter);
+
+  filter = sr_message_filter_new ();
+  filter->search = g_strdup ("+4477");
+  g_ptr_array_add (filters, filter);
+
+  filter = sr_message_filter_new ();
+  filter->status_mask = (1 << SR_STATUS_DELIVERED) | (1 << SR_STATUS_SENT);
+  filter->from = fx.first_created + span / 4;
+  filter->search = g_strdup ("PARCEL");
+  filter->sender_id = g_strdup ("SHOP");
+  g_ptr_array_add (filters, filter);
+
+  /* nothing matches */
+  filter = sr_message_filter_new ();
+  filter->search = g_strdup ("no such text anywhere");
+  g_ptr_array_add (filters, filter);
+
+  /* and back to everything */
+  g_ptr_array_add (filters, sr_message_filter_new ());
+
+  for (guint i = 0; i < filters->len; i++)
+    {
+      const SrMessageFilter *f = g_ptr_array_index (filters, i);
+      gint64 t0 = g_get_monotonic_time ();
+
+      checker_reset (checker);
+      sr_message_list_set_filter (list, f);
+      g_assert_true (sr_message_filter_equal (sr_message_list_get_filter (list), f));
+      sr_message_list_wait (list);
+      g_test_message ("Filter %u: %u rows, %u ranges, %.0f ms", i,
+                      g_list_model_get_n_items (checker->model), checker->emissions->len,
+                      (g_get_monotonic_time () - t0) / 1000.);
+      check_messages (checker);
+
+      /* the same filter again is no change at all */
+      checker_reset (checker);
+      sr_message_list_set_filter (list, f);
+      sr_message_list_wait (list);
+      g_assert_cmpuint (checker->emissions->len, ==, 0);
+    }
+
+  /* Filters combine with every sort. */
+  filter = filter_new_statuses ((1 << SR_STATUS_FAILED) | (1 << SR_STATUS_QUEUED));
+  sr_message_list_set_filter (list, filter);
+  sr_message_filter_free (filter);
+  for (SrMessageSort sort = SR_MESSAGE_SORT_CREATED; sort <= SR_MESSAGE_SORT_CAMPAIGN; sort++)
+    {
+      sr_message_list_set_sort (list, sort, sort % 2 == 0);
+      sr_message_list_wait (list);
+      check_messages (checker);
+    }
+}
+
+/* Several changes without waiting: only the last one counts, and the ranges
+ * emitted still describe the changes exactly. */
+static void
+test_messages_supersede (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  g_autoptr(SrMessageFilter) a = filter_new_statuses (1 << SR_STATUS_DELIVERED);
+  g_autoptr(SrMessageFilter) b = filter_new_statuses (1 << SR_STATUS_FAILED);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      checker_reset (checker);
+      sr_message_list_set_filter (list, a);
+      sr_message_list_set_sort (list, SR_MESSAGE_SORT_COST, TRUE);
+      sr_message_list_set_filter (list, b);
+      sr_message_list_set_sort (list, round % 2 ? SR_MESSAGE_SORT_RECIPIENT : SR_MESSAGE_SORT_SENT, round % 2);
+      g_assert_true (sr_message_list_get_loading (list));
+      sr_message_list_wait (list);
+      g_assert_false (sr_message_list_get_loading (list));
+      g_assert_cmpuint (checker->emissions->len, <=, 1);
+      check_messages (checker);
+
+      sr_message_list_set_filter (list, NULL);
+      sr_message_list_set_sort (list, SR_MESSAGE_SORT_CREATED, TRUE);
+      sr_message_list_wait (list);
+      check_messages (checker);
+    }
+}
+
+static void
+test_messages_append (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GObject) held = NULL;
+  g_autoptr(GObject) again = NULL;
+  const Emission *e;
+  guint n, before;
+
+  /* Ascending, as a sync appends: one insertion at the end. */
+  sr_message_list_set_sort (list, SR_MESSAGE_SORT_CREATED, FALSE);
+  sr_message_list_wait (list);
+  check_messages (checker);
+  n = g_list_model_get_n_items (checker->model);
+  held = g_list_model_get_item (checker->model, n - 1);
+
+  for (guint i = 0; i < 25; i++)
+    g_ptr_array_add (batch, make_message (fx.last_created += G_USEC_PER_SEC));
+  checker_reset (checker);
+  before = fx.n_changed;
+  upsert_messages (batch);
+  wait_for_changed (before, 1);
+  sr_message_list_wait (list);
+
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, n);
+  g_assert_cmpuint (e->removed, ==, 0);
+  g_assert_cmpuint (e->added, ==, 25);
+  again = g_list_model_get_item (checker->model, n - 1);
+  g_assert_true (again == held);
+  check_messages (checker);
+
+  /* Descending (the default view): one insertion at the start; items that
+   * only shifted keep their objects. */
+  g_clear_object (&held);
+  g_clear_object (&again);
+  sr_message_list_set_sort (list, SR_MESSAGE_SORT_CREATED, TRUE);
+  sr_message_list_wait (list);
+  check_messages (checker);
+  n = g_list_model_get_n_items (checker->model);
+  held = g_list_model_get_item (checker->model, 10);
+
+  g_ptr_array_set_size (batch, 0);
+  for (guint i = 0; i < 40; i++)
+    g_ptr_array_add (batch, make_message (fx.last_created += G_USEC_PER_SEC));
+  checker_reset (checker);
+  before = fx.n_changed;
+  upsert_messages (batch);
+  wait_for_changed (before, 1);
+  sr_message_list_wait (list);
+
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 0);
+  g_assert_cmpuint (e->removed, ==, 0);
+  g_assert_cmpuint (e->added, ==, 40);
+  g_assert_cmpuint (g_list_model_get_n_items (checker->model), ==, n + 40);
+  again = g_list_model_get_item (checker->model, 50);
+  g_assert_true (again == held);
+  g_assert_false (sr_message_list_get_loading (list));
+  check_messages (checker);
+
+  /* A burst of commits folds into one reload and one range. */
+  checker_reset (checker);
+  before = fx.n_changed;
+  for (guint round = 0; round < 8; round++)
+    {
+      g_ptr_array_set_size (batch, 0);
+      for (guint i = 0; i < 10; i++)
+        g_ptr_array_add (batch, make_message (fx.last_created += G_USEC_PER_SEC));
+      upsert_messages (batch);
+    }
+  wait_for_changed (before, 1);
+  sr_message_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, >=, 1);
+  g_assert_cmpuint (checker->emissions->len, <=, 2);
+  g_assert_cmpuint (checker_total_added (checker), ==, 80);
+  /* the stragglers of the burst, if any (the cache coalesces "changed"
+   * too), change nothing */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  sr_message_list_wait (list);
+  g_assert_cmpuint (checker_total_added (checker), ==, 80);
+  check_messages (checker);
+
+  /* Messages arriving inside a date-range filter: still at the start. */
+  {
+    g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+
+    filter->from = fx.last_created - 1000 * G_USEC_PER_SEC;
+    sr_message_list_set_filter (list, filter);
+    sr_message_list_wait (list);
+    check_messages (checker);
+
+    g_ptr_array_set_size (batch, 0);
+    for (guint i = 0; i < 3; i++)
+      g_ptr_array_add (batch, make_message (fx.last_created += G_USEC_PER_SEC));
+    checker_reset (checker);
+    before = fx.n_changed;
+    upsert_messages (batch);
+    wait_for_changed (before, 1);
+    sr_message_list_wait (list);
+    g_assert_cmpuint (checker->emissions->len, ==, 1);
+    e = &g_array_index (checker->emissions, Emission, 0);
+    g_assert_cmpuint (e->position, ==, 0);
+    g_assert_cmpuint (e->added, ==, 3);
+    check_messages (checker);
+  }
+}
+
+/* An updated copy of message, as a later page of a sync brings it. */
+static SrMessage *
+message_with_status (SrMessage *message,
+                     SrStatus   status)
+{
+  SrMessage *copy = sr_message_new_empty ();
+
+  copy->id = g_strdup (message->id);
+  copy->campaign_id = g_strdup (message->campaign_id);
+  copy->to = g_strdup (message->to);
+  copy->sender_id = g_strdup (message->sender_id);
+  copy->message = g_strdup (message->message);
+  copy->status = status;
+  copy->status_raw = g_strdup (status_raw (status));
+  copy->failed_reason = g_strdup (message->failed_reason);
+  copy->message_type = g_strdup (message->message_type);
+  copy->sms_count = message->sms_count;
+  copy->cost = message->cost;
+  copy->created_at = message->created_at;
+  copy->updated_at = message->updated_at + G_USEC_PER_SEC;
+  copy->sent_at = message->sent_at;
+  copy->is_api = message->is_api;
+
+  return copy;
+}
+
+static void
+update_message_status (SrMessage *message,
+                       SrStatus   status)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  guint before = fx.n_changed;
+
+  g_ptr_array_add (batch, message_with_status (message, status));
+  upsert_messages (batch);
+  wait_for_changed (before, 1);
+}
+
+static void
+test_messages_status_change (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  g_autoptr(SrMessage) target = NULL;
+  g_autoptr(SrMessage) updated = NULL;
+  g_autoptr(GObject) before_item = NULL;
+  g_autoptr(GObject) after_item = NULL;
+  g_autoptr(SrMessageFilter) filter = NULL;
+  const Emission *e;
+  guint p = 500;
+  SrStatus new_status;
+
+  /* Created order: the row stays where it is and is reported (p, 1, 1);
+   * it gets a new object, its neighbours keep theirs. */
+  check_messages (checker);
+  target = g_list_model_get_item (checker->model, p);
+  before_item = g_list_model_get_item (checker->model, p - 1);
+  after_item = g_list_model_get_item (checker->model, p + 1);
+  new_status = target->status == SR_STATUS_DELIVERED ? SR_STATUS_FAILED : SR_STATUS_DELIVERED;
+
+  checker_reset (checker);
+  update_message_status (target, new_status);
+  sr_message_list_wait (list);
+
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, p);
+  g_assert_cmpuint (e->removed, ==, 1);
+  g_assert_cmpuint (e->added, ==, 1);
+  updated = g_list_model_get_item (checker->model, p);
+  g_assert_true (updated != target);
+  g_assert_cmpstr (sr_message_get_id (updated), ==, sr_message_get_id (target));
+  g_assert_cmpint (sr_message_get_status (updated), ==, new_status);
+  {
+    g_autoptr(GObject) b = g_list_model_get_item (checker->model, p - 1);
+    g_autoptr(GObject) a = g_list_model_get_item (checker->model, p + 1);
+
+    g_assert_true (b == before_item);
+    g_assert_true (a == after_item);
+  }
+  check_messages (checker);
+
+  /* A row nobody holds and that fell out of the model's blocks: no range
+   * is needed, but get_item must read the new data. */
+  {
+    g_autoptr(SrMessageFilter) all = sr_message_filter_new ();
+    g_autoptr(GPtrArray) far = sr_cache_query_messages (fx.cache, all, SR_MESSAGE_SORT_CREATED,
+                                                        TRUE, 1, fx.n_messages / 2, NULL);
+    SrMessage *m = g_ptr_array_index (far, 0);
+
+    /* push the row's block out of the LRU */
+    for (guint i = 0; i < g_list_model_get_n_items (checker->model); i += 97)
+      g_object_unref (g_list_model_get_item (checker->model, i));
+
+    checker_reset (checker);
+    update_message_status (m, m->status == SR_STATUS_SENT ? SR_STATUS_EXPIRED : SR_STATUS_SENT);
+    sr_message_list_wait (list);
+    g_assert_cmpuint (checker_total_added (checker), <=, 1);
+    check_messages (checker);
+  }
+
+  /* Sorted by status, the row moves: small ranges, no reset. */
+  g_clear_object (&target);
+  g_clear_object (&updated);
+  sr_message_list_set_sort (list, SR_MESSAGE_SORT_STATUS, FALSE);
+  sr_message_list_wait (list);
+  check_messages (checker);
+  p = g_list_model_get_n_items (checker->model) / 3;
+  target = g_list_model_get_item (checker->model, p);
+  new_status = target->status == SR_STATUS_UNSUBSCRIBED ? SR_STATUS_DELIVERED : SR_STATUS_UNSUBSCRIBED;
+
+  checker_reset (checker);
+  update_message_status (target, new_status);
+  sr_message_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, >=, 1);
+  g_assert_cmpuint (checker->emissions->len, <=, 2);
+  for (guint i = 0; i < checker->emissions->len; i++)
+    {
+      e = &g_array_index (checker->emissions, Emission, i);
+      g_assert_cmpuint (e->removed + e->added, <=, 2);
+    }
+  check_messages (checker);
+
+  /* Filtered by status, the row leaves the filter: one removal. */
+  g_clear_object (&target);
+  filter = filter_new_statuses (1 << SR_STATUS_DELIVERED);
+  sr_message_list_set_filter (list, filter);
+  sr_message_list_set_sort (list, SR_MESSAGE_SORT_CREATED, TRUE);
+  sr_message_list_wait (list);
+  check_messages (checker);
+  p = 77;
+  target = g_list_model_get_item (checker->model, p);
+
+  checker_reset (checker);
+  update_message_status (target, SR_STATUS_FAILED);
+  sr_message_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, p);
+  g_assert_cmpuint (e->removed, ==, 1);
+  g_assert_cmpuint (e->added, ==, 0);
+  check_messages (checker);
+
+  /* … and comes back: one insertion. */
+  checker_reset (checker);
+  update_message_status (target, SR_STATUS_DELIVERED);
+  sr_message_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, p);
+  g_assert_cmpuint (e->removed, ==, 0);
+  g_assert_cmpuint (e->added, ==, 1);
+  check_messages (checker);
+
+  /* A sync page that settles many rows at once and adds new ones: every
+   * held row whose status changed is covered by a range. */
+  {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+    guint before = fx.n_changed;
+
+    sr_message_list_set_filter (list, NULL);
+    sr_message_list_wait (list);
+    check_messages (checker);
+
+    for (guint i = 0; i < 60; i++)
+      g_ptr_array_add (held, g_list_model_get_item (checker->model, 100 + i * 3));
+    for (guint i = 0; i < held->len; i += 2)
+      {
+        SrMessage *m = g_ptr_array_index (held, i);
+
+        g_ptr_array_add (batch, message_with_status (m, m->status == SR_STATUS_SENT ? SR_STATUS_DELIVERED
+                                                                                    : SR_STATUS_SENT));
+      }
+    for (guint i = 0; i < 5; i++)
+      g_ptr_array_add (batch, make_message (fx.last_created += G_USEC_PER_SEC));
+
+    checker_reset (checker);
+    upsert_messages (batch);
+    wait_for_changed (before, 1);
+    sr_message_list_wait (list);
+
+    g_assert_cmpuint (checker_total_added (checker), <=, 5 + 30);
+    for (guint i = 0; i < held->len; i++)
+      {
+        g_autoptr(GObject) now = g_list_model_get_item (checker->model, 100 + i * 3 + 5);
+
+        g_assert_cmpstr (message_id (now), ==, message_id (g_ptr_array_index (held, i)));
+        if (i % 2 == 0)
+          {
+            g_assert_true (checker_covers (checker, 100 + i * 3 + 5));
+            g_assert_true (now != g_ptr_array_index (held, i));
+          }
+        else
+          g_assert_true (now == g_ptr_array_index (held, i));
+      }
+    check_messages (checker);
+  }
+}
+
+/* Syncs that touch rows anywhere: status changes of held and unheld rows,
+ * late messages landing in the middle, under random sorts and a status
+ * filter (rows leave and enter it). The shadow proves the ranges exact;
+ * their size proves they are not a reset. */
+static void
+test_messages_random_sync (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  g_autoptr(GEnumClass) sorts = g_type_class_ref (SR_TYPE_MESSAGE_SORT);
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GHashTable) touched = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+      SrMessageSort sort = sorts->values[g_rand_int_range (fx.rand, 0, sorts->n_values)].value;
+      gboolean descending = g_rand_boolean (fx.rand);
+      guint removed = 0, added = 0, before;
+      guint n;
+
+      if (round % 2 == 1)
+        filter->status_mask = (1 << SR_STATUS_DELIVERED) | (1 << SR_STATUS_SENT) | (1 << SR_STATUS_FAILED);
+      sr_message_list_set_filter (list, filter);
+      sr_message_list_set_sort (list, sort, descending);
+      sr_message_list_wait (list);
+      check_messages (checker);
+      n = g_list_model_get_n_items (checker->model);
+
+      for (guint i = 0; i < 40; i++)
+        g_ptr_array_add (held, g_list_model_get_item (checker->model, g_rand_int_range (fx.rand, 0, n)));
+
+      /* 10 held rows and 10 others change status, 10 late ones arrive */
+      for (guint i = 0; i < 20; i++)
+        {
+          g_autoptr(SrMessage) m = NULL;
+          SrStatus status = random_status ();
+
+          if (i < 10)
+            m = g_object_ref (g_ptr_array_index (held, i * 2));
+          else
+            m = g_list_model_get_item (checker->model, g_rand_int_range (fx.rand, 0, n));
+          if (!g_hash_table_add (touched, (gpointer) sr_message_get_id (m)))
+            continue;
+          if (status == m->status)
+            status = status == SR_STATUS_SENT ? SR_STATUS_DELIVERED : SR_STATUS_SENT;
+          g_ptr_array_add (batch, message_with_status (m, status));
+        }
+      for (guint i = 0; i < 10; i++)
+        g_ptr_array_add (batch, make_message (fx.first_created +
+                                              g_rand_int_range (fx.rand, 0, 1000000) *
+                                              ((fx.last_created - fx.first_created) / 1000000)));
+
+      checker_reset (checker);
+      before = fx.n_changed;
+      upsert_messages (batch);
+      wait_for_changed (before, 1);
+      sr_message_list_wait (list);
+
+      for (guint i = 0; i < checker->emissions->len; i++)
+        {
+          const Emission *e = &g_array_index (checker->emissions, Emission, i);
+
+          removed += e->removed;
+          added += e->added;
+        }
+      g_test_message ("Round %u (sort %s %s%s): %u ranges, %u removed, %u added", round,
+                      sorts->values[sort].value_nick, descending ? "desc" : "asc",
+                      filter->status_mask ? ", filtered" : "",
+                      checker->emissions->len, removed, added);
+      g_assert_cmpuint (removed, <=, 2 * 20);
+      g_assert_cmpuint (added, <=, 2 * 20 + 10);
+      check_messages (checker);
+
+      /* held rows that did not change are the same objects, wherever
+       * they are now (the shadow, complete after the check, says where) */
+      {
+        g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
+
+        for (guint i = 0; i < checker->shadow->len; i++)
+          g_hash_table_insert (positions, g_ptr_array_index (checker->shadow, i), GUINT_TO_POINTER (i));
+
+        for (guint i = 0; i < held->len; i++)
+          {
+            SrMessage *m = g_ptr_array_index (held, i);
+            gpointer pos;
+            g_autoptr(GObject) now = NULL;
+
+            if (g_hash_table_contains (touched, sr_message_get_id (m)))
+              continue;
+            g_assert_true (g_hash_table_lookup_extended (positions, sr_message_get_id (m), NULL, &pos));
+            now = g_list_model_get_item (checker->model, GPOINTER_TO_UINT (pos));
+            g_assert_true (now == (GObject *) m);
+          }
+      }
+    }
+}
+
+/* A sync lands, and before the model reloads for it the user changes the
+ * filter in a way that keeps the rows where they are: the query reload
+ * must not swallow the refresh of the row whose status changed. */
+static void
+test_messages_change_during_query (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(SrMessage) target = NULL;
+  g_autoptr(SrMessage) updated = NULL;
+  const Emission *e;
+  guint p = 42;
+
+  check_messages (checker);
+  target = g_list_model_get_item (checker->model, p);
+
+  checker_reset (checker);
+  update_message_status (target, target->status == SR_STATUS_SENT ? SR_STATUS_DELIVERED : SR_STATUS_SENT);
+  filter->from = fx.first_created - G_USEC_PER_SEC;  /* every row still matches */
+  sr_message_list_set_filter (list, filter);
+  sr_message_list_wait (list);
+
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, p);
+  g_assert_cmpuint (e->removed, ==, 1);
+  g_assert_cmpuint (e->added, ==, 1);
+  updated = g_list_model_get_item (checker->model, p);
+  g_assert_true (updated != target);
+  g_assert_cmpint (updated->status, !=, target->status);
+  check_messages (checker);
+}
+
+static void
+test_messages_reload (void)
+{
+  g_autoptr(Checker) checker = new_message_checker ();
+  SrMessageList *list = SR_MESSAGE_LIST (checker->model);
+
+  guint loading_before = checker->loading_notifies;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  guint before;
+
+  /* Nothing changed: no emission at all; "loading" until it lands. */
+  checker_reset (checker);
+  sr_message_list_reload (list);
+  g_assert_true (sr_message_list_get_loading (list));
+  sr_message_list_wait (list);
+  g_assert_false (sr_message_list_get_loading (list));
+  g_assert_cmpuint (checker->loading_notifies, ==, loading_before + 2);
+  g_assert_cmpuint (checker->emissions->len, ==, 0);
+  check_messages (checker);
+
+  /* The reloads a sync triggers do not show as loading. */
+  g_ptr_array_add (batch, make_message (fx.last_created += G_USEC_PER_SEC));
+  before = fx.n_changed;
+  loading_before = checker->loading_notifies;
+  upsert_messages (batch);
+  wait_for_changed (before, 1);
+  sr_message_list_wait (list);
+  g_assert_cmpuint (checker->loading_notifies, ==, loading_before);
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  check_messages (checker);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Campaigns                                                              */
+
+static const char *
+campaign_id (gpointer item)
+{
+  return sr_campaign_get_id (item);
+}
+
+static gboolean
+campaign_same_data (gpointer item,
+                    gpointer expected)
+{
+  SrCampaign *a = item;
+  SrCampaign *b = expected;
+
+  return a->delivered_messages == b->delivered_messages &&
+         a->pending_messages == b->pending_messages &&
+         a->client_total_cost == b->client_total_cost &&
+         g_strcmp0 (a->status, b->status) == 0 &&
+         a->is_api == b->is_api;
+}
+
+static void
+check_campaigns (Checker *checker)
+{
+  SrCampaignList *list = SR_CAMPAIGN_LIST (checker->model);
+  int source = sr_campaign_list_get_source (list);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (sr_campaign_list_get_loading (list));
+
+  expected = sr_cache_query_campaigns (fx.cache, sr_campaign_list_get_search (list),
+                                       sr_campaign_list_get_sort (list),
+                                       sr_campaign_list_get_descending (list),
+                                       -1, 0, &error);
+  g_assert_no_error (error);
+  if (source < 0)
+    g_assert_cmpint (sr_cache_count_campaigns (fx.cache, sr_campaign_list_get_search (list), NULL),
+                     ==, expected->len);
+
+  for (guint i = expected->len; i > 0; i--)
+    {
+      SrCampaign *campaign = g_ptr_array_index (expected, i - 1);
+
+      if (source >= 0 && !!campaign->is_api != (source == 1))
+        g_ptr_array_remove_index (expected, i - 1);
+    }
+
+  checker_check (checker, expected, campaign_same_data);
+}
+
+static SrCampaign *
+campaign_with_counters (SrCampaign *campaign,
+                        gint64      delivered,
+                        gint64      pending)
+{
+  SrCampaign *copy = sr_campaign_new_empty ();
+
+  copy->id = g_strdup (campaign->id);
+  copy->campaign_type = g_strdup (campaign->campaign_type);
+  copy->sender_id = g_strdup (campaign->sender_id);
+  copy->message = g_strdup (campaign->message);
+  copy->status = g_strdup (pending > 0 ? "Sending" : "Completed");
+  copy->delivered_messages = delivered;
+  copy->failed_messages = campaign->failed_messages;
+  copy->pending_messages = pending;
+  copy->sent_messages = campaign->sent_messages;
+  copy->sms_count = campaign->sms_count;
+  copy->client_total_cost = campaign->client_total_cost;
+  copy->estimated_cost = campaign->estimated_cost;
+  copy->created_at = campaign->created_at;
+  copy->updated_at = campaign->updated_at + G_USEC_PER_SEC;
+  copy->is_api = campaign->is_api;
+
+  return copy;
+}
+
+static void
+test_campaigns (void)
+{
+  g_autoptr(SrCampaignList) list = sr_campaign_list_new (fx.cache);
+  g_autoptr(Checker) checker = checker_new (G_LIST_MODEL (list), campaign_id);
+  g_autoptr(GEnumClass) sorts = g_type_class_ref (SR_TYPE_CAMPAIGN_SORT);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SrCampaign) target = NULL;
+  g_autoptr(SrCampaign) updated = NULL;
+  g_autoptr(GObject) neighbour = NULL;
+  g_autoptr(GObject) again = NULL;
+  const char *searches[] = { "code", "SHOP", "Parcel", "nothing like this", NULL };
+  const Emission *e;
+  guint before;
+
+  g_assert_true (sr_campaign_list_get_loading (list));
+  g_assert_true (sr_campaign_list_get_cache (list) == fx.cache);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == SR_TYPE_CAMPAIGN);
+  sr_campaign_list_wait (list);
+  g_assert_cmpint (sr_campaign_list_get_sort (list), ==, SR_CAMPAIGN_SORT_CREATED);
+  g_assert_true (sr_campaign_list_get_descending (list));
+  g_assert_cmpint (sr_campaign_list_get_source (list), ==, -1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_CAMPAIGNS);
+  check_campaigns (checker);
+
+  for (guint i = 0; i < sorts->n_values; i++)
+    for (int descending = 0; descending <= 1; descending++)
+      {
+        sr_campaign_list_set_sort (list, sorts->values[i].value, descending);
+        sr_campaign_list_wait (list);
+        check_campaigns (checker);
+      }
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      sr_campaign_list_set_search (list, searches[i]);
+      g_assert_cmpstr (sr_campaign_list_get_search (list), ==, searches[i]);
+      sr_campaign_list_wait (list);
+      check_campaigns (checker);
+    }
+
+  for (int source = -1; source <= 1; source++)
+    for (guint i = 0; i < 2; i++)
+      {
+        sr_campaign_list_set_source (list, source);
+        sr_campaign_list_set_search (list, i == 0 ? NULL : "code");
+        sr_campaign_list_wait (list);
+        g_assert_cmpint (sr_campaign_list_get_source (list), ==, source);
+        check_campaigns (checker);
+      }
+  sr_campaign_list_set_source (list, -1);
+  sr_campaign_list_set_search (list, NULL);
+
+  /* A sync brings a new campaign: one insertion at the start (newest
+   * first), and the others keep their objects. */
+  sr_campaign_list_set_sort (list, SR_CAMPAIGN_SORT_CREATED, TRUE);
+  sr_campaign_list_wait (list);
+  check_campaigns (checker);
+  neighbour = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+  g_ptr_array_add (batch, make_campaign (fx.first_created + (N_CAMPAIGNS + 10) * 6 * HOUR_USEC));
+  checker_reset (checker);
+  before = fx.n_changed;
+  upsert_campaigns (batch);
+  wait_for_changed (before, 1);
+  sr_campaign_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 0);
+  g_assert_cmpuint (e->removed, ==, 0);
+  g_assert_cmpuint (e->added, ==, 1);
+  again = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  g_assert_true (again == neighbour);
+  check_campaigns (checker);
+
+  /* Its counters move as its messages settle: (pos, 1, 1). */
+  target = g_list_model_get_item (G_LIST_MODEL (list), 5);
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, campaign_with_counters (target, target->delivered_messages + 17, 0));
+  checker_reset (checker);
+  before = fx.n_changed;
+  upsert_campaigns (batch);
+  wait_for_changed (before, 1);
+  sr_campaign_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, ==, 1);
+  e = &g_array_index (checker->emissions, Emission, 0);
+  g_assert_cmpuint (e->position, ==, 5);
+  g_assert_cmpuint (e->removed, ==, 1);
+  g_assert_cmpuint (e->added, ==, 1);
+  updated = g_list_model_get_item (G_LIST_MODEL (list), 5);
+  g_assert_true (updated != target);
+  g_assert_cmpint (sr_campaign_get_delivered_messages (updated), ==, target->delivered_messages + 17);
+  check_campaigns (checker);
+
+  /* Sorted by delivery rate the same kind of change moves it: small ranges. */
+  g_clear_object (&target);
+  g_clear_object (&updated);
+  sr_campaign_list_set_sort (list, SR_CAMPAIGN_SORT_DELIVERY_RATE, TRUE);
+  sr_campaign_list_wait (list);
+  check_campaigns (checker);
+  target = g_list_model_get_item (G_LIST_MODEL (list), 200);
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, campaign_with_counters (target, target->delivered_messages + 4000, 0));
+  checker_reset (checker);
+  before = fx.n_changed;
+  upsert_campaigns (batch);
+  wait_for_changed (before, 1);
+  sr_campaign_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, >=, 1);
+  g_assert_cmpuint (checker->emissions->len, <=, 2);
+  for (guint i = 0; i < checker->emissions->len; i++)
+    {
+      e = &g_array_index (checker->emissions, Emission, i);
+      g_assert_cmpuint (e->removed + e->added, <=, 2);
+    }
+  check_campaigns (checker);
+
+  /* Messages changing do not disturb the campaign list. */
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, make_message (fx.last_created += G_USEC_PER_SEC));
+  checker_reset (checker);
+  before = fx.n_changed;
+  upsert_messages (batch);
+  wait_for_changed (before, 1);
+  sr_campaign_list_wait (list);
+  g_assert_cmpuint (checker->emissions->len, ==, 0);
+}
+
+/* A model dropped while it loads must not crash nor leak a callback. */
+static void
+test_dispose_while_loading (void)
+{
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(SrMessageList) messages = sr_message_list_new (fx.cache);
+      g_autoptr(SrCampaignList) campaigns = sr_campaign_list_new (fx.cache);
+
+      sr_message_list_set_sort (messages, SR_MESSAGE_SORT_COST, i % 2);
+      g_assert_true (sr_message_list_get_loading (messages));
+    }
+
+  /* Let the abandoned reloads finish and be ignored. */
+  for (guint i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  fixture_setup ();
+
+  g_test_add_func ("/list-model/messages/initial", test_messages_initial);
+  g_test_add_func ("/list-model/messages/sort", test_messages_sort);
+  g_test_add_func ("/list-model/messages/filter", test_messages_filter);
+  g_test_add_func ("/list-model/messages/supersede", test_messages_supersede);
+  g_test_add_func ("/list-model/messages/reload", test_messages_reload);
+  g_test_add_func ("/list-model/messages/change-during-query", test_messages_change_during_query);
+  g_test_add_func ("/list-model/messages/append", test_messages_append);
+  g_test_add_func ("/list-model/messages/status-change", test_messages_status_change);
+  g_test_add_func ("/list-model/messages/random-sync", test_messages_random_sync);
+  g_test_add_func ("/list-model/campaigns", test_campaigns);
+  g_test_add_func ("/list-model/dispose-while-loading", test_dispose_while_loading);
+
+  ret = g_test_run ();
+
+  fixture_teardown ();
+
+  return ret;
+}
