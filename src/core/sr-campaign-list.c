@@ -17,7 +17,7 @@
 #include "sr-campaign-private.h"
 #include "sr-enums.h"
 #include "sr-campaign-list.h"
-#include "sr-message-list.h"
+#include "sr-lazy-list-private.h"
 
 /* Rows fetched at once when the source filter needs is_api. */
 #define SOURCE_CHUNK 500

@@ -50,6 +50,7 @@
 #include "sr-enums.h"
 #include "sr-message-private.h"
 #include "sr-message-list.h"
+#include "sr-lazy-list-private.h"
 
 #define BLOCK_SIZE          256
 #define MAX_BLOCKS          16

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-lazy-list-private.h: the lazy rowid engine behind SrMessageList and
+ * SrCampaignList.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sr-types.h"
+
+G_BEGIN_DECLS
+
+/* Internal to the core library, not for the app: the lazy rowid engine that
+ * SrMessageList and SrCampaignList share (implemented in sr-message-list.c).
+ * It owns the ordered rowids of the current query, the items handed out,
+ * the reloads and the items-changed emissions of its owner.
+ */
+typedef struct _SrLazyList SrLazyList;
+
+typedef struct
+{
+  guint        changed_flags;      /* SrCacheChanged bits that concern the model */
+  /* Worker thread: the ordered rowids (GArray of gint64) of query. */
+  GArray     *(*query_rowids)    (SrCache       *cache,
+                                  gconstpointer  query,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+  /* Any thread: records of rowids, in the order asked, missing ones skipped. */
+  GPtrArray  *(*get_by_rowid)    (SrCache       *cache,
+                                  const gint64  *rowids,
+                                  guint          n_rowids,
+                                  GError       **error);
+  /* Any thread: the record's stable id, and a hash of everything shown. */
+  const char *(*get_id)          (gpointer       item);
+  guint64     (*fingerprint)     (gpointer       item);
+  /* Stands in for a row deleted between the query and the fetch. */
+  gpointer    (*new_placeholder) (void);
+  gpointer    (*query_copy)      (gconstpointer  query);
+  void        (*query_free)      (gpointer       query);
+} SrLazyListClass;
+
+/* query is owned by the engine; pspecs are the owner's "n-items" and
+ * "loading" properties, notified on it. The owner implements GListModel by
+ * forwarding to sr_lazy_list_get_n_items() and sr_lazy_list_get_item(). */
+SrLazyList    *sr_lazy_list_new          (GListModel            *owner,
+                                          const SrLazyListClass *klass,
+                                          SrCache               *cache,
+                                          gpointer               query,
+                                          GParamSpec            *n_items_pspec,
+                                          GParamSpec            *loading_pspec);
+void           sr_lazy_list_free         (SrLazyList            *self);
+guint          sr_lazy_list_get_n_items  (SrLazyList            *self);
+gpointer       sr_lazy_list_get_item     (SrLazyList            *self,
+                                          guint                  position);
+gboolean       sr_lazy_list_get_loading  (SrLazyList            *self);
+gconstpointer  sr_lazy_list_get_query    (SrLazyList            *self);
+/* Takes query; reloads, replacing what differs (common prefix and suffix kept). */
+void           sr_lazy_list_set_query    (SrLazyList            *self,
+                                          gpointer               query);
+/* Same query, data changed: reloads and emits minimal ranges. */
+void           sr_lazy_list_reload       (SrLazyList            *self);
+void           sr_lazy_list_wait         (SrLazyList            *self);
+/* FNV-1a helpers for SrLazyListClass.fingerprint */
+guint64        sr_lazy_list_hash_bytes   (guint64                hash,
+                                          gconstpointer          data,
+                                          gsize                  len);
+guint64        sr_lazy_list_hash_string  (guint64                hash,
+                                          const char            *str);
+#define SR_LAZY_LIST_HASH_INIT G_GUINT64_CONSTANT (14695981039346656037)
+
+G_END_DECLS
