@@ -730,6 +730,9 @@ start_messages (GTask *task)
       run->limit = (int) parse_int_state (self->cache, STATE_RUN_LIMIT, self->page_size);
       if (run->limit <= 0)
         run->limit = self->page_size;
+      /* Resuming the download of the whole history: still a first sync. */
+      if (run->run_from == SR_TIME_NONE)
+        run->first_sync = TRUE;
       g_debug ("Resuming the run from %" G_GINT64_FORMAT " at record %" G_GINT64_FORMAT,
                run->run_from, run->run_offset);
     }

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-campaigns-page.h: the Campaign Log: every cached campaign with its
+ * counters and delivery rate; activating one opens its window.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sr-session.h"
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_CAMPAIGNS_PAGE (sr_campaigns_page_get_type ())
+G_DECLARE_FINAL_TYPE (SrCampaignsPage, sr_campaigns_page, SR, CAMPAIGNS_PAGE, AdwBin)
+
+GtkWidget      *sr_campaigns_page_new          (void);
+void            sr_campaigns_page_set_session  (SrCampaignsPage *self,
+                                                SrSession       *session);
+void            sr_campaigns_page_focus_search (SrCampaignsPage *self);
+
+/* For tests. */
+SrCampaignList *sr_campaigns_page_get_list     (SrCampaignsPage *self);
+GtkColumnView  *sr_campaigns_page_get_column_view (SrCampaignsPage *self);
+
+G_END_DECLS

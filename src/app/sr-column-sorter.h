@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-column-sorter.h: a GtkSorter that only carries a sort key for one
+ * column. The lists are sorted in SQL, never by GTK; this sorter lets the
+ * column headers show and toggle the sort, and lets the view find out which
+ * column and order the user picked.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_COLUMN_SORTER (sr_column_sorter_get_type ())
+G_DECLARE_FINAL_TYPE (SrColumnSorter, sr_column_sorter, SR, COLUMN_SORTER, GtkSorter)
+
+GtkSorter *sr_column_sorter_new      (int        key);
+int        sr_column_sorter_get_key  (SrColumnSorter *self);
+
+/* Reads the primary sort column of a GtkColumnView's sorter. Returns FALSE
+ * when nothing is sorted. Works on GTK 4.8, where the column view sorter has
+ * no public API to ask. */
+gboolean   sr_column_sorter_get_primary (GtkColumnView *view,
+                                         int           *out_key,
+                                         gboolean      *out_descending);
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-message-view.h: the message columns (date, recipient, sender, text,
+ * status, parts, cost, campaign) over a lazy SrMessageList, with header
+ * sorting done in SQL. Used by the Messages Log and the campaign window.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sr-core.h"
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_MESSAGE_VIEW (sr_message_view_get_type ())
+G_DECLARE_FINAL_TYPE (SrMessageView, sr_message_view, SR, MESSAGE_VIEW, GtkWidget)
+
+GtkWidget     *sr_message_view_new                (void);
+SrMessageList *sr_message_view_get_list           (SrMessageView *self);
+void           sr_message_view_set_list           (SrMessageView *self,
+                                                   SrMessageList *list);
+void           sr_message_view_set_currency       (SrMessageView *self,
+                                                   const char    *currency);
+void           sr_message_view_set_show_campaign  (SrMessageView *self,
+                                                   gboolean       show_campaign);
+
+/* For tests. */
+GtkColumnView       *sr_message_view_get_column_view (SrMessageView *self);
+GtkColumnViewColumn *sr_message_view_get_column      (SrMessageView *self,
+                                                      SrMessageSort  sort);
+
+G_END_DECLS

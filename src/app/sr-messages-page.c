@@ -1,0 +1,798 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-messages-page.c: the Messages Log. Owns the page's SrMessageList and
+ * turns the filter bar (search, statuses, date range, campaign chip) into
+ * an SrMessageFilter; the query runs in SQL off the main thread. The count
+ * is the model's own length, so it always matches what the list shows. The
+ * per-status counts of the status popover are computed in a GTask thread
+ * when it opens.
+ */
+#define G_LOG_DOMAIN "sr-messages-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-format.h"
+#include "sr-messages-page.h"
+#include "sr-status-pill.h"
+
+typedef enum {
+  RANGE_ALL,
+  RANGE_TODAY,
+  RANGE_7_DAYS,
+  RANGE_30_DAYS,
+  RANGE_THIS_MONTH,
+  RANGE_CUSTOM,
+} DateRange;
+
+/* The order of the status filter and of the legend. */
+static const SrStatus status_order[] = {
+  SR_STATUS_DELIVERED,
+  SR_STATUS_SENT,
+  SR_STATUS_EXPIRED,
+  SR_STATUS_SENDING,
+  SR_STATUS_QUEUED,
+  SR_STATUS_SCHEDULED,
+  SR_STATUS_FAILED,
+  SR_STATUS_REJECTED,
+  SR_STATUS_UNSUBSCRIBED,
+  SR_STATUS_UNKNOWN,
+};
+
+struct _SrMessagesPage
+{
+  AdwBin           parent_instance;
+
+  GtkSearchEntry  *search_entry;
+  GtkMenuButton   *status_button;
+  GtkPopover      *status_popover;
+  GtkListBox      *status_listbox;
+  GtkMenuButton   *date_button;
+  GtkPopover      *date_popover;
+  GtkCheckButton  *range_all;
+  GtkCheckButton  *range_today;
+  GtkCheckButton  *range_7_days;
+  GtkCheckButton  *range_30_days;
+  GtkCheckButton  *range_month;
+  GtkCheckButton  *range_custom;
+  GtkRevealer     *custom_revealer;
+  GtkCalendar     *from_calendar;
+  GtkCalendar     *to_calendar;
+  GtkWidget       *campaign_chip;
+  GtkLabel        *campaign_label;
+  GtkSpinner      *loading_spinner;
+  GtkLabel        *count_label;
+  GtkStack        *content_stack;
+  SrMessageView   *message_view;
+
+  GtkCheckButton  *status_checks[SR_N_STATUSES];
+  GtkLabel        *status_counts[SR_N_STATUSES];
+
+  SrSession       *session;
+  SrMessageList   *list;
+  GSettings       *settings;
+  GCancellable    *counts_cancellable;
+
+  char            *search;
+  char            *campaign_id;
+  guint            status_mask;
+  DateRange        range;
+  GDateTime       *custom_from;       /* local dates, day precision */
+  GDateTime       *custom_to;
+
+  gboolean         updating_checks;
+};
+
+G_DEFINE_FINAL_TYPE (SrMessagesPage, sr_messages_page, ADW_TYPE_BIN)
+
+static GTimeZone *
+dup_display_zone (SrMessagesPage *self)
+{
+  if (g_settings_get_boolean (self->settings, "show-utc"))
+    return g_time_zone_new_utc ();
+  return g_time_zone_new_local ();
+}
+
+static gint64
+usec_of (GDateTime *dt)
+{
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+static void
+compute_range (SrMessagesPage *self,
+               gint64         *out_from,
+               gint64         *out_to)
+{
+  g_autoptr(GTimeZone) tz = dup_display_zone (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) today = g_date_time_new (tz,
+                                                g_date_time_get_year (now),
+                                                g_date_time_get_month (now),
+                                                g_date_time_get_day_of_month (now),
+                                                0, 0, 0);
+  g_autoptr(GDateTime) start = NULL;
+
+  *out_from = SR_TIME_NONE;
+  *out_to = SR_TIME_NONE;
+
+  switch (self->range)
+    {
+    case RANGE_TODAY:
+      *out_from = usec_of (today);
+      break;
+    case RANGE_7_DAYS:
+      start = g_date_time_add_days (today, -6);
+      *out_from = usec_of (start);
+      break;
+    case RANGE_30_DAYS:
+      start = g_date_time_add_days (today, -29);
+      *out_from = usec_of (start);
+      break;
+    case RANGE_THIS_MONTH:
+      start = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
+      *out_from = usec_of (start);
+      break;
+    case RANGE_CUSTOM:
+      if (self->custom_from != NULL && self->custom_to != NULL)
+        {
+          g_autoptr(GDateTime) from = g_date_time_new (tz,
+                                                       g_date_time_get_year (self->custom_from),
+                                                       g_date_time_get_month (self->custom_from),
+                                                       g_date_time_get_day_of_month (self->custom_from),
+                                                       0, 0, 0);
+          g_autoptr(GDateTime) to = g_date_time_new (tz,
+                                                     g_date_time_get_year (self->custom_to),
+                                                     g_date_time_get_month (self->custom_to),
+                                                     g_date_time_get_day_of_month (self->custom_to),
+                                                     0, 0, 0);
+          g_autoptr(GDateTime) end = g_date_time_add_days (to, 1);
+
+          *out_from = usec_of (from);
+          *out_to = usec_of (end);
+        }
+      break;
+    case RANGE_ALL:
+    default:
+      break;
+    }
+}
+
+static SrMessageFilter *
+build_filter (SrMessagesPage *self,
+              gboolean        with_statuses)
+{
+  SrMessageFilter *filter = sr_message_filter_new ();
+
+  filter->status_mask = with_statuses ? self->status_mask : 0;
+  compute_range (self, &filter->from, &filter->to);
+  filter->campaign_id = g_strdup (self->campaign_id);
+  if (self->search != NULL && *self->search != '\0')
+    filter->search = g_strdup (self->search);
+
+  return filter;
+}
+
+static gboolean
+filters_are_default (SrMessagesPage *self)
+{
+  return self->status_mask == 0 &&
+         self->range == RANGE_ALL &&
+         self->campaign_id == NULL &&
+         (self->search == NULL || *self->search == '\0');
+}
+
+static void
+update_state (SrMessagesPage *self)
+{
+  guint n_items = 0;
+  gboolean loading = FALSE;
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+  const char *page;
+
+  if (self->list != NULL)
+    {
+      n_items = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+      loading = sr_message_list_get_loading (self->list);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+
+  count = sr_format_count (n_items);
+  /* Translators: the number of messages in the log, e.g. "12,345 messages" */
+  text = g_strdup_printf (ngettext ("%s message", "%s messages", n_items), count);
+  gtk_label_set_label (self->count_label, text);
+
+  if (n_items > 0 || loading || self->list == NULL)
+    page = "list";
+  else if (filters_are_default (self))
+    page = "empty";
+  else
+    page = "no-results";
+
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+}
+
+static void
+apply_filter (SrMessagesPage *self)
+{
+  g_autoptr(SrMessageFilter) filter = NULL;
+
+  if (self->list == NULL)
+    return;
+
+  filter = build_filter (self, TRUE);
+  if (!sr_message_filter_equal (filter, sr_message_list_get_filter (self->list)))
+    sr_message_list_set_filter (self->list, filter);
+
+  update_state (self);
+}
+
+static void
+update_status_button (SrMessagesPage *self)
+{
+  g_autofree char *label = NULL;
+  guint n = 0;
+  SrStatus only = SR_STATUS_UNKNOWN;
+
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    if (self->status_mask & (1u << i))
+      {
+        n++;
+        only = i;
+      }
+
+  if (n == 0)
+    label = g_strdup (_("All Statuses"));
+  else if (n == 1)
+    label = g_strdup (sr_status_get_label (only));
+  else
+    label = g_strdup_printf (ngettext ("%u Status", "%u Statuses", n), n);
+
+  gtk_menu_button_set_label (self->status_button, label);
+}
+
+static void
+on_status_check_toggled_cb (SrMessagesPage *self,
+                            GtkCheckButton *check)
+{
+  SrStatus status;
+
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  if (self->updating_checks)
+    return;
+
+  status = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "sr-status"));
+  if (gtk_check_button_get_active (check))
+    self->status_mask |= 1u << status;
+  else
+    self->status_mask &= ~(1u << status);
+
+  update_status_button (self);
+  apply_filter (self);
+}
+
+static void
+sync_status_checks (SrMessagesPage *self)
+{
+  self->updating_checks = TRUE;
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    if (self->status_checks[i] != NULL)
+      gtk_check_button_set_active (self->status_checks[i], (self->status_mask & (1u << i)) != 0);
+  self->updating_checks = FALSE;
+
+  update_status_button (self);
+}
+
+static void
+build_status_rows (SrMessagesPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_order); i++)
+    {
+      SrStatus status = status_order[i];
+      GtkWidget *check = gtk_check_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *pill = sr_status_pill_new ();
+      GtkWidget *count = gtk_label_new ("");
+
+      sr_status_pill_set_status (SR_STATUS_PILL (pill), status, NULL);
+      gtk_widget_set_hexpand (pill, TRUE);
+      gtk_widget_add_css_class (count, "dim-label");
+      gtk_widget_add_css_class (count, "numeric");
+      gtk_box_append (GTK_BOX (box), pill);
+      gtk_box_append (GTK_BOX (box), count);
+      gtk_check_button_set_child (GTK_CHECK_BUTTON (check), box);
+      gtk_widget_set_size_request (box, 200, -1);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, sr_status_get_label (status),
+                                      -1);
+
+      g_object_set_data (G_OBJECT (check), "sr-status", GUINT_TO_POINTER (status));
+      g_signal_connect_object (check, "toggled",
+                               G_CALLBACK (on_status_check_toggled_cb),
+                               self, G_CONNECT_SWAPPED);
+
+      self->status_checks[status] = GTK_CHECK_BUTTON (check);
+      self->status_counts[status] = GTK_LABEL (count);
+      gtk_list_box_append (self->status_listbox, check);
+    }
+
+  sync_status_checks (self);
+}
+
+static void
+counts_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SrMessagesPage *self = source_object;
+  const SrMessageFilter *filter = task_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *counts;
+
+  counts = sr_cache_query_status_counts (sr_session_get_cache (self->session), filter, &error);
+  if (counts == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, counts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+counts_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SrMessagesPage *self = SR_MESSAGES_PAGE (object);
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 by_status[SR_N_STATUSES] = { 0 };
+
+  counts = g_task_propagate_pointer (G_TASK (result), &error);
+  if (counts == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Status counts failed: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < counts->len; i++)
+    {
+      SrStatusCount *count = g_ptr_array_index (counts, i);
+      if ((guint) count->status < SR_N_STATUSES)
+        by_status[count->status] += count->count;
+    }
+
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    if (self->status_counts[i] != NULL)
+      {
+        g_autofree char *text = sr_format_count (by_status[i]);
+        gtk_label_set_label (self->status_counts[i], text);
+      }
+}
+
+static void
+refresh_status_counts (SrMessagesPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->session == NULL)
+    return;
+
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
+  self->counts_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->counts_cancellable, counts_cb, NULL);
+  g_task_set_source_tag (task, refresh_status_counts);
+  g_task_set_task_data (task, build_filter (self, FALSE), (GDestroyNotify) sr_message_filter_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, counts_thread);
+}
+
+static void
+on_status_popover_show_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  refresh_status_counts (self);
+}
+
+static void
+on_all_statuses_clicked_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  sr_messages_page_set_status_mask (self, 0);
+  gtk_popover_popdown (self->status_popover);
+}
+
+static char *
+format_day (GDateTime *dt)
+{
+  /* Translators: a day in the date filter button, see g_date_time_format() */
+  return g_date_time_format (dt, C_("filter date", "%b %-d, %Y"));
+}
+
+static void
+update_date_button (SrMessagesPage *self)
+{
+  g_autofree char *label = NULL;
+
+  switch (self->range)
+    {
+    case RANGE_TODAY:      label = g_strdup (_("Today")); break;
+    case RANGE_7_DAYS:     label = g_strdup (_("Last 7 Days")); break;
+    case RANGE_30_DAYS:    label = g_strdup (_("Last 30 Days")); break;
+    case RANGE_THIS_MONTH: label = g_strdup (_("This Month")); break;
+    case RANGE_CUSTOM:
+      if (self->custom_from != NULL && self->custom_to != NULL)
+        {
+          g_autofree char *from = format_day (self->custom_from);
+          g_autofree char *to = format_day (self->custom_to);
+          /* Translators: a custom date range, e.g. "May 1, 2024 – May 7, 2024" */
+          label = g_strdup_printf (_("%s – %s"), from, to);
+        }
+      else
+        label = g_strdup (_("Custom Range"));
+      break;
+    case RANGE_ALL:
+    default:
+      label = g_strdup (_("All Time"));
+      break;
+    }
+
+  gtk_menu_button_set_label (self->date_button, label);
+}
+
+static void
+on_range_toggled_cb (SrMessagesPage *self,
+                     GtkCheckButton *check)
+{
+  DateRange range;
+
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  if (!gtk_check_button_get_active (check))
+    return;
+
+  if (check == self->range_today)
+    range = RANGE_TODAY;
+  else if (check == self->range_7_days)
+    range = RANGE_7_DAYS;
+  else if (check == self->range_30_days)
+    range = RANGE_30_DAYS;
+  else if (check == self->range_month)
+    range = RANGE_THIS_MONTH;
+  else if (check == self->range_custom)
+    range = RANGE_CUSTOM;
+  else
+    range = RANGE_ALL;
+
+  gtk_revealer_set_reveal_child (self->custom_revealer, range == RANGE_CUSTOM);
+
+  /* A custom range waits for "Apply". */
+  if (range == RANGE_CUSTOM)
+    return;
+
+  self->range = range;
+  update_date_button (self);
+  apply_filter (self);
+  gtk_popover_popdown (self->date_popover);
+}
+
+static void
+on_custom_apply_clicked_cb (SrMessagesPage *self)
+{
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  from = gtk_calendar_get_date (self->from_calendar);
+  to = gtk_calendar_get_date (self->to_calendar);
+
+  /* Accept the days in either order. */
+  if (g_date_time_compare (from, to) > 0)
+    {
+      GDateTime *tmp = from;
+      from = to;
+      to = tmp;
+    }
+
+  g_clear_pointer (&self->custom_from, g_date_time_unref);
+  g_clear_pointer (&self->custom_to, g_date_time_unref);
+  self->custom_from = g_steal_pointer (&from);
+  self->custom_to = g_steal_pointer (&to);
+  self->range = RANGE_CUSTOM;
+
+  update_date_button (self);
+  apply_filter (self);
+  gtk_popover_popdown (self->date_popover);
+}
+
+static void
+on_search_changed_cb (SrMessagesPage *self)
+{
+  const char *text;
+
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_free (self->search);
+  self->search = g_strstrip (g_strdup (text));
+
+  apply_filter (self);
+}
+
+static void
+on_stop_search_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+static void
+on_clear_campaign_clicked_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  sr_messages_page_show_campaign (self, NULL, NULL);
+}
+
+static void
+on_clear_filters_clicked_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  g_clear_pointer (&self->campaign_id, g_free);
+  gtk_widget_set_visible (self->campaign_chip, FALSE);
+  self->status_mask = 0;
+  sync_status_checks (self);
+  self->range = RANGE_ALL;
+  gtk_check_button_set_active (self->range_all, TRUE);
+  update_date_button (self);
+  /* Triggers search-changed, which applies everything. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  apply_filter (self);
+}
+
+static void
+on_show_utc_changed_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  /* Day boundaries move with the zone. */
+  if (self->range != RANGE_ALL)
+    apply_filter (self);
+}
+
+static void
+on_currency_changed_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  sr_message_view_set_currency (self->message_view, sr_session_get_currency (self->session));
+}
+
+static void
+sr_messages_page_dispose (GObject *object)
+{
+  SrMessagesPage *self = SR_MESSAGES_PAGE (object);
+
+  g_cancellable_cancel (self->counts_cancellable);
+  g_clear_object (&self->counts_cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_MESSAGES_PAGE);
+
+  g_clear_object (&self->list);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (sr_messages_page_parent_class)->dispose (object);
+}
+
+static void
+sr_messages_page_finalize (GObject *object)
+{
+  SrMessagesPage *self = SR_MESSAGES_PAGE (object);
+
+  g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->campaign_id, g_free);
+  g_clear_pointer (&self->custom_from, g_date_time_unref);
+  g_clear_pointer (&self->custom_to, g_date_time_unref);
+
+  G_OBJECT_CLASS (sr_messages_page_parent_class)->finalize (object);
+}
+
+static void
+sr_messages_page_class_init (SrMessagesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sr_messages_page_dispose;
+  object_class->finalize = sr_messages_page_finalize;
+
+  g_type_ensure (SR_TYPE_MESSAGE_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-messages-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, status_button);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, status_popover);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, status_listbox);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, date_button);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, date_popover);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_all);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_today);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_7_days);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_30_days);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_month);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_custom);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, custom_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, from_calendar);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, to_calendar);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, campaign_chip);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, campaign_label);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, message_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_status_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_all_statuses_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_range_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_custom_apply_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_campaign_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_filters_clicked_cb);
+}
+
+static void
+sr_messages_page_init (SrMessagesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::show-utc",
+                           G_CALLBACK (on_show_utc_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  gtk_check_button_set_active (self->range_all, TRUE);
+  build_status_rows (self);
+  update_date_button (self);
+  update_state (self);
+}
+
+GtkWidget *
+sr_messages_page_new (void)
+{
+  return g_object_new (SR_TYPE_MESSAGES_PAGE, NULL);
+}
+
+void
+sr_messages_page_set_session (SrMessagesPage *self,
+                              SrSession      *session)
+{
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+  g_return_if_fail (!session || SR_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+
+  g_cancellable_cancel (self->counts_cancellable);
+  sr_message_view_set_list (self->message_view, NULL);
+  g_clear_object (&self->list);
+  g_set_object (&self->session, session);
+
+  if (session != NULL)
+    {
+      g_autoptr(SrMessageFilter) filter = build_filter (self, TRUE);
+
+      self->list = sr_message_list_new (sr_session_get_cache (session));
+      sr_message_list_set_filter (self->list, filter);
+
+      g_signal_connect_object (self->list, "items-changed",
+                               G_CALLBACK (update_state),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->list, "notify::loading",
+                               G_CALLBACK (update_state),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::currency",
+                               G_CALLBACK (on_currency_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+
+      sr_message_view_set_currency (self->message_view, sr_session_get_currency (session));
+      sr_message_view_set_list (self->message_view, self->list);
+    }
+
+  update_state (self);
+}
+
+void
+sr_messages_page_show_campaign (SrMessagesPage *self,
+                                const char     *campaign_id,
+                                const char     *label)
+{
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+
+  if (campaign_id != NULL && *campaign_id == '\0')
+    campaign_id = NULL;
+
+  g_free (self->campaign_id);
+  self->campaign_id = g_strdup (campaign_id);
+
+  if (campaign_id != NULL)
+    {
+      /* Translators: the campaign filter chip, %s names the campaign */
+      g_autofree char *text = g_strdup_printf (_("Campaign: %s"), label != NULL ? label : campaign_id);
+
+      gtk_label_set_label (self->campaign_label, text);
+      gtk_widget_set_tooltip_text (self->campaign_chip, campaign_id);
+    }
+
+  gtk_widget_set_visible (self->campaign_chip, campaign_id != NULL);
+  apply_filter (self);
+}
+
+void
+sr_messages_page_focus_search (SrMessagesPage *self)
+{
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+SrMessageList *
+sr_messages_page_get_list (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  return self->list;
+}
+
+SrMessageView *
+sr_messages_page_get_view (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  return self->message_view;
+}
+
+void
+sr_messages_page_set_status_mask (SrMessagesPage *self,
+                                  guint           mask)
+{
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+
+  self->status_mask = mask;
+  sync_status_checks (self);
+  apply_filter (self);
+}
+
+const char *
+sr_messages_page_get_count_text (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->count_label);
+}
+
+const char *
+sr_messages_page_get_state (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-messages-page.h: the Messages Log: every cached message, with search,
+ * status, date range and campaign filters and a live count.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sr-message-view.h"
+#include "sr-session.h"
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_MESSAGES_PAGE (sr_messages_page_get_type ())
+G_DECLARE_FINAL_TYPE (SrMessagesPage, sr_messages_page, SR, MESSAGES_PAGE, AdwBin)
+
+GtkWidget     *sr_messages_page_new             (void);
+void           sr_messages_page_set_session     (SrMessagesPage *self,
+                                                 SrSession      *session);
+/* Shows only one campaign's messages, with a chip to remove the filter.
+ * label names the campaign for people (sender and date). */
+void           sr_messages_page_show_campaign   (SrMessagesPage *self,
+                                                 const char     *campaign_id,
+                                                 const char     *label);
+void           sr_messages_page_focus_search    (SrMessagesPage *self);
+
+/* For tests. */
+SrMessageList *sr_messages_page_get_list        (SrMessagesPage *self);
+SrMessageView *sr_messages_page_get_view        (SrMessagesPage *self);
+/* bits (1 << SrStatus); 0 = every status */
+void           sr_messages_page_set_status_mask (SrMessagesPage *self,
+                                                 guint           mask);
+const char    *sr_messages_page_get_count_text  (SrMessagesPage *self);
+/* "list", "empty" or "no-results" */
+const char    *sr_messages_page_get_state       (SrMessagesPage *self);
+
+G_END_DECLS

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-preferences-window.c: binds the rows to GSettings. Server addresses are
+ * checked before they are stored: https, or plain http only to this
+ * computer (the same rule as the API client).
+ */
+#define G_LOG_DOMAIN "sr-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-core.h"
+#include "sr-preferences-window.h"
+
+struct _SrPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  GtkSpinButton       *refresh_spin;
+  GtkSpinButton       *repoll_spin;
+  GtkSwitch           *utc_switch;
+  AdwEntryRow         *api_url_row;
+  AdwEntryRow         *auth_url_row;
+
+  GSettings           *settings;
+};
+
+G_DEFINE_FINAL_TYPE (SrPreferencesWindow, sr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static gboolean
+url_is_acceptable (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+
+  return g_ascii_strcasecmp (scheme, "http") == 0 && sr_api_url_is_loopback (url);
+}
+
+static void
+on_url_apply_cb (SrPreferencesWindow *self,
+                 AdwEntryRow         *row)
+{
+  g_autofree char *url = NULL;
+  const char *key;
+
+  g_assert (SR_IS_PREFERENCES_WINDOW (self));
+
+  key = row == self->api_url_row ? "api-url" : "auth-url";
+  url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  if (!url_is_acceptable (url))
+    {
+      g_autoptr(AdwToast) toast = NULL;
+
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      toast = adw_toast_new (_("Addresses must start with https:// (plain http only for this computer)"));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), g_steal_pointer (&toast));
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  g_settings_set_string (self->settings, key, url);
+}
+
+static void
+load_urls (SrPreferencesWindow *self)
+{
+  g_autofree char *api_url = g_settings_get_string (self->settings, "api-url");
+  g_autofree char *auth_url = g_settings_get_string (self->settings, "auth-url");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->api_url_row), api_url);
+  gtk_editable_set_text (GTK_EDITABLE (self->auth_url_row), auth_url);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->api_url_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->auth_url_row), "error");
+}
+
+static void
+on_reset_clicked_cb (SrPreferencesWindow *self)
+{
+  g_assert (SR_IS_PREFERENCES_WINDOW (self));
+
+  g_settings_reset (self->settings, "api-url");
+  g_settings_reset (self->settings, "auth-url");
+  load_urls (self);
+}
+
+static void
+sr_preferences_window_dispose (GObject *object)
+{
+  SrPreferencesWindow *self = SR_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (sr_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+sr_preferences_window_class_init (SrPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sr_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, refresh_spin);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, repoll_spin);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, utc_switch);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, auth_url_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_url_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
+}
+
+static void
+sr_preferences_window_init (SrPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  g_settings_bind (self->settings, "auto-refresh-minutes",
+                   gtk_spin_button_get_adjustment (self->refresh_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "repoll-hours",
+                   gtk_spin_button_get_adjustment (self->repoll_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "show-utc",
+                   self->utc_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  load_urls (self);
+}
+
+GtkWidget *
+sr_preferences_window_new (void)
+{
+  return g_object_new (SR_TYPE_PREFERENCES_WINDOW, NULL);
+}

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-sign-in-page.c: checks a key with the balance call (the cheapest call
+ * that needs a valid key) and tells a refused key, an unreachable server and
+ * a server failure apart, because each asks the user to do something else.
+ * Storing the key and opening the account is the window's job.
+ */
+#define G_LOG_DOMAIN "sr-sign-in-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-core.h"
+#include "sr-sign-in-page.h"
+
+struct _SrSignInPage
+{
+  AdwBin        parent_instance;
+
+  GtkImage     *logo;
+  GtkRevealer  *notice_revealer;
+  GtkLabel     *notice_label;
+  AdwEntryRow  *key_row;
+  GtkRevealer  *error_revealer;
+  GtkLabel     *error_label;
+  GtkButton    *sign_in_button;
+  GtkSpinner   *spinner;
+  GtkLabel     *sign_in_label;
+  AdwEntryRow  *api_url_row;
+  AdwEntryRow  *auth_url_row;
+
+  GCancellable *cancellable;
+  SrApiClient  *client;     /* the one checking the key */
+  GError       *error;
+};
+
+G_DEFINE_FINAL_TYPE (SrSignInPage, sr_sign_in_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_busy (SrSignInPage *self,
+          gboolean      busy)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_label_set_label (self->sign_in_label, busy ? _("Checking…") : _("_Sign In"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_url_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->auth_url_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
+                            !busy && *gtk_editable_get_text (GTK_EDITABLE (self->key_row)) != '\0');
+}
+
+static void
+show_error (SrSignInPage *self,
+            const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_error (&self->error);
+
+  if (error == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+      gtk_label_set_label (self->error_label, "");
+      return;
+    }
+
+  self->error = g_error_copy (error);
+
+  if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
+    text = g_strdup (_("SMS.to refused this API key. Check that it was copied completely and that it has not been deleted from your account."));
+  else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_NETWORK) ||
+           g_error_matches (error, SR_API_ERROR, SR_API_ERROR_TIMEOUT))
+    text = g_strdup (_("SMS.to could not be reached. Check your internet connection and try again."));
+  else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_SERVER) ||
+           g_error_matches (error, SR_API_ERROR, SR_API_ERROR_RATE_LIMITED))
+    text = g_strdup (_("SMS.to could not answer right now (a problem on their side). Try again in a few minutes."));
+  else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_INVALID_URL))
+    /* Translators: %s is the technical reason */
+    text = g_strdup_printf (_("A server address is not valid: %s. Addresses must start with https://."), error->message);
+  else
+    /* Translators: %s is the technical reason */
+    text = g_strdup_printf (_("The key could not be checked: %s"), error->message);
+
+  gtk_label_set_label (self->error_label, text);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+get_balance_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SrSignInPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *currency = NULL;
+  g_autofree char *key = NULL;
+  double balance = 0;
+
+  if (!sr_api_client_get_balance_finish (SR_API_CLIENT (object), result, &balance, &currency, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_debug ("Key check failed: %s", error->message);
+      set_busy (self, FALSE);
+      show_error (self, error);
+      gtk_widget_grab_focus (GTK_WIDGET (self->key_row));
+      return;
+    }
+
+  set_busy (self, FALSE);
+  show_error (self, NULL);
+
+  key = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_row)));
+  g_signal_emit (self, signals[SIGNED_IN], 0,
+                 key,
+                 sr_api_client_get_api_url (SR_API_CLIENT (object)),
+                 sr_api_client_get_auth_url (SR_API_CLIENT (object)));
+}
+
+void
+sr_sign_in_page_submit (SrSignInPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  const char *api_url;
+  const char *auth_url;
+
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_row))));
+  if (*key == '\0')
+    return;
+
+  api_url = gtk_editable_get_text (GTK_EDITABLE (self->api_url_row));
+  auth_url = gtk_editable_get_text (GTK_EDITABLE (self->auth_url_row));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+
+  self->client = sr_api_client_new (*api_url != '\0' ? api_url : NULL,
+                                    *auth_url != '\0' ? auth_url : NULL,
+                                    key, &error);
+  if (self->client == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  /* Someone is waiting at the form: fail fast rather than retry for long. */
+  sr_api_client_set_max_attempts (self->client, 2);
+  sr_api_client_set_timeout (self->client, 20);
+
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, TRUE);
+  show_error (self, NULL);
+
+  sr_api_client_get_balance_async (self->client,
+                                   self->cancellable,
+                                   get_balance_cb,
+                                   g_object_ref (self));
+}
+
+static void
+on_sign_in_clicked_cb (SrSignInPage *self)
+{
+  g_assert (SR_IS_SIGN_IN_PAGE (self));
+
+  sr_sign_in_page_submit (self);
+}
+
+static void
+on_key_activated_cb (SrSignInPage *self)
+{
+  g_assert (SR_IS_SIGN_IN_PAGE (self));
+
+  sr_sign_in_page_submit (self);
+}
+
+static void
+on_key_changed_cb (SrSignInPage *self)
+{
+  const char *text;
+
+  g_assert (SR_IS_SIGN_IN_PAGE (self));
+
+  text = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
+                            *text != '\0' && !gtk_spinner_get_spinning (self->spinner));
+}
+
+static void
+sr_sign_in_page_dispose (GObject *object)
+{
+  SrSignInPage *self = SR_SIGN_IN_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_SIGN_IN_PAGE);
+
+  G_OBJECT_CLASS (sr_sign_in_page_parent_class)->dispose (object);
+}
+
+static void
+sr_sign_in_page_finalize (GObject *object)
+{
+  SrSignInPage *self = SR_SIGN_IN_PAGE (object);
+
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (sr_sign_in_page_parent_class)->finalize (object);
+}
+
+static void
+sr_sign_in_page_class_init (SrSignInPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sr_sign_in_page_dispose;
+  object_class->finalize = sr_sign_in_page_finalize;
+
+  /**
+   * SrSignInPage::signed-in:
+   * @key: the accepted API key
+   * @api_url: the reporting API address it was checked with
+   * @auth_url: the account API address
+   */
+  signals[SIGNED_IN] =
+    g_signal_new ("signed-in",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3,
+                  G_TYPE_STRING,
+                  G_TYPE_STRING,
+                  G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-sign-in-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, logo);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, key_row);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, sign_in_label);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, auth_url_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_changed_cb);
+}
+
+static void
+sr_sign_in_page_init (SrSignInPage *self)
+{
+  GtkIconTheme *theme;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
+  if (gtk_icon_theme_has_icon (theme, APPLICATION_ID))
+    {
+      gtk_image_set_from_icon_name (self->logo, APPLICATION_ID);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->logo), "dim-label");
+    }
+}
+
+GtkWidget *
+sr_sign_in_page_new (void)
+{
+  return g_object_new (SR_TYPE_SIGN_IN_PAGE, NULL);
+}
+
+void
+sr_sign_in_page_set_urls (SrSignInPage *self,
+                          const char   *api_url,
+                          const char   *auth_url)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->api_url_row), api_url ? api_url : SR_DEFAULT_API_URL);
+  gtk_editable_set_text (GTK_EDITABLE (self->auth_url_row), auth_url ? auth_url : SR_DEFAULT_AUTH_URL);
+}
+
+void
+sr_sign_in_page_reset (SrSignInPage *self)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
+  set_busy (self, FALSE);
+  show_error (self, NULL);
+  sr_sign_in_page_set_notice (self, NULL);
+}
+
+void
+sr_sign_in_page_set_notice (SrSignInPage *self,
+                            const char   *notice)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  gtk_label_set_label (self->notice_label, notice ? notice : "");
+  gtk_revealer_set_reveal_child (self->notice_revealer, notice != NULL && *notice != '\0');
+}
+
+void
+sr_sign_in_page_set_key (SrSignInPage *self,
+                         const char   *key)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->key_row), key ? key : "");
+}
+
+gboolean
+sr_sign_in_page_get_busy (SrSignInPage *self)
+{
+  g_return_val_if_fail (SR_IS_SIGN_IN_PAGE (self), FALSE);
+
+  return gtk_spinner_get_spinning (self->spinner);
+}
+
+const char *
+sr_sign_in_page_get_error_text (SrSignInPage *self)
+{
+  g_return_val_if_fail (SR_IS_SIGN_IN_PAGE (self), NULL);
+
+  if (self->error == NULL)
+    return NULL;
+
+  return gtk_label_get_label (self->error_label);
+}
+
+const GError *
+sr_sign_in_page_get_error (SrSignInPage *self)
+{
+  g_return_val_if_fail (SR_IS_SIGN_IN_PAGE (self), NULL);
+
+  return self->error;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-sign-in-page.h: the first-run page: asks for the API key, checks it
+ * against the account API and emits "signed-in" when SMS.to accepts it.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_SIGN_IN_PAGE (sr_sign_in_page_get_type ())
+G_DECLARE_FINAL_TYPE (SrSignInPage, sr_sign_in_page, SR, SIGN_IN_PAGE, AdwBin)
+
+GtkWidget  *sr_sign_in_page_new             (void);
+/* Prefills the advanced address rows. */
+void        sr_sign_in_page_set_urls        (SrSignInPage *self,
+                                             const char   *api_url,
+                                             const char   *auth_url);
+/* Clears the key, the error and any check in flight. */
+void        sr_sign_in_page_reset           (SrSignInPage *self);
+/* Shows a message above the form, e.g. why the user has to sign in again. */
+void        sr_sign_in_page_set_notice      (SrSignInPage *self,
+                                             const char   *notice);
+
+/* For tests. */
+void        sr_sign_in_page_set_key         (SrSignInPage *self,
+                                             const char   *key);
+void        sr_sign_in_page_submit          (SrSignInPage *self);
+gboolean    sr_sign_in_page_get_busy        (SrSignInPage *self);
+/* The inline error shown, or NULL; and the error it came from. */
+const char *sr_sign_in_page_get_error_text  (SrSignInPage *self);
+const GError *sr_sign_in_page_get_error     (SrSignInPage *self);
+
+G_END_DECLS

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-status-pill.c: the coloured status label used in every list, the
+ * message detail, the campaign window and the legend. Colours come from
+ * style.css (libadwaita's named colours), keyed by sr_status_get_style_class().
+ */
+#define G_LOG_DOMAIN "sr-status-pill"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-status-pill.h"
+
+struct _SrStatusPill
+{
+  GtkWidget  parent_instance;
+
+  GtkLabel  *label;
+
+  SrStatus   status;
+  const char *style_class;   /* static string from sr_status_get_style_class() */
+};
+
+G_DEFINE_FINAL_TYPE (SrStatusPill, sr_status_pill, GTK_TYPE_WIDGET)
+
+static void
+sr_status_pill_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_STATUS_PILL);
+
+  G_OBJECT_CLASS (sr_status_pill_parent_class)->dispose (object);
+}
+
+static void
+sr_status_pill_class_init (SrStatusPillClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sr_status_pill_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-status-pill.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrStatusPill, label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "statuspill");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
+}
+
+static void
+sr_status_pill_init (SrStatusPill *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->status = SR_STATUS_UNKNOWN;
+}
+
+GtkWidget *
+sr_status_pill_new (void)
+{
+  return g_object_new (SR_TYPE_STATUS_PILL, NULL);
+}
+
+void
+sr_status_pill_set_status (SrStatusPill *self,
+                           SrStatus      status,
+                           const char   *raw)
+{
+  const char *style_class;
+  const char *text;
+
+  g_return_if_fail (SR_IS_STATUS_PILL (self));
+
+  style_class = sr_status_get_style_class (status);
+  if (self->style_class != style_class)
+    {
+      if (self->style_class != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self), self->style_class);
+      self->style_class = style_class;
+      if (style_class != NULL)
+        gtk_widget_add_css_class (GTK_WIDGET (self), style_class);
+    }
+
+  self->status = status;
+
+  /* Unknown statuses are shown as the API sent them, never renamed. */
+  if (status == SR_STATUS_UNKNOWN && raw != NULL && *raw != '\0')
+    text = raw;
+  else
+    text = sr_status_get_label (status);
+
+  gtk_label_set_label (self->label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), sr_status_get_description (status));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sr_status_get_description (status),
+                                  -1);
+}
+
+SrStatus
+sr_status_pill_get_status (SrStatusPill *self)
+{
+  g_return_val_if_fail (SR_IS_STATUS_PILL (self), SR_STATUS_UNKNOWN);
+
+  return self->status;
+}
+
+const char *
+sr_status_pill_get_text (SrStatusPill *self)
+{
+  g_return_val_if_fail (SR_IS_STATUS_PILL (self), NULL);
+
+  return gtk_label_get_label (self->label);
+}

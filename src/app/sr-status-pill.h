@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-status-pill.h: a delivery status as a small coloured label whose
+ * tooltip explains it.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sr-core.h"
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_STATUS_PILL (sr_status_pill_get_type ())
+G_DECLARE_FINAL_TYPE (SrStatusPill, sr_status_pill, SR, STATUS_PILL, GtkWidget)
+
+GtkWidget  *sr_status_pill_new         (void);
+/* raw is the API's string, shown as is for statuses the app does not know. */
+void        sr_status_pill_set_status  (SrStatusPill *self,
+                                        SrStatus      status,
+                                        const char   *raw);
+SrStatus    sr_status_pill_get_status  (SrStatusPill *self);
+const char *sr_status_pill_get_text    (SrStatusPill *self);
+
+G_END_DECLS

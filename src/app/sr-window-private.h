@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-window-private.h: hooks the UI tests use to drive and inspect the real
+ * window without poking at widgets by name.
+ */
+#pragma once
+
+#include "sr-banner.h"
+#include "sr-campaign-window.h"
+#include "sr-campaigns-page.h"
+#include "sr-dashboard-page.h"
+#include "sr-messages-page.h"
+#include "sr-session.h"
+#include "sr-sign-in-page.h"
+#include "sr-window.h"
+
+G_BEGIN_DECLS
+
+/* Like sr_window_new(), with the keyring turned off: no lookup, no store. */
+SrWindow         *sr_window_new_for_test         (const char *api_url,
+                                                  const char *auth_url,
+                                                  const char *data_dir,
+                                                  const char *api_key);
+/* "loading", "sign-in", "problem" or "reports" */
+const char       *sr_window_get_visible_page     (SrWindow   *self);
+/* "dashboard", "messages" or "campaigns" */
+const char       *sr_window_get_content_page     (SrWindow   *self);
+void              sr_window_show_content_page    (SrWindow   *self,
+                                                  const char *name);
+SrSession        *sr_window_get_session          (SrWindow   *self);
+SrSignInPage     *sr_window_get_sign_in_page     (SrWindow   *self);
+SrDashboardPage  *sr_window_get_dashboard_page   (SrWindow   *self);
+SrMessagesPage   *sr_window_get_messages_page    (SrWindow   *self);
+SrCampaignsPage  *sr_window_get_campaigns_page   (SrWindow   *self);
+SrBanner         *sr_window_get_offline_banner   (SrWindow   *self);
+SrBanner         *sr_window_get_auth_banner      (SrWindow   *self);
+/* The problem page's title, when it is shown. */
+const char       *sr_window_get_problem_title    (SrWindow   *self);
+SrCampaignWindow *sr_window_open_campaign        (SrWindow   *self,
+                                                  const char *campaign_id);
+
+G_END_DECLS

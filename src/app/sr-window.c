@@ -1,0 +1,1274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-window.c: the main window and the account's life cycle in it:
+ *
+ *   start ─► key from SMSTO_API_KEY or the keyring? ─ no ─► sign-in page
+ *              │ yes                                          │ key accepted
+ *              ▼                                              ▼
+ *        open the account's cache (thread) ◄──── store the key in the keyring
+ *              │ ok                  │ corrupt / too new / cannot open
+ *              ▼                     ▼
+ *        reports + first sync     problem page (move the file aside, retry)
+ *
+ * The window owns the SrSession and hands it to its pages. Sync state
+ * becomes the header's sync button, the thin progress bar, the sidebar
+ * footer and the banners; sync errors the user can act on become toasts.
+ */
+#define G_LOG_DOMAIN "sr-window"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sr-format.h"
+#include "sr-window-private.h"
+
+struct _SrWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  GtkSpinner           *loading_spinner;
+  SrSignInPage         *sign_in_page;
+  AdwStatusPage        *problem_page;
+  GtkWidget            *move_aside_button;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkListBox           *sidebar_list;
+  GtkListBoxRow        *dashboard_row;
+  GtkListBoxRow        *messages_row;
+  GtkListBoxRow        *campaigns_row;
+  GtkLabel             *balance_label;
+  GtkLabel             *sync_status_label;
+  GtkWidget            *content;
+  AdwWindowTitle       *content_title;
+  GtkButton            *sync_button;
+  GtkStack             *sync_button_stack;
+  GtkSpinner           *sync_spinner;
+  SrBanner             *auth_banner;
+  SrBanner             *offline_banner;
+  GtkProgressBar       *sync_progress;
+  GtkStack             *content_stack;
+  SrDashboardPage      *dashboard_page;
+  SrMessagesPage       *messages_page;
+  SrCampaignsPage      *campaigns_page;
+
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  SrSession            *session;
+  GHashTable           *campaign_windows;   /* id → SrCampaignWindow*, unowned */
+
+  char                 *api_url;
+  char                 *auth_url;
+  char                 *data_dir;
+  char                 *api_key;            /* wiped on free */
+  char                 *cache_path;         /* of the account being opened */
+  gint64                reported_mismatch;
+  guint                 clock_source;
+
+  guint                 key_from_env : 1;
+  guint                 use_keyring : 1;
+  guint                 urls_from_command_line : 1;
+};
+
+G_DEFINE_FINAL_TYPE (SrWindow, sr_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_API_URL,
+  PROP_AUTH_URL,
+  PROP_DATA_DIR,
+  PROP_API_KEY,
+  PROP_USE_KEYRING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void open_account (SrWindow *self);
+
+static void
+wipe_key (char **key)
+{
+  if (*key != NULL)
+    {
+      explicit_bzero (*key, strlen (*key));
+      g_clear_pointer (key, g_free);
+    }
+}
+
+static void
+add_toast (SrWindow   *self,
+           const char *title,
+           const char *button_label,
+           const char *action_name)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  if (button_label != NULL)
+    {
+      adw_toast_set_button_label (toast, button_label);
+      adw_toast_set_action_name (toast, action_name);
+    }
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* --- sync state in the chrome --- */
+
+static void
+update_sync_status (SrWindow *self)
+{
+  g_autofree char *text = NULL;
+  SrSession *session = self->session;
+
+  if (session == NULL)
+    return;
+
+  if (sr_session_get_syncing (session))
+    text = g_strdup (sr_session_get_progress_text (session));
+  else if (sr_session_get_last_sync (session) == SR_TIME_NONE)
+    text = g_strdup (_("Not synced yet"));
+  else
+    {
+      g_autofree char *when = sr_format_relative_time (sr_session_get_last_sync (session), g_get_real_time ());
+      /* Translators: sidebar footer, e.g. "Synced 3 minutes ago" */
+      text = g_strdup_printf (_("Synced %s"), when);
+    }
+
+  gtk_label_set_label (self->sync_status_label, text != NULL ? text : "");
+}
+
+static void
+update_balance (SrWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->session == NULL || sr_session_get_balance (self->session) < 0)
+    {
+      gtk_label_set_label (self->balance_label, "—");
+      return;
+    }
+
+  text = sr_format_money (sr_session_get_balance (self->session),
+                          sr_session_get_currency (self->session), 2);
+  gtk_label_set_label (self->balance_label, text);
+}
+
+static void
+update_banners (SrWindow *self)
+{
+  SrSession *session = self->session;
+  gboolean offline = session != NULL && sr_session_get_offline (session);
+  gboolean auth_failed = session != NULL && sr_session_get_auth_failed (session);
+
+  if (offline)
+    {
+      g_autofree char *title = NULL;
+
+      if (sr_session_get_last_sync (session) != SR_TIME_NONE)
+        {
+          g_autofree char *when = sr_format_relative_time (sr_session_get_last_sync (session), g_get_real_time ());
+          /* Translators: offline banner, %s is like "3 minutes ago" or "yesterday at 14:05" */
+          title = g_strdup_printf (_("Offline — showing reports synced %s"), when);
+        }
+      else
+        title = g_strdup (_("Offline — SMS.to cannot be reached"));
+
+      sr_banner_set_title (self->offline_banner, title);
+    }
+
+  sr_banner_set_revealed (self->offline_banner, offline && !auth_failed);
+  sr_banner_set_revealed (self->auth_banner, auth_failed);
+}
+
+static void
+update_sync_ui (SrWindow *self)
+{
+  SrSession *session = self->session;
+  gboolean syncing = session != NULL && sr_session_get_syncing (session);
+  double progress = session != NULL ? sr_session_get_progress (session) : -1;
+
+  gtk_stack_set_visible_child_name (self->sync_button_stack, syncing ? "syncing" : "idle");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_button),
+                                  syncing ? "win.cancel-sync" : "win.sync");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), syncing ? _("Stop Syncing") : _("Sync Now"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  syncing ? _("Stop Syncing") : _("Sync Now"),
+                                  -1);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_spinner), syncing);
+  gtk_spinner_set_spinning (self->sync_spinner, syncing);
+  if (syncing && session != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_spinner), sr_session_get_progress_text (session));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_progress), syncing);
+  if (syncing)
+    {
+      if (progress >= 0)
+        gtk_progress_bar_set_fraction (self->sync_progress, progress);
+      else
+        gtk_progress_bar_pulse (self->sync_progress);
+    }
+
+  update_sync_status (self);
+}
+
+static gboolean
+on_clock_cb (gpointer user_data)
+{
+  SrWindow *self = user_data;
+
+  update_sync_status (self);
+  update_banners (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_sync_finished_cb (SrWindow            *self,
+                     const SrSyncSummary *summary,
+                     const GError        *error,
+                     gboolean             user_requested)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  if (error != NULL)
+    {
+      g_autofree char *title = NULL;
+
+      /* Cancelling is what the user asked for; refused keys and an
+       * unreachable server have their banners. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          sr_session_get_auth_failed (self->session) ||
+          sr_session_get_offline (self->session))
+        return;
+
+      if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_RATE_LIMITED))
+        title = g_strdup (_("SMS.to asked to slow down; syncing will continue later"));
+      else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_SERVER))
+        title = g_strdup (_("SMS.to had a problem; your saved reports are unchanged"));
+      else if (error->domain == SR_CACHE_ERROR)
+        /* Translators: %s is the technical reason */
+        title = g_strdup_printf (_("Reports could not be saved: %s"), error->message);
+      else
+        /* Translators: %s is the technical reason */
+        title = g_strdup_printf (_("Sync failed: %s"), error->message);
+
+      add_toast (self, title, _("_Retry"), "win.sync");
+      return;
+    }
+
+  if (summary == NULL)
+    return;
+
+  if (summary->server_total >= 0 && summary->cached_total >= 0 &&
+      summary->server_total != summary->cached_total &&
+      summary->server_total != self->reported_mismatch)
+    {
+      g_autofree char *server = sr_format_count (summary->server_total);
+      g_autofree char *cached = sr_format_count (summary->cached_total);
+      /* Translators: reported after a sync when counts differ */
+      g_autofree char *title = g_strdup_printf (_("SMS.to lists %s messages, %s are saved here"), server, cached);
+
+      self->reported_mismatch = summary->server_total;
+      add_toast (self, title, _("_Sync Again"), "win.sync");
+      return;
+    }
+
+  if (user_requested)
+    {
+      g_autofree char *title = NULL;
+
+      if (summary->n_new == 0)
+        title = g_strdup (_("Reports are up to date"));
+      else
+        {
+          g_autofree char *count = sr_format_count (summary->n_new);
+          title = g_strdup_printf (ngettext ("%s new message", "%s new messages", summary->n_new), count);
+        }
+      add_toast (self, title, NULL, NULL);
+    }
+}
+
+/* --- pages --- */
+
+static void
+update_content_title (SrWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->content_stack);
+  GtkStackPage *page;
+
+  if (name == NULL)
+    return;
+
+  page = gtk_stack_get_page (self->content_stack, gtk_stack_get_visible_child (self->content_stack));
+  adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+}
+
+void
+sr_window_show_content_page (SrWindow   *self,
+                             const char *name)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  if (g_strcmp0 (name, "messages") == 0)
+    row = self->messages_row;
+  else if (g_strcmp0 (name, "campaigns") == 0)
+    row = self->campaigns_row;
+  else
+    {
+      name = "dashboard";
+      row = self->dashboard_row;
+    }
+
+  gtk_stack_set_visible_child_name (self->content_stack, name);
+  gtk_list_box_select_row (self->sidebar_list, row);
+  update_content_title (self);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+on_sidebar_row_activated_cb (SrWindow      *self,
+                             GtkListBoxRow *row)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  if (row == self->messages_row)
+    sr_window_show_content_page (self, "messages");
+  else if (row == self->campaigns_row)
+    sr_window_show_content_page (self, "campaigns");
+  else if (row == self->dashboard_row)
+    sr_window_show_content_page (self, "dashboard");
+}
+
+/* --- the account --- */
+
+static void
+set_session (SrWindow  *self,
+             SrSession *session)
+{
+  if (self->session == session)
+    return;
+
+  if (self->session != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_signal_handlers_disconnect_by_data (self->session, self);
+
+      /* Campaign windows belong to the account. */
+      g_hash_table_iter_init (&iter, self->campaign_windows);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        gtk_window_destroy (GTK_WINDOW (value));
+      g_hash_table_remove_all (self->campaign_windows);
+
+      sr_dashboard_page_set_session (self->dashboard_page, NULL);
+      sr_messages_page_set_session (self->messages_page, NULL);
+      sr_campaigns_page_set_session (self->campaigns_page, NULL);
+      sr_session_close (self->session);
+      g_clear_object (&self->session);
+    }
+
+  if (session == NULL)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", FALSE);
+      return;
+    }
+
+  self->session = g_object_ref (session);
+  self->reported_mismatch = -1;
+
+  g_signal_connect_object (session, "notify::syncing",
+                           G_CALLBACK (update_sync_ui), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::progress",
+                           G_CALLBACK (update_sync_ui), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::progress-text",
+                           G_CALLBACK (update_sync_ui), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::last-sync",
+                           G_CALLBACK (update_sync_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::balance",
+                           G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::currency",
+                           G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::offline",
+                           G_CALLBACK (update_banners), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::auth-failed",
+                           G_CALLBACK (update_banners), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "sync-finished",
+                           G_CALLBACK (on_sync_finished_cb), self, G_CONNECT_SWAPPED);
+
+  sr_dashboard_page_set_session (self->dashboard_page, session);
+  sr_messages_page_set_session (self->messages_page, session);
+  sr_campaigns_page_set_session (self->campaigns_page, session);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", TRUE);
+
+  update_balance (self);
+  update_banners (self);
+  update_sync_ui (self);
+}
+
+static void
+show_problem (SrWindow     *self,
+              const GError *error)
+{
+  const char *title;
+  g_autofree char *description = NULL;
+  gboolean can_move_aside = FALSE;
+
+  if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT))
+    {
+      title = _("Saved Reports Are Damaged");
+      description = g_strdup_printf (_("The file that keeps your downloaded reports cannot be read (%s). "
+                                       "It can be moved aside — it is renamed, not deleted — and your reports downloaded again from SMS.to."),
+                                     error->message);
+      can_move_aside = TRUE;
+    }
+  else if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_TOO_NEW))
+    {
+      title = _("Reports Saved by a Newer Version");
+      description = g_strdup (_("A newer version of SMS Reports saved these reports and this version cannot read them. "
+                                "Update SMS Reports, or move the file aside — it is renamed, not deleted — and download the reports again."));
+      can_move_aside = TRUE;
+    }
+  else if (error->domain == SR_CACHE_ERROR)
+    {
+      title = _("Saved Reports Cannot Be Opened");
+      /* Translators: %s is the technical reason */
+      description = g_strdup_printf (_("SMS Reports could not open the file that keeps your reports: %s"), error->message);
+    }
+  else
+    {
+      title = _("Cannot Open Your Account");
+      description = g_strdup (error->message);
+    }
+
+  adw_status_page_set_title (self->problem_page, title);
+  adw_status_page_set_description (self->problem_page, description);
+  gtk_widget_set_visible (self->move_aside_button, can_move_aside);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.move-cache-aside", can_move_aside);
+  gtk_stack_set_visible_child_name (self->main_stack, "problem");
+}
+
+static void
+show_sign_in (SrWindow   *self,
+              const char *notice)
+{
+  sr_sign_in_page_reset (self->sign_in_page);
+  sr_sign_in_page_set_urls (self->sign_in_page, self->api_url, self->auth_url);
+  sr_sign_in_page_set_notice (self->sign_in_page, notice);
+  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+}
+
+static void
+session_open_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
+  g_autoptr(SrSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last_page = NULL;
+
+  session = sr_session_open_finish (result, &error);
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+
+  if (session == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_debug ("Opening the account failed: %s", error->message);
+      if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_INVALID_URL))
+        show_sign_in (self, error->message);
+      else
+        show_problem (self, error);
+      return;
+    }
+
+  set_session (self, session);
+
+  last_page = g_settings_get_string (self->settings, "last-page");
+  sr_window_show_content_page (self, last_page);
+  gtk_stack_set_visible_child_name (self->main_stack, "reports");
+
+  sr_session_sync (session, FALSE);
+}
+
+static void
+open_account (SrWindow *self)
+{
+  g_return_if_fail (self->api_key != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_free (self->cache_path);
+  self->cache_path = sr_session_build_cache_path (self->api_url, self->api_key, self->data_dir);
+
+  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+
+  sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
+                         self->cancellable, session_open_cb, g_object_ref (self));
+}
+
+static void
+credentials_lookup_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  key = sr_credentials_lookup_finish (result, &error);
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (key == NULL)
+    {
+      g_autofree char *notice = NULL;
+
+      if (error != NULL)
+        {
+          g_debug ("Keyring lookup failed: %s", error->message);
+          /* Translators: %s is the technical reason */
+          notice = g_strdup_printf (_("Your keyring could not be read (%s). The key will be asked for each time."),
+                                    error->message);
+        }
+      show_sign_in (self, notice);
+      return;
+    }
+
+  wipe_key (&self->api_key);
+  self->api_key = g_strdup (key);
+  sr_credentials_free_key (key);
+
+  open_account (self);
+}
+
+static void
+start (SrWindow *self)
+{
+  if (self->api_key != NULL)
+    {
+      open_account (self);
+      return;
+    }
+
+  if (!self->use_keyring)
+    {
+      show_sign_in (self, NULL);
+      return;
+    }
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  sr_credentials_lookup_async (self->api_url, self->cancellable,
+                               credentials_lookup_cb, g_object_ref (self));
+}
+
+static void
+credentials_store_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_credentials_store_finish (result, &error))
+    {
+      g_debug ("Storing the key failed: %s", error->message);
+      add_toast (self, _("The key could not be saved in your keyring; you will need to sign in again next time"),
+                 NULL, NULL);
+    }
+}
+
+static void
+on_signed_in_cb (SrWindow   *self,
+                 const char *key,
+                 const char *api_url,
+                 const char *auth_url)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  /* Addresses typed on the sign-in page become the saved ones, unless this
+   * run was pointed elsewhere from the command line. */
+  if (!self->urls_from_command_line)
+    {
+      g_autofree char *saved_api = g_settings_get_string (self->settings, "api-url");
+      g_autofree char *saved_auth = g_settings_get_string (self->settings, "auth-url");
+
+      if (g_strcmp0 (saved_api, api_url) != 0)
+        g_settings_set_string (self->settings, "api-url", api_url);
+      if (g_strcmp0 (saved_auth, auth_url) != 0)
+        g_settings_set_string (self->settings, "auth-url", auth_url);
+    }
+
+  g_free (self->api_url);
+  self->api_url = g_strdup (api_url);
+  g_free (self->auth_url);
+  self->auth_url = g_strdup (auth_url);
+
+  wipe_key (&self->api_key);
+  self->api_key = g_strdup (key);
+  self->key_from_env = FALSE;
+
+  set_session (self, NULL);
+
+  if (self->use_keyring)
+    sr_credentials_store_async (self->api_url, self->api_key, NULL,
+                                credentials_store_cb, g_object_ref (self));
+
+  open_account (self);
+}
+
+/* --- sign out --- */
+
+static void
+remove_cache_files (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        g_warning ("Could not delete %s: %s", file, g_strerror (errno));
+    }
+}
+
+static void
+credentials_clear_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_credentials_clear_finish (result, &error))
+    g_debug ("Removing the key from the keyring failed: %s", error->message);
+}
+
+static void
+sign_out (SrWindow *self,
+          gboolean  delete_reports)
+{
+  g_autofree char *path = NULL;
+
+  if (self->session != NULL)
+    path = g_strdup (sr_session_get_cache_path (self->session));
+  else
+    path = g_strdup (self->cache_path);
+
+  g_cancellable_cancel (self->cancellable);
+  set_session (self, NULL);
+
+  if (delete_reports && path != NULL)
+    remove_cache_files (path);
+
+  if (self->use_keyring && !self->key_from_env)
+    sr_credentials_clear_async (self->api_url, NULL, credentials_clear_cb, NULL);
+
+  wipe_key (&self->api_key);
+  self->key_from_env = FALSE;
+
+  show_sign_in (self, NULL);
+  add_toast (self,
+             delete_reports ? _("Signed out and deleted the downloaded reports") : _("Signed out"),
+             NULL, NULL);
+}
+
+static void
+on_sign_out_response_cb (SrWindow   *self,
+                         const char *response)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  if (g_strcmp0 (response, "keep") == 0)
+    sign_out (self, FALSE);
+  else if (g_strcmp0 (response, "delete") == 0)
+    sign_out (self, TRUE);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Sign Out?"),
+                                                       _("The API key will be removed from this computer. "
+                                                         "The reports downloaded so far can be kept, to be shown again when you sign in with the same key, or deleted.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("Sign Out and _Delete Reports"),
+                                    "keep", _("_Sign Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (on_sign_out_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  show_sign_in (self, _("SMS.to refused the saved API key. Sign in with a valid key to sync again."));
+}
+
+/* --- a damaged cache --- */
+
+static void
+move_cache_aside_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm" };
+  SrWindow *self = SR_WINDOW (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *moved_to = NULL;
+
+  if (self->cache_path == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (self->cache_path, suffixes[i], NULL);
+      g_autofree char *to = g_strdup_printf ("%s.damaged-%s%s", self->cache_path, stamp, suffixes[i]);
+
+      if (!g_file_test (from, G_FILE_TEST_EXISTS))
+        continue;
+
+      if (g_rename (from, to) != 0)
+        {
+          /* Translators: %s is the technical reason */
+          g_autofree char *title = g_strdup_printf (_("The file could not be moved: %s"), g_strerror (errno));
+          add_toast (self, title, NULL, NULL);
+          return;
+        }
+
+      if (i == 0)
+        moved_to = g_steal_pointer (&to);
+    }
+
+  if (moved_to != NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (moved_to);
+      /* Translators: %s is a file name */
+      g_autofree char *title = g_strdup_printf (_("The damaged file was kept as “%s”"), basename);
+      add_toast (self, title, NULL, NULL);
+    }
+
+  open_account (self);
+}
+
+static void
+retry_open_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  if (self->api_key != NULL)
+    open_account (self);
+  else
+    start (self);
+}
+
+/* --- other window actions --- */
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  if (self->session != NULL)
+    sr_session_sync (self->session, TRUE);
+}
+
+static void
+cancel_sync_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  if (self->session != NULL)
+    sr_session_cancel_sync (self->session);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  const char *page;
+
+  if (self->session == NULL)
+    return;
+
+  page = gtk_stack_get_visible_child_name (self->content_stack);
+  if (g_strcmp0 (page, "campaigns") == 0)
+    sr_campaigns_page_focus_search (self->campaigns_page);
+  else
+    {
+      sr_window_show_content_page (self, "messages");
+      sr_messages_page_focus_search (self->messages_page);
+    }
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  if (self->session != NULL)
+    sr_window_show_content_page (self, g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_sidebar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+static void
+on_show_in_log_cb (SrWindow         *self,
+                   const char       *campaign_id,
+                   const char       *label,
+                   SrCampaignWindow *campaign_window)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  sr_messages_page_show_campaign (self->messages_page, campaign_id, label);
+  sr_window_show_content_page (self, "messages");
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
+on_campaign_window_destroy_cb (SrWindow         *self,
+                               SrCampaignWindow *campaign_window)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  g_hash_table_remove (self->campaign_windows, sr_campaign_window_get_campaign_id (campaign_window));
+}
+
+SrCampaignWindow *
+sr_window_open_campaign (SrWindow   *self,
+                         const char *campaign_id)
+{
+  GtkWidget *window;
+
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (campaign_id != NULL, NULL);
+
+  if (self->session == NULL)
+    return NULL;
+
+  window = g_hash_table_lookup (self->campaign_windows, campaign_id);
+  if (window == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      window = sr_campaign_window_new (self->session, campaign_id);
+      if (app != NULL)
+        gtk_window_set_application (GTK_WINDOW (window), app);
+
+      g_hash_table_insert (self->campaign_windows, g_strdup (campaign_id), window);
+      g_signal_connect_object (window, "show-in-log",
+                               G_CALLBACK (on_show_in_log_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (window, "destroy",
+                               G_CALLBACK (on_campaign_window_destroy_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  return SR_CAMPAIGN_WINDOW (window);
+}
+
+static void
+show_campaign_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  sr_window_open_campaign (SR_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* --- GObject --- */
+
+static gboolean
+sr_window_close_request (GtkWindow *window)
+{
+  SrWindow *self = SR_WINDOW (window);
+  int width, height;
+  const char *page;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  page = gtk_stack_get_visible_child_name (self->content_stack);
+  if (self->session != NULL && page != NULL)
+    g_settings_set_string (self->settings, "last-page", page);
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (sr_window_parent_class)->close_request (window);
+}
+
+static void
+sr_window_constructed (GObject *object)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  G_OBJECT_CLASS (sr_window_parent_class)->constructed (object);
+
+  if (self->api_url != NULL || self->auth_url != NULL)
+    self->urls_from_command_line = TRUE;
+  if (self->api_url == NULL)
+    self->api_url = g_settings_get_string (self->settings, "api-url");
+  if (self->auth_url == NULL)
+    self->auth_url = g_settings_get_string (self->settings, "auth-url");
+  self->key_from_env = self->api_key != NULL;
+
+  start (self);
+}
+
+static void
+sr_window_dispose (GObject *object)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->clock_source, g_source_remove);
+
+  if (self->campaign_windows != NULL)
+    set_session (self, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_WINDOW);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (sr_window_parent_class)->dispose (object);
+}
+
+static void
+sr_window_finalize (GObject *object)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  g_clear_pointer (&self->campaign_windows, g_hash_table_unref);
+  g_clear_pointer (&self->api_url, g_free);
+  g_clear_pointer (&self->auth_url, g_free);
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->cache_path, g_free);
+  wipe_key (&self->api_key);
+
+  G_OBJECT_CLASS (sr_window_parent_class)->finalize (object);
+}
+
+static void
+sr_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_API_URL:
+      self->api_url = g_value_dup_string (value);
+      break;
+    case PROP_AUTH_URL:
+      self->auth_url = g_value_dup_string (value);
+      break;
+    case PROP_DATA_DIR:
+      self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_API_KEY:
+      self->api_key = g_value_dup_string (value);
+      break;
+    case PROP_USE_KEYRING:
+      self->use_keyring = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_window_class_init (SrWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = sr_window_constructed;
+  object_class->dispose = sr_window_dispose;
+  object_class->finalize = sr_window_finalize;
+  object_class->set_property = sr_window_set_property;
+  window_class->close_request = sr_window_close_request;
+
+  properties[PROP_API_URL] =
+    g_param_spec_string ("api-url", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUTH_URL] =
+    g_param_spec_string ("auth-url", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DATA_DIR] =
+    g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USE_KEYRING] =
+    g_param_spec_boolean ("use-keyring", NULL, NULL, TRUE,
+                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SR_TYPE_BANNER);
+  g_type_ensure (SR_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (SR_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (SR_TYPE_MESSAGES_PAGE);
+  g_type_ensure (SR_TYPE_CAMPAIGNS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, problem_page);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, move_aside_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_row);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_row);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_row);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, balance_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_status_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_button_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, auth_banner);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, offline_banner);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_progress);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_page);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.show-campaign", "s", show_campaign_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
+  gtk_widget_class_install_action (widget_class, "win.move-cache-aside", NULL, move_cache_aside_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-open", NULL, retry_open_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "dashboard");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "messages");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "campaigns");
+}
+
+static void
+sr_window_init (SrWindow *self)
+{
+  int width, height;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->use_keyring = TRUE;
+  self->reported_mismatch = -1;
+  self->campaign_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->settings = g_settings_new (APPLICATION_ID);
+
+  width = g_settings_get_int (self->settings, "window-width");
+  height = g_settings_get_int (self->settings, "window-height");
+  gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 360), MAX (height, 294));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  g_signal_connect_object (self->content_stack, "notify::visible-child",
+                           G_CALLBACK (update_content_title), self, G_CONNECT_SWAPPED);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", FALSE);
+
+  self->clock_source = g_timeout_add_seconds (30, on_clock_cb, self);
+}
+
+SrWindow *
+sr_window_new (GtkApplication *application,
+               const char     *api_url,
+               const char     *auth_url,
+               const char     *data_dir,
+               const char     *api_key)
+{
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (SR_TYPE_WINDOW,
+                       "application", application,
+                       "api-url", api_url,
+                       "auth-url", auth_url,
+                       "data-dir", data_dir,
+                       "api-key", api_key,
+                       NULL);
+}
+
+SrWindow *
+sr_window_new_for_test (const char *api_url,
+                        const char *auth_url,
+                        const char *data_dir,
+                        const char *api_key)
+{
+  return g_object_new (SR_TYPE_WINDOW,
+                       "api-url", api_url,
+                       "auth-url", auth_url,
+                       "data-dir", data_dir,
+                       "api-key", api_key,
+                       "use-keyring", FALSE,
+                       NULL);
+}
+
+const char *
+sr_window_get_visible_page (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+sr_window_get_content_page (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+SrSession *
+sr_window_get_session (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+SrSignInPage *
+sr_window_get_sign_in_page (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->sign_in_page;
+}
+
+SrDashboardPage *
+sr_window_get_dashboard_page (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->dashboard_page;
+}
+
+SrMessagesPage *
+sr_window_get_messages_page (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->messages_page;
+}
+
+SrCampaignsPage *
+sr_window_get_campaigns_page (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->campaigns_page;
+}
+
+SrBanner *
+sr_window_get_offline_banner (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->offline_banner;
+}
+
+SrBanner *
+sr_window_get_auth_banner (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->auth_banner;
+}
+
+const char *
+sr_window_get_problem_title (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return adw_status_page_get_title (self->problem_page);
+}

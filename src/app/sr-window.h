@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-window.h: the main window: sign-in, the signed-in account's pages
+ * (Dashboard, Messages Log, Campaign Log) behind a folding sidebar, sync
+ * controls and the offline / refused-key banners.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define SR_TYPE_WINDOW (sr_window_get_type ())
+G_DECLARE_FINAL_TYPE (SrWindow, sr_window, SR, WINDOW, AdwApplicationWindow)
+
+/* api_key: a key to use for this run only (SMSTO_API_KEY), never stored;
+ * NULL to use the keyring or ask. NULL URLs: settings, then SMS.to's. */
+SrWindow *sr_window_new (GtkApplication *application,
+                         const char     *api_url,
+                         const char     *auth_url,
+                         const char     *data_dir,
+                         const char     *api_key);
+
+G_END_DECLS
