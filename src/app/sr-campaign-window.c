@@ -40,7 +40,7 @@ struct _SrCampaignWindow
   GtkLabel        *message_label;
   GtkFlowBox      *facts_box;
   SrStatusBar     *status_bar;
-  GtkFlowBox      *status_toggles;
+  GtkBox          *status_toggles;
   GtkLabel        *coverage_label;
   SrMessageView   *message_view;
 
@@ -162,6 +162,7 @@ apply_filter (SrCampaignWindow *self)
 
   filter->campaign_id = g_strdup (self->campaign_id);
   filter->status_mask = self->status_mask;
+  sr_message_view_reset_scroll (self->message_view);
   sr_message_list_set_filter (self->list, filter);
 }
 
@@ -220,9 +221,9 @@ build_toggles (SrCampaignWindow *self)
 
       self->toggles[status] = GTK_TOGGLE_BUTTON (toggle);
       self->toggle_counts[status] = GTK_LABEL (count);
-      gtk_flow_box_append (self->status_toggles, toggle);
       /* Shown once counted, and only for statuses that occur. */
-      gtk_widget_set_visible (gtk_widget_get_parent (toggle), FALSE);
+      gtk_widget_set_visible (toggle, FALSE);
+      gtk_box_append (self->status_toggles, toggle);
     }
 
   for (guint i = 0; i < SR_N_STATUSES; i++)
@@ -292,8 +293,7 @@ counts_cb (GObject      *object,
 
       text = sr_format_count (self->counts[i]);
       gtk_label_set_label (self->toggle_counts[i], text);
-      /* Hide the flow box's slot, not just the button in it. */
-      gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->toggles[i])),
+      gtk_widget_set_visible (GTK_WIDGET (self->toggles[i]),
                               self->counts[i] > 0 || (self->status_mask & (1u << i)) != 0);
     }
 
@@ -375,7 +375,6 @@ sr_campaign_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->recount_source, g_source_remove);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_CAMPAIGN_WINDOW);
 
   g_clear_object (&self->list);
   g_clear_object (&self->campaign);

@@ -22,6 +22,7 @@ struct _SrCampaignsPage
   AdwBin               parent_instance;
 
   GtkSearchEntry      *search_entry;
+  GtkDropDown         *source_dropdown;
   GtkSpinner          *loading_spinner;
   GtkLabel            *count_label;
   GtkStack            *content_stack;
@@ -340,7 +341,7 @@ update_state (SrCampaignsPage *self)
   search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   if (n_items > 0 || loading || self->list == NULL)
     page = "list";
-  else if (*search == '\0')
+  else if (*search == '\0' && gtk_drop_down_get_selected (self->source_dropdown) == 0)
     page = "empty";
   else
     page = "no-results";
@@ -360,6 +361,19 @@ on_search_changed_cb (SrCampaignsPage *self)
 
   search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
   sr_campaign_list_set_search (self->list, *search != '\0' ? search : NULL);
+  update_state (self);
+}
+
+/* Drop-down rows: all, web dashboard, API; the list wants -1, 0, 1. */
+static void
+on_source_changed_cb (SrCampaignsPage *self)
+{
+  g_assert (SR_IS_CAMPAIGNS_PAGE (self));
+
+  if (self->list == NULL)
+    return;
+
+  sr_campaign_list_set_source (self->list, (int) gtk_drop_down_get_selected (self->source_dropdown) - 1);
   update_state (self);
 }
 
@@ -390,9 +404,12 @@ sr_campaigns_page_dispose (GObject *object)
   SrCampaignsPage *self = SR_CAMPAIGNS_PAGE (object);
 
   if (self->column_view != NULL)
-    gtk_column_view_set_model (self->column_view, NULL);
+    {
+      /* Removing the columns changes the sorter: nothing to re-sort any more. */
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+      gtk_column_view_set_model (self->column_view, NULL);
+    }
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_CAMPAIGNS_PAGE);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
@@ -423,6 +440,7 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-campaigns-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, source_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, content_stack);
@@ -459,6 +477,7 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_source_changed_cb);
 }
 
 static void
@@ -535,6 +554,7 @@ sr_campaigns_page_set_session (SrCampaignsPage *self,
       gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->list));
       on_sorter_changed_cb (self);
       on_search_changed_cb (self);
+      on_source_changed_cb (self);
     }
 
   update_state (self);
@@ -562,4 +582,14 @@ sr_campaigns_page_get_column_view (SrCampaignsPage *self)
   g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), NULL);
 
   return self->column_view;
+}
+
+void
+sr_campaigns_page_set_source (SrCampaignsPage *self,
+                              int              source)
+{
+  g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
+  g_return_if_fail (source >= -1 && source <= 1);
+
+  gtk_drop_down_set_selected (self->source_dropdown, (guint) (source + 1));
 }

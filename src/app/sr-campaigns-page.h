@@ -22,5 +22,8 @@ void            sr_campaigns_page_focus_search (SrCampaignsPage *self);
 /* For tests. */
 SrCampaignList *sr_campaigns_page_get_list     (SrCampaignsPage *self);
 GtkColumnView  *sr_campaigns_page_get_column_view (SrCampaignsPage *self);
+/* -1 every campaign, 0 sent from the web dashboard, 1 through the API */
+void            sr_campaigns_page_set_source   (SrCampaignsPage *self,
+                                                int              source);
 
 G_END_DECLS

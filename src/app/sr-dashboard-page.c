@@ -559,7 +559,6 @@ sr_dashboard_page_dispose (GObject *object)
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->clock_source, g_source_remove);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_DASHBOARD_PAGE);
 
   g_clear_object (&self->session);
   g_clear_object (&self->settings);

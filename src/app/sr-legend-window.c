@@ -117,20 +117,9 @@ make_group_row (SrStatusGroup group)
 }
 
 static void
-sr_legend_window_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_LEGEND_WINDOW);
-
-  G_OBJECT_CLASS (sr_legend_window_parent_class)->dispose (object);
-}
-
-static void
 sr_legend_window_class_init (SrLegendWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = sr_legend_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-legend-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SrLegendWindow, status_list);

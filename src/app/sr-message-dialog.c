@@ -180,6 +180,9 @@ fill (SrMessageDialog *self,
 
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (button, _("Open Campaign"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open Campaign"),
+                                      -1);
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_set_visible (button, FALSE);
       g_signal_connect_object (button, "clicked",
@@ -212,7 +215,6 @@ sr_message_dialog_dispose (GObject *object)
 {
   SrMessageDialog *self = SR_MESSAGE_DIALOG (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_MESSAGE_DIALOG);
   g_clear_object (&self->message);
 
   G_OBJECT_CLASS (sr_message_dialog_parent_class)->dispose (object);

@@ -44,6 +44,7 @@ struct _SrMessageView
 
   gboolean             show_utc;
   gboolean             show_campaign;
+  gboolean             top_on_next_change;
 };
 
 G_DEFINE_FINAL_TYPE (SrMessageView, sr_message_view, GTK_TYPE_WIDGET)
@@ -305,8 +306,19 @@ on_list_items_changed_cb (SrMessageView *self)
   if (adjustment == NULL || self->scroll_top_source != 0)
     return;
 
-  if (gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_lower (adjustment) + 1)
+  if (self->top_on_next_change ||
+      gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_lower (adjustment) + 1)
     self->scroll_top_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_scroll_top_cb, self, NULL);
+
+  self->top_on_next_change = FALSE;
+}
+
+void
+sr_message_view_reset_scroll (SrMessageView *self)
+{
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  self->top_on_next_change = TRUE;
 }
 
 static void
@@ -327,7 +339,11 @@ on_sorter_changed_cb (SrMessageView *self)
   if (self->list != NULL &&
       (sr_message_list_get_sort (self->list) != (SrMessageSort) key ||
        sr_message_list_get_descending (self->list) != descending))
-    sr_message_list_set_sort (self->list, (SrMessageSort) key, descending);
+    {
+      /* A new order starts at its first row. */
+      self->top_on_next_change = TRUE;
+      sr_message_list_set_sort (self->list, (SrMessageSort) key, descending);
+    }
 }
 
 static void
@@ -358,12 +374,21 @@ sr_message_view_dispose (GObject *object)
   g_clear_handle_id (&self->scroll_top_source, g_source_remove);
 
   if (self->column_view != NULL)
-    gtk_column_view_set_model (self->column_view, NULL);
+    {
+      /* Removing the columns changes the sorter: nothing to re-sort any more. */
+      g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+      gtk_column_view_set_model (self->column_view, NULL);
+    }
 
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_MESSAGE_VIEW);
+  /* The scrolled window is not a bound child, so unparent it here. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+       child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->list);

@@ -23,6 +23,9 @@ void           sr_message_view_set_currency       (SrMessageView *self,
                                                    const char    *currency);
 void           sr_message_view_set_show_campaign  (SrMessageView *self,
                                                    gboolean       show_campaign);
+/* Shows the first row once the list's next reload lands (after a filter
+ * change); otherwise the view keeps the rows in sight, or stays at the top. */
+void           sr_message_view_reset_scroll       (SrMessageView *self);
 
 /* For tests. */
 GtkColumnView       *sr_message_view_get_column_view (SrMessageView *self);

@@ -226,7 +226,10 @@ apply_filter (SrMessagesPage *self)
 
   filter = build_filter (self, TRUE);
   if (!sr_message_filter_equal (filter, sr_message_list_get_filter (self->list)))
-    sr_message_list_set_filter (self->list, filter);
+    {
+      sr_message_view_reset_scroll (self->message_view);
+      sr_message_list_set_filter (self->list, filter);
+    }
 
   update_state (self);
 }
@@ -589,7 +592,6 @@ sr_messages_page_dispose (GObject *object)
   g_cancellable_cancel (self->counts_cancellable);
   g_clear_object (&self->counts_cancellable);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_MESSAGES_PAGE);
 
   g_clear_object (&self->list);
   g_clear_object (&self->session);

@@ -98,7 +98,6 @@ sr_preferences_window_dispose (GObject *object)
 {
   SrPreferencesWindow *self = SR_PREFERENCES_WINDOW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sr_preferences_window_parent_class)->dispose (object);

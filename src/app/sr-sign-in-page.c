@@ -208,7 +208,6 @@ sr_sign_in_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_SIGN_IN_PAGE);
 
   G_OBJECT_CLASS (sr_sign_in_page_parent_class)->dispose (object);
 }

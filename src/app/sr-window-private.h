@@ -38,5 +38,8 @@ SrBanner         *sr_window_get_auth_banner      (SrWindow   *self);
 const char       *sr_window_get_problem_title    (SrWindow   *self);
 SrCampaignWindow *sr_window_open_campaign        (SrWindow   *self,
                                                   const char *campaign_id);
+/* What the Sign Out dialog's "Sign Out" / "Delete Reports" answers do. */
+void              sr_window_sign_out             (SrWindow   *self,
+                                                  gboolean    delete_reports);
 
 G_END_DECLS

@@ -667,11 +667,13 @@ credentials_clear_cb (GObject      *object,
     g_debug ("Removing the key from the keyring failed: %s", error->message);
 }
 
-static void
-sign_out (SrWindow *self,
-          gboolean  delete_reports)
+void
+sr_window_sign_out (SrWindow *self,
+                    gboolean  delete_reports)
 {
   g_autofree char *path = NULL;
+
+  g_return_if_fail (SR_IS_WINDOW (self));
 
   if (self->session != NULL)
     path = g_strdup (sr_session_get_cache_path (self->session));
@@ -703,9 +705,9 @@ on_sign_out_response_cb (SrWindow   *self,
   g_assert (SR_IS_WINDOW (self));
 
   if (g_strcmp0 (response, "keep") == 0)
-    sign_out (self, FALSE);
+    sr_window_sign_out (self, FALSE);
   else if (g_strcmp0 (response, "delete") == 0)
-    sign_out (self, TRUE);
+    sr_window_sign_out (self, TRUE);
 }
 
 static void
@@ -992,7 +994,6 @@ sr_window_dispose (GObject *object)
   if (self->campaign_windows != NULL)
     set_session (self, NULL);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SR_TYPE_WINDOW);
 
   g_clear_object (&self->settings);
 

@@ -536,6 +536,44 @@ test_campaign_window_lists_its_messages (void)
 }
 
 static void
+test_campaign_log_source_filter (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrCampaignFilter) filter = sr_campaign_filter_new ();
+  SrWindow *window = open_shared_window ();
+  SrCampaignsPage *page = sr_window_get_campaigns_page (window);
+  SrCampaignList *list = sr_campaigns_page_get_list (page);
+  gint64 n_api, n_web;
+
+  sr_window_show_content_page (window, "campaigns");
+  wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
+
+  filter->source = SR_CAMPAIGN_SOURCE_API;
+  n_api = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  g_assert_no_error (error);
+  filter->source = SR_CAMPAIGN_SOURCE_WEB;
+  n_web = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n_api + n_web, ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
+
+  sr_campaigns_page_set_source (page, 1);
+  wait_until (campaign_list_ready, list, 30, "the API campaigns");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_api);
+  for (guint pos = 0; pos < g_list_model_get_n_items (G_LIST_MODEL (list)); pos++)
+    {
+      g_autoptr(SrCampaign) campaign = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      g_assert_true (sr_campaign_get_is_api (campaign));
+    }
+
+  sr_campaigns_page_set_source (page, 0);
+  wait_until (campaign_list_ready, list, 30, "the web campaigns");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_web);
+
+  close_window (window);
+}
+
+static void
 test_legend_lists_nine_statuses (void)
 {
   static const char * const expected[] = {
@@ -707,17 +745,35 @@ test_corrupt_cache_is_moved_aside (void)
   sr_test_remove_tree (dir);
 }
 
-/* TEMPORARY: sr-sync.c (not ours) calls g_task_get_cancellable (task) in
- * the same call as g_steal_pointer (&task); until that is fixed the
- * resulting critical must not abort every UI test. */
-static gboolean
-tolerate_known_core_critical (const char     *log_domain,
-                              GLogLevelFlags  log_level,
-                              const char     *message,
-                              gpointer        user_data)
+static void
+test_sign_out_keeps_or_deletes_reports (void)
 {
-  return !(g_strcmp0 (log_domain, "GLib-GIO") == 0 &&
-           strstr (message, "g_task_get_cancellable") != NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-signout");
+  const char *url = sr_test_sandbox_get_url (shared_sandbox);
+  const char *key = sr_test_sandbox_get_api_key (shared_sandbox);
+  g_autofree char *path = NULL;
+  SrWindow *window;
+
+  for (int delete_reports = 0; delete_reports <= 1; delete_reports++)
+    {
+      window = sr_window_new_for_test (url, url, dir, key);
+      gtk_window_present (GTK_WINDOW (window));
+      wait_until (window_shows_reports, window, 60, "the reports page");
+      wait_until (session_idle, window, 120, "the first sync");
+
+      g_free (path);
+      path = g_strdup (sr_session_get_cache_path (sr_window_get_session (window)));
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+
+      sr_window_sign_out (window, delete_reports);
+      g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
+      g_assert_null (sr_window_get_session (window));
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS) == !delete_reports);
+
+      close_window (window);
+    }
+
+  sr_test_remove_tree (dir);
 }
 
 int
@@ -727,7 +783,6 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  g_test_log_set_fatal_handler (tolerate_known_core_critical, NULL);
 
   if (!gtk_init_check ())
     {
@@ -750,10 +805,12 @@ main (int   argc,
   g_test_add_func ("/ui/messages/status-filter-matches-cli", test_status_filter_matches_cli);
   g_test_add_func ("/ui/messages/sort-by-cost-header", test_sort_by_cost_header);
   g_test_add_func ("/ui/campaign/window-lists-its-messages", test_campaign_window_lists_its_messages);
+  g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
   g_test_add_func ("/ui/account/refused-key-banner", test_refused_key_later_shows_banner);
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
+  g_test_add_func ("/ui/account/sign-out", test_sign_out_keeps_or_deletes_reports);
 
   ret = g_test_run ();
 
