@@ -430,12 +430,13 @@ test_reject_too_new (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("test-cache-XXXXXX", &error);
   g_autofree char *path = g_build_filename (tmp, "future.db", NULL);
+  g_autofree char *future = g_strdup_printf ("PRAGMA user_version = %d;", SR_CACHE_SCHEMA_VERSION + 1);
   sqlite3 *db = NULL;
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   raw_exec (db, "CREATE TABLE messages (rowid INTEGER PRIMARY KEY, id TEXT, hologram BLOB);"
-                "INSERT INTO messages (id) VALUES ('x');"
-                "PRAGMA user_version = 3;");
+                "INSERT INTO messages (id) VALUES ('x');");
+  raw_exec (db, future);
   sqlite3_close (db);
 
   assert_rejected (path, SR_CACHE_ERROR_TOO_NEW);

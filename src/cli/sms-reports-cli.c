@@ -234,16 +234,17 @@ parse_date_option (const char *text,
 }
 
 static gboolean
-apply_date_range (SrMessageFilter  *filter,
-                  const char       *from,
-                  const char       *to,
-                  int              *out_exit)
+parse_date_range (const char  *from,
+                  const char  *to,
+                  gint64      *out_from,
+                  gint64      *out_to,
+                  int         *out_exit)
 {
   gboolean is_date;
 
   if (from != NULL)
     {
-      if (!parse_date_option (from, &filter->from, &is_date))
+      if (!parse_date_option (from, out_from, &is_date))
         {
           *out_exit = usage_error (_("--from must be a date like 2026-11-01 or 2026-11-01T08:00:00Z"));
           return FALSE;
@@ -252,17 +253,26 @@ apply_date_range (SrMessageFilter  *filter,
 
   if (to != NULL)
     {
-      if (!parse_date_option (to, &filter->to, &is_date))
+      if (!parse_date_option (to, out_to, &is_date))
         {
           *out_exit = usage_error (_("--to must be a date like 2026-11-30 or 2026-11-30T18:00:00Z"));
           return FALSE;
         }
       /* A date given alone includes the whole day. */
       if (is_date)
-        filter->to += G_TIME_SPAN_DAY;
+        *out_to += G_TIME_SPAN_DAY;
     }
 
   return TRUE;
+}
+
+static gboolean
+apply_date_range (SrMessageFilter  *filter,
+                  const char       *from,
+                  const char       *to,
+                  int              *out_exit)
+{
+  return parse_date_range (from, to, &filter->from, &filter->to, out_exit);
 }
 
 static char *
@@ -860,11 +870,15 @@ write_message_cb (SrMessage *message,
   return TRUE;
 }
 
+/* "messages", or "campaign-messages ID" (campaign_mode): the same options,
+ * the campaign given as the argument. */
 static int
-cmd_messages (int argc, char **argv)
+run_messages (int      argc,
+              char   **argv,
+              gboolean campaign_mode)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— list messages of the local reports"));
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SrCache) cache = NULL;
   g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
   g_auto(GStrv) statuses = NULL;
@@ -877,6 +891,8 @@ cmd_messages (int argc, char **argv)
   g_autofree char *sort_name = NULL;
   g_autofree char *format_name = NULL;
   gboolean descending = FALSE;
+  gboolean failed_only = FALSE;
+  gboolean nothing = FALSE;
   gint64 limit = -1;
   int ret = EXIT_OK;
   SrMessageSort sort;
@@ -890,6 +906,8 @@ cmd_messages (int argc, char **argv)
     { "sender", 0, 0, G_OPTION_ARG_STRING, &sender, N_("Only this sender ID"), N_("SENDER") },
     { "campaign", 0, 0, G_OPTION_ARG_STRING, &campaign, N_("Only messages of this campaign"), N_("ID") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Recipient or text contains TEXT"), N_("TEXT") },
+    { "failed-only", 0, 0, G_OPTION_ARG_NONE, &failed_only,
+      N_("Only messages that did not arrive: FAILED, EXPIRED, REJECTED, UNSUBSCRIBED and unknown statuses such as UNDELIVERED"), NULL },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &sort_name,
       N_("created, sent, recipient, sender, status, parts, cost or campaign"), N_("FIELD") },
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
@@ -898,11 +916,24 @@ cmd_messages (int argc, char **argv)
     { NULL }
   };
 
+  if (campaign_mode)
+    context = g_option_context_new (_("ID — list the messages of a campaign"));
+  else
+    context = g_option_context_new (_("— list messages of the local reports"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
-  if (argc > 1)
+  if (campaign_mode)
+    {
+      if (argc != 2)
+        return usage_error (_("campaign-messages takes one argument: the campaign ID"));
+      if (campaign != NULL && g_strcmp0 (campaign, argv[1]) != 0)
+        return usage_error (_("--campaign and the campaign ID argument differ"));
+      g_free (campaign);
+      campaign = g_strdup (argv[1]);
+    }
+  else if (argc > 1)
     return usage_error (_("messages takes no arguments"));
   if (!parse_format (format_name, &writer.format))
     return usage_error (_("--format must be table, csv or json"));
@@ -934,6 +965,16 @@ cmd_messages (int argc, char **argv)
         }
     }
 
+  /* Combined with --status: the statuses asked for that did not arrive. */
+  if (failed_only)
+    {
+      if (filter->status_mask == 0)
+        filter->status_mask = sr_status_not_arrived_mask ();
+      else
+        filter->status_mask &= sr_status_not_arrived_mask ();
+      nothing = filter->status_mask == 0;
+    }
+
   filter->recipient = g_strdup (recipient);
   filter->campaign_id = g_strdup (campaign);
   filter->search = g_strdup (search);
@@ -941,6 +982,32 @@ cmd_messages (int argc, char **argv)
 
   if ((cache = open_cache (&error)) == NULL)
     return fail (error);
+
+  if (campaign_mode)
+    {
+      g_autoptr(SrCampaign) found = sr_cache_get_campaign (cache, campaign, &error);
+
+      /* Its messages may be known before the campaign itself is synced. */
+      if (found == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_autoptr(SrMessageFilter) of_campaign = sr_message_filter_new ();
+          gint64 n;
+
+          of_campaign->campaign_id = g_strdup (campaign);
+          n = sr_cache_count_messages (cache, of_campaign, NULL);
+          if (n > 0)
+            g_clear_error (&error);
+          else
+            {
+              g_autofree char *message = g_strdup_printf (_("No campaign “%s” in the local reports"), campaign);
+
+              g_printerr ("sms-reports-cli: %s\n", message);
+              return EXIT_DATA;
+            }
+        }
+      if (error != NULL)
+        return fail (error);
+    }
 
   if (writer.format == FORMAT_TABLE && limit < 0 && isatty (STDOUT_FILENO))
     limit = 50;
@@ -955,7 +1022,8 @@ cmd_messages (int argc, char **argv)
                             _("Date"), _("Recipient"), _("Sender ID"), _("Status"),
                             _("Parts"), _("Cost"), _("Message"));
 
-  if (!sr_cache_foreach_message (cache, filter, sort, descending, limit,
+  if (!nothing &&
+      !sr_cache_foreach_message (cache, filter, sort, descending, limit,
                                  write_message_cb, &writer, NULL, &error))
     {
       writer_flush (&writer, TRUE);
@@ -970,6 +1038,18 @@ cmd_messages (int argc, char **argv)
   fflush (stdout);
 
   return EXIT_OK;
+}
+
+static int
+cmd_messages (int argc, char **argv)
+{
+  return run_messages (argc, argv, FALSE);
+}
+
+static int
+cmd_campaign_messages (int argc, char **argv)
+{
+  return run_messages (argc, argv, TRUE);
 }
 
 /* --- campaigns --------------------------------------------------------- */
@@ -1009,15 +1089,25 @@ cmd_campaigns (int argc, char **argv)
   g_autoptr(SrCache) cache = NULL;
   g_autoptr(GPtrArray) campaigns = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(SrCampaignFilter) filter = sr_campaign_filter_new ();
   g_autofree char *search = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *sender = NULL;
+  g_autofree char *source_name = NULL;
   g_autofree char *sort_name = NULL;
   g_autofree char *format_name = NULL;
   gboolean descending = FALSE;
   gint64 limit = -1;
+  int ret = EXIT_OK;
   Format format;
   SrCampaignSort sort;
   const GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Sender, text or id contains TEXT"), N_("TEXT") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Only campaigns created on or after DATE"), N_("DATE") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Only campaigns created up to DATE (a whole day when only a date is given)"), N_("DATE") },
+    { "sender", 0, 0, G_OPTION_ARG_STRING, &sender, N_("Only this sender ID"), N_("SENDER") },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &source_name, N_("Only campaigns sent from the web dashboard (web) or through the API (api)"), N_("web|api") },
     { "sort", 0, 0, G_OPTION_ARG_STRING, &sort_name,
       N_("created, sender, recipients, delivery-rate or cost"), N_("FIELD") },
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
@@ -1036,16 +1126,28 @@ cmd_campaigns (int argc, char **argv)
     return usage_error (_("--format must be table, csv or json"));
   if (!parse_campaign_sort (sort_name, &sort))
     return usage_error (_("--sort must be created, sender, recipients, delivery-rate or cost"));
+  if (!parse_date_range (from, to, &filter->from, &filter->to, &ret))
+    return ret;
+  if (source_name == NULL)
+    filter->source = SR_CAMPAIGN_SOURCE_ANY;
+  else if (g_ascii_strcasecmp (source_name, "web") == 0)
+    filter->source = SR_CAMPAIGN_SOURCE_WEB;
+  else if (g_ascii_strcasecmp (source_name, "api") == 0)
+    filter->source = SR_CAMPAIGN_SOURCE_API;
+  else
+    return usage_error (_("--source must be web or api"));
+  filter->search = g_strdup (search);
+  filter->sender_id = g_strdup (sender);
 
   if ((cache = open_cache (&error)) == NULL)
     return fail (error);
 
-  campaigns = sr_cache_query_campaigns (cache, search, sort, descending, limit, 0, &error);
+  campaigns = sr_cache_query_campaigns_filtered (cache, filter, sort, descending, limit, 0, &error);
   if (campaigns == NULL)
     return fail (error);
 
   if (format == FORMAT_CSV)
-    g_string_append (out, "id,created_at,sender_id,source,status,recipients,delivered,sent,pending,failed,delivery_rate,cost,message\r\n");
+    sr_export_append_campaign_header (out, SR_CSV_FLAGS_NONE);
   else if (format == FORMAT_JSON)
     g_string_append_c (out, '[');
   else
@@ -1069,23 +1171,7 @@ cmd_campaigns (int argc, char **argv)
 
       if (format == FORMAT_CSV)
         {
-          g_autofree char *created = sr_csv_format_utc (sr_campaign_get_created_at (campaign));
-
-          sr_csv_append_field (out, sr_campaign_get_id (campaign));
-          g_string_append_printf (out, ",%s,", created);
-          sr_csv_append_field (out, sr_campaign_get_sender_id (campaign));
-          g_string_append_printf (out, ",%s,", source);
-          sr_csv_append_field (out, sr_campaign_get_status (campaign));
-          g_string_append_printf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                                  ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%s,%s,",
-                                  sr_campaign_get_recipients (campaign),
-                                  sr_campaign_get_delivered_messages (campaign),
-                                  sr_campaign_get_sent_messages (campaign),
-                                  sr_campaign_get_pending_messages (campaign),
-                                  sr_campaign_get_failed_messages (campaign),
-                                  rate_text, cost);
-          sr_csv_append_field (out, sr_campaign_get_message (campaign));
-          g_string_append (out, "\r\n");
+          sr_export_append_campaign (out, campaign, SR_CSV_FLAGS_NONE);
         }
       else if (format == FORMAT_JSON)
         {
@@ -1157,6 +1243,7 @@ static const struct
   { "stats", cmd_stats, N_("Totals per status, billable count and cost") },
   { "messages", cmd_messages, N_("List messages (table, CSV or JSON)") },
   { "campaigns", cmd_campaigns, N_("List campaigns (table, CSV or JSON)") },
+  { "campaign-messages", cmd_campaign_messages, N_("List the messages of one campaign (ID; --failed-only for those that did not arrive)") },
 };
 
 static void
@@ -1165,7 +1252,7 @@ print_usage (FILE *stream)
   fprintf (stream, "%s\n\n", _("Usage: sms-reports-cli [--api-url URL] [--auth-url URL] [--data-dir DIR] COMMAND [OPTIONS]"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (stream, "  %-17s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (stream, "\n%s\n", _("Run “sms-reports-cli COMMAND --help” for the options of a command."));
   fprintf (stream, "%s\n", _("The API key is read from SMSTO_API_KEY when set, otherwise from the keyring."));
 }

@@ -21,4 +21,9 @@ char *sr_cache_dup_stats_plan  (SrCache                *self,
                                 const SrMessageFilter  *filter,
                                 GError                **error);
 
+/* EXPLAIN QUERY PLAN of sr_cache_foreach_report_row(). */
+char *sr_cache_dup_report_rows_plan (SrCache                *self,
+                                     const SrMessageFilter  *filter,
+                                     GError                **error);
+
 G_END_DECLS

@@ -289,6 +289,17 @@ static const char migration_v2[] =
   "  value  TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
+/* Version 3: the dashboard's insights (sr-insights.c) read, for every
+ * message of a period, its time, status, cost, sender, recipient and failure
+ * reason. messages_insights covers exactly those, in created_at order, so a
+ * period is one range scan of a narrow index and never touches the wide
+ * table rows (message texts). The destination country is derived from the
+ * recipient at query time rather than stored: a better calling-code table in
+ * a later version then applies to old rows without a backfill. */
+static const char migration_v3[] =
+  "CREATE INDEX messages_insights ON messages"
+  " (created_at, status_code, cost, sender_id, recipient, failed_reason);";
+
 typedef struct
 {
   int         version;   /* user_version after this step */
@@ -298,6 +309,7 @@ typedef struct
 static const Migration migrations[] = {
   { 1, schema_v1 },
   { 2, migration_v2 },
+  { 3, migration_v3 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SR_CACHE_SCHEMA_VERSION);
@@ -903,6 +915,54 @@ append_campaign_filter (SqlBuilder *builder,
 }
 
 static void
+append_campaign_filter_full (SqlBuilder             *builder,
+                             const SrCampaignFilter *filter)
+{
+  if (filter == NULL)
+    return;
+
+  append_campaign_filter (builder, filter->search);
+
+  if (filter->from != SR_TIME_NONE)
+    {
+      sql_builder_and (builder);
+      sql_builder_append (builder, "created_at >= ?");
+      sql_builder_add_int64 (builder, filter->from);
+    }
+
+  if (filter->to != SR_TIME_NONE)
+    {
+      sql_builder_and (builder);
+      sql_builder_append (builder, "created_at < ?");
+      sql_builder_add_int64 (builder, filter->to);
+    }
+
+  if (is_set (filter->sender_id))
+    {
+      sql_builder_and (builder);
+      sql_builder_append (builder, "sender_id = ?");
+      sql_builder_add_text (builder, filter->sender_id);
+    }
+
+  switch (filter->source)
+    {
+    case SR_CAMPAIGN_SOURCE_ANY:
+      break;
+    case SR_CAMPAIGN_SOURCE_WEB:
+      sql_builder_and (builder);
+      sql_builder_append (builder, "is_api = 0");
+      break;
+    case SR_CAMPAIGN_SOURCE_API:
+      sql_builder_and (builder);
+      sql_builder_append (builder, "is_api != 0");
+      break;
+    default:
+      g_warn_if_reached ();
+      break;
+    }
+}
+
+static void
 append_campaign_order (SqlBuilder     *builder,
                        SrCampaignSort  sort,
                        gboolean        descending)
@@ -1450,6 +1510,7 @@ queue_changed (SrCache        *self,
 
       g_weak_ref_init (ref, self);
       self->changed_source = g_idle_source_new ();
+      g_source_set_priority (self->changed_source, G_PRIORITY_DEFAULT);
       g_source_set_static_name (self->changed_source, "[sr-cache] changed");
       g_source_set_callback (self->changed_source, emit_changed_cb, ref, weak_ref_free);
       g_source_attach (self->changed_source, self->context);
@@ -1754,6 +1815,9 @@ writer_thread_func (gpointer data)
           GSource *source = g_idle_source_new ();
 
           g_source_set_static_name (source, "[sr-cache] write done");
+          /* Default priority, like any I/O completion: at idle priority a
+           * busy redraw (spinners, progress) would starve the sync. */
+          g_source_set_priority (source, G_PRIORITY_DEFAULT);
           g_source_set_callback (source, complete_write_cb, task, g_object_unref);
           g_source_attach (source, g_task_get_context (task));
           g_source_unref (source);
@@ -3242,6 +3306,242 @@ sr_cache_check_integrity (SrCache  *self,
   return TRUE;
 }
 
+/* --- public: campaign filters ------------------------------------------- */
+
+G_DEFINE_BOXED_TYPE (SrCampaignFilter, sr_campaign_filter,
+                     sr_campaign_filter_copy, sr_campaign_filter_free)
+
+SrCampaignFilter *
+sr_campaign_filter_new (void)
+{
+  return g_new0 (SrCampaignFilter, 1);
+}
+
+SrCampaignFilter *
+sr_campaign_filter_copy (const SrCampaignFilter *filter)
+{
+  SrCampaignFilter *copy;
+
+  g_return_val_if_fail (filter != NULL, NULL);
+
+  copy = g_new0 (SrCampaignFilter, 1);
+  copy->search = g_strdup (filter->search);
+  copy->from = filter->from;
+  copy->to = filter->to;
+  copy->sender_id = g_strdup (filter->sender_id);
+  copy->source = filter->source;
+
+  return copy;
+}
+
+void
+sr_campaign_filter_free (SrCampaignFilter *filter)
+{
+  if (filter == NULL)
+    return;
+
+  g_free (filter->search);
+  g_free (filter->sender_id);
+  g_free (filter);
+}
+
+/* NULL and "" are the same: no condition. */
+static inline const char *
+condition_text (const char *str)
+{
+  return is_set (str) ? str : NULL;
+}
+
+gboolean
+sr_campaign_filter_equal (const SrCampaignFilter *a,
+                          const SrCampaignFilter *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  return g_strcmp0 (condition_text (a->search), condition_text (b->search)) == 0 &&
+         a->from == b->from &&
+         a->to == b->to &&
+         g_strcmp0 (condition_text (a->sender_id), condition_text (b->sender_id)) == 0 &&
+         a->source == b->source;
+}
+
+/* Like LIKE '%needle%' without ESCAPE surprises: ASCII case folded only. */
+static gboolean
+contains_ascii_nocase (const char *haystack,
+                       const char *needle)
+{
+  gsize needle_len = strlen (needle);
+
+  if (haystack == NULL)
+    return FALSE;
+
+  for (const char *p = haystack; *p != '\0'; p++)
+    {
+      if (g_ascii_strncasecmp (p, needle, needle_len) == 0)
+        return TRUE;
+    }
+
+  return needle_len == 0;
+}
+
+gboolean
+sr_campaign_filter_matches (const SrCampaignFilter *filter,
+                            SrCampaign             *campaign)
+{
+  const char *str;
+
+  g_return_val_if_fail (filter != NULL, FALSE);
+  g_return_val_if_fail (SR_IS_CAMPAIGN (campaign), FALSE);
+
+  if ((str = condition_text (filter->search)) != NULL &&
+      !contains_ascii_nocase (campaign->id, str) &&
+      !contains_ascii_nocase (campaign->sender_id, str) &&
+      !contains_ascii_nocase (campaign->message, str))
+    return FALSE;
+
+  if (filter->from != SR_TIME_NONE && campaign->created_at < filter->from)
+    return FALSE;
+
+  if (filter->to != SR_TIME_NONE && campaign->created_at >= filter->to)
+    return FALSE;
+
+  if ((str = condition_text (filter->sender_id)) != NULL &&
+      g_strcmp0 (campaign->sender_id, str) != 0)
+    return FALSE;
+
+  if ((filter->source == SR_CAMPAIGN_SOURCE_WEB && campaign->is_api) ||
+      (filter->source == SR_CAMPAIGN_SOURCE_API && !campaign->is_api))
+    return FALSE;
+
+  return TRUE;
+}
+
+gint64
+sr_cache_count_campaigns_filtered (SrCache                 *self,
+                                   const SrCampaignFilter  *filter,
+                                   GError                 **error)
+{
+  g_auto(SqlBuilder) builder = { NULL, };
+  gint64 count = 0;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), -1);
+
+  sql_builder_init (&builder, "SELECT count(*) FROM campaigns");
+  append_campaign_filter_full (&builder, filter);
+  if (!run_query (self, &builder, NULL, get_int64_row_cb, &count, error))
+    return -1;
+
+  return count;
+}
+
+GPtrArray *
+sr_cache_query_campaigns_filtered (SrCache                 *self,
+                                   const SrCampaignFilter  *filter,
+                                   SrCampaignSort           sort,
+                                   gboolean                 descending,
+                                   gint64                   limit,
+                                   gint64                   offset,
+                                   GError                 **error)
+{
+  g_auto(SqlBuilder) builder = { NULL, };
+  g_autofree char *select = campaign_select_sql ();
+  g_autoptr(GPtrArray) campaigns = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  sql_builder_init (&builder, select);
+  append_campaign_filter_full (&builder, filter);
+  append_campaign_order (&builder, sort, descending);
+  append_limit (&builder, limit, offset);
+  if (!run_query (self, &builder, NULL, collect_campaign_row_cb, campaigns, error))
+    return NULL;
+
+  return g_steal_pointer (&campaigns);
+}
+
+GArray *
+sr_cache_query_campaign_rowids_filtered (SrCache                 *self,
+                                         const SrCampaignFilter  *filter,
+                                         SrCampaignSort           sort,
+                                         gboolean                 descending,
+                                         GCancellable            *cancellable,
+                                         GError                 **error)
+{
+  g_auto(SqlBuilder) builder = { NULL, };
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  sql_builder_init (&builder, "SELECT rowid FROM campaigns");
+  append_campaign_filter_full (&builder, filter);
+  append_campaign_order (&builder, sort, descending);
+  if (!run_query (self, &builder, cancellable, collect_rowid_cb, rowids, error))
+    return NULL;
+
+  return g_steal_pointer (&rowids);
+}
+
+/* --- public: report rows -------------------------------------------------- */
+
+typedef struct
+{
+  SrReportRowFunc func;
+  gpointer        user_data;
+  SrReportRow     row;
+} ReportData;
+
+static gboolean
+report_row_cb (sqlite3_stmt *stmt,
+               gpointer      user_data)
+{
+  ReportData *data = user_data;
+  int code = sqlite3_column_int (stmt, 1);
+
+  data->row.created_at = sqlite3_column_int64 (stmt, 0);
+  data->row.status = (code >= 0 && code < SR_N_STATUSES) ? (SrStatus) code : SR_STATUS_UNKNOWN;
+  data->row.cost = sqlite3_column_double (stmt, 2);
+  data->row.sender_id = (const char *) sqlite3_column_text (stmt, 3);
+  data->row.recipient = (const char *) sqlite3_column_text (stmt, 4);
+  data->row.failed_reason = (const char *) sqlite3_column_text (stmt, 5);
+
+  return data->func (&data->row, data->user_data);
+}
+
+/* Exactly the columns of messages_insights, so that index covers the query
+ * whenever the filter is a time range (or nothing). */
+static void
+build_report_rows_query (SqlBuilder            *builder,
+                         const char            *prefix,
+                         const SrMessageFilter *filter)
+{
+  sql_builder_init (builder, prefix);
+  sql_builder_append (builder,
+                      "SELECT created_at, status_code, cost, sender_id, recipient, failed_reason"
+                      " FROM messages");
+  append_message_filter (builder, filter);
+}
+
+gboolean
+sr_cache_foreach_report_row (SrCache                *self,
+                             const SrMessageFilter  *filter,
+                             SrReportRowFunc         func,
+                             gpointer                user_data,
+                             GCancellable           *cancellable,
+                             GError                **error)
+{
+  g_auto(SqlBuilder) builder = { NULL, };
+  ReportData data = { func, user_data, { 0, } };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  build_report_rows_query (&builder, "", filter);
+  return run_query (self, &builder, cancellable, report_row_cb, &data, error);
+}
+
 /* --- private: query plans ------------------------------------------------- */
 
 static gboolean
@@ -3295,5 +3595,18 @@ sr_cache_dup_stats_plan (SrCache                *self,
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
   build_stats_query (&builder, "EXPLAIN QUERY PLAN ", filter);
+  return dup_plan (self, &builder, error);
+}
+
+char *
+sr_cache_dup_report_rows_plan (SrCache                *self,
+                               const SrMessageFilter  *filter,
+                               GError                **error)
+{
+  g_auto(SqlBuilder) builder = { NULL, };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  build_report_rows_query (&builder, "EXPLAIN QUERY PLAN ", filter);
   return dup_plan (self, &builder, error);
 }

@@ -27,7 +27,7 @@ typedef enum {
 } SrCacheError;
 
 /* Current schema version; migrations bring older files up to it. */
-#define SR_CACHE_SCHEMA_VERSION 2
+#define SR_CACHE_SCHEMA_VERSION 3
 
 /* What changed in a commit, for the "changed" signal. */
 typedef enum {
@@ -242,5 +242,86 @@ char        *sr_cache_dup_checksum           (SrCache      *self,
 /* PRAGMA integrity_check == "ok" */
 gboolean     sr_cache_check_integrity        (SrCache      *self,
                                               GError      **error);
+
+/* --- campaign filters (the Campaign Log's filters; also the CLI's) --- */
+
+/* Where a campaign was sent from: the web dashboard or the API
+ * (campaign is_api). */
+typedef enum {
+  SR_CAMPAIGN_SOURCE_ANY,
+  SR_CAMPAIGN_SOURCE_WEB,
+  SR_CAMPAIGN_SOURCE_API,
+} SrCampaignSource;
+
+/* Which campaigns a report shows. NULL or "" strings and SR_TIME_NONE mean
+ * "no condition"; all conditions must hold. */
+typedef struct
+{
+  char             *search;     /* id, sender or text contains, ASCII case ignored */
+  gint64            from;       /* created_at >= from */
+  gint64            to;         /* created_at <  to */
+  char             *sender_id;  /* exact */
+  SrCampaignSource  source;
+} SrCampaignFilter;
+
+#define SR_TYPE_CAMPAIGN_FILTER (sr_campaign_filter_get_type ())
+GType             sr_campaign_filter_get_type (void) G_GNUC_CONST;
+SrCampaignFilter *sr_campaign_filter_new      (void);
+SrCampaignFilter *sr_campaign_filter_copy     (const SrCampaignFilter *filter);
+void              sr_campaign_filter_free     (SrCampaignFilter       *filter);
+gboolean          sr_campaign_filter_equal    (const SrCampaignFilter *a,
+                                               const SrCampaignFilter *b);
+/* TRUE if campaign passes the filter (same rules as the SQL). */
+gboolean          sr_campaign_filter_matches  (const SrCampaignFilter *filter,
+                                               SrCampaign             *campaign);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrCampaignFilter, sr_campaign_filter_free)
+
+/* Like sr_cache_count_campaigns(), sr_cache_query_campaigns() and
+ * sr_cache_query_campaign_rowids() with a full filter (NULL: all). */
+gint64       sr_cache_count_campaigns_filtered      (SrCache                *self,
+                                                     const SrCampaignFilter *filter,
+                                                     GError                **error);
+GPtrArray   *sr_cache_query_campaigns_filtered      (SrCache                *self,
+                                                     const SrCampaignFilter *filter,
+                                                     SrCampaignSort          sort,
+                                                     gboolean                descending,
+                                                     gint64                  limit,
+                                                     gint64                  offset,
+                                                     GError                **error);
+GArray      *sr_cache_query_campaign_rowids_filtered (SrCache               *self,
+                                                     const SrCampaignFilter *filter,
+                                                     SrCampaignSort          sort,
+                                                     gboolean                descending,
+                                                     GCancellable           *cancellable,
+                                                     GError                **error);
+
+/* --- report rows (for aggregates computed outside the cache) --- */
+
+/* The columns of one message that the dashboard aggregates read, all served
+ * by the covering index messages_insights (schema 3). Strings are borrowed
+ * for the duration of the callback only; each may be NULL. */
+typedef struct
+{
+  gint64      created_at;
+  SrStatus    status;
+  double      cost;
+  const char *sender_id;
+  const char *recipient;
+  const char *failed_reason;
+} SrReportRow;
+
+/* Return FALSE to stop. */
+typedef gboolean (*SrReportRowFunc) (const SrReportRow *row,
+                                     gpointer           user_data);
+
+/* Streams the report rows of the messages that pass filter, in created_at
+ * order when the filter is a time range. One pass over an index, no
+ * allocation per row. Honours cancellable (G_IO_ERROR_CANCELLED). */
+gboolean     sr_cache_foreach_report_row    (SrCache                *self,
+                                             const SrMessageFilter  *filter,
+                                             SrReportRowFunc         func,
+                                             gpointer                user_data,
+                                             GCancellable           *cancellable,
+                                             GError                **error);
 
 G_END_DECLS

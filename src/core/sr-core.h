@@ -18,3 +18,6 @@
 #include "sr-message-list.h"
 #include "sr-campaign-list.h"
 #include "sr-csv.h"
+#include "sr-countries.h"
+#include "sr-insights.h"
+#include "sr-export.h"

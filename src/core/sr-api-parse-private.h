@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-api-parse-private.h: the two ways sr_api_parse_messages_page() reads a
+ * page, separately, so that tests can hold them against each other.
+ */
+#pragma once
+
+#include "sr-api-parse.h"
+
+G_BEGIN_DECLS
+
+/* The single-pass reader alone: NULL whenever it cannot be sure to give
+ * json-glib's result (then it sets no error; the slow path decides). */
+SrPage *sr_api_parse_messages_page_fast (GBytes  *body);
+/* The json-glib path alone, the reference for results and errors. */
+SrPage *sr_api_parse_messages_page_slow (GBytes  *body,
+                                         GError **error);
+
+G_END_DECLS
