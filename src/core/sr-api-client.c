@@ -637,6 +637,12 @@ send_attempt (GTask *task)
   soup_message_headers_replace (headers, "Authorization", self->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
   soup_message_headers_replace (headers, "Content-Type", "application/json");
+  /* One connection per request. libsoup 3.2 re-sends a request by itself
+   * when a kept-alive connection turns out to be closed by the server, and
+   * that path can dereference NULL (seen in test-sync's fault test, about
+   * one run in four). Pages are large, so the extra handshakes cost little;
+   * our own retries handle dropped connections. */
+  soup_message_headers_replace (headers, "Connection", "close");
 
   request->attempt++;
   request->sent_at = g_get_monotonic_time ();
