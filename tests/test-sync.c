@@ -11,6 +11,8 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
+#include <sqlite3.h>
+
 #include "sr-core.h"
 #include "sr-test-sandbox.h"
 
@@ -163,6 +165,51 @@ assert_identical (SrTestSandbox *sandbox,
   g_assert_no_error (error);
 }
 
+/* Every index of a fresh file is there, and none is waiting to be built:
+ * the first sync defers them and must always put them back. */
+static void
+assert_indexes_complete (const char *path)
+{
+  g_autofree char *fresh_dir = sr_test_make_tmpdir ("test-sync-fresh");
+  g_autofree char *fresh_path = g_build_filename (fresh_dir, "fresh.db", NULL);
+  g_autoptr(SrCache) fresh = NULL;
+  const char *query = "SELECT group_concat(name, ',') FROM"
+                      " (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name)";
+  g_autofree char *expected = NULL;
+  g_autofree char *actual = NULL;
+
+  fresh = sr_cache_open (fresh_path, NULL);
+  g_assert_nonnull (fresh);
+  sr_cache_close (fresh);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open_v2 (i == 0 ? fresh_path : path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, query, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      if (i == 0)
+        expected = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      else
+        actual = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_finalize (stmt);
+
+      if (i == 1 && sqlite3_prepare_v2 (db, "SELECT count(*) FROM deferred_indexes", -1, &stmt, NULL) == SQLITE_OK)
+        {
+          g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+          g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+          sqlite3_finalize (stmt);
+        }
+      sqlite3_close (db);
+    }
+
+  g_assert_nonnull (strstr (expected, "messages_cost"));
+  g_assert_cmpstr (actual, ==, expected);
+  sr_test_remove_tree (fresh_dir);
+}
+
 static void
 test_full_sync (Fixture       *fixture,
                 gconstpointer  data)
@@ -189,6 +236,7 @@ test_full_sync (Fixture       *fixture,
   g_assert_cmpuint (summary.n_campaigns, ==, 120);
   g_assert_cmpint (sr_cache_count_campaigns (fixture->cache, NULL, NULL), ==, 120);
   assert_identical (sandbox, fixture->cache);
+  assert_indexes_complete (fixture->path);
 
   g_assert_true (sr_cache_get_account (fixture->cache, &balance, &currency, &last_sync));
   g_assert_cmpfloat_with_epsilon (balance, 42.5, 0.001);
@@ -268,6 +316,8 @@ test_cancel_and_resume (Fixture       *fixture,
   g_assert_cmpint (partial, <, 20000);
   run_from = sr_cache_dup_state (fixture->cache, "sync.run_from");
   g_assert_nonnull (run_from);
+  /* A cancelled first sync still builds the indexes it deferred. */
+  assert_indexes_complete (fixture->path);
 
   /* The next run resumes at the checkpoint instead of starting over. */
   g_assert_true (run_sync (fixture->cache, client, 500, 0, &summary, &error));
@@ -356,6 +406,7 @@ test_kill_and_rerun (Fixture       *fixture,
     g_assert_no_error (error);
     assert_identical (sandbox, cache);
     sr_cache_close (cache);
+    assert_indexes_complete (db_path);
   }
 }
 

@@ -376,6 +376,7 @@ typedef enum {
   WRITE_UPSERT_CAMPAIGNS,
   WRITE_UPDATE_ACCOUNT,
   WRITE_SET_STATE,
+  WRITE_SET_BULK_LOAD,
 } WriteKind;
 
 typedef struct
@@ -386,6 +387,7 @@ typedef struct
   double      balance;
   char       *currency;
   gint64      synced_at;
+  gboolean    bulk_load;
 
   GCancellable *cancellable; /* (owned) (nullable) */
 
@@ -1237,6 +1239,81 @@ out:
   return ok;
 }
 
+/* Bulk loading (a first sync): keeping eleven secondary indexes up to date
+ * row by row costs more than building them once at the end, so they are
+ * dropped while the history downloads and created again afterwards. Their
+ * definitions wait in deferred_indexes, written in the same transaction as
+ * the drop, so a crash in between only means sr_cache_open() builds them
+ * again. The unique id index and created_at (which the sync itself reads)
+ * stay. */
+static gboolean
+defer_message_indexes (sqlite3  *db,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (!db_exec (db,
+                "CREATE TABLE IF NOT EXISTS deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL);"
+                "INSERT OR IGNORE INTO deferred_indexes (name, sql)"
+                "  SELECT name, sql FROM sqlite_master"
+                "  WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL"
+                "    AND name <> 'messages_created_at';",
+                error))
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT d.name FROM deferred_indexes d"
+                          " JOIN sqlite_master m ON m.type = 'index' AND m.name = d.name",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_SQLITE, "%s", sqlite3_errmsg (db));
+      return FALSE;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP INDEX IF EXISTS \"%s\"",
+                                              (const char *) g_ptr_array_index (names, i));
+      if (!db_exec (db, sql, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Creates the indexes deferred by defer_message_indexes(), if any. */
+static gboolean
+restore_deferred_indexes (sqlite3  *db,
+                          GError  **error)
+{
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT d.sql FROM deferred_indexes d"
+                          " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m"
+                          "                   WHERE m.type = 'index' AND m.name = d.name)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      /* No such table: nothing was ever deferred. */
+      sqlite3_finalize (stmt);
+      return TRUE;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (sqls, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < sqls->len; i++)
+    if (!db_exec (db, g_ptr_array_index (sqls, i), error))
+      return FALSE;
+
+  return db_exec (db, "DELETE FROM deferred_indexes;", error);
+}
+
 static gboolean
 migrate (sqlite3  *db,
          GError  **error)
@@ -1342,6 +1419,17 @@ writer_open (SrCache  *self,
     return FALSE;
 
   if (!migrate (self->write_db, error))
+    return FALSE;
+
+  /* A bulk load that never finished (crash, kill) left indexes to build. */
+  if (!db_exec (self->write_db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!restore_deferred_indexes (self->write_db, error))
+    {
+      db_exec (self->write_db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  if (!db_exec (self->write_db, "COMMIT", error))
     return FALSE;
 
 
@@ -1687,6 +1775,13 @@ writer_run_job (SrCache  *self,
 
     case WRITE_SET_STATE:
       ok = writer_write_state (self, job->state, &job->error);
+      break;
+
+    case WRITE_SET_BULK_LOAD:
+      if (job->bulk_load)
+        ok = defer_message_indexes (self->write_db, &job->error);
+      else
+        ok = restore_deferred_indexes (self->write_db, &job->error);
       break;
 
     default:
@@ -2256,6 +2351,37 @@ sr_cache_set_state_finish (SrCache       *self,
   g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_cache_set_state_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sr_cache_set_bulk_load_async (SrCache             *self,
+                              gboolean             bulk_load,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  WriteJob *job;
+
+  g_return_if_fail (SR_IS_CACHE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (WriteJob, 1);
+  job->kind = WRITE_SET_BULK_LOAD;
+  job->bulk_load = !!bulk_load;
+
+  queue_job (self, job, sr_cache_set_bulk_load_async, cancellable, callback, user_data);
+}
+
+gboolean
+sr_cache_set_bulk_load_finish (SrCache       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_cache_set_bulk_load_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

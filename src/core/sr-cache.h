@@ -130,6 +130,18 @@ void         sr_cache_set_state_async        (SrCache             *self,
 gboolean     sr_cache_set_state_finish       (SrCache             *self,
                                               GAsyncResult        *result,
                                               GError             **error);
+/* Bulk loading, for a first sync: TRUE drops the secondary message indexes
+ * (their definitions are kept in the file), FALSE builds them again. A file
+ * closed in bulk mode (crash, kill) gets them back in sr_cache_open(). Sorted
+ * and filtered reads stay correct in bulk mode, only slower. */
+void         sr_cache_set_bulk_load_async    (SrCache             *self,
+                                              gboolean             bulk_load,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     sr_cache_set_bulk_load_finish   (SrCache             *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 /* Blocking variants of the writes, for the CLI and tests (still executed on
  * the writer thread). */
 gboolean     sr_cache_upsert_messages        (SrCache             *self,
