@@ -4,7 +4,10 @@
  * through every parser entry point; a crash, a sanitizer report, a GLib
  * warning or critical, or a result that breaks the parser's promises (a
  * record without an id, invalid UTF-8, an error together with a result)
- * aborts the run.
+ * aborts the run. Message pages are also read by the fast path and by the
+ * json-glib path separately (sr-api-parse-private.h): when the fast path
+ * answers, its page must be the json-glib page field by field, and the
+ * public function must give the json-glib result, error message included.
  *
  * Not registered in meson: it needs clang's libFuzzer. To build and run it
  * from the top of the source tree (any build dir provides config.h and the
@@ -14,7 +17,7 @@
  *   ninja -C _build-fuzz src/core/sr-enums.h src/core/sr-enums.c
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -I_build-fuzz -I_build-fuzz/src/core -Isrc/core \
- *     tests/fuzz-parse.c src/core/sr-api-parse.c src/core/sr-status.c \
+ *     tests/fuzz-parse.c src/core/sr-api-parse.c src/core/sr-json-reader.c src/core/sr-status.c \
  *     src/core/sr-message.c src/core/sr-campaign.c _build-fuzz/src/core/sr-enums.c \
  *     $(pkg-config --cflags --libs gio-2.0 json-glib-1.0) -lm \
  *     -o _build-fuzz/fuzz-parse
@@ -40,6 +43,7 @@
 
 #include "sr-api-client.h"
 #include "sr-api-parse.h"
+#include "sr-api-parse-private.h"
 #include "sr-campaign.h"
 #include "sr-message.h"
 
@@ -136,6 +140,112 @@ check_error (gboolean  has_result,
     check_string (error->message);
 }
 
+/* The first field that differs, or NULL; doubles bit for bit. */
+static const char *
+message_difference (SrMessage *a,
+                    SrMessage *b)
+{
+  double cost_a = sr_message_get_cost (a), cost_b = sr_message_get_cost (b);
+
+#define DIFFERENT_STR(getter) \
+  if (g_strcmp0 (getter (a), getter (b)) != 0) \
+    return #getter;
+#define DIFFERENT_INT(getter) \
+  if (getter (a) != getter (b)) \
+    return #getter;
+
+  DIFFERENT_STR (sr_message_get_id);
+  DIFFERENT_STR (sr_message_get_campaign_id);
+  DIFFERENT_STR (sr_message_get_to);
+  DIFFERENT_STR (sr_message_get_sender_id);
+  DIFFERENT_STR (sr_message_get_message);
+  DIFFERENT_INT (sr_message_get_status);
+  DIFFERENT_STR (sr_message_get_status_raw);
+  DIFFERENT_INT (sr_message_get_sms_count);
+  DIFFERENT_STR (sr_message_get_failed_reason);
+  DIFFERENT_INT (sr_message_get_created_at);
+  DIFFERENT_INT (sr_message_get_updated_at);
+  DIFFERENT_INT (sr_message_get_sent_at);
+  DIFFERENT_INT (sr_message_get_scheduled_for);
+  DIFFERENT_STR (sr_message_get_timezone);
+  DIFFERENT_INT (sr_message_get_is_api);
+  DIFFERENT_STR (sr_message_get_message_type);
+  DIFFERENT_STR (sr_message_get_user_id);
+  DIFFERENT_STR (sr_message_get_callback_url);
+  DIFFERENT_STR (sr_message_get_provider);
+  DIFFERENT_STR (sr_message_get_message_id);
+  DIFFERENT_STR (sr_message_get_internal_failed_reason);
+  DIFFERENT_INT (sr_message_get_optout);
+  DIFFERENT_INT (sr_message_get_final_callback_sent);
+
+#undef DIFFERENT_STR
+#undef DIFFERENT_INT
+
+  if (memcmp (&cost_a, &cost_b, sizeof cost_a) != 0)
+    return "sr_message_get_cost";
+
+  return NULL;
+}
+
+static void
+check_same_page (SrPage     *a,
+                 SrPage     *b,
+                 const char *what)
+{
+  if (a->info.current_page != b->info.current_page || a->info.last_page != b->info.last_page ||
+      a->info.per_page != b->info.per_page || a->info.total != b->info.total)
+    fail ("%s: different envelope", what);
+  if (a->info.n_skipped != b->info.n_skipped)
+    fail ("%s: different skipped count", what);
+  if (a->n_bytes != b->n_bytes)
+    fail ("%s: different n_bytes", what);
+  if (a->items->len != b->items->len)
+    fail ("%s: %u records against %u", what, a->items->len, b->items->len);
+
+  for (guint i = 0; i < a->items->len; i++)
+    {
+      const char *difference = message_difference (g_ptr_array_index (a->items, i),
+                                                   g_ptr_array_index (b->items, i));
+
+      if (difference != NULL)
+        fail ("%s: record %u differs in %s", what, i, difference);
+    }
+}
+
+/* The fast path of message pages against the json-glib path. */
+static void
+check_message_page_paths (GBytes *body)
+{
+  g_autoptr(GError) slow_error = NULL;
+  g_autoptr(GError) error = NULL;
+  SrPage *slow = sr_api_parse_messages_page_slow (body, &slow_error);
+  SrPage *fast = sr_api_parse_messages_page_fast (body);
+  SrPage *page = sr_api_parse_messages_page (body, &error);
+
+  check_error (slow != NULL, slow_error);
+  check_error (page != NULL, error);
+
+  if (fast != NULL)
+    {
+      if (slow == NULL)
+        fail ("the fast path read a page json-glib rejects: %s", slow_error->message);
+      check_same_page (fast, slow, "fast path");
+    }
+
+  if (slow == NULL)
+    {
+      if (error == NULL || error->domain != slow_error->domain || error->code != slow_error->code ||
+          g_strcmp0 (error->message, slow_error->message) != 0)
+        fail ("a different error: %s", error != NULL ? error->message : "(none)");
+    }
+  else
+    check_same_page (page, slow, "public function");
+
+  g_clear_pointer (&slow, sr_page_free);
+  g_clear_pointer (&fast, sr_page_free);
+  g_clear_pointer (&page, sr_page_free);
+}
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -164,6 +274,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     check_message (g_ptr_array_index (page->items, i));
   g_clear_pointer (&page, sr_page_free);
   g_clear_error (&error);
+
+  check_message_page_paths (body);
 
   page = sr_api_parse_campaigns_page (body, &error);
   check_error (page != NULL, error);

@@ -15,6 +15,7 @@
 
 #include "sr-api-client.h"
 #include "sr-api-parse.h"
+#include "sr-api-parse-private.h"
 #include "sr-campaign.h"
 #include "sr-enums.h"
 #include "sr-message.h"
@@ -1176,6 +1177,8 @@ test_campaign_properties (void)
   g_assert_cmpint (canceled_at, ==, G_GINT64_CONSTANT (1641988800000000));
 }
 
+static gboolean assert_fast_path_agrees (GBytes *body);
+
 /* Feeds @body to every entry point; whatever happens, a result and an error
  * never come together and nothing crashes (ASan/UBSan builds check the rest). */
 static void
@@ -1233,6 +1236,8 @@ parse_everything (GBytes *body)
   message = sr_api_parse_error_message (body);
   if (message != NULL)
     g_assert_true (g_utf8_validate (message, -1, NULL));
+
+  assert_fast_path_agrees (body);
 }
 
 static void
@@ -1298,6 +1303,700 @@ test_mutations (void)
     }
 }
 
+/* Differential tests: the single-pass reader of message pages against the
+ * json-glib path (sr-api-parse-private.h). The fast path may give up on any
+ * body, but when it answers, its page must be the json-glib page exactly;
+ * and the public function must always give the json-glib result, errors
+ * included. */
+
+/* The first field that differs, or NULL. */
+static const char *
+message_difference (SrMessage *a,
+                    SrMessage *b)
+{
+  double cost_a = sr_message_get_cost (a), cost_b = sr_message_get_cost (b);
+
+#define DIFFERENT_STR(getter) \
+  if (g_strcmp0 (getter (a), getter (b)) != 0) \
+    return #getter;
+#define DIFFERENT_INT(getter) \
+  if (getter (a) != getter (b)) \
+    return #getter;
+
+  DIFFERENT_STR (sr_message_get_id);
+  DIFFERENT_STR (sr_message_get_campaign_id);
+  DIFFERENT_STR (sr_message_get_to);
+  DIFFERENT_STR (sr_message_get_sender_id);
+  DIFFERENT_STR (sr_message_get_message);
+  DIFFERENT_INT (sr_message_get_status);
+  DIFFERENT_STR (sr_message_get_status_raw);
+  DIFFERENT_INT (sr_message_get_sms_count);
+  DIFFERENT_STR (sr_message_get_failed_reason);
+  DIFFERENT_INT (sr_message_get_created_at);
+  DIFFERENT_INT (sr_message_get_updated_at);
+  DIFFERENT_INT (sr_message_get_sent_at);
+  DIFFERENT_INT (sr_message_get_scheduled_for);
+  DIFFERENT_STR (sr_message_get_timezone);
+  DIFFERENT_INT (sr_message_get_is_api);
+  DIFFERENT_STR (sr_message_get_message_type);
+  DIFFERENT_STR (sr_message_get_user_id);
+  DIFFERENT_STR (sr_message_get_callback_url);
+  DIFFERENT_STR (sr_message_get_provider);
+  DIFFERENT_STR (sr_message_get_message_id);
+  DIFFERENT_STR (sr_message_get_internal_failed_reason);
+  DIFFERENT_INT (sr_message_get_optout);
+  DIFFERENT_INT (sr_message_get_final_callback_sent);
+
+#undef DIFFERENT_STR
+#undef DIFFERENT_INT
+
+  /* Bit for bit: -0.0 and 0.0 differ here. */
+  if (memcmp (&cost_a, &cost_b, sizeof cost_a) != 0)
+    return "sr_message_get_cost";
+
+  return NULL;
+}
+
+static const char *
+page_difference (SrPage *a,
+                 SrPage *b)
+{
+  if (a->info.current_page != b->info.current_page)
+    return "current_page";
+  if (a->info.last_page != b->info.last_page)
+    return "last_page";
+  if (a->info.per_page != b->info.per_page)
+    return "per_page";
+  if (a->info.total != b->info.total)
+    return "total";
+  if (a->info.n_skipped != b->info.n_skipped)
+    return "n_skipped";
+  if (a->n_bytes != b->n_bytes)
+    return "n_bytes";
+  if (a->items->len != b->items->len)
+    return "number of records";
+
+  for (guint i = 0; i < a->items->len; i++)
+    {
+      const char *difference = message_difference (g_ptr_array_index (a->items, i),
+                                                   g_ptr_array_index (b->items, i));
+
+      if (difference != NULL)
+        return difference;
+    }
+
+  return NULL;
+}
+
+static void
+report_body (GBytes *body)
+{
+  gsize len = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+  g_autofree char *text = g_strndup (data != NULL ? data : "", len);
+  g_autofree char *escaped = g_strescape (text, NULL);
+
+  g_test_message ("body (%" G_GSIZE_FORMAT " bytes, shown up to a NUL): %s", len, escaped);
+}
+
+/* Parses @body three ways and checks they agree. Returns whether the fast
+ * path answered on its own. */
+static gboolean
+assert_fast_path_agrees (GBytes *body)
+{
+  g_autoptr(GError) slow_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrPage) slow = sr_api_parse_messages_page_slow (body, &slow_error);
+  g_autoptr(SrPage) fast = sr_api_parse_messages_page_fast (body);
+  g_autoptr(SrPage) page = sr_api_parse_messages_page (body, &error);
+  const char *difference;
+
+  g_assert_true ((slow == NULL) != (slow_error == NULL));
+  g_assert_true ((page == NULL) != (error == NULL));
+
+  if (fast != NULL)
+    {
+      if (slow == NULL)
+        {
+          report_body (body);
+          g_assert_no_error (slow_error);
+        }
+
+      difference = page_difference (fast, slow);
+      if (difference != NULL)
+        {
+          report_body (body);
+          g_assert_cmpstr (difference, ==, NULL);
+        }
+    }
+
+  if (slow_error != NULL)
+    {
+      if (error == NULL)
+        report_body (body);
+      g_assert_error (error, slow_error->domain, slow_error->code);
+      g_assert_cmpstr (error->message, ==, slow_error->message);
+    }
+  else
+    {
+      g_assert_no_error (error);
+      difference = page_difference (page, slow);
+      if (difference != NULL)
+        {
+          report_body (body);
+          g_assert_cmpstr (difference, ==, NULL);
+        }
+    }
+
+  return fast != NULL;
+}
+
+static void
+test_fast_path_fixtures (void)
+{
+  /* Message pages the fast path must read on its own, not hand over. */
+  static const char * const fast_fixtures[] = {
+    "messages-v2.json",
+    "messages-legacy.json",
+    "messages-dates.json",
+    "messages-no-id.json",
+    "messages-nulls.json",
+    "messages-strings.json",
+    "messages-surrogates.json",
+    "messages-unknown.json",
+    "broken-envelope-types.json",
+    "campaigns-page.json",
+  };
+  const char *dir_path = g_getenv ("SR_TEST_DATA_DIR");
+  g_autofree char *default_dir = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  guint n_files = 0;
+
+  if (dir_path == NULL)
+    dir_path = default_dir = g_test_build_filename (G_TEST_DIST, "data", NULL);
+
+  dir = g_dir_open (dir_path, 0, &error);
+  g_assert_no_error (error);
+
+  /* Every fixture, whatever it is, as a message page: the same answer. */
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autoptr(GBytes) body = NULL;
+      gboolean fast;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        continue;
+
+      body = load_fixture (name);
+      fast = assert_fast_path_agrees (body);
+      g_test_message ("%s: %s", name, fast ? "fast path" : "json-glib");
+      n_files++;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (fast_fixtures); i++)
+        {
+          if (g_str_equal (name, fast_fixtures[i]))
+            g_assert_true (fast);
+        }
+    }
+
+  g_assert_cmpuint (n_files, >=, 30);
+
+  /* The hand-written cases of the tests above. */
+  {
+    static const char * const bodies[] = {
+      "[{\"id\": \"bare\"}]",
+      "{\"data\": [], \"meta\": {\"current_page\": 4, \"total\": 61}}",
+      "{\"data\": [], \"current_page\": 2, \"meta\": {\"current_page\": 4}}",
+      "{\"data\": [], \"current_page\": -3, \"total\": 1.0}",
+      "{\"data\": [], \"total\": null, \"meta\": {\"total\": \"9\"}}",
+      "{\"data\": [], \"current_page\": false, \"total\": \"12abc\"}",
+      "{\"success\": true, \"data\": [], \"current_page\": 1e3, \"total\": 1e300}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"\\u039a\\u03b1\\u03bb\\u03b7\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"\\uD83D\\uDE00\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"\\ude00\\ud83d\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"\\ud83d\\u0041\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"\\ud83d\\ud83d\\ude00\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"a\\\"b\\\\c\\/d\\te\\b\\f\\n\\r\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"\\377\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"\\u12\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"cut\\u0000here\"}]}",
+      "{\"data\": [{\"id\": \"e\", \"message\": \"raw\ttab\"}]}",
+      "{\"data\": [{\"id\": 1, \"id\": 2, \"_id\": \"\", \"cost\": 1, \"cost\": null}]}",
+      "{\"data\": [{\"\\u0069d\": \"escaped key\"}]}",
+      "{\"data\": [{\"id\\u0000x\": \"cut key\"}]}",
+      "{\"data\": [{\"id\": 12345678901234567890}]}",
+      "{\"data\": [{\"id\": 0123}]}",
+      "{\"data\": [{\"id\": -0, \"cost\": -0.0, \"sms_count\": 1.}]}",
+      "{\"data\": [{\"id\": \"x\"}], \"data\": []}",
+      "{\"data\": [{\"id\": \"x\"}], \"success\": false}",
+      "{\"data\": [{\"id\": \"x\"}], \"success\": \"0\", \"success\": 1}",
+      "{\"success\": true, \"data\": [{\"id\": \"x\"}], \"success\": false}",
+      "{\"data\": [{\"id\": \"x\", \"sms_count\": 99999999999999999999, \"user_id\": 18446744073709551616}]}",
+      "{\"data\": [{\"id\": 9223372036854775807, \"to\": -9223372036854775808, \"sent_at\": 1234567890123456789}]}",
+      "{\"data\": [{\"id\": \"x\"}]} {\"data\": []}",
+      "{\"data\": [{\"id\": \"x\"}]}\f",
+      "\xef\xbb\xbf\f {\"data\": [{\"id\": \"bom\"}]}\r\n",
+      "{\"data\": [1, null, \"s\", [], {}, {\"id\": \"k\"}]}",
+      "{\"meta\": 3, \"data\": [], \"meta\": {\"total\": 5}}",
+      "{\"meta\": [{\"total\": 5}], \"total\": \"7\", \"data\": []}",
+      "{\"data\": [{\"id\": \"n\", \"cost\": 1e400, \"client_cost\": \"2\"}]}",
+      "{\"data\": [{\"id\": \"n\", \"created_at\": 1643700599123, \"sent_at\": -1e300}]}",
+      "{\"data\": [{\"id\": \"n\", \"status\": \" sent \\u00e9\", \"is_api\": \"on\"}]}",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (bodies); i++)
+      {
+        g_autoptr(GBytes) body = bytes_from_string (bodies[i]);
+
+        g_test_message ("%s", bodies[i]);
+        assert_fast_path_agrees (body);
+      }
+  }
+}
+
+/* Scalars as JSON text, chosen for the conversions in sr-api-parse.c. */
+static const char * const scalar_pool[] = {
+  "null", "true", "false", "0", "-0", "1", "-1", "2", "7", "42", "1000",
+  "123456789012", "999999999999999999", "-999999999999999999",
+  "1.0", "-0.0", "0.035", "0.1", "12.5", "1e3", "1E-2", "2.5e+1", "-3.75E2",
+  "1643700599", "1643700599123", "1643700599.5", "-1", "99999999999",
+  "\"\"", "\" \"", "\"0\"", "\"1\"", "\"-5\"", "\"yes\"", "\"Y\"", "\"on\"", "\"TRUE\"",
+  "\"false\"", "\"no\"", "\" 12 \"", "\"0.0350\"", "\"1e3\"", "\"nan\"", "\"inf\"",
+  "\"12abc\"", "\"0x10\"", "\"+7\"", "\"9223372036854775807\"", "\"99999999999999999999\"",
+  "\"2022-02-01T07:29:59.000000Z\"", "\"2022-02-01 07:29:59\"", "\"2022-02-01T07:29:59+02:00\"",
+  "\"20220201T072959Z\"", "\"2022-02-30\"", "\"2022-02-01 07:29:59 UTC\"", "\"2022-02-01\"",
+  "\"1970-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"",
+  "\"DELIVERED\"", "\" sent \"", "\"Failed\"", "\"UNDELIVERED\"", "\"\\u0053ENT\"",
+  "\"queued\\t\"", "\"+35799123456\"", "\"Europe/Nicosia\"", "\"https:\\/\\/example.com\\/cb\"",
+  "[]", "{}", "[1, \"two\", {\"three\": [3]}]", "{\"a\": {\"b\": null}}",
+};
+
+/* Scalars the fast path gives up on when they are in a field it reads. */
+static const char * const wild_scalar_pool[] = {
+  "9223372036854775807", "18446744073709551616", "-9223372036854775808",
+  "123456789012345678901234567890", "1e400", "-1e400", "1e-400",
+  "0.1000000000000000055511151231257827021181583404541015625",
+  "\"a\\u0000b\"", "01", "1.", ".5", "+1", "- 1", "0x10", "1e", "True", "NULL", "nan",
+  "'single'", "\"raw\ttab\"", "\"raw\x01" "control\"", "\"\xff\"", "\"\xc0\xaf\"",
+  "\"\xed\xa0\x80\"", "\"\\x41\"", "\"\\q\"", "\"\\u12\"", "\"\\uzzzz\"", "\"\\377\"",
+};
+
+static const char * const message_keys[] = {
+  "_id", "id", "campaign_id", "to", "sender_id", "message", "status", "sms_count",
+  "cost", "client_cost", "failed_reason", "created_at", "updated_at", "sent_at",
+  "scheduled_for", "timezone", "is_api", "type", "user_id", "callback_url",
+  "optout", "provider", "final_callback_sent", "message_id", "internal_failed_reason",
+};
+
+typedef struct
+{
+  GRand    *rand;
+  GString  *s;
+  gboolean  wild;    /* may write what the fast path gives up on */
+  gboolean  clean;   /* nothing written so far makes the fast path give up */
+  int       depth;
+} PageWriter;
+
+static void
+write_space (PageWriter *w)
+{
+  static const char * const spaces[] = { "", "", "", " ", "\n  ", "\r\n", "\t", "  \n" };
+
+  if (w->wild && g_rand_int_range (w->rand, 0, 200) == 0)
+    {
+      g_string_append (w->s, g_rand_boolean (w->rand) ? "\f" : "\v");
+      w->clean = FALSE;
+    }
+  else
+    g_string_append (w->s, spaces[g_rand_int_range (w->rand, 0, G_N_ELEMENTS (spaces))]);
+}
+
+/* Text for the inside of a JSON string: plain and non-Latin text, emoji
+ * raw and as surrogate pairs, every escape, lone surrogates. */
+static void
+write_string_content (PageWriter *w,
+                      gboolean    read_by_fast_path)
+{
+  static const char * const pieces[] = {
+    "a", "Z", "7", " ", "-", "+", ":", ".", "%", "~", "\x7f",
+    "Καλημέρα", "中文短信", "✓", "é", "\xf0\x9f\x98\x80", "\xef\xbf\xbe",
+    "\\ud83d\\ude00", "\\uD83D\\uDE4F", "\\ud83c\\udf89",
+    "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
+    "\\u00e9", "\\u20AC", "\\u0041", "\\u001f", "\\u039a", "\\uffff", "\\u0001",
+    "\\ud83d", "\\ude00", "\\ude00\\ud83d", "\\ud83d\\ud83d\\ude00", "\\ud83d\\\\ude00",
+  };
+  int n = g_rand_int_range (w->rand, 0, 12);
+
+  for (int i = 0; i < n; i++)
+    {
+      if (w->wild && g_rand_int_range (w->rand, 0, 300) == 0)
+        {
+          static const char * const wild_pieces[] = {
+            "\t", "\x01", "\xff", "\xc3", "\xed\xa0\x80", "\\u0000", "\\x", "\\u00", "\\'",
+          };
+          int k = g_rand_int_range (w->rand, 0, G_N_ELEMENTS (wild_pieces));
+
+          g_string_append (w->s, wild_pieces[k]);
+          /* "\u0000" is valid JSON and only matters in a field that is read. */
+          if (k != 5 || read_by_fast_path)
+            w->clean = FALSE;
+        }
+      else
+        g_string_append (w->s, pieces[g_rand_int_range (w->rand, 0, G_N_ELEMENTS (pieces))]);
+    }
+}
+
+static void write_value (PageWriter *w,
+                         gboolean    read_by_fast_path);
+
+static void
+write_key (PageWriter *w,
+           const char *key,
+           gboolean    relevant)
+{
+  write_space (w);
+  g_string_append_c (w->s, '"');
+  if (w->wild && g_rand_int_range (w->rand, 0, 100) == 0)
+    {
+      /* Escaped names: json-glib compares them decoded. */
+      switch (g_rand_int_range (w->rand, 0, 3))
+        {
+        case 0:
+          g_string_append (w->s, "\\u0069d");
+          break;
+        case 1:
+          g_string_append_printf (w->s, "%s\\u0000x", key);
+          break;
+        default:
+          g_string_append_printf (w->s, "%s\\/", key);
+          break;
+        }
+      if (relevant)
+        w->clean = FALSE;
+    }
+  else
+    g_string_append (w->s, key);
+  g_string_append_c (w->s, '"');
+  write_space (w);
+  g_string_append_c (w->s, ':');
+  write_space (w);
+}
+
+static void
+write_container (PageWriter *w)
+{
+  gboolean object = g_rand_boolean (w->rand);
+  int n = g_rand_int_range (w->rand, 0, 4);
+
+  /* Sometimes far deeper, around json-glib's limit of 64 levels. */
+  if (w->wild && g_rand_int_range (w->rand, 0, 40) == 0)
+    {
+      int levels = g_rand_int_range (w->rand, 55, 70);
+
+      if (w->depth + levels > 64)
+        w->clean = FALSE;
+      for (int i = 0; i < levels; i++)
+        g_string_append (w->s, i % 2 ? "{\"k\":" : "[");
+      g_string_append (w->s, "1");
+      for (int i = levels - 1; i >= 0; i--)
+        g_string_append_c (w->s, i % 2 ? '}' : ']');
+      return;
+    }
+
+  w->depth++;
+  g_string_append_c (w->s, object ? '{' : '[');
+  for (int i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (w->s, ',');
+      if (object)
+        {
+          g_autofree char *key = g_strdup_printf ("k%d", g_rand_int_range (w->rand, 0, 3));
+
+          write_key (w, key, FALSE);
+        }
+      write_space (w);
+      write_value (w, FALSE);
+      write_space (w);
+    }
+  g_string_append_c (w->s, object ? '}' : ']');
+  w->depth--;
+}
+
+static void
+write_value (PageWriter *w,
+             gboolean    read_by_fast_path)
+{
+  int choice = g_rand_int_range (w->rand, 0, 100);
+
+  if (w->wild && choice < 3)
+    {
+      int k = g_rand_int_range (w->rand, 0, G_N_ELEMENTS (wild_scalar_pool));
+
+      g_string_append (w->s, wild_scalar_pool[k]);
+      /* Long integers and the like are valid JSON, read alike when skipped. */
+      if (read_by_fast_path || k >= 8)
+        w->clean = FALSE;
+    }
+  else if (choice < 45)
+    g_string_append (w->s, scalar_pool[g_rand_int_range (w->rand, 0, G_N_ELEMENTS (scalar_pool))]);
+  else if (choice < 85 || w->depth > 6)
+    {
+      g_string_append_c (w->s, '"');
+      write_string_content (w, read_by_fast_path);
+      g_string_append_c (w->s, '"');
+    }
+  else if (choice < 92)
+    g_string_append_printf (w->s, "%d", g_rand_int_range (w->rand, -100000, 100000));
+  else
+    write_container (w);
+}
+
+static void
+write_message (PageWriter *w)
+{
+  int n = g_rand_int_range (w->rand, 0, 30);
+
+  w->depth++;
+  g_string_append_c (w->s, '{');
+  for (int i = 0; i < n; i++)
+    {
+      gboolean known = g_rand_int_range (w->rand, 0, 5) > 0;
+      const char *key;
+      g_autofree char *unknown = NULL;
+
+      if (known)
+        key = message_keys[g_rand_int_range (w->rand, 0, G_N_ELEMENTS (message_keys))];
+      else
+        key = unknown = g_strdup_printf ("%s%d",
+                                         g_rand_boolean (w->rand) ? "links" : "",
+                                         g_rand_int_range (w->rand, 0, 4));
+
+      if (i > 0)
+        g_string_append_c (w->s, ',');
+      write_key (w, key, TRUE);
+      write_value (w, known);
+      write_space (w);
+    }
+  g_string_append_c (w->s, '}');
+  w->depth--;
+}
+
+static void
+write_records (PageWriter *w)
+{
+  int n = g_rand_int_range (w->rand, 0, 8);
+
+  w->depth++;
+  g_string_append_c (w->s, '[');
+  for (int i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (w->s, ',');
+      write_space (w);
+      if (g_rand_int_range (w->rand, 0, 10) > 0)
+        write_message (w);
+      else
+        write_value (w, FALSE);
+      write_space (w);
+    }
+  g_string_append_c (w->s, ']');
+  w->depth--;
+}
+
+/* A message page, with or without envelope and "meta". */
+static char *
+write_page (GRand    *rand,
+            gboolean  wild,
+            gboolean *out_clean)
+{
+  PageWriter w = { rand, g_string_new (NULL), wild, TRUE, 0 };
+  static const char * const envelope_keys[] = {
+    "current_page", "last_page", "per_page", "total", "from", "to", "path", "links",
+  };
+
+  write_space (&w);
+
+  if (g_rand_int_range (rand, 0, 8) == 0)
+    write_records (&w);
+  else
+    {
+      int n = g_rand_int_range (rand, 0, 8);
+      int data_at = g_rand_int_range (rand, 0, n + 1);
+      gboolean has_meta = FALSE;
+
+      w.depth++;
+      g_string_append_c (w.s, '{');
+      for (int i = 0; i <= n; i++)
+        {
+          if (i > 0)
+            g_string_append_c (w.s, ',');
+
+          if (i == data_at)
+            {
+              write_key (&w, "data", TRUE);
+              write_records (&w);
+            }
+          else if (g_rand_int_range (rand, 0, 6) == 0)
+            {
+              static const char * const success_values[] = { "true", "1", "\"true\"", "\"yes\"", "2.0" };
+              static const char * const failure_values[] = { "false", "0", "\"false\"", "\"FALSE\"", "\"0\"" };
+
+              write_key (&w, "success", TRUE);
+              if (wild && g_rand_int_range (rand, 0, 4) == 0)
+                {
+                  g_string_append (w.s, failure_values[g_rand_int_range (rand, 0, G_N_ELEMENTS (failure_values))]);
+                  w.clean = FALSE;
+                }
+              else
+                g_string_append (w.s, success_values[g_rand_int_range (rand, 0, G_N_ELEMENTS (success_values))]);
+            }
+          else if (g_rand_int_range (rand, 0, 5) == 0)
+            {
+              write_key (&w, "meta", TRUE);
+              if (has_meta)
+                w.clean = FALSE;
+              has_meta = TRUE;
+
+              if (g_rand_int_range (rand, 0, 4) > 0)
+                {
+                  int m = g_rand_int_range (rand, 0, 6);
+
+                  w.depth++;
+                  g_string_append_c (w.s, '{');
+                  for (int j = 0; j < m; j++)
+                    {
+                      if (j > 0)
+                        g_string_append_c (w.s, ',');
+                      write_key (&w, envelope_keys[g_rand_int_range (rand, 0, G_N_ELEMENTS (envelope_keys))], TRUE);
+                      write_value (&w, TRUE);
+                    }
+                  g_string_append_c (w.s, '}');
+                  w.depth--;
+                }
+              else
+                write_value (&w, FALSE);
+            }
+          else
+            {
+              write_key (&w, envelope_keys[g_rand_int_range (rand, 0, G_N_ELEMENTS (envelope_keys))], TRUE);
+              write_value (&w, TRUE);
+            }
+          write_space (&w);
+        }
+
+      /* "data" twice: json-glib keeps the last. */
+      if (wild && g_rand_int_range (rand, 0, 30) == 0)
+        {
+          g_string_append_c (w.s, ',');
+          write_key (&w, "data", TRUE);
+          write_records (&w);
+          w.clean = FALSE;
+        }
+
+      g_string_append_c (w.s, '}');
+      w.depth--;
+    }
+
+  write_space (&w);
+
+  *out_clean = w.clean;
+  return g_string_free (w.s, FALSE);
+}
+
+static void
+test_fast_path_generated (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20240229);
+  guint n_clean = 0, n_fast = 0, n_pages = 0;
+
+  for (int i = 0; i < 3000; i++)
+    {
+      gboolean wild = i % 2 == 1;
+      gboolean clean;
+      g_autofree char *text = write_page (rand, wild, &clean);
+      g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+      gboolean fast = assert_fast_path_agrees (body);
+
+      /* The fast path must not give up on what it is meant to read. */
+      if (clean && !fast)
+        report_body (body);
+      if (clean)
+        g_assert_true (fast);
+
+      n_pages++;
+      n_clean += clean;
+      n_fast += fast;
+    }
+
+  g_test_message ("%u generated pages, %u clean, %u read by the fast path", n_pages, n_clean, n_fast);
+  g_assert_cmpuint (n_clean, >=, n_pages / 2);
+}
+
+static void
+test_fast_path_mutations (void)
+{
+  static const char interesting[] = "{}[]\",:\\/0123456789.eE+-tfnu \t\r\n\xff\xc3\xa9\xed\x00";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (35799);
+  guint n_bodies = 0, n_fast = 0;
+
+  for (int i = 0; i < 600; i++)
+    {
+      gboolean clean;
+      g_autofree char *text = write_page (rand, i % 3 == 0, &clean);
+      gsize len = strlen (text);
+
+      /* Truncated downloads. */
+      for (int k = 0; k < 4; k++)
+        {
+          g_autoptr(GBytes) prefix = g_bytes_new (text, g_rand_int_range (rand, 0, len + 1));
+
+          n_fast += assert_fast_path_agrees (prefix);
+          n_bodies++;
+        }
+
+      /* Random byte changes, insertions and deletions. */
+      for (int round = 0; round < 8; round++)
+        {
+          g_autoptr(GByteArray) mutated = g_byte_array_new ();
+          g_autoptr(GBytes) mutated_body = NULL;
+          int n_changes = g_rand_int_range (rand, 1, 4);
+
+          g_byte_array_append (mutated, (const guint8 *) text, len);
+          for (int k = 0; k < n_changes && mutated->len > 0; k++)
+            {
+              guint pos = g_rand_int_range (rand, 0, mutated->len);
+              guint8 byte = interesting[g_rand_int_range (rand, 0, sizeof interesting - 1)];
+
+              switch (g_rand_int_range (rand, 0, 4))
+                {
+                case 0:
+                  mutated->data[pos] = byte;
+                  break;
+                case 1:
+                  g_byte_array_remove_index (mutated, pos);
+                  break;
+                case 2:
+                  g_array_insert_vals ((GArray *) mutated, pos, &byte, 1);
+                  break;
+                default:
+                  mutated->data[pos] = (guint8) g_rand_int_range (rand, 0, 256);
+                  break;
+                }
+            }
+
+          mutated_body = g_bytes_new (mutated->data, mutated->len);
+          n_fast += assert_fast_path_agrees (mutated_body);
+          n_bodies++;
+        }
+    }
+
+  g_test_message ("%u mutated bodies, %u read by the fast path", n_bodies, n_fast);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1327,6 +2026,9 @@ main (int   argc,
   g_test_add_func ("/parse/time/format", test_format_time);
   g_test_add_func ("/parse/objects/message-properties", test_message_properties);
   g_test_add_func ("/parse/objects/campaign-properties", test_campaign_properties);
+  g_test_add_func ("/parse/fast-path/fixtures", test_fast_path_fixtures);
+  g_test_add_func ("/parse/fast-path/generated", test_fast_path_generated);
+  g_test_add_func ("/parse/fast-path/mutations", test_fast_path_mutations);
 
   return g_test_run ();
 }
