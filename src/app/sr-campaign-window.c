@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "sr-campaign-window.h"
+#include "sr-export-bar.h"
 #include "sr-format.h"
 #include "sr-message-view.h"
 #include "sr-status-bar.h"
@@ -36,6 +37,7 @@ struct _SrCampaignWindow
 {
   AdwWindow        parent_instance;
 
+  AdwToastOverlay *toast_overlay;
   AdwWindowTitle  *window_title;
   GtkLabel        *message_label;
   GtkFlowBox      *facts_box;
@@ -43,6 +45,7 @@ struct _SrCampaignWindow
   GtkBox          *status_toggles;
   GtkLabel        *coverage_label;
   SrMessageView   *message_view;
+  SrExportBar     *export_bar;
 
   GtkToggleButton *toggles[SR_N_STATUSES];
   GtkLabel        *toggle_counts[SR_N_STATUSES];
@@ -367,6 +370,16 @@ on_show_in_log_clicked_cb (SrCampaignWindow *self)
 }
 
 static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  sr_campaign_window_export (SR_CAMPAIGN_WINDOW (widget),
+                             g_str_equal (action_name, "campaign.export-not-arrived"),
+                             NULL);
+}
+
+static void
 sr_campaign_window_dispose (GObject *object)
 {
   SrCampaignWindow *self = SR_CAMPAIGN_WINDOW (object);
@@ -418,8 +431,11 @@ sr_campaign_window_class_init (SrCampaignWindowClass *klass)
 
   g_type_ensure (SR_TYPE_STATUS_BAR);
   g_type_ensure (SR_TYPE_MESSAGE_VIEW);
+  g_type_ensure (SR_TYPE_EXPORT_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-campaign-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, export_bar);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, facts_box);
@@ -428,6 +444,9 @@ sr_campaign_window_class_init (SrCampaignWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, coverage_label);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, message_view);
   gtk_widget_class_bind_template_callback (widget_class, on_show_in_log_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "campaign.export-all", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "campaign.export-not-arrived", NULL, export_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -538,4 +557,43 @@ sr_campaign_window_get_status_count (SrCampaignWindow *self,
   g_return_val_if_fail ((guint) status < SR_N_STATUSES, -1);
 
   return self->counted ? self->counts[status] : -1;
+}
+
+void
+sr_campaign_window_export (SrCampaignWindow *self,
+                           gboolean          not_arrived_only,
+                           GFile            *destination)
+{
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (SR_IS_CAMPAIGN_WINDOW (self));
+  g_return_if_fail (!destination || G_IS_FILE (destination));
+
+  /* The whole campaign (or what did not arrive), whatever the toggles
+   * above the list show; in the list's order. */
+  filter->campaign_id = g_strdup (self->campaign_id);
+  if (not_arrived_only)
+    filter->status_mask = sr_status_not_arrived_mask ();
+
+  id = g_strcanon (g_strdup (self->campaign_id),
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", '_');
+  /* Not translated: a file name. */
+  name = g_strdup_printf ("campaign-%s%s.csv", id, not_arrived_only ? "-not-arrived" : "");
+
+  sr_export_bar_export_messages (self->export_bar,
+                                 sr_session_get_cache (self->session),
+                                 filter,
+                                 sr_message_list_get_sort (self->list),
+                                 sr_message_list_get_descending (self->list),
+                                 name, destination);
+}
+
+SrExportBar *
+sr_campaign_window_get_export_bar (SrCampaignWindow *self)
+{
+  g_return_val_if_fail (SR_IS_CAMPAIGN_WINDOW (self), NULL);
+
+  return self->export_bar;
 }

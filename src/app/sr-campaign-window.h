@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "sr-export-bar.h"
 #include "sr-session.h"
 
 G_BEGIN_DECLS
@@ -20,9 +21,16 @@ GtkWidget     *sr_campaign_window_new             (SrSession        *session,
 const char    *sr_campaign_window_get_campaign_id (SrCampaignWindow *self);
 /* "Sender · date", for chips and titles. */
 char          *sr_campaign_window_dup_label       (SrCampaignWindow *self);
+/* "Export…": every message of the campaign, or only the ones that did not
+ * arrive (failed, expired, rejected, unsubscribed, unknown), as CSV.
+ * destination NULL asks with the file chooser; tests pass a file. */
+void           sr_campaign_window_export          (SrCampaignWindow *self,
+                                                   gboolean          not_arrived_only,
+                                                   GFile            *destination);
 
 /* For tests. */
 SrMessageList *sr_campaign_window_get_list        (SrCampaignWindow *self);
+SrExportBar   *sr_campaign_window_get_export_bar  (SrCampaignWindow *self);
 /* bits (1 << SrStatus); 0 = every status */
 void           sr_campaign_window_set_status_mask (SrCampaignWindow *self,
                                                    guint             mask);

@@ -14,6 +14,7 @@
 
 #include "sr-campaigns-page.h"
 #include "sr-column-sorter.h"
+#include "sr-export-bar.h"
 #include "sr-format.h"
 #include "sr-status-bar.h"
 
@@ -39,6 +40,7 @@ struct _SrCampaignsPage
   GtkColumnViewColumn *cost_column;
   GtkColumnViewColumn *source_column;
   GtkColumnViewColumn *status_column;
+  SrExportBar         *export_bar;
 
   SrSession           *session;
   SrCampaignList      *list;
@@ -399,6 +401,14 @@ on_show_utc_changed_cb (SrCampaignsPage *self)
 }
 
 static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  sr_campaigns_page_export (SR_CAMPAIGNS_PAGE (widget), NULL);
+}
+
+static void
 sr_campaigns_page_dispose (GObject *object)
 {
   SrCampaignsPage *self = SR_CAMPAIGNS_PAGE (object);
@@ -438,6 +448,8 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   object_class->dispose = sr_campaigns_page_dispose;
   object_class->finalize = sr_campaigns_page_finalize;
 
+  g_type_ensure (SR_TYPE_EXPORT_BAR);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-campaigns-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, source_dropdown);
@@ -457,6 +469,7 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, cost_column);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, source_column);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, status_column);
+  gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, export_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_text_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_numeric_cb);
@@ -478,6 +491,8 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_source_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "campaigns-page.export", NULL, export_action);
 }
 
 static void
@@ -517,6 +532,7 @@ sr_campaigns_page_init (SrCampaignsPage *self)
                            self, G_CONNECT_SWAPPED);
 
   update_state (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "campaigns-page.export", FALSE);
 }
 
 GtkWidget *
@@ -556,7 +572,10 @@ sr_campaigns_page_set_session (SrCampaignsPage *self,
       on_search_changed_cb (self);
       on_source_changed_cb (self);
     }
+  else
+    sr_export_bar_cancel (self->export_bar);
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "campaigns-page.export", session != NULL);
   update_state (self);
 }
 
@@ -592,4 +611,46 @@ sr_campaigns_page_set_source (SrCampaignsPage *self,
   g_return_if_fail (source >= -1 && source <= 1);
 
   gtk_drop_down_set_selected (self->source_dropdown, (guint) (source + 1));
+}
+
+void
+sr_campaigns_page_export (SrCampaignsPage *self,
+                          GFile           *destination)
+{
+  g_autoptr(SrCampaignFilter) filter = NULL;
+  g_autofree char *name = NULL;
+  const char *search;
+  int source;
+
+  g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
+  g_return_if_fail (!destination || G_IS_FILE (destination));
+
+  if (self->list == NULL)
+    return;
+
+  /* The list's own conditions and order: exactly the rows on screen. */
+  filter = sr_campaign_filter_new ();
+  search = sr_campaign_list_get_search (self->list);
+  if (search != NULL && *search != '\0')
+    filter->search = g_strdup (search);
+  source = sr_campaign_list_get_source (self->list);
+  filter->source = source < 0 ? SR_CAMPAIGN_SOURCE_ANY
+                 : source == 0 ? SR_CAMPAIGN_SOURCE_WEB
+                 : SR_CAMPAIGN_SOURCE_API;
+
+  name = sr_export_bar_dup_default_name ("campaigns");
+  sr_export_bar_export_campaigns (self->export_bar,
+                                  sr_campaign_list_get_cache (self->list),
+                                  filter,
+                                  sr_campaign_list_get_sort (self->list),
+                                  sr_campaign_list_get_descending (self->list),
+                                  name, destination);
+}
+
+SrExportBar *
+sr_campaigns_page_get_export_bar (SrCampaignsPage *self)
+{
+  g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), NULL);
+
+  return self->export_bar;
 }

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "sr-export-bar.h"
 #include "sr-session.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,10 @@ GtkWidget      *sr_campaigns_page_new          (void);
 void            sr_campaigns_page_set_session  (SrCampaignsPage *self,
                                                 SrSession       *session);
 void            sr_campaigns_page_focus_search (SrCampaignsPage *self);
+/* "Export…": the campaigns shown (search, source, order) as CSV.
+ * destination NULL asks with the file chooser; tests pass a file. */
+void            sr_campaigns_page_export       (SrCampaignsPage *self,
+                                                GFile           *destination);
 
 /* For tests. */
 SrCampaignList *sr_campaigns_page_get_list     (SrCampaignsPage *self);
@@ -25,5 +30,6 @@ GtkColumnView  *sr_campaigns_page_get_column_view (SrCampaignsPage *self);
 /* -1 every campaign, 0 sent from the web dashboard, 1 through the API */
 void            sr_campaigns_page_set_source   (SrCampaignsPage *self,
                                                 int              source);
+SrExportBar    *sr_campaigns_page_get_export_bar (SrCampaignsPage *self);
 
 G_END_DECLS

@@ -1,12 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * sr-dashboard-page.c: the Dashboard. Aggregates over up to millions of rows
- * run in a GTask thread (sr_cache_query_stats and the recent campaigns), and
- * are recomputed, at most about once a second, as a sync commits pages, so
- * the page fills in while the first sync runs.
+ * sr-dashboard-page.c: the Dashboard. Everything on it describes one
+ * period (today, the last 7 or 30 days, this or last month, all time or a
+ * custom range of days) and comes from one SrInsights, computed by the
+ * core in one pass over an index on a worker thread
+ * (sr_insights_query_in_zone_async). A period change or a sync that
+ * commits pages starts a new query and cancels the one still running;
+ * during a sync that happens at most about once a second, so the page
+ * fills in while the first sync runs. Only the recent campaigns and
+ * "is there anything at all" are a second, tiny query.
  *
  * Rates are over settled messages only (total minus pending): a message
- * still on its way is not counted against delivery.
+ * still on its way is not counted against delivery, and SENT or EXPIRED
+ * messages are "unconfirmed", never failures.
+ *
+ * Every figure that stands for messages leads to them: a bar of the chart,
+ * a status, a group of the legend, a country, a sender ID or a failure
+ * reason emits "show-messages" with the matching SrMessageFilter, which
+ * the window hands to the Messages Log.
  */
 #define G_LOG_DOMAIN "sr-dashboard-page"
 
@@ -14,26 +25,53 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-chart.h"
 #include "sr-dashboard-page.h"
 #include "sr-format.h"
 #include "sr-status-bar.h"
 
+/* Rows of the country, sender and failure reason lists before "Show All". */
+#define TOP_ROWS 8
+
+/* What a row leads to. */
 typedef enum {
-  PERIOD_TODAY,
-  PERIOD_WEEK,
-  PERIOD_MONTH,
-  PERIOD_ALL,
-} Period;
+  ROW_FILTER,
+  ROW_SHOW_ALL_COUNTRIES,
+  ROW_SHOW_ALL_SENDERS,
+  ROW_SHOW_ALL_REASONS,
+} RowKind;
+
+typedef GtkWidget *(*RowFactory) (void);
+
+/* The made-once rows of a list, see row_pool_get(). */
+typedef struct
+{
+  GtkListBox *list;
+  GPtrArray  *rows;          /* unowned: the list owns them */
+  GtkWidget  *show_all;      /* after the rows */
+  GtkWidget  *placeholder;   /* last */
+  RowFactory  factory;
+} RowPool;
 
 struct _SrDashboardPage
 {
   AdwBin           parent_instance;
 
   GtkStack        *stack;
-  GtkToggleButton *period_today;
-  GtkToggleButton *period_week;
-  GtkToggleButton *period_month;
-  GtkToggleButton *period_all;
+  GtkMenuButton   *period_button;
+  GtkPopover      *period_popover;
+  GtkCheckButton  *period_today;
+  GtkCheckButton  *period_7_days;
+  GtkCheckButton  *period_30_days;
+  GtkCheckButton  *period_this_month;
+  GtkCheckButton  *period_last_month;
+  GtkCheckButton  *period_all;
+  GtkCheckButton  *period_custom;
+  GtkRevealer     *custom_revealer;
+  GtkCalendar     *from_calendar;
+  GtkCalendar     *to_calendar;
+  GtkLabel        *period_label;
+  GtkSpinner      *loading_spinner;
   GtkLabel        *messages_value;
   GtkLabel        *messages_detail;
   GtkLabel        *delivered_value;
@@ -50,8 +88,20 @@ struct _SrDashboardPage
   GtkLabel        *cost_detail;
   GtkLabel        *balance_value;
   GtkLabel        *balance_detail;
-  SrStatusBar     *period_bar;
+  AdwPreferencesGroup *chart_group;
+  SrChart         *messages_chart;
   GtkFlowBox      *legend_box;
+  AdwPreferencesGroup *status_group;
+  GtkListBox      *status_list;
+  AdwPreferencesGroup *country_group;
+  GtkListBox      *country_list;
+  AdwPreferencesGroup *sender_group;
+  GtkListBox      *sender_list;
+  AdwPreferencesGroup *reason_group;
+  GtkListBox      *reason_list;
+  AdwPreferencesGroup *spend_group;
+  SrChart         *spend_chart;
+  GtkLabel        *spend_label;
   GtkListBox      *recent_list;
   GtkLabel        *footnote;
   AdwStatusPage   *empty_page;
@@ -62,30 +112,45 @@ struct _SrDashboardPage
   SrSession       *session;
   GSettings       *settings;
   GCancellable    *cancellable;
+  SrInsights      *insights;        /* the one shown */
   guint            reload_source;
   guint            clock_source;
-  Period           period;
-  gint64           total;          /* -1 until computed */
-  gint64           all_total;
+  gulong           after_paint_id;
+
+  SrDashboardPeriod period;
+  GDateTime       *custom_from;     /* local days */
+  GDateTime       *custom_to;
+  gint64           period_from;     /* of the query shown, usec UTC */
+  gint64           period_to;
+
+  gint64           total;           /* -1 until computed */
+  int              has_messages;    /* -1 unknown */
+  gint64           reload_started;  /* monotonic usec */
+  double           query_ms;
+  double           render_ms;
+
+  RowPool          status_pool;
+  RowPool          country_pool;
+  RowPool          sender_pool;
+  RowPool          reason_pool;
+
+  char            *recent_fingerprint;
+
+  gboolean         show_all_countries;
+  gboolean         show_all_senders;
+  gboolean         show_all_reasons;
+  gboolean         updating_period;
 };
 
 G_DEFINE_FINAL_TYPE (SrDashboardPage, sr_dashboard_page, ADW_TYPE_BIN)
 
-typedef struct
-{
-  SrMessageFilter *filter;
-  SrStats          stats;
-  gint64           all_total;
-  GPtrArray       *campaigns;
-} Query;
+enum {
+  SHOW_MESSAGES,
+  RENDERED,
+  N_SIGNALS
+};
 
-static void
-query_free (Query *query)
-{
-  g_clear_pointer (&query->filter, sr_message_filter_free);
-  g_clear_pointer (&query->campaigns, g_ptr_array_unref);
-  g_free (query);
-}
+static guint signals[N_SIGNALS];
 
 static void reload (SrDashboardPage *self);
 
@@ -99,15 +164,318 @@ static const SrStatusGroup legend_order[] = {
 };
 
 static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_label (label, text != NULL ? text : "");
+}
+
+static GTimeZone *
+dup_display_zone (SrDashboardPage *self)
+{
+  if (g_settings_get_boolean (self->settings, "show-utc"))
+    return g_time_zone_new_utc ();
+  return g_time_zone_new_local ();
+}
+
+static gint64
+usec_of (GDateTime *dt)
+{
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+}
+
+static guint
+group_status_mask (SrStatusGroup group)
+{
+  guint mask = 0;
+
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    if (sr_status_get_group (i) == group)
+      mask |= 1u << i;
+
+  return mask;
+}
+
+/* --- the period --- */
+
+static void
+compute_period (SrDashboardPage *self,
+                gint64          *out_from,
+                gint64          *out_to)
+{
+  g_autoptr(GTimeZone) tz = dup_display_zone (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) today = g_date_time_new (tz,
+                                                g_date_time_get_year (now),
+                                                g_date_time_get_month (now),
+                                                g_date_time_get_day_of_month (now),
+                                                0, 0, 0);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (today, 1);
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) end = NULL;
+
+  *out_from = SR_TIME_NONE;
+  *out_to = SR_TIME_NONE;
+
+  switch (self->period)
+    {
+    case SR_DASHBOARD_PERIOD_TODAY:
+      start = g_date_time_ref (today);
+      break;
+    case SR_DASHBOARD_PERIOD_7_DAYS:
+      start = g_date_time_add_days (today, -6);
+      break;
+    case SR_DASHBOARD_PERIOD_30_DAYS:
+      start = g_date_time_add_days (today, -29);
+      break;
+    case SR_DASHBOARD_PERIOD_THIS_MONTH:
+      start = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
+      break;
+    case SR_DASHBOARD_PERIOD_LAST_MONTH:
+      {
+        g_autoptr(GDateTime) first = g_date_time_new (tz, g_date_time_get_year (now),
+                                                      g_date_time_get_month (now), 1, 0, 0, 0);
+        start = g_date_time_add_months (first, -1);
+        end = g_steal_pointer (&first);
+      }
+      break;
+    case SR_DASHBOARD_PERIOD_CUSTOM:
+      if (self->custom_from != NULL && self->custom_to != NULL)
+        {
+          g_autoptr(GDateTime) last = g_date_time_new (tz,
+                                                       g_date_time_get_year (self->custom_to),
+                                                       g_date_time_get_month (self->custom_to),
+                                                       g_date_time_get_day_of_month (self->custom_to),
+                                                       0, 0, 0);
+          start = g_date_time_new (tz,
+                                   g_date_time_get_year (self->custom_from),
+                                   g_date_time_get_month (self->custom_from),
+                                   g_date_time_get_day_of_month (self->custom_from),
+                                   0, 0, 0);
+          end = g_date_time_add_days (last, 1);
+        }
+      break;
+    case SR_DASHBOARD_PERIOD_ALL:
+    default:
+      return;
+    }
+
+  if (start == NULL)
+    return;
+  if (end == NULL)
+    end = g_date_time_ref (tomorrow);
+
+  *out_from = usec_of (start);
+  *out_to = usec_of (end);
+}
+
+static const char *
+period_name (SrDashboardPeriod period)
+{
+  switch (period)
+    {
+    case SR_DASHBOARD_PERIOD_TODAY:      return _("Today");
+    case SR_DASHBOARD_PERIOD_7_DAYS:     return _("Last 7 Days");
+    case SR_DASHBOARD_PERIOD_30_DAYS:    return _("Last 30 Days");
+    case SR_DASHBOARD_PERIOD_THIS_MONTH: return _("This Month");
+    case SR_DASHBOARD_PERIOD_LAST_MONTH: return _("Last Month");
+    case SR_DASHBOARD_PERIOD_CUSTOM:     return _("Custom Range");
+    case SR_DASHBOARD_PERIOD_ALL:
+    default:                             return _("All Time");
+    }
+}
+
+static char *
+dup_days_label (SrDashboardPage *self,
+                gint64           from,
+                gint64           to)
+{
+  g_autoptr(GTimeZone) tz = dup_display_zone (self);
+  g_autoptr(GDateTime) from_utc = NULL;
+  g_autoptr(GDateTime) to_utc = NULL;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) last = NULL;
+  g_autofree char *first_text = NULL;
+  g_autofree char *last_text = NULL;
+
+  if (from == SR_TIME_NONE || to == SR_TIME_NONE)
+    return NULL;
+
+  from_utc = g_date_time_new_from_unix_utc (from / G_USEC_PER_SEC);
+  to_utc = g_date_time_new_from_unix_utc (to / G_USEC_PER_SEC - 1);
+  if (from_utc == NULL || to_utc == NULL)
+    return NULL;
+  first = g_date_time_to_timezone (from_utc, tz);
+  last = g_date_time_to_timezone (to_utc, tz);
+
+  first_text = sr_format_day (first);
+  last_text = sr_format_day (last);
+  if (g_strcmp0 (first_text, last_text) == 0)
+    return g_steal_pointer (&first_text);
+
+  /* Translators: a range of days, e.g. "Nov 1, 2026 – Nov 27, 2026" */
+  return g_strdup_printf (_("%s – %s"), first_text, last_text);
+}
+
+static void
+update_period_controls (SrDashboardPage *self)
+{
+  GtkCheckButton *check;
+
+  switch (self->period)
+    {
+    case SR_DASHBOARD_PERIOD_TODAY:      check = self->period_today; break;
+    case SR_DASHBOARD_PERIOD_7_DAYS:     check = self->period_7_days; break;
+    case SR_DASHBOARD_PERIOD_30_DAYS:    check = self->period_30_days; break;
+    case SR_DASHBOARD_PERIOD_THIS_MONTH: check = self->period_this_month; break;
+    case SR_DASHBOARD_PERIOD_LAST_MONTH: check = self->period_last_month; break;
+    case SR_DASHBOARD_PERIOD_CUSTOM:     check = self->period_custom; break;
+    case SR_DASHBOARD_PERIOD_ALL:
+    default:                             check = self->period_all; break;
+    }
+
+  self->updating_period = TRUE;
+  gtk_check_button_set_active (check, TRUE);
+  gtk_revealer_set_reveal_child (self->custom_revealer, self->period == SR_DASHBOARD_PERIOD_CUSTOM);
+  self->updating_period = FALSE;
+
+  gtk_menu_button_set_label (self->period_button, period_name (self->period));
+}
+
+static void
+update_period_label (SrDashboardPage *self)
+{
+  g_autofree char *text = NULL;
+  gint64 from = self->period_from, to = self->period_to;
+
+  if (self->insights != NULL)
+    sr_insights_get_period (self->insights, &from, &to);
+
+  text = dup_days_label (self, from, to);
+  set_text (self->period_label, text);
+}
+
+/* --- "show-messages" --- */
+
+/* The period's filter, to which a click adds its condition. */
+static SrMessageFilter *
+new_period_filter (SrDashboardPage *self)
+{
+  SrMessageFilter *filter = sr_message_filter_new ();
+
+  filter->from = self->period_from;
+  filter->to = self->period_to;
+
+  return filter;
+}
+
+static void
+show_messages (SrDashboardPage       *self,
+               const SrMessageFilter *filter,
+               const char            *label)
+{
+  g_signal_emit (self, signals[SHOW_MESSAGES], 0, filter, label);
+}
+
+static void
+on_bar_activated_cb (SrDashboardPage *self,
+                     gint64           start,
+                     gint64           end,
+                     SrChart         *chart)
+{
+  g_autoptr(SrMessageFilter) filter = NULL;
+
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  /* The first and last buckets may reach past the period. */
+  filter = new_period_filter (self);
+  filter->from = filter->from == SR_TIME_NONE ? start : MAX (filter->from, start);
+  filter->to = filter->to == SR_TIME_NONE ? end : MIN (filter->to, end);
+
+  show_messages (self, filter, NULL);
+}
+
+static void
+on_view_log_clicked_cb (SrDashboardPage *self)
+{
+  g_autoptr(SrMessageFilter) filter = NULL;
+
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  /* The log of the messages the card counts. */
+  filter = new_period_filter (self);
+  show_messages (self, filter, NULL);
+}
+
+static void
+on_legend_activated_cb (SrDashboardPage *self,
+                        GtkButton       *button)
+{
+  g_autoptr(SrMessageFilter) filter = NULL;
+  SrStatusGroup group;
+
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  group = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "sr-group"));
+  filter = new_period_filter (self);
+  filter->status_mask = group_status_mask (group);
+
+  show_messages (self, filter, NULL);
+}
+
+static void render_lists (SrDashboardPage *self);
+
+static void
+on_row_activated_cb (SrDashboardPage *self,
+                     GtkListBoxRow   *row,
+                     GtkListBox      *list)
+{
+  RowKind kind;
+
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "sr-kind"));
+  switch (kind)
+    {
+    case ROW_FILTER:
+      {
+        const SrMessageFilter *filter = g_object_get_data (G_OBJECT (row), "sr-filter");
+
+        if (filter != NULL)
+          show_messages (self, filter, g_object_get_data (G_OBJECT (row), "sr-label"));
+      }
+      break;
+    case ROW_SHOW_ALL_COUNTRIES:
+      self->show_all_countries = TRUE;
+      render_lists (self);
+      break;
+    case ROW_SHOW_ALL_SENDERS:
+      self->show_all_senders = TRUE;
+      render_lists (self);
+      break;
+    case ROW_SHOW_ALL_REASONS:
+      self->show_all_reasons = TRUE;
+      render_lists (self);
+      break;
+    default:
+      break;
+    }
+}
+
+/* --- building the page --- */
+
+static void
 build_legend (SrDashboardPage *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (legend_order); i++)
     {
       SrStatusGroup group = legend_order[i];
+      GtkWidget *button = gtk_button_new ();
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *swatch = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
       GtkWidget *label = gtk_label_new (sr_status_group_get_label (group));
       GtkWidget *count = gtk_label_new ("0");
+      g_autofree char *tooltip = NULL;
 
       gtk_widget_add_css_class (swatch, "status-swatch");
       gtk_widget_add_css_class (swatch, sr_status_bar_group_style_class (group));
@@ -118,17 +486,654 @@ build_legend (SrDashboardPage *self)
       gtk_box_append (GTK_BOX (box), swatch);
       gtk_box_append (GTK_BOX (box), label);
       gtk_box_append (GTK_BOX (box), count);
-      gtk_flow_box_append (self->legend_box, box);
+      gtk_button_set_child (GTK_BUTTON (button), box);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "legend-button");
+
+      /* Translators: tooltip of a legend entry under the chart */
+      tooltip = g_strdup_printf (_("Show the “%s” messages of this period"), sr_status_group_get_label (group));
+      gtk_widget_set_tooltip_text (button, tooltip);
+      g_object_set_data (G_OBJECT (button), "sr-group", GUINT_TO_POINTER (group));
+      g_signal_connect_object (button, "clicked",
+                               G_CALLBACK (on_legend_activated_cb),
+                               self, G_CONNECT_SWAPPED);
+
+      gtk_flow_box_append (self->legend_box, button);
+      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
       self->legend_counts[group] = GTK_LABEL (count);
     }
 }
 
 static void
-set_text (GtkLabel   *label,
-          const char *text)
+clear_list (GtkListBox *list)
 {
-  gtk_label_set_label (label, text != NULL ? text : "");
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
 }
+
+static GtkWidget *
+new_placeholder_row (const char *title)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_add_css_class (row, "dim-label");
+
+  return row;
+}
+
+static GtkWidget *
+new_count_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+
+  return label;
+}
+
+/* --- the lists' rows ---
+ *
+ * A period change refills the lists. Their rows are made once and then
+ * updated in place (and hidden when not needed): creating and styling
+ * dozens of rows at every change is most of what the page would otherwise
+ * spend, more than the query itself on a million messages.
+ */
+
+static void
+row_pool_init (RowPool    *pool,
+               GtkListBox *list,
+               RowFactory  factory,
+               RowKind     show_all_kind,
+               const char *placeholder)
+{
+  pool->list = list;
+  pool->rows = g_ptr_array_new ();
+  pool->factory = factory;
+
+  if (show_all_kind != ROW_FILTER)
+    {
+      pool->show_all = adw_action_row_new ();
+      adw_action_row_add_suffix (ADW_ACTION_ROW (pool->show_all), gtk_image_new_from_icon_name ("pan-down-symbolic"));
+      g_object_set_data (G_OBJECT (pool->show_all), "sr-kind", GINT_TO_POINTER (show_all_kind));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (pool->show_all), TRUE);
+      gtk_widget_set_visible (pool->show_all, FALSE);
+      gtk_list_box_append (list, pool->show_all);
+    }
+
+  pool->placeholder = new_placeholder_row (placeholder);
+  gtk_widget_set_visible (pool->placeholder, FALSE);
+  gtk_list_box_append (list, pool->placeholder);
+}
+
+static void
+row_pool_clear (RowPool *pool)
+{
+  g_clear_pointer (&pool->rows, g_ptr_array_unref);
+}
+
+static GtkWidget *
+row_pool_get (RowPool *pool,
+              guint    index)
+{
+  GtkWidget *row;
+
+  while (pool->rows->len <= index)
+    {
+      row = pool->factory ();
+      gtk_list_box_insert (pool->list, row, (int) pool->rows->len);
+      g_ptr_array_add (pool->rows, row);
+    }
+
+  row = g_ptr_array_index (pool->rows, index);
+  gtk_widget_set_visible (row, TRUE);
+
+  return row;
+}
+
+/* Hides the rows from n on; the placeholder shows when n is 0, the
+ * "Show All" row with show_all_title. */
+static void
+row_pool_finish (RowPool    *pool,
+                 guint       n,
+                 const char *show_all_title)
+{
+  for (guint i = n; i < pool->rows->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (pool->rows, i), FALSE);
+
+  gtk_widget_set_visible (pool->placeholder, n == 0);
+  if (pool->show_all != NULL)
+    {
+      if (show_all_title != NULL)
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (pool->show_all), show_all_title);
+      gtk_widget_set_visible (pool->show_all, show_all_title != NULL);
+    }
+}
+
+/* Rows carry the filter they lead to (NULL: not activatable). */
+static void
+set_row_filter (GtkWidget       *row,
+                SrMessageFilter *filter,
+                const char      *label)
+{
+  GtkWidget *arrow = g_object_get_data (G_OBJECT (row), "sr-arrow");
+
+  g_object_set_data_full (G_OBJECT (row), "sr-filter", filter, (GDestroyNotify) sr_message_filter_free);
+  g_object_set_data_full (G_OBJECT (row), "sr-label", g_strdup (label), g_free);
+  g_object_set_data (G_OBJECT (row), "sr-kind", GINT_TO_POINTER (ROW_FILTER));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), filter != NULL);
+  if (arrow != NULL)
+    gtk_widget_set_visible (arrow, filter != NULL);
+}
+
+static void
+add_arrow (GtkWidget *row)
+{
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  g_object_set_data (G_OBJECT (row), "sr-arrow", arrow);
+}
+
+static void
+set_swatch_group (GtkWidget     *swatch,
+                  SrStatusGroup  group)
+{
+  for (guint i = 0; i < SR_N_STATUS_GROUPS; i++)
+    if (i != group)
+      gtk_widget_remove_css_class (swatch, sr_status_bar_group_style_class (i));
+  gtk_widget_add_css_class (swatch, sr_status_bar_group_style_class (group));
+}
+
+/* status rows: swatch, title, subtitle, count, share */
+
+static GtkWidget *
+create_status_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *swatch = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *count = new_count_label ();
+  GtkWidget *share = new_count_label ();
+
+  gtk_widget_add_css_class (swatch, "status-swatch");
+  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), swatch);
+
+  gtk_widget_add_css_class (share, "dim-label");
+  gtk_label_set_width_chars (GTK_LABEL (share), 7);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_box_append (GTK_BOX (box), share);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  add_arrow (row);
+
+  g_object_set_data (G_OBJECT (row), "sr-swatch", swatch);
+  g_object_set_data (G_OBJECT (row), "sr-count", count);
+  g_object_set_data (G_OBJECT (row), "sr-share", share);
+
+  return row;
+}
+
+static void
+fill_status_row (SrDashboardPage        *self,
+                 GtkWidget              *row,
+                 const SrInsightsStatus *status,
+                 gint64                  total,
+                 const char             *currency)
+{
+  g_autofree char *count = sr_format_count (status->count);
+  g_autofree char *share = sr_format_percent (total > 0 ? (double) status->count / (double) total : -1);
+  g_autofree char *cost = sr_format_money (status->cost, currency, 2);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *tooltip = NULL;
+  SrMessageFilter *filter = new_period_filter (self);
+  const char *title;
+
+  if (status->status == SR_STATUS_UNKNOWN)
+    title = status->status_raw != NULL && *status->status_raw != '\0' ? status->status_raw : _("No status");
+  else
+    title = sr_status_get_label (status->status);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  if (status->billable)
+    /* Translators: a status row's subtitle, %s is the cost, e.g. "Billed · 12.34 EUR" */
+    subtitle = g_strdup_printf (_("Billed · %s"), cost);
+  else
+    subtitle = g_strdup (_("Not billed"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  set_swatch_group (g_object_get_data (G_OBJECT (row), "sr-swatch"), status->group);
+  gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-count"), count);
+  gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-share"), share);
+
+  /* The legend's description, so the breakdown explains itself. */
+  if (status->status == SR_STATUS_UNKNOWN && status->status_raw != NULL && *status->status_raw != '\0')
+    /* Translators: tooltip of a status SMS Reports does not know, %s is the status as received */
+    tooltip = g_strdup_printf (_("“%s” is not one of the statuses SMS.to documents. %s"),
+                               status->status_raw, sr_status_get_description (SR_STATUS_UNKNOWN));
+  else
+    tooltip = g_strdup (sr_status_get_description (status->status));
+  gtk_widget_set_tooltip_text (row, tooltip);
+
+  filter->status_mask = 1u << status->status;
+  set_row_filter (row, filter, NULL);
+  g_object_set_data (G_OBJECT (row), "sr-status", GINT_TO_POINTER (status->status));
+}
+
+static void
+render_statuses (SrDashboardPage *self)
+{
+  const SrInsightsTotals *totals = sr_insights_get_totals (self->insights);
+  const char *currency = sr_insights_get_currency (self->insights);
+  const SrInsightsStatus *statuses;
+  g_autofree char *billable = NULL;
+  g_autofree char *non_billable = NULL;
+  g_autofree char *description = NULL;
+  guint n_statuses = 0;
+
+  statuses = sr_insights_get_statuses (self->insights, &n_statuses);
+  for (guint i = 0; i < n_statuses; i++)
+    fill_status_row (self, row_pool_get (&self->status_pool, i), &statuses[i], totals->total, currency);
+  row_pool_finish (&self->status_pool, n_statuses, NULL);
+
+  billable = sr_format_count (totals->billable);
+  non_billable = sr_format_count (totals->non_billable);
+  /* Translators: under "Status Breakdown": "12,000 billable messages · 345 not billed (rejected or unsubscribed)" */
+  description = g_strdup_printf (ngettext ("%s billable message · %s not billed (rejected or unsubscribed)",
+                                           "%s billable messages · %s not billed (rejected or unsubscribed)",
+                                           (gulong) totals->billable),
+                                 billable, non_billable);
+  adw_preferences_group_set_description (self->status_group, description);
+}
+
+/* delivery rows (countries, senders): title, subtitle, bar, rate */
+
+static GtkWidget *
+create_delivery_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *bar = sr_status_bar_new ();
+  GtkWidget *rate = new_count_label ();
+
+  gtk_widget_set_size_request (bar, 64, -1);
+  gtk_label_set_width_chars (GTK_LABEL (rate), 7);
+  gtk_widget_set_tooltip_text (rate, _("Delivery rate of settled messages"));
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), rate);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  add_arrow (row);
+
+  g_object_set_data (G_OBJECT (row), "sr-bar", bar);
+  g_object_set_data (G_OBJECT (row), "sr-rate", rate);
+
+  return row;
+}
+
+static void
+fill_delivery_row (SrDashboardPage     *self,
+                   GtkWidget           *row,
+                   const SrDeliveryRow *delivery,
+                   gboolean             country)
+{
+  gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  g_autofree char *total = sr_format_count (delivery->total);
+  g_autofree char *rate = sr_format_percent (sr_delivery_row_get_rate (delivery));
+  const char *title = delivery->label;
+
+  if (!country && (delivery->key == NULL || *delivery->key == '\0'))
+    title = _("No sender ID");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title != NULL ? title : "");
+
+  if (country && delivery->prefix != NULL)
+    {
+      g_string_append (subtitle, delivery->prefix);
+      g_string_append (subtitle, _(" · "));
+    }
+  g_string_append_printf (subtitle, ngettext ("%s message", "%s messages", (gulong) delivery->total), total);
+  if (delivery->failed > 0)
+    {
+      g_autofree char *failed = sr_format_count (delivery->failed);
+      g_string_append (subtitle, _(" · "));
+      /* Translators: part of a delivery row's subtitle */
+      g_string_append_printf (subtitle, _("%s failed"), failed);
+    }
+  if (delivery->unconfirmed > 0)
+    {
+      g_autofree char *unconfirmed = sr_format_count (delivery->unconfirmed);
+      g_string_append (subtitle, _(" · "));
+      /* Translators: part of a delivery row's subtitle */
+      g_string_append_printf (subtitle, _("%s unconfirmed"), unconfirmed);
+    }
+  if (delivery->pending > 0)
+    {
+      g_autofree char *pending = sr_format_count (delivery->pending);
+      g_string_append (subtitle, _(" · "));
+      /* Translators: part of a delivery row's subtitle */
+      g_string_append_printf (subtitle, _("%s pending"), pending);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+
+  by_group[SR_STATUS_GROUP_DELIVERED] = delivery->delivered;
+  by_group[SR_STATUS_GROUP_UNCONFIRMED] = delivery->unconfirmed;
+  by_group[SR_STATUS_GROUP_PENDING] = delivery->pending;
+  by_group[SR_STATUS_GROUP_FAILED] = delivery->failed;
+  by_group[SR_STATUS_GROUP_OTHER] = delivery->other;
+  sr_status_bar_set_counts (g_object_get_data (G_OBJECT (row), "sr-bar"), by_group);
+  gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-rate"), rate);
+
+  gtk_widget_set_tooltip_text (row, NULL);
+  if (country && delivery->prefix != NULL)
+    {
+      SrMessageFilter *filter = new_period_filter (self);
+      g_autofree char *label = NULL;
+
+      filter->country_prefix = g_strdup (delivery->prefix);
+      if (delivery->prefix_shared)
+        {
+          /* Translators: filter chip for a calling code several countries share: "Numbers starting with +1 (United States and others)" */
+          label = g_strdup_printf (_("Numbers starting with %s (%s and others)"), delivery->prefix, delivery->label);
+          gtk_widget_set_tooltip_text (row, _("Other countries share this calling code: their messages are listed too."));
+        }
+      else
+        /* Translators: filter chip: "Country: Cyprus (+357)" */
+        label = g_strdup_printf (_("Country: %s (%s)"), delivery->label, delivery->prefix);
+
+      set_row_filter (row, filter, label);
+    }
+  else if (!country && delivery->key != NULL && *delivery->key != '\0')
+    {
+      SrMessageFilter *filter = new_period_filter (self);
+      g_autofree char *label = NULL;
+
+      filter->sender_id = g_strdup (delivery->key);
+      /* Translators: filter chip */
+      label = g_strdup_printf (_("Sender ID: %s"), delivery->key);
+      set_row_filter (row, filter, label);
+    }
+  else
+    set_row_filter (row, NULL, NULL);
+}
+
+static void
+render_delivery (SrDashboardPage     *self,
+                 RowPool             *pool,
+                 const SrDeliveryRow *rows,
+                 guint                n_rows,
+                 gboolean             country,
+                 gboolean             show_all)
+{
+  guint shown = show_all ? n_rows : MIN (n_rows, TOP_ROWS);
+  g_autofree char *show_all_title = NULL;
+
+  for (guint i = 0; i < shown; i++)
+    fill_delivery_row (self, row_pool_get (pool, i), &rows[i], country);
+
+  if (shown < n_rows)
+    {
+      if (country)
+        /* Translators: the last row of "Delivery by Country" */
+        show_all_title = g_strdup_printf (ngettext ("Show All %u Countries", "Show All %u Countries", n_rows), n_rows);
+      else
+        /* Translators: the last row of "Delivery by Sender ID" */
+        show_all_title = g_strdup_printf (ngettext ("Show All %u Sender IDs", "Show All %u Sender IDs", n_rows), n_rows);
+    }
+
+  row_pool_finish (pool, shown, show_all_title);
+}
+
+/* failure reason rows: title, explanation, "Permanent" tag, count */
+
+static GtkWidget *
+create_reason_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *tag = gtk_label_new (_("Permanent"));
+  GtkWidget *count = new_count_label ();
+
+  gtk_widget_add_css_class (tag, "reason-tag");
+  gtk_widget_add_css_class (tag, "caption");
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (tag, _("Sending again will not help: fix the number or remove it from your lists"));
+
+  gtk_box_append (GTK_BOX (box), tag);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
+  add_arrow (row);
+
+  g_object_set_data (G_OBJECT (row), "sr-tag", tag);
+  g_object_set_data (G_OBJECT (row), "sr-count", count);
+
+  return row;
+}
+
+static void
+fill_reason_row (SrDashboardPage          *self,
+                 GtkWidget                *row,
+                 const SrFailureReasonRow *reason)
+{
+  g_autofree char *count = sr_format_count (reason->count);
+  g_autofree char *label = NULL;
+  SrMessageFilter *filter = new_period_filter (self);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), reason->reason);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               reason->explanation != NULL
+                                 ? reason->explanation
+                                 : _("SMS Reports has no explanation for this reason; SMS.to support can tell more."));
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (row), "sr-tag"),
+                          reason->explanation != NULL && reason->permanent);
+  gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-count"), count);
+
+  filter->failed_reason = g_strdup (reason->reason);
+  /* Translators: filter chip */
+  label = g_strdup_printf (_("Reason: %s"), reason->reason);
+  set_row_filter (row, filter, label);
+}
+
+static void
+render_reasons (SrDashboardPage *self)
+{
+  const SrFailureReasonRow *reasons;
+  g_autofree char *show_all_title = NULL;
+  guint n_reasons = 0;
+  guint shown;
+
+  reasons = sr_insights_get_failure_reasons (self->insights, &n_reasons);
+  shown = self->show_all_reasons ? n_reasons : MIN (n_reasons, TOP_ROWS);
+
+  for (guint i = 0; i < shown; i++)
+    fill_reason_row (self, row_pool_get (&self->reason_pool, i), &reasons[i]);
+
+  if (shown < n_reasons)
+    /* Translators: the last row of "Top Failure Reasons" */
+    show_all_title = g_strdup_printf (ngettext ("Show All %u Reasons", "Show All %u Reasons", n_reasons), n_reasons);
+
+  row_pool_finish (&self->reason_pool, shown, show_all_title);
+}
+
+static void
+render_lists (SrDashboardPage *self)
+{
+  const SrDeliveryRow *rows;
+  guint n_rows = 0;
+
+  if (self->insights == NULL)
+    return;
+
+  rows = sr_insights_get_countries (self->insights, &n_rows);
+  render_delivery (self, &self->country_pool, rows, n_rows, TRUE, self->show_all_countries);
+  rows = sr_insights_get_senders (self->insights, &n_rows);
+  render_delivery (self, &self->sender_pool, rows, n_rows, FALSE, self->show_all_senders);
+  render_reasons (self);
+}
+
+static void
+render_cards (SrDashboardPage *self)
+{
+  const SrInsightsTotals *totals = sr_insights_get_totals (self->insights);
+  const char *currency = sr_insights_get_currency (self->insights);
+  gint64 settled = totals->total - totals->by_group[SR_STATUS_GROUP_PENDING];
+  g_autofree char *text = NULL;
+
+#define SETTLED_RATE(n) (settled > 0 ? (double) (n) / (double) settled : -1.0)
+
+  text = sr_format_count (totals->total);
+  set_text (self->messages_value, text);
+  g_clear_pointer (&text, g_free);
+  {
+    g_autofree char *billable = sr_format_count (totals->billable);
+    /* Translators: detail of the Messages card */
+    text = g_strdup_printf (ngettext ("%s billable", "%s billable", (gulong) totals->billable), billable);
+    set_text (self->messages_detail, text);
+    g_clear_pointer (&text, g_free);
+  }
+
+  {
+    gint64 n = totals->by_group[SR_STATUS_GROUP_DELIVERED];
+    g_autofree char *count = sr_format_count (n);
+    g_autofree char *of = sr_format_count (settled);
+
+    text = sr_format_percent (SETTLED_RATE (n));
+    set_text (self->delivered_value, text);
+    g_clear_pointer (&text, g_free);
+    /* Translators: "12,000 of 12,340 settled messages" */
+    text = g_strdup_printf (_("%s of %s settled messages"), count, of);
+    set_text (self->delivered_detail, text);
+    g_clear_pointer (&text, g_free);
+  }
+
+  {
+    gint64 n = totals->by_group[SR_STATUS_GROUP_UNCONFIRMED];
+    g_autofree char *rate = sr_format_percent (SETTLED_RATE (n));
+
+    text = sr_format_count (n);
+    set_text (self->unconfirmed_value, text);
+    g_clear_pointer (&text, g_free);
+    /* Translators: detail of the "Sent, Unconfirmed" card */
+    text = g_strdup_printf (_("%s · no report, may still be received"), rate);
+    set_text (self->unconfirmed_detail, text);
+    g_clear_pointer (&text, g_free);
+  }
+
+  text = sr_format_count (totals->by_group[SR_STATUS_GROUP_PENDING]);
+  set_text (self->pending_value, text);
+  g_clear_pointer (&text, g_free);
+  set_text (self->pending_detail, _("Not counted in rates until settled"));
+
+  {
+    gint64 n = totals->by_group[SR_STATUS_GROUP_FAILED];
+    g_autofree char *count = sr_format_count (n);
+
+    text = sr_format_percent (SETTLED_RATE (n));
+    set_text (self->failed_value, text);
+    g_clear_pointer (&text, g_free);
+    text = g_strdup_printf (ngettext ("%s message", "%s messages", (gulong) n), count);
+    set_text (self->failed_detail, text);
+    g_clear_pointer (&text, g_free);
+  }
+
+  text = sr_format_count (totals->by_group[SR_STATUS_GROUP_NOT_SENT]);
+  set_text (self->not_sent_value, text);
+  g_clear_pointer (&text, g_free);
+  set_text (self->not_sent_detail, _("Rejected or unsubscribed · not billed"));
+
+  {
+    g_autofree char *billable = sr_format_count (totals->billable);
+
+    text = sr_format_money (totals->cost, currency, 2);
+    set_text (self->cost_value, text);
+    g_clear_pointer (&text, g_free);
+    /* Translators: detail of the Cost card */
+    text = g_strdup_printf (ngettext ("For %s billable message", "For %s billable messages", (gulong) totals->billable), billable);
+    set_text (self->cost_detail, text);
+    g_clear_pointer (&text, g_free);
+  }
+
+#undef SETTLED_RATE
+
+  for (guint i = 0; i < SR_N_STATUS_GROUPS; i++)
+    {
+      g_autofree char *count = sr_format_count (totals->by_group[i]);
+      set_text (self->legend_counts[i], count);
+    }
+}
+
+static void
+render_charts (SrDashboardPage *self)
+{
+  const SrInsightsTotals *totals = sr_insights_get_totals (self->insights);
+  const char *currency = sr_insights_get_currency (self->insights);
+  SrInsightsBucketSize size = sr_insights_get_bucket_size (self->insights);
+  const SrInsightsBucket *buckets;
+  g_autoptr(GTimeZone) tz = dup_display_zone (self);
+  g_autofree char *total = sr_format_money (totals->cost, currency, 2);
+  g_autofree char *billable = sr_format_count (totals->billable);
+  g_autofree char *text = NULL;
+  guint n_buckets = 0;
+
+  buckets = sr_insights_get_buckets (self->insights, &n_buckets);
+  sr_chart_set_buckets (self->messages_chart, buckets, n_buckets, size, tz, currency);
+  sr_chart_set_buckets (self->spend_chart, buckets, n_buckets, size, tz, currency);
+
+  if (size == SR_INSIGHTS_BUCKET_HOUR)
+    {
+      adw_preferences_group_set_title (self->chart_group, _("Messages per Hour"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->messages_chart),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Messages per hour"), -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->spend_chart),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Spend per hour"), -1);
+    }
+  else
+    {
+      adw_preferences_group_set_title (self->chart_group, _("Messages per Day"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->messages_chart),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Messages per day"), -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->spend_chart),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Spend per day"), -1);
+    }
+
+  if (totals->billable > 0)
+    {
+      g_autofree char *average = sr_format_money (totals->cost / (double) totals->billable, currency, 4);
+      /* Translators: under the spend chart: "Total: 385.49 EUR for 12,000 billable messages, 0.0321 EUR each on average" */
+      text = g_strdup_printf (ngettext ("Total: %s for %s billable message, %s each on average",
+                                        "Total: %s for %s billable messages, %s each on average",
+                                        (gulong) totals->billable),
+                              total, billable, average);
+    }
+  else
+    /* Translators: under the spend chart */
+    text = g_strdup_printf (_("Total: %s"), total);
+  set_text (self->spend_label, text);
+}
+
+static void
+show_insights (SrDashboardPage *self,
+               SrInsights      *insights)
+{
+  g_clear_pointer (&self->insights, sr_insights_unref);
+  self->insights = sr_insights_ref (insights);
+  self->total = sr_insights_get_totals (insights)->total;
+
+  render_cards (self);
+  render_charts (self);
+  render_statuses (self);
+  render_lists (self);
+  update_period_label (self);
+}
+
+/* --- state outside the period --- */
 
 static void
 update_balance (SrDashboardPage *self)
@@ -189,7 +1194,7 @@ make_campaign_row (SrDashboardPage *self,
   by_group[SR_STATUS_GROUP_PENDING] = sr_campaign_get_pending_messages (campaign);
   by_group[SR_STATUS_GROUP_FAILED] = sr_campaign_get_failed_messages (campaign);
   sr_status_bar_set_counts (SR_STATUS_BAR (bar), by_group);
-  gtk_widget_set_size_request (bar, 100, -1);
+  gtk_widget_set_size_request (bar, 64, -1);
 
   rate_text = sr_format_percent (sr_campaign_get_delivery_rate (campaign));
   gtk_label_set_label (GTK_LABEL (rate), rate_text);
@@ -212,127 +1217,12 @@ make_campaign_row (SrDashboardPage *self,
 }
 
 static void
-show_stats (SrDashboardPage *self,
-            Query           *query)
-{
-  const SrStats *stats = &query->stats;
-  gint64 settled = stats->total - stats->by_group[SR_STATUS_GROUP_PENDING];
-  const char *currency = sr_session_get_currency (self->session);
-  g_autofree char *text = NULL;
-  GtkWidget *child;
-
-  self->total = stats->total;
-  self->all_total = query->all_total;
-
-#define SETTLED_RATE(n) (settled > 0 ? (double) (n) / (double) settled : -1.0)
-
-  text = sr_format_count (stats->total);
-  set_text (self->messages_value, text);
-  g_clear_pointer (&text, g_free);
-  {
-    g_autofree char *billable = sr_format_count (stats->billable);
-    /* Translators: detail of the Messages card */
-    text = g_strdup_printf (ngettext ("%s billable", "%s billable", (gulong) stats->billable), billable);
-    set_text (self->messages_detail, text);
-    g_clear_pointer (&text, g_free);
-  }
-
-  {
-    gint64 n = stats->by_group[SR_STATUS_GROUP_DELIVERED];
-    g_autofree char *count = sr_format_count (n);
-    g_autofree char *of = sr_format_count (settled);
-
-    text = sr_format_percent (SETTLED_RATE (n));
-    set_text (self->delivered_value, text);
-    g_clear_pointer (&text, g_free);
-    /* Translators: "12,000 of 12,340 settled messages" */
-    text = g_strdup_printf (_("%s of %s settled messages"), count, of);
-    set_text (self->delivered_detail, text);
-    g_clear_pointer (&text, g_free);
-  }
-
-  {
-    gint64 n = stats->by_group[SR_STATUS_GROUP_UNCONFIRMED];
-    g_autofree char *rate = sr_format_percent (SETTLED_RATE (n));
-
-    text = sr_format_count (n);
-    set_text (self->unconfirmed_value, text);
-    g_clear_pointer (&text, g_free);
-    /* Translators: detail of the "Sent, Unconfirmed" card */
-    text = g_strdup_printf (_("%s · no report, may still be received"), rate);
-    set_text (self->unconfirmed_detail, text);
-    g_clear_pointer (&text, g_free);
-  }
-
-  text = sr_format_count (stats->by_group[SR_STATUS_GROUP_PENDING]);
-  set_text (self->pending_value, text);
-  g_clear_pointer (&text, g_free);
-  set_text (self->pending_detail, _("Not counted in rates until settled"));
-
-  {
-    gint64 n = stats->by_group[SR_STATUS_GROUP_FAILED];
-    g_autofree char *count = sr_format_count (n);
-
-    text = sr_format_percent (SETTLED_RATE (n));
-    set_text (self->failed_value, text);
-    g_clear_pointer (&text, g_free);
-    text = g_strdup_printf (ngettext ("%s message", "%s messages", (gulong) n), count);
-    set_text (self->failed_detail, text);
-    g_clear_pointer (&text, g_free);
-  }
-
-  text = sr_format_count (stats->by_group[SR_STATUS_GROUP_NOT_SENT]);
-  set_text (self->not_sent_value, text);
-  g_clear_pointer (&text, g_free);
-  set_text (self->not_sent_detail, _("Rejected or unsubscribed · not billed"));
-
-  {
-    g_autofree char *billable = sr_format_count (stats->billable);
-
-    text = sr_format_money (stats->cost, currency, 2);
-    set_text (self->cost_value, text);
-    g_clear_pointer (&text, g_free);
-    /* Translators: detail of the Cost card */
-    text = g_strdup_printf (ngettext ("For %s billable message", "For %s billable messages", (gulong) stats->billable), billable);
-    set_text (self->cost_detail, text);
-    g_clear_pointer (&text, g_free);
-  }
-
-#undef SETTLED_RATE
-
-  sr_status_bar_set_counts (self->period_bar, stats->by_group);
-  for (guint i = 0; i < SR_N_STATUS_GROUPS; i++)
-    {
-      g_autofree char *count = sr_format_count (stats->by_group[i]);
-      set_text (self->legend_counts[i], count);
-    }
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
-    gtk_list_box_remove (self->recent_list, child);
-
-  if (query->campaigns != NULL && query->campaigns->len > 0)
-    {
-      for (guint i = 0; i < query->campaigns->len; i++)
-        gtk_list_box_append (self->recent_list,
-                             make_campaign_row (self, g_ptr_array_index (query->campaigns, i)));
-    }
-  else
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No campaigns yet"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_list_box_append (self->recent_list, row);
-    }
-}
-
-static void
 update_page (SrDashboardPage *self)
 {
   gboolean syncing = self->session != NULL && sr_session_get_syncing (self->session);
 
   /* Nothing cached at all yet: say what is happening instead of zeros. */
-  if (self->all_total == 0)
+  if (self->has_messages == 0)
     {
       if (syncing)
         {
@@ -357,104 +1247,184 @@ update_page (SrDashboardPage *self)
     }
 }
 
+/* --- queries --- */
+
 static void
-query_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+set_loading (SrDashboardPage *self,
+             gboolean         loading)
 {
-  SrCache *cache = source_object;
-  Query *query = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sr_cache_query_stats (cache, query->filter, &query->stats, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  query->all_total = sr_cache_count_messages (cache, NULL, &error);
-  if (query->all_total < 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  query->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
-  if (query->campaigns == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
 }
 
 static void
-query_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+on_after_paint_cb (SrDashboardPage *self,
+                   GdkFrameClock   *frame_clock)
+{
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  g_clear_signal_handler (&self->after_paint_id, frame_clock);
+  self->render_ms = (g_get_monotonic_time () - self->reload_started) / 1000.0;
+  g_debug ("Dashboard rendered %.1f ms after the period or data changed (query %.1f ms)",
+           self->render_ms, self->query_ms);
+  g_signal_emit (self, signals[RENDERED], 0);
+}
+
+/* The time from the change to the first frame that shows it. */
+static void
+watch_render (SrDashboardPage *self)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (frame_clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->render_ms = self->query_ms;
+      g_signal_emit (self, signals[RENDERED], 0);
+      return;
+    }
+
+  if (self->after_paint_id == 0)
+    self->after_paint_id = g_signal_connect_object (frame_clock, "after-paint",
+                                                    G_CALLBACK (on_after_paint_cb),
+                                                    self, G_CONNECT_SWAPPED);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+insights_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SrDashboardPage) self = user_data;
+  g_autoptr(SrInsights) insights = NULL;
+  g_autoptr(GError) error = NULL;
+
+  insights = sr_insights_query_finish (SR_CACHE (object), result, &error);
+  if (insights == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_debug ("Dashboard query failed: %s", error->message);
+          set_loading (self, FALSE);
+        }
+      return;
+    }
+
+  if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  self->query_ms = (g_get_monotonic_time () - self->reload_started) / 1000.0;
+  set_loading (self, FALSE);
+  show_insights (self, insights);
+  watch_render (self);
+}
+
+typedef struct
+{
+  GPtrArray *campaigns;
+  gboolean   has_messages;
+} Extras;
+
+static void
+extras_free (Extras *extras)
+{
+  g_clear_pointer (&extras->campaigns, g_ptr_array_unref);
+  g_free (extras);
+}
+
+static void
+extras_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SrCache *cache = source_object;
+  g_autoptr(GError) error = NULL;
+  Extras *extras = g_new0 (Extras, 1);
+
+  /* The newest message is the top of an index: no count over every row. */
+  extras->has_messages = sr_cache_get_newest_created_at (cache) != SR_TIME_NONE;
+  extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
+  if (extras->campaigns == NULL)
+    {
+      extras_free (extras);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, extras, (GDestroyNotify) extras_free);
+}
+
+static void
+extras_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(SrDashboardPage) self = user_data;
   g_autoptr(GError) error = NULL;
+  Extras *extras;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  extras = g_task_propagate_pointer (G_TASK (result), &error);
+  if (extras == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Dashboard query failed: %s", error->message);
+        g_debug ("Recent campaigns failed: %s", error->message);
       return;
     }
 
-  if (self->session == NULL)
-    return;
-
-  show_stats (self, g_task_get_task_data (G_TASK (result)));
-  update_balance (self);
-  update_page (self);
-}
-
-static gint64
-period_start (SrDashboardPage *self)
-{
-  g_autoptr(GTimeZone) tz = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autoptr(GDateTime) today = NULL;
-  g_autoptr(GDateTime) start = NULL;
-
-  if (self->period == PERIOD_ALL)
-    return SR_TIME_NONE;
-
-  tz = g_settings_get_boolean (self->settings, "show-utc") ? g_time_zone_new_utc () : g_time_zone_new_local ();
-  now = g_date_time_new_now (tz);
-  today = g_date_time_new (tz,
-                           g_date_time_get_year (now),
-                           g_date_time_get_month (now),
-                           g_date_time_get_day_of_month (now),
-                           0, 0, 0);
-
-  switch (self->period)
+  if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
     {
-    case PERIOD_WEEK:
-      start = g_date_time_add_days (today, -6);
-      break;
-    case PERIOD_MONTH:
-      start = g_date_time_add_days (today, -29);
-      break;
-    case PERIOD_TODAY:
-    case PERIOD_ALL:
-    default:
-      start = g_date_time_ref (today);
-      break;
+      extras_free (extras);
+      return;
     }
 
-  return g_date_time_to_unix (start) * G_USEC_PER_SEC;
+  self->has_messages = extras->has_messages;
+
+  /* Rebuilt only when a campaign changed, which is rare next to reloads. */
+  {
+    g_autoptr(GString) fingerprint = g_string_new (NULL);
+    gboolean show_utc = g_settings_get_boolean (self->settings, "show-utc");
+
+    g_string_append_printf (fingerprint, "%d|%s|", show_utc, sr_session_get_currency (self->session));
+    for (guint i = 0; i < extras->campaigns->len; i++)
+      {
+        SrCampaign *campaign = g_ptr_array_index (extras->campaigns, i);
+
+        g_string_append_printf (fingerprint, "%s:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
+                                ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ";",
+                                sr_campaign_get_id (campaign),
+                                (gint64) sr_campaign_get_recipients (campaign),
+                                (gint64) sr_campaign_get_delivered_messages (campaign),
+                                (gint64) sr_campaign_get_sent_messages (campaign),
+                                (gint64) sr_campaign_get_pending_messages (campaign),
+                                (gint64) sr_campaign_get_failed_messages (campaign));
+      }
+
+    if (g_strcmp0 (fingerprint->str, self->recent_fingerprint) != 0)
+      {
+        g_free (self->recent_fingerprint);
+        self->recent_fingerprint = g_string_free (g_steal_pointer (&fingerprint), FALSE);
+
+        clear_list (self->recent_list);
+        for (guint i = 0; i < extras->campaigns->len; i++)
+          gtk_list_box_append (self->recent_list,
+                               make_campaign_row (self, g_ptr_array_index (extras->campaigns, i)));
+        if (extras->campaigns->len == 0)
+          gtk_list_box_append (self->recent_list, new_placeholder_row (_("No campaigns yet")));
+      }
+  }
+
+  extras_free (extras);
+  update_page (self);
 }
 
 static void
 reload (SrDashboardPage *self)
 {
+  g_autoptr(SrMessageFilter) filter = NULL;
+  g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GTask) task = NULL;
-  Query *query;
+  SrCache *cache;
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
 
@@ -465,14 +1435,25 @@ reload (SrDashboardPage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  query = g_new0 (Query, 1);
-  query->filter = sr_message_filter_new ();
-  query->filter->from = period_start (self);
+  cache = sr_session_get_cache (self->session);
+  tz = dup_display_zone (self);
+  filter = sr_message_filter_new ();
+  compute_period (self, &filter->from, &filter->to);
+  self->period_from = filter->from;
+  self->period_to = filter->to;
+  self->reload_started = g_get_monotonic_time ();
 
-  task = g_task_new (sr_session_get_cache (self->session), self->cancellable, query_cb, g_object_ref (self));
+  update_period_controls (self);
+  if (self->insights == NULL)
+    update_period_label (self);
+  set_loading (self, TRUE);
+
+  sr_insights_query_in_zone_async (cache, filter, SR_INSIGHTS_ALL, tz, self->cancellable,
+                                   insights_cb, g_object_ref (self));
+
+  task = g_task_new (cache, self->cancellable, extras_cb, g_object_ref (self));
   g_task_set_source_tag (task, reload);
-  g_task_set_task_data (task, query, (GDestroyNotify) query_free);
-  g_task_run_in_thread (task, query_thread);
+  g_task_run_in_thread (task, extras_thread);
 }
 
 static gboolean
@@ -511,7 +1492,7 @@ on_progress_text_changed_cb (SrDashboardPage *self)
 {
   g_assert (SR_IS_DASHBOARD_PAGE (self));
 
-  if (self->all_total == 0)
+  if (self->has_messages == 0)
     update_page (self);
 }
 
@@ -523,31 +1504,100 @@ on_clock_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* --- period controls --- */
+
+static void
+save_period (SrDashboardPage *self)
+{
+  const char *name = NULL;
+
+  /* The setting knows these; the others last for this run. */
+  switch (self->period)
+    {
+    case SR_DASHBOARD_PERIOD_TODAY:   name = "today"; break;
+    case SR_DASHBOARD_PERIOD_7_DAYS:  name = "7-days"; break;
+    case SR_DASHBOARD_PERIOD_30_DAYS: name = "30-days"; break;
+    case SR_DASHBOARD_PERIOD_ALL:     name = "all"; break;
+    case SR_DASHBOARD_PERIOD_THIS_MONTH: name = "this-month"; break;
+    case SR_DASHBOARD_PERIOD_LAST_MONTH: name = "last-month"; break;
+    case SR_DASHBOARD_PERIOD_CUSTOM:
+    default:
+      break;
+    }
+
+  if (name != NULL)
+    g_settings_set_string (self->settings, "dashboard-period", name);
+}
+
 static void
 on_period_toggled_cb (SrDashboardPage *self,
-                      GtkToggleButton *button)
+                      GtkCheckButton  *check)
+{
+  SrDashboardPeriod period;
+
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  if (self->updating_period || !gtk_check_button_get_active (check))
+    return;
+
+  if (check == self->period_today)
+    period = SR_DASHBOARD_PERIOD_TODAY;
+  else if (check == self->period_7_days)
+    period = SR_DASHBOARD_PERIOD_7_DAYS;
+  else if (check == self->period_30_days)
+    period = SR_DASHBOARD_PERIOD_30_DAYS;
+  else if (check == self->period_this_month)
+    period = SR_DASHBOARD_PERIOD_THIS_MONTH;
+  else if (check == self->period_last_month)
+    period = SR_DASHBOARD_PERIOD_LAST_MONTH;
+  else if (check == self->period_custom)
+    period = SR_DASHBOARD_PERIOD_CUSTOM;
+  else
+    period = SR_DASHBOARD_PERIOD_ALL;
+
+  gtk_revealer_set_reveal_child (self->custom_revealer, period == SR_DASHBOARD_PERIOD_CUSTOM);
+
+  /* A custom range waits for "Apply". */
+  if (period == SR_DASHBOARD_PERIOD_CUSTOM)
+    return;
+
+  gtk_popover_popdown (self->period_popover);
+  sr_dashboard_page_set_period (self, period);
+}
+
+static void
+on_period_popover_closed_cb (SrDashboardPage *self)
 {
   g_assert (SR_IS_DASHBOARD_PAGE (self));
 
-  if (!gtk_toggle_button_get_active (button))
-    return;
+  /* "Custom Range…" picked but not applied: show the period in force. */
+  update_period_controls (self);
+}
 
-  if (button == self->period_today)
-    self->period = PERIOD_TODAY;
-  else if (button == self->period_week)
-    self->period = PERIOD_WEEK;
-  else if (button == self->period_month)
-    self->period = PERIOD_MONTH;
-  else
-    self->period = PERIOD_ALL;
+static void
+on_custom_apply_clicked_cb (SrDashboardPage *self)
+{
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
 
-  {
-    static const char * const names[] = { "today", "7-days", "30-days", "all" };
-    g_settings_set_string (self->settings, "dashboard-period", names[self->period]);
-  }
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  from = gtk_calendar_get_date (self->from_calendar);
+  to = gtk_calendar_get_date (self->to_calendar);
+
+  gtk_popover_popdown (self->period_popover);
+  sr_dashboard_page_set_custom_period (self, from, to);
+}
+
+static void
+on_show_utc_changed_cb (SrDashboardPage *self)
+{
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
 
   reload (self);
 }
+
+/* --- GObject --- */
 
 static void
 sr_dashboard_page_dispose (GObject *object)
@@ -558,12 +1608,36 @@ sr_dashboard_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->clock_source, g_source_remove);
+  if (self->after_paint_id != 0)
+    {
+      GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
+      if (frame_clock != NULL)
+        g_clear_signal_handler (&self->after_paint_id, frame_clock);
+      self->after_paint_id = 0;
+    }
 
+  g_clear_pointer (&self->insights, sr_insights_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sr_dashboard_page_parent_class)->dispose (object);
+}
+
+static void
+sr_dashboard_page_finalize (GObject *object)
+{
+  SrDashboardPage *self = SR_DASHBOARD_PAGE (object);
+
+  g_clear_pointer (&self->custom_from, g_date_time_unref);
+  g_clear_pointer (&self->custom_to, g_date_time_unref);
+  g_clear_pointer (&self->recent_fingerprint, g_free);
+  row_pool_clear (&self->status_pool);
+  row_pool_clear (&self->country_pool);
+  row_pool_clear (&self->sender_pool);
+  row_pool_clear (&self->reason_pool);
+
+  G_OBJECT_CLASS (sr_dashboard_page_parent_class)->finalize (object);
 }
 
 static void
@@ -573,15 +1647,54 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sr_dashboard_page_dispose;
+  object_class->finalize = sr_dashboard_page_finalize;
+
+  /**
+   * SrDashboardPage::show-messages:
+   * @filter: (type SrMessageFilter): the messages a click stands for
+   * @label: (nullable): how to name the filter in the Messages Log's chip
+   */
+  signals[SHOW_MESSAGES] =
+    g_signal_new ("show-messages",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  SR_TYPE_MESSAGE_FILTER | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING);
+
+  /**
+   * SrDashboardPage::rendered:
+   *
+   * The figures of the last period or data change are on screen (after
+   * the frame that shows them).
+   */
+  signals[RENDERED] =
+    g_signal_new ("rendered",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   g_type_ensure (SR_TYPE_STATUS_BAR);
+  g_type_ensure (SR_TYPE_CHART);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_button);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_popover);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_today);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_week);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_month);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_7_days);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_30_days);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_this_month);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_last_month);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_all);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_custom);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, custom_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, from_calendar);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, to_calendar);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_label);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, messages_value);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, messages_detail);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, delivered_value);
@@ -598,40 +1711,75 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, cost_detail);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, balance_value);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, balance_detail);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_bar);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, chart_group);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, messages_chart);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, legend_box);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, status_group);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, status_list);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, country_group);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, country_list);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, sender_group);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, sender_list);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, reason_group);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, reason_list);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, spend_group);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, spend_chart);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, spend_label);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, recent_list);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, footnote);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, empty_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_period_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_custom_apply_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_period_popover_closed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_bar_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_log_clicked_cb);
 }
 
 static void
 sr_dashboard_page_init (SrDashboardPage *self)
 {
+  g_autofree char *period = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  sr_chart_set_mode (self->spend_chart, SR_CHART_MODE_SPEND);
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->total = -1;
-  self->all_total = -1;
-  {
-    g_autofree char *period = g_settings_get_string (self->settings, "dashboard-period");
+  self->has_messages = -1;
+  self->query_ms = -1;
+  self->render_ms = -1;
 
-    if (g_strcmp0 (period, "today") == 0)
-      gtk_toggle_button_set_active (self->period_today, TRUE);
-    else if (g_strcmp0 (period, "30-days") == 0)
-      gtk_toggle_button_set_active (self->period_month, TRUE);
-    else if (g_strcmp0 (period, "all") == 0)
-      gtk_toggle_button_set_active (self->period_all, TRUE);
-    else
-      gtk_toggle_button_set_active (self->period_week, TRUE);
-  }
+  period = g_settings_get_string (self->settings, "dashboard-period");
+  if (g_strcmp0 (period, "today") == 0)
+    self->period = SR_DASHBOARD_PERIOD_TODAY;
+  else if (g_strcmp0 (period, "30-days") == 0)
+    self->period = SR_DASHBOARD_PERIOD_30_DAYS;
+  else if (g_strcmp0 (period, "all") == 0)
+    self->period = SR_DASHBOARD_PERIOD_ALL;
+  else if (g_strcmp0 (period, "this-month") == 0)
+    self->period = SR_DASHBOARD_PERIOD_THIS_MONTH;
+  else if (g_strcmp0 (period, "last-month") == 0)
+    self->period = SR_DASHBOARD_PERIOD_LAST_MONTH;
+  else
+    self->period = SR_DASHBOARD_PERIOD_7_DAYS;
+  update_period_controls (self);
 
   g_signal_connect_object (self->settings, "changed::show-utc",
-                           G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_show_utc_changed_cb), self, G_CONNECT_SWAPPED);
 
   build_legend (self);
+
+  row_pool_init (&self->status_pool, self->status_list, create_status_row,
+                 ROW_FILTER, _("No messages in this period"));
+  row_pool_init (&self->country_pool, self->country_list, create_delivery_row,
+                 ROW_SHOW_ALL_COUNTRIES, _("No messages in this period"));
+  row_pool_init (&self->sender_pool, self->sender_list, create_delivery_row,
+                 ROW_SHOW_ALL_SENDERS, _("No messages in this period"));
+  row_pool_init (&self->reason_pool, self->reason_list, create_reason_row,
+                 ROW_SHOW_ALL_REASONS, _("No failed messages in this period"));
 }
 
 GtkWidget *
@@ -658,9 +1806,13 @@ sr_dashboard_page_set_session (SrDashboardPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
   g_set_object (&self->session, session);
+  g_clear_pointer (&self->insights, sr_insights_unref);
+  g_clear_pointer (&self->recent_fingerprint, g_free);
   self->total = -1;
-  self->all_total = -1;
+  self->has_messages = -1;
+  set_loading (self, FALSE);
 
   if (session == NULL)
     return;
@@ -685,10 +1837,121 @@ sr_dashboard_page_set_session (SrDashboardPage *self,
   reload (self);
 }
 
+void
+sr_dashboard_page_set_period (SrDashboardPage   *self,
+                              SrDashboardPeriod  period)
+{
+  g_return_if_fail (SR_IS_DASHBOARD_PAGE (self));
+  g_return_if_fail (period <= SR_DASHBOARD_PERIOD_CUSTOM);
+
+  if (period == SR_DASHBOARD_PERIOD_CUSTOM && (self->custom_from == NULL || self->custom_to == NULL))
+    return;
+
+  self->period = period;
+  save_period (self);
+  update_period_controls (self);
+  reload (self);
+}
+
+void
+sr_dashboard_page_set_custom_period (SrDashboardPage *self,
+                                     GDateTime       *first_day,
+                                     GDateTime       *last_day)
+{
+  g_return_if_fail (SR_IS_DASHBOARD_PAGE (self));
+  g_return_if_fail (first_day != NULL && last_day != NULL);
+
+  /* Accept the days in either order. */
+  if (g_date_time_compare (first_day, last_day) > 0)
+    {
+      GDateTime *tmp = first_day;
+      first_day = last_day;
+      last_day = tmp;
+    }
+
+  g_clear_pointer (&self->custom_from, g_date_time_unref);
+  g_clear_pointer (&self->custom_to, g_date_time_unref);
+  self->custom_from = g_date_time_ref (first_day);
+  self->custom_to = g_date_time_ref (last_day);
+
+  gtk_calendar_select_day (self->from_calendar, first_day);
+  gtk_calendar_select_day (self->to_calendar, last_day);
+
+  sr_dashboard_page_set_period (self, SR_DASHBOARD_PERIOD_CUSTOM);
+}
+
+SrDashboardPeriod
+sr_dashboard_page_get_period (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), SR_DASHBOARD_PERIOD_7_DAYS);
+
+  return self->period;
+}
+
 gint64
 sr_dashboard_page_get_total (SrDashboardPage *self)
 {
   g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), -1);
 
   return self->total;
+}
+
+gboolean
+sr_dashboard_page_get_loading (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->loading_spinner));
+}
+
+SrInsights *
+sr_dashboard_page_get_insights (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->insights;
+}
+
+SrChart *
+sr_dashboard_page_get_chart (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->messages_chart;
+}
+
+void
+sr_dashboard_page_get_timing (SrDashboardPage *self,
+                              double          *out_query_ms,
+                              double          *out_render_ms)
+{
+  g_return_if_fail (SR_IS_DASHBOARD_PAGE (self));
+
+  if (out_query_ms != NULL)
+    *out_query_ms = self->query_ms;
+  if (out_render_ms != NULL)
+    *out_render_ms = self->render_ms;
+}
+
+gboolean
+sr_dashboard_page_activate_status (SrDashboardPage *self,
+                                   SrStatus         status)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->status_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (gtk_widget_get_visible (row) &&
+          g_object_get_data (G_OBJECT (row), "sr-filter") != NULL &&
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "sr-status")) == (int) status)
+        {
+          /* What a click does. */
+          gtk_widget_activate (row);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
 }

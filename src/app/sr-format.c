@@ -1,15 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * sr-format.c: the app's human formatting of numbers, money and times. Every
- * string here is translatable; date formats are too, so translators can
- * reorder them.
+ * sr-format.c: the app's human formatting of numbers, money and times.
+ *
+ * Numbers follow LC_NUMERIC (GTK calls setlocale() at start-up, so printf's
+ * ' flag gives the locale's grouping and its decimal separator), dates
+ * follow LC_TIME (its preferred date representation; ISO 8601 in the C
+ * locale, whose "%x" is the ambiguous "11/27/26"), and the 12- or 24-hour
+ * clock follows the desktop's clock-format when the user set it, else the
+ * locale. Strings that put pieces together stay translatable so
+ * translators can reorder them.
  */
 #define G_LOG_DOMAIN "sr-format"
 
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <math.h>
+#include <string.h>
 
 #include "sr-types.h"
 #include "sr-format.h"
@@ -21,18 +31,17 @@ sr_format_count (gint64 n)
   return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
 }
 
-static const char *
-currency_symbol (const char *currency)
+char *
+sr_format_decimal (double value,
+                   int    decimals)
 {
-  if (currency == NULL)
-    return NULL;
-  if (g_ascii_strcasecmp (currency, "EUR") == 0)
-    return "€";
-  if (g_ascii_strcasecmp (currency, "USD") == 0)
-    return "$";
-  if (g_ascii_strcasecmp (currency, "GBP") == 0)
-    return "£";
-  return NULL;
+  if (!isfinite (value))
+    value = 0;
+  if (decimals < 0)
+    decimals = 2;
+
+  /* Not g_ascii_formatd(): people read the locale's separator. */
+  return g_strdup_printf ("%'.*f", decimals, value);
 }
 
 char *
@@ -41,27 +50,24 @@ sr_format_money (double      amount,
                  int         decimals)
 {
   g_autofree char *number = NULL;
-  const char *symbol;
 
   if (decimals < 0)
     decimals = 2;
   if (!isfinite (amount))
     amount = 0;
 
-  number = g_strdup_printf ("%'.*f", decimals, amount);
-  symbol = currency_symbol (currency);
-
-  if (symbol != NULL)
+  number = sr_format_decimal (fabs (amount), decimals);
+  /* No "−0.00" for amounts that round to zero. */
+  if (amount <= -0.5 * pow (10, -decimals))
     {
-      if (amount < 0)
-        /* Translators: a negative amount of money, e.g. "−€1.20" */
-        return g_strdup_printf (C_("money", "−%s%s"), symbol, number + 1);
-      /* Translators: an amount of money with its currency symbol, e.g. "€12.34" */
-      return g_strdup_printf (C_("money", "%s%s"), symbol, number);
+      /* A real minus sign, not a hyphen. */
+      g_autofree char *positive = g_steal_pointer (&number);
+      number = g_strconcat ("−", positive, NULL);
     }
 
   if (currency != NULL && *currency != '\0')
-    /* Translators: an amount of money with its currency code, e.g. "12.34 CHF" */
+    /* Translators: an amount of money with its ISO currency code, e.g.
+     * "12.34 EUR"; swap the two if your language writes the code first */
     return g_strdup_printf (C_("money", "%s %s"), number, currency);
 
   return g_steal_pointer (&number);
@@ -75,6 +81,135 @@ sr_format_percent (double fraction)
 
   /* Translators: a percentage, e.g. "97.3 %"; use your locale's convention */
   return g_strdup_printf (_("%.1f %%"), fraction * 100.0);
+}
+
+/* --- clocks and dates --- */
+
+static GSettings *clock_settings;   /* org.gnome.desktop.interface, or NULL */
+static gboolean   clock_checked;
+
+static gboolean
+locale_is_c (int category)
+{
+  const char *name = setlocale (category, NULL);
+
+  return name == NULL ||
+         strcmp (name, "POSIX") == 0 ||
+         strcmp (name, "C") == 0 ||
+         g_str_has_prefix (name, "C.");
+}
+
+static gboolean
+locale_uses_12h (void)
+{
+  const char *format = nl_langinfo (T_FMT);
+
+  /* en_US: "%r"; de_DE: "%T"; C: "%H:%M:%S" */
+  return format != NULL &&
+         (strstr (format, "%r") != NULL ||
+          strstr (format, "%I") != NULL ||
+          strstr (format, "%l") != NULL ||
+          strstr (format, "%p") != NULL);
+}
+
+gboolean
+sr_format_uses_12h (void)
+{
+  if (!clock_checked)
+    {
+      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      clock_checked = TRUE;
+      if (source != NULL)
+        schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
+      if (schema != NULL && g_settings_schema_has_key (schema, "clock-format"))
+        clock_settings = g_settings_new_full (schema, NULL, NULL);
+    }
+
+  /* Only a choice the user made: the key's default is "24h" everywhere,
+   * which would give a US locale a 24-hour clock. */
+  if (clock_settings != NULL)
+    {
+      g_autoptr(GVariant) format = g_settings_get_user_value (clock_settings, "clock-format");
+
+      if (format != NULL)
+        return g_strcmp0 (g_variant_get_string (format, NULL), "12h") == 0;
+    }
+
+  return locale_uses_12h ();
+}
+
+static const char *
+date_format (void)
+{
+  /* The locale's own order and separators ("27.11.2026", "11/27/2026"),
+   * except in the C locale. */
+  return locale_is_c (LC_TIME) ? "%Y-%m-%d" : "%x";
+}
+
+char *
+sr_format_clock (GDateTime *dt)
+{
+  g_return_val_if_fail (dt != NULL, NULL);
+
+  if (sr_format_uses_12h ())
+    {
+      /* Translators: a time on a 12-hour clock, see g_date_time_format() */
+      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%l:%M %p"));
+      return g_strdup (g_strstrip (text));
+    }
+
+  /* Translators: a time on a 24-hour clock, see g_date_time_format() */
+  return g_date_time_format (dt, C_("24h time", "%H:%M"));
+}
+
+static char *
+format_clock_seconds (GDateTime *dt)
+{
+  if (sr_format_uses_12h ())
+    {
+      /* Translators: a time with seconds on a 12-hour clock, see g_date_time_format() */
+      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%l:%M:%S %p"));
+      return g_strdup (g_strstrip (text));
+    }
+
+  /* Translators: a time with seconds on a 24-hour clock, see g_date_time_format() */
+  return g_date_time_format (dt, C_("24h time", "%H:%M:%S"));
+}
+
+char *
+sr_format_hour (GDateTime *dt)
+{
+  g_return_val_if_fail (dt != NULL, NULL);
+
+  if (sr_format_uses_12h ())
+    {
+      /* Translators: a whole hour on a 12-hour clock (chart axis), see g_date_time_format() */
+      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%l %p"));
+      return g_strdup (g_strstrip (text));
+    }
+
+  /* Translators: a whole hour on a 24-hour clock (chart axis), see g_date_time_format() */
+  return g_date_time_format (dt, C_("24h time", "%H:00"));
+}
+
+char *
+sr_format_day (GDateTime *dt)
+{
+  g_return_val_if_fail (dt != NULL, NULL);
+
+  /* Translators: a day, e.g. "Nov 27, 2026", see g_date_time_format() */
+  return g_date_time_format (dt, C_("day", "%b %-d, %Y"));
+}
+
+char *
+sr_format_day_short (GDateTime *dt)
+{
+  g_return_val_if_fail (dt != NULL, NULL);
+
+  /* Translators: a day without the year (chart axis), e.g. "Nov 27", see g_date_time_format() */
+  return g_date_time_format (dt, C_("day", "%b %-d"));
 }
 
 static GDateTime *
@@ -95,6 +230,8 @@ sr_format_time (gint64   usec,
                 gboolean utc)
 {
   g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *clock = NULL;
 
   if (usec == SR_TIME_NONE)
     return g_strdup ("—");
@@ -103,8 +240,11 @@ sr_format_time (gint64   usec,
   if (dt == NULL)
     return g_strdup ("—");
 
-  /* Translators: date and time in lists, see g_date_time_format() */
-  return g_date_time_format (dt, C_("list date", "%Y-%m-%d %H:%M"));
+  date = g_date_time_format (dt, date_format ());
+  clock = sr_format_clock (dt);
+
+  /* Translators: date and time in lists, e.g. "2026-11-27 14:05" */
+  return g_strdup_printf (C_("list date", "%s %s"), date, clock);
 }
 
 char *
@@ -112,6 +252,8 @@ sr_format_time_long (gint64   usec,
                      gboolean utc)
 {
   g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *clock = NULL;
 
   if (usec == SR_TIME_NONE)
     return g_strdup ("—");
@@ -120,8 +262,12 @@ sr_format_time_long (gint64   usec,
   if (dt == NULL)
     return g_strdup ("—");
 
-  /* Translators: full date and time with the zone, see g_date_time_format() */
-  return g_date_time_format (dt, C_("detail date", "%Y-%m-%d %H:%M:%S %Z"));
+  date = g_date_time_format (dt, date_format ());
+  clock = format_clock_seconds (dt);
+
+  /* Translators: full date and time with the zone, e.g. "2026-11-27 14:05:09 EET" */
+  return g_strdup_printf (C_("detail date", "%s %s %s"), date, clock,
+                          g_date_time_get_timezone_abbreviation (dt));
 }
 
 char *
@@ -131,6 +277,7 @@ sr_format_relative_time (gint64 usec,
   gint64 seconds = (now_usec - usec) / G_USEC_PER_SEC;
   g_autoptr(GDateTime) dt = NULL;
   g_autoptr(GDateTime) now = NULL;
+  g_autofree char *clock = NULL;
   int days;
 
   if (usec == SR_TIME_NONE)
@@ -156,16 +303,16 @@ sr_format_relative_time (gint64 usec,
   if (dt == NULL || now == NULL)
     return g_strdup ("—");
 
+  clock = sr_format_clock (dt);
   days = g_date_time_get_day_of_year (now) - g_date_time_get_day_of_year (dt);
   if (g_date_time_get_year (now) == g_date_time_get_year (dt) && days == 0)
-    /* Translators: a time earlier today, see g_date_time_format() */
-    return g_date_time_format (dt, C_("relative date", "today at %H:%M"));
+    /* Translators: a time earlier today, %s is like "14:05" */
+    return g_strdup_printf (_("today at %s"), clock);
   if (g_date_time_get_year (now) == g_date_time_get_year (dt) && days == 1)
-    /* Translators: a time yesterday, see g_date_time_format() */
-    return g_date_time_format (dt, C_("relative date", "yesterday at %H:%M"));
+    /* Translators: a time yesterday, %s is like "14:05" */
+    return g_strdup_printf (_("yesterday at %s"), clock);
 
-  /* Translators: an older date, see g_date_time_format() */
-  return g_date_time_format (dt, C_("relative date", "%Y-%m-%d %H:%M"));
+  return sr_format_time (usec, FALSE);
 }
 
 char *

@@ -6,11 +6,17 @@
  * sr_message_list_set_sort(), which re-runs the query in SQL. Cells are
  * plain labels filled in "bind"; the date cells are tracked so that the
  * "show UTC" preference can re-format them in place.
+ *
+ * Rows can be selected several at a time (SrSelection: positions only, so
+ * Ctrl+A on a million rows stays cheap) and Ctrl+C copies them as
+ * tab-separated text. The copied rows are read from the cache in a GTask
+ * thread, by position in the list's query, not through the model's items.
  */
 #define G_LOG_DOMAIN "sr-message-view"
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -18,7 +24,15 @@
 #include "sr-format.h"
 #include "sr-message-dialog.h"
 #include "sr-message-view.h"
+#include "sr-selection.h"
 #include "sr-status-pill.h"
+
+/* More than this is a job for Export…: the clipboard holds the text in
+ * memory, and pasting megabytes into a spreadsheet is no fun either. */
+#define COPY_LIMIT 100000
+/* Up to this many separate runs of selected rows are read with one query
+ * each; more are read in one pass up to the last selected row. */
+#define COPY_MAX_RANGES 32
 
 struct _SrMessageView
 {
@@ -35,7 +49,9 @@ struct _SrMessageView
   GtkColumnViewColumn *campaign_column;
 
   SrMessageList       *list;           /* owned */
-  GtkSingleSelection  *selection;      /* owned */
+  SrSelection         *selection;      /* owned */
+  GCancellable        *copy_cancellable;
+  char                *last_copied;
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
   char                *currency;
@@ -366,12 +382,237 @@ set_show_utc (SrMessageView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_UTC]);
 }
 
+/* --- copying the selected rows --- */
+
+typedef struct
+{
+  SrMessageFilter *filter;
+  SrMessageSort    sort;
+  gboolean         descending;
+  GtkBitset       *positions;     /* selected positions, not modified */
+} CopyData;
+
+static void
+copy_data_free (CopyData *data)
+{
+  g_clear_pointer (&data->filter, sr_message_filter_free);
+  g_clear_pointer (&data->positions, gtk_bitset_unref);
+  g_free (data);
+}
+
+typedef struct
+{
+  GtkBitset *positions;
+  GPtrArray *messages;
+  gint64     index;
+} CollectState;
+
+typedef struct
+{
+  char  *text;
+  guint  n_messages;
+} CopyResult;
+
+static void
+copy_result_free (CopyResult *result)
+{
+  g_free (result->text);
+  g_free (result);
+}
+
+static gboolean
+collect_selected_cb (SrMessage *message,
+                     gpointer   user_data)
+{
+  CollectState *state = user_data;
+
+  if (gtk_bitset_contains (state->positions, (guint) state->index))
+    g_ptr_array_add (state->messages, g_object_ref (message));
+  state->index++;
+
+  return TRUE;
+}
+
+static void
+copy_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SrCache *cache = source_object;
+  CopyData *data = task_data;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  g_autoptr(GError) error = NULL;
+  GtkBitsetIter iter;
+  guint position;
+  CopyResult *result;
+
+  /* The runs of consecutive selected positions. */
+  if (gtk_bitset_iter_init_first (&iter, data->positions, &position))
+    {
+      guint range[2] = { position, 1 };
+
+      while (gtk_bitset_iter_next (&iter, &position))
+        {
+          if (position == range[0] + range[1])
+            range[1]++;
+          else
+            {
+              g_array_append_vals (ranges, range, 1);
+              range[0] = position;
+              range[1] = 1;
+            }
+        }
+      g_array_append_vals (ranges, range, 1);
+    }
+
+  if (ranges->len <= COPY_MAX_RANGES)
+    {
+      for (guint i = 0; i < ranges->len; i++)
+        {
+          const guint *range = &g_array_index (ranges, guint, i * 2);
+          g_autoptr(GPtrArray) page = NULL;
+
+          if (g_task_return_error_if_cancelled (task))
+            return;
+
+          page = sr_cache_query_messages (cache, data->filter, data->sort, data->descending,
+                                          range[1], range[0], &error);
+          if (page == NULL)
+            {
+              g_task_return_error (task, g_steal_pointer (&error));
+              return;
+            }
+          g_ptr_array_extend_and_steal (messages, g_steal_pointer (&page));
+        }
+    }
+  else
+    {
+      CollectState state = { data->positions, messages, 0 };
+      guint last = gtk_bitset_get_maximum (data->positions);
+
+      if (!sr_cache_foreach_message (cache, data->filter, data->sort, data->descending,
+                                     (gint64) last + 1, collect_selected_cb, &state,
+                                     cancellable, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  result = g_new0 (CopyResult, 1);
+  result->text = sr_export_format_messages_tsv (messages, SR_CSV_FLAGS_LOCAL_TIME, TRUE);
+  result->n_messages = messages->len;
+  g_task_return_pointer (task, result, (GDestroyNotify) copy_result_free);
+}
+
+static void
+show_toast (SrMessageView *self,
+            const char    *title)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+}
+
+static void
+copy_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(SrMessageView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *title = NULL;
+  CopyResult *copied;
+
+  copied = g_task_propagate_pointer (G_TASK (result), &error);
+  if (copied == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s is the technical reason */
+          title = g_strdup_printf (_("Could not copy the messages: %s"), error->message);
+          show_toast (self, title);
+        }
+      return;
+    }
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), copied->text);
+  g_free (self->last_copied);
+  self->last_copied = g_steal_pointer (&copied->text);
+
+  count = sr_format_count (copied->n_messages);
+  /* Translators: after Ctrl+C in a message list, e.g. "Copied 12 messages" */
+  title = g_strdup_printf (ngettext ("Copied %s message", "Copied %s messages", copied->n_messages), count);
+  show_toast (self, title);
+  copy_result_free (copied);
+}
+
+void
+sr_message_view_copy_selection (SrMessageView *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(GTask) task = NULL;
+  CopyData *data;
+  guint64 n;
+
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  if (self->list == NULL)
+    return;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  n = gtk_bitset_get_size (selected);
+  if (n == 0)
+    return;
+
+  if (n > COPY_LIMIT)
+    {
+      g_autofree char *count = sr_format_count ((gint64) n);
+      g_autofree char *limit = sr_format_count (COPY_LIMIT);
+      /* Translators: %s are numbers; Export… is the button that writes a CSV file */
+      g_autofree char *title = g_strdup_printf (_("%s messages are too many to copy (at most %s); use Export… instead"),
+                                                count, limit);
+      show_toast (self, title);
+      return;
+    }
+
+  g_cancellable_cancel (self->copy_cancellable);
+  g_clear_object (&self->copy_cancellable);
+  self->copy_cancellable = g_cancellable_new ();
+
+  data = g_new0 (CopyData, 1);
+  data->filter = sr_message_filter_copy (sr_message_list_get_filter (self->list));
+  data->sort = sr_message_list_get_sort (self->list);
+  data->descending = sr_message_list_get_descending (self->list);
+  /* A copy: the view's selection keeps changing on the main thread. */
+  data->positions = gtk_bitset_copy (selected);
+
+  task = g_task_new (sr_message_list_get_cache (self->list), self->copy_cancellable, copy_cb, g_object_ref (self));
+  g_task_set_source_tag (task, sr_message_view_copy_selection);
+  g_task_set_task_data (task, data, (GDestroyNotify) copy_data_free);
+  g_task_run_in_thread (task, copy_thread);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  sr_message_view_copy_selection (SR_MESSAGE_VIEW (widget));
+}
+
 static void
 sr_message_view_dispose (GObject *object)
 {
   SrMessageView *self = SR_MESSAGE_VIEW (object);
 
   g_clear_handle_id (&self->scroll_top_source, g_source_remove);
+  g_cancellable_cancel (self->copy_cancellable);
+  g_clear_object (&self->copy_cancellable);
 
   if (self->column_view != NULL)
     {
@@ -405,6 +646,7 @@ sr_message_view_finalize (GObject *object)
 
   g_clear_pointer (&self->date_items, g_hash_table_unref);
   g_clear_pointer (&self->currency, g_free);
+  g_clear_pointer (&self->last_copied, g_free);
 
   G_OBJECT_CLASS (sr_message_view_parent_class)->finalize (object);
 }
@@ -496,6 +738,10 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_bind_campaign_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
 
+  gtk_widget_class_install_action (widget_class, "messages.copy", NULL, copy_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "messages.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, GDK_CONTROL_MASK, "messages.copy", NULL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -517,9 +763,7 @@ sr_message_view_init (SrMessageView *self)
   self->show_campaign = TRUE;
   /* Owned here too: the column leaves the view when it is not shown. */
   self->campaign_column_ref = g_object_ref (self->campaign_column);
-  self->selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->selection = sr_selection_new (NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   add_sorter (self->date_column, SR_MESSAGE_SORT_CREATED);
@@ -573,7 +817,7 @@ sr_message_view_set_list (SrMessageView *self,
                              G_CALLBACK (on_list_items_changed_cb),
                              self, G_CONNECT_SWAPPED);
 
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (list));
+  sr_selection_set_model (self->selection, G_LIST_MODEL (list));
   on_sorter_changed_cb (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST]);
@@ -606,6 +850,22 @@ sr_message_view_set_show_campaign (SrMessageView *self,
     gtk_column_view_append_column (self->column_view, self->campaign_column);
   else
     gtk_column_view_remove_column (self->column_view, self->campaign_column);
+}
+
+GtkSelectionModel *
+sr_message_view_get_selection (SrMessageView *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGE_VIEW (self), NULL);
+
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+const char *
+sr_message_view_get_last_copied (SrMessageView *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGE_VIEW (self), NULL);
+
+  return self->last_copied;
 }
 
 GtkColumnView *

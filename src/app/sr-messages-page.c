@@ -6,6 +6,13 @@
  * is the model's own length, so it always matches what the list shows. The
  * per-status counts of the status popover are computed in a GTask thread
  * when it opens.
+ *
+ * Other pages open the log on a full SrMessageFilter
+ * (sr_messages_page_show_filter(), the Dashboard's clicks): what the filter
+ * bar can express goes into its controls, the rest (a country, a sender
+ * ID, a failure reason, a time range that is not whole days) into a second
+ * chip that removes it. "Export…" writes exactly the list's filter and
+ * order as CSV.
  */
 #define G_LOG_DOMAIN "sr-messages-page"
 
@@ -13,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-export-bar.h"
 #include "sr-format.h"
 #include "sr-messages-page.h"
 #include "sr-status-pill.h"
@@ -61,6 +69,9 @@ struct _SrMessagesPage
   GtkCalendar     *to_calendar;
   GtkWidget       *campaign_chip;
   GtkLabel        *campaign_label;
+  GtkWidget       *extra_chip;
+  GtkLabel        *extra_label;
+  SrExportBar     *export_bar;
   GtkSpinner      *loading_spinner;
   GtkLabel        *count_label;
   GtkStack        *content_stack;
@@ -76,12 +87,14 @@ struct _SrMessagesPage
 
   char            *search;
   char            *campaign_id;
+  SrMessageFilter *extra;             /* what the filter bar cannot show; owned */
   guint            status_mask;
   DateRange        range;
   GDateTime       *custom_from;       /* local dates, day precision */
   GDateTime       *custom_to;
 
   gboolean         updating_checks;
+  gboolean         updating_range;
 };
 
 G_DEFINE_FINAL_TYPE (SrMessagesPage, sr_messages_page, ADW_TYPE_BIN)
@@ -171,6 +184,25 @@ build_filter (SrMessagesPage *self,
   if (self->search != NULL && *self->search != '\0')
     filter->search = g_strdup (self->search);
 
+  if (self->extra != NULL)
+    {
+      const SrMessageFilter *extra = self->extra;
+
+      if (extra->sender_id != NULL)
+        filter->sender_id = g_strdup (extra->sender_id);
+      if (extra->country_prefix != NULL)
+        filter->country_prefix = g_strdup (extra->country_prefix);
+      if (extra->failed_reason != NULL)
+        filter->failed_reason = g_strdup (extra->failed_reason);
+      if (extra->recipient != NULL)
+        filter->recipient = g_strdup (extra->recipient);
+      /* A time range in the chip narrows the date filter's. */
+      if (extra->from != SR_TIME_NONE)
+        filter->from = filter->from == SR_TIME_NONE ? extra->from : MAX (filter->from, extra->from);
+      if (extra->to != SR_TIME_NONE)
+        filter->to = filter->to == SR_TIME_NONE ? extra->to : MIN (filter->to, extra->to);
+    }
+
   return filter;
 }
 
@@ -180,6 +212,7 @@ filters_are_default (SrMessagesPage *self)
   return self->status_mask == 0 &&
          self->range == RANGE_ALL &&
          self->campaign_id == NULL &&
+         self->extra == NULL &&
          (self->search == NULL || *self->search == '\0');
 }
 
@@ -415,13 +448,6 @@ on_all_statuses_clicked_cb (SrMessagesPage *self)
   gtk_popover_popdown (self->status_popover);
 }
 
-static char *
-format_day (GDateTime *dt)
-{
-  /* Translators: a day in the date filter button, see g_date_time_format() */
-  return g_date_time_format (dt, C_("filter date", "%b %-d, %Y"));
-}
-
 static void
 update_date_button (SrMessagesPage *self)
 {
@@ -436,8 +462,8 @@ update_date_button (SrMessagesPage *self)
     case RANGE_CUSTOM:
       if (self->custom_from != NULL && self->custom_to != NULL)
         {
-          g_autofree char *from = format_day (self->custom_from);
-          g_autofree char *to = format_day (self->custom_to);
+          g_autofree char *from = sr_format_day (self->custom_from);
+          g_autofree char *to = sr_format_day (self->custom_to);
           /* Translators: a custom date range, e.g. "May 1, 2024 – May 7, 2024" */
           label = g_strdup_printf (_("%s – %s"), from, to);
         }
@@ -461,7 +487,7 @@ on_range_toggled_cb (SrMessagesPage *self,
 
   g_assert (SR_IS_MESSAGES_PAGE (self));
 
-  if (!gtk_check_button_get_active (check))
+  if (self->updating_range || !gtk_check_button_get_active (check))
     return;
 
   if (check == self->range_today)
@@ -556,6 +582,8 @@ on_clear_filters_clicked_cb (SrMessagesPage *self)
 
   g_clear_pointer (&self->campaign_id, g_free);
   gtk_widget_set_visible (self->campaign_chip, FALSE);
+  g_clear_pointer (&self->extra, sr_message_filter_free);
+  gtk_widget_set_visible (self->extra_chip, FALSE);
   self->status_mask = 0;
   sync_status_checks (self);
   self->range = RANGE_ALL;
@@ -564,6 +592,24 @@ on_clear_filters_clicked_cb (SrMessagesPage *self)
   /* Triggers search-changed, which applies everything. */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   apply_filter (self);
+}
+
+static void
+on_clear_extra_clicked_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  g_clear_pointer (&self->extra, sr_message_filter_free);
+  gtk_widget_set_visible (self->extra_chip, FALSE);
+  apply_filter (self);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  sr_messages_page_export (SR_MESSAGES_PAGE (widget), NULL);
 }
 
 static void
@@ -607,6 +653,7 @@ sr_messages_page_finalize (GObject *object)
 
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->campaign_id, g_free);
+  g_clear_pointer (&self->extra, sr_message_filter_free);
   g_clear_pointer (&self->custom_from, g_date_time_unref);
   g_clear_pointer (&self->custom_to, g_date_time_unref);
 
@@ -623,6 +670,7 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   object_class->finalize = sr_messages_page_finalize;
 
   g_type_ensure (SR_TYPE_MESSAGE_VIEW);
+  g_type_ensure (SR_TYPE_EXPORT_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-messages-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, search_entry);
@@ -642,6 +690,9 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, to_calendar);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, campaign_chip);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, campaign_label);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, extra_chip);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, extra_label);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, export_bar);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, content_stack);
@@ -654,6 +705,9 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_custom_apply_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_campaign_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_filters_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_clear_extra_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "messages-page.export", NULL, export_action);
 }
 
 static void
@@ -670,6 +724,7 @@ sr_messages_page_init (SrMessagesPage *self)
   build_status_rows (self);
   update_date_button (self);
   update_state (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages-page.export", FALSE);
 }
 
 GtkWidget *
@@ -718,7 +773,10 @@ sr_messages_page_set_session (SrMessagesPage *self,
       sr_message_view_set_currency (self->message_view, sr_session_get_currency (session));
       sr_message_view_set_list (self->message_view, self->list);
     }
+  else
+    sr_export_bar_cancel (self->export_bar);
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages-page.export", session != NULL);
   update_state (self);
 }
 
@@ -797,4 +855,302 @@ sr_messages_page_get_state (SrMessagesPage *self)
   g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+/* --- a filter from elsewhere (the Dashboard) --- */
+
+static GDateTime *
+local_date_time (GTimeZone *tz,
+                 gint64     usec)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  return utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
+}
+
+/* The local day that starts at usec, or NULL when usec is not a midnight. */
+static GDateTime *
+dup_day_starting_at (GTimeZone *tz,
+                     gint64     usec)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (usec == SR_TIME_NONE || usec % G_USEC_PER_SEC != 0)
+    return NULL;
+
+  local = local_date_time (tz, usec);
+  if (local == NULL ||
+      g_date_time_get_hour (local) != 0 ||
+      g_date_time_get_minute (local) != 0 ||
+      g_date_time_get_second (local) != 0)
+    return NULL;
+
+  return g_steal_pointer (&local);
+}
+
+static gint64
+next_midnight (GTimeZone *tz)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) today = g_date_time_new (tz,
+                                                g_date_time_get_year (now),
+                                                g_date_time_get_month (now),
+                                                g_date_time_get_day_of_month (now),
+                                                0, 0, 0);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (today, 1);
+
+  return usec_of (tomorrow);
+}
+
+static void
+set_range_controls (SrMessagesPage *self,
+                    DateRange       range)
+{
+  GtkCheckButton *check;
+
+  switch (range)
+    {
+    case RANGE_TODAY:      check = self->range_today; break;
+    case RANGE_7_DAYS:     check = self->range_7_days; break;
+    case RANGE_30_DAYS:    check = self->range_30_days; break;
+    case RANGE_THIS_MONTH: check = self->range_month; break;
+    case RANGE_CUSTOM:     check = self->range_custom; break;
+    case RANGE_ALL:
+    default:               check = self->range_all; break;
+    }
+
+  self->range = range;
+  self->updating_range = TRUE;
+  gtk_check_button_set_active (check, TRUE);
+  gtk_revealer_set_reveal_child (self->custom_revealer, range == RANGE_CUSTOM);
+  if (range == RANGE_CUSTOM && self->custom_from != NULL && self->custom_to != NULL)
+    {
+      gtk_calendar_select_day (self->from_calendar, self->custom_from);
+      gtk_calendar_select_day (self->to_calendar, self->custom_to);
+    }
+  self->updating_range = FALSE;
+
+  update_date_button (self);
+}
+
+/* Puts [from, to) into the date filter when it can say it (a preset or
+ * whole days); returns FALSE when the range has to go into the chip. */
+static gboolean
+take_time_range (SrMessagesPage *self,
+                 gint64          from,
+                 gint64          to)
+{
+  static const DateRange presets[] = { RANGE_TODAY, RANGE_7_DAYS, RANGE_30_DAYS, RANGE_THIS_MONTH };
+  g_autoptr(GTimeZone) tz = dup_display_zone (self);
+  g_autoptr(GDateTime) first_day = NULL;
+  g_autoptr(GDateTime) end_day = NULL;
+  gint64 tomorrow = next_midnight (tz);
+  DateRange saved = self->range;
+
+  if (from == SR_TIME_NONE && to == SR_TIME_NONE)
+    {
+      set_range_controls (self, RANGE_ALL);
+      return TRUE;
+    }
+
+  /* The presets end "now": the Dashboard's periods end at the next midnight. */
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    {
+      gint64 preset_from, preset_to;
+
+      self->range = presets[i];
+      compute_range (self, &preset_from, &preset_to);
+      if (preset_from == from && (to == SR_TIME_NONE || to == tomorrow))
+        {
+          set_range_controls (self, presets[i]);
+          return TRUE;
+        }
+    }
+  self->range = saved;
+
+  if (to == SR_TIME_NONE)
+    to = tomorrow;
+
+  first_day = dup_day_starting_at (tz, from);
+  end_day = dup_day_starting_at (tz, to);
+  if (first_day == NULL || end_day == NULL || to <= from)
+    return FALSE;
+
+  g_clear_pointer (&self->custom_from, g_date_time_unref);
+  g_clear_pointer (&self->custom_to, g_date_time_unref);
+  self->custom_from = g_steal_pointer (&first_day);
+  self->custom_to = g_date_time_add_days (end_day, -1);
+  set_range_controls (self, RANGE_CUSTOM);
+
+  return TRUE;
+}
+
+static char *
+describe_time_range (SrMessagesPage *self,
+                     gint64          from,
+                     gint64          to)
+{
+  g_autoptr(GTimeZone) tz = dup_display_zone (self);
+  g_autoptr(GDateTime) start = from != SR_TIME_NONE ? local_date_time (tz, from) : NULL;
+  g_autoptr(GDateTime) end = to != SR_TIME_NONE ? local_date_time (tz, to) : NULL;
+  g_autofree char *start_day = start != NULL ? sr_format_day (start) : NULL;
+  g_autofree char *start_clock = start != NULL ? sr_format_clock (start) : NULL;
+  g_autofree char *end_day = end != NULL ? sr_format_day (end) : NULL;
+  g_autofree char *end_clock = end != NULL ? sr_format_clock (end) : NULL;
+
+  if (start != NULL && end != NULL && g_strcmp0 (start_day, end_day) == 0)
+    /* Translators: a time range within one day: "<day>, <from> – <to>" */
+    return g_strdup_printf (_("%s, %s – %s"), start_day, start_clock, end_clock);
+  if (start != NULL && end != NULL)
+    /* Translators: a time range over several days: "<day> <time> – <day> <time>" */
+    return g_strdup_printf (_("%s %s – %s %s"), start_day, start_clock, end_day, end_clock);
+  if (start != NULL)
+    /* Translators: an open time range: "From <day> <time>" */
+    return g_strdup_printf (_("From %s %s"), start_day, start_clock);
+  /* Translators: an open time range: "Until <day> <time>" */
+  return g_strdup_printf (_("Until %s %s"), end_day, end_clock);
+}
+
+static char *
+describe_extra (SrMessagesPage        *self,
+                const SrMessageFilter *extra,
+                const char            *label)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (label != NULL && *label != '\0')
+    g_ptr_array_add (parts, g_strdup (label));
+  else
+    {
+      if (extra->country_prefix != NULL)
+        {
+          const SrCountry *country = sr_country_from_number (extra->country_prefix);
+
+          if (country != NULL && !sr_country_is_calling_code_shared (country))
+            /* Translators: the country filter chip: "Country: Cyprus (+357)" */
+            g_ptr_array_add (parts, g_strdup_printf (_("Country: %s (%s)"),
+                                                     sr_country_get_name (country), extra->country_prefix));
+          else
+            /* Translators: the country filter chip: "Numbers starting with +1" */
+            g_ptr_array_add (parts, g_strdup_printf (_("Numbers starting with %s"), extra->country_prefix));
+        }
+      if (extra->sender_id != NULL)
+        /* Translators: the sender filter chip */
+        g_ptr_array_add (parts, g_strdup_printf (_("Sender ID: %s"), extra->sender_id));
+      if (extra->failed_reason != NULL)
+        /* Translators: the failure reason filter chip */
+        g_ptr_array_add (parts, g_strdup_printf (_("Reason: %s"), extra->failed_reason));
+      if (extra->recipient != NULL)
+        /* Translators: the recipient filter chip */
+        g_ptr_array_add (parts, g_strdup_printf (_("Recipient: %s"), extra->recipient));
+    }
+
+  if (extra->from != SR_TIME_NONE || extra->to != SR_TIME_NONE)
+    g_ptr_array_add (parts, describe_time_range (self, extra->from, extra->to));
+
+  g_ptr_array_add (parts, NULL);
+  /* Translators: separates the parts of a filter chip */
+  return g_strjoinv (_(" · "), (char **) parts->pdata);
+}
+
+void
+sr_messages_page_show_filter (SrMessagesPage        *self,
+                              const SrMessageFilter *filter,
+                              const char            *label)
+{
+  g_autoptr(SrMessageFilter) extra = NULL;
+  gboolean has_extra;
+
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+  g_return_if_fail (filter != NULL);
+
+  /* Exactly this filter: nothing of the previous view stays. */
+  g_clear_pointer (&self->search, g_free);
+  if (filter->search != NULL && *filter->search != '\0')
+    self->search = g_strdup (filter->search);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), self->search != NULL ? self->search : "");
+
+  g_clear_pointer (&self->campaign_id, g_free);
+  if (filter->campaign_id != NULL && *filter->campaign_id != '\0')
+    {
+      /* Translators: the campaign filter chip, %s names the campaign */
+      g_autofree char *text = g_strdup_printf (_("Campaign: %s"), filter->campaign_id);
+
+      self->campaign_id = g_strdup (filter->campaign_id);
+      gtk_label_set_label (self->campaign_label, text);
+      gtk_widget_set_tooltip_text (self->campaign_chip, filter->campaign_id);
+    }
+  gtk_widget_set_visible (self->campaign_chip, self->campaign_id != NULL);
+
+  self->status_mask = filter->status_mask;
+  sync_status_checks (self);
+
+  extra = sr_message_filter_new ();
+  extra->sender_id = g_strdup (filter->sender_id);
+  extra->country_prefix = g_strdup (filter->country_prefix);
+  extra->failed_reason = g_strdup (filter->failed_reason);
+  extra->recipient = g_strdup (filter->recipient);
+  if (!take_time_range (self, filter->from, filter->to))
+    {
+      set_range_controls (self, RANGE_ALL);
+      extra->from = filter->from;
+      extra->to = filter->to;
+    }
+
+  has_extra = extra->sender_id != NULL || extra->country_prefix != NULL ||
+              extra->failed_reason != NULL || extra->recipient != NULL ||
+              extra->from != SR_TIME_NONE || extra->to != SR_TIME_NONE;
+
+  g_clear_pointer (&self->extra, sr_message_filter_free);
+  if (has_extra)
+    {
+      g_autofree char *text = describe_extra (self, extra, label);
+
+      gtk_label_set_label (self->extra_label, text);
+      gtk_widget_set_tooltip_text (self->extra_chip, text);
+      self->extra = g_steal_pointer (&extra);
+    }
+  gtk_widget_set_visible (self->extra_chip, has_extra);
+
+  apply_filter (self);
+}
+
+void
+sr_messages_page_export (SrMessagesPage *self,
+                         GFile          *destination)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+  g_return_if_fail (!destination || G_IS_FILE (destination));
+
+  if (self->list == NULL)
+    return;
+
+  name = sr_export_bar_dup_default_name ("messages");
+  /* The list's own filter and order: exactly the rows on screen. */
+  sr_export_bar_export_messages (self->export_bar,
+                                 sr_message_list_get_cache (self->list),
+                                 sr_message_list_get_filter (self->list),
+                                 sr_message_list_get_sort (self->list),
+                                 sr_message_list_get_descending (self->list),
+                                 name, destination);
+}
+
+SrExportBar *
+sr_messages_page_get_export_bar (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  return self->export_bar;
+}
+
+const char *
+sr_messages_page_get_extra_text (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (self->extra_chip))
+    return NULL;
+  return gtk_label_get_label (self->extra_label);
 }

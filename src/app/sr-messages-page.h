@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "sr-export-bar.h"
 #include "sr-message-view.h"
 #include "sr-session.h"
 
@@ -24,6 +25,16 @@ void           sr_messages_page_show_campaign   (SrMessagesPage *self,
                                                  const char     *campaign_id,
                                                  const char     *label);
 void           sr_messages_page_focus_search    (SrMessagesPage *self);
+/* Shows the messages that pass filter, and only those: the search, status
+ * and date controls take what they can express, the rest becomes a
+ * removable chip named label (NULL: described from the filter). */
+void           sr_messages_page_show_filter     (SrMessagesPage        *self,
+                                                 const SrMessageFilter *filter,
+                                                 const char            *label);
+/* "Export…": the list's current filter and order as CSV. destination NULL
+ * asks with the file chooser; tests pass a file. */
+void           sr_messages_page_export          (SrMessagesPage *self,
+                                                 GFile          *destination);
 
 /* For tests. */
 SrMessageList *sr_messages_page_get_list        (SrMessagesPage *self);
@@ -34,5 +45,8 @@ void           sr_messages_page_set_status_mask (SrMessagesPage *self,
 const char    *sr_messages_page_get_count_text  (SrMessagesPage *self);
 /* "list", "empty" or "no-results" */
 const char    *sr_messages_page_get_state       (SrMessagesPage *self);
+SrExportBar   *sr_messages_page_get_export_bar  (SrMessagesPage *self);
+/* The second filter chip's text, NULL when it is not shown. */
+const char    *sr_messages_page_get_extra_text  (SrMessagesPage *self);
 
 G_END_DECLS

@@ -56,19 +56,47 @@ sr_status_bar_group_style_class (SrStatusGroup group)
   return group_colors[group].style_class;
 }
 
-static void
-lookup_color (GtkWidget  *widget,
-              const char *name,
-              const char *fallback,
-              GdkRGBA    *out_color)
+void
+sr_lookup_named_color (GtkWidget  *widget,
+                       const char *name,
+                       const char *fallback,
+                       GdkRGBA    *out_color)
 {
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (out_color != NULL);
+
   /* gtk_style_context_lookup_color() is the 4.8 way to read a named colour;
    * it is deprecated (not removed) in later GTK versions. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+  {
+    GtkStyleContext *context = gtk_widget_get_style_context (widget);
 
-  if (!gtk_style_context_lookup_color (context, name, out_color))
-    gdk_rgba_parse (out_color, fallback);
+    if (!gtk_style_context_lookup_color (context, name, out_color))
+      gdk_rgba_parse (out_color, fallback != NULL ? fallback : "#808080");
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+void
+sr_status_group_lookup_color (GtkWidget     *widget,
+                              SrStatusGroup  group,
+                              GdkRGBA       *out_color)
+{
+  g_return_if_fail (group < SR_N_STATUS_GROUPS);
+
+  sr_lookup_named_color (widget, group_colors[group].color_name, group_colors[group].fallback, out_color);
+}
+
+void
+sr_lookup_foreground_color (GtkWidget *widget,
+                            GdkRGBA   *out_color)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* gtk_widget_get_color() replaces this from GTK 4.10 on. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), out_color);
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
@@ -89,7 +117,7 @@ sr_status_bar_snapshot (GtkWidget   *widget,
   gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, width, height), height / 2.0f);
   gtk_snapshot_push_rounded_clip (snapshot, &outline);
 
-  lookup_color (widget, "sr_trough_color", "rgba(0,0,0,0.1)", &trough);
+  sr_lookup_named_color (widget, "sr_trough_color", "rgba(0,0,0,0.1)", &trough);
   gtk_snapshot_append_color (snapshot, &trough, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   if (self->total > 0)
@@ -110,7 +138,7 @@ sr_status_bar_snapshot (GtkWidget   *widget,
           if (x + w > width)
             w = width - x;
 
-          lookup_color (widget, group_colors[group].color_name, group_colors[group].fallback, &color);
+          sr_status_group_lookup_color (widget, group, &color);
           gtk_snapshot_append_color (snapshot, &color, &GRAPHENE_RECT_INIT (x, 0, w, height));
           x += w;
         }

@@ -24,4 +24,17 @@ gint64     sr_status_bar_get_total      (SrStatusBar  *self);
 /* The CSS class (also used by legend swatches) of a group's colour. */
 const char *sr_status_bar_group_style_class (SrStatusGroup group);
 
+/* The colours of the drawn widgets (this bar, SrChart): named colours from
+ * style.css, which follow libadwaita's light, dark and high-contrast
+ * palettes. fallback is used when the name is not defined. */
+void        sr_lookup_named_color        (GtkWidget     *widget,
+                                          const char    *name,
+                                          const char    *fallback,
+                                          GdkRGBA       *out_color);
+void        sr_status_group_lookup_color (GtkWidget     *widget,
+                                          SrStatusGroup  group,
+                                          GdkRGBA       *out_color);
+void        sr_lookup_foreground_color   (GtkWidget     *widget,
+                                          GdkRGBA       *out_color);
+
 G_END_DECLS

@@ -336,6 +336,17 @@ sr_window_show_content_page (SrWindow   *self,
 }
 
 static void
+on_dashboard_show_messages_cb (SrWindow              *self,
+                               const SrMessageFilter *filter,
+                               const char            *label)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  sr_messages_page_show_filter (self->messages_page, filter, label);
+  sr_window_show_content_page (self, "messages");
+}
+
+static void
 on_sidebar_row_activated_cb (SrWindow      *self,
                              GtkListBoxRow *row)
 {
@@ -853,6 +864,24 @@ search_action (GtkWidget  *widget,
 }
 
 static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  const char *page;
+
+  if (self->session == NULL)
+    return;
+
+  page = gtk_stack_get_visible_child_name (self->content_stack);
+  if (g_strcmp0 (page, "campaigns") == 0)
+    sr_campaigns_page_export (self->campaigns_page, NULL);
+  else if (g_strcmp0 (page, "messages") == 0)
+    sr_messages_page_export (self->messages_page, NULL);
+}
+
+static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1110,10 +1139,12 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_page);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_dashboard_show_messages_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.show-campaign", "s", show_campaign_action);
@@ -1125,6 +1156,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "dashboard");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "messages");

@@ -3,7 +3,8 @@
  * test-ui.c: the real SrWindow (and its pages and windows) against caches
  * filled from the sandbox server over HTTP. Keys come from the window's
  * api-key (as SMSTO_API_KEY would), never from the keyring, so the tests
- * do not depend on a Secret Service.
+ * do not depend on a Secret Service. Exports go through the pages' test
+ * hooks, which take the file the file chooser would have returned.
  */
 
 #include "config.h"
@@ -12,9 +13,13 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "sr-chart.h"
 #include "sr-core.h"
 #include "sr-legend-window.h"
+#include "sr-format.h"
+#include "sr-status-bar.h"
 #include "sr-resources.h"
+#include "sr-selection.h"
 #include "sr-test-sandbox.h"
 #include "sr-window-private.h"
 
@@ -776,6 +781,809 @@ test_sign_out_keeps_or_deletes_reports (void)
   sr_test_remove_tree (dir);
 }
 
+
+/* --- the selection model --- */
+
+/* A million items that count how often they are asked for. */
+typedef struct
+{
+  GObject parent_instance;
+  guint   n_get_item;
+} CountingModel;
+
+typedef GObjectClass CountingModelClass;
+
+static GType counting_model_get_type (void);
+static void counting_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (CountingModel, counting_model, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, counting_model_list_model_init))
+
+static GType
+counting_model_get_item_type (GListModel *list)
+{
+  return G_TYPE_OBJECT;
+}
+
+static guint
+counting_model_get_n_items (GListModel *list)
+{
+  return 1000000;
+}
+
+static gpointer
+counting_model_get_item (GListModel *list,
+                         guint       position)
+{
+  ((CountingModel *) list)->n_get_item++;
+  return position < 1000000 ? g_object_new (G_TYPE_OBJECT, NULL) : NULL;
+}
+
+static void
+counting_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = counting_model_get_item_type;
+  iface->get_n_items = counting_model_get_n_items;
+  iface->get_item = counting_model_get_item;
+}
+
+static void
+counting_model_class_init (CountingModelClass *klass)
+{
+}
+
+static void
+counting_model_init (CountingModel *self)
+{
+}
+
+static void
+test_selection_never_creates_items (void)
+{
+  CountingModel *model = g_object_new (counting_model_get_type (), NULL);
+  g_autoptr(SrSelection) selection = sr_selection_new (G_LIST_MODEL (model));
+  GtkSelectionModel *sel = GTK_SELECTION_MODEL (selection);
+  g_autoptr(GtkBitset) selected = NULL;
+
+  /* Ctrl+A on a million rows. */
+  g_assert_true (gtk_selection_model_select_all (sel));
+  selected = gtk_selection_model_get_selection (sel);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 1000000);
+  g_clear_pointer (&selected, gtk_bitset_unref);
+
+  g_assert_true (gtk_selection_model_unselect_range (sel, 10, 5));
+  g_assert_false (gtk_selection_model_is_selected (sel, 12));
+  g_assert_true (gtk_selection_model_is_selected (sel, 15));
+
+  /* A click: only that row. */
+  g_assert_true (gtk_selection_model_select_item (sel, 42, TRUE));
+  selected = gtk_selection_model_get_selection (sel);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 1);
+  g_assert_true (gtk_bitset_contains (selected, 42));
+  g_clear_pointer (&selected, gtk_bitset_unref);
+
+  /* Rows inserted above move the selection along. */
+  g_list_model_items_changed (G_LIST_MODEL (model), 0, 0, 3);
+  g_assert_true (gtk_selection_model_is_selected (sel, 45));
+  g_assert_false (gtk_selection_model_is_selected (sel, 42));
+
+  g_assert_cmpuint (model->n_get_item, ==, 0);
+
+  g_clear_object (&selection);
+  g_object_unref (model);
+}
+
+/* --- dashboard --- */
+
+static SrInsights *
+query_insights (gint64 from,
+                gint64 to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  SrInsights *insights;
+
+  filter->from = from;
+  filter->to = to;
+  insights = sr_insights_query (shared_cache, filter, SR_INSIGHTS_ALL, zone, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (insights);
+
+  return insights;
+}
+
+static gint64
+local_midnight (int days_from_today)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
+                                                      g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now),
+                                                      0, 0, 0);
+  g_autoptr(GDateTime) day = g_date_time_add_days (today, days_from_today);
+
+  return g_date_time_to_unix (day) * G_USEC_PER_SEC;
+}
+
+typedef struct
+{
+  guint   n_pixels;
+  guint   n_painted;     /* not fully transparent */
+  guint   n_delivered;   /* the delivered colour */
+} PixelCount;
+
+static gboolean
+color_close (const guchar  *bgra,
+             const GdkRGBA *rgba)
+{
+  /* GDK_MEMORY_DEFAULT is B8G8R8A8 premultiplied; the bars are opaque. */
+  return bgra[3] == 255 &&
+         ABS (bgra[2] - (int) (rgba->red * 255)) <= 2 &&
+         ABS (bgra[1] - (int) (rgba->green * 255)) <= 2 &&
+         ABS (bgra[0] - (int) (rgba->blue * 255)) <= 2;
+}
+
+/* Renders the widget alone (as GTK would in its window) into a texture. */
+static void
+render_widget (GtkWidget  *widget,
+               PixelCount *count)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *data = NULL;
+  GskRenderer *renderer;
+  GdkRGBA delivered;
+  gsize stride;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_nonnull (texture);
+
+  stride = (gsize) gdk_texture_get_width (texture) * 4;
+  data = g_malloc (stride * gdk_texture_get_height (texture));
+  gdk_texture_download (texture, data, stride);
+
+  sr_status_group_lookup_color (widget, SR_STATUS_GROUP_DELIVERED, &delivered);
+  memset (count, 0, sizeof *count);
+  for (int y = 0; y < gdk_texture_get_height (texture); y++)
+    for (int x = 0; x < gdk_texture_get_width (texture); x++)
+      {
+        const guchar *pixel = data + y * stride + x * 4;
+
+        count->n_pixels++;
+        if (pixel[3] != 0)
+          count->n_painted++;
+        if (color_close (pixel, &delivered))
+          count->n_delivered++;
+      }
+}
+
+static gboolean
+widget_has_size (gpointer data)
+{
+  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
+}
+
+static void
+check_chart_draws (GtkWidget  *window,
+                   SrChart    *chart,
+                   SrInsights *insights,
+                   guint       expected_buckets_min,
+                   guint       expected_buckets_max)
+{
+  const SrInsightsBucket *buckets;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  PixelCount count;
+  guint n_buckets = 0;
+  gint64 total = 0;
+
+  buckets = sr_insights_get_buckets (insights, &n_buckets);
+  g_assert_cmpuint (n_buckets, >=, expected_buckets_min);
+  g_assert_cmpuint (n_buckets, <=, expected_buckets_max);
+  for (guint i = 0; i < n_buckets; i++)
+    total += buckets[i].total;
+
+  sr_chart_set_buckets (chart, buckets, n_buckets, sr_insights_get_bucket_size (insights), zone, "EUR");
+  wait_until (widget_has_size, chart, 10, "the chart to be allocated");
+  spin (100);
+
+  render_widget (GTK_WIDGET (chart), &count);
+  g_test_message ("%u buckets, %" G_GINT64_FORMAT " messages: %u painted pixels, %u delivered",
+                  n_buckets, total, count.n_painted, count.n_delivered);
+
+  /* Axis and labels are always there; bars only with messages. */
+  g_assert_cmpuint (count.n_painted, >, 0);
+  g_assert_cmpint (sr_chart_get_total (chart), ==, total);
+  g_assert_nonnull (sr_chart_get_summary (chart));
+  g_assert_cmpstr (sr_chart_get_summary (chart), !=, "");
+
+  if (total == 0)
+    {
+      g_assert_cmpuint (count.n_delivered, ==, 0);
+      g_assert_nonnull (strstr (sr_chart_get_summary (chart), "No messages"));
+    }
+  else
+    {
+      g_assert_cmpuint (count.n_delivered, >, 0);
+      g_assert_cmpuint (sr_chart_get_n_bars (chart), >, 0);
+    }
+
+  /* Every bar has a tooltip with its exact counts. */
+  for (guint bar = 0; bar < sr_chart_get_n_bars (chart); bar++)
+    {
+      g_autofree char *text = sr_chart_dup_bar_text (chart, bar);
+
+      g_assert_nonnull (text);
+      g_assert_cmpstr (text, !=, "");
+    }
+
+  /* The spend series of the same buckets. */
+  sr_chart_set_mode (chart, SR_CHART_MODE_SPEND);
+  spin (50);
+  render_widget (GTK_WIDGET (chart), &count);
+  g_assert_cmpuint (count.n_painted, >, 0);
+  sr_chart_set_mode (chart, SR_CHART_MODE_MESSAGES);
+}
+
+static void
+test_chart_draws_periods (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = sr_chart_new ();
+  g_autoptr(SrInsights) empty = NULL;
+  g_autoptr(SrInsights) one_day = NULL;
+  g_autoptr(SrInsights) ninety_days = NULL;
+  g_autoptr(GDateTime) old_start = g_date_time_new_local (2001, 3, 1, 0, 0, 0);
+  g_autoptr(GDateTime) old_end = g_date_time_add_days (old_start, 7);
+  gint64 newest = sr_cache_get_newest_created_at (shared_cache);
+  g_autoptr(GDateTime) newest_utc = g_date_time_new_from_unix_utc (newest / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) newest_local = g_date_time_to_local (newest_utc);
+  g_autoptr(GDateTime) busy_day = g_date_time_new_local (g_date_time_get_year (newest_local),
+                                                         g_date_time_get_month (newest_local),
+                                                         g_date_time_get_day_of_month (newest_local),
+                                                         0, 0, 0);
+  g_autoptr(GDateTime) busy_next = g_date_time_add_days (busy_day, 1);
+  gint64 one_day_from = g_date_time_to_unix (busy_day) * G_USEC_PER_SEC;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 240);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* An empty week long ago. */
+  empty = query_insights (g_date_time_to_unix (old_start) * G_USEC_PER_SEC,
+                          g_date_time_to_unix (old_end) * G_USEC_PER_SEC);
+  g_assert_cmpint (sr_insights_get_totals (empty)->total, ==, 0);
+  check_chart_draws (window, SR_CHART (chart), empty, 7, 8);
+
+  /* One day: hourly buckets (the day of the newest message, so it has some). */
+  one_day = query_insights (one_day_from, g_date_time_to_unix (busy_next) * G_USEC_PER_SEC);
+  g_assert_cmpint (sr_insights_get_bucket_size (one_day), ==, SR_INSIGHTS_BUCKET_HOUR);
+  g_assert_cmpint (sr_insights_get_totals (one_day)->total, >, 0);
+  check_chart_draws (window, SR_CHART (chart), one_day, 23, 25);
+
+  /* 90 days: daily buckets. */
+  ninety_days = query_insights (local_midnight (-89), local_midnight (1));
+  g_assert_cmpint (sr_insights_get_bucket_size (ninety_days), ==, SR_INSIGHTS_BUCKET_DAY);
+  g_assert_cmpint (sr_insights_get_totals (ninety_days)->total, >, 0);
+  check_chart_draws (window, SR_CHART (chart), ninety_days, 90, 91);
+
+  /* Too narrow for a bar per day: days are summed, nothing is lost. */
+  gtk_widget_set_size_request (chart, -1, -1);
+  gtk_window_set_default_size (GTK_WINDOW (window), 200, 160);
+  spin (200);
+  {
+    guint n_bars = sr_chart_get_n_bars (SR_CHART (chart));
+    PixelCount count;
+
+    g_test_message ("%u bars at %d px", n_bars, gtk_widget_get_width (chart));
+    g_assert_cmpuint (n_bars, >, 0);
+    g_assert_cmpuint (n_bars, <=, 90 + 1);
+    render_widget (chart, &count);
+    g_assert_cmpuint (count.n_delivered, >, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+}
+
+static gboolean
+dashboard_ready (gpointer data)
+{
+  SrDashboardPage *page = data;
+
+  return !sr_dashboard_page_get_loading (page) && sr_dashboard_page_get_insights (page) != NULL;
+}
+
+static gboolean
+window_shows_messages (gpointer data)
+{
+  return g_strcmp0 (sr_window_get_content_page (data), "messages") == 0;
+}
+
+static void
+check_status_click (SrWindow          *window,
+                    SrDashboardPeriod  period,
+                    SrStatus           status)
+{
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrMessagesPage *messages = sr_window_get_messages_page (window);
+  SrMessageList *list = sr_messages_page_get_list (messages);
+  const SrInsightsTotals *totals;
+  gint64 expected;
+  guint n;
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, period);
+  g_assert_true (sr_dashboard_page_get_loading (dashboard));
+  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+
+  totals = sr_insights_get_totals (sr_dashboard_page_get_insights (dashboard));
+  expected = totals->by_status[status];
+  g_assert_cmpint (expected, >, 0);
+
+  /* A click on the status's row of the breakdown. */
+  g_assert_true (sr_dashboard_page_activate_status (dashboard, status));
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+  wait_until (list_ready, list, 30, "the filtered Messages Log");
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_test_message ("period %d, status %s: %u messages", period, sr_status_to_string (status), n);
+  g_assert_cmpint (n, ==, expected);
+  g_assert_cmpuint (sr_message_list_get_filter (list)->status_mask, ==, 1u << status);
+
+  /* The same as counting in the cache with that filter. */
+  g_assert_cmpint (n, ==, count_messages (shared_cache, sr_message_list_get_filter (list)));
+  for (guint pos = 0; pos < MIN (n, 100u); pos++)
+    {
+      g_autoptr(SrMessage) message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      g_assert_cmpint (sr_message_get_status (message), ==, status);
+    }
+}
+
+static void
+test_dashboard_status_opens_filtered_log (void)
+{
+  SrWindow *window = open_shared_window ();
+
+  check_status_click (window, SR_DASHBOARD_PERIOD_ALL, SR_STATUS_FAILED);
+  check_status_click (window, SR_DASHBOARD_PERIOD_30_DAYS, SR_STATUS_DELIVERED);
+  /* The 30 days are the Messages Log's own "Last 30 Days": no extra chip. */
+  g_assert_null (sr_messages_page_get_extra_text (sr_window_get_messages_page (window)));
+
+  close_window (window);
+}
+
+static void
+test_dashboard_bar_and_country_open_filtered_log (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrMessagesPage *messages = sr_window_get_messages_page (window);
+  SrMessageList *list = sr_messages_page_get_list (messages);
+  SrChart *chart = sr_dashboard_page_get_chart (dashboard);
+  const SrInsightsBucket *buckets;
+  const SrDeliveryRow *countries;
+  const SrInsightsBucket *busiest = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  guint n_buckets = 0, n_countries = 0;
+
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+
+  /* A bar: that day's messages. */
+  buckets = sr_insights_get_buckets (sr_dashboard_page_get_insights (dashboard), &n_buckets);
+  for (guint i = 0; i < n_buckets; i++)
+    if (busiest == NULL || buckets[i].total > busiest->total)
+      busiest = &buckets[i];
+  g_assert_nonnull (busiest);
+  g_assert_cmpint (busiest->total, >, 0);
+
+  g_signal_emit_by_name (chart, "bar-activated", busiest->start, busiest->end);
+  wait_until (window_shows_messages, window, 5, "the Messages Log");
+  wait_until (list_ready, list, 30, "the day's messages");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, busiest->total);
+  /* A whole day fits the date filter. */
+  g_assert_null (sr_messages_page_get_extra_text (messages));
+
+  /* A country: its calling code, in a chip that can be removed. */
+  sr_window_show_content_page (window, "dashboard");
+  countries = sr_insights_get_countries (sr_dashboard_page_get_insights (dashboard), &n_countries);
+  for (guint i = 0; i < n_countries; i++)
+    {
+      if (countries[i].prefix == NULL || countries[i].prefix_shared)
+        continue;
+
+      filter->from = sr_message_list_get_filter (list)->from;
+      g_free (filter->country_prefix);
+      filter->country_prefix = g_strdup (countries[i].prefix);
+      break;
+    }
+  g_assert_nonnull (filter->country_prefix);
+
+  {
+    g_autoptr(SrMessageFilter) shown = NULL;
+    SrMessageFilter *click = sr_message_filter_copy (filter);
+    gint64 expected;
+
+    /* What the country row does, through the window. */
+    sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+    wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+    click->from = SR_TIME_NONE;
+    click->to = SR_TIME_NONE;
+    g_signal_emit_by_name (dashboard, "show-messages", click, "Country");
+    wait_until (list_ready, list, 30, "the country's messages");
+
+    shown = sr_message_filter_copy (sr_message_list_get_filter (list));
+    g_assert_cmpstr (shown->country_prefix, ==, click->country_prefix);
+    expected = count_messages (shared_cache, click);
+    g_assert_cmpint (expected, >, 0);
+    g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected);
+    g_assert_cmpstr (sr_messages_page_get_extra_text (messages), ==, "Country");
+    sr_message_filter_free (click);
+  }
+
+  close_window (window);
+}
+
+/* --- export and copy --- */
+
+/* A small RFC 4180 reader: quoted fields may hold commas, quotes and line
+ * breaks. Returns the records as arrays of fields. */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GPtrArray *fields = g_ptr_array_new ();
+  GString *field = g_string_new (NULL);
+  const char *p = text;
+  gboolean quoted = FALSE;
+
+  while (*p != '\0')
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            {
+              g_string_append_c (field, '"');
+              p += 2;
+            }
+          else if (*p == '"')
+            {
+              quoted = FALSE;
+              p++;
+            }
+          else
+            g_string_append_c (field, *p++);
+          continue;
+        }
+
+      if (*p == '"')
+        {
+          quoted = TRUE;
+          p++;
+        }
+      else if (*p == ',')
+        {
+          g_ptr_array_add (fields, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          p++;
+        }
+      else if (*p == '\r' && p[1] == '\n')
+        {
+          g_ptr_array_add (fields, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          g_ptr_array_add (fields, NULL);
+          g_ptr_array_add (records, g_ptr_array_free (fields, FALSE));
+          fields = g_ptr_array_new ();
+          p += 2;
+        }
+      else
+        g_string_append_c (field, *p++);
+    }
+
+  g_assert_false (quoted);
+  g_assert_cmpuint (field->len, ==, 0);
+  g_ptr_array_free (fields, TRUE);
+  g_string_free (field, TRUE);
+
+  return records;
+}
+
+static gboolean
+export_finished (gpointer data)
+{
+  return !sr_export_bar_get_running (data);
+}
+
+static GPtrArray *
+export_and_read (SrExportBar *bar,
+                 GFile       *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (sr_export_bar_get_running (bar));
+  wait_until (export_finished, bar, 60, "the export");
+  g_assert_no_error ((GError *) sr_export_bar_get_last_error (bar));
+
+  g_file_load_contents (file, NULL, &contents, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "id,created_at,"));
+
+  return parse_csv (contents);
+}
+
+static void
+test_export_filtered_messages_log (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-export");
+  g_autofree char *path = g_build_filename (dir, "messages-export.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GDir) listing = NULL;
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageView *view = sr_messages_page_get_view (page);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  SrExportBar *bar = sr_messages_page_get_export_bar (page);
+  GtkColumnView *column_view = sr_message_view_get_column_view (view);
+  SortWait wait = { list, SR_MESSAGE_SORT_COST, TRUE };
+  g_autofree char *expected_message = NULL;
+  const char *name;
+  guint n;
+
+  /* A filtered, re-sorted view. */
+  sr_window_show_content_page (window, "messages");
+  sr_messages_page_set_status_mask (page, (1u << SR_STATUS_FAILED) | (1u << SR_STATUS_DELIVERED));
+  gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, SR_MESSAGE_SORT_COST),
+                                  GTK_SORT_DESCENDING);
+  wait_until (list_sorted, &wait, 30, "the filtered list sorted by cost");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <, count_messages (shared_cache, NULL));
+
+  sr_messages_page_export (page, file);
+  records = export_and_read (bar, file);
+  g_assert_cmpint (sr_export_bar_get_last_rows (bar), ==, n);
+
+  /* Header plus exactly the view's rows, in the view's order. */
+  g_assert_cmpuint (records->len, ==, n + 1);
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 0))[0], ==, "id");
+  g_assert_true (g_strv_contains (g_ptr_array_index (records, 0), "local_time"));
+  for (guint pos = 0; pos < n; pos++)
+    {
+      g_autoptr(SrMessage) message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      char **record = g_ptr_array_index (records, pos + 1);
+
+      g_assert_cmpstr (record[0], ==, sr_message_get_id (message));
+    }
+
+  /* The toast says how many, and nothing but the file is left. */
+  {
+    g_autofree char *count = sr_format_count (n);
+    expected_message = g_strdup_printf ("Exported %s messages", count);
+  }
+  g_assert_cmpstr (sr_export_bar_get_last_message (bar), ==, expected_message);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (listing), ==, "messages-export.csv");
+  g_assert_null (g_dir_read_name (listing));
+  g_clear_pointer (&listing, g_dir_close);
+
+  /* Cancel right away: no file (unless it was already complete). */
+  {
+    g_autofree char *cancelled_path = g_build_filename (dir, "cancelled.csv", NULL);
+    g_autoptr(GFile) cancelled = g_file_new_for_path (cancelled_path);
+    const GError *error;
+
+    sr_messages_page_set_status_mask (page, 0);
+    wait_until (list_ready, list, 30, "the whole list");
+    sr_messages_page_export (page, cancelled);
+    g_assert_true (sr_export_bar_get_running (bar));
+    sr_export_bar_cancel (bar);
+    wait_until (export_finished, bar, 60, "the cancelled export");
+
+    error = sr_export_bar_get_last_error (bar);
+    g_test_message ("cancelled export: %s", error != NULL ? error->message : "finished first");
+    if (error != NULL)
+      {
+        g_assert_error ((GError *) error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        g_assert_false (g_file_query_exists (cancelled, NULL));
+        g_assert_cmpstr (sr_export_bar_get_last_message (bar), ==, "Export cancelled; no file was written");
+      }
+    else
+      g_assert_cmpint (sr_export_bar_get_last_rows (bar), ==, g_list_model_get_n_items (G_LIST_MODEL (list)));
+
+    listing = g_dir_open (dir, 0, NULL);
+    while ((name = g_dir_read_name (listing)) != NULL)
+      g_assert_true (g_str_equal (name, "messages-export.csv") ||
+                     (error == NULL && g_str_equal (name, "cancelled.csv")));
+  }
+
+  close_window (window);
+  sr_test_remove_tree (dir);
+}
+
+static void
+test_export_campaign_and_campaign_log (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-export-campaign");
+  g_autofree char *path = g_build_filename (dir, "campaign.csv", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "campaigns.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) log_file = g_file_new_for_path (log_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  SrWindow *window = open_shared_window ();
+  SrCampaignWindow *campaign_window;
+  SrCampaignsPage *campaigns_page;
+  const char *id = NULL;
+  gint64 expected = 0;
+
+  campaigns = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_RECIPIENTS, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+
+  /* A campaign with messages that did not arrive. */
+  filter->status_mask = sr_status_not_arrived_mask ();
+  for (guint i = 0; i < campaigns->len && expected == 0; i++)
+    {
+      id = sr_campaign_get_id (g_ptr_array_index (campaigns, i));
+      g_free (filter->campaign_id);
+      filter->campaign_id = g_strdup (id);
+      expected = count_messages (shared_cache, filter);
+    }
+  g_assert_cmpint (expected, >, 0);
+
+  campaign_window = sr_window_open_campaign (window, id);
+  wait_until (list_ready, sr_campaign_window_get_list (campaign_window), 30, "the campaign's messages");
+  sr_campaign_window_export (campaign_window, TRUE, file);
+  records = export_and_read (sr_campaign_window_get_export_bar (campaign_window), file);
+  g_assert_cmpuint (records->len, ==, expected + 1);
+  for (guint i = 1; i < records->len; i++)
+    {
+      char **record = g_ptr_array_index (records, i);
+      g_autoptr(SrMessage) message = sr_cache_get_message (shared_cache, record[0], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (sr_message_get_campaign_id (message), ==, id);
+      g_assert_true (sr_status_not_arrived_mask () & (1u << sr_message_get_status (message)));
+    }
+  g_clear_pointer (&records, g_ptr_array_unref);
+
+  /* Every message of it. */
+  sr_campaign_window_export (campaign_window, FALSE, file);
+  records = export_and_read (sr_campaign_window_get_export_bar (campaign_window), file);
+  g_free (filter->campaign_id);
+  filter->campaign_id = g_strdup (id);
+  filter->status_mask = 0;
+  g_assert_cmpuint (records->len, ==, count_messages (shared_cache, filter) + 1);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+
+  /* The Campaign Log, filtered by source. */
+  campaigns_page = sr_window_get_campaigns_page (window);
+  sr_window_show_content_page (window, "campaigns");
+  sr_campaigns_page_set_source (campaigns_page, 1);
+  wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns_page), 30, "the API campaigns");
+  sr_campaigns_page_export (campaigns_page, log_file);
+  {
+    g_autofree char *contents = NULL;
+
+    wait_until (export_finished, sr_campaigns_page_get_export_bar (campaigns_page), 60, "the campaign export");
+    g_assert_no_error ((GError *) sr_export_bar_get_last_error (sr_campaigns_page_get_export_bar (campaigns_page)));
+    g_file_load_contents (log_file, NULL, &contents, NULL, NULL, &error);
+    g_assert_no_error (error);
+    records = parse_csv (contents);
+    g_assert_cmpuint (records->len, ==,
+                      g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))) + 1);
+  }
+
+  close_window (window);
+  sr_test_remove_tree (dir);
+}
+
+static gboolean
+copied (gpointer data)
+{
+  return sr_message_view_get_last_copied (data) != NULL;
+}
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+on_clipboard_read_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+static void
+test_copy_selection_as_tsv (void)
+{
+  static const guint positions[] = { 0, 1, 2, 5, 9 };
+  g_autoptr(GPtrArray) expected_messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) selection = NULL;
+  g_autofree char *expected = NULL;
+  ClipboardRead read = { NULL, FALSE };
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageView *view = sr_messages_page_get_view (page);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  GtkSelectionModel *model = sr_message_view_get_selection (view);
+
+  sr_window_show_content_page (window, "messages");
+  sr_messages_page_set_status_mask (page, 1u << SR_STATUS_DELIVERED);
+  wait_until (list_ready, list, 30, "the delivered messages");
+
+  /* Select all, then pick rows. */
+  gtk_selection_model_select_all (model);
+  selection = gtk_selection_model_get_selection (model);
+  g_assert_cmpuint (gtk_bitset_get_size (selection), ==, g_list_model_get_n_items (G_LIST_MODEL (list)));
+  g_clear_pointer (&selection, gtk_bitset_unref);
+  gtk_selection_model_unselect_all (model);
+
+  /* Two runs of rows, Ctrl+click style. */
+  gtk_selection_model_select_range (model, 0, 3, TRUE);
+  gtk_selection_model_select_item (model, 5, FALSE);
+  gtk_selection_model_select_item (model, 9, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_assert_true (gtk_selection_model_is_selected (model, positions[i]));
+      g_ptr_array_add (expected_messages, g_list_model_get_item (G_LIST_MODEL (list), positions[i]));
+    }
+  g_assert_false (gtk_selection_model_is_selected (model, 3));
+  expected = sr_export_format_messages_tsv (expected_messages, SR_CSV_FLAGS_LOCAL_TIME, TRUE);
+
+  /* Ctrl+C */
+  gtk_widget_grab_focus (GTK_WIDGET (sr_message_view_get_column_view (view)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages.copy", NULL));
+  wait_until (copied, view, 30, "the copied rows");
+  g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, expected);
+  {
+    g_auto(GStrv) lines = g_strsplit (expected, "\n", -1);
+    /* A header, the rows, and the empty string after the last "\n". */
+    g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (positions) + 2);
+  }
+
+  /* And that is what the clipboard holds. */
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (view)), NULL,
+                                 on_clipboard_read_cb, &read);
+  wait_until (clipboard_read, &read, 10, "the clipboard");
+  g_assert_cmpstr (read.text, ==, expected);
+  g_free (read.text);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -811,6 +1619,13 @@ main (int   argc,
   g_test_add_func ("/ui/account/refused-key-banner", test_refused_key_later_shows_banner);
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
   g_test_add_func ("/ui/account/sign-out", test_sign_out_keeps_or_deletes_reports);
+  g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
+  g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
+  g_test_add_func ("/ui/dashboard/status-opens-filtered-log", test_dashboard_status_opens_filtered_log);
+  g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
+  g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
+  g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
+  g_test_add_func ("/ui/messages/copy-selection-as-tsv", test_copy_selection_as_tsv);
 
   ret = g_test_run ();
 
