@@ -356,7 +356,7 @@ on_total_cb (GObject      *object,
   run->summary.cached_total = sr_cache_count_messages (self->cache, NULL, NULL);
 
   if (run->summary.server_total >= 0 && run->summary.server_total != run->summary.cached_total)
-    g_message ("The server reports %" G_GINT64_FORMAT " messages, the cache holds %" G_GINT64_FORMAT,
+    g_debug ("The server reports %" G_GINT64_FORMAT " messages, the cache holds %" G_GINT64_FORMAT,
                run->summary.server_total, run->summary.cached_total);
 
   complete (task, NULL);
