@@ -156,7 +156,7 @@ sr_format_clock (GDateTime *dt)
   if (sr_format_uses_12h ())
     {
       /* Translators: a time on a 12-hour clock, see g_date_time_format() */
-      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%l:%M %p"));
+      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%-l:%M %p"));
       return g_strdup (g_strstrip (text));
     }
 
@@ -170,7 +170,7 @@ format_clock_seconds (GDateTime *dt)
   if (sr_format_uses_12h ())
     {
       /* Translators: a time with seconds on a 12-hour clock, see g_date_time_format() */
-      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%l:%M:%S %p"));
+      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%-l:%M:%S %p"));
       return g_strdup (g_strstrip (text));
     }
 
@@ -186,7 +186,7 @@ sr_format_hour (GDateTime *dt)
   if (sr_format_uses_12h ())
     {
       /* Translators: a whole hour on a 12-hour clock (chart axis), see g_date_time_format() */
-      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%l %p"));
+      g_autofree char *text = g_date_time_format (dt, C_("12h time", "%-l %p"));
       return g_strdup (g_strstrip (text));
     }
 

@@ -1206,8 +1206,8 @@ check_existing_file (const char  *path,
     {
       g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_TOO_NEW,
                    _("The report cache “%s” was written by a newer version of SMS Reports "
-                     "(schema %" G_GINT64_FORMAT ", this version knows %d)"),
-                   path, version, SR_CACHE_SCHEMA_VERSION);
+                     "(schema %lld, this version knows %d)"),
+                   path, (long long) version, SR_CACHE_SCHEMA_VERSION);
       goto out;
     }
 
