@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
 #include "sr-test-sandbox.h"
@@ -1230,18 +1231,19 @@ check_campaigns (Checker *checker)
 {
   SrCampaignList *list = SR_CAMPAIGN_LIST (checker->model);
   int source = sr_campaign_list_get_source (list);
+  SrCampaignFilter filter = { .search = (char *) sr_campaign_list_get_search (list) };
   g_autoptr(GPtrArray) expected = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_false (sr_campaign_list_get_loading (list));
 
-  expected = sr_cache_query_campaigns (fx.cache, sr_campaign_list_get_search (list),
+  expected = sr_cache_query_campaigns (fx.cache, &filter,
                                        sr_campaign_list_get_sort (list),
                                        sr_campaign_list_get_descending (list),
                                        -1, 0, &error);
   g_assert_no_error (error);
   if (source < 0)
-    g_assert_cmpint (sr_cache_count_campaigns (fx.cache, sr_campaign_list_get_search (list), NULL),
+    g_assert_cmpint (sr_cache_count_campaigns (fx.cache, &filter, NULL),
                      ==, expected->len);
 
   for (guint i = expected->len; i > 0; i--)

@@ -1343,8 +1343,9 @@ extras_thread (GTask        *task,
   Extras *extras = g_new0 (Extras, 1);
 
   /* The newest message is the top of an index: no count over every row. */
-  extras->has_messages = sr_cache_get_newest_created_at (cache) != SR_TIME_NONE;
-  extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
+  extras->has_messages = sr_cache_get_newest_created_at (cache, &error) != SR_TIME_NONE;
+  if (error == NULL)
+    extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
   if (extras->campaigns == NULL)
     {
       extras_free (extras);

@@ -107,9 +107,10 @@ campaign_query_rowids (SrCache       *cache,
                        GError       **error)
 {
   const CampaignQuery *query = data;
+  SrCampaignFilter filter = { .search = query->search };
   g_autoptr(GArray) rowids = NULL;
 
-  rowids = sr_cache_query_campaign_rowids (cache, query->search, query->sort,
+  rowids = sr_cache_query_campaign_rowids (cache, &filter, query->sort,
                                            query->descending, cancellable, error);
   if (rowids == NULL || query->source < 0)
     return g_steal_pointer (&rowids);

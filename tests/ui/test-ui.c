@@ -555,10 +555,10 @@ test_campaign_log_source_filter (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
   filter->source = SR_CAMPAIGN_SOURCE_API;
-  n_api = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  n_api = sr_cache_count_campaigns (shared_cache, filter, &error);
   g_assert_no_error (error);
   filter->source = SR_CAMPAIGN_SOURCE_WEB;
-  n_web = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  n_web = sr_cache_count_campaigns (shared_cache, filter, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n_api + n_web, ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
@@ -1047,7 +1047,7 @@ test_chart_draws_periods (void)
   g_autoptr(SrInsights) ninety_days = NULL;
   g_autoptr(GDateTime) old_start = g_date_time_new_local (2001, 3, 1, 0, 0, 0);
   g_autoptr(GDateTime) old_end = g_date_time_add_days (old_start, 7);
-  gint64 newest = sr_cache_get_newest_created_at (shared_cache);
+  gint64 newest = sr_cache_get_newest_created_at (shared_cache, NULL);
   g_autoptr(GDateTime) newest_utc = g_date_time_new_from_unix_utc (newest / G_USEC_PER_SEC);
   g_autoptr(GDateTime) newest_local = g_date_time_to_local (newest_utc);
   g_autoptr(GDateTime) busy_day = g_date_time_new_local (g_date_time_get_year (newest_local),
