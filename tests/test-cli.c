@@ -2,7 +2,7 @@
  *
  * test-cli.c: sms-reports-cli end to end against the sandbox: login (real
  * keyring when the test runs in build-aux/test's session), sync, stats
- * --json, messages --format csv/json with filters, campaigns, and the exit
+ * --json (equal to the Dashboard's SrInsights), messages --format csv/json with filters, campaigns, and the exit
  * codes for usage, authentication, network and data errors.
  */
 
@@ -307,6 +307,111 @@ test_end_to_end (Fixture       *fixture,
   }
 }
 
+/* Runs "stats --json" with extra arguments and checks every number against
+ * SrInsights, what the Dashboard shows, over the same cache and filter. */
+static void
+assert_stats_match_insights (Fixture               *fixture,
+                             SrCache               *cache,
+                             const SrMessageFilter *filter,
+                             ...)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(SrInsights) insights = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const SrInsightsTotals *totals;
+  const SrInsightsStatus *statuses;
+  JsonObject *stats;
+  JsonObject *by_status;
+  const char *args[8] = { "stats", "--json", };
+  guint n_args = 2;
+  guint n_statuses;
+  const char *arg;
+  va_list ap;
+
+  va_start (ap, filter);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    {
+      g_assert_cmpuint (n_args, <, G_N_ELEMENTS (args) - 1);
+      args[n_args++] = arg;
+    }
+  va_end (ap);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, args[0], args[1], args[2], args[3],
+                            args[4], args[5], args[6], args[7], NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  stats = json_node_get_object (json_parser_get_root (parser));
+
+  insights = sr_insights_query (cache, filter, SR_INSIGHTS_STATUSES, NULL, NULL, &error);
+  g_assert_no_error (error);
+  totals = sr_insights_get_totals (insights);
+  statuses = sr_insights_get_statuses (insights, &n_statuses);
+
+  g_assert_cmpint (totals->total, >, 0);
+  g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, totals->total);
+  g_assert_cmpint (json_object_get_int_member (stats, "billable"), ==, totals->billable);
+  g_assert_cmpint (json_object_get_int_member (stats, "non_billable"), ==, totals->non_billable);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (stats, "cost"), totals->cost, 1e-6);
+  g_assert_cmpstr (json_object_get_string_member (stats, "currency"), ==, sr_insights_get_currency (insights));
+  by_status = json_object_get_object_member (stats, "by_status");
+  g_assert_cmpuint (json_object_get_size (by_status), ==, n_statuses);
+  for (guint i = 0; i < n_statuses; i++)
+    g_assert_cmpint (json_object_get_int_member (by_status, statuses[i].status_raw[0] ? statuses[i].status_raw
+                                                                                       : "UNKNOWN"),
+                     ==, statuses[i].count);
+}
+
+/* The CLI's stats and the Dashboard count through one path, so they agree
+ * for every period and campaign. */
+static void
+test_stats_match_dashboard (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *name = sr_cache_dup_account_file_name (sr_test_sandbox_get_url (fixture->sandbox), key);
+  g_autofree char *path = g_build_filename (fixture->data_dir, name, NULL);
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) newest = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  SrMessage *message;
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, NULL, "sync", NULL), ==, 0);
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+
+  assert_stats_match_insights (fixture, cache, NULL, NULL);
+
+  /* The week before the newest message, given in UTC to the CLI. */
+  newest = sr_cache_query_messages (cache, NULL, SR_MESSAGE_SORT_CREATED, TRUE, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (newest->len, ==, 1);
+  message = g_ptr_array_index (newest, 0);
+  to = g_date_time_new_from_unix_utc (sr_message_get_created_at (message) / G_USEC_PER_SEC);
+  from = g_date_time_add_days (to, -7);
+  to_text = g_date_time_format (to, "%Y-%m-%dT%H:%M:%SZ");
+  from_text = g_date_time_format (from, "%Y-%m-%dT%H:%M:%SZ");
+  filter->from = g_date_time_to_unix (from) * G_USEC_PER_SEC;
+  filter->to = g_date_time_to_unix (to) * G_USEC_PER_SEC;
+  assert_stats_match_insights (fixture, cache, filter, "--from", from_text, "--to", to_text, NULL);
+
+  /* The newest campaign. */
+  campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (campaigns->len, ==, 1);
+  sr_message_filter_free (g_steal_pointer (&filter));
+  filter = sr_message_filter_new ();
+  filter->campaign_id = g_strdup (sr_campaign_get_id (g_ptr_array_index (campaigns, 0)));
+  assert_stats_match_insights (fixture, cache, filter, "--campaign", filter->campaign_id, NULL);
+}
+
 static void
 test_login_keyring (Fixture       *fixture,
                     gconstpointer  data)
@@ -397,6 +502,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/cli/end-to-end", Fixture, NULL, fixture_set_up, test_end_to_end, fixture_tear_down);
+  g_test_add ("/cli/stats-match-dashboard", Fixture, NULL, fixture_set_up, test_stats_match_dashboard,
+              fixture_tear_down);
   g_test_add ("/cli/login-keyring", Fixture, NULL, fixture_set_up, test_login_keyring, fixture_tear_down);
   g_test_add ("/cli/exit-codes", Fixture, NULL, fixture_set_up, test_exit_codes, fixture_tear_down);
 

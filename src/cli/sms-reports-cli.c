@@ -560,13 +560,15 @@ cmd_stats (int argc, char **argv)
   g_autoptr(GOptionContext) context = g_option_context_new (_("— totals of the local reports"));
   g_autoptr(SrCache) cache = NULL;
   g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
-  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(SrInsights) insights = NULL;
+  const SrInsightsTotals *totals;
+  const SrInsightsStatus *statuses;
+  guint n_statuses;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *campaign = NULL;
   g_autofree char *currency = NULL;
   gboolean json = FALSE;
-  SrStats stats;
   gint64 last_sync = SR_TIME_NONE;
   gint64 n_campaigns;
   double balance = -1;
@@ -592,9 +594,13 @@ cmd_stats (int argc, char **argv)
   if ((cache = open_cache (&error)) == NULL)
     return fail (error);
 
-  if (!sr_cache_query_stats (cache, filter, &stats, &error) ||
-      (counts = sr_cache_query_status_counts (cache, filter, &error)) == NULL)
+  /* The Dashboard's numbers, computed the same way: the CLI and the app
+   * cannot disagree. */
+  insights = sr_insights_query (cache, filter, SR_INSIGHTS_STATUSES, NULL, NULL, &error);
+  if (insights == NULL)
     return fail (error);
+  totals = sr_insights_get_totals (insights);
+  statuses = sr_insights_get_statuses (insights, &n_statuses);
 
   if (!sr_cache_get_account (cache, &balance, &currency, &last_sync, &error) && error != NULL)
     return fail (error);
@@ -602,9 +608,11 @@ cmd_stats (int argc, char **argv)
   /* Without any filter this is the Campaign Log's count; with one, the
    * campaigns the selected messages belong to. */
   if (from == NULL && to == NULL && campaign == NULL)
-    n_campaigns = sr_cache_count_campaigns (cache, NULL, NULL);
+    n_campaigns = sr_cache_count_campaigns (cache, NULL, &error);
   else
-    n_campaigns = stats.n_campaigns;
+    n_campaigns = sr_cache_count_message_campaigns (cache, filter, &error);
+  if (n_campaigns < 0)
+    return fail (error);
 
   if (json)
     {
@@ -616,23 +624,21 @@ cmd_stats (int argc, char **argv)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "total");
-      json_builder_add_int_value (builder, stats.total);
+      json_builder_add_int_value (builder, totals->total);
       json_builder_set_member_name (builder, "by_status");
       json_builder_begin_object (builder);
-      for (guint i = 0; i < counts->len; i++)
+      for (guint i = 0; i < n_statuses; i++)
         {
-          SrStatusCount *count = g_ptr_array_index (counts, i);
-
-          json_builder_set_member_name (builder, count->status_raw[0] ? count->status_raw : "UNKNOWN");
-          json_builder_add_int_value (builder, count->count);
+          json_builder_set_member_name (builder, statuses[i].status_raw[0] ? statuses[i].status_raw : "UNKNOWN");
+          json_builder_add_int_value (builder, statuses[i].count);
         }
       json_builder_end_object (builder);
       json_builder_set_member_name (builder, "billable");
-      json_builder_add_int_value (builder, stats.billable);
+      json_builder_add_int_value (builder, totals->billable);
       json_builder_set_member_name (builder, "non_billable");
-      json_builder_add_int_value (builder, stats.non_billable);
+      json_builder_add_int_value (builder, totals->non_billable);
       json_builder_set_member_name (builder, "cost");
-      json_builder_add_double_value (builder, stats.cost);
+      json_builder_add_double_value (builder, totals->cost);
       json_builder_set_member_name (builder, "currency");
       if (currency != NULL)
         json_builder_add_string_value (builder, currency);
@@ -659,21 +665,19 @@ cmd_stats (int argc, char **argv)
     }
 
   g_print ("%-14s %10s %7s  %s\n", _("Status"), _("Messages"), _("Share"), _("Billed"));
-  for (guint i = 0; i < counts->len; i++)
+  for (guint i = 0; i < n_statuses; i++)
     {
-      SrStatusCount *count = g_ptr_array_index (counts, i);
-
       g_print ("%-14s %10" G_GINT64_FORMAT " %6.1f%%  %s\n",
-               count->status_raw[0] ? count->status_raw : "UNKNOWN",
-               count->count,
-               stats.total ? 100.0 * count->count / stats.total : 0.0,
-               sr_status_is_billable (count->status) ? _("yes") : _("no"));
+               statuses[i].status_raw[0] ? statuses[i].status_raw : "UNKNOWN",
+               statuses[i].count,
+               totals->total ? 100.0 * statuses[i].count / totals->total : 0.0,
+               statuses[i].billable ? _("yes") : _("no"));
     }
   g_print ("\n");
-  g_print (_("Total messages: %lld\n"), (long long) stats.total);
+  g_print (_("Total messages: %lld\n"), (long long) totals->total);
   g_print (_("Billable: %lld   Not billed (rejected, unsubscribed): %lld\n"),
-           (long long) stats.billable, (long long) stats.non_billable);
-  g_print (_("Cost: %.4f %s\n"), stats.cost, currency ? currency : "");
+           (long long) totals->billable, (long long) totals->non_billable);
+  g_print (_("Cost: %.4f %s\n"), totals->cost, currency ? currency : "");
   g_print (_("Campaigns: %lld\n"), (long long) n_campaigns);
   if (balance >= 0)
     g_print (_("Balance: %.2f %s\n"), balance, currency ? currency : "");

@@ -53,17 +53,17 @@ gboolean     sr_cache_check_integrity        (SrCache      *self,
                                               GError      **error);
 
 /* EXPLAIN QUERY PLAN of sr_cache_query_message_rowids() and of
- * sr_cache_query_stats(): the "detail" lines, joined with '\n'. The plans
- * let test-cache check that every sort and the dashboard aggregates are
+ * sr_cache_query_status_counts(): the "detail" lines, joined with '\n'.
+ * The plans let test-cache check that every sort and the aggregates are
  * served by the indexes they were designed for. */
 char *sr_cache_dup_rowids_plan (SrCache                *self,
                                 const SrMessageFilter  *filter,
                                 SrMessageSort           sort,
                                 gboolean                descending,
                                 GError                **error);
-char *sr_cache_dup_stats_plan  (SrCache                *self,
-                                const SrMessageFilter  *filter,
-                                GError                **error);
+char *sr_cache_dup_status_counts_plan (SrCache                *self,
+                                        const SrMessageFilter  *filter,
+                                        GError                **error);
 
 /* EXPLAIN QUERY PLAN of sr_cache_foreach_report_row(). */
 char *sr_cache_dup_report_rows_plan (SrCache                *self,

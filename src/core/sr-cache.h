@@ -38,18 +38,6 @@ typedef enum {
   SR_CACHE_CHANGED_ACCOUNT   = 1 << 2,
 } SrCacheChanged;
 
-typedef struct
-{
-  gint64 total;
-  gint64 by_status[SR_N_STATUSES];
-  double cost_by_status[SR_N_STATUSES];
-  gint64 by_group[SR_N_STATUS_GROUPS];
-  gint64 billable;
-  gint64 non_billable;
-  double cost;
-  gint64 n_campaigns;        /* distinct non-null campaign ids among the messages */
-} SrStats;
-
 /* One row of sr_cache_query_status_counts(): counts per raw status string. */
 typedef struct
 {
@@ -58,15 +46,6 @@ typedef struct
   gint64   count;
   double   cost;
 } SrStatusCount;
-
-/* One bucket of sr_cache_query_stats_by_period(). */
-typedef struct
-{
-  gint64 start;                          /* bucket start, usec UTC */
-  gint64 by_group[SR_N_STATUS_GROUPS];
-  gint64 total;
-  double cost;
-} SrPeriodStats;
 
 #define SR_TYPE_CACHE (sr_cache_get_type ())
 G_DECLARE_FINAL_TYPE (SrCache, sr_cache, SR, CACHE, GObject)
@@ -77,7 +56,6 @@ char        *sr_cache_dup_default_dir        (void);
  * derived from the API URL and the key (the key itself is never written). */
 char        *sr_cache_dup_account_file_name  (const char   *api_url,
                                               const char   *api_key);
-
 /* Opens (creating directories and file as needed) and migrates. A file that
  * is not a database or fails the quick check gives SR_CACHE_ERROR_CORRUPT and
  * is left untouched. "changed" is emitted in the thread-default main context
@@ -173,23 +151,15 @@ gint64       sr_cache_count_messages         (SrCache      *self,
 gint64       sr_cache_count_campaigns        (SrCache      *self,
                                               const SrCampaignFilter *filter,
                                               GError      **error);
-gboolean     sr_cache_query_stats            (SrCache      *self,
+/* Distinct campaigns among the messages that pass filter. */
+gint64       sr_cache_count_message_campaigns (SrCache     *self,
                                               const SrMessageFilter *filter,
-                                              SrStats      *out_stats,
                                               GError      **error);
 /* Array of SrStatusCount (free with sr_status_count_free), biggest first. */
 GPtrArray   *sr_cache_query_status_counts    (SrCache      *self,
                                               const SrMessageFilter *filter,
                                               GError      **error);
 void         sr_status_count_free            (SrStatusCount *count);
-/* GArray of SrPeriodStats, buckets of bucket_usec starting at filter->from
- * (or the first message), shifted by utc_offset_usec so days are local days;
- * empty buckets included. */
-GArray      *sr_cache_query_stats_by_period  (SrCache      *self,
-                                              const SrMessageFilter *filter,
-                                              gint64        bucket_usec,
-                                              gint64        utc_offset_usec,
-                                              GError      **error);
 SrMessage   *sr_cache_get_message            (SrCache      *self,
                                               const char   *id,
                                               GError      **error);
