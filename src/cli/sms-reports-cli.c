@@ -743,9 +743,10 @@ parse_message_sort (const char    *text,
 
 typedef struct
 {
-  Format   format;
-  GString *buffer;
-  gboolean first;
+  Format      format;
+  SrCsvFlags  csv_flags;
+  GString    *buffer;
+  gboolean    first;
 } Writer;
 
 static void
@@ -801,7 +802,7 @@ write_message_cb (SrMessage *message,
   switch (writer->format)
     {
     case FORMAT_CSV:
-      sr_csv_append_message (out, message, SR_CSV_FLAGS_NONE);
+      sr_csv_append_message (out, message, writer->csv_flags);
       break;
 
     case FORMAT_JSON:
@@ -893,10 +894,11 @@ run_messages (int      argc,
   gboolean descending = FALSE;
   gboolean failed_only = FALSE;
   gboolean nothing = FALSE;
+  gboolean raw = FALSE;
   gint64 limit = -1;
   int ret = EXIT_OK;
   SrMessageSort sort;
-  Writer writer = { FORMAT_TABLE, NULL, TRUE };
+  Writer writer = { FORMAT_TABLE, SR_CSV_FLAGS_NONE, NULL, TRUE };
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING_ARRAY, &statuses,
       N_("Only this status (repeat for several; OTHER for unknown ones)"), N_("STATUS") },
@@ -913,6 +915,8 @@ run_messages (int      argc,
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N messages"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      N_("With --format csv: write every field exactly as stored, for scripts (by default a field starting with =, +, -, @, a tab or a carriage return gets a leading ' so that spreadsheets do not run it as a formula)"), NULL },
     { NULL }
   };
 
@@ -937,6 +941,10 @@ run_messages (int      argc,
     return usage_error (_("messages takes no arguments"));
   if (!parse_format (format_name, &writer.format))
     return usage_error (_("--format must be table, csv or json"));
+  if (raw && writer.format != FORMAT_CSV)
+    return usage_error (_("--raw only applies to --format csv"));
+  if (raw)
+    writer.csv_flags |= SR_CSV_FLAGS_EXACT;
   if (!parse_message_sort (sort_name, &sort))
     return usage_error (_("--sort must be created, sent, recipient, sender, status, parts, cost or campaign"));
   if (!apply_date_range (filter, from, to, &ret))
@@ -1014,7 +1022,7 @@ run_messages (int      argc,
 
   writer.buffer = g_string_sized_new (128 * 1024);
   if (writer.format == FORMAT_CSV)
-    sr_csv_append_message_header (writer.buffer, SR_CSV_FLAGS_NONE);
+    sr_csv_append_message_header (writer.buffer, writer.csv_flags);
   else if (writer.format == FORMAT_JSON)
     g_string_append_c (writer.buffer, '[');
   else
@@ -1098,9 +1106,11 @@ cmd_campaigns (int argc, char **argv)
   g_autofree char *sort_name = NULL;
   g_autofree char *format_name = NULL;
   gboolean descending = FALSE;
+  gboolean raw = FALSE;
   gint64 limit = -1;
   int ret = EXIT_OK;
   Format format;
+  SrCsvFlags csv_flags = SR_CSV_FLAGS_NONE;
   SrCampaignSort sort;
   const GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Sender, text or id contains TEXT"), N_("TEXT") },
@@ -1113,6 +1123,8 @@ cmd_campaigns (int argc, char **argv)
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N campaigns"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      N_("With --format csv: write every field exactly as stored, for scripts (by default a field starting with =, +, -, @, a tab or a carriage return gets a leading ' so that spreadsheets do not run it as a formula)"), NULL },
     { NULL }
   };
 
@@ -1124,6 +1136,10 @@ cmd_campaigns (int argc, char **argv)
     return usage_error (_("campaigns takes no arguments"));
   if (!parse_format (format_name, &format))
     return usage_error (_("--format must be table, csv or json"));
+  if (raw && format != FORMAT_CSV)
+    return usage_error (_("--raw only applies to --format csv"));
+  if (raw)
+    csv_flags |= SR_CSV_FLAGS_EXACT;
   if (!parse_campaign_sort (sort_name, &sort))
     return usage_error (_("--sort must be created, sender, recipients, delivery-rate or cost"));
   if (!parse_date_range (from, to, &filter->from, &filter->to, &ret))
@@ -1147,7 +1163,7 @@ cmd_campaigns (int argc, char **argv)
     return fail (error);
 
   if (format == FORMAT_CSV)
-    sr_export_append_campaign_header (out, SR_CSV_FLAGS_NONE);
+    sr_export_append_campaign_header (out, csv_flags);
   else if (format == FORMAT_JSON)
     g_string_append_c (out, '[');
   else
@@ -1171,7 +1187,7 @@ cmd_campaigns (int argc, char **argv)
 
       if (format == FORMAT_CSV)
         {
-          sr_export_append_campaign (out, campaign, SR_CSV_FLAGS_NONE);
+          sr_export_append_campaign (out, campaign, csv_flags);
         }
       else if (format == FORMAT_JSON)
         {
