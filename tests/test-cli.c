@@ -460,6 +460,78 @@ test_csv_formulas (Fixture       *fixture,
   g_assert_nonnull (strstr (err, "--raw"));
 }
 
+/* Over-long filter text is a usage error (exit 1) naming the option, before
+ * the cache is even opened; the limit itself is accepted and answers. */
+static void
+test_search_limits (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *db_path = dup_account_db_path (fixture);
+  g_autoptr(GString) at_limit = g_string_new (NULL);
+  g_autoptr(GString) too_long = NULL;
+  g_autoptr(GString) huge = g_string_new (NULL);
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  struct { const char *command; const char *option; } cases[] = {
+    { "messages", "--search" },
+    { "messages", "--recipient" },
+    { "messages", "--sender" },
+    { "messages", "--campaign" },
+    { "campaigns", "--search" },
+    { "campaigns", "--sender" },
+    { "stats", "--campaign" },
+  };
+
+  /* Characters, not bytes: 1000 Greek letters are 2000 bytes */
+  for (guint i = 0; i < SR_FILTER_TEXT_MAX_CHARS; i++)
+    g_string_append (at_limit, "λ");
+  too_long = g_string_new (at_limit->str);
+  g_string_append_c (too_long, 'x');
+  /* The 51 KB of the report that SQLite refused as too complex a pattern */
+  for (guint i = 0; i < 51 * 1024; i++)
+    g_string_append_c (huge, "%_a"[i % 3]);
+
+  cache = sr_cache_open (db_path, &error);
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, cases[i].command, cases[i].option,
+                                too_long->str, NULL), ==, 1);
+      g_assert_nonnull (strstr (err, cases[i].option));
+      g_assert_nonnull (strstr (err, "too long"));
+      g_assert_nonnull (strstr (err, "1000"));
+      g_assert_cmpstr (out, ==, "");
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+
+      g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, cases[i].command, cases[i].option,
+                                huge->str, NULL), ==, 1);
+      g_assert_nonnull (strstr (err, "too long"));
+      g_assert_null (strstr (err, "LIKE"));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+
+      /* At the limit it is a search like any other */
+      g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, cases[i].command, cases[i].option,
+                                at_limit->str, NULL), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+    }
+
+  /* campaign-messages takes the ID as an argument */
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "campaign-messages", too_long->str, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "too long"));
+  }
+}
+
 static void
 test_exit_codes (Fixture       *fixture,
                  gconstpointer  data)
@@ -511,6 +583,7 @@ main (int    argc,
   g_test_add ("/cli/login-keyring", Fixture, NULL, fixture_set_up, test_login_keyring, fixture_tear_down);
   g_test_add ("/cli/exit-codes", Fixture, NULL, fixture_set_up, test_exit_codes, fixture_tear_down);
   g_test_add ("/cli/csv-formulas", Fixture, NULL, fixture_set_up, test_csv_formulas, fixture_tear_down);
+  g_test_add ("/cli/search-limits", Fixture, NULL, fixture_set_up, test_search_limits, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -266,6 +266,29 @@ parse_date_range (const char  *from,
   return TRUE;
 }
 
+/* Filter text is refused beyond SR_FILTER_TEXT_MAX_CHARS (a pasted file, a
+ * runaway script) before it reaches the cache. */
+static gboolean
+check_filter_text (const char *option,
+                   const char *value,
+                   int        *out_exit)
+{
+  glong length;
+
+  if (value == NULL)
+    return TRUE;
+  length = g_utf8_strlen (value, -1);
+  if (length <= SR_FILTER_TEXT_MAX_CHARS)
+    return TRUE;
+
+  {
+    g_autofree char *message = g_strdup_printf (_("%s is too long (%ld characters); at most %d are allowed"),
+                                                option, length, SR_FILTER_TEXT_MAX_CHARS);
+    *out_exit = usage_error (message);
+  }
+  return FALSE;
+}
+
 static gboolean
 apply_date_range (SrMessageFilter  *filter,
                   const char       *from,
@@ -586,6 +609,8 @@ cmd_stats (int argc, char **argv)
   if (argc > 1)
     return usage_error (_("stats takes no arguments"));
   if (!apply_date_range (filter, from, to, &ret))
+    return ret;
+  if (!check_filter_text ("--campaign", campaign, &ret))
     return ret;
   filter->campaign_id = g_strdup (campaign);
 
@@ -939,6 +964,11 @@ run_messages (int      argc,
     }
   else if (argc > 1)
     return usage_error (_("messages takes no arguments"));
+  if (!check_filter_text ("--search", search, &ret) ||
+      !check_filter_text ("--recipient", recipient, &ret) ||
+      !check_filter_text ("--sender", sender, &ret) ||
+      !check_filter_text (campaign_mode ? _("The campaign ID") : "--campaign", campaign, &ret))
+    return ret;
   if (!parse_format (format_name, &writer.format))
     return usage_error (_("--format must be table, csv or json"));
   if (raw && writer.format != FORMAT_CSV)
@@ -1134,6 +1164,9 @@ cmd_campaigns (int argc, char **argv)
     return usage_error (error->message);
   if (argc > 1)
     return usage_error (_("campaigns takes no arguments"));
+  if (!check_filter_text ("--search", search, &ret) ||
+      !check_filter_text ("--sender", sender, &ret))
+    return ret;
   if (!parse_format (format_name, &format))
     return usage_error (_("--format must be table, csv or json"));
   if (raw && format != FORMAT_CSV)

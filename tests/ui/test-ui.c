@@ -1584,6 +1584,78 @@ test_copy_selection_as_tsv (void)
   close_window (window);
 }
 
+/* The first GtkSearchEntry inside widget, as a person would find it. */
+static GtkEditable *
+find_search_entry (GtkWidget *widget)
+{
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_search_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+message_search_applied (gpointer data)
+{
+  SrMessageList *list = data;
+  const SrMessageFilter *filter = sr_message_list_get_filter (list);
+
+  return filter != NULL && filter->search != NULL && !sr_message_list_get_loading (list);
+}
+
+static gboolean
+campaign_search_applied (gpointer data)
+{
+  SrCampaignList *list = data;
+
+  return sr_campaign_list_get_search (list) != NULL && !sr_campaign_list_get_loading (list);
+}
+
+/* Pasting a page of text into a search entry keeps the first
+ * SR_FILTER_TEXT_MAX_CHARS characters (not bytes) and the list answers. */
+static void
+test_search_entries_are_capped (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *messages_page = sr_window_get_messages_page (window);
+  SrCampaignsPage *campaigns_page = sr_window_get_campaigns_page (window);
+  g_autoptr(GString) pasted = g_string_new (NULL);
+  g_autofree char *kept = NULL;
+  GtkEditable *entry;
+
+  for (guint i = 0; i < SR_FILTER_TEXT_MAX_CHARS + 500; i++)
+    g_string_append (pasted, "é");
+  kept = g_utf8_substring (pasted->str, 0, SR_FILTER_TEXT_MAX_CHARS);
+
+  sr_window_show_content_page (window, "messages");
+  entry = find_search_entry (GTK_WIDGET (messages_page));
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (entry, pasted->str);
+  g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (entry), -1), ==, SR_FILTER_TEXT_MAX_CHARS);
+  wait_until (message_search_applied, sr_messages_page_get_list (messages_page), 30, "the searched Messages Log");
+  g_assert_cmpstr (sr_message_list_get_filter (sr_messages_page_get_list (messages_page))->search, ==, kept);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_messages_page_get_list (messages_page))), ==, 0);
+  g_assert_cmpstr (sr_messages_page_get_state (messages_page), !=, "error");
+
+  sr_window_show_content_page (window, "campaigns");
+  entry = find_search_entry (GTK_WIDGET (campaigns_page));
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (entry, pasted->str);
+  g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (entry), -1), ==, SR_FILTER_TEXT_MAX_CHARS);
+  wait_until (campaign_search_applied, sr_campaigns_page_get_list (campaigns_page), 30, "the searched Campaign Log");
+  g_assert_cmpstr (sr_campaign_list_get_search (sr_campaigns_page_get_list (campaigns_page)), ==, kept);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))), ==, 0);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1626,6 +1698,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
   g_test_add_func ("/ui/messages/copy-selection-as-tsv", test_copy_selection_as_tsv);
+  g_test_add_func ("/ui/messages/search-entries-capped", test_search_entries_are_capped);
 
   ret = g_test_run ();
 
