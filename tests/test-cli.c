@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "sr-core.h"
 #include "sr-campaign-private.h"
@@ -533,6 +534,123 @@ test_search_limits (Fixture       *fixture,
 }
 
 static void
+fill_cache (const char *db_path,
+            guint       n_messages)
+{
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+
+  cache = sr_cache_open (db_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_messages; i++)
+    {
+      SrMessage *message = sr_message_new_empty ();
+
+      message->id = g_strdup_printf ("m-%05u", i);
+      message->to = g_strdup_printf ("+3579900%04u", i);
+      message->sender_id = g_strdup ("Shop");
+      message->message = g_strdup_printf ("Message number %u, long enough to fill a few pages of the file", i);
+      message->status = i % 5 == 0 ? SR_STATUS_FAILED : SR_STATUS_DELIVERED;
+      message->status_raw = g_strdup (sr_status_to_string (message->status));
+      message->created_at = (G_GINT64_CONSTANT (1772000000) + i) * G_USEC_PER_SEC;
+      message->cost = 0.5;
+      message->sms_count = 1;
+      g_ptr_array_add (messages, message);
+    }
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+}
+
+/* Runs `stats` and checks the error is told in plain words: the sentence
+ * has want; SQLite's text (raw, or for a damaged file whichever of its
+ * texts SQLite met first, raw_too) appears only with --verbose. */
+static void
+assert_plain_error (Fixture    *fixture,
+                    const char *want,
+                    const char *raw,
+                    const char *raw_too)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *err = NULL;
+  g_autofree char *verbose_err = NULL;
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "stats", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, want));
+  g_assert_null (strstr (err, raw));
+  g_assert_true (raw_too == NULL || strstr (err, raw_too) == NULL);
+  g_assert_null (strstr (err, "sqlite"));
+  /* One line: what happened and what to do */
+  g_assert_true (g_str_has_suffix (err, "\n"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &verbose_err, "stats", "--verbose", NULL), ==, 4);
+  g_assert_true (g_str_has_prefix (verbose_err, err));
+  g_assert_true (strstr (verbose_err, raw) != NULL || (raw_too != NULL && strstr (verbose_err, raw_too) != NULL));
+}
+
+/* A folder in the file's place, a damaged file and a file another process
+ * keeps locked are told as what happened and what to do. */
+static void
+test_plain_errors (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *db_path = dup_account_db_path (fixture);
+
+  /* The cache path is a folder: "disk I/O error" from SQLite */
+  g_assert_cmpint (g_mkdir (db_path, 0700), ==, 0);
+  assert_plain_error (fixture, "folder", "disk I/O error", NULL);
+  g_assert_true (g_file_test (db_path, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_rmdir (db_path), ==, 0);
+
+  /* Damaged pages in the middle of a real file: the quick check's
+   * "*** in database main ***" lines stay out of sight */
+  fill_cache (db_path, 3000);
+  {
+    g_autofree char *contents = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (db_path, &contents, &length, NULL));
+    g_assert_cmpuint (length, >, 40 * 4096);
+    memset (contents + 20 * 4096, 0x5a, 8 * 4096);
+    g_assert_true (g_file_set_contents (db_path, contents, length, NULL));
+  }
+  assert_plain_error (fixture, "damaged", "*** in database main ***", "malformed");
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (fixture, sr_test_sandbox_get_api_key (fixture->sandbox), NULL, NULL, NULL, &err,
+                              "stats", NULL), ==, 4);
+    g_assert_nonnull (strstr (err, db_path));
+    g_assert_null (strstr (err, "btree"));
+  }
+  g_assert_cmpint (g_unlink (db_path), ==, 0);
+  {
+    g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+
+  /* Another process holds the write lock for longer than the cache waits */
+  fill_cache (db_path, 10);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    assert_plain_error (fixture, "another program", "database is locked", NULL);
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close (db);
+  }
+  /* and once it lets go, everything works */
+  g_assert_cmpint (run_cli (fixture, sr_test_sandbox_get_api_key (fixture->sandbox), NULL, NULL, NULL, NULL,
+                            "stats", NULL), ==, 0);
+}
+
+static void
 test_exit_codes (Fixture       *fixture,
                  gconstpointer  data)
 {
@@ -584,6 +702,7 @@ main (int    argc,
   g_test_add ("/cli/exit-codes", Fixture, NULL, fixture_set_up, test_exit_codes, fixture_tear_down);
   g_test_add ("/cli/csv-formulas", Fixture, NULL, fixture_set_up, test_csv_formulas, fixture_tear_down);
   g_test_add ("/cli/search-limits", Fixture, NULL, fixture_set_up, test_search_limits, fixture_tear_down);
+  g_test_add ("/cli/plain-errors", Fixture, NULL, fixture_set_up, test_plain_errors, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -34,8 +34,9 @@ SrMessagesPage   *sr_window_get_messages_page    (SrWindow   *self);
 SrCampaignsPage  *sr_window_get_campaigns_page   (SrWindow   *self);
 SrBanner         *sr_window_get_offline_banner   (SrWindow   *self);
 SrBanner         *sr_window_get_auth_banner      (SrWindow   *self);
-/* The problem page's title, when it is shown. */
+/* The problem page's title and description, when it is shown. */
 const char       *sr_window_get_problem_title    (SrWindow   *self);
+const char       *sr_window_get_problem_description (SrWindow *self);
 SrCampaignWindow *sr_window_open_campaign        (SrWindow   *self,
                                                   const char *campaign_id);
 /* What the Sign Out dialog's "Sign Out" / "Delete Reports" answers do. */

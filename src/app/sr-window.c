@@ -254,8 +254,10 @@ on_sync_finished_cb (SrWindow            *self,
       else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_SERVER))
         title = g_strdup (_("SMS.to had a problem; your saved reports are unchanged"));
       else if (error->domain == SR_CACHE_ERROR)
-        /* Translators: %s is the technical reason */
-        title = g_strdup_printf (_("Reports could not be saved: %s"), error->message);
+        {
+          title = sr_error_text_dup (error, sr_session_get_cache_path (self->session));
+          g_debug ("Saving the reports failed: %s", error->message);
+        }
       else
         /* Translators: %s is the technical reason */
         title = g_strdup_printf (_("Sync failed: %s"), error->message);
@@ -438,12 +440,14 @@ show_problem (SrWindow     *self,
   g_autofree char *description = NULL;
   gboolean can_move_aside = FALSE;
 
+  /* SQLite's words are for the debug log; the page says what to do. */
+  g_debug ("Cannot open the saved reports: %s", error->message);
+
   if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT))
     {
       title = _("Saved Reports Are Damaged");
-      description = g_strdup_printf (_("The file that keeps your downloaded reports cannot be read (%s). "
-                                       "It can be moved aside — it is renamed, not deleted — and your reports downloaded again from SMS.to."),
-                                     error->message);
+      description = g_strdup (_("The file that keeps your downloaded reports is damaged and cannot be read. "
+                                "It can be moved aside — it is renamed, not deleted — and your reports downloaded again from SMS.to."));
       can_move_aside = TRUE;
     }
   else if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_TOO_NEW))
@@ -456,8 +460,7 @@ show_problem (SrWindow     *self,
   else if (error->domain == SR_CACHE_ERROR)
     {
       title = _("Saved Reports Cannot Be Opened");
-      /* Translators: %s is the technical reason */
-      description = g_strdup_printf (_("SMS Reports could not open the file that keeps your reports: %s"), error->message);
+      description = sr_error_text_dup (error, self->cache_path);
     }
   else
     {
@@ -1304,4 +1307,12 @@ sr_window_get_problem_title (SrWindow *self)
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
   return adw_status_page_get_title (self->problem_page);
+}
+
+const char *
+sr_window_get_problem_description (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return adw_status_page_get_description (self->problem_page);
 }

@@ -30,9 +30,11 @@ enum {
 
 typedef struct
 {
-  char *api_url;
-  char *auth_url;
-  char *data_dir;
+  char     *api_url;
+  char     *auth_url;
+  char     *data_dir;
+  gboolean  verbose;
+  char     *cache_path;   /* once known, for error texts */
 } Globals;
 
 static Globals globals;
@@ -44,6 +46,8 @@ static const GOptionEntry global_entries[] = {
     N_("Account API address (default: https://auth.sms.to)"), N_("URL") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &globals.data_dir,
     N_("Folder of the local reports (default: ~/.local/share/sms-reports)"), N_("DIR") },
+  { "verbose", 0, 0, G_OPTION_ARG_NONE, &globals.verbose,
+    N_("Also print the technical detail of errors"), NULL },
   { NULL }
 };
 
@@ -69,14 +73,23 @@ exit_code_for_error (const GError *error)
   return EXIT_DATA;
 }
 
+/* What happened and what to do; SQLite's own words only with --verbose. */
 static int
 fail (const GError *error)
 {
-  g_printerr ("sms-reports-cli: %s\n", error->message);
+  g_autofree char *text = sr_error_text_dup (error, globals.cache_path);
+
+  g_printerr ("sms-reports-cli: %s\n", text);
+  if (sr_error_text_has_detail (error, text))
+    {
+      if (globals.verbose)
+        /* Translators: followed by the technical text of an error */
+        g_printerr ("%s %s\n", _("Detail:"), error->message);
+      else
+        g_debug ("%s", error->message);
+    }
   if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
     g_printerr ("%s\n", _("Sign in again with “sms-reports-cli login”, or set SMSTO_API_KEY."));
-  else if (error->domain == SR_CACHE_ERROR && error->code == SR_CACHE_ERROR_CORRUPT)
-    g_printerr ("%s\n", _("The local reports file is damaged. Move it aside and run “sms-reports-cli sync” to download the reports again."));
   return exit_code_for_error (error);
 }
 
@@ -156,6 +169,8 @@ open_cache (GError **error)
     return NULL;
   path = dup_cache_path (key);
   free_key (key);
+  g_free (globals.cache_path);
+  globals.cache_path = g_strdup (path);
 
   return sr_cache_open (path, error);
 }
@@ -519,6 +534,9 @@ cmd_sync (int argc, char **argv)
   if (client != NULL)
     {
       g_autofree char *path = dup_cache_path (key);
+
+      g_free (globals.cache_path);
+      globals.cache_path = g_strdup (path);
       cache = sr_cache_open (path, &error);
     }
   free_key (key);
@@ -1378,6 +1396,7 @@ main (int    argc,
           g_clear_pointer (&globals.api_url, g_free);
           g_clear_pointer (&globals.auth_url, g_free);
           g_clear_pointer (&globals.data_dir, g_free);
+          g_clear_pointer (&globals.cache_path, g_free);
           return ret;
         }
     }

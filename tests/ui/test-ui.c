@@ -725,6 +725,9 @@ test_corrupt_cache_is_moved_aside (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_until (window_shows_problem, window, 30, "the damaged-file page");
   g_assert_nonnull (sr_window_get_problem_title (window));
+  /* Plain words, not SQLite's "file is not a database" */
+  g_assert_nonnull (strstr (sr_window_get_problem_description (window), "damaged"));
+  g_assert_null (strstr (sr_window_get_problem_description (window), "not a database"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.move-cache-aside", NULL));
   wait_until (window_shows_reports, window, 60, "the reports page after moving the file aside");
@@ -746,6 +749,36 @@ test_corrupt_cache_is_moved_aside (void)
   g_assert_true (found_moved);
 
   wait_until (session_idle, window, 120, "the sync into the fresh file");
+  close_window (window);
+  sr_test_remove_tree (dir);
+}
+
+/* A folder where the reports file should be: the problem page says so in
+ * plain words, without SQLite's "disk I/O error", and offers no move-aside. */
+static void
+test_cache_path_is_a_folder (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-folder");
+  const char *url = sr_test_sandbox_get_url (shared_sandbox);
+  const char *key = sr_test_sandbox_get_api_key (shared_sandbox);
+  g_autofree char *file_name = sr_cache_dup_account_file_name (url, key);
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  const char *description;
+  SrWindow *window;
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+
+  window = sr_window_new_for_test (url, url, dir, key);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_shows_problem, window, 30, "the problem page");
+  g_assert_cmpstr (sr_window_get_problem_title (window), ==, "Saved Reports Cannot Be Opened");
+  description = sr_window_get_problem_description (window);
+  g_assert_nonnull (strstr (description, "folder"));
+  g_assert_nonnull (strstr (description, path));
+  g_assert_null (strstr (description, "disk I/O"));
+  g_assert_null (strstr (description, "unable to open"));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+
   close_window (window);
   sr_test_remove_tree (dir);
 }
@@ -1690,6 +1723,7 @@ main (int   argc,
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
   g_test_add_func ("/ui/account/refused-key-banner", test_refused_key_later_shows_banner);
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
+  g_test_add_func ("/ui/account/cache-path-is-a-folder", test_cache_path_is_a_folder);
   g_test_add_func ("/ui/account/sign-out", test_sign_out_keeps_or_deletes_reports);
   g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
   g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
