@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
 #include "sr-test-sandbox.h"

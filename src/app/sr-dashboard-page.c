@@ -71,7 +71,7 @@ struct _SrDashboardPage
   GtkCalendar     *from_calendar;
   GtkCalendar     *to_calendar;
   GtkLabel        *period_label;
-  GtkSpinner      *loading_spinner;
+  AdwSpinner      *loading_spinner;
   GtkLabel        *messages_value;
   GtkLabel        *messages_detail;
   GtkLabel        *delivered_value;
@@ -105,7 +105,7 @@ struct _SrDashboardPage
   GtkListBox      *recent_list;
   GtkLabel        *footnote;
   AdwStatusPage   *empty_page;
-  GtkSpinner      *empty_spinner;
+  AdwSpinner      *empty_spinner;
 
   GtkLabel        *legend_counts[SR_N_STATUS_GROUPS];
 
@@ -1237,12 +1237,10 @@ update_page (SrDashboardPage *self)
                                            _("Messages sent through SMS.to appear here once they are synced."));
         }
       gtk_widget_set_visible (GTK_WIDGET (self->empty_spinner), syncing);
-      gtk_spinner_set_spinning (self->empty_spinner, syncing);
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
   else
     {
-      gtk_spinner_set_spinning (self->empty_spinner, FALSE);
       gtk_stack_set_visible_child_name (self->stack, "dashboard");
     }
 }
@@ -1254,7 +1252,6 @@ set_loading (SrDashboardPage *self,
              gboolean         loading)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
 }
 
 static void
@@ -1343,8 +1340,9 @@ extras_thread (GTask        *task,
   Extras *extras = g_new0 (Extras, 1);
 
   /* The newest message is the top of an index: no count over every row. */
-  extras->has_messages = sr_cache_get_newest_created_at (cache) != SR_TIME_NONE;
-  extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
+  extras->has_messages = sr_cache_get_newest_created_at (cache, &error) != SR_TIME_NONE;
+  if (error == NULL)
+    extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
   if (extras->campaigns == NULL)
     {
       extras_free (extras);

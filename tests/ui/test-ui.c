@@ -555,10 +555,10 @@ test_campaign_log_source_filter (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
   filter->source = SR_CAMPAIGN_SOURCE_API;
-  n_api = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  n_api = sr_cache_count_campaigns (shared_cache, filter, &error);
   g_assert_no_error (error);
   filter->source = SR_CAMPAIGN_SOURCE_WEB;
-  n_web = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  n_web = sr_cache_count_campaigns (shared_cache, filter, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n_api + n_web, ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
@@ -602,7 +602,7 @@ test_legend_lists_nine_statuses (void)
 static gboolean
 offline_banner_shown (gpointer data)
 {
-  return sr_banner_get_revealed (sr_window_get_offline_banner (data));
+  return adw_banner_get_revealed (sr_window_get_offline_banner (data));
 }
 
 static void
@@ -629,7 +629,7 @@ test_offline_banner_and_lists_keep_working (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_until (window_shows_reports, window, 60, "the reports page");
   wait_until (session_idle, window, 120, "the first sync");
-  g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
+  g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
 
   /* The server goes away. */
   sr_test_sandbox_stop (sandbox);
@@ -639,7 +639,7 @@ test_offline_banner_and_lists_keep_working (void)
   wait_until (offline_banner_shown, window, 60, "the offline banner");
   g_assert_true (sr_session_get_offline (session));
   g_assert_false (sr_session_get_auth_failed (session));
-  g_assert_true (g_str_has_prefix (sr_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
+  g_assert_true (g_str_has_prefix (adw_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
 
   /* Everything cached is still there and filters still work. */
   sr_window_show_content_page (window, "messages");
@@ -668,7 +668,7 @@ test_offline_banner_and_lists_keep_working (void)
 static gboolean
 auth_banner_shown (gpointer data)
 {
-  return sr_banner_get_revealed (sr_window_get_auth_banner (data));
+  return adw_banner_get_revealed (sr_window_get_auth_banner (data));
 }
 
 static void
@@ -686,7 +686,7 @@ test_refused_key_later_shows_banner (void)
   wait_until (auth_banner_shown, window, 60, "the refused-key banner");
 
   g_assert_true (sr_session_get_auth_failed (sr_window_get_session (window)));
-  g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
+  g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
   /* The reports stay on screen. */
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "reports");
 
@@ -1080,7 +1080,7 @@ test_chart_draws_periods (void)
   g_autoptr(SrInsights) ninety_days = NULL;
   g_autoptr(GDateTime) old_start = g_date_time_new_local (2001, 3, 1, 0, 0, 0);
   g_autoptr(GDateTime) old_end = g_date_time_add_days (old_start, 7);
-  gint64 newest = sr_cache_get_newest_created_at (shared_cache);
+  gint64 newest = sr_cache_get_newest_created_at (shared_cache, NULL);
   g_autoptr(GDateTime) newest_utc = g_date_time_new_from_unix_utc (newest / G_USEC_PER_SEC);
   g_autoptr(GDateTime) newest_local = g_date_time_to_local (newest_utc);
   g_autoptr(GDateTime) busy_day = g_date_time_new_local (g_date_time_get_year (newest_local),
