@@ -164,6 +164,8 @@ open_cache (GError **error)
 {
   char *key = dup_api_key (error);
   g_autofree char *path = NULL;
+  g_autofree char *notice = NULL;
+  SrCache *cache;
 
   if (key == NULL)
     return NULL;
@@ -172,7 +174,12 @@ open_cache (GError **error)
   g_free (globals.cache_path);
   globals.cache_path = g_strdup (path);
 
-  return sr_cache_open (path, error);
+  cache = sr_cache_open (path, error);
+  /* Viewing works on a read-only file or a full disk; say so once. */
+  if (cache != NULL && (notice = sr_error_text_dup_cache_notice (cache)) != NULL)
+    g_printerr ("%s %s\n", _("Note:"), notice);
+
+  return cache;
 }
 
 /* --- async helpers ----------------------------------------------------- */
@@ -542,6 +549,15 @@ cmd_sync (int argc, char **argv)
   free_key (key);
   if (client == NULL || cache == NULL)
     return fail (error);
+
+  /* Nothing could be saved: say so before asking the server anything. */
+  if (sr_cache_get_read_only (cache))
+    {
+      g_autofree char *notice = sr_error_text_dup_cache_notice (cache);
+
+      g_printerr ("sms-reports-cli: %s %s\n", _("Syncing is unavailable."), notice);
+      return EXIT_DATA;
+    }
 
   sync = sr_sync_new (client, cache);
   sr_sync_set_full (sync, full);

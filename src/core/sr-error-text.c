@@ -54,6 +54,12 @@ classify (const GError *error,
           return KIND_TOO_NEW;
         case SR_CACHE_ERROR_CLOSED:
           return KIND_CLOSED;
+        case SR_CACHE_ERROR_BUSY:
+          return KIND_BUSY;
+        case SR_CACHE_ERROR_FULL:
+          return KIND_FULL;
+        case SR_CACHE_ERROR_READ_ONLY:
+          return KIND_READ_ONLY;
         case SR_CACHE_ERROR_OPEN:
         case SR_CACHE_ERROR_SQLITE:
         default:
@@ -61,7 +67,8 @@ classify (const GError *error,
         }
 
       /* A folder where the file should be fails as "disk I/O error" or
-       * "unable to open database file", depending on the step. */
+       * "unable to open database file", depending on the step; errors made
+       * before SQLite's code was known carry only its text. */
       if (cache_path != NULL && g_file_test (cache_path, G_FILE_TEST_IS_DIR))
         return KIND_FOLDER;
       if (mentions (error, SQLITE_BUSY) || mentions (error, SQLITE_LOCKED))
@@ -140,8 +147,9 @@ sr_error_text_dup (const GError *error,
                          "are kept."));
 
     case KIND_READ_ONLY:
-      return g_strdup (_("The local reports file is read-only, so new reports cannot be saved. "
-                         "Make the file and its folder writable to sync; viewing works as it is."));
+      return g_strdup (_("The local reports file cannot be written, so new reports cannot be saved: "
+                         "syncing is unavailable. Make the file and its folder writable, or free some "
+                         "disk space, to sync; the saved reports can still be viewed."));
 
     case KIND_CORRUPT:
       if (display_path != NULL)
@@ -176,4 +184,21 @@ sr_error_text_has_detail (const GError *error,
   g_return_val_if_fail (error != NULL, FALSE);
 
   return g_strcmp0 (error->message, text) != 0;
+}
+
+char *
+sr_error_text_dup_cache_notice (SrCache *cache)
+{
+  g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
+
+  if (sr_cache_get_read_only (cache) && sr_cache_get_no_space (cache))
+    return g_strdup (_("The disk is full, so the saved reports are shown without syncing. "
+                       "Free some disk space to sync again."));
+  if (sr_cache_get_read_only (cache))
+    return g_strdup (_("The saved reports are read-only: they are shown, but syncing is unavailable. "
+                       "Make the reports file and its folder writable to sync."));
+  if (sr_cache_get_indexes_pending (cache) && sr_cache_get_no_space (cache))
+    return g_strdup (_("The disk is full: the reports are shown, but sorting and filtering are slower "
+                       "until there is free space. Free some disk space, then sync again."));
+  return NULL;
 }

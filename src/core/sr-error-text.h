@@ -15,6 +15,8 @@
 
 #include <glib.h>
 
+#include "sr-types.h"
+
 G_BEGIN_DECLS
 
 /* A sentence or two for error. cache_path (may be NULL) is the local reports
@@ -27,5 +29,11 @@ char     *sr_error_text_dup        (const GError *error,
  * message is technical detail worth showing with --verbose or logging. */
 gboolean  sr_error_text_has_detail (const GError *error,
                                     const char   *text);
+
+/* What a person should know about how cache was opened, or NULL when all
+ * is well: viewing only because the file cannot be written or the disk is
+ * full, or deferred indexes waiting for room. For a banner in the app and a
+ * note on standard error in the CLI. */
+char     *sr_error_text_dup_cache_notice (SrCache *cache);
 
 G_END_DECLS
