@@ -17,6 +17,7 @@
 #include "sr-cache-private.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
+#include "sr-test-mount.h"
 #include "sr-test-sandbox.h"
 
 typedef struct
@@ -651,6 +652,144 @@ test_plain_errors (Fixture       *fixture,
                             "stats", NULL), ==, 0);
 }
 
+/* The local reports on a read-only folder: stats and messages work and say
+ * that syncing is unavailable; sync says so too, without asking the server,
+ * and exits 4. */
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *db_path = dup_account_db_path (fixture);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 requests_before = 0;
+  gint64 requests_after = 0;
+
+  fill_cache (db_path, 3000);
+  if (!sr_test_make_read_only (fixture->data_dir))
+    {
+      g_test_skip ("Cannot make a read-only folder here");
+      return;
+    }
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "stats", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Total messages: 3000"));
+  g_assert_true (g_str_has_prefix (err, "Note: "));
+  g_assert_nonnull (strstr (err, "read-only"));
+  g_assert_nonnull (strstr (err, "syncing is unavailable"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--format", "csv",
+                            "--sort", "cost", "--desc", "--limit", "10", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpuint (rows->len, ==, 11);
+  }
+  g_clear_pointer (&out, g_free);
+
+  sr_test_sandbox_get_counters (fixture->sandbox, &requests_before, NULL);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "sync", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "Syncing is unavailable"));
+  g_assert_null (strstr (err, "readonly"));
+  sr_test_sandbox_get_counters (fixture->sandbox, &requests_after, NULL);
+  g_assert_cmpint (requests_after, ==, requests_before);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  sr_test_make_writable (fixture->data_dir);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "stats", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+}
+
+/* A first sync stopped by a full disk (a 2 MB tmpfs as the data folder,
+ * 20,000 messages on the server): the CLI says the disk is full in plain
+ * words and leaves the indexes deferred for lack of room; with not a byte
+ * left stats and messages still work and say so; with room again the next
+ * sync finishes and the indexes are built. */
+static void
+test_full_disk (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) big = NULL;
+  const char *key = NULL;
+  const char *url = NULL;
+  g_autofree char *mount = sr_test_mount_tmpfs ("test-cli-full", 2048);
+  g_autofree char *saved_data_dir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (mount == NULL)
+    {
+      g_test_skip ("Mounting a small tmpfs needs root");
+      return;
+    }
+  big = sr_test_sandbox_start ("--messages", "20000", "--campaigns", "10", "--seed", "5", NULL);
+  key = sr_test_sandbox_get_api_key (big);
+  url = sr_test_sandbox_get_url (big);
+  saved_data_dir = g_steal_pointer (&fixture->data_dir);
+  fixture->data_dir = g_strdup (mount);
+  {
+    g_autofree char *name = sr_cache_dup_account_file_name (url, key);
+
+    db_path = g_build_filename (mount, name, NULL);
+  }
+
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "sync", "--concurrency", "1", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "The disk is full"));
+  g_assert_null (strstr (err, "database or disk is full"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *uri = g_strconcat ("file:", db_path, "?mode=ro", NULL);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    /* The rebuild at the end of the sync did not fit: indexes wait */
+    g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM deferred_indexes", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), >, 0);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  sr_test_fill_disk (mount);
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "stats", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "disk is full"));
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+
+    json_parser_load_from_data (parser, out, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "total"), >, 0);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "messages", "--sort", "cost", "--desc",
+                            "--limit", "5", "--format", "json", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "disk is full"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Room again */
+  g_assert_true (sr_test_remount (mount, "size=65536k"));
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "sync", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Messages in the local reports: 20000"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, NULL, &err, "stats", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+
+  g_free (fixture->data_dir);
+  fixture->data_dir = g_steal_pointer (&saved_data_dir);
+  sr_test_unmount (mount);
+}
+
 static void
 test_exit_codes (Fixture       *fixture,
                  gconstpointer  data)
@@ -704,6 +843,8 @@ main (int    argc,
   g_test_add ("/cli/csv-formulas", Fixture, NULL, fixture_set_up, test_csv_formulas, fixture_tear_down);
   g_test_add ("/cli/search-limits", Fixture, NULL, fixture_set_up, test_search_limits, fixture_tear_down);
   g_test_add ("/cli/plain-errors", Fixture, NULL, fixture_set_up, test_plain_errors, fixture_tear_down);
+  g_test_add ("/cli/read-only", Fixture, NULL, fixture_set_up, test_read_only, fixture_tear_down);
+  g_test_add ("/cli/full-disk", Fixture, NULL, fixture_set_up, test_full_disk, fixture_tear_down);
 
   return g_test_run ();
 }
