@@ -51,6 +51,7 @@ struct _SrWindow
   AdwSpinner           *sync_spinner;
   AdwBanner            *auth_banner;
   AdwBanner            *offline_banner;
+  AdwBanner            *storage_banner;     /* read-only file, full disk */
   GtkProgressBar       *sync_progress;
   GtkStack             *content_stack;
   SrDashboardPage      *dashboard_page;
@@ -184,6 +185,15 @@ update_banners (SrWindow *self)
 
   adw_banner_set_revealed (self->offline_banner, offline && !auth_failed);
   adw_banner_set_revealed (self->auth_banner, auth_failed);
+
+  /* Only flags of the cache: nothing is read from the file here. */
+  {
+    g_autofree char *notice = session != NULL ? sr_error_text_dup_cache_notice (sr_session_get_cache (session)) : NULL;
+
+    if (notice != NULL)
+      adw_banner_set_title (self->storage_banner, notice);
+    adw_banner_set_revealed (self->storage_banner, notice != NULL);
+  }
 }
 
 static void
@@ -423,7 +433,9 @@ set_session (SrWindow  *self,
   sr_messages_page_set_session (self->messages_page, session);
   sr_campaigns_page_set_session (self->campaigns_page, session);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
+  /* Reports opened for viewing only cannot be synced; the banner says why. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
+                                 !sr_cache_get_read_only (sr_session_get_cache (session)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", TRUE);
 
   update_balance (self);
@@ -1178,6 +1190,12 @@ sr_window_init (SrWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Under the other banners, in the same toolbar view. */
+  self->storage_banner = ADW_BANNER (adw_banner_new (NULL));
+  adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (self->offline_banner),
+                                                                           ADW_TYPE_TOOLBAR_VIEW)),
+                                GTK_WIDGET (self->storage_banner));
+
   self->use_keyring = TRUE;
   self->reported_mismatch = -1;
   self->campaign_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1288,6 +1306,14 @@ sr_window_get_campaigns_page (SrWindow *self)
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
   return self->campaigns_page;
+}
+
+AdwBanner *
+sr_window_get_storage_banner (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->storage_banner;
 }
 
 AdwBanner *

@@ -20,6 +20,7 @@
 #include "sr-status-bar.h"
 #include "sr-resources.h"
 #include "sr-selection.h"
+#include "sr-test-mount.h"
 #include "sr-test-sandbox.h"
 #include "sr-window-private.h"
 
@@ -780,6 +781,58 @@ test_cache_path_is_a_folder (void)
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
 
   close_window (window);
+  sr_test_remove_tree (dir);
+}
+
+static gboolean
+storage_banner_shown (gpointer data)
+{
+  return adw_banner_get_revealed (sr_window_get_storage_banner (data));
+}
+
+/* Saved reports in a read-only folder: the window shows them, a banner says
+ * syncing is unavailable, and Sync is disabled. */
+static void
+test_read_only_reports_shown (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-read-only");
+  g_autofree char *url = NULL;
+  SrCache *cache;
+  SrWindow *window;
+  SrMessageList *list;
+  gint64 total;
+
+  sandbox = sr_test_sandbox_start ("--messages", "500", "--campaigns", "3", NULL);
+  url = g_strdup (sr_test_sandbox_get_url (sandbox));
+  cache = sync_account (url, sr_test_sandbox_get_api_key (sandbox), dir);
+  total = count_messages (cache, NULL);
+  g_assert_cmpint (total, >, 0);
+  sr_cache_close (cache);
+  g_object_unref (cache);
+
+  if (!sr_test_make_read_only (dir))
+    {
+      g_test_skip ("Cannot make a read-only folder here");
+      sr_test_remove_tree (dir);
+      return;
+    }
+
+  window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_shows_reports, window, 60, "the reports page");
+  wait_until (storage_banner_shown, window, 30, "the read-only banner");
+  g_assert_nonnull (strstr (adw_banner_get_title (sr_window_get_storage_banner (window)), "read-only"));
+  g_assert_false (sr_session_get_syncing (sr_window_get_session (window)));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
+
+  sr_window_show_content_page (window, "messages");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  wait_until (list_ready, list, 30, "the Messages Log");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+
+  close_window (window);
+  sr_test_make_writable (dir);
   sr_test_remove_tree (dir);
 }
 
@@ -1724,6 +1777,7 @@ main (int   argc,
   g_test_add_func ("/ui/account/refused-key-banner", test_refused_key_later_shows_banner);
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
   g_test_add_func ("/ui/account/cache-path-is-a-folder", test_cache_path_is_a_folder);
+  g_test_add_func ("/ui/account/read-only-reports-shown", test_read_only_reports_shown);
   g_test_add_func ("/ui/account/sign-out", test_sign_out_keeps_or_deletes_reports);
   g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
   g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
