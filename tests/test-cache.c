@@ -20,6 +20,7 @@
 #include "sr-cache-private.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
+#include "sr-test-mount.h"
 
 #define BASE_TIME   G_GINT64_CONSTANT (1709251200000000)   /* 2024-03-01 00:00:00 UTC */
 #define HOUR        (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
@@ -2097,6 +2098,244 @@ test_threads (Fixture       *fixture,
   g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, &error), ==, 3000);
 }
 
+/* --- viewing without writing ------------------------------------------------ */
+
+static gboolean
+set_bulk_load (SrCache   *cache,
+               gboolean   bulk_load,
+               GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sr_cache_set_bulk_load_async (cache, bulk_load, NULL, done_cb, &result);
+  wait_result (&result);
+  return sr_cache_set_bulk_load_finish (cache, result, error);
+}
+
+static char *
+dup_file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static guint
+count_dir_entries (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (listing != NULL && g_dir_read_name (listing) != NULL)
+    n++;
+  return n;
+}
+
+/* Reads that a viewer needs: counts, a sorted and filtered page, stats. */
+static void
+assert_viewable (SrCache *cache,
+                 gint64   expected_total)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) page = NULL;
+  SrStats stats;
+
+  g_assert_cmpint (sr_cache_count_messages (cache, NULL, &error), ==, expected_total);
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_query_stats (cache, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.total, ==, expected_total);
+
+  filter->status_mask = 1u << SR_STATUS_DELIVERED;
+  page = sr_cache_query_messages (cache, filter, SR_MESSAGE_SORT_COST, TRUE, 50, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, >, 0);
+  for (guint i = 1; i < page->len; i++)
+    g_assert_cmpfloat (sr_message_get_cost (g_ptr_array_index (page, i - 1)), >=,
+                       sr_message_get_cost (g_ptr_array_index (page, i)));
+}
+
+/* A cache whose folder and file cannot be written (a read-only mount as
+ * root, modes otherwise) opens for viewing: every read works, writes are
+ * refused with SR_CACHE_ERROR_READ_ONLY, and nothing in the folder changes —
+ * not even a -wal or -shm appears. A first sync that never finished (indexes
+ * still deferred) is viewable too. */
+static void
+test_open_read_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-cache-ro-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(GPtrArray) messages = generate_messages (N_GENERATED, 20);
+  g_autoptr(SrCache) cache = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *notice = NULL;
+  guint entries;
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_read_only (cache));
+  /* A first sync that stopped half-way: its indexes are still deferred */
+  g_assert_true (set_bulk_load (cache, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  before = dup_file_checksum (path);
+  entries = count_dir_entries (dir);
+  if (!sr_test_make_read_only (dir))
+    {
+      g_test_skip ("Cannot make a read-only folder here");
+      remove_tree (dir);
+      return;
+    }
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_get_read_only (cache));
+  g_assert_false (sr_cache_get_no_space (cache));
+  g_assert_true (sr_cache_get_indexes_pending (cache));
+  assert_viewable (cache, N_GENERATED);
+
+  notice = sr_error_text_dup_cache_notice (cache);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "read-only"));
+
+  /* Writes are refused, clearly */
+  {
+    g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autofree char *text = NULL;
+
+    g_ptr_array_add (more, new_message ("new-1", "DELIVERED", BASE_TIME));
+    g_assert_false (sr_cache_upsert_messages (cache, more, NULL, NULL, NULL, &error));
+    g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_READ_ONLY);
+    text = sr_error_text_dup (error, path);
+    g_assert_nonnull (strstr (text, "syncing is unavailable"));
+    g_clear_error (&error);
+  }
+
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  sr_test_make_writable (dir);
+
+  after = dup_file_checksum (path);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (count_dir_entries (dir), ==, entries);
+
+  /* Writable again: the deferred indexes are built at the next open */
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_read_only (cache));
+  g_assert_false (sr_cache_get_indexes_pending (cache));
+  assert_viewable (cache, N_GENERATED);
+  sr_cache_close (cache);
+  {
+    sqlite3 *db = open_raw (path);
+
+    g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM deferred_indexes"), ==, 0);
+    g_assert_true (raw_has_object (db, "index", "messages_report"));
+    sqlite3_close (db);
+  }
+
+  remove_tree (dir);
+}
+
+/* A first sync stopped by a full disk (a 2 MB tmpfs): opening needs no free
+ * space — the deferred indexes wait, or the file opens for viewing only when
+ * not even SQLite's -shm fits — and they are built once there is room. */
+static void
+test_open_full_disk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = sr_test_mount_tmpfs ("test-cache-full", 2048);
+  g_autofree char *path = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autofree char *notice = NULL;
+  gint64 stored;
+  guint batch = 0;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("Mounting a small tmpfs needs root");
+      return;
+    }
+  path = g_build_filename (dir, "cache.db", NULL);
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (set_bulk_load (cache, TRUE, &error));
+  g_assert_no_error (error);
+  for (;; batch++)
+    {
+      g_autoptr(GPtrArray) messages = generate_messages (1000, 5);
+
+      for (guint i = 0; i < messages->len; i++)
+        {
+          SrMessage *message = g_ptr_array_index (messages, i);
+
+          g_free (message->id);
+          message->id = g_strdup_printf ("b%u-m%u", batch, i);
+        }
+      if (!sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error))
+        break;
+      g_assert_cmpuint (batch, <, 100);
+    }
+  g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL);
+  g_assert_true (sr_cache_get_no_space (cache));
+  {
+    g_autofree char *text = sr_error_text_dup (error, path);
+
+    g_assert_nonnull (strstr (text, "disk is full"));
+  }
+  g_clear_error (&error);
+  stored = sr_cache_count_messages (cache, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored, >=, 1000);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  /* Not a byte left */
+  sr_test_fill_disk (dir);
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_get_no_space (cache));
+  g_assert_true (sr_cache_get_indexes_pending (cache) || sr_cache_get_read_only (cache));
+  assert_viewable (cache, stored);
+  notice = sr_error_text_dup_cache_notice (cache);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "disk is full"));
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  /* Room again: the indexes are built when the file is opened */
+  g_assert_true (sr_test_remount (dir, "size=65536k"));
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_read_only (cache));
+  g_assert_false (sr_cache_get_no_space (cache));
+  g_assert_false (sr_cache_get_indexes_pending (cache));
+  g_assert_null (sr_error_text_dup_cache_notice (cache));
+  assert_viewable (cache, stored);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  {
+    sqlite3 *db = open_raw (path);
+
+    g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM deferred_indexes"), ==, 0);
+    g_assert_true (raw_has_object (db, "index", "messages_report"));
+    sqlite3_close (db);
+  }
+
+  sr_test_unmount (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2107,6 +2346,8 @@ main (int   argc,
   g_test_add_func ("/cache/open/creates", test_open_creates);
   g_test_add_func ("/cache/open/too-new", test_reject_too_new);
   g_test_add_func ("/cache/open/corrupt", test_reject_corrupt);
+  g_test_add_func ("/cache/open/read-only", test_open_read_only);
+  g_test_add_func ("/cache/open/full-disk", test_open_full_disk);
   g_test_add_func ("/cache/migrate/v1-file", test_migrate_v1_file);
   g_test_add_func ("/cache/migrate/v1-sql", test_migrate_v1_sql);
   g_test_add_func ("/cache/close", test_close);

@@ -516,6 +516,9 @@ sr_campaigns_page_init (SrCampaignsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* A pasted page of text stops at the limit the CLI refuses beyond. */
+  gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->search_entry))),
+                           SR_FILTER_TEXT_MAX_CHARS);
   self->date_items = g_hash_table_new (NULL, NULL);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);

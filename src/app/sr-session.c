@@ -329,7 +329,8 @@ sr_session_sync (SrSession *self,
 
   g_return_if_fail (SR_IS_SESSION (self));
 
-  if (self->closed)
+  /* Nothing could be saved; the window's banner says so. */
+  if (self->closed || sr_cache_get_read_only (self->cache))
     return;
 
   if (self->syncing)

@@ -30,9 +30,11 @@ enum {
 
 typedef struct
 {
-  char *api_url;
-  char *auth_url;
-  char *data_dir;
+  char     *api_url;
+  char     *auth_url;
+  char     *data_dir;
+  gboolean  verbose;
+  char     *cache_path;   /* once known, for error texts */
 } Globals;
 
 static Globals globals;
@@ -44,6 +46,8 @@ static const GOptionEntry global_entries[] = {
     N_("Account API address (default: https://auth.sms.to)"), N_("URL") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &globals.data_dir,
     N_("Folder of the local reports (default: ~/.local/share/sms-reports)"), N_("DIR") },
+  { "verbose", 0, 0, G_OPTION_ARG_NONE, &globals.verbose,
+    N_("Also print the technical detail of errors"), NULL },
   { NULL }
 };
 
@@ -69,14 +73,23 @@ exit_code_for_error (const GError *error)
   return EXIT_DATA;
 }
 
+/* What happened and what to do; SQLite's own words only with --verbose. */
 static int
 fail (const GError *error)
 {
-  g_printerr ("sms-reports-cli: %s\n", error->message);
+  g_autofree char *text = sr_error_text_dup (error, globals.cache_path);
+
+  g_printerr ("sms-reports-cli: %s\n", text);
+  if (sr_error_text_has_detail (error, text))
+    {
+      if (globals.verbose)
+        /* Translators: followed by the technical text of an error */
+        g_printerr ("%s %s\n", _("Detail:"), error->message);
+      else
+        g_debug ("%s", error->message);
+    }
   if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
     g_printerr ("%s\n", _("Sign in again with “sms-reports-cli login”, or set SMSTO_API_KEY."));
-  else if (error->domain == SR_CACHE_ERROR && error->code == SR_CACHE_ERROR_CORRUPT)
-    g_printerr ("%s\n", _("The local reports file is damaged. Move it aside and run “sms-reports-cli sync” to download the reports again."));
   return exit_code_for_error (error);
 }
 
@@ -151,13 +164,22 @@ open_cache (GError **error)
 {
   char *key = dup_api_key (error);
   g_autofree char *path = NULL;
+  g_autofree char *notice = NULL;
+  SrCache *cache;
 
   if (key == NULL)
     return NULL;
   path = dup_cache_path (key);
   free_key (key);
+  g_free (globals.cache_path);
+  globals.cache_path = g_strdup (path);
 
-  return sr_cache_open (path, error);
+  cache = sr_cache_open (path, error);
+  /* Viewing works on a read-only file or a full disk; say so once. */
+  if (cache != NULL && (notice = sr_error_text_dup_cache_notice (cache)) != NULL)
+    g_printerr ("%s %s\n", _("Note:"), notice);
+
+  return cache;
 }
 
 /* --- async helpers ----------------------------------------------------- */
@@ -264,6 +286,29 @@ parse_date_range (const char  *from,
     }
 
   return TRUE;
+}
+
+/* Filter text is refused beyond SR_FILTER_TEXT_MAX_CHARS (a pasted file, a
+ * runaway script) before it reaches the cache. */
+static gboolean
+check_filter_text (const char *option,
+                   const char *value,
+                   int        *out_exit)
+{
+  glong length;
+
+  if (value == NULL)
+    return TRUE;
+  length = g_utf8_strlen (value, -1);
+  if (length <= SR_FILTER_TEXT_MAX_CHARS)
+    return TRUE;
+
+  {
+    g_autofree char *message = g_strdup_printf (_("%s is too long (%ld characters); at most %d are allowed"),
+                                                option, length, SR_FILTER_TEXT_MAX_CHARS);
+    *out_exit = usage_error (message);
+  }
+  return FALSE;
 }
 
 static gboolean
@@ -496,11 +541,23 @@ cmd_sync (int argc, char **argv)
   if (client != NULL)
     {
       g_autofree char *path = dup_cache_path (key);
+
+      g_free (globals.cache_path);
+      globals.cache_path = g_strdup (path);
       cache = sr_cache_open (path, &error);
     }
   free_key (key);
   if (client == NULL || cache == NULL)
     return fail (error);
+
+  /* Nothing could be saved: say so before asking the server anything. */
+  if (sr_cache_get_read_only (cache))
+    {
+      g_autofree char *notice = sr_error_text_dup_cache_notice (cache);
+
+      g_printerr ("sms-reports-cli: %s %s\n", _("Syncing is unavailable."), notice);
+      return EXIT_DATA;
+    }
 
   sync = sr_sync_new (client, cache);
   sr_sync_set_full (sync, full);
@@ -588,6 +645,8 @@ cmd_stats (int argc, char **argv)
   if (argc > 1)
     return usage_error (_("stats takes no arguments"));
   if (!apply_date_range (filter, from, to, &ret))
+    return ret;
+  if (!check_filter_text ("--campaign", campaign, &ret))
     return ret;
   filter->campaign_id = g_strdup (campaign);
 
@@ -748,9 +807,10 @@ parse_message_sort (const char    *text,
 
 typedef struct
 {
-  Format   format;
-  GString *buffer;
-  gboolean first;
+  Format      format;
+  SrCsvFlags  csv_flags;
+  GString    *buffer;
+  gboolean    first;
 } Writer;
 
 static void
@@ -806,7 +866,7 @@ write_message_cb (SrMessage *message,
   switch (writer->format)
     {
     case FORMAT_CSV:
-      sr_csv_append_message (out, message, SR_CSV_FLAGS_NONE);
+      sr_csv_append_message (out, message, writer->csv_flags);
       break;
 
     case FORMAT_JSON:
@@ -898,10 +958,11 @@ run_messages (int      argc,
   gboolean descending = FALSE;
   gboolean failed_only = FALSE;
   gboolean nothing = FALSE;
+  gboolean raw = FALSE;
   gint64 limit = -1;
   int ret = EXIT_OK;
   SrMessageSort sort;
-  Writer writer = { FORMAT_TABLE, NULL, TRUE };
+  Writer writer = { FORMAT_TABLE, SR_CSV_FLAGS_NONE, NULL, TRUE };
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING_ARRAY, &statuses,
       N_("Only this status (repeat for several; OTHER for unknown ones)"), N_("STATUS") },
@@ -918,6 +979,8 @@ run_messages (int      argc,
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N messages"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      N_("With --format csv: write every field exactly as stored, for scripts (by default a field starting with =, +, -, @, a tab or a carriage return gets a leading ' so that spreadsheets do not run it as a formula)"), NULL },
     { NULL }
   };
 
@@ -940,8 +1003,17 @@ run_messages (int      argc,
     }
   else if (argc > 1)
     return usage_error (_("messages takes no arguments"));
+  if (!check_filter_text ("--search", search, &ret) ||
+      !check_filter_text ("--recipient", recipient, &ret) ||
+      !check_filter_text ("--sender", sender, &ret) ||
+      !check_filter_text (campaign_mode ? _("The campaign ID") : "--campaign", campaign, &ret))
+    return ret;
   if (!parse_format (format_name, &writer.format))
     return usage_error (_("--format must be table, csv or json"));
+  if (raw && writer.format != FORMAT_CSV)
+    return usage_error (_("--raw only applies to --format csv"));
+  if (raw)
+    writer.csv_flags |= SR_CSV_FLAGS_EXACT;
   if (!parse_message_sort (sort_name, &sort))
     return usage_error (_("--sort must be created, sent, recipient, sender, status, parts, cost or campaign"));
   if (!apply_date_range (filter, from, to, &ret))
@@ -1019,7 +1091,7 @@ run_messages (int      argc,
 
   writer.buffer = g_string_sized_new (128 * 1024);
   if (writer.format == FORMAT_CSV)
-    sr_csv_append_message_header (writer.buffer, SR_CSV_FLAGS_NONE);
+    sr_csv_append_message_header (writer.buffer, writer.csv_flags);
   else if (writer.format == FORMAT_JSON)
     g_string_append_c (writer.buffer, '[');
   else
@@ -1103,9 +1175,11 @@ cmd_campaigns (int argc, char **argv)
   g_autofree char *sort_name = NULL;
   g_autofree char *format_name = NULL;
   gboolean descending = FALSE;
+  gboolean raw = FALSE;
   gint64 limit = -1;
   int ret = EXIT_OK;
   Format format;
+  SrCsvFlags csv_flags = SR_CSV_FLAGS_NONE;
   SrCampaignSort sort;
   const GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Sender, text or id contains TEXT"), N_("TEXT") },
@@ -1118,6 +1192,8 @@ cmd_campaigns (int argc, char **argv)
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N campaigns"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      N_("With --format csv: write every field exactly as stored, for scripts (by default a field starting with =, +, -, @, a tab or a carriage return gets a leading ' so that spreadsheets do not run it as a formula)"), NULL },
     { NULL }
   };
 
@@ -1127,8 +1203,15 @@ cmd_campaigns (int argc, char **argv)
     return usage_error (error->message);
   if (argc > 1)
     return usage_error (_("campaigns takes no arguments"));
+  if (!check_filter_text ("--search", search, &ret) ||
+      !check_filter_text ("--sender", sender, &ret))
+    return ret;
   if (!parse_format (format_name, &format))
     return usage_error (_("--format must be table, csv or json"));
+  if (raw && format != FORMAT_CSV)
+    return usage_error (_("--raw only applies to --format csv"));
+  if (raw)
+    csv_flags |= SR_CSV_FLAGS_EXACT;
   if (!parse_campaign_sort (sort_name, &sort))
     return usage_error (_("--sort must be created, sender, recipients, delivery-rate or cost"));
   if (!parse_date_range (from, to, &filter->from, &filter->to, &ret))
@@ -1152,7 +1235,7 @@ cmd_campaigns (int argc, char **argv)
     return fail (error);
 
   if (format == FORMAT_CSV)
-    sr_export_append_campaign_header (out, SR_CSV_FLAGS_NONE);
+    sr_export_append_campaign_header (out, csv_flags);
   else if (format == FORMAT_JSON)
     g_string_append_c (out, '[');
   else
@@ -1176,7 +1259,7 @@ cmd_campaigns (int argc, char **argv)
 
       if (format == FORMAT_CSV)
         {
-          sr_export_append_campaign (out, campaign, SR_CSV_FLAGS_NONE);
+          sr_export_append_campaign (out, campaign, csv_flags);
         }
       else if (format == FORMAT_JSON)
         {
@@ -1334,6 +1417,7 @@ main (int    argc,
           g_clear_pointer (&globals.api_url, g_free);
           g_clear_pointer (&globals.auth_url, g_free);
           g_clear_pointer (&globals.data_dir, g_free);
+          g_clear_pointer (&globals.cache_path, g_free);
           return ret;
         }
     }

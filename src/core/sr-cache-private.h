@@ -26,8 +26,13 @@ struct _SrCache
   GObject          parent_instance;
 
   char            *path;
-  SrCacheWriter   *writer;    /* (owned) (nullable) NULL once disposed */
+  SrCacheWriter   *writer;    /* (owned) (nullable) NULL once disposed, or read-only */
   SrCacheReadPool *readers;   /* (owned) */
+
+  /* Opened for viewing only (no writer): why, and what the file holds. */
+  gboolean         read_only;
+  gboolean         read_only_no_space;
+  gboolean         read_only_indexes_pending;
 };
 
 /* Blocking variants of the writes, for tests and benchmarks (still executed

@@ -26,6 +26,9 @@ typedef enum {
   SR_CACHE_ERROR_TOO_NEW,    /* written by a newer version of the app */
   SR_CACHE_ERROR_SQLITE,     /* any other SQLite failure */
   SR_CACHE_ERROR_CLOSED,
+  SR_CACHE_ERROR_BUSY,       /* another process kept the file locked too long */
+  SR_CACHE_ERROR_FULL,       /* the disk is full */
+  SR_CACHE_ERROR_READ_ONLY,  /* a write to a cache opened for viewing only */
 } SrCacheError;
 
 /* Current schema version; migrations bring older files up to it. */
@@ -59,10 +62,31 @@ char        *sr_cache_dup_account_file_name  (const char   *api_url,
 /* Opens (creating directories and file as needed) and migrates. A file that
  * is not a database or fails the quick check gives SR_CACHE_ERROR_CORRUPT and
  * is left untouched. "changed" is emitted in the thread-default main context
- * of the caller of sr_cache_open(). */
+ * of the caller of sr_cache_open().
+ *
+ * Viewing never needs to write: when the file or its folder cannot be
+ * written (a read-only folder, mount or file), or there is no room on the
+ * disk to open it for writing, the cache opens read-only (see
+ * sr_cache_get_read_only()); when the indexes a first sync deferred cannot
+ * be built for lack of space, it opens without them (see
+ * sr_cache_get_indexes_pending()). */
 SrCache     *sr_cache_open                   (const char   *path,
                                               GError      **error);
 const char  *sr_cache_get_path               (SrCache      *self);
+/* TRUE when the cache was opened for viewing only: every read works, every
+ * write fails with SR_CACHE_ERROR_READ_ONLY, nothing is migrated or
+ * maintained. Whether because the file cannot be written or because the disk
+ * was full: see sr_cache_get_no_space(). */
+gboolean     sr_cache_get_read_only          (SrCache      *self);
+/* TRUE when the disk was full when the cache was opened (so it opened
+ * read-only, or without its deferred indexes) or at the last write; FALSE
+ * again once a write or the index rebuild succeeds. */
+gboolean     sr_cache_get_no_space           (SrCache      *self);
+/* TRUE while the indexes deferred by a first sync (sr_cache_set_bulk_load())
+ * are not built yet because the disk was full or the file is read-only:
+ * reads stay correct, sorted and filtered ones are slower. The writer builds
+ * them at the next commit, or the next sr_cache_open(), once there is room. */
+gboolean     sr_cache_get_indexes_pending    (SrCache      *self);
 /* Waits for queued writes, stops the writer thread, closes connections. */
 void         sr_cache_close                  (SrCache      *self);
 
