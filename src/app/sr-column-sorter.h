@@ -24,4 +24,8 @@ gboolean   sr_column_sorter_get_primary (GtkColumnView *view,
                                          int           *out_key,
                                          gboolean      *out_descending);
 
+/* Widens fixed-width columns whose (translated) title would not fit in
+ * them: GTK clips a column header without an ellipsis. */
+void       sr_column_view_fit_titles   (GtkColumnView *view);
+
 G_END_DECLS
