@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sr-api-client.h"
+#include "sr-api-error.h"
 #include "sr-api-parse.h"
 #include "sr-api-parse-private.h"
 #include "sr-campaign-private.h"

@@ -20,6 +20,7 @@ typedef struct
   gint64 per_page;
   gint64 total;
   guint  n_skipped;   /* records dropped because they had no id (or were not objects) */
+  guint  n_repaired;  /* records kept with a repaired or clamped field */
 } SrPageInfo;
 
 /* One parsed list page. items holds SrMessage or SrCampaign (owned). */
