@@ -1831,9 +1831,11 @@ on_zone_probe_cb (GObject      *object,
       SrSync *self = g_task_get_source_object (task);
       SrMessageQuery query = { .limit = 1, .order_by = "created_at", .descending = TRUE };
 
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       mid = run->zone_lo + (run->zone_hi - run->zone_lo) / 2;
       query.created_at_to = whole_second (run->newest) + (gint64) mid * ZONE_STEP_S * G_USEC_PER_SEC;
-      sr_api_client_list_messages_async (self->client, &query, g_task_get_cancellable (task),
+      sr_api_client_list_messages_async (self->client, &query, cancellable,
                                          on_zone_probe_cb, g_steal_pointer (&task));
       return;
     }
