@@ -1360,17 +1360,52 @@ static const char * const message_field_names[N_MESSAGE_FIELDS] = {
 
 G_STATIC_ASSERT (N_MESSAGE_FIELDS <= 32);
 
-/* @fields is indexed by MessageField. */
+/* Bounds of what a message may hold (issue "values without bounds"): a
+ * value outside them is clamped or dropped, a text cut, and the record
+ * counted as repaired. */
+#define MAX_ID_LEN          256
+#define MAX_SHORT_TEXT      256      /* to, sender, status, type, zone, … */
+#define MAX_STATUS_LEN      64
+#define MAX_REASON_LEN      1024
+#define MAX_MESSAGE_TEXT    (64 * 1024)
+#define MAX_SMS_COUNT       1000
+#define MAX_ABS_COST        1e6
+
+/* Cuts a string to at most max bytes on a character boundary. */
+static gboolean
+cap_string (char  *str,
+            gsize  max)
+{
+  const char *cut;
+
+  if (str == NULL || strlen (str) <= max)
+    return FALSE;
+  cut = g_utf8_find_prev_char (str, str + max + 1);
+  str[cut != NULL ? cut - str : 0] = '\0';
+  return TRUE;
+}
+
+/* @fields is indexed by MessageField. n_repaired counts records that kept
+ * a repaired value. */
 static SrMessage *
-message_from_values (const Value *fields)
+message_from_values (const Value *fields,
+                     guint       *n_repaired)
 {
   SrMessage *message;
   char *id;
   const char *status;
+  gboolean repaired = FALSE;
+  gint64 count;
 
   id = dup_record_id (&fields[FIELD_UNDERSCORE_ID], &fields[FIELD_ID]);
   if (id == NULL)
     return NULL;
+  if (strlen (id) > MAX_ID_LEN)
+    {
+      /* An id cut short could merge two messages: not usable. */
+      g_free (id);
+      return NULL;
+    }
 
   message = sr_message_new_empty ();
   message->id = id;
@@ -1406,11 +1441,45 @@ message_from_values (const Value *fields)
       message->status = SR_STATUS_UNKNOWN;
     }
 
-  message->sms_count = (int) value_get_count (&fields[FIELD_SMS_COUNT], G_MAXINT);
+  if (value_get_int64 (&fields[FIELD_SMS_COUNT], &count) && (count < 0 || count > MAX_SMS_COUNT))
+    repaired = TRUE;
+  message->sms_count = (int) value_get_count (&fields[FIELD_SMS_COUNT], MAX_SMS_COUNT);
 
   if (!value_get_double (&fields[FIELD_COST], &message->cost) &&
       !value_get_double (&fields[FIELD_CLIENT_COST], &message->cost))
-    message->cost = 0.0;
+    {
+      message->cost = 0.0;
+      /* a number that is not finite */
+      if (fields[FIELD_COST].type == VALUE_DOUBLE || fields[FIELD_CLIENT_COST].type == VALUE_DOUBLE)
+        repaired = TRUE;
+    }
+  if (!(fabs (message->cost) <= MAX_ABS_COST))
+    {
+      /* No message costs a million: a value like 1e308 would poison every
+       * total it enters, so it is dropped rather than clamped. */
+      message->cost = 0.0;
+      repaired = TRUE;
+    }
+
+  repaired |= cap_string (message->status_raw, MAX_STATUS_LEN);
+  repaired |= cap_string (message->message, MAX_MESSAGE_TEXT);
+  repaired |= cap_string (message->failed_reason, MAX_REASON_LEN);
+  repaired |= cap_string (message->internal_failed_reason, MAX_REASON_LEN);
+  repaired |= cap_string (message->campaign_id, MAX_ID_LEN);
+  repaired |= cap_string (message->message_id, MAX_ID_LEN);
+  repaired |= cap_string (message->to, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->sender_id, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->timezone, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->message_type, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->user_id, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->provider, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->callback_url, MAX_REASON_LEN);
+  if (repaired)
+    {
+      g_debug ("Message %s had values out of bounds; they were clamped or cut", message->id);
+      if (n_repaired != NULL)
+        (*n_repaired)++;
+    }
 
   message->created_at = value_get_time (&fields[FIELD_CREATED_AT]);
   message->updated_at = value_get_time (&fields[FIELD_UPDATED_AT]);
@@ -1425,14 +1494,15 @@ message_from_values (const Value *fields)
 }
 
 static SrMessage *
-message_from_object (JsonObject *object)
+message_from_object (JsonObject *object,
+                     guint      *n_repaired)
 {
   Value fields[N_MESSAGE_FIELDS];
 
   for (guint i = 0; i < N_MESSAGE_FIELDS; i++)
     member_value (object, message_field_names[i], &fields[i]);
 
-  return message_from_values (fields);
+  return message_from_values (fields, n_repaired);
 }
 
 static SrCampaign *
@@ -1480,16 +1550,19 @@ campaign_from_object (JsonObject *object)
   return campaign;
 }
 
-typedef gpointer (*RecordFromObject) (JsonObject *object);
+typedef gpointer (*RecordFromObject) (JsonObject *object,
+                                      guint      *n_repaired);
 
 static gpointer
-message_record (JsonObject *object)
+message_record (JsonObject *object,
+                guint      *n_repaired)
 {
-  return message_from_object (object);
+  return message_from_object (object, n_repaired);
 }
 
 static gpointer
-campaign_record (JsonObject *object)
+campaign_record (JsonObject *object,
+                 guint      *n_repaired)
 {
   return campaign_from_object (object);
 }
@@ -1581,7 +1654,7 @@ parse_page (GBytes            *body,
       gpointer record = NULL;
 
       if (JSON_NODE_HOLDS_OBJECT (node))
-        record = record_from_object (json_node_get_object (node));
+        record = record_from_object (json_node_get_object (node), &page->info.n_repaired);
 
       if (record != NULL)
         g_ptr_array_add (page->items, record);
@@ -1784,7 +1857,8 @@ message_field_from_key (const SrJsonToken *key)
 static gboolean
 read_message (SrJsonReader  *reader,
               Scratch       *scratch,
-              SrMessage    **out_message)
+              SrMessage    **out_message,
+              guint         *n_repaired)
 {
   SrJsonToken tokens[N_MESSAGE_FIELDS];
   Value fields[N_MESSAGE_FIELDS];
@@ -1831,7 +1905,7 @@ read_message (SrJsonReader  *reader,
         return FALSE;
     }
 
-  *out_message = message_from_values (fields);
+  *out_message = message_from_values (fields, n_repaired);
 
   return TRUE;
 }
@@ -1855,7 +1929,7 @@ read_messages (SrJsonReader *reader,
 
       if (token.kind == SR_JSON_OBJECT)
         {
-          if (!read_message (reader, scratch, &message))
+          if (!read_message (reader, scratch, &message, &page->info.n_repaired))
             return FALSE;
         }
       else if (!sr_json_reader_skip (reader, &token))
@@ -2069,28 +2143,113 @@ sr_api_parse_messages_page_slow (GBytes  *body,
   return parse_page (body, message_record, error);
 }
 
+static gboolean
+has_nul_escape (const char *data,
+                gsize       len)
+{
+  const char *p = data, *end = data + len;
+
+  while ((p = memchr (p, '\\', end - p)) != NULL)
+    {
+      if (end - p >= 6 && memcmp (p, "\\u0000", 6) == 0)
+        return TRUE;
+      p += 2;
+      if (p >= end)
+        break;
+    }
+  return FALSE;
+}
+
+/* A body whose strings can be read whole: invalid UTF-8 becomes U+FFFD
+ * (one bad byte in one text must not cost the page), and the escape \u0000
+ * becomes \uFFFD (a NUL would cut the text short in C). Returns a new
+ * reference, to the same bytes when nothing needed repair. */
+static GBytes *
+repair_body (GBytes *body,
+             guint  *n_repairs)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+  g_autofree char *valid = NULL;
+  char *copy = NULL;
+
+  if (data == NULL || len == 0)
+    return g_bytes_ref (body);
+
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      const char *p = data, *end = data + len, *stop;
+
+      /* count the bad spots for the summary */
+      while (p < end && !g_utf8_validate_len (p, end - p, &stop))
+        {
+          (*n_repairs)++;
+          p = stop + 1;
+        }
+      valid = g_utf8_make_valid (data, len);
+      data = valid;
+      len = strlen (valid);
+    }
+
+  if (has_nul_escape (data, len))
+    {
+      copy = g_memdup2 (data, len);
+      for (gsize i = 0; i + 1 < len; i++)
+        {
+          if (copy[i] != '\\')
+            continue;
+          if (copy[i + 1] == 'u' && i + 5 < len && memcmp (copy + i + 2, "0000", 4) == 0)
+            {
+              memcpy (copy + i + 2, "FFFD", 4);
+              (*n_repairs)++;
+            }
+          i++;   /* the escaped character */
+        }
+      return g_bytes_new_take (copy, len);
+    }
+
+  if (valid != NULL)
+    return g_bytes_new_take (g_steal_pointer (&valid), len);
+  return g_bytes_ref (body);
+}
+
 SrPage *
 sr_api_parse_messages_page (GBytes  *body,
                             GError **error)
 {
+  g_autoptr(GBytes) clean = NULL;
   SrPage *page;
+  guint n_repairs = 0;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  page = parse_messages_page_fast (body);
+  clean = repair_body (body, &n_repairs);
+  page = parse_messages_page_fast (clean);
+  if (page == NULL)
+    page = parse_page (clean, message_record, error);
   if (page != NULL)
-    return page;
-
-  return parse_page (body, message_record, error);
+    {
+      page->info.n_repaired += n_repairs;
+      page->n_bytes = g_bytes_get_size (body);
+    }
+  return page;
 }
 
 SrPage *
 sr_api_parse_campaigns_page (GBytes  *body,
                              GError **error)
 {
+  g_autoptr(GBytes) clean = NULL;
+  SrPage *page;
+  guint n_repairs = 0;
+
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return parse_page (body, campaign_record, error);
+  clean = repair_body (body, &n_repairs);
+  page = parse_page (clean, campaign_record, error);
+  if (page != NULL)
+    page->info.n_repaired += n_repairs;
+  return page;
 }
 
 /* Single records: a bare object, or one wrapped in "data" (as an object or a
@@ -2135,7 +2294,7 @@ parse_record (GBytes            *body,
         }
     }
 
-  record = record_from_object (object);
+  record = record_from_object (object, NULL);
   if (record == NULL)
     {
       g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE,

@@ -1051,7 +1051,7 @@ commit_ready_pages (GTask *task)
       /* The end: a short page, or the page the server called its last when
        * it answered. In the upward walk, messages sent since then come with
        * the next sync; nothing enters the downward window. */
-      if ((int) items->len < seg->limit ||
+      if ((int) (items->len + result->page->info.n_skipped) < seg->limit ||
           (result->page->info.last_page > 0 && seg->next_commit >= result->page->info.last_page))
         seg->end_reached = TRUE;
 
@@ -1180,7 +1180,8 @@ on_keyset_page_cb (GObject      *object,
       g_ptr_array_add (fresh, message);
     }
 
-  full = (int) items->len >= seg->limit ||
+  /* records skipped by the parser still fill the page */
+  full = (int) (items->len + page->info.n_skipped) >= seg->limit ||
          (page->info.total >= 0 && page->info.total > (gint64) items->len);
   if (seg == &run->down)
     seg->done += fresh->len;
