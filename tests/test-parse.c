@@ -619,7 +619,8 @@ test_messages_strings (void)
 
   m = message_at (page, 4);
   g_assert_cmpstr (sr_message_get_id (m), ==, "7");
-  g_assert_cmpint (sr_message_get_sms_count (m), ==, G_MAXINT);
+  /* a huge part count is clamped to the most a message can have */
+  g_assert_cmpint (sr_message_get_sms_count (m), ==, 1000);
   g_assert_cmpfloat (sr_message_get_cost (m), ==, 0.0);
 }
 
@@ -1484,8 +1485,18 @@ assert_fast_path_agrees (GBytes *body)
   g_autoptr(SrPage) slow = sr_api_parse_messages_page_slow (body, &slow_error);
   g_autoptr(SrPage) fast = sr_api_parse_messages_page_fast (body);
   g_autoptr(SrPage) page = sr_api_parse_messages_page (body, &error);
+  /* the public function reads the body with its text repaired */
+  guint n_repairs = 0;
+  g_autoptr(GBytes) repaired = sr_api_parse_repair_body (body, &n_repairs);
+  g_autoptr(GError) repaired_error = NULL;
+  g_autoptr(SrPage) slow_repaired = sr_api_parse_messages_page_slow (repaired, &repaired_error);
   const char *difference;
 
+  if (slow_repaired != NULL)
+    {
+      slow_repaired->n_bytes = body != NULL ? g_bytes_get_size (body) : 0;
+      slow_repaired->info.n_repaired += n_repairs;
+    }
   g_assert_true ((slow == NULL) != (slow_error == NULL));
   g_assert_true ((page == NULL) != (error == NULL));
 
@@ -1505,17 +1516,17 @@ assert_fast_path_agrees (GBytes *body)
         }
     }
 
-  if (slow_error != NULL)
+  if (repaired_error != NULL)
     {
       if (error == NULL)
         report_body (body);
-      g_assert_error (error, slow_error->domain, slow_error->code);
-      g_assert_cmpstr (error->message, ==, slow_error->message);
+      g_assert_error (error, repaired_error->domain, repaired_error->code);
+      g_assert_cmpstr (error->message, ==, repaired_error->message);
     }
   else
     {
       g_assert_no_error (error);
-      difference = page_difference (page, slow);
+      difference = page_difference (page, slow_repaired);
       if (difference != NULL)
         {
           report_body (body);

@@ -2164,15 +2164,18 @@ has_nul_escape (const char *data,
  * (one bad byte in one text must not cost the page), and the escape \u0000
  * becomes \uFFFD (a NUL would cut the text short in C). Returns a new
  * reference, to the same bytes when nothing needed repair. */
-static GBytes *
-repair_body (GBytes *body,
-             guint  *n_repairs)
+GBytes *
+sr_api_parse_repair_body (GBytes *body,
+                          guint  *n_repairs)
 {
   gsize len = 0;
-  const char *data = g_bytes_get_data (body, &len);
+  const char *data;
   g_autofree char *valid = NULL;
   char *copy = NULL;
 
+  if (body == NULL)
+    return NULL;
+  data = g_bytes_get_data (body, &len);
   if (data == NULL || len == 0)
     return g_bytes_ref (body);
 
@@ -2223,14 +2226,14 @@ sr_api_parse_messages_page (GBytes  *body,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  clean = repair_body (body, &n_repairs);
+  clean = sr_api_parse_repair_body (body, &n_repairs);
   page = parse_messages_page_fast (clean);
   if (page == NULL)
     page = parse_page (clean, message_record, error);
   if (page != NULL)
     {
       page->info.n_repaired += n_repairs;
-      page->n_bytes = g_bytes_get_size (body);
+      page->n_bytes = body != NULL ? g_bytes_get_size (body) : 0;
     }
   return page;
 }
@@ -2245,7 +2248,7 @@ sr_api_parse_campaigns_page (GBytes  *body,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  clean = repair_body (body, &n_repairs);
+  clean = sr_api_parse_repair_body (body, &n_repairs);
   page = parse_page (clean, campaign_record, error);
   if (page != NULL)
     page->info.n_repaired += n_repairs;
