@@ -642,23 +642,21 @@ cmd_sync (int argc, char **argv)
   if (!ok)
     return fail (error);
 
-  if (summary.server_total >= 0)
-    g_print (_("Messages on the server: %lld\n"), (long long) summary.server_total);
-  g_print (_("Messages in the local reports: %lld\n"), (long long) summary.cached_total);
-
-  if (summary.server_total >= 0 && summary.server_total != summary.cached_total)
-    g_printerr (_("Note: the server counts %lld messages and the local reports hold %lld; messages sent while syncing arrive with the next sync.\n"),
-                (long long) summary.server_total, (long long) summary.cached_total);
-
-  if (summary.n_errors > 0)
+  if (summary.server_total >= 0 && summary.checked_until != SR_TIME_NONE)
     {
-      g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                               "%u page of messages could not be read; it will be downloaded again by the next sync.\n",
-                               "%u pages of messages could not be read; they will be downloaded again by the next sync.\n",
-                               summary.n_errors),
-                  summary.n_errors);
-      return EXIT_NETWORK;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (summary.checked_until / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+      g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+
+      /* Translators: %s is the time of the newest message synced */
+      g_print (_("Messages on the server up to %s: %lld\n"), when, (long long) summary.server_total);
+      g_print (_("Messages in the local reports up to %s: %lld\n"), when, (long long) summary.cached_total);
+      if (summary.server_total != summary.cached_total)
+        g_printerr (_("Note: up to %s the server counts %lld messages and the local reports hold %lld; the next sync looks again.\n"),
+                    when, (long long) summary.server_total, (long long) summary.cached_total);
     }
+  else
+    g_print (_("Messages in the local reports: %lld\n"), (long long) summary.cached_total);
 
   return EXIT_OK;
 }

@@ -405,6 +405,12 @@ set_phase (SrSync      *self,
   g_signal_emit (self, signals[PROGRESS], 0);
 }
 
+static inline gint64
+whole_second (gint64 usec)
+{
+  return (usec >= 0 ? usec : usec - (G_USEC_PER_SEC - 1)) / G_USEC_PER_SEC * G_USEC_PER_SEC;
+}
+
 static char *
 format_int (gint64 value)
 {
@@ -559,7 +565,15 @@ on_total_cb (GObject      *object,
       run->summary.server_total = page->info.total;
     }
 
-  run->summary.cached_total = sr_cache_count_messages (self->cache, NULL, NULL);
+  if (run->summary.checked_until != SR_TIME_NONE)
+    {
+      g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+
+      filter->to = run->summary.checked_until + G_USEC_PER_SEC;
+      run->summary.cached_total = sr_cache_count_messages (self->cache, filter, NULL);
+    }
+  else
+    run->summary.cached_total = sr_cache_count_messages (self->cache, NULL, NULL);
 
   if (run->summary.server_total >= 0 && run->summary.server_total != run->summary.cached_total)
     g_debug ("The server reports %" G_GINT64_FORMAT " messages, the cache holds %" G_GINT64_FORMAT,
@@ -575,14 +589,24 @@ on_last_sync_written_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SrSync *self = g_task_get_source_object (task);
+  Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   SrMessageQuery query = { .page = 1, .limit = 1 };
   GCancellable *cancellable = g_task_get_cancellable (task);
+  gint64 newest = sr_cache_get_newest_created_at (self->cache);
 
   if (!sr_cache_update_account_finish (SR_CACHE (object), result, &error))
     {
       complete (task, g_steal_pointer (&error));
       return;
+    }
+
+  /* Both counts stop at the newest message synced: messages sent since are
+   * not a difference, they come with the next sync. */
+  if (newest != SR_TIME_NONE)
+    {
+      run->summary.checked_until = whole_second (newest);
+      query.created_at_to = run->summary.checked_until + run->zone_offset;
     }
 
   set_phase (self, SR_SYNC_PHASE_CHECK);
@@ -617,12 +641,6 @@ static GHashTable *
 new_state_table (void)
 {
   return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-}
-
-static inline gint64
-whole_second (gint64 usec)
-{
-  return (usec >= 0 ? usec : usec - (G_USEC_PER_SEC - 1)) / G_USEC_PER_SEC * G_USEC_PER_SEC;
 }
 
 static inline gint64
@@ -2163,6 +2181,7 @@ sr_sync_run_async (SrSync              *self,
   run->now = g_get_real_time ();
   run->summary.server_total = -1;
   run->summary.cached_total = -1;
+  run->summary.checked_until = SR_TIME_NONE;
   run->ready = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_result_free);
   run->campaign_cutoff = run->now - self->repoll_window;
   run->first_sync = sr_cache_get_newest_created_at (self->cache) == SR_TIME_NONE;

@@ -21,8 +21,12 @@ typedef struct
   guint   n_errors;            /* always 0: an unreadable page now stops the sync */
   guint   n_pages;
   guint   n_campaigns;
-  gint64  server_total;        /* "total" of the whole message list, -1 if unknown */
-  gint64  cached_total;        /* messages in the cache at the end */
+  /* The cross-check at the end counts, on the server and in the cache, the
+   * messages created up to checked_until (the newest one synced), so that
+   * messages sent during the sync do not show as a difference. */
+  gint64  server_total;        /* on the server up to checked_until, -1 if unknown */
+  gint64  cached_total;        /* in the cache up to checked_until */
+  gint64  checked_until;       /* SR_TIME_NONE: no messages; then both count everything */
   gint64  bytes;
   double  seconds;
   /* time spent (seconds, summed over work items) for benchmarks */
