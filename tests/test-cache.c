@@ -2141,13 +2141,13 @@ assert_viewable (SrCache *cache,
   g_autoptr(GError) error = NULL;
   g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
   g_autoptr(GPtrArray) page = NULL;
-  SrStats stats;
+  g_autoptr(SrInsights) insights = NULL;
 
   g_assert_cmpint (sr_cache_count_messages (cache, NULL, &error), ==, expected_total);
   g_assert_no_error (error);
-  g_assert_true (sr_cache_query_stats (cache, NULL, &stats, &error));
+  insights = sr_insights_query (cache, NULL, 0, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (stats.total, ==, expected_total);
+  g_assert_cmpint (sr_insights_get_totals (insights)->total, ==, expected_total);
 
   filter->status_mask = 1u << SR_STATUS_DELIVERED;
   page = sr_cache_query_messages (cache, filter, SR_MESSAGE_SORT_COST, TRUE, 50, 0, &error);

@@ -62,6 +62,8 @@ exit_code_for_error (const GError *error)
           return EXIT_AUTH;
         case SR_API_ERROR_INVALID_URL:
           return EXIT_USAGE;
+        case SR_API_ERROR_BAD_RESPONSE:
+          return EXIT_DATA;
         default:
           return EXIT_NETWORK;
         }
@@ -456,8 +458,58 @@ cmd_logout (int argc, char **argv)
 typedef struct
 {
   gboolean tty;
+  gboolean verbose;
   gint64   last_draw;
+  char    *strategy;   /* last one reported with --verbose */
+  gboolean waiting;    /* a wait was reported (not a terminal) */
 } Progress;
+
+/* "History back to 12 Sep 2026, 35 %", or NULL before the first page. */
+static char *
+dup_history_text (SrSync *sync)
+{
+  gint64 from = sr_sync_get_history_from (sync);
+  double fraction = sr_sync_get_history_fraction (sync);
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+
+  if (from == SR_TIME_NONE || sr_sync_get_history_complete (sync))
+    return NULL;
+  utc = g_date_time_new_from_unix_utc (from / G_USEC_PER_SEC);
+  local = g_date_time_to_local (utc);
+  /* Translators: a date in the sync progress, e.g. "12 Sep 2026" */
+  date = g_date_time_format (local, _("%e %b %Y"));
+  g_strstrip (date);
+  if (fraction >= 0)
+    /* Translators: %s is a date, %d a percentage */
+    return g_strdup_printf (_("History back to %s, %d %%"), date, (int) (fraction * 100));
+  /* Translators: %s is a date */
+  return g_strdup_printf (_("History back to %s"), date);
+}
+
+/* "SMS.to asked us to wait, retrying in 40 s", or NULL when not waiting. */
+static char *
+dup_wait_text (SrSync *sync)
+{
+  SrSyncWait reason = SR_SYNC_WAIT_SERVER;
+  int seconds = sr_sync_get_wait (sync, &reason);
+
+  if (seconds < 2)
+    return NULL;
+  switch (reason)
+    {
+    case SR_SYNC_WAIT_RATE_LIMITED:
+      return g_strdup_printf (_("SMS.to asked us to wait, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_NETWORK:
+      return g_strdup_printf (_("No connection to SMS.to, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_UNREADABLE:
+      return g_strdup_printf (_("SMS.to sent an answer that could not be read, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_SERVER:
+    default:
+      return g_strdup_printf (_("SMS.to has a problem, retrying in %d s"), seconds);
+    }
+}
 
 static void
 on_progress_cb (SrSync   *sync,
@@ -466,13 +518,41 @@ on_progress_cb (SrSync   *sync,
   gint64 now = g_get_monotonic_time ();
   gint64 done = sr_sync_get_records (sync);
   gint64 expected = sr_sync_get_records_expected (sync);
+  g_autofree char *wait = dup_wait_text (sync);
+  g_autofree char *history = NULL;
   const char *phase;
   char bar[31];
   int filled;
 
-  if (!progress->tty || now - progress->last_draw < 100 * 1000)
+  if (progress->verbose && sr_sync_get_strategy (sync) != NULL &&
+      g_strcmp0 (progress->strategy, sr_sync_get_strategy (sync)) != 0)
+    {
+      g_free (progress->strategy);
+      progress->strategy = g_strdup (sr_sync_get_strategy (sync));
+      if (progress->tty)
+        g_printerr ("\r%-100s\r", "");
+      /* Translators: %s says how pages are read, e.g. "history downward: page numbers, 1000 per page, …" */
+      g_printerr (_("Paging: %s\n"), progress->strategy);
+    }
+
+  if (!progress->tty)
+    {
+      /* Logs get a line when a long wait starts, nothing else. */
+      if (wait != NULL && !progress->waiting)
+        g_printerr ("%s\n", wait);
+      progress->waiting = wait != NULL;
+      return;
+    }
+  if (now - progress->last_draw < 100 * 1000)
     return;
   progress->last_draw = now;
+
+  if (wait != NULL)
+    {
+      g_printerr ("\r%-100s", wait);
+      return;
+    }
+  history = dup_history_text (sync);
 
   switch (sr_sync_get_phase (sync))
     {
@@ -490,10 +570,26 @@ on_progress_cb (SrSync   *sync,
   bar[30] = '\0';
 
   if (expected > 0)
-    g_printerr ("\r%-22s [%s] %3d%%  %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "   ",
-                phase, bar, (int) (done * 100 / MAX (expected, 1)), done, expected);
+    g_printerr ("\r%-22s [%s] %3d%%  %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "  %s   ",
+                phase, bar, (int) (done * 100 / MAX (expected, 1)), done, expected,
+                history ? history : "");
   else
     g_printerr ("\r%-22s %" G_GINT64_FORMAT "   ", phase, done);
+}
+
+/* Redraws the countdown of a wait once a second. */
+static gboolean
+on_progress_tick_cb (gpointer user_data)
+{
+  SrSync *sync = g_object_get_data (G_OBJECT (user_data), "sr-cli-sync");
+  Progress *progress = g_object_get_data (G_OBJECT (user_data), "sr-cli-progress");
+
+  if (sr_sync_get_wait (sync, NULL) > 0)
+    {
+      progress->last_draw = 0;
+      on_progress_cb (sync, progress);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static int
@@ -510,13 +606,15 @@ cmd_sync (int argc, char **argv)
   int concurrency = 4;
   int page_size = 1000;
   Waiter waiter = { NULL, NULL };
-  Progress progress = { isatty (STDERR_FILENO), 0 };
+  Progress progress = { isatty (STDERR_FILENO), FALSE, 0, NULL, FALSE };
   SrSyncSummary summary = { 0 };
   char *key;
   gboolean ok;
-  guint sigint_id;
+  guint sigint_id, tick_id;
   const GOptionEntry entries[] = {
     { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Download the whole history again"), NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &progress.verbose,
+      N_("Say how the server’s pages are read (page numbers or time windows)"), NULL },
     { "repoll-hours", 0, 0, G_OPTION_ARG_INT, &repoll_hours,
       N_("Re-check messages without a final status for this many hours (default 72)"), N_("HOURS") },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency,
@@ -567,18 +665,32 @@ cmd_sync (int argc, char **argv)
   g_signal_connect (sync, "progress", G_CALLBACK (on_progress_cb), &progress);
 
   sigint_id = g_unix_signal_add (SIGINT, on_sigint_cb, cancellable);
+  g_object_set_data (G_OBJECT (cancellable), "sr-cli-sync", sync);
+  g_object_set_data (G_OBJECT (cancellable), "sr-cli-progress", &progress);
+  tick_id = g_timeout_add_seconds (1, on_progress_tick_cb, cancellable);
 
   waiter.loop = g_main_loop_new (NULL, FALSE);
   sr_sync_run_async (sync, cancellable, on_ready_cb, &waiter);
   ok = sr_sync_run_finish (sync, waiter_run (&waiter), &summary, &error);
   waiter_clear (&waiter);
   g_source_remove (sigint_id);
+  g_source_remove (tick_id);
+  g_clear_pointer (&progress.strategy, g_free);
 
   if (progress.tty)
-    g_printerr ("\r%-80s\r", "");
+    g_printerr ("\r%-100s\r", "");
 
   g_print (_("New messages: %u\nUpdated messages: %u\nSkipped records: %u\nPages: %u\nCampaigns: %u\n"),
            summary.n_new, summary.n_updated, summary.n_skipped, summary.n_pages, summary.n_campaigns);
+  if (summary.n_repaired > 0)
+    g_print (_("Repaired records: %u (invalid text or out-of-range values; see the debug log)\n"),
+             summary.n_repaired);
+  {
+    g_autofree char *history = dup_history_text (sync);
+
+    if (history != NULL)
+      g_print ("%s\n", history);
+  }
   g_print (_("Time: %.2f s (HTTP %.2f s, JSON %.2f s, database %.2f s)\n"),
            summary.seconds, summary.http_seconds, summary.parse_seconds, summary.write_seconds);
 
@@ -587,23 +699,21 @@ cmd_sync (int argc, char **argv)
   if (!ok)
     return fail (error);
 
-  if (summary.server_total >= 0)
-    g_print (_("Messages on the server: %lld\n"), (long long) summary.server_total);
-  g_print (_("Messages in the local reports: %lld\n"), (long long) summary.cached_total);
-
-  if (summary.server_total >= 0 && summary.server_total != summary.cached_total)
-    g_printerr (_("Note: the server counts %lld messages and the local reports hold %lld; messages sent while syncing arrive with the next sync.\n"),
-                (long long) summary.server_total, (long long) summary.cached_total);
-
-  if (summary.n_errors > 0)
+  if (summary.server_total >= 0 && summary.checked_until != SR_TIME_NONE)
     {
-      g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                               "%u page of messages could not be read; it will be downloaded again by the next sync.\n",
-                               "%u pages of messages could not be read; they will be downloaded again by the next sync.\n",
-                               summary.n_errors),
-                  summary.n_errors);
-      return EXIT_NETWORK;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (summary.checked_until / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+      g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+
+      /* Translators: %s is the time of the newest message synced */
+      g_print (_("Messages on the server up to %s: %lld\n"), when, (long long) summary.server_total);
+      g_print (_("Messages in the local reports up to %s: %lld\n"), when, (long long) summary.cached_total);
+      if (summary.server_total != summary.cached_total)
+        g_printerr (_("Note: up to %s the server counts %lld messages and the local reports hold %lld; the next sync looks again.\n"),
+                    when, (long long) summary.server_total, (long long) summary.cached_total);
     }
+  else
+    g_print (_("Messages in the local reports: %lld\n"), (long long) summary.cached_total);
 
   return EXIT_OK;
 }
