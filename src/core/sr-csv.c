@@ -11,6 +11,23 @@
 #include "sr-csv.h"
 #include "sr-message.h"
 
+/* "prefix + value" in quotes, inner quotes doubled. */
+static void
+append_quoted (GString    *out,
+               const char *prefix,
+               const char *value)
+{
+  g_string_append_c (out, '"');
+  g_string_append (out, prefix);
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 void
 sr_csv_append_field (GString    *out,
                      const char *value)
@@ -19,19 +36,9 @@ sr_csv_append_field (GString    *out,
     return;
 
   if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, value);
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+    g_string_append (out, value);
+  else
+    append_quoted (out, "", value);
 }
 
 gboolean
@@ -46,20 +53,10 @@ sr_csv_append_text (GString    *out,
                     SrCsvFlags  flags)
 {
   if ((flags & SR_CSV_FLAGS_EXACT) || !sr_csv_is_formula_trigger (value))
-    {
-      sr_csv_append_field (out, value);
-      return;
-    }
-
-  /* OWASP: prefix a single quote and enclose the cell in quotes */
-  g_string_append (out, "\"'");
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+    sr_csv_append_field (out, value);
+  else
+    /* OWASP: prefix a single quote and enclose the cell in quotes */
+    append_quoted (out, "'", value);
 }
 
 char *

@@ -147,9 +147,9 @@ sr_error_text_dup (const GError *error,
                          "are kept."));
 
     case KIND_READ_ONLY:
-      return g_strdup (_("The local reports file cannot be written, so new reports cannot be saved: "
-                         "syncing is unavailable. Make the file and its folder writable, or free some "
-                         "disk space, to sync; the saved reports can still be viewed."));
+      return g_strdup (_("The local reports file cannot be written, so nothing new can be saved in "
+                         "it. Make the file and its folder writable, or free some disk space, then try "
+                         "again."));
 
     case KIND_CORRUPT:
       if (display_path != NULL)

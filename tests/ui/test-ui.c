@@ -823,8 +823,17 @@ test_read_only_reports_shown (void)
   wait_until (window_shows_reports, window, 60, "the reports page");
   wait_until (storage_banner_shown, window, 30, "the read-only banner");
   g_assert_nonnull (strstr (adw_banner_get_title (sr_window_get_storage_banner (window)), "read-only"));
-  g_assert_false (sr_session_get_syncing (sr_window_get_session (window)));
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
+  /* Sync (Ctrl+R, F5) does nothing: nothing asked of the server */
+  {
+    gint64 before = 0, after = 0;
+
+    sr_test_sandbox_get_counters (sandbox, &before, NULL);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL);
+    sr_session_sync (sr_window_get_session (window), TRUE);
+    g_assert_false (sr_session_get_syncing (sr_window_get_session (window)));
+    sr_test_sandbox_get_counters (sandbox, &after, NULL);
+    g_assert_cmpint (after, ==, before);
+  }
 
   sr_window_show_content_page (window, "messages");
   list = sr_messages_page_get_list (sr_window_get_messages_page (window));
@@ -834,6 +843,82 @@ test_read_only_reports_shown (void)
   close_window (window);
   sr_test_make_writable (dir);
   sr_test_remove_tree (dir);
+}
+
+static void
+on_failed_sync_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GError **error = user_data;
+  SrSyncSummary summary;
+
+  if (sr_sync_run_finish (SR_SYNC (object), result, &summary, error))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+/* A first sync stopped by a full disk (a 2 MB tmpfs), then not a byte left:
+ * the window opens the saved reports, shows them, and a banner says the disk
+ * is full. */
+static void
+test_full_disk_reports_shown (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autofree char *dir = sr_test_mount_tmpfs ("test-ui-full", 2048);
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrApiClient) client = NULL;
+  g_autoptr(SrSync) sync = NULL;
+  SrCache *cache;
+  SrWindow *window;
+  SrMessageList *list;
+  gint64 stored;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("Mounting a small tmpfs needs root");
+      return;
+    }
+  sandbox = sr_test_sandbox_start ("--messages", "20000", "--campaigns", "5", "--seed", "5", NULL);
+  url = g_strdup (sr_test_sandbox_get_url (sandbox));
+  client = sr_api_client_new (url, url, sr_test_sandbox_get_api_key (sandbox), &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *file_name = sr_cache_dup_account_file_name (sr_api_client_get_api_url (client),
+                                                                 sr_test_sandbox_get_api_key (sandbox));
+    path = g_build_filename (dir, file_name, NULL);
+  }
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  sync = sr_sync_new (client, cache);
+  sr_sync_set_concurrency (sync, 1);
+  sr_sync_run_async (sync, NULL, on_failed_sync_cb, &error);
+  wait_until (error_is_set, &error, 120, "the sync that fills the disk");
+  g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL);
+  g_clear_error (&error);
+  g_clear_object (&sync);
+  stored = count_messages (cache, NULL);
+  g_assert_cmpint (stored, >, 0);
+  sr_cache_close (cache);
+  g_object_unref (cache);
+  sr_test_fill_disk (dir);
+
+  window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_shows_reports, window, 60, "the reports page");
+  wait_until (storage_banner_shown, window, 30, "the full-disk banner");
+  g_assert_nonnull (strstr (adw_banner_get_title (sr_window_get_storage_banner (window)), "disk is full"));
+
+  sr_window_show_content_page (window, "messages");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  wait_until (list_ready, list, 30, "the Messages Log");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, stored);
+
+  /* Let a sync the window may have started fail on the full disk first */
+  wait_until (session_idle, window, 60, "the sync to stop");
+  close_window (window);
+  sr_test_unmount (dir);
 }
 
 static void
@@ -1696,13 +1781,20 @@ message_search_applied (gpointer data)
   return filter != NULL && filter->search != NULL && !sr_message_list_get_loading (list);
 }
 
+static const char *
+campaign_list_search (SrCampaignList *list)
+{
+  const SrCampaignFilter *filter = sr_campaign_list_get_filter (list);
+
+  return filter != NULL ? filter->search : NULL;
+}
+
 static gboolean
 campaign_search_applied (gpointer data)
 {
   SrCampaignList *list = data;
-  const SrCampaignFilter *filter = sr_campaign_list_get_filter (list);
 
-  return filter != NULL && filter->search != NULL && !sr_campaign_list_get_loading (list);
+  return campaign_list_search (list) != NULL && !sr_campaign_list_get_loading (list);
 }
 
 /* Pasting a page of text into a search entry keeps the first
@@ -1737,7 +1829,7 @@ test_search_entries_are_capped (void)
   gtk_editable_set_text (entry, pasted->str);
   g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (entry), -1), ==, SR_FILTER_TEXT_MAX_CHARS);
   wait_until (campaign_search_applied, sr_campaigns_page_get_list (campaigns_page), 30, "the searched Campaign Log");
-  g_assert_cmpstr (sr_campaign_list_get_filter (sr_campaigns_page_get_list (campaigns_page))->search, ==, kept);
+  g_assert_cmpstr (campaign_list_search (sr_campaigns_page_get_list (campaigns_page)), ==, kept);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))), ==, 0);
 
   close_window (window);
@@ -1779,6 +1871,7 @@ main (int   argc,
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
   g_test_add_func ("/ui/account/cache-path-is-a-folder", test_cache_path_is_a_folder);
   g_test_add_func ("/ui/account/read-only-reports-shown", test_read_only_reports_shown);
+  g_test_add_func ("/ui/account/full-disk-reports-shown", test_full_disk_reports_shown);
   g_test_add_func ("/ui/account/sign-out", test_sign_out_keeps_or_deletes_reports);
   g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
   g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
