@@ -35,6 +35,8 @@ SrMessagesPage   *sr_window_get_messages_page    (SrWindow   *self);
 SrCampaignsPage  *sr_window_get_campaigns_page   (SrWindow   *self);
 AdwBanner        *sr_window_get_offline_banner   (SrWindow   *self);
 AdwBanner        *sr_window_get_auth_banner      (SrWindow   *self);
+/* Collapsed below the window's breakpoint: one page at a time. */
+gboolean          sr_window_get_collapsed        (SrWindow   *self);
 /* The problem page's title, when it is shown. */
 const char       *sr_window_get_problem_title    (SrWindow   *self);
 SrCampaignWindow *sr_window_open_campaign        (SrWindow   *self,
