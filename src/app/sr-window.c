@@ -1332,6 +1332,14 @@ sr_window_get_auth_banner (SrWindow *self)
   return self->auth_banner;
 }
 
+gboolean
+sr_window_get_collapsed (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
+
+  return adw_navigation_split_view_get_collapsed (self->split_view);
+}
+
 const char *
 sr_window_get_problem_title (SrWindow *self)
 {

@@ -21,6 +21,9 @@
 #include "sr-resources.h"
 #include "sr-selection.h"
 #include "sr-test-mount.h"
+#include "sr-message-dialog.h"
+#include "sr-shortcuts-dialog.h"
+#include "sr-status-pill.h"
 #include "sr-test-sandbox.h"
 #include "sr-window-private.h"
 
@@ -1831,6 +1834,245 @@ test_search_entries_are_capped (void)
   wait_until (campaign_search_applied, sr_campaigns_page_get_list (campaigns_page), 30, "the searched Campaign Log");
   g_assert_cmpstr (campaign_list_search (sr_campaigns_page_get_list (campaigns_page)), ==, kept);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))), ==, 0);
+/* --- adaptive layout --- */
+
+static gboolean
+window_width_is (gpointer data)
+{
+  GtkWidget *window = data;
+  int wanted = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (window), "test-width"));
+
+  return ABS (gtk_widget_get_width (window) - wanted) <= 12;
+}
+
+static void
+resize_window (SrWindow *window,
+               int       width,
+               int       height)
+{
+  g_object_set_data (G_OBJECT (window), "test-width", GINT_TO_POINTER (width));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  wait_until (window_width_is, window, 10, "the window's new width");
+  /* Breakpoints apply on the next frame; let the pages settle. */
+  spin (400);
+}
+
+/* Every mapped widget fits the window: its minimum width is no more than
+ * the window's content area, and it does not reach past its right edge
+ * unless a scrolled window clips it. Returns how many widgets were
+ * checked. */
+static guint
+assert_fits_in (GtkWidget  *widget,
+                GtkWidget  *window,
+                const char *where)
+{
+  int window_width = gtk_widget_get_width (window);
+  guint checked = 1;
+  int min;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  if (min > window_width)
+    g_error ("%s: %s (%s) needs %d px, the window is %d px wide",
+             where, G_OBJECT_TYPE_NAME (widget), gtk_widget_get_css_name (widget), min, window_width);
+
+  if (widget != window)
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+      /* One pixel of slack: a border may be drawn on the edge. */
+      if (bounds.origin.x + bounds.size.width > window_width + 1.5)
+        g_error ("%s: %s (%s) reaches %.0f px, the window is %d px wide",
+                 where, G_OBJECT_TYPE_NAME (widget), gtk_widget_get_css_name (widget),
+                 bounds.origin.x + bounds.size.width, window_width);
+    }
+
+  /* Inside a scrolled window only the vertical direction may scroll. */
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkPolicyType hpolicy;
+      GtkAdjustment *hadjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (widget));
+
+      gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (widget), &hpolicy, NULL);
+      if (hpolicy != GTK_POLICY_NEVER &&
+          gtk_adjustment_get_upper (hadjustment) - gtk_adjustment_get_lower (hadjustment) >
+          gtk_adjustment_get_page_size (hadjustment) + 0.5)
+        g_error ("%s: a scrolled window scrolls sideways (%.0f px of content in %.0f px)",
+                 where, gtk_adjustment_get_upper (hadjustment), gtk_adjustment_get_page_size (hadjustment));
+      return checked;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    checked += assert_fits_in (child, window, where);
+
+  return checked;
+}
+
+/* The window's content area: without a compositor (Xvfb) GTK keeps a
+ * frame inside the window, so the window itself is wider than its content. */
+static guint
+assert_fits (GtkWidget  *window,
+             GtkWidget  *unused,
+             const char *where)
+{
+  GtkWidget *content = gtk_widget_get_first_child (window);
+
+  g_assert_nonnull (content);
+  g_assert_cmpint (gtk_widget_get_width (content), <=, 360);
+  return assert_fits_in (content, content, where);
+}
+
+/* No status pill in sight is cut short. Returns how many were seen. */
+static guint
+assert_pills_whole (GtkWidget *widget)
+{
+  guint seen = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+
+  if (SR_IS_STATUS_PILL (widget))
+    {
+      int natural;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      if (gtk_widget_get_width (widget) < natural - gtk_widget_get_margin_start (widget) - gtk_widget_get_margin_end (widget))
+        g_error ("The status pill “%s” is %d px wide but needs %d px",
+                 sr_status_pill_get_text (SR_STATUS_PILL (widget)), gtk_widget_get_width (widget), natural);
+      return 1;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    seen += assert_pills_whole (child);
+
+  return seen;
+}
+
+static void
+test_narrow_window_fits (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  SrCampaignsPage *campaigns = sr_window_get_campaigns_page (window);
+  static const char *pages[] = { "dashboard", "messages", "campaigns" };
+
+  resize_window (window, 1280, 800);
+  g_assert_false (sr_window_get_collapsed (window));
+  g_assert_false (sr_message_view_get_compact (view));
+  g_assert_false (sr_dashboard_page_get_narrow (sr_window_get_dashboard_page (window)));
+
+  resize_window (window, 360, 720);
+  g_assert_true (sr_window_get_collapsed (window));
+  g_assert_true (sr_dashboard_page_get_narrow (sr_window_get_dashboard_page (window)));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s at 360 px", pages[i]);
+
+      sr_window_show_content_page (window, pages[i]);
+      wait_until (messages_list_ready, window, 60, "the Messages Log");
+      wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 60, "the Campaign Log");
+      spin (600);
+      g_assert_cmpuint (assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), where), >, 20);
+    }
+
+  /* Both logs are rich rows: the list views are on screen, the columns not. */
+  g_assert_true (sr_message_view_get_compact (view));
+  g_assert_true (sr_campaigns_page_get_compact (campaigns));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sr_campaigns_page_get_list_view (campaigns))));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (sr_campaigns_page_get_column_view (campaigns))));
+
+  sr_window_show_content_page (window, "messages");
+  spin (600);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sr_message_view_get_list_view (view))));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (sr_message_view_get_column_view (view))));
+  /* The rich rows show the same model, with whole status pills. */
+  g_assert_true (gtk_list_view_get_model (sr_message_view_get_list_view (view)) ==
+                 sr_message_view_get_selection (view));
+  g_assert_cmpuint (assert_pills_whole (GTK_WIDGET (sr_message_view_get_list_view (view))), >=, 5);
+
+  /* The sidebar alone fits too. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
+  spin (800);
+  assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), "sidebar at 360 px");
+
+  /* Wide again: columns, sidebar beside the content. */
+  resize_window (window, 1280, 800);
+  sr_window_show_content_page (window, "messages");
+  spin (600);
+  g_assert_false (sr_window_get_collapsed (window));
+  g_assert_false (sr_message_view_get_compact (view));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sr_message_view_get_column_view (view))));
+  g_assert_cmpuint (assert_pills_whole (GTK_WIDGET (sr_message_view_get_column_view (view))), >=, 5);
+
+  /* A page's breakpoint follows its own width once it is shown. */
+  sr_window_show_content_page (window, "campaigns");
+  spin (600);
+  g_assert_false (sr_campaigns_page_get_compact (campaigns));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sr_campaigns_page_get_column_view (campaigns))));
+
+  close_window (window);
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return adw_application_window_get_visible_dialog (data) != NULL;
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return adw_application_window_get_visible_dialog (data) == NULL;
+}
+
+/* Message details and the shortcuts are dialogs inside the main window
+ * that fit it at 360 px, not windows of a fixed size. */
+static void
+test_dialogs_follow_narrow_window (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  AdwDialog *dialog;
+
+  resize_window (window, 360, 720);
+  sr_window_show_content_page (window, "messages");
+  spin (600);
+  g_assert_true (sr_message_view_get_compact (view));
+
+  /* A click on a rich row opens that message's details. */
+  g_signal_emit_by_name (sr_message_view_get_list_view (view), "activate", 0);
+  wait_until (dialog_shown, window, 10, "the message details");
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (SR_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (gtk_widget_get_root (GTK_WIDGET (dialog)) == GTK_ROOT (window));
+  {
+    g_autoptr(SrMessage) first = g_list_model_get_item (G_LIST_MODEL (sr_message_view_get_list (view)), 0);
+    g_assert_cmpstr (sr_message_get_id (sr_message_dialog_get_message (SR_MESSAGE_DIALOG (dialog))), ==,
+                     sr_message_get_id (first));
+  }
+  spin (600);
+  assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), "message details at 360 px");
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  adw_dialog_close (dialog);
+  wait_until (dialog_gone, window, 10, "the message details to close");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-shortcuts", NULL));
+  wait_until (dialog_shown, window, 10, "the shortcuts");
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (SR_IS_SHORTCUTS_DIALOG (dialog));
+  g_assert_cmpuint (sr_shortcuts_dialog_get_n_shortcuts (SR_SHORTCUTS_DIALOG (dialog)), ==, 14);
+  spin (600);
+  assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), "shortcuts at 360 px");
+  adw_dialog_close (dialog);
+  wait_until (dialog_gone, window, 10, "the shortcuts to close");
 
   close_window (window);
 }
@@ -1881,6 +2123,8 @@ main (int   argc,
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
   g_test_add_func ("/ui/messages/copy-selection-as-tsv", test_copy_selection_as_tsv);
   g_test_add_func ("/ui/messages/search-entries-capped", test_search_entries_are_capped);
+  g_test_add_func ("/ui/adaptive/narrow-window-fits", test_narrow_window_fits);
+  g_test_add_func ("/ui/adaptive/dialogs-follow-narrow-window", test_dialogs_follow_narrow_window);
 
   ret = g_test_run ();
 
