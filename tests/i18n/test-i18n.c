@@ -343,7 +343,7 @@ expected_list_time (void)
   if (strstr (time_of_day, "14") != NULL)
     return g_strdup_printf ("%s 14:05", date);
   /* 12-hour clock: no zero padding, one space before the pm word (if the
-   * locale has one). */
+   * locale has one; compared without regard to case). */
   if (*nl_langinfo (PM_STR) == '\0')
     return g_strdup_printf ("%s 2:05", date);
   return g_strdup_printf ("%s 2:05 %s", date, nl_langinfo (PM_STR));
@@ -392,7 +392,13 @@ test_numbers_and_dates (void)
   /* The locale's date order and clock (GSETTINGS_BACKEND=memory: no
    * clock-format of the user's), single spaces (no figure space from a
    * padded %l). */
-  g_assert_cmpstr (date, ==, expected_date);
+  {
+    /* GLib writes the am/pm word in capitals ("ΜΜ" for glibc's "μμ"). */
+    g_autofree char *date_folded = g_utf8_casefold (date, -1);
+    g_autofree char *expected_folded = g_utf8_casefold (expected_date, -1);
+
+    g_assert_cmpstr (date_folded, ==, expected_folded);
+  }
   /* Whatever the locale data: not the C locale's ISO date, the day before
    * the month (German and Greek), and no figure space. */
   g_assert_null (strstr (date, "2026-11-27"));
