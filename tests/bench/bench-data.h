@@ -281,13 +281,8 @@ bench_open_cache (const char  *path,
 
       sr_cache_close (cache);
       g_clear_object (&cache);
-      for (guint i = 0; i < 3; i++)
-        {
-          static const char * const suffixes[] = { "", "-wal", "-shm" };
-          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-          g_unlink (file);
-        }
+      if (!sr_cache_delete_files (path, error))
+        return NULL;
 
       g_printerr ("Writing %u messages to %s...\n", n_messages, path);
       cache = sr_cache_open (path, error);

@@ -20,7 +20,9 @@
 #include "sr-status-bar.h"
 #include "sr-resources.h"
 #include "sr-selection.h"
+#include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
+#include "sr-test-window.h"
 #include "sr-window-private.h"
 
 #define N_MESSAGES  "3000"
@@ -30,54 +32,6 @@
 static SrTestSandbox *shared_sandbox;
 static char          *shared_dir;
 static SrCache       *shared_cache;
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-on_wait_timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until predicate(data) holds; fails the test after
- * timeout seconds. */
-static void
-wait_until (Predicate    predicate,
-            gpointer     data,
-            guint        timeout,
-            const char  *what)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (timeout, on_wait_timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %u s waiting for: %s", timeout, what);
-
-  g_source_remove (source);
-}
-
-static gboolean
-on_spin_done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_spin_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 on_sync_done_cb (GObject      *object,
@@ -123,7 +77,7 @@ sync_account (const char *url,
 
   sync = sr_sync_new (client, cache);
   sr_sync_run_async (sync, NULL, on_sync_done_cb, &error);
-  wait_until (error_is_set, &error, 120, "the fixture sync");
+  sr_test_wait_until (error_is_set, &error, 120, "the fixture sync");
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 
   return cache;
@@ -141,36 +95,6 @@ count_messages (SrCache               *cache,
 }
 
 /* --- window helpers --- */
-
-static gboolean
-window_left_loading (gpointer data)
-{
-  const char *page = sr_window_get_visible_page (data);
-
-  return g_strcmp0 (page, "loading") != 0;
-}
-
-static gboolean
-window_shows_reports (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "reports") == 0;
-}
-
-static gboolean
-session_idle (gpointer data)
-{
-  SrSession *session = sr_window_get_session (data);
-
-  return session != NULL && !sr_session_get_syncing (session);
-}
-
-static gboolean
-messages_list_ready (gpointer data)
-{
-  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (data));
-
-  return list != NULL && !sr_message_list_get_loading (list);
-}
 
 static gboolean
 list_ready (gpointer data)
@@ -194,9 +118,9 @@ open_shared_window (void)
   window = sr_window_new_for_test (url, url, shared_dir, sr_test_sandbox_get_api_key (shared_sandbox));
   gtk_window_present (GTK_WINDOW (window));
 
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (session_idle, window, 120, "the first sync");
-  wait_until (messages_list_ready, window, 60, "the Messages Log");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
 
   return window;
 }
@@ -205,7 +129,7 @@ static void
 close_window (gpointer window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  sr_test_spin (50);
 }
 
 /* --- tests --- */
@@ -219,7 +143,7 @@ test_sign_in_shown_without_key (void)
 
   window = sr_window_new_for_test (url, url, dir, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
 
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
   g_assert_null (sr_window_get_session (window));
@@ -227,12 +151,6 @@ test_sign_in_shown_without_key (void)
 
   close_window (window);
   sr_test_remove_tree (dir);
-}
-
-static gboolean
-sign_in_settled (gpointer data)
-{
-  return !sr_sign_in_page_get_busy (data);
 }
 
 static void
@@ -245,14 +163,14 @@ test_sign_in_refused_key (void)
 
   window = sr_window_new_for_test (url, url, dir, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
 
   page = sr_window_get_sign_in_page (window);
   sr_sign_in_page_set_urls (page, url, url);
   sr_sign_in_page_set_key (page, "not-the-key");
   sr_sign_in_page_submit (page);
   g_assert_true (sr_sign_in_page_get_busy (page));
-  wait_until (sign_in_settled, page, 60, "the key check");
+  sr_test_wait_until (sr_test_sign_in_settled, page, 60, "the key check");
 
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
   g_assert_error ((GError *) sr_sign_in_page_get_error (page), SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED);
@@ -277,7 +195,7 @@ test_sign_in_then_messages_log_count (void)
 
   window = sr_window_new_for_test (url, url, dir, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
 
   page = sr_window_get_sign_in_page (window);
@@ -285,13 +203,13 @@ test_sign_in_then_messages_log_count (void)
   sr_sign_in_page_set_key (page, sr_test_sandbox_get_api_key (shared_sandbox));
   sr_sign_in_page_submit (page);
 
-  wait_until (window_shows_reports, window, 60, "the reports page after sign-in");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page after sign-in");
   session = sr_window_get_session (window);
   g_assert_nonnull (session);
   /* The first sync starts by itself, with progress. */
   g_assert_true (sr_session_get_syncing (session));
 
-  wait_until (session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
   g_assert_false (sr_session_get_auth_failed (session));
   g_assert_false (sr_session_get_offline (session));
   g_assert_cmpint (sr_session_get_last_sync (session), !=, SR_TIME_NONE);
@@ -300,7 +218,7 @@ test_sign_in_then_messages_log_count (void)
   sr_window_show_content_page (window, "messages");
   list = sr_messages_page_get_list (sr_window_get_messages_page (window));
   sr_message_list_reload (list);
-  wait_until (messages_list_ready, window, 60, "the Messages Log");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
 
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                    count_messages (sr_session_get_cache (session), NULL));
@@ -384,7 +302,7 @@ test_status_filter_matches_cli (void)
       guint n;
 
       sr_messages_page_set_status_mask (page, masks[i]);
-      wait_until (list_ready, list, 30, "the filtered list");
+      sr_test_wait_until (list_ready, list, 30, "the filtered list");
       n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
       g_test_message ("mask 0x%x: %u messages", masks[i], n);
@@ -401,7 +319,7 @@ test_status_filter_matches_cli (void)
     }
 
   sr_messages_page_set_status_mask (page, 0);
-  wait_until (list_ready, list, 30, "the unfiltered list");
+  sr_test_wait_until (list_ready, list, 30, "the unfiltered list");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                    json_object_get_int_member (stats, "total"));
 
@@ -446,7 +364,7 @@ test_sort_by_cost_header (void)
 
   /* What a click on the header does: the column view's sorter changes. */
   gtk_column_view_sort_by_column (column_view, cost_column, GTK_SORT_DESCENDING);
-  wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
 
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_cmpfloat_with_epsilon (sr_message_get_cost (first),
@@ -460,7 +378,7 @@ test_sort_by_cost_header (void)
 
   gtk_column_view_sort_by_column (column_view, cost_column, GTK_SORT_ASCENDING);
   wait.descending = FALSE;
-  wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_cmpfloat_with_epsilon (sr_message_get_cost (first),
                                   sr_message_get_cost (g_ptr_array_index (cheap, 0)), 1e-9);
@@ -470,7 +388,7 @@ test_sort_by_cost_header (void)
                                   sr_message_view_get_column (view, SR_MESSAGE_SORT_RECIPIENT),
                                   GTK_SORT_ASCENDING);
   wait.sort = SR_MESSAGE_SORT_RECIPIENT;
-  wait_until (list_sorted, &wait, 30, "the list sorted by recipient");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by recipient");
 
   close_window (window);
 }
@@ -515,7 +433,7 @@ test_campaign_window_lists_its_messages (void)
   g_assert_true (sr_window_open_campaign (window, sr_campaign_get_id (campaign)) == campaign_window);
 
   list = sr_campaign_window_get_list (campaign_window);
-  wait_until (list_ready, list, 30, "the campaign's messages");
+  sr_test_wait_until (list_ready, list, 30, "the campaign's messages");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpint (n, ==, expected);
 
@@ -525,14 +443,14 @@ test_campaign_window_lists_its_messages (void)
       g_assert_cmpstr (sr_message_get_campaign_id (message), ==, sr_campaign_get_id (campaign));
     }
 
-  wait_until (campaign_counted, campaign_window, 30, "the campaign's status counts");
+  sr_test_wait_until (campaign_counted, campaign_window, 30, "the campaign's status counts");
   for (guint status = 0; status < SR_N_STATUSES; status++)
     counted += sr_campaign_window_get_status_count (campaign_window, status);
   g_assert_cmpint (counted, ==, expected);
 
   /* A per-status count filters the list below it. */
   sr_campaign_window_set_status_mask (campaign_window, 1u << SR_STATUS_DELIVERED);
-  wait_until (list_ready, list, 30, "the campaign's delivered messages");
+  sr_test_wait_until (list_ready, list, 30, "the campaign's delivered messages");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                    sr_campaign_window_get_status_count (campaign_window, SR_STATUS_DELIVERED));
 
@@ -551,7 +469,7 @@ test_campaign_log_source_filter (void)
   gint64 n_api, n_web;
 
   sr_window_show_content_page (window, "campaigns");
-  wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the Campaign Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
   filter->source = SR_CAMPAIGN_SOURCE_API;
@@ -563,7 +481,7 @@ test_campaign_log_source_filter (void)
   g_assert_cmpint (n_api + n_web, ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
   sr_campaigns_page_set_source (page, 1);
-  wait_until (campaign_list_ready, list, 30, "the API campaigns");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the API campaigns");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_api);
   for (guint pos = 0; pos < g_list_model_get_n_items (G_LIST_MODEL (list)); pos++)
     {
@@ -572,7 +490,7 @@ test_campaign_log_source_filter (void)
     }
 
   sr_campaigns_page_set_source (page, 0);
-  wait_until (campaign_list_ready, list, 30, "the web campaigns");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the web campaigns");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_web);
 
   close_window (window);
@@ -589,7 +507,7 @@ test_legend_lists_nine_statuses (void)
   g_auto(GStrv) statuses = NULL;
 
   gtk_window_present (GTK_WINDOW (legend));
-  spin (50);
+  sr_test_spin (50);
 
   statuses = sr_legend_window_dup_statuses (SR_LEGEND_WINDOW (legend));
   g_assert_cmpuint (g_strv_length (statuses), ==, 9);
@@ -627,8 +545,8 @@ test_offline_banner_and_lists_keep_working (void)
 
   window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
   g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
 
   /* The server goes away. */
@@ -636,7 +554,7 @@ test_offline_banner_and_lists_keep_working (void)
   session = sr_window_get_session (window);
   sr_api_client_set_max_attempts (sr_session_get_client (session), 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
-  wait_until (offline_banner_shown, window, 60, "the offline banner");
+  sr_test_wait_until (offline_banner_shown, window, 60, "the offline banner");
   g_assert_true (sr_session_get_offline (session));
   g_assert_false (sr_session_get_auth_failed (session));
   g_assert_true (g_str_has_prefix (sr_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
@@ -645,16 +563,16 @@ test_offline_banner_and_lists_keep_working (void)
   sr_window_show_content_page (window, "messages");
   page = sr_window_get_messages_page (window);
   list = sr_messages_page_get_list (page);
-  wait_until (list_ready, list, 30, "the Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
 
   sr_messages_page_set_status_mask (page, 1u << SR_STATUS_DELIVERED);
-  wait_until (list_ready, list, 30, "the filtered Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the filtered Messages Log");
   filter->status_mask = 1u << SR_STATUS_DELIVERED;
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, count_messages (cache, filter));
 
   sr_window_show_content_page (window, "campaigns");
-  wait_until (campaign_list_ready, sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)),
+  sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)),
               30, "the Campaign Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)))),
                    ==, 5);
@@ -682,8 +600,8 @@ test_refused_key_later_shows_banner (void)
    * from the account after signing in). */
   window = sr_window_new_for_test (url, url, dir, "revoked-key");
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (auth_banner_shown, window, 60, "the refused-key banner");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (auth_banner_shown, window, 60, "the refused-key banner");
 
   g_assert_true (sr_session_get_auth_failed (sr_window_get_session (window)));
   g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
@@ -723,11 +641,11 @@ test_corrupt_cache_is_moved_aside (void)
 
   window = sr_window_new_for_test (url, url, dir, key);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_problem, window, 30, "the damaged-file page");
+  sr_test_wait_until (window_shows_problem, window, 30, "the damaged-file page");
   g_assert_nonnull (sr_window_get_problem_title (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.move-cache-aside", NULL));
-  wait_until (window_shows_reports, window, 60, "the reports page after moving the file aside");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page after moving the file aside");
 
   /* Renamed, never deleted. */
   listing = g_dir_open (dir, 0, &error);
@@ -745,7 +663,7 @@ test_corrupt_cache_is_moved_aside (void)
       }
   g_assert_true (found_moved);
 
-  wait_until (session_idle, window, 120, "the sync into the fresh file");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the sync into the fresh file");
   close_window (window);
   sr_test_remove_tree (dir);
 }
@@ -763,8 +681,8 @@ test_sign_out_keeps_or_deletes_reports (void)
     {
       window = sr_window_new_for_test (url, url, dir, key);
       gtk_window_present (GTK_WINDOW (window));
-      wait_until (window_shows_reports, window, 60, "the reports page");
-      wait_until (session_idle, window, 120, "the first sync");
+      sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+      sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
 
       g_free (path);
       path = g_strdup (sr_session_get_cache_path (sr_window_get_session (window)));
@@ -996,8 +914,8 @@ check_chart_draws (GtkWidget  *window,
     total += buckets[i].total;
 
   sr_chart_set_buckets (chart, buckets, n_buckets, sr_insights_get_bucket_size (insights), zone, "EUR");
-  wait_until (widget_has_size, chart, 10, "the chart to be allocated");
-  spin (100);
+  sr_test_wait_until (widget_has_size, chart, 10, "the chart to be allocated");
+  sr_test_spin (100);
 
   render_widget (GTK_WIDGET (chart), &count);
   g_test_message ("%u buckets, %" G_GINT64_FORMAT " messages: %u painted pixels, %u delivered",
@@ -1031,7 +949,7 @@ check_chart_draws (GtkWidget  *window,
 
   /* The spend series of the same buckets. */
   sr_chart_set_mode (chart, SR_CHART_MODE_SPEND);
-  spin (50);
+  sr_test_spin (50);
   render_widget (GTK_WIDGET (chart), &count);
   g_assert_cmpuint (count.n_painted, >, 0);
   sr_chart_set_mode (chart, SR_CHART_MODE_MESSAGES);
@@ -1082,7 +1000,7 @@ test_chart_draws_periods (void)
   /* Too narrow for a bar per day: days are summed, nothing is lost. */
   gtk_widget_set_size_request (chart, -1, -1);
   gtk_window_set_default_size (GTK_WINDOW (window), 200, 160);
-  spin (200);
+  sr_test_spin (200);
   {
     guint n_bars = sr_chart_get_n_bars (SR_CHART (chart));
     PixelCount count;
@@ -1095,7 +1013,7 @@ test_chart_draws_periods (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  sr_test_spin (50);
 }
 
 static gboolean
@@ -1127,7 +1045,7 @@ check_status_click (SrWindow          *window,
   sr_window_show_content_page (window, "dashboard");
   sr_dashboard_page_set_period (dashboard, period);
   g_assert_true (sr_dashboard_page_get_loading (dashboard));
-  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
 
   totals = sr_insights_get_totals (sr_dashboard_page_get_insights (dashboard));
   expected = totals->by_status[status];
@@ -1136,7 +1054,7 @@ check_status_click (SrWindow          *window,
   /* A click on the status's row of the breakdown. */
   g_assert_true (sr_dashboard_page_activate_status (dashboard, status));
   g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
-  wait_until (list_ready, list, 30, "the filtered Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the filtered Messages Log");
 
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_test_message ("period %d, status %s: %u messages", period, sr_status_to_string (status), n);
@@ -1180,7 +1098,7 @@ test_dashboard_bar_and_country_open_filtered_log (void)
   guint n_buckets = 0, n_countries = 0;
 
   sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
-  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
 
   /* A bar: that day's messages. */
   buckets = sr_insights_get_buckets (sr_dashboard_page_get_insights (dashboard), &n_buckets);
@@ -1191,8 +1109,8 @@ test_dashboard_bar_and_country_open_filtered_log (void)
   g_assert_cmpint (busiest->total, >, 0);
 
   g_signal_emit_by_name (chart, "bar-activated", busiest->start, busiest->end);
-  wait_until (window_shows_messages, window, 5, "the Messages Log");
-  wait_until (list_ready, list, 30, "the day's messages");
+  sr_test_wait_until (window_shows_messages, window, 5, "the Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the day's messages");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, busiest->total);
   /* A whole day fits the date filter. */
   g_assert_null (sr_messages_page_get_extra_text (messages));
@@ -1219,11 +1137,11 @@ test_dashboard_bar_and_country_open_filtered_log (void)
 
     /* What the country row does, through the window. */
     sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
-    wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+    sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
     click->from = SR_TIME_NONE;
     click->to = SR_TIME_NONE;
     g_signal_emit_by_name (dashboard, "show-messages", click, "Country");
-    wait_until (list_ready, list, 30, "the country's messages");
+    sr_test_wait_until (list_ready, list, 30, "the country's messages");
 
     shown = sr_message_filter_copy (sr_message_list_get_filter (list));
     g_assert_cmpstr (shown->country_prefix, ==, click->country_prefix);
@@ -1315,7 +1233,7 @@ export_and_read (SrExportBar *bar,
   g_autofree char *contents = NULL;
 
   g_assert_true (sr_export_bar_get_running (bar));
-  wait_until (export_finished, bar, 60, "the export");
+  sr_test_wait_until (export_finished, bar, 60, "the export");
   g_assert_no_error ((GError *) sr_export_bar_get_last_error (bar));
 
   g_file_load_contents (file, NULL, &contents, NULL, NULL, &error);
@@ -1349,7 +1267,7 @@ test_export_filtered_messages_log (void)
   sr_messages_page_set_status_mask (page, (1u << SR_STATUS_FAILED) | (1u << SR_STATUS_DELIVERED));
   gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, SR_MESSAGE_SORT_COST),
                                   GTK_SORT_DESCENDING);
-  wait_until (list_sorted, &wait, 30, "the filtered list sorted by cost");
+  sr_test_wait_until (list_sorted, &wait, 30, "the filtered list sorted by cost");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (n, <, count_messages (shared_cache, NULL));
@@ -1388,11 +1306,11 @@ test_export_filtered_messages_log (void)
     const GError *error;
 
     sr_messages_page_set_status_mask (page, 0);
-    wait_until (list_ready, list, 30, "the whole list");
+    sr_test_wait_until (list_ready, list, 30, "the whole list");
     sr_messages_page_export (page, cancelled);
     g_assert_true (sr_export_bar_get_running (bar));
     sr_export_bar_cancel (bar);
-    wait_until (export_finished, bar, 60, "the cancelled export");
+    sr_test_wait_until (export_finished, bar, 60, "the cancelled export");
 
     error = sr_export_bar_get_last_error (bar);
     g_test_message ("cancelled export: %s", error != NULL ? error->message : "finished first");
@@ -1448,7 +1366,7 @@ test_export_campaign_and_campaign_log (void)
   g_assert_cmpint (expected, >, 0);
 
   campaign_window = sr_window_open_campaign (window, id);
-  wait_until (list_ready, sr_campaign_window_get_list (campaign_window), 30, "the campaign's messages");
+  sr_test_wait_until (list_ready, sr_campaign_window_get_list (campaign_window), 30, "the campaign's messages");
   sr_campaign_window_export (campaign_window, TRUE, file);
   records = export_and_read (sr_campaign_window_get_export_bar (campaign_window), file);
   g_assert_cmpuint (records->len, ==, expected + 1);
@@ -1477,12 +1395,12 @@ test_export_campaign_and_campaign_log (void)
   campaigns_page = sr_window_get_campaigns_page (window);
   sr_window_show_content_page (window, "campaigns");
   sr_campaigns_page_set_source (campaigns_page, 1);
-  wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns_page), 30, "the API campaigns");
+  sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns_page), 30, "the API campaigns");
   sr_campaigns_page_export (campaigns_page, log_file);
   {
     g_autofree char *contents = NULL;
 
-    wait_until (export_finished, sr_campaigns_page_get_export_bar (campaigns_page), 60, "the campaign export");
+    sr_test_wait_until (export_finished, sr_campaigns_page_get_export_bar (campaigns_page), 60, "the campaign export");
     g_assert_no_error ((GError *) sr_export_bar_get_last_error (sr_campaigns_page_get_export_bar (campaigns_page)));
     g_file_load_contents (log_file, NULL, &contents, NULL, NULL, &error);
     g_assert_no_error (error);
@@ -1542,7 +1460,7 @@ test_copy_selection_as_tsv (void)
 
   sr_window_show_content_page (window, "messages");
   sr_messages_page_set_status_mask (page, 1u << SR_STATUS_DELIVERED);
-  wait_until (list_ready, list, 30, "the delivered messages");
+  sr_test_wait_until (list_ready, list, 30, "the delivered messages");
 
   /* Select all, then pick rows. */
   gtk_selection_model_select_all (model);
@@ -1566,7 +1484,7 @@ test_copy_selection_as_tsv (void)
   /* Ctrl+C */
   gtk_widget_grab_focus (GTK_WIDGET (sr_message_view_get_column_view (view)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages.copy", NULL));
-  wait_until (copied, view, 30, "the copied rows");
+  sr_test_wait_until (copied, view, 30, "the copied rows");
   g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, expected);
   {
     g_auto(GStrv) lines = g_strsplit (expected, "\n", -1);
@@ -1577,7 +1495,7 @@ test_copy_selection_as_tsv (void)
   /* And that is what the clipboard holds. */
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (view)), NULL,
                                  on_clipboard_read_cb, &read);
-  wait_until (clipboard_read, &read, 10, "the clipboard");
+  sr_test_wait_until (clipboard_read, &read, 10, "the clipboard");
   g_assert_cmpstr (read.text, ==, expected);
   g_free (read.text);
 
