@@ -116,13 +116,6 @@ new_window (const char *data_dir,
   return window;
 }
 
-static void
-close_window (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  sr_test_spin (50);
-}
-
 /* --- labels on screen --- */
 
 static void
@@ -312,7 +305,7 @@ test_sign_in_page (void)
   after = shown_labels (window);
   assert_no_english (after, "sign-in page with an error");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -365,7 +358,7 @@ test_reports_window (void)
   labels = shown_labels (window);
   assert_no_english (labels, "Campaign Log");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 

@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <gtk/gtk.h>
+
 #include "sr-core.h"
+#include "sr-test-loop.h"
 #include "sr-test-window.h"
 #include "sr-window-private.h"
 
@@ -49,4 +52,11 @@ gboolean
 sr_test_sign_in_settled (gpointer sign_in_page)
 {
   return !sr_sign_in_page_get_busy (sign_in_page);
+}
+
+void
+sr_test_window_close (gpointer window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  sr_test_spin (50);
 }

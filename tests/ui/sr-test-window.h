@@ -21,6 +21,9 @@ gboolean sr_test_window_session_idle   (gpointer window);
 gboolean sr_test_window_messages_ready (gpointer window);
 /* The Campaign Log has a list and it has loaded. */
 gboolean sr_test_window_campaigns_ready (gpointer window);
+/* Destroys the window and lets the main loop run its last idles. */
+void     sr_test_window_close          (gpointer window);
+
 /* The sign-in page is not checking a key. */
 gboolean sr_test_sign_in_settled       (gpointer sign_in_page);
 

@@ -125,13 +125,6 @@ open_shared_window (void)
   return window;
 }
 
-static void
-close_window (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  sr_test_spin (50);
-}
-
 /* --- tests --- */
 
 static void
@@ -149,7 +142,7 @@ test_sign_in_shown_without_key (void)
   g_assert_null (sr_window_get_session (window));
   g_assert_null (sr_sign_in_page_get_error_text (sr_window_get_sign_in_page (window)));
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -178,7 +171,7 @@ test_sign_in_refused_key (void)
   g_assert_true (strstr (sr_sign_in_page_get_error_text (page), "refused") != NULL);
   g_assert_null (sr_window_get_session (window));
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -226,7 +219,7 @@ test_sign_in_then_messages_log_count (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, sandbox_total);
   g_assert_cmpstr (sr_messages_page_get_state (sr_window_get_messages_page (window)), ==, "list");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -323,7 +316,7 @@ test_status_filter_matches_cli (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                    json_object_get_int_member (stats, "total"));
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 typedef struct
@@ -390,7 +383,7 @@ test_sort_by_cost_header (void)
   wait.sort = SR_MESSAGE_SORT_RECIPIENT;
   sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by recipient");
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static gboolean
@@ -455,7 +448,7 @@ test_campaign_window_lists_its_messages (void)
                    sr_campaign_window_get_status_count (campaign_window, SR_STATUS_DELIVERED));
 
   gtk_window_destroy (GTK_WINDOW (campaign_window));
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static void
@@ -493,7 +486,7 @@ test_campaign_log_source_filter (void)
   sr_test_wait_until (campaign_list_ready, list, 30, "the web campaigns");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_web);
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static void
@@ -577,7 +570,7 @@ test_offline_banner_and_lists_keep_working (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)))),
                    ==, 5);
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_cache_close (cache);
   g_object_unref (cache);
   sr_test_remove_tree (dir);
@@ -612,7 +605,7 @@ test_refused_key_later_shows_banner (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in-again", NULL));
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -664,7 +657,7 @@ test_corrupt_cache_is_moved_aside (void)
   g_assert_true (found_moved);
 
   sr_test_wait_until (sr_test_window_session_idle, window, 120, "the sync into the fresh file");
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -693,7 +686,7 @@ test_sign_out_keeps_or_deletes_reports (void)
       g_assert_null (sr_window_get_session (window));
       g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS) == !delete_reports);
 
-      close_window (window);
+      sr_test_window_close (window);
     }
 
   sr_test_remove_tree (dir);
@@ -1080,7 +1073,7 @@ test_dashboard_status_opens_filtered_log (void)
   /* The 30 days are the Messages Log's own "Last 30 Days": no extra chip. */
   g_assert_null (sr_messages_page_get_extra_text (sr_window_get_messages_page (window)));
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static void
@@ -1152,7 +1145,7 @@ test_dashboard_bar_and_country_open_filtered_log (void)
     sr_message_filter_free (click);
   }
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 /* --- export and copy --- */
@@ -1329,7 +1322,7 @@ test_export_filtered_messages_log (void)
                      (error == NULL && g_str_equal (name, "cancelled.csv")));
   }
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -1409,7 +1402,7 @@ test_export_campaign_and_campaign_log (void)
                       g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))) + 1);
   }
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -1499,7 +1492,7 @@ test_copy_selection_as_tsv (void)
   g_assert_cmpstr (read.text, ==, expected);
   g_free (read.text);
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 int
