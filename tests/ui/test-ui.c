@@ -887,6 +887,27 @@ widget_has_size (gpointer data)
   return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
 }
 
+/* The widget has been laid out since its last change and draws something:
+ * on a loaded machine that can take more than one frame. */
+static gboolean
+widget_draws (gpointer data)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+
+  if (!gtk_widget_get_mapped (data) ||
+      gtk_widget_get_width (data) <= 0 || gtk_widget_get_height (data) <= 0)
+    return FALSE;
+
+  paintable = gtk_widget_paintable_new (data);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (data), gtk_widget_get_height (data));
+  node = gtk_snapshot_free_to_node (snapshot);
+
+  return node != NULL;
+}
+
 static void
 check_chart_draws (GtkWidget  *window,
                    SrChart    *chart,
@@ -909,6 +930,7 @@ check_chart_draws (GtkWidget  *window,
   sr_chart_set_buckets (chart, buckets, n_buckets, sr_insights_get_bucket_size (insights), zone, "EUR");
   sr_test_wait_until (widget_has_size, chart, 10, "the chart to be allocated");
   sr_test_spin (100);
+  sr_test_wait_until (widget_draws, chart, 10, "the chart to draw");
 
   render_widget (GTK_WIDGET (chart), &count);
   g_test_message ("%u buckets, %" G_GINT64_FORMAT " messages: %u painted pixels, %u delivered",
@@ -1001,6 +1023,7 @@ test_chart_draws_periods (void)
     g_test_message ("%u bars at %d px", n_bars, gtk_widget_get_width (chart));
     g_assert_cmpuint (n_bars, >, 0);
     g_assert_cmpuint (n_bars, <=, 90 + 1);
+    sr_test_wait_until (widget_draws, chart, 10, "the chart to draw");
     render_widget (chart, &count);
     g_assert_cmpuint (count.n_delivered, >, 0);
   }
