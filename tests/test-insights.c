@@ -25,7 +25,7 @@
 #define SANDBOX_NOW "2026-03-31T10:00:00Z"
 #define ZONE "Europe/Nicosia"
 
-/* The group of a raw status, as SMSTO-API.md and ARCHITECTURE.md define
+/* The group of a raw status, as docs/SMSTO-API.md and docs/ARCHITECTURE.md define
  * them: 0 delivered, 1 unconfirmed (SENT, EXPIRED), 2 pending, 3 failed,
  * 4 not sent (REJECTED, UNSUBSCRIBED), 5 other. */
 #define GROUP_SQL \

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * test-status.c: the status table (SMSTO-API.md, "Statuses") and the failure
+ * test-status.c: the status table (docs/SMSTO-API.md, "Statuses") and the failure
  * reason explanations, value by value.
  */
 
@@ -26,7 +26,7 @@ typedef struct
   const char    *style_class;
 } ExpectedStatus;
 
-/* Written out from SMSTO-API.md rather than derived from the code under test. */
+/* Written out from docs/SMSTO-API.md rather than derived from the code under test. */
 static const ExpectedStatus expected_statuses[] = {
   { SR_STATUS_UNKNOWN,      "UNKNOWN",      "Other",        TRUE,  FALSE, SR_STATUS_GROUP_OTHER,       "other" },
   { SR_STATUS_DELIVERED,    "DELIVERED",    "Delivered",    TRUE,  TRUE,  SR_STATUS_GROUP_DELIVERED,   "delivered" },

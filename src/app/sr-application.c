@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sr-application.h"
+#include "sr-credentials.h"
 #include "sr-legend-window.h"
 #include "sr-preferences-dialog.h"
 #include "sr-window.h"
@@ -116,11 +117,7 @@ sr_application_finalize (GObject *object)
   g_clear_pointer (&self->api_url, g_free);
   g_clear_pointer (&self->auth_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
-  if (self->env_api_key != NULL)
-    {
-      explicit_bzero (self->env_api_key, strlen (self->env_api_key));
-      g_clear_pointer (&self->env_api_key, g_free);
-    }
+  g_clear_pointer (&self->env_api_key, sr_credentials_free_key);
 
   G_OBJECT_CLASS (sr_application_parent_class)->finalize (object);
 }

@@ -73,17 +73,10 @@ sr_session_build_cache_path (const char *api_url,
                              const char *api_key,
                              const char *data_dir)
 {
-  g_autofree char *default_dir = NULL;
-  g_autofree char *file_name = NULL;
-
   g_return_val_if_fail (api_url != NULL, NULL);
   g_return_val_if_fail (api_key != NULL, NULL);
 
-  if (data_dir == NULL)
-    data_dir = default_dir = sr_cache_dup_default_dir ();
-  file_name = sr_cache_dup_account_file_name (api_url, api_key);
-
-  return g_build_filename (data_dir, file_name, NULL);
+  return sr_cache_dup_account_path (data_dir, api_url, api_key);
 }
 
 static void

@@ -18,7 +18,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -95,11 +94,7 @@ static void open_account (SrWindow *self);
 static void
 wipe_key (char **key)
 {
-  if (*key != NULL)
-    {
-      explicit_bzero (*key, strlen (*key));
-      g_clear_pointer (key, g_free);
-    }
+  g_clear_pointer (key, sr_credentials_free_key);
 }
 
 static void
@@ -667,15 +662,10 @@ on_signed_in_cb (SrWindow   *self,
 static void
 remove_cache_files (const char *path)
 {
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      if (g_unlink (file) != 0 && errno != ENOENT)
-        g_warning ("Could not delete %s: %s", file, g_strerror (errno));
-    }
+  if (!sr_cache_delete_files (path, &error))
+    g_warning ("%s", error->message);
 }
 
 static void
@@ -777,33 +767,20 @@ move_cache_aside_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
-  static const char * const suffixes[] = { "", "-wal", "-shm" };
   SrWindow *self = SR_WINDOW (widget);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autoptr(GError) error = NULL;
   g_autofree char *moved_to = NULL;
 
   if (self->cache_path == NULL)
     return;
 
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+  moved_to = sr_cache_move_files_aside (self->cache_path, &error);
+  if (error != NULL)
     {
-      g_autofree char *from = g_strconcat (self->cache_path, suffixes[i], NULL);
-      g_autofree char *to = g_strdup_printf ("%s.damaged-%s%s", self->cache_path, stamp, suffixes[i]);
-
-      if (!g_file_test (from, G_FILE_TEST_EXISTS))
-        continue;
-
-      if (g_rename (from, to) != 0)
-        {
-          /* Translators: %s is the technical reason */
-          g_autofree char *title = g_strdup_printf (_("The file could not be moved: %s"), g_strerror (errno));
-          add_toast (self, title, NULL, NULL);
-          return;
-        }
-
-      if (i == 0)
-        moved_to = g_steal_pointer (&to);
+      /* Translators: %s is the technical reason */
+      g_autofree char *title = g_strdup_printf (_("The file could not be moved: %s"), error->message);
+      add_toast (self, title, NULL, NULL);
+      return;
     }
 
   if (moved_to != NULL)

@@ -134,31 +134,13 @@ dup_api_key (GError **error)
       return NULL;
     }
 
-  /* Copy out of secure memory so every key is freed the same way. */
-  {
-    char *copy = g_strdup (key);
-    sr_credentials_free_key (key);
-    return copy;
-  }
-}
-
-static void
-free_key (char *key)
-{
-  if (key != NULL)
-    {
-      memset (key, 0, strlen (key));
-      g_free (key);
-    }
+  return key;
 }
 
 static char *
 dup_cache_path (const char *api_key)
 {
-  g_autofree char *dir = globals.data_dir ? g_strdup (globals.data_dir) : sr_cache_dup_default_dir ();
-  g_autofree char *name = sr_cache_dup_account_file_name (get_api_url (), api_key);
-
-  return g_build_filename (dir, name, NULL);
+  return sr_cache_dup_account_path (globals.data_dir, get_api_url (), api_key);
 }
 
 static SrCache *
@@ -172,7 +154,7 @@ open_cache (GError **error)
   if (key == NULL)
     return NULL;
   path = dup_cache_path (key);
-  free_key (key);
+  sr_credentials_free_key (key);
   g_free (globals.cache_path);
   globals.cache_path = g_strdup (path);
 
@@ -399,7 +381,7 @@ cmd_login (int argc, char **argv)
   g_print (_("Signed in. Balance: %.2f %s\n"), balance, currency ? currency : "");
 
 out:
-  free_key (key);
+  sr_credentials_free_key (key);
   waiter_clear (&waiter);
   if (error != NULL)
     {
@@ -433,16 +415,13 @@ cmd_logout (int argc, char **argv)
       if (key != NULL)
         {
           g_autofree char *path = dup_cache_path (key);
+          gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
 
-          free_key (key);
-          for (guint i = 0; i < 3; i++)
-            {
-              static const char *suffixes[] = { "", "-wal", "-shm" };
-              g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-              if (g_unlink (file) == 0 && i == 0)
-                g_print (_("Deleted %s\n"), path);
-            }
+          sr_credentials_free_key (key);
+          if (!sr_cache_delete_files (path, &error))
+            return fail (error);
+          if (existed)
+            g_print (_("Deleted %s\n"), path);
         }
     }
 
@@ -644,7 +623,7 @@ cmd_sync (int argc, char **argv)
       globals.cache_path = g_strdup (path);
       cache = sr_cache_open (path, &error);
     }
-  free_key (key);
+  sr_credentials_free_key (key);
   if (client == NULL || cache == NULL)
     return fail (error);
 
@@ -884,34 +863,48 @@ parse_format (const char *text,
   return TRUE;
 }
 
-static gboolean
-parse_message_sort (const char    *text,
-                    SrMessageSort *out)
+/* The --sort names of the messages and campaigns commands; -1 where a
+ * name does not apply. */
+static const struct
 {
-  static const struct { const char *name; SrMessageSort sort; } sorts[] = {
-    { "created", SR_MESSAGE_SORT_CREATED },
-    { "date", SR_MESSAGE_SORT_CREATED },
-    { "sent", SR_MESSAGE_SORT_SENT },
-    { "recipient", SR_MESSAGE_SORT_RECIPIENT },
-    { "to", SR_MESSAGE_SORT_RECIPIENT },
-    { "sender", SR_MESSAGE_SORT_SENDER },
-    { "status", SR_MESSAGE_SORT_STATUS },
-    { "parts", SR_MESSAGE_SORT_PARTS },
-    { "cost", SR_MESSAGE_SORT_COST },
-    { "campaign", SR_MESSAGE_SORT_CAMPAIGN },
-  };
+  const char *name;
+  int         message_sort;    /* SrMessageSort */
+  int         campaign_sort;   /* SrCampaignSort */
+} sort_names[] = {
+  { "created", SR_MESSAGE_SORT_CREATED, SR_CAMPAIGN_SORT_CREATED },
+  { "date", SR_MESSAGE_SORT_CREATED, SR_CAMPAIGN_SORT_CREATED },
+  { "sent", SR_MESSAGE_SORT_SENT, -1 },
+  { "recipient", SR_MESSAGE_SORT_RECIPIENT, -1 },
+  { "to", SR_MESSAGE_SORT_RECIPIENT, -1 },
+  { "sender", SR_MESSAGE_SORT_SENDER, SR_CAMPAIGN_SORT_SENDER },
+  { "status", SR_MESSAGE_SORT_STATUS, -1 },
+  { "parts", SR_MESSAGE_SORT_PARTS, -1 },
+  { "cost", SR_MESSAGE_SORT_COST, SR_CAMPAIGN_SORT_COST },
+  { "campaign", SR_MESSAGE_SORT_CAMPAIGN, -1 },
+  { "recipients", -1, SR_CAMPAIGN_SORT_RECIPIENTS },
+  { "delivery-rate", -1, SR_CAMPAIGN_SORT_DELIVERY_RATE },
+};
 
+/* NULL text: by creation time. */
+static gboolean
+parse_sort (const char *text,
+            gboolean    campaigns,
+            int        *out)
+{
   if (text == NULL)
+    text = "created";
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_names); i++)
     {
-      *out = SR_MESSAGE_SORT_CREATED;
-      return TRUE;
+      int sort = campaigns ? sort_names[i].campaign_sort : sort_names[i].message_sort;
+
+      if (sort >= 0 && g_ascii_strcasecmp (text, sort_names[i].name) == 0)
+        {
+          *out = sort;
+          return TRUE;
+        }
     }
-  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
-    if (g_ascii_strcasecmp (text, sorts[i].name) == 0)
-      {
-        *out = sorts[i].sort;
-        return TRUE;
-      }
+
   return FALSE;
 }
 
@@ -1072,6 +1065,7 @@ run_messages (int      argc,
   gint64 limit = -1;
   int ret = EXIT_OK;
   SrMessageSort sort;
+  int sort_value;
   Writer writer = { FORMAT_TABLE, SR_CSV_FLAGS_NONE, NULL, TRUE };
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING_ARRAY, &statuses,
@@ -1124,8 +1118,9 @@ run_messages (int      argc,
     return usage_error (_("--raw only applies to --format csv"));
   if (raw)
     writer.csv_flags |= SR_CSV_FLAGS_EXACT;
-  if (!parse_message_sort (sort_name, &sort))
+  if (!parse_sort (sort_name, FALSE, &sort_value))
     return usage_error (_("--sort must be created, sent, recipient, sender, status, parts, cost or campaign"));
+  sort = (SrMessageSort) sort_value;
   if (!apply_date_range (filter, from, to, &ret))
     return ret;
 
@@ -1241,33 +1236,6 @@ cmd_campaign_messages (int argc, char **argv)
 
 /* --- campaigns --------------------------------------------------------- */
 
-static gboolean
-parse_campaign_sort (const char     *text,
-                     SrCampaignSort *out)
-{
-  static const struct { const char *name; SrCampaignSort sort; } sorts[] = {
-    { "created", SR_CAMPAIGN_SORT_CREATED },
-    { "date", SR_CAMPAIGN_SORT_CREATED },
-    { "sender", SR_CAMPAIGN_SORT_SENDER },
-    { "recipients", SR_CAMPAIGN_SORT_RECIPIENTS },
-    { "delivery-rate", SR_CAMPAIGN_SORT_DELIVERY_RATE },
-    { "cost", SR_CAMPAIGN_SORT_COST },
-  };
-
-  if (text == NULL)
-    {
-      *out = SR_CAMPAIGN_SORT_CREATED;
-      return TRUE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
-    if (g_ascii_strcasecmp (text, sorts[i].name) == 0)
-      {
-        *out = sorts[i].sort;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 static int
 cmd_campaigns (int argc, char **argv)
 {
@@ -1291,6 +1259,7 @@ cmd_campaigns (int argc, char **argv)
   Format format;
   SrCsvFlags csv_flags = SR_CSV_FLAGS_NONE;
   SrCampaignSort sort;
+  int sort_value;
   const GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Sender, text or id contains TEXT"), N_("TEXT") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("Only campaigns created on or after DATE"), N_("DATE") },
@@ -1322,8 +1291,9 @@ cmd_campaigns (int argc, char **argv)
     return usage_error (_("--raw only applies to --format csv"));
   if (raw)
     csv_flags |= SR_CSV_FLAGS_EXACT;
-  if (!parse_campaign_sort (sort_name, &sort))
+  if (!parse_sort (sort_name, TRUE, &sort_value))
     return usage_error (_("--sort must be created, sender, recipients, delivery-rate or cost"));
+  sort = (SrCampaignSort) sort_value;
   if (!parse_date_range (from, to, &filter->from, &filter->to, &ret))
     return ret;
   if (source_name == NULL)

@@ -143,6 +143,56 @@ can_write (const char *path,
     }
   g_close (fd, NULL);
   g_unlink (probe);
+char *
+sr_cache_dup_account_path (const char *data_dir,
+                           const char *api_url,
+                           const char *api_key)
+{
+  g_autofree char *default_dir = NULL;
+  g_autofree char *file_name = NULL;
+
+  g_return_val_if_fail (api_url != NULL, NULL);
+  g_return_val_if_fail (api_key != NULL, NULL);
+
+  if (data_dir == NULL)
+    data_dir = default_dir = sr_cache_dup_default_dir ();
+  file_name = sr_cache_dup_account_file_name (api_url, api_key);
+
+  return g_build_filename (data_dir, file_name, NULL);
+}
+
+/* The files of one cache: the database, its write-ahead log and index, and
+ * the rollback journal SQLite uses outside WAL mode (migrations of old
+ * files). The main file comes first. */
+static const char * const cache_file_suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+gboolean
+sr_cache_delete_files (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GError) first_error = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cache_file_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, cache_file_suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT && first_error == NULL)
+        {
+          int saved_errno = errno;
+
+          g_set_error (&first_error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Cannot delete “%s”: %s"), file, g_strerror (saved_errno));
+        }
+    }
+
+  if (first_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -196,6 +246,39 @@ open_read_only (SrCache   *self,
   self->readers = sr_cache_read_pool_new (self->path, immutable);
 
   return TRUE;
+char *
+sr_cache_move_files_aside (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *moved_to = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cache_file_suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, cache_file_suffixes[i], NULL);
+      g_autofree char *to = g_strdup_printf ("%s.damaged-%s%s", path, stamp, cache_file_suffixes[i]);
+
+      if (!g_file_test (from, G_FILE_TEST_EXISTS))
+        continue;
+
+      if (g_rename (from, to) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Cannot rename “%s”: %s"), from, g_strerror (saved_errno));
+          return NULL;
+        }
+
+      if (i == 0)
+        moved_to = g_steal_pointer (&to);
+    }
+
+  return g_steal_pointer (&moved_to);
 }
 
 SrCache *

@@ -59,6 +59,23 @@ char        *sr_cache_dup_default_dir        (void);
  * derived from the API URL and the key (the key itself is never written). */
 char        *sr_cache_dup_account_file_name  (const char   *api_url,
                                               const char   *api_key);
+/* Where the cache of an account lives: the account file name in data_dir
+ * (NULL: sr_cache_dup_default_dir()). The app and the CLI both use it. */
+char        *sr_cache_dup_account_path       (const char   *data_dir,
+                                              const char   *api_url,
+                                              const char   *api_key);
+/* Deletes the cache file at path and the files SQLite keeps next to it
+ * (-wal, -shm, -journal); missing ones are fine. Close the cache first. On
+ * failure the other files are still tried and the first error returned. */
+gboolean     sr_cache_delete_files           (const char   *path,
+                                              GError      **error);
+/* Renames a damaged cache and its companion files to
+ * "<path>.damaged-<local time><suffix>" so that a new one can be made, and
+ * returns the new name of the main file (NULL without error when there was
+ * none). Close the cache first. */
+char        *sr_cache_move_files_aside       (const char   *path,
+                                              GError      **error);
+
 /* Opens (creating directories and file as needed) and migrates. A file that
  * is not a database or fails the quick check gives SR_CACHE_ERROR_CORRUPT and
  * is left untouched. "changed" is emitted in the thread-default main context

@@ -43,6 +43,10 @@ char     *sr_credentials_lookup        (const char          *api_url,
 gboolean  sr_credentials_clear         (const char          *api_url,
                                         GCancellable        *cancellable,
                                         GError             **error);
+/* Wipes and frees an API key: one from the keyring (secure memory) or any
+ * g_malloc()ed copy (libsecret falls back to g_free() for those). The wipe
+ * writes through a volatile pointer, so the compiler cannot drop it the way
+ * it may drop a memset() before free(). The one way to free a key. */
 void      sr_credentials_free_key      (char                *api_key);
 
 G_END_DECLS

@@ -36,16 +36,6 @@
 /* Rows between two looks at the clock. */
 #define PROGRESS_ROWS 512
 
-guint
-sr_status_not_arrived_mask (void)
-{
-  return (1u << SR_STATUS_FAILED) |
-         (1u << SR_STATUS_EXPIRED) |
-         (1u << SR_STATUS_REJECTED) |
-         (1u << SR_STATUS_UNSUBSCRIBED) |
-         (1u << SR_STATUS_UNKNOWN);
-}
-
 /* --- campaign and TSV rows ------------------------------------------------ */
 
 static void

@@ -29,11 +29,6 @@
 
 G_BEGIN_DECLS
 
-/* Messages that did not arrive: FAILED, EXPIRED, REJECTED, UNSUBSCRIBED and
- * every unknown status (such as UNDELIVERED), as SrMessageFilter.status_mask
- * bits. Not DELIVERED, and not SENT or pending ones, which may still arrive. */
-guint   sr_status_not_arrived_mask (void);
-
 /* Called in the main context of the caller of the _async function, at most
  * about ten times a second: once with rows_done 0 when the number of rows is
  * known, then as rows are written, and once more with the final count just

@@ -2,7 +2,7 @@
  *
  * sr-status.c: everything the app says about a delivery status (label,
  * explanation, billable, final, group, style class) and about the network
- * failure reasons of SMSTO-API.md, in one table each so the legend, the
+ * failure reasons of docs/SMSTO-API.md, in one table each so the legend, the
  * dashboard, the logs and the CLI can never disagree.
  */
 
@@ -27,7 +27,7 @@ typedef struct
 } StatusInfo;
 
 /* Indexed by SrStatus. The descriptions are the app's own wording of the
- * facts in SMSTO-API.md: SENT and EXPIRED are never presented as failures,
+ * facts in docs/SMSTO-API.md: SENT and EXPIRED are never presented as failures,
  * and only REJECTED and UNSUBSCRIBED are free. */
 static const StatusInfo status_info[SR_N_STATUSES] = {
   [SR_STATUS_UNKNOWN] = {
@@ -249,6 +249,16 @@ sr_status_non_final_mask (void)
   return mask;
 }
 
+guint
+sr_status_not_arrived_mask (void)
+{
+  return (1u << SR_STATUS_FAILED) |
+         (1u << SR_STATUS_EXPIRED) |
+         (1u << SR_STATUS_REJECTED) |
+         (1u << SR_STATUS_UNSUBSCRIBED) |
+         (1u << SR_STATUS_UNKNOWN);
+}
+
 /* Failure reasons */
 
 typedef struct
@@ -258,7 +268,7 @@ typedef struct
   gboolean    permanent;
 } FailureReason;
 
-/* The reasons of SMSTO-API.md, "Failure reasons"; codes 1 to 8 are the
+/* The reasons of docs/SMSTO-API.md, "Failure reasons"; codes 1 to 8 are the
  * numbered ones, which SMS.to may show with their number in front. */
 static const FailureReason failure_reasons[] = {
   { "unknown subscriber",

@@ -25,8 +25,12 @@ SrStatusGroup  sr_status_get_group         (SrStatus    status);
 const char    *sr_status_group_get_label   (SrStatusGroup group);
 /* Bit mask of sr_status_is_final() == FALSE statuses, as (1 << status). */
 guint          sr_status_non_final_mask    (void);
+/* Messages that did not arrive: FAILED, EXPIRED, REJECTED, UNSUBSCRIBED and
+ * every unknown status (such as UNDELIVERED), as SrMessageFilter.status_mask
+ * bits. Not DELIVERED, and not SENT or pending ones, which may still arrive. */
+guint          sr_status_not_arrived_mask  (void);
 
-/* Failure reasons (SMSTO-API.md "Failure reasons"). Returns NULL when the
+/* Failure reasons (docs/SMSTO-API.md "Failure reasons"). Returns NULL when the
  * reason is not one we can explain; matching ignores case, a leading numeric
  * code and surrounding punctuation. */
 const char    *sr_failure_reason_explain   (const char *reason,

@@ -15,6 +15,7 @@
 
 #include <sys/resource.h>
 
+#include "bench-util.h"
 #include "bench-data.h"
 
 static int n_messages = 1000000;
@@ -29,26 +30,6 @@ static const GOptionEntry entries[] = {
   { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_path, "CSV file (default /tmp/sr-bench-export.csv)", "FILE" },
   { NULL }
 };
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, compare_doubles);
-  if (values->len == 0)
-    return 0;
-  if (values->len % 2)
-    return g_array_index (values, double, values->len / 2);
-  return (g_array_index (values, double, values->len / 2 - 1) +
-          g_array_index (values, double, values->len / 2)) / 2;
-}
 
 typedef struct
 {
@@ -78,24 +59,6 @@ on_export_cb (GObject      *object,
   waiter->done = TRUE;
 }
 
-/* "VmHWM", "RssAnon", … of /proc/self/status, in MB; -1 if unknown. */
-static double
-proc_status_mb (const char *field)
-{
-  g_autofree char *status = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  lines = g_strsplit (status, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], field) && lines[i][strlen (field)] == ':')
-        return g_ascii_strtod (lines[i] + strlen (field) + 1, NULL) / 1024.0;
-    }
-  return -1;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -122,7 +85,7 @@ main (int    argc,
   cache = bench_open_cache (path, (guint) n_messages, &error);
   g_assert_no_error (error);
   file = g_file_new_for_path (out_path);
-  anon_before = proc_status_mb ("RssAnon");
+  anon_before = bench_proc_status_mb ("RssAnon");
 
   for (int r = 0; r < n_runs; r++)
     {
@@ -136,7 +99,7 @@ main (int    argc,
       while (!waiter.done)
         {
           g_main_context_iteration (NULL, TRUE);
-          anon_peak = MAX (anon_peak, proc_status_mb ("RssAnon"));
+          anon_peak = MAX (anon_peak, bench_proc_status_mb ("RssAnon"));
         }
 
       seconds = (g_get_monotonic_time () - t0) / 1e6;
@@ -156,8 +119,14 @@ main (int    argc,
   }
 
   getrusage (RUSAGE_SELF, &usage);
-  g_print ("Median: %.2f s for %" G_GINT64_FORMAT " rows (%.0f rows/s), file %.1f MB\n",
-           median (times), rows, rows / median (times), size / 1048576.0);
+  {
+    g_autofree char *load = bench_dup_load_average ();
+    double min, max;
+
+    bench_min_max (times, &min, &max);
+    g_print ("Median: %.2f s (min %.2f, max %.2f) for %" G_GINT64_FORMAT " rows (%.0f rows/s), file %.1f MB; %s\n",
+             bench_median (times), min, max, rows, rows / bench_median (times), size / 1048576.0, load);
+  }
   g_print ("Anonymous memory: %.1f MB before, %.1f MB peak while exporting\n", anon_before, anon_peak);
   g_print ("Peak RSS (VmHWM, includes the mapped database file): %.1f MB\n", usage.ru_maxrss / 1024.0);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench-util.h"
 #include "bench-data.h"
 #include "sr-cache-private.h"
 
@@ -29,44 +30,6 @@ static const GOptionEntry entries[] = {
   { "path", 0, 0, G_OPTION_ARG_FILENAME, &path, "Cache file (default /tmp/sr-bench-N.db)", "FILE" },
   { NULL }
 };
-
-/* "RssAnon", "VmHWM", … of /proc/self/status, in MB; -1 if unknown. */
-static double
-proc_status_mb (const char *field)
-{
-  g_autofree char *status = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  lines = g_strsplit (status, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], field) && lines[i][strlen (field)] == ':')
-        return g_ascii_strtod (lines[i] + strlen (field) + 1, NULL) / 1024.0;
-    }
-  return -1;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, compare_doubles);
-  if (values->len == 0)
-    return 0;
-  if (values->len % 2)
-    return g_array_index (values, double, values->len / 2);
-  return (g_array_index (values, double, values->len / 2 - 1) +
-          g_array_index (values, double, values->len / 2)) / 2;
-}
 
 typedef struct
 {
@@ -225,11 +188,16 @@ main (int    argc,
       sr_insights_get_senders (insights, &n_senders);
       g_print ("%-14s %10" G_GINT64_FORMAT " %12.1f %12.1f %12.1f %10u %10u\n",
                periods[p].name, sr_insights_get_totals (insights)->total,
-               first, median (times), median (scans), n_countries, n_senders);
+               first, bench_median (times), bench_median (scans), n_countries, n_senders);
     }
 
   getrusage (RUSAGE_SELF, &usage);
-  g_print ("Anonymous memory now: %.1f MB\n", proc_status_mb ("RssAnon"));
+  {
+    g_autofree char *load = bench_dup_load_average ();
+
+    g_print ("Ran with the %s\n", load);
+  }
+  g_print ("Anonymous memory now: %.1f MB\n", bench_proc_status_mb ("RssAnon"));
   g_print ("Peak RSS (VmHWM, includes the mapped database file read by the open's quick check): %.1f MB\n",
            usage.ru_maxrss / 1024.0);
 

@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 #include <stdlib.h>
 
+#include "bench-util.h"
 #include "sr-core.h"
 #include "sr-cache-private.h"
 #include "sr-test-sandbox.h"
@@ -30,26 +31,6 @@ static const GOptionEntry entries[] = {
   { "page-size", 0, 0, G_OPTION_ARG_INT, &page_size, "Messages per page", "N" },
   { NULL }
 };
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, compare_doubles);
-  if (values->len == 0)
-    return 0;
-  if (values->len % 2)
-    return g_array_index (values, double, values->len / 2);
-  return (g_array_index (values, double, values->len / 2 - 1) +
-          g_array_index (values, double, values->len / 2)) / 2;
-}
 
 typedef struct
 {
@@ -258,18 +239,22 @@ main (int    argc,
     }
 
   {
-    double w = median (wall);
+    double w = bench_median (wall);
+    double min, max;
+    g_autofree char *load = bench_dup_load_average ();
 
-    g_print ("\nEnd to end (median of %d): %.2f s, %.0f messages/s\n", n_runs, w, n_messages / w);
+    bench_min_max (wall, &min, &max);
+    g_print ("\nEnd to end (median of %d): %.2f s (min %.2f, max %.2f), %.0f messages/s; %s\n",
+             n_runs, w, min, max, n_messages / w, load);
     g_print ("  time summed over pages: HTTP %.2f s, JSON %.2f s, SQLite %.2f s\n",
-             median (http), median (parse), median (write));
+             bench_median (http), bench_median (parse), bench_median (write));
     g_print ("Raw ceilings on the same pages (median):\n");
     g_print ("  HTTP alone, %d in flight: %.2f s, %.0f messages/s\n", concurrency,
-             median (raw_http), n_messages / median (raw_http));
+             bench_median (raw_http), n_messages / bench_median (raw_http));
     g_print ("  JSON parsing alone, one thread: %.2f s, %.0f messages/s\n",
-             median (raw_parse), n_messages / median (raw_parse));
+             bench_median (raw_parse), n_messages / bench_median (raw_parse));
     g_print ("  SQLite upserts alone: %.2f s, %.0f messages/s\n",
-             median (raw_insert), n_messages / median (raw_insert));
+             bench_median (raw_insert), n_messages / bench_median (raw_insert));
   }
 
   g_clear_pointer (&download.bodies, g_ptr_array_unref);

@@ -27,7 +27,9 @@
 #include "sr-format.h"
 #include "sr-legend-window.h"
 #include "sr-resources.h"
+#include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
+#include "sr-test-window.h"
 #include "sr-window-private.h"
 
 #define N_MESSAGES  "1500"
@@ -97,96 +99,6 @@ static const Expected *expected;
 static SrTestSandbox  *sandbox;
 static char           *locale_dir;
 
-/* --- main loop helpers (as in tests/ui/test-ui.c) --- */
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-on_wait_timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Predicate    predicate,
-            gpointer     data,
-            guint        timeout,
-            const char  *what)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (timeout, on_wait_timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %u s waiting for: %s", timeout, what);
-
-  g_source_remove (source);
-}
-
-static gboolean
-on_spin_done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_spin_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-window_left_loading (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "loading") != 0;
-}
-
-static gboolean
-window_shows_reports (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "reports") == 0;
-}
-
-static gboolean
-session_idle (gpointer data)
-{
-  SrSession *session = sr_window_get_session (data);
-
-  return session != NULL && !sr_session_get_syncing (session);
-}
-
-static gboolean
-messages_list_ready (gpointer data)
-{
-  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (data));
-
-  return list != NULL && !sr_message_list_get_loading (list);
-}
-
-static gboolean
-campaign_list_ready (gpointer data)
-{
-  SrCampaignList *list = sr_campaigns_page_get_list (sr_window_get_campaigns_page (data));
-
-  return list != NULL && !sr_campaign_list_get_loading (list);
-}
-
-static gboolean
-sign_in_settled (gpointer data)
-{
-  return !sr_sign_in_page_get_busy (data);
-}
-
 static SrWindow *
 new_window (const char *data_dir,
             const char *api_key)
@@ -199,13 +111,6 @@ new_window (const char *data_dir,
   gtk_window_present (GTK_WINDOW (window));
 
   return window;
-}
-
-static void
-close_window (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
 }
 
 /* --- labels on screen --- */
@@ -232,7 +137,7 @@ shown_labels (gpointer window)
 {
   GPtrArray *labels = g_ptr_array_new ();
 
-  spin (200);
+  sr_test_spin (200);
   collect_labels (GTK_WIDGET (window), labels);
   return labels;
 }
@@ -420,7 +325,7 @@ test_sign_in_page (void)
   const char *error_text;
 
   window = new_window (dir, NULL);
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
 
   labels = shown_labels (window);
@@ -433,7 +338,7 @@ test_sign_in_page (void)
   sr_sign_in_page_set_urls (page, sr_test_sandbox_get_url (sandbox), sr_test_sandbox_get_url (sandbox));
   sr_sign_in_page_set_key (page, "not-the-key");
   sr_sign_in_page_submit (page);
-  wait_until (sign_in_settled, page, 60, "the key check");
+  sr_test_wait_until (sr_test_sign_in_settled, page, 60, "the key check");
 
   error_text = sr_sign_in_page_get_error_text (page);
   g_assert_nonnull (error_text);
@@ -443,7 +348,7 @@ test_sign_in_page (void)
   after = shown_labels (window);
   assert_no_english (after, "sign-in page with an error");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -459,8 +364,8 @@ test_reports_window (void)
   guint n;
 
   window = new_window (dir, sr_test_sandbox_get_api_key (sandbox));
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
 
   /* Dashboard, with the sidebar. */
   sr_window_show_content_page (window, "dashboard");
@@ -476,7 +381,7 @@ test_reports_window (void)
   sr_window_show_content_page (window, "messages");
   list = sr_messages_page_get_list (sr_window_get_messages_page (window));
   sr_message_list_reload (list);
-  wait_until (messages_list_ready, window, 60, "the Messages Log");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpuint (n, >=, 1000);
 
@@ -492,11 +397,11 @@ test_reports_window (void)
 
   /* Campaign Log. */
   sr_window_show_content_page (window, "campaigns");
-  wait_until (campaign_list_ready, window, 30, "the Campaign Log");
+  sr_test_wait_until (sr_test_window_campaigns_ready, window, 30, "the Campaign Log");
   labels = shown_labels (window);
   assert_no_english (labels, "Campaign Log");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -515,7 +420,7 @@ test_status_legend (void)
   assert_no_english (labels, "status legend");
 
   gtk_window_destroy (GTK_WINDOW (legend));
-  spin (50);
+  sr_test_spin (50);
 }
 
 /* --- set-up --- */

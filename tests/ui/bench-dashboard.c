@@ -21,6 +21,9 @@
 #include <unistd.h>
 
 #include "sr-core.h"
+#include "sr-test-loop.h"
+#include "sr-test-window.h"
+#include "bench-util.h"
 #include "sr-resources.h"
 #include "sr-window-private.h"
 
@@ -40,45 +43,6 @@ static const GOptionEntry entries[] = {
   { NULL }
 };
 
-typedef gboolean (*Predicate) (gpointer data);
-
-static void
-wait_until (Predicate   predicate,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-static gboolean
-shows_reports (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "reports") == 0;
-}
-
-static gboolean
-messages_loaded (gpointer data)
-{
-  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (data));
-
-  return list != NULL && !sr_message_list_get_loading (list);
-}
-
-static gboolean
-session_idle (gpointer data)
-{
-  SrSession *session = sr_window_get_session (data);
-
-  return session != NULL && !sr_session_get_syncing (session);
-}
-
 static void
 on_rendered_cb (SrDashboardPage *page,
                 gboolean        *rendered)
@@ -90,22 +54,6 @@ static gboolean
 is_true (gpointer data)
 {
   return *(gboolean *) data;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *values,
-        int     n)
-{
-  qsort (values, n, sizeof (double), compare_doubles);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 static GDateTime *
@@ -177,14 +125,14 @@ main (int    argc,
   window = sr_window_new_for_test (API_URL, API_URL, dir, API_KEY);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (shows_reports, window, "the reports page");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 300, "the reports page");
   sr_window_show_content_page (window, "dashboard");
   page = sr_window_get_dashboard_page (window);
   g_signal_connect (page, "rendered", G_CALLBACK (on_rendered_cb), &rendered);
 
   /* Let the start-up work (the Messages Log's query, the failed sync) end. */
-  wait_until (session_idle, window, "the (offline) sync");
-  wait_until (messages_loaded, window, "the Messages Log");
+  sr_test_wait_until (sr_test_window_session_idle, window, 300, "the (offline) sync");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 300, "the Messages Log");
 
   newest_usec = sr_cache_get_newest_created_at (sr_session_get_cache (sr_window_get_session (window)), &error);
   g_assert_no_error (error);
@@ -193,8 +141,8 @@ main (int    argc,
   g_print ("%-16s %10s %12s %12s\n", "period", "messages", "query ms", "render ms");
   for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
     {
-      g_autofree double *query = g_new0 (double, n_runs);
-      g_autofree double *render = g_new0 (double, n_runs);
+      g_autoptr(GArray) query = g_array_new (FALSE, TRUE, sizeof (double));
+      g_autoptr(GArray) render = g_array_new (FALSE, TRUE, sizeof (double));
       gint64 total = 0;
 
       for (int run = 0; run < n_runs; run++)
@@ -202,7 +150,7 @@ main (int    argc,
           /* Go somewhere else first, so every run is a real change. */
           rendered = FALSE;
           sr_dashboard_page_set_period (page, SR_DASHBOARD_PERIOD_TODAY);
-          wait_until (is_true, &rendered, "the dashboard");
+          sr_test_wait_until (is_true, &rendered, 300, "the dashboard");
 
           rendered = FALSE;
           if (periods[p].period == SR_DASHBOARD_PERIOD_CUSTOM)
@@ -214,15 +162,27 @@ main (int    argc,
             }
           else
             sr_dashboard_page_set_period (page, periods[p].period);
-          wait_until (is_true, &rendered, "the dashboard");
+          sr_test_wait_until (is_true, &rendered, 300, "the dashboard");
 
-          sr_dashboard_page_get_timing (page, &query[run], &render[run]);
+          {
+            double query_ms, render_ms;
+
+            sr_dashboard_page_get_timing (page, &query_ms, &render_ms);
+            g_array_append_val (query, query_ms);
+            g_array_append_val (render, render_ms);
+          }
           total = sr_dashboard_page_get_total (page);
         }
 
       g_print ("%-16s %10" G_GINT64_FORMAT " %12.1f %12.1f\n",
-               periods[p].name, total, median (query, n_runs), median (render, n_runs));
+               periods[p].name, total, bench_median (query), bench_median (render));
     }
+
+  {
+    g_autofree char *load = bench_dup_load_average ();
+
+    g_print ("Ran with the %s\n", load);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (link);

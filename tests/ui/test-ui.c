@@ -24,7 +24,9 @@
 #include "sr-message-dialog.h"
 #include "sr-shortcuts-dialog.h"
 #include "sr-status-pill.h"
+#include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
+#include "sr-test-window.h"
 #include "sr-window-private.h"
 
 #define N_MESSAGES  "3000"
@@ -34,54 +36,6 @@
 static SrTestSandbox *shared_sandbox;
 static char          *shared_dir;
 static SrCache       *shared_cache;
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-on_wait_timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until predicate(data) holds; fails the test after
- * timeout seconds. */
-static void
-wait_until (Predicate    predicate,
-            gpointer     data,
-            guint        timeout,
-            const char  *what)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (timeout, on_wait_timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %u s waiting for: %s", timeout, what);
-
-  g_source_remove (source);
-}
-
-static gboolean
-on_spin_done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_spin_done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 on_sync_done_cb (GObject      *object,
@@ -127,7 +81,7 @@ sync_account (const char *url,
 
   sync = sr_sync_new (client, cache);
   sr_sync_run_async (sync, NULL, on_sync_done_cb, &error);
-  wait_until (error_is_set, &error, 120, "the fixture sync");
+  sr_test_wait_until (error_is_set, &error, 120, "the fixture sync");
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 
   return cache;
@@ -145,36 +99,6 @@ count_messages (SrCache               *cache,
 }
 
 /* --- window helpers --- */
-
-static gboolean
-window_left_loading (gpointer data)
-{
-  const char *page = sr_window_get_visible_page (data);
-
-  return g_strcmp0 (page, "loading") != 0;
-}
-
-static gboolean
-window_shows_reports (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "reports") == 0;
-}
-
-static gboolean
-session_idle (gpointer data)
-{
-  SrSession *session = sr_window_get_session (data);
-
-  return session != NULL && !sr_session_get_syncing (session);
-}
-
-static gboolean
-messages_list_ready (gpointer data)
-{
-  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (data));
-
-  return list != NULL && !sr_message_list_get_loading (list);
-}
 
 static gboolean
 list_ready (gpointer data)
@@ -198,18 +122,11 @@ open_shared_window (void)
   window = sr_window_new_for_test (url, url, shared_dir, sr_test_sandbox_get_api_key (shared_sandbox));
   gtk_window_present (GTK_WINDOW (window));
 
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (session_idle, window, 120, "the first sync");
-  wait_until (messages_list_ready, window, 60, "the Messages Log");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
 
   return window;
-}
-
-static void
-close_window (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
 }
 
 /* --- tests --- */
@@ -223,20 +140,14 @@ test_sign_in_shown_without_key (void)
 
   window = sr_window_new_for_test (url, url, dir, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
 
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
   g_assert_null (sr_window_get_session (window));
   g_assert_null (sr_sign_in_page_get_error_text (sr_window_get_sign_in_page (window)));
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
-}
-
-static gboolean
-sign_in_settled (gpointer data)
-{
-  return !sr_sign_in_page_get_busy (data);
 }
 
 static void
@@ -249,14 +160,14 @@ test_sign_in_refused_key (void)
 
   window = sr_window_new_for_test (url, url, dir, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
 
   page = sr_window_get_sign_in_page (window);
   sr_sign_in_page_set_urls (page, url, url);
   sr_sign_in_page_set_key (page, "not-the-key");
   sr_sign_in_page_submit (page);
   g_assert_true (sr_sign_in_page_get_busy (page));
-  wait_until (sign_in_settled, page, 60, "the key check");
+  sr_test_wait_until (sr_test_sign_in_settled, page, 60, "the key check");
 
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
   g_assert_error ((GError *) sr_sign_in_page_get_error (page), SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED);
@@ -264,7 +175,7 @@ test_sign_in_refused_key (void)
   g_assert_true (strstr (sr_sign_in_page_get_error_text (page), "refused") != NULL);
   g_assert_null (sr_window_get_session (window));
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -281,7 +192,7 @@ test_sign_in_then_messages_log_count (void)
 
   window = sr_window_new_for_test (url, url, dir, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
 
   page = sr_window_get_sign_in_page (window);
@@ -289,13 +200,13 @@ test_sign_in_then_messages_log_count (void)
   sr_sign_in_page_set_key (page, sr_test_sandbox_get_api_key (shared_sandbox));
   sr_sign_in_page_submit (page);
 
-  wait_until (window_shows_reports, window, 60, "the reports page after sign-in");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page after sign-in");
   session = sr_window_get_session (window);
   g_assert_nonnull (session);
   /* The first sync starts by itself, with progress. */
   g_assert_true (sr_session_get_syncing (session));
 
-  wait_until (session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
   g_assert_false (sr_session_get_auth_failed (session));
   g_assert_false (sr_session_get_offline (session));
   g_assert_cmpint (sr_session_get_last_sync (session), !=, SR_TIME_NONE);
@@ -304,7 +215,7 @@ test_sign_in_then_messages_log_count (void)
   sr_window_show_content_page (window, "messages");
   list = sr_messages_page_get_list (sr_window_get_messages_page (window));
   sr_message_list_reload (list);
-  wait_until (messages_list_ready, window, 60, "the Messages Log");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
 
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                    count_messages (sr_session_get_cache (session), NULL));
@@ -312,7 +223,7 @@ test_sign_in_then_messages_log_count (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, sandbox_total);
   g_assert_cmpstr (sr_messages_page_get_state (sr_window_get_messages_page (window)), ==, "list");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -388,7 +299,7 @@ test_status_filter_matches_cli (void)
       guint n;
 
       sr_messages_page_set_status_mask (page, masks[i]);
-      wait_until (list_ready, list, 30, "the filtered list");
+      sr_test_wait_until (list_ready, list, 30, "the filtered list");
       n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
       g_test_message ("mask 0x%x: %u messages", masks[i], n);
@@ -405,11 +316,11 @@ test_status_filter_matches_cli (void)
     }
 
   sr_messages_page_set_status_mask (page, 0);
-  wait_until (list_ready, list, 30, "the unfiltered list");
+  sr_test_wait_until (list_ready, list, 30, "the unfiltered list");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                    json_object_get_int_member (stats, "total"));
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 typedef struct
@@ -450,7 +361,7 @@ test_sort_by_cost_header (void)
 
   /* What a click on the header does: the column view's sorter changes. */
   gtk_column_view_sort_by_column (column_view, cost_column, GTK_SORT_DESCENDING);
-  wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
 
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_cmpfloat_with_epsilon (sr_message_get_cost (first),
@@ -464,7 +375,7 @@ test_sort_by_cost_header (void)
 
   gtk_column_view_sort_by_column (column_view, cost_column, GTK_SORT_ASCENDING);
   wait.descending = FALSE;
-  wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_cmpfloat_with_epsilon (sr_message_get_cost (first),
                                   sr_message_get_cost (g_ptr_array_index (cheap, 0)), 1e-9);
@@ -474,9 +385,9 @@ test_sort_by_cost_header (void)
                                   sr_message_view_get_column (view, SR_MESSAGE_SORT_RECIPIENT),
                                   GTK_SORT_ASCENDING);
   wait.sort = SR_MESSAGE_SORT_RECIPIENT;
-  wait_until (list_sorted, &wait, 30, "the list sorted by recipient");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by recipient");
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static gboolean
@@ -519,7 +430,7 @@ test_campaign_window_lists_its_messages (void)
   g_assert_true (sr_window_open_campaign (window, sr_campaign_get_id (campaign)) == campaign_window);
 
   list = sr_campaign_window_get_list (campaign_window);
-  wait_until (list_ready, list, 30, "the campaign's messages");
+  sr_test_wait_until (list_ready, list, 30, "the campaign's messages");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpint (n, ==, expected);
 
@@ -529,19 +440,19 @@ test_campaign_window_lists_its_messages (void)
       g_assert_cmpstr (sr_message_get_campaign_id (message), ==, sr_campaign_get_id (campaign));
     }
 
-  wait_until (campaign_counted, campaign_window, 30, "the campaign's status counts");
+  sr_test_wait_until (campaign_counted, campaign_window, 30, "the campaign's status counts");
   for (guint status = 0; status < SR_N_STATUSES; status++)
     counted += sr_campaign_window_get_status_count (campaign_window, status);
   g_assert_cmpint (counted, ==, expected);
 
   /* A per-status count filters the list below it. */
   sr_campaign_window_set_status_mask (campaign_window, 1u << SR_STATUS_DELIVERED);
-  wait_until (list_ready, list, 30, "the campaign's delivered messages");
+  sr_test_wait_until (list_ready, list, 30, "the campaign's delivered messages");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                    sr_campaign_window_get_status_count (campaign_window, SR_STATUS_DELIVERED));
 
   gtk_window_destroy (GTK_WINDOW (campaign_window));
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static void
@@ -555,7 +466,7 @@ test_campaign_log_source_filter (void)
   gint64 n_api, n_web;
 
   sr_window_show_content_page (window, "campaigns");
-  wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the Campaign Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
   filter->source = SR_CAMPAIGN_SOURCE_API;
@@ -567,7 +478,7 @@ test_campaign_log_source_filter (void)
   g_assert_cmpint (n_api + n_web, ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
   sr_campaigns_page_set_source (page, 1);
-  wait_until (campaign_list_ready, list, 30, "the API campaigns");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the API campaigns");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_api);
   for (guint pos = 0; pos < g_list_model_get_n_items (G_LIST_MODEL (list)); pos++)
     {
@@ -576,10 +487,10 @@ test_campaign_log_source_filter (void)
     }
 
   sr_campaigns_page_set_source (page, 0);
-  wait_until (campaign_list_ready, list, 30, "the web campaigns");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the web campaigns");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_web);
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static void
@@ -593,7 +504,7 @@ test_legend_lists_nine_statuses (void)
   g_auto(GStrv) statuses = NULL;
 
   gtk_window_present (GTK_WINDOW (legend));
-  spin (50);
+  sr_test_spin (50);
 
   statuses = sr_legend_window_dup_statuses (SR_LEGEND_WINDOW (legend));
   g_assert_cmpuint (g_strv_length (statuses), ==, 9);
@@ -631,8 +542,8 @@ test_offline_banner_and_lists_keep_working (void)
 
   window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
   g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
 
   /* The server goes away. */
@@ -640,7 +551,7 @@ test_offline_banner_and_lists_keep_working (void)
   session = sr_window_get_session (window);
   sr_api_client_set_max_attempts (sr_session_get_client (session), 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
-  wait_until (offline_banner_shown, window, 60, "the offline banner");
+  sr_test_wait_until (offline_banner_shown, window, 60, "the offline banner");
   g_assert_true (sr_session_get_offline (session));
   g_assert_false (sr_session_get_auth_failed (session));
   g_assert_true (g_str_has_prefix (adw_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
@@ -649,21 +560,21 @@ test_offline_banner_and_lists_keep_working (void)
   sr_window_show_content_page (window, "messages");
   page = sr_window_get_messages_page (window);
   list = sr_messages_page_get_list (page);
-  wait_until (list_ready, list, 30, "the Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
 
   sr_messages_page_set_status_mask (page, 1u << SR_STATUS_DELIVERED);
-  wait_until (list_ready, list, 30, "the filtered Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the filtered Messages Log");
   filter->status_mask = 1u << SR_STATUS_DELIVERED;
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, count_messages (cache, filter));
 
   sr_window_show_content_page (window, "campaigns");
-  wait_until (campaign_list_ready, sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)),
+  sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)),
               30, "the Campaign Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)))),
                    ==, 5);
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_cache_close (cache);
   g_object_unref (cache);
   sr_test_remove_tree (dir);
@@ -686,8 +597,8 @@ test_refused_key_later_shows_banner (void)
    * from the account after signing in). */
   window = sr_window_new_for_test (url, url, dir, "revoked-key");
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (auth_banner_shown, window, 60, "the refused-key banner");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (auth_banner_shown, window, 60, "the refused-key banner");
 
   g_assert_true (sr_session_get_auth_failed (sr_window_get_session (window)));
   g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
@@ -698,7 +609,7 @@ test_refused_key_later_shows_banner (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in-again", NULL));
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -727,14 +638,14 @@ test_corrupt_cache_is_moved_aside (void)
 
   window = sr_window_new_for_test (url, url, dir, key);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_problem, window, 30, "the damaged-file page");
+  sr_test_wait_until (window_shows_problem, window, 30, "the damaged-file page");
   g_assert_nonnull (sr_window_get_problem_title (window));
   /* Plain words, not SQLite's "file is not a database" */
   g_assert_nonnull (strstr (sr_window_get_problem_description (window), "damaged"));
   g_assert_null (strstr (sr_window_get_problem_description (window), "not a database"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.move-cache-aside", NULL));
-  wait_until (window_shows_reports, window, 60, "the reports page after moving the file aside");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page after moving the file aside");
 
   /* Renamed, never deleted. */
   listing = g_dir_open (dir, 0, &error);
@@ -752,8 +663,8 @@ test_corrupt_cache_is_moved_aside (void)
       }
   g_assert_true (found_moved);
 
-  wait_until (session_idle, window, 120, "the sync into the fresh file");
-  close_window (window);
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the sync into the fresh file");
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -774,7 +685,7 @@ test_cache_path_is_a_folder (void)
 
   window = sr_window_new_for_test (url, url, dir, key);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_problem, window, 30, "the problem page");
+  sr_test_wait_until (window_shows_problem, window, 30, "the problem page");
   g_assert_cmpstr (sr_window_get_problem_title (window), ==, "Saved Reports Cannot Be Opened");
   description = sr_window_get_problem_description (window);
   g_assert_nonnull (strstr (description, "folder"));
@@ -783,7 +694,7 @@ test_cache_path_is_a_folder (void)
   g_assert_null (strstr (description, "unable to open"));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -823,8 +734,8 @@ test_read_only_reports_shown (void)
 
   window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (storage_banner_shown, window, 30, "the read-only banner");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (storage_banner_shown, window, 30, "the read-only banner");
   g_assert_nonnull (strstr (adw_banner_get_title (sr_window_get_storage_banner (window)), "read-only"));
   /* Sync (Ctrl+R, F5) does nothing: nothing asked of the server */
   {
@@ -840,10 +751,10 @@ test_read_only_reports_shown (void)
 
   sr_window_show_content_page (window, "messages");
   list = sr_messages_page_get_list (sr_window_get_messages_page (window));
-  wait_until (list_ready, list, 30, "the Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_make_writable (dir);
   sr_test_remove_tree (dir);
 }
@@ -897,7 +808,7 @@ test_full_disk_reports_shown (void)
   sync = sr_sync_new (client, cache);
   sr_sync_set_concurrency (sync, 1);
   sr_sync_run_async (sync, NULL, on_failed_sync_cb, &error);
-  wait_until (error_is_set, &error, 120, "the sync that fills the disk");
+  sr_test_wait_until (error_is_set, &error, 120, "the sync that fills the disk");
   g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL);
   g_clear_error (&error);
   g_clear_object (&sync);
@@ -909,18 +820,18 @@ test_full_disk_reports_shown (void)
 
   window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (storage_banner_shown, window, 30, "the full-disk banner");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (storage_banner_shown, window, 30, "the full-disk banner");
   g_assert_nonnull (strstr (adw_banner_get_title (sr_window_get_storage_banner (window)), "disk is full"));
 
   sr_window_show_content_page (window, "messages");
   list = sr_messages_page_get_list (sr_window_get_messages_page (window));
-  wait_until (list_ready, list, 30, "the Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, stored);
 
   /* Let a sync the window may have started fail on the full disk first */
-  wait_until (session_idle, window, 60, "the sync to stop");
-  close_window (window);
+  sr_test_wait_until (sr_test_window_session_idle, window, 60, "the sync to stop");
+  sr_test_window_close (window);
   sr_test_unmount (dir);
 }
 
@@ -937,8 +848,8 @@ test_sign_out_keeps_or_deletes_reports (void)
     {
       window = sr_window_new_for_test (url, url, dir, key);
       gtk_window_present (GTK_WINDOW (window));
-      wait_until (window_shows_reports, window, 60, "the reports page");
-      wait_until (session_idle, window, 120, "the first sync");
+      sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+      sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
 
       g_free (path);
       path = g_strdup (sr_session_get_cache_path (sr_window_get_session (window)));
@@ -949,7 +860,7 @@ test_sign_out_keeps_or_deletes_reports (void)
       g_assert_null (sr_window_get_session (window));
       g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS) == !delete_reports);
 
-      close_window (window);
+      sr_test_window_close (window);
     }
 
   sr_test_remove_tree (dir);
@@ -1150,6 +1061,27 @@ widget_has_size (gpointer data)
   return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
 }
 
+/* The widget has been laid out since its last change and draws something:
+ * on a loaded machine that can take more than one frame. */
+static gboolean
+widget_draws (gpointer data)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+
+  if (!gtk_widget_get_mapped (data) ||
+      gtk_widget_get_width (data) <= 0 || gtk_widget_get_height (data) <= 0)
+    return FALSE;
+
+  paintable = gtk_widget_paintable_new (data);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (data), gtk_widget_get_height (data));
+  node = gtk_snapshot_free_to_node (snapshot);
+
+  return node != NULL;
+}
+
 static void
 check_chart_draws (GtkWidget  *window,
                    SrChart    *chart,
@@ -1170,8 +1102,9 @@ check_chart_draws (GtkWidget  *window,
     total += buckets[i].total;
 
   sr_chart_set_buckets (chart, buckets, n_buckets, sr_insights_get_bucket_size (insights), zone, "EUR");
-  wait_until (widget_has_size, chart, 10, "the chart to be allocated");
-  spin (100);
+  sr_test_wait_until (widget_has_size, chart, 10, "the chart to be allocated");
+  sr_test_spin (100);
+  sr_test_wait_until (widget_draws, chart, 10, "the chart to draw");
 
   render_widget (GTK_WIDGET (chart), &count);
   g_test_message ("%u buckets, %" G_GINT64_FORMAT " messages: %u painted pixels, %u delivered",
@@ -1205,7 +1138,7 @@ check_chart_draws (GtkWidget  *window,
 
   /* The spend series of the same buckets. */
   sr_chart_set_mode (chart, SR_CHART_MODE_SPEND);
-  spin (50);
+  sr_test_spin (50);
   render_widget (GTK_WIDGET (chart), &count);
   g_assert_cmpuint (count.n_painted, >, 0);
   sr_chart_set_mode (chart, SR_CHART_MODE_MESSAGES);
@@ -1256,7 +1189,7 @@ test_chart_draws_periods (void)
   /* Too narrow for a bar per day: days are summed, nothing is lost. */
   gtk_widget_set_size_request (chart, -1, -1);
   gtk_window_set_default_size (GTK_WINDOW (window), 200, 160);
-  spin (200);
+  sr_test_spin (200);
   {
     guint n_bars = sr_chart_get_n_bars (SR_CHART (chart));
     PixelCount count;
@@ -1264,12 +1197,13 @@ test_chart_draws_periods (void)
     g_test_message ("%u bars at %d px", n_bars, gtk_widget_get_width (chart));
     g_assert_cmpuint (n_bars, >, 0);
     g_assert_cmpuint (n_bars, <=, 90 + 1);
+    sr_test_wait_until (widget_draws, chart, 10, "the chart to draw");
     render_widget (chart, &count);
     g_assert_cmpuint (count.n_delivered, >, 0);
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  sr_test_spin (50);
 }
 
 static gboolean
@@ -1301,7 +1235,7 @@ check_status_click (SrWindow          *window,
   sr_window_show_content_page (window, "dashboard");
   sr_dashboard_page_set_period (dashboard, period);
   g_assert_true (sr_dashboard_page_get_loading (dashboard));
-  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
 
   totals = sr_insights_get_totals (sr_dashboard_page_get_insights (dashboard));
   expected = totals->by_status[status];
@@ -1310,7 +1244,7 @@ check_status_click (SrWindow          *window,
   /* A click on the status's row of the breakdown. */
   g_assert_true (sr_dashboard_page_activate_status (dashboard, status));
   g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
-  wait_until (list_ready, list, 30, "the filtered Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the filtered Messages Log");
 
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_test_message ("period %d, status %s: %u messages", period, sr_status_to_string (status), n);
@@ -1336,7 +1270,7 @@ test_dashboard_status_opens_filtered_log (void)
   /* The 30 days are the Messages Log's own "Last 30 Days": no extra chip. */
   g_assert_null (sr_messages_page_get_extra_text (sr_window_get_messages_page (window)));
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static void
@@ -1354,7 +1288,7 @@ test_dashboard_bar_and_country_open_filtered_log (void)
   guint n_buckets = 0, n_countries = 0;
 
   sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
-  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
 
   /* A bar: that day's messages. */
   buckets = sr_insights_get_buckets (sr_dashboard_page_get_insights (dashboard), &n_buckets);
@@ -1365,8 +1299,8 @@ test_dashboard_bar_and_country_open_filtered_log (void)
   g_assert_cmpint (busiest->total, >, 0);
 
   g_signal_emit_by_name (chart, "bar-activated", busiest->start, busiest->end);
-  wait_until (window_shows_messages, window, 5, "the Messages Log");
-  wait_until (list_ready, list, 30, "the day's messages");
+  sr_test_wait_until (window_shows_messages, window, 5, "the Messages Log");
+  sr_test_wait_until (list_ready, list, 30, "the day's messages");
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, busiest->total);
   /* A whole day fits the date filter. */
   g_assert_null (sr_messages_page_get_extra_text (messages));
@@ -1393,11 +1327,11 @@ test_dashboard_bar_and_country_open_filtered_log (void)
 
     /* What the country row does, through the window. */
     sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
-    wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+    sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
     click->from = SR_TIME_NONE;
     click->to = SR_TIME_NONE;
     g_signal_emit_by_name (dashboard, "show-messages", click, "Country");
-    wait_until (list_ready, list, 30, "the country's messages");
+    sr_test_wait_until (list_ready, list, 30, "the country's messages");
 
     shown = sr_message_filter_copy (sr_message_list_get_filter (list));
     g_assert_cmpstr (shown->country_prefix, ==, click->country_prefix);
@@ -1408,7 +1342,7 @@ test_dashboard_bar_and_country_open_filtered_log (void)
     sr_message_filter_free (click);
   }
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 /* --- export and copy --- */
@@ -1489,7 +1423,7 @@ export_and_read (SrExportBar *bar,
   g_autofree char *contents = NULL;
 
   g_assert_true (sr_export_bar_get_running (bar));
-  wait_until (export_finished, bar, 60, "the export");
+  sr_test_wait_until (export_finished, bar, 60, "the export");
   g_assert_no_error ((GError *) sr_export_bar_get_last_error (bar));
 
   g_file_load_contents (file, NULL, &contents, NULL, NULL, &error);
@@ -1523,7 +1457,7 @@ test_export_filtered_messages_log (void)
   sr_messages_page_set_status_mask (page, (1u << SR_STATUS_FAILED) | (1u << SR_STATUS_DELIVERED));
   gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, SR_MESSAGE_SORT_COST),
                                   GTK_SORT_DESCENDING);
-  wait_until (list_sorted, &wait, 30, "the filtered list sorted by cost");
+  sr_test_wait_until (list_sorted, &wait, 30, "the filtered list sorted by cost");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (n, <, count_messages (shared_cache, NULL));
@@ -1562,11 +1496,11 @@ test_export_filtered_messages_log (void)
     const GError *error;
 
     sr_messages_page_set_status_mask (page, 0);
-    wait_until (list_ready, list, 30, "the whole list");
+    sr_test_wait_until (list_ready, list, 30, "the whole list");
     sr_messages_page_export (page, cancelled);
     g_assert_true (sr_export_bar_get_running (bar));
     sr_export_bar_cancel (bar);
-    wait_until (export_finished, bar, 60, "the cancelled export");
+    sr_test_wait_until (export_finished, bar, 60, "the cancelled export");
 
     error = sr_export_bar_get_last_error (bar);
     g_test_message ("cancelled export: %s", error != NULL ? error->message : "finished first");
@@ -1585,7 +1519,7 @@ test_export_filtered_messages_log (void)
                      (error == NULL && g_str_equal (name, "cancelled.csv")));
   }
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -1622,7 +1556,7 @@ test_export_campaign_and_campaign_log (void)
   g_assert_cmpint (expected, >, 0);
 
   campaign_window = sr_window_open_campaign (window, id);
-  wait_until (list_ready, sr_campaign_window_get_list (campaign_window), 30, "the campaign's messages");
+  sr_test_wait_until (list_ready, sr_campaign_window_get_list (campaign_window), 30, "the campaign's messages");
   sr_campaign_window_export (campaign_window, TRUE, file);
   records = export_and_read (sr_campaign_window_get_export_bar (campaign_window), file);
   g_assert_cmpuint (records->len, ==, expected + 1);
@@ -1651,12 +1585,12 @@ test_export_campaign_and_campaign_log (void)
   campaigns_page = sr_window_get_campaigns_page (window);
   sr_window_show_content_page (window, "campaigns");
   sr_campaigns_page_set_source (campaigns_page, 1);
-  wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns_page), 30, "the API campaigns");
+  sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns_page), 30, "the API campaigns");
   sr_campaigns_page_export (campaigns_page, log_file);
   {
     g_autofree char *contents = NULL;
 
-    wait_until (export_finished, sr_campaigns_page_get_export_bar (campaigns_page), 60, "the campaign export");
+    sr_test_wait_until (export_finished, sr_campaigns_page_get_export_bar (campaigns_page), 60, "the campaign export");
     g_assert_no_error ((GError *) sr_export_bar_get_last_error (sr_campaigns_page_get_export_bar (campaigns_page)));
     g_file_load_contents (log_file, NULL, &contents, NULL, NULL, &error);
     g_assert_no_error (error);
@@ -1665,7 +1599,7 @@ test_export_campaign_and_campaign_log (void)
                       g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))) + 1);
   }
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -1716,7 +1650,7 @@ test_copy_selection_as_tsv (void)
 
   sr_window_show_content_page (window, "messages");
   sr_messages_page_set_status_mask (page, 1u << SR_STATUS_DELIVERED);
-  wait_until (list_ready, list, 30, "the delivered messages");
+  sr_test_wait_until (list_ready, list, 30, "the delivered messages");
 
   /* Select all, then pick rows. */
   gtk_selection_model_select_all (model);
@@ -1740,7 +1674,7 @@ test_copy_selection_as_tsv (void)
   /* Ctrl+C */
   gtk_widget_grab_focus (GTK_WIDGET (sr_message_view_get_column_view (view)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages.copy", NULL));
-  wait_until (copied, view, 30, "the copied rows");
+  sr_test_wait_until (copied, view, 30, "the copied rows");
   g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, expected);
   {
     g_auto(GStrv) lines = g_strsplit (expected, "\n", -1);
@@ -1751,11 +1685,11 @@ test_copy_selection_as_tsv (void)
   /* And that is what the clipboard holds. */
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (view)), NULL,
                                  on_clipboard_read_cb, &read);
-  wait_until (clipboard_read, &read, 10, "the clipboard");
+  sr_test_wait_until (clipboard_read, &read, 10, "the clipboard");
   g_assert_cmpstr (read.text, ==, expected);
   g_free (read.text);
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 /* The first GtkSearchEntry inside widget, as a person would find it. */
@@ -1821,7 +1755,7 @@ test_search_entries_are_capped (void)
   g_assert_nonnull (entry);
   gtk_editable_set_text (entry, pasted->str);
   g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (entry), -1), ==, SR_FILTER_TEXT_MAX_CHARS);
-  wait_until (message_search_applied, sr_messages_page_get_list (messages_page), 30, "the searched Messages Log");
+  sr_test_wait_until (message_search_applied, sr_messages_page_get_list (messages_page), 30, "the searched Messages Log");
   g_assert_cmpstr (sr_message_list_get_filter (sr_messages_page_get_list (messages_page))->search, ==, kept);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_messages_page_get_list (messages_page))), ==, 0);
   g_assert_cmpstr (sr_messages_page_get_state (messages_page), !=, "error");
@@ -1831,7 +1765,7 @@ test_search_entries_are_capped (void)
   g_assert_nonnull (entry);
   gtk_editable_set_text (entry, pasted->str);
   g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (entry), -1), ==, SR_FILTER_TEXT_MAX_CHARS);
-  wait_until (campaign_search_applied, sr_campaigns_page_get_list (campaigns_page), 30, "the searched Campaign Log");
+  sr_test_wait_until (campaign_search_applied, sr_campaigns_page_get_list (campaigns_page), 30, "the searched Campaign Log");
   g_assert_cmpstr (campaign_list_search (sr_campaigns_page_get_list (campaigns_page)), ==, kept);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))), ==, 0);
 /* --- adaptive layout --- */
@@ -1852,9 +1786,9 @@ resize_window (SrWindow *window,
 {
   g_object_set_data (G_OBJECT (window), "test-width", GINT_TO_POINTER (width));
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  wait_until (window_width_is, window, 10, "the window's new width");
+  sr_test_wait_until (window_width_is, window, 10, "the window's new width");
   /* Breakpoints apply on the next frame; let the pages settle. */
-  spin (400);
+  sr_test_spin (400);
 }
 
 /* Every mapped widget fits the window: its minimum width is no more than
@@ -1977,9 +1911,9 @@ test_narrow_window_fits (void)
       g_autofree char *where = g_strdup_printf ("%s at 360 px", pages[i]);
 
       sr_window_show_content_page (window, pages[i]);
-      wait_until (messages_list_ready, window, 60, "the Messages Log");
-      wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 60, "the Campaign Log");
-      spin (600);
+      sr_test_wait_until (messages_list_ready, window, 60, "the Messages Log");
+      sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 60, "the Campaign Log");
+      sr_test_spin (600);
       g_assert_cmpuint (assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), where), >, 20);
     }
 
@@ -1990,7 +1924,7 @@ test_narrow_window_fits (void)
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (sr_campaigns_page_get_column_view (campaigns))));
 
   sr_window_show_content_page (window, "messages");
-  spin (600);
+  sr_test_spin (600);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sr_message_view_get_list_view (view))));
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (sr_message_view_get_column_view (view))));
   /* The rich rows show the same model, with whole status pills. */
@@ -2000,13 +1934,13 @@ test_narrow_window_fits (void)
 
   /* The sidebar alone fits too. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
-  spin (800);
+  sr_test_spin (800);
   assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), "sidebar at 360 px");
 
   /* Wide again: columns, sidebar beside the content. */
   resize_window (window, 1280, 800);
   sr_window_show_content_page (window, "messages");
-  spin (600);
+  sr_test_spin (600);
   g_assert_false (sr_window_get_collapsed (window));
   g_assert_false (sr_message_view_get_compact (view));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sr_message_view_get_column_view (view))));
@@ -2014,11 +1948,11 @@ test_narrow_window_fits (void)
 
   /* A page's breakpoint follows its own width once it is shown. */
   sr_window_show_content_page (window, "campaigns");
-  spin (600);
+  sr_test_spin (600);
   g_assert_false (sr_campaigns_page_get_compact (campaigns));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sr_campaigns_page_get_column_view (campaigns))));
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 static gboolean
@@ -2044,12 +1978,12 @@ test_dialogs_follow_narrow_window (void)
 
   resize_window (window, 360, 720);
   sr_window_show_content_page (window, "messages");
-  spin (600);
+  sr_test_spin (600);
   g_assert_true (sr_message_view_get_compact (view));
 
   /* A click on a rich row opens that message's details. */
   g_signal_emit_by_name (sr_message_view_get_list_view (view), "activate", 0);
-  wait_until (dialog_shown, window, 10, "the message details");
+  sr_test_wait_until (dialog_shown, window, 10, "the message details");
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (SR_IS_MESSAGE_DIALOG (dialog));
   g_assert_true (gtk_widget_get_root (GTK_WIDGET (dialog)) == GTK_ROOT (window));
@@ -2058,23 +1992,23 @@ test_dialogs_follow_narrow_window (void)
     g_assert_cmpstr (sr_message_get_id (sr_message_dialog_get_message (SR_MESSAGE_DIALOG (dialog))), ==,
                      sr_message_get_id (first));
   }
-  spin (600);
+  sr_test_spin (600);
   assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), "message details at 360 px");
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, gtk_widget_get_width (GTK_WIDGET (window)));
   adw_dialog_close (dialog);
-  wait_until (dialog_gone, window, 10, "the message details to close");
+  sr_test_wait_until (dialog_gone, window, 10, "the message details to close");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-shortcuts", NULL));
-  wait_until (dialog_shown, window, 10, "the shortcuts");
+  sr_test_wait_until (dialog_shown, window, 10, "the shortcuts");
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (SR_IS_SHORTCUTS_DIALOG (dialog));
   g_assert_cmpuint (sr_shortcuts_dialog_get_n_shortcuts (SR_SHORTCUTS_DIALOG (dialog)), ==, 14);
-  spin (600);
+  sr_test_spin (600);
   assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), "shortcuts at 360 px");
   adw_dialog_close (dialog);
-  wait_until (dialog_gone, window, 10, "the shortcuts to close");
+  sr_test_wait_until (dialog_gone, window, 10, "the shortcuts to close");
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 int

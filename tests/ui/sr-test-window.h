@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-test-window.h: conditions on a real SrWindow that the window tests,
+ * the translation tests and the Dashboard benchmark wait for with
+ * sr_test_wait_until(). Each takes the window (or, for the sign-in one, the
+ * sign-in page) as data.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The window shows something other than its loading page. */
+gboolean sr_test_window_left_loading   (gpointer window);
+/* The window shows the reports (Dashboard, logs). */
+gboolean sr_test_window_shows_reports  (gpointer window);
+/* The window has a session and it is not syncing. */
+gboolean sr_test_window_session_idle   (gpointer window);
+/* The Messages Log has a list and it has loaded. */
+gboolean sr_test_window_messages_ready (gpointer window);
+/* The Campaign Log has a list and it has loaded. */
+gboolean sr_test_window_campaigns_ready (gpointer window);
+/* Destroys the window and lets the main loop run its last idles. */
+void     sr_test_window_close          (gpointer window);
+
+/* The sign-in page is not checking a key. */
+gboolean sr_test_sign_in_settled       (gpointer sign_in_page);
+
+G_END_DECLS
