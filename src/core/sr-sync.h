@@ -102,6 +102,12 @@ const char    *sr_sync_get_strategy        (SrSync              *self);
 int            sr_sync_get_wait            (SrSync              *self,
                                             SrSyncWait          *out_reason);
 
+/* The same in words for a status line, NULL when there is nothing to say:
+ * "SMS.to asked us to wait, retrying in 40 s" (waits of 2 s or more),
+ * "History back to 12 Sep 2026, 35 %" (while the history walk runs). */
+char          *sr_sync_dup_wait_text       (SrSync              *self);
+char          *sr_sync_dup_history_text    (SrSync              *self);
+
 /* What the cache holds, from the sync's checkpoint; FALSE when the account
  * was never synced. Cheap; safe on the main thread (reads the state table). */
 gboolean       sr_sync_read_history        (SrCache             *cache,
