@@ -2121,6 +2121,14 @@ on_campaign_page_cb (GObject      *object,
   /* Guard against a server that never reports the last page. */
   if (run->campaign_page >= 100000)
     more = FALSE;
+  /* A server that ignores page numbers would give page 1 for ever. */
+  if (page->info.current_page > 0 && page->info.current_page != run->campaign_page)
+    {
+      g_message ("Asked for page %d of the campaigns, the server answered page %" G_GINT64_FORMAT
+                 "; the campaigns after the first page could not be read",
+                 run->campaign_page, page->info.current_page);
+      more = FALSE;
+    }
 
   g_object_set_data (G_OBJECT (task), "sr-more-campaigns", GINT_TO_POINTER (more));
   sr_cache_upsert_campaigns_async (self->cache, page->items, NULL,

@@ -17,6 +17,8 @@
 
 #include <libsoup/soup.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "sr-core.h"
 #include "sr-test-sandbox.h"
@@ -46,6 +48,35 @@ compare_doubles (gconstpointer a,
 {
   double x = *(const double *) a, y = *(const double *) b;
   return x < y ? -1 : x > y;
+}
+
+/* CPU seconds (user + system) of this process, all threads. */
+static double
+self_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU seconds of another process, from /proc/PID/stat. */
+static double
+process_cpu_seconds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", -1);
+  /* utime and stime are fields 14 and 15, counted from 1 with pid first */
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
 static void
@@ -194,6 +225,8 @@ main (int    argc,
   g_autoptr(SrTestSandbox) sandbox = NULL;
   g_autoptr(GArray) wall = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) first_day = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) client_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) server_cpu = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *cap_text = NULL;
   g_autoptr(GArray) http = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) parse = g_array_new (FALSE, FALSE, sizeof (double));
@@ -237,7 +270,7 @@ main (int    argc,
       Waiter waiter = { g_main_loop_new (NULL, FALSE), NULL };
       SrSyncSummary summary;
       gint64 started;
-      double seconds;
+      double seconds, cpu_before, server_before, cpu, server;
       DayWatch watch = { cache, 0, SR_TIME_NONE, -1 };
 
       g_assert_no_error (error);
@@ -249,6 +282,8 @@ main (int    argc,
       sr_sync_set_page_size (sync, page_size);
       g_signal_connect (sync, "progress", G_CALLBACK (on_progress_cb), &watch);
 
+      cpu_before = self_cpu_seconds ();
+      server_before = process_cpu_seconds (sr_test_sandbox_get_pid (sandbox));
       started = g_get_monotonic_time ();
       watch.started = started;
       sr_sync_run_async (sync, NULL, on_ready_cb, &waiter);
@@ -256,13 +291,18 @@ main (int    argc,
       if (!sr_sync_run_finish (sync, waiter.result, &summary, &error))
         g_error ("Sync failed: %s", error->message);
       seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
-      g_assert_cmpint (summary.cached_total, ==, n_messages);
+      cpu = self_cpu_seconds () - cpu_before;
+      server = process_cpu_seconds (sr_test_sandbox_get_pid (sandbox)) - server_before;
+      g_assert_cmpint (sr_cache_count_messages (cache, NULL, NULL), ==, n_messages);
+      g_array_append_val (client_cpu, cpu);
+      g_array_append_val (server_cpu, server);
 
       g_array_append_val (wall, seconds);
       g_array_append_val (first_day, watch.day_seconds);
       g_array_append_val (http, summary.http_seconds);
       g_array_append_val (parse, summary.parse_seconds);
       g_array_append_val (write, summary.write_seconds);
+      g_print ("  run %d: CPU %.2f s (sync) + %.2f s (sandbox)\n", run + 1, cpu, server);
       g_print ("  run %d: %.2f s, %.0f messages/s, newest 24 h after %.2f s (HTTP %.2f s, JSON %.2f s, SQLite %.2f s summed over pages; %u pages; %s)\n",
                run + 1, seconds, n_messages / seconds, watch.day_seconds,
                summary.http_seconds, summary.parse_seconds, summary.write_seconds, summary.n_pages,
@@ -283,6 +323,8 @@ main (int    argc,
              median (first_day), array_min (first_day), array_max (first_day));
     g_print ("  time summed over pages: HTTP %.2f s, JSON %.2f s, SQLite %.2f s\n",
              median (http), median (parse), median (write));
+    g_print ("CPU (median): sync %.2f s, sandbox %.2f s: %.0f messages per CPU second of the sync\n",
+             median (client_cpu), median (server_cpu), n_messages / median (client_cpu));
   }
   if (no_ceilings || ignore_page)
     {
