@@ -109,7 +109,10 @@ char          *sr_sync_dup_wait_text       (SrSync              *self);
 char          *sr_sync_dup_history_text    (SrSync              *self);
 
 /* What the cache holds, from the sync's checkpoint; FALSE when the account
- * was never synced. Cheap; safe on the main thread (reads the state table). */
+ * was never synced. A few small reads of the cache's state table on the
+ * calling thread: in the app, call it from a worker (with the Dashboard's
+ * other queries); during a sync the same values come with "progress"
+ * through sr_sync_get_history_*(). */
 gboolean       sr_sync_read_history        (SrCache             *cache,
                                             SrSyncHistory       *out_history);
 /* TRUE when every message created in [from, to] is in the cache according
