@@ -1489,8 +1489,12 @@ assert_fast_path_agrees (GBytes *body)
   guint n_repairs = 0;
   g_autoptr(GBytes) repaired = sr_api_parse_repair_body (body, &n_repairs);
   g_autoptr(GError) repaired_error = NULL;
-  g_autoptr(SrPage) slow_repaired = sr_api_parse_messages_page_slow (repaired, &repaired_error);
+  /* most bodies need no repair: then the reference is the slow path's own */
+  g_autoptr(SrPage) slow_repaired = repaired == body ? NULL : sr_api_parse_messages_page_slow (repaired, &repaired_error);
   const char *difference;
+
+  SrPage *reference = repaired == body ? slow : slow_repaired;
+  GError *reference_error = repaired == body ? slow_error : repaired_error;
 
   if (slow_repaired != NULL)
     {
@@ -1516,17 +1520,17 @@ assert_fast_path_agrees (GBytes *body)
         }
     }
 
-  if (repaired_error != NULL)
+  if (reference_error != NULL)
     {
       if (error == NULL)
         report_body (body);
-      g_assert_error (error, repaired_error->domain, repaired_error->code);
-      g_assert_cmpstr (error->message, ==, repaired_error->message);
+      g_assert_error (error, reference_error->domain, reference_error->code);
+      g_assert_cmpstr (error->message, ==, reference_error->message);
     }
   else
     {
       g_assert_no_error (error);
-      difference = page_difference (page, slow_repaired);
+      difference = page_difference (page, reference);
       if (difference != NULL)
         {
           report_body (body);

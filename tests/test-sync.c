@@ -360,6 +360,16 @@ test_cancel_and_resume (Fixture       *fixture,
   g_assert_null (sr_cache_dup_state (fixture->cache, "sync.run_from", NULL));
 }
 
+static gint64
+parse_state_int (SrCache    *cache,
+                 const char *key)
+{
+  g_autofree char *text = sr_cache_dup_state (cache, key, NULL);
+
+  g_assert_nonnull (text);
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
 static void
 test_kill_and_rerun (Fixture       *fixture,
                      gconstpointer  data)
@@ -417,6 +427,22 @@ test_kill_and_rerun (Fixture       *fixture,
       g_subprocess_wait (process, NULL, NULL);
       g_assert_true (g_subprocess_get_if_signaled (process));
       g_assert_cmpint (partial, <, 20000);
+
+      /* Killed in the middle of the history walk: its checkpoint is there,
+       * and what is cached is the newest part of the history. */
+      {
+        g_autoptr(SrCache) peek = sr_cache_open (db_path, &error);
+        SrSyncHistory history;
+
+        g_assert_no_error (error);
+        g_assert_cmpint (parse_state_int (peek, "sync.down_t0"), >, 0);
+        g_assert_true (sr_sync_read_history (peek, &history));
+        g_assert_false (history.complete);
+        g_assert_cmpint (history.oldest, !=, SR_TIME_NONE);
+        g_assert_cmpint (sr_cache_get_newest_created_at (peek, NULL), <=,
+                         parse_state_int (peek, "sync.down_t0") + G_USEC_PER_SEC);
+        sr_cache_close (peek);
+      }
     }
 
   /* Rerun to the end with the same tool. */
@@ -502,7 +528,7 @@ test_malformed_page (Fixture       *fixture,
   g_assert_error (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE);
   g_clear_error (&error);
   g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, 3000);
-  g_assert_nonnull (sr_cache_dup_state (fixture->cache, "sync.down_t0", NULL));
+  g_assert_cmpint (parse_state_int (fixture->cache, "sync.down_t0"), >, 0);
 
   /* The next sync resumes at page 4 and completes. */
   g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));

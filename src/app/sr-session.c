@@ -201,31 +201,6 @@ on_wait_tick_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* "SMS.to asked us to wait, retrying in 40 s" while a retry waits 2 s or
- * more; NULL otherwise. */
-static char *
-dup_wait_text (SrSync *sync)
-{
-  SrSyncWait reason = SR_SYNC_WAIT_SERVER;
-  int seconds = sr_sync_get_wait (sync, &reason);
-
-  if (seconds < 2)
-    return NULL;
-  switch (reason)
-    {
-    case SR_SYNC_WAIT_RATE_LIMITED:
-      /* Translators: sync status while SMS.to limits requests */
-      return g_strdup_printf (_("SMS.to asked us to wait, retrying in %d s"), seconds);
-    case SR_SYNC_WAIT_NETWORK:
-      return g_strdup_printf (_("No connection to SMS.to, retrying in %d s"), seconds);
-    case SR_SYNC_WAIT_UNREADABLE:
-      return g_strdup_printf (_("SMS.to sent an answer that could not be read, retrying in %d s"), seconds);
-    case SR_SYNC_WAIT_SERVER:
-    default:
-      return g_strdup_printf (_("SMS.to has a problem, retrying in %d s"), seconds);
-    }
-}
-
 static void
 on_sync_progress_cb (SrSession *self)
 {
@@ -238,7 +213,7 @@ on_sync_progress_cb (SrSession *self)
   if (self->sync == NULL)
     return;
 
-  wait = dup_wait_text (self->sync);
+  wait = sr_sync_dup_wait_text (self->sync);
   if (wait != NULL)
     {
       if (self->wait_tick == 0)
@@ -268,20 +243,8 @@ on_sync_progress_cb (SrSession *self)
         if (history_from != SR_TIME_NONE && !sr_sync_get_history_complete (self->sync))
           {
             /* The history comes newest first: say how far back it goes. */
-            g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (history_from / G_USEC_PER_SEC);
-            g_autoptr(GDateTime) local = g_date_time_to_local (utc);
-            /* Translators: a date in the sync status, e.g. "12 Sep 2026" */
-            g_autofree char *date = g_date_time_format (local, _("%e %b %Y"));
-            double share = sr_sync_get_history_fraction (self->sync);
-
-            g_strstrip (date);
-            fraction = share;
-            if (share >= 0)
-              /* Translators: sync status; %s is a date, %d a percentage */
-              text = g_strdup_printf (_("History back to %s, %d %%"), date, (int) (share * 100));
-            else
-              /* Translators: sync status; %s is a date */
-              text = g_strdup_printf (_("History back to %s"), date);
+            text = sr_sync_dup_history_text (self->sync);
+            fraction = sr_sync_get_history_fraction (self->sync);
           }
         else if (expected > 0)
           {

@@ -443,53 +443,6 @@ typedef struct
   gboolean waiting;    /* a wait was reported (not a terminal) */
 } Progress;
 
-/* "History back to 12 Sep 2026, 35 %", or NULL before the first page. */
-static char *
-dup_history_text (SrSync *sync)
-{
-  gint64 from = sr_sync_get_history_from (sync);
-  double fraction = sr_sync_get_history_fraction (sync);
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *date = NULL;
-
-  if (from == SR_TIME_NONE || sr_sync_get_history_complete (sync))
-    return NULL;
-  utc = g_date_time_new_from_unix_utc (from / G_USEC_PER_SEC);
-  local = g_date_time_to_local (utc);
-  /* Translators: a date in the sync progress, e.g. "12 Sep 2026" */
-  date = g_date_time_format (local, _("%e %b %Y"));
-  g_strstrip (date);
-  if (fraction >= 0)
-    /* Translators: %s is a date, %d a percentage */
-    return g_strdup_printf (_("History back to %s, %d %%"), date, (int) (fraction * 100));
-  /* Translators: %s is a date */
-  return g_strdup_printf (_("History back to %s"), date);
-}
-
-/* "SMS.to asked us to wait, retrying in 40 s", or NULL when not waiting. */
-static char *
-dup_wait_text (SrSync *sync)
-{
-  SrSyncWait reason = SR_SYNC_WAIT_SERVER;
-  int seconds = sr_sync_get_wait (sync, &reason);
-
-  if (seconds < 2)
-    return NULL;
-  switch (reason)
-    {
-    case SR_SYNC_WAIT_RATE_LIMITED:
-      return g_strdup_printf (_("SMS.to asked us to wait, retrying in %d s"), seconds);
-    case SR_SYNC_WAIT_NETWORK:
-      return g_strdup_printf (_("No connection to SMS.to, retrying in %d s"), seconds);
-    case SR_SYNC_WAIT_UNREADABLE:
-      return g_strdup_printf (_("SMS.to sent an answer that could not be read, retrying in %d s"), seconds);
-    case SR_SYNC_WAIT_SERVER:
-    default:
-      return g_strdup_printf (_("SMS.to has a problem, retrying in %d s"), seconds);
-    }
-}
-
 static void
 on_progress_cb (SrSync   *sync,
                 Progress *progress)
@@ -497,7 +450,7 @@ on_progress_cb (SrSync   *sync,
   gint64 now = g_get_monotonic_time ();
   gint64 done = sr_sync_get_records (sync);
   gint64 expected = sr_sync_get_records_expected (sync);
-  g_autofree char *wait = dup_wait_text (sync);
+  g_autofree char *wait = sr_sync_dup_wait_text (sync);
   g_autofree char *history = NULL;
   const char *phase;
   char bar[31];
@@ -531,7 +484,7 @@ on_progress_cb (SrSync   *sync,
       g_printerr ("\r%-100s", wait);
       return;
     }
-  history = dup_history_text (sync);
+  history = sr_sync_dup_history_text (sync);
 
   switch (sr_sync_get_phase (sync))
     {
@@ -665,7 +618,7 @@ cmd_sync (int argc, char **argv)
     g_print (_("Repaired records: %u (invalid text or out-of-range values; see the debug log)\n"),
              summary.n_repaired);
   {
-    g_autofree char *history = dup_history_text (sync);
+    g_autofree char *history = sr_sync_dup_history_text (sync);
 
     if (history != NULL)
       g_print ("%s\n", history);

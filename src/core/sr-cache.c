@@ -143,6 +143,10 @@ can_write (const char *path,
     }
   g_close (fd, NULL);
   g_unlink (probe);
+
+  return TRUE;
+}
+
 char *
 sr_cache_dup_account_path (const char *data_dir,
                            const char *api_url,
@@ -246,6 +250,8 @@ open_read_only (SrCache   *self,
   self->readers = sr_cache_read_pool_new (self->path, immutable);
 
   return TRUE;
+}
+
 char *
 sr_cache_move_files_aside (const char  *path,
                            GError     **error)

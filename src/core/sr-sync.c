@@ -180,6 +180,7 @@ typedef struct
   int            zone_lo, zone_hi;    /* calibration search, in ZONE_STEPs */
   Segment        up;
   Segment        down;
+  gint64         down_done_before;    /* history records committed by earlier runs */
   Segment       *seg;                 /* the segment being walked */
   guint          in_flight;
   guint          n_committing;        /* pages queued in the cache's writer */
@@ -395,6 +396,57 @@ sr_sync_get_wait (SrSync     *self,
   if (out_reason != NULL)
     *out_reason = self->wait_reason;
   return (int) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+}
+
+char *
+sr_sync_dup_wait_text (SrSync *self)
+{
+  SrSyncWait reason = SR_SYNC_WAIT_SERVER;
+  int seconds;
+
+  g_return_val_if_fail (SR_IS_SYNC (self), NULL);
+
+  seconds = sr_sync_get_wait (self, &reason);
+  if (seconds < 2)
+    return NULL;
+  switch (reason)
+    {
+    case SR_SYNC_WAIT_RATE_LIMITED:
+      /* Translators: sync status while SMS.to limits requests */
+      return g_strdup_printf (_("SMS.to asked us to wait, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_NETWORK:
+      return g_strdup_printf (_("No connection to SMS.to, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_UNREADABLE:
+      return g_strdup_printf (_("SMS.to sent an answer that could not be read, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_SERVER:
+    default:
+      return g_strdup_printf (_("SMS.to has a problem, retrying in %d s"), seconds);
+    }
+}
+
+char *
+sr_sync_dup_history_text (SrSync *self)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+  double fraction;
+
+  g_return_val_if_fail (SR_IS_SYNC (self), NULL);
+
+  if (self->history_from == SR_TIME_NONE || self->history_complete)
+    return NULL;
+  utc = g_date_time_new_from_unix_utc (self->history_from / G_USEC_PER_SEC);
+  local = g_date_time_to_local (utc);
+  /* Translators: a date in the sync status, e.g. "12 Sep 2026" (strftime format) */
+  date = g_date_time_format (local, _("%e %b %Y"));
+  g_strstrip (date);
+  fraction = sr_sync_get_history_fraction (self);
+  if (fraction >= 0)
+    /* Translators: sync status; %s is a date, %d a percentage */
+    return g_strdup_printf (_("History back to %s, %d %%"), date, (int) (fraction * 100));
+  /* Translators: sync status; %s is a date */
+  return g_strdup_printf (_("History back to %s"), date);
 }
 
 static void
@@ -703,7 +755,7 @@ emit_progress (SrSync *self,
   if (run->up.total > 0)
     expected += run->up.total;
   if (run->down.active && run->down.total > 0)
-    expected += run->down.total;
+    expected += MAX (0, run->down.total - run->down_done_before);
   self->records_expected = MAX (expected, self->records);
   if (run->seg != NULL && run->seg->paging == PAGING_PAGES && run->seg->last_page > 0)
     self->pages_expected = MAX (self->pages_done, (guint) (run->seg->last_page - run->seg->first_page + 1));
@@ -1747,6 +1799,7 @@ plan_walks (GTask *task)
       down->oldest = parse_int_state (self->cache, STATE_DOWN_OLDEST, SR_TIME_NONE);
       if (down->limit <= 0)
         down->limit = self->page_size;
+      run->down_done_before = down->done;
       run->first_sync = TRUE;
       g_debug ("Resuming the history walk from %" G_GINT64_FORMAT " at record %" G_GINT64_FORMAT,
                t0, down->offset);
@@ -2072,6 +2125,14 @@ on_campaign_page_cb (GObject      *object,
   /* Guard against a server that never reports the last page. */
   if (run->campaign_page >= 100000)
     more = FALSE;
+  /* A server that ignores page numbers would give page 1 for ever. */
+  if (page->info.current_page > 0 && page->info.current_page != run->campaign_page)
+    {
+      g_message ("Asked for page %d of the campaigns, the server answered page %" G_GINT64_FORMAT
+                 "; the campaigns after the first page could not be read",
+                 run->campaign_page, page->info.current_page);
+      more = FALSE;
+    }
 
   g_object_set_data (G_OBJECT (task), "sr-more-campaigns", GINT_TO_POINTER (more));
   sr_cache_upsert_campaigns_async (self->cache, page->items, NULL,

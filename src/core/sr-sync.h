@@ -102,8 +102,17 @@ const char    *sr_sync_get_strategy        (SrSync              *self);
 int            sr_sync_get_wait            (SrSync              *self,
                                             SrSyncWait          *out_reason);
 
+/* The same in words for a status line, NULL when there is nothing to say:
+ * "SMS.to asked us to wait, retrying in 40 s" (waits of 2 s or more),
+ * "History back to 12 Sep 2026, 35 %" (while the history walk runs). */
+char          *sr_sync_dup_wait_text       (SrSync              *self);
+char          *sr_sync_dup_history_text    (SrSync              *self);
+
 /* What the cache holds, from the sync's checkpoint; FALSE when the account
- * was never synced. Cheap; safe on the main thread (reads the state table). */
+ * was never synced. A few small reads of the cache's state table on the
+ * calling thread: in the app, call it from a worker (with the Dashboard's
+ * other queries); during a sync the same values come with "progress"
+ * through sr_sync_get_history_*(). */
 gboolean       sr_sync_read_history        (SrCache             *cache,
                                             SrSyncHistory       *out_history);
 /* TRUE when every message created in [from, to] is in the cache according

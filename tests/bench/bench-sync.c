@@ -6,15 +6,20 @@
  * (the same rows). Prints medians over several runs. Not a test: run it by
  * hand, see README.md.
  *
+ * Also measured: how long until the newest 24 hours are in the cache (the
+ * history comes newest first), from the start of the sync.
+ *
  *   _build/tests/bench/bench-sync [--messages N] [--runs N] [--concurrency N] [--page-size N]
+ *                                 [--max-per-page N] [--ignore-page] [--no-ceilings]
  */
 
 #include "config.h"
 
 #include <libsoup/soup.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
-#include "bench-util.h"
 #include "sr-core.h"
 #include "sr-cache-private.h"
 #include "sr-test-sandbox.h"
@@ -23,14 +28,122 @@ static int n_messages = 200000;
 static int n_runs = 3;
 static int concurrency = 4;
 static int page_size = 1000;
+static int max_per_page = 10000;
+static gboolean ignore_page = FALSE;
+static gboolean no_ceilings = FALSE;
 
 static const GOptionEntry entries[] = {
   { "messages", 0, 0, G_OPTION_ARG_INT, &n_messages, "Messages in the sandbox account", "N" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Repetitions (median reported)", "N" },
   { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency, "Pages in flight", "N" },
   { "page-size", 0, 0, G_OPTION_ARG_INT, &page_size, "Messages per page", "N" },
+  { "max-per-page", 0, 0, G_OPTION_ARG_INT, &max_per_page, "The sandbox's page cap (default 10000)", "N" },
+  { "ignore-page", 0, 0, G_OPTION_ARG_NONE, &ignore_page, "The sandbox ignores page numbers", NULL },
+  { "no-ceilings", 0, 0, G_OPTION_ARG_NONE, &no_ceilings, "Skip the raw ceilings of HTTP, JSON and SQLite", NULL },
   { NULL }
 };
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* CPU seconds (user + system) of this process, all threads. */
+static double
+self_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU seconds of another process, from /proc/PID/stat. */
+static double
+process_cpu_seconds (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after = strrchr (text, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after + 2, " ", -1);
+  /* utime and stime are fields 14 and 15, counted from 1 with pid first */
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+static void
+print_load (const char *when)
+{
+  g_autofree char *text = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    g_print ("Load average %s: %s", when, text);
+}
+
+static double
+array_min (GArray *values)
+{
+  double m = values->len ? g_array_index (values, double, 0) : 0;
+
+  for (guint i = 1; i < values->len; i++)
+    m = MIN (m, g_array_index (values, double, i));
+  return m;
+}
+
+static double
+array_max (GArray *values)
+{
+  double m = values->len ? g_array_index (values, double, 0) : 0;
+
+  for (guint i = 1; i < values->len; i++)
+    m = MAX (m, g_array_index (values, double, i));
+  return m;
+}
+
+/* When the newest 24 hours are in the cache: the history walk has gone back
+ * a day from the newest message. */
+typedef struct
+{
+  SrCache *cache;
+  gint64   started;     /* monotonic */
+  gint64   newest;      /* newest created_at in the cache at the first page */
+  double   day_seconds; /* -1 until reached */
+} DayWatch;
+
+static void
+on_progress_cb (SrSync   *sync,
+                DayWatch *watch)
+{
+  gint64 from = sr_sync_get_history_from (sync);
+
+  if (watch->day_seconds >= 0 || from == SR_TIME_NONE)
+    return;
+  if (watch->newest == SR_TIME_NONE)
+    watch->newest = sr_cache_get_newest_created_at (watch->cache, NULL);
+  if (from <= watch->newest - G_TIME_SPAN_DAY)
+    watch->day_seconds = (g_get_monotonic_time () - watch->started) / (double) G_USEC_PER_SEC;
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  if (values->len == 0)
+    return 0;
+  if (values->len % 2)
+    return g_array_index (values, double, values->len / 2);
+  return (g_array_index (values, double, values->len / 2 - 1) +
+          g_array_index (values, double, values->len / 2)) / 2;
+}
 
 typedef struct
 {
@@ -112,6 +225,10 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(SrTestSandbox) sandbox = NULL;
   g_autoptr(GArray) wall = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) first_day = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) client_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) server_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *cap_text = NULL;
   g_autoptr(GArray) http = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) parse = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) write = g_array_new (FALSE, FALSE, sizeof (double));
@@ -134,12 +251,16 @@ main (int    argc,
     g_setenv ("SR_SANDBOX_PATH", SR_SANDBOX_BUILD_PATH, TRUE);
 
   count_text = g_strdup_printf ("%d", n_messages);
+  cap_text = g_strdup_printf ("%d", max_per_page);
   sandbox = sr_test_sandbox_start ("--messages", count_text, "--campaigns", "300",
-                                   "--max-per-page", "10000", NULL);
+                                   "--max-per-page", cap_text,
+                                   ignore_page ? "--ignore-page" : NULL, NULL);
   dir = sr_test_make_tmpdir ("bench-sync");
 
-  g_print ("First sync of %d messages from %s (page size %d, %d pages in flight), %d runs\n",
-           n_messages, sr_test_sandbox_get_url (sandbox), page_size, concurrency, n_runs);
+  g_print ("First sync of %d messages from %s (page size %d, %d pages in flight; sandbox: cap %d per page%s), %d runs\n",
+           n_messages, sr_test_sandbox_get_url (sandbox), page_size, concurrency, max_per_page,
+           ignore_page ? ", page numbers ignored" : "", n_runs);
+  print_load ("before");
 
   for (int run = 0; run < n_runs; run++)
     {
@@ -150,7 +271,8 @@ main (int    argc,
       Waiter waiter = { g_main_loop_new (NULL, FALSE), NULL };
       SrSyncSummary summary;
       gint64 started;
-      double seconds;
+      double seconds, cpu_before, server_before, cpu, server;
+      DayWatch watch = { cache, 0, SR_TIME_NONE, -1 };
 
       g_assert_no_error (error);
       client = sr_api_client_new (sr_test_sandbox_get_url (sandbox), sr_test_sandbox_get_url (sandbox),
@@ -159,26 +281,56 @@ main (int    argc,
       sync = sr_sync_new (client, cache);
       sr_sync_set_concurrency (sync, concurrency);
       sr_sync_set_page_size (sync, page_size);
+      g_signal_connect (sync, "progress", G_CALLBACK (on_progress_cb), &watch);
 
+      cpu_before = self_cpu_seconds ();
+      server_before = process_cpu_seconds (sr_test_sandbox_get_pid (sandbox));
       started = g_get_monotonic_time ();
+      watch.started = started;
       sr_sync_run_async (sync, NULL, on_ready_cb, &waiter);
       g_main_loop_run (waiter.loop);
       if (!sr_sync_run_finish (sync, waiter.result, &summary, &error))
         g_error ("Sync failed: %s", error->message);
       seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
-      g_assert_cmpint (summary.cached_total, ==, n_messages);
+      cpu = self_cpu_seconds () - cpu_before;
+      server = process_cpu_seconds (sr_test_sandbox_get_pid (sandbox)) - server_before;
+      g_assert_cmpint (sr_cache_count_messages (cache, NULL, NULL), ==, n_messages);
+      g_array_append_val (client_cpu, cpu);
+      g_array_append_val (server_cpu, server);
 
       g_array_append_val (wall, seconds);
+      g_array_append_val (first_day, watch.day_seconds);
       g_array_append_val (http, summary.http_seconds);
       g_array_append_val (parse, summary.parse_seconds);
       g_array_append_val (write, summary.write_seconds);
-      g_print ("  run %d: %.2f s, %.0f messages/s (HTTP %.2f s, JSON %.2f s, SQLite %.2f s summed over pages)\n",
-               run + 1, seconds, n_messages / seconds,
-               summary.http_seconds, summary.parse_seconds, summary.write_seconds);
+      g_print ("  run %d: CPU %.2f s (sync) + %.2f s (sandbox)\n", run + 1, cpu, server);
+      g_print ("  run %d: %.2f s, %.0f messages/s, newest 24 h after %.2f s (HTTP %.2f s, JSON %.2f s, SQLite %.2f s summed over pages; %u pages; %s)\n",
+               run + 1, seconds, n_messages / seconds, watch.day_seconds,
+               summary.http_seconds, summary.parse_seconds, summary.write_seconds, summary.n_pages,
+               sr_sync_get_strategy (sync));
 
       sr_cache_close (cache);
       g_object_unref (waiter.result);
       g_main_loop_unref (waiter.loop);
+    }
+
+  print_load ("after the syncs");
+  {
+    double w = median (wall);
+
+    g_print ("\nEnd to end (median of %d): %.2f s (min %.2f, max %.2f), %.0f messages/s\n",
+             n_runs, w, array_min (wall), array_max (wall), n_messages / w);
+    g_print ("Newest 24 h in the cache after (median): %.2f s (min %.2f, max %.2f)\n",
+             median (first_day), array_min (first_day), array_max (first_day));
+    g_print ("  time summed over pages: HTTP %.2f s, JSON %.2f s, SQLite %.2f s\n",
+             median (http), median (parse), median (write));
+    g_print ("CPU (median): sync %.2f s, sandbox %.2f s: %.0f messages per CPU second of the sync\n",
+             median (client_cpu), median (server_cpu), n_messages / median (client_cpu));
+  }
+  if (no_ceilings || ignore_page)
+    {
+      sr_test_remove_tree (dir);
+      return 0;
     }
 
   /* Raw ceilings: the same pages, each stage alone. */
@@ -239,22 +391,13 @@ main (int    argc,
     }
 
   {
-    double w = bench_median (wall);
-    double min, max;
-    g_autofree char *load = bench_dup_load_average ();
-
-    bench_min_max (wall, &min, &max);
-    g_print ("\nEnd to end (median of %d): %.2f s (min %.2f, max %.2f), %.0f messages/s; %s\n",
-             n_runs, w, min, max, n_messages / w, load);
-    g_print ("  time summed over pages: HTTP %.2f s, JSON %.2f s, SQLite %.2f s\n",
-             bench_median (http), bench_median (parse), bench_median (write));
     g_print ("Raw ceilings on the same pages (median):\n");
     g_print ("  HTTP alone, %d in flight: %.2f s, %.0f messages/s\n", concurrency,
-             bench_median (raw_http), n_messages / bench_median (raw_http));
+             median (raw_http), n_messages / median (raw_http));
     g_print ("  JSON parsing alone, one thread: %.2f s, %.0f messages/s\n",
-             bench_median (raw_parse), n_messages / bench_median (raw_parse));
+             median (raw_parse), n_messages / median (raw_parse));
     g_print ("  SQLite upserts alone: %.2f s, %.0f messages/s\n",
-             bench_median (raw_insert), n_messages / bench_median (raw_insert));
+             median (raw_insert), n_messages / median (raw_insert));
   }
 
   g_clear_pointer (&download.bodies, g_ptr_array_unref);
