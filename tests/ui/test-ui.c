@@ -1768,6 +1768,10 @@ test_search_entries_are_capped (void)
   sr_test_wait_until (campaign_search_applied, sr_campaigns_page_get_list (campaigns_page), 30, "the searched Campaign Log");
   g_assert_cmpstr (campaign_list_search (sr_campaigns_page_get_list (campaigns_page)), ==, kept);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))), ==, 0);
+
+  sr_test_window_close (window);
+}
+
 /* --- adaptive layout --- */
 
 static gboolean
@@ -1911,7 +1915,7 @@ test_narrow_window_fits (void)
       g_autofree char *where = g_strdup_printf ("%s at 360 px", pages[i]);
 
       sr_window_show_content_page (window, pages[i]);
-      sr_test_wait_until (messages_list_ready, window, 60, "the Messages Log");
+      sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
       sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 60, "the Campaign Log");
       sr_test_spin (600);
       g_assert_cmpuint (assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), where), >, 20);
