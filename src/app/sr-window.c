@@ -371,16 +371,16 @@ set_session (SrWindow  *self,
 
   if (self->session != NULL)
     {
-      GHashTableIter iter;
-      gpointer value;
+      g_autoptr(GList) campaign_windows = NULL;
 
       g_signal_handlers_disconnect_by_data (self->session, self);
 
-      /* Campaign windows belong to the account. */
-      g_hash_table_iter_init (&iter, self->campaign_windows);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        gtk_window_destroy (GTK_WINDOW (value));
+      /* Campaign windows belong to the account. A destroyed window removes
+       * itself from the table, so empty the table before destroying any. */
+      campaign_windows = g_hash_table_get_values (self->campaign_windows);
       g_hash_table_remove_all (self->campaign_windows);
+      for (GList *l = campaign_windows; l != NULL; l = l->next)
+        gtk_window_destroy (GTK_WINDOW (l->data));
 
       sr_dashboard_page_set_session (self->dashboard_page, NULL);
       sr_messages_page_set_session (self->messages_page, NULL);

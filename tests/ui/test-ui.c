@@ -540,6 +540,39 @@ test_campaign_window_lists_its_messages (void)
   close_window (window);
 }
 
+/* Issue 13 #1: closing the main window (Ctrl+W) with campaign windows open
+ * closes them too, without changing the window table while iterating it
+ * (a GLib-CRITICAL, fatal in tests). */
+static void
+test_closing_main_window_closes_campaign_windows (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  SrWindow *window = open_shared_window ();
+  GtkWidget *opened[3] = { NULL, };
+  guint n_open = 0;
+
+  campaigns = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 3, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (campaigns->len, >=, 2);
+
+  for (guint i = 0; i < campaigns->len; i++)
+    {
+      opened[i] = GTK_WIDGET (sr_window_open_campaign (window, sr_campaign_get_id (g_ptr_array_index (campaigns, i))));
+      g_assert_nonnull (opened[i]);
+      g_object_add_weak_pointer (G_OBJECT (opened[i]), (gpointer *) &opened[i]);
+      n_open++;
+    }
+  spin (100);
+
+  /* What Ctrl+W does. */
+  gtk_window_close (GTK_WINDOW (window));
+  spin (100);
+
+  for (guint i = 0; i < n_open; i++)
+    g_assert_null (opened[i]);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -1613,6 +1646,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/status-filter-matches-cli", test_status_filter_matches_cli);
   g_test_add_func ("/ui/messages/sort-by-cost-header", test_sort_by_cost_header);
   g_test_add_func ("/ui/campaign/window-lists-its-messages", test_campaign_window_lists_its_messages);
+  g_test_add_func ("/ui/campaign/main-window-close-closes-campaigns", test_closing_main_window_closes_campaign_windows);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
