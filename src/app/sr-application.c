@@ -227,7 +227,9 @@ static void
 sr_application_init (SrApplication *self)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  /* The shortcuts window draws the comma so small that it reads as a full
+   * stop, so Ctrl+. opens Preferences as well. */
+  static const char *preferences_accels[] = { "<Control>comma", "<Control>period", NULL };
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),

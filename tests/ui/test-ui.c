@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "sr-application.h"
 #include "sr-chart.h"
 #include "sr-core.h"
 #include "sr-legend-window.h"
@@ -571,6 +572,43 @@ test_closing_main_window_closes_campaign_windows (void)
 
   for (guint i = 0; i < n_open; i++)
     g_assert_null (opened[i]);
+}
+
+/* Issue 13 #3: the key the shortcuts window shows for Preferences opens
+ * Preferences, and so does the key its tiny comma looks like. */
+static void
+test_shortcuts_window_preferences_key (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrApplication) app = sr_application_new ();
+  g_autoptr(GSList) objects = NULL;
+  const char *accel = NULL;
+  const char *with_period[] = { "<Control>period", NULL };
+
+  gtk_builder_add_from_resource (builder, RESOURCE_PATH "/gtk/help-overlay.ui", &error);
+  g_assert_no_error (error);
+  objects = gtk_builder_get_objects (builder);
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *title = NULL;
+        g_autofree char *accelerator = NULL;
+
+        g_object_get (l->data, "title", &title, "accelerator", &accelerator, NULL);
+        if (g_strcmp0 (title, "Preferences") == 0)
+          accel = g_intern_string (accelerator);
+      }
+  g_assert_nonnull (accel);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(GStrv) actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
+                                                                     i == 0 ? accel : with_period[0]);
+
+      g_assert_nonnull (actions);
+      g_assert_true (g_strv_contains ((const char * const *) actions, "app.preferences"));
+    }
 }
 
 static void
@@ -1647,6 +1685,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/sort-by-cost-header", test_sort_by_cost_header);
   g_test_add_func ("/ui/campaign/window-lists-its-messages", test_campaign_window_lists_its_messages);
   g_test_add_func ("/ui/campaign/main-window-close-closes-campaigns", test_closing_main_window_closes_campaign_windows);
+  g_test_add_func ("/ui/shortcuts/preferences-key", test_shortcuts_window_preferences_key);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
