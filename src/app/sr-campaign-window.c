@@ -123,6 +123,8 @@ fill_campaign (SrCampaignWindow *self)
       return;
     }
 
+  g_autofree char *status = NULL;
+
   created = sr_format_time (sr_campaign_get_created_at (campaign), show_utc);
   recipients = sr_format_count (sr_campaign_get_recipients (campaign));
   cost = sr_format_money (sr_campaign_get_client_total_cost (campaign), currency, 2);
@@ -144,7 +146,8 @@ fill_campaign (SrCampaignWindow *self)
   add_fact (self, _("Recipients"), recipients);
   add_fact (self, _("Cost"), cost);
   add_fact (self, _("Sent Through"), sr_campaign_get_is_api (campaign) ? _("API") : _("Web dashboard"));
-  add_fact (self, _("Status"), sr_campaign_get_status (campaign));
+  status = sr_campaign_status_dup_label (sr_campaign_get_status (campaign));
+  add_fact (self, _("Status"), status);
   add_fact (self, _("Campaign ID"), self->campaign_id);
 }
 

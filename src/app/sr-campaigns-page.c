@@ -275,8 +275,12 @@ on_bind_status_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrCampaignsPage          *self)
 {
-  /* Campaign statuses are not documented: shown as they arrive. */
-  set_label (list_item, sr_campaign_get_status (list_item_get_campaign (list_item)));
+  SrCampaign *campaign = list_item_get_campaign (list_item);
+  g_autofree char *label = sr_campaign_status_dup_label (sr_campaign_get_status (campaign));
+
+  /* Campaign statuses are not documented: named, the raw value on hover. */
+  set_label (list_item, label);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), sr_campaign_get_status (campaign));
 }
 
 static void

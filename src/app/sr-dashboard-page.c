@@ -691,13 +691,13 @@ fill_status_row (SrDashboardPage        *self,
   g_autofree char *cost = sr_format_money (status->cost, currency, 2);
   g_autofree char *subtitle = NULL;
   g_autofree char *tooltip = NULL;
+  g_autofree char *title = NULL;
   SrMessageFilter *filter = new_period_filter (self);
-  const char *title;
 
-  if (status->status == SR_STATUS_UNKNOWN)
-    title = status->status_raw != NULL && *status->status_raw != '\0' ? status->status_raw : _("No status");
+  if (status->status == SR_STATUS_UNKNOWN && (status->status_raw == NULL || *status->status_raw == '\0'))
+    title = g_strdup (_("No status"));
   else
-    title = sr_status_get_label (status->status);
+    title = sr_status_dup_display_name (status->status, status->status_raw);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
 
   if (status->billable)
