@@ -47,6 +47,7 @@ struct _SrCampaignsPage
   GtkSingleSelection  *selection;
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
+  GHashTable          *count_items;    /* GtkListItem* → CountColumn, unowned */
 };
 
 G_DEFINE_FINAL_TYPE (SrCampaignsPage, sr_campaigns_page, ADW_TYPE_BIN)
@@ -194,12 +195,123 @@ on_bind_recipients_cb (GtkSignalListItemFactory *factory,
   set_count (list_item, sr_campaign_get_recipients (list_item_get_campaign (list_item)));
 }
 
+/* The counting columns, filled from the same counts as the campaign window
+ * (its downloaded messages by status, SrCampaignIndex), so "Failed" means
+ * FAILED in both. Until a campaign's messages are downloaded, SMS.to's own
+ * counters stand in; their "failed" also holds the messages never sent. */
+typedef enum {
+  COUNT_DELIVERED = 1,
+  COUNT_SENT,
+  COUNT_PENDING,
+  COUNT_FAILED,
+  COUNT_RATE,
+} CountColumn;
+
+static void
+get_campaign_groups (SrCampaignsPage *self,
+                     SrCampaign      *campaign,
+                     gint64           by_group[SR_N_STATUS_GROUPS],
+                     gboolean        *out_from_messages)
+{
+  SrCampaignIndex *index = self->session != NULL ? sr_session_get_campaign_index (self->session) : NULL;
+  const SrCampaignCounts *counts = index != NULL ? sr_campaign_index_get_counts (index, sr_campaign_get_id (campaign)) : NULL;
+
+  memset (by_group, 0, sizeof (gint64) * SR_N_STATUS_GROUPS);
+  *out_from_messages = counts != NULL;
+  if (counts != NULL)
+    {
+      memcpy (by_group, counts->by_group, sizeof (gint64) * SR_N_STATUS_GROUPS);
+      return;
+    }
+
+  by_group[SR_STATUS_GROUP_DELIVERED] = sr_campaign_get_delivered_messages (campaign);
+  by_group[SR_STATUS_GROUP_UNCONFIRMED] = sr_campaign_get_sent_messages (campaign);
+  by_group[SR_STATUS_GROUP_PENDING] = sr_campaign_get_pending_messages (campaign);
+  by_group[SR_STATUS_GROUP_FAILED] = sr_campaign_get_failed_messages (campaign);
+}
+
+static void
+format_count_item (SrCampaignsPage *self,
+                   GtkListItem     *list_item,
+                   CountColumn      column)
+{
+  SrCampaign *campaign = list_item_get_campaign (list_item);
+  gint64 by_group[SR_N_STATUS_GROUPS];
+  gboolean from_messages;
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (campaign == NULL)
+    return;
+
+  get_campaign_groups (self, campaign, by_group, &from_messages);
+
+  switch (column)
+    {
+    case COUNT_DELIVERED:
+      set_count (list_item, by_group[SR_STATUS_GROUP_DELIVERED]);
+      break;
+    case COUNT_SENT:
+      set_count (list_item, by_group[SR_STATUS_GROUP_UNCONFIRMED]);
+      break;
+    case COUNT_PENDING:
+      set_count (list_item, by_group[SR_STATUS_GROUP_PENDING]);
+      break;
+    case COUNT_FAILED:
+      set_count (list_item, by_group[SR_STATUS_GROUP_FAILED]);
+      gtk_widget_set_tooltip_text (child,
+                                   from_messages
+                                   ? NULL
+                                   : _("Failed or not sent, as counted by SMS.to: the messages of this campaign are not downloaded yet"));
+      break;
+    case COUNT_RATE:
+      {
+        g_autofree char *rate = sr_format_percent (sr_campaign_get_delivery_rate (campaign));
+
+        sr_status_bar_set_counts (SR_STATUS_BAR (gtk_widget_get_first_child (child)), by_group);
+        gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (child)), rate);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+bind_count (SrCampaignsPage *self,
+            GtkListItem     *list_item,
+            CountColumn      column)
+{
+  g_hash_table_insert (self->count_items, list_item, GINT_TO_POINTER (column));
+  format_count_item (self, list_item, column);
+}
+
+static void
+on_unbind_count_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    SrCampaignsPage          *self)
+{
+  g_hash_table_remove (self->count_items, list_item);
+}
+
+static void
+on_campaign_index_changed_cb (SrCampaignsPage *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert (SR_IS_CAMPAIGNS_PAGE (self));
+
+  g_hash_table_iter_init (&iter, self->count_items);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    format_count_item (self, key, GPOINTER_TO_INT (value));
+}
+
 static void
 on_bind_delivered_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_delivered_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_DELIVERED);
 }
 
 static void
@@ -207,7 +319,7 @@ on_bind_sent_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_sent_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_SENT);
 }
 
 static void
@@ -215,7 +327,7 @@ on_bind_pending_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_pending_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_PENDING);
 }
 
 static void
@@ -223,7 +335,7 @@ on_bind_failed_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_failed_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_FAILED);
 }
 
 static void
@@ -231,22 +343,7 @@ on_bind_rate_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  SrCampaignsPage          *self)
 {
-  SrCampaign *campaign = list_item_get_campaign (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *bar = gtk_widget_get_first_child (box);
-  GtkWidget *label = gtk_widget_get_last_child (box);
-  gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
-  g_autofree char *rate = NULL;
-
-  /* The campaign's own counters: delivered, sent (unconfirmed), pending, failed. */
-  by_group[SR_STATUS_GROUP_DELIVERED] = sr_campaign_get_delivered_messages (campaign);
-  by_group[SR_STATUS_GROUP_UNCONFIRMED] = sr_campaign_get_sent_messages (campaign);
-  by_group[SR_STATUS_GROUP_PENDING] = sr_campaign_get_pending_messages (campaign);
-  by_group[SR_STATUS_GROUP_FAILED] = sr_campaign_get_failed_messages (campaign);
-  sr_status_bar_set_counts (SR_STATUS_BAR (bar), by_group);
-
-  rate = sr_format_percent (sr_campaign_get_delivery_rate (campaign));
-  gtk_label_set_label (GTK_LABEL (label), rate);
+  bind_count (self, list_item, COUNT_RATE);
 }
 
 static void
@@ -439,6 +536,7 @@ sr_campaigns_page_finalize (GObject *object)
   SrCampaignsPage *self = SR_CAMPAIGNS_PAGE (object);
 
   g_clear_pointer (&self->date_items, g_hash_table_unref);
+  g_clear_pointer (&self->count_items, g_hash_table_unref);
 
   G_OBJECT_CLASS (sr_campaigns_page_parent_class)->finalize (object);
 }
@@ -487,6 +585,7 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_bind_sent_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_pending_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unbind_count_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_rate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_cost_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_source_cb);
@@ -514,6 +613,7 @@ sr_campaigns_page_init (SrCampaignsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->date_items = g_hash_table_new (NULL, NULL);
+  self->count_items = g_hash_table_new (NULL, NULL);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -560,11 +660,16 @@ sr_campaigns_page_set_session (SrCampaignsPage *self,
 
   gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->list);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
 
   if (session != NULL)
     {
       self->list = sr_campaign_list_new (sr_session_get_cache (session));
+      g_signal_connect_object (session, "notify::campaign-index",
+                               G_CALLBACK (on_campaign_index_changed_cb),
+                               self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (update_state),
                                self, G_CONNECT_SWAPPED);
@@ -589,6 +694,26 @@ sr_campaigns_page_focus_search (SrCampaignsPage *self)
   g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+gboolean
+sr_campaigns_page_get_row_counts (SrCampaignsPage *self,
+                                  guint            position,
+                                  gint64           by_group[SR_N_STATUS_GROUPS])
+{
+  g_autoptr(SrCampaign) campaign = NULL;
+  gboolean from_messages = FALSE;
+
+  g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), FALSE);
+
+  if (self->list == NULL)
+    return FALSE;
+  campaign = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+  if (campaign == NULL)
+    return FALSE;
+
+  get_campaign_groups (self, campaign, by_group, &from_messages);
+  return from_messages;
 }
 
 SrCampaignList *

@@ -26,6 +26,12 @@ void            sr_campaigns_page_export       (SrCampaignsPage *self,
 
 /* For tests. */
 SrCampaignList *sr_campaigns_page_get_list     (SrCampaignsPage *self);
+/* What the counting columns of the row at position show, by status group;
+ * TRUE when counted from its downloaded messages (as the campaign window
+ * counts them), FALSE when SMS.to's own counters stand in. */
+gboolean        sr_campaigns_page_get_row_counts (SrCampaignsPage *self,
+                                                  guint            position,
+                                                  gint64           by_group[SR_N_STATUS_GROUPS]);
 GtkColumnView  *sr_campaigns_page_get_column_view (SrCampaignsPage *self);
 /* -1 every campaign, 0 sent from the web dashboard, 1 through the API */
 void            sr_campaigns_page_set_source   (SrCampaignsPage *self,

@@ -33,6 +33,9 @@ SrSession     *sr_session_open_finish        (GAsyncResult        *result,
                                               GError             **error);
 
 SrCache       *sr_session_get_cache          (SrSession           *self);
+/* Every campaign by id, with the counts of its downloaded messages; NULL
+ * until loaded; reloaded (notify::campaign-index) when the cache changes. */
+SrCampaignIndex *sr_session_get_campaign_index (SrSession         *self);
 SrApiClient   *sr_session_get_client         (SrSession           *self);
 const char    *sr_session_get_api_url        (SrSession           *self);
 const char    *sr_session_get_cache_path     (SrSession           *self);

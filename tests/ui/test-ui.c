@@ -611,6 +611,73 @@ test_shortcuts_window_preferences_key (void)
     }
 }
 
+static gboolean
+campaign_index_loaded (gpointer data)
+{
+  SrSession *session = sr_window_get_session (data);
+
+  return session != NULL && sr_session_get_campaign_index (session) != NULL;
+}
+
+/* Issue 13 #4: the Campaign Log's Failed column counts what the campaign
+ * window calls Failed (FAILED only), not SMS.to's failed counter, which
+ * also holds Rejected, Unsubscribed and unknown statuses. */
+static void
+test_campaign_log_failed_matches_campaign_window (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrCampaignsPage *page = sr_window_get_campaigns_page (window);
+  SrCampaignList *list;
+  guint n, checked = 0, differs_from_api = 0;
+
+  sr_window_show_content_page (window, "campaigns");
+  list = sr_campaigns_page_get_list (page);
+  wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  wait_until (campaign_index_loaded, window, 30, "the campaign index");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, >, 0);
+
+  for (guint pos = 0; pos < n; pos++)
+    {
+      g_autoptr(SrCampaign) campaign = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      gint64 by_group[SR_N_STATUS_GROUPS];
+      gint64 window_total = 0;
+      SrCampaignWindow *campaign_window;
+
+      if (!sr_campaigns_page_get_row_counts (page, pos, by_group))
+        continue;
+
+      campaign_window = sr_window_open_campaign (window, sr_campaign_get_id (campaign));
+      wait_until (campaign_counted, campaign_window, 30, "the campaign's status counts");
+
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_FAILED], ==,
+                       sr_campaign_window_get_status_count (campaign_window, SR_STATUS_FAILED));
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_DELIVERED], ==,
+                       sr_campaign_window_get_status_count (campaign_window, SR_STATUS_DELIVERED));
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_NOT_SENT], ==,
+                       sr_campaign_window_get_status_count (campaign_window, SR_STATUS_REJECTED)
+                       + sr_campaign_window_get_status_count (campaign_window, SR_STATUS_UNSUBSCRIBED));
+      for (guint status = 0; status < SR_N_STATUSES; status++)
+        window_total += sr_campaign_window_get_status_count (campaign_window, status);
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_DELIVERED] + by_group[SR_STATUS_GROUP_UNCONFIRMED]
+                       + by_group[SR_STATUS_GROUP_PENDING] + by_group[SR_STATUS_GROUP_FAILED]
+                       + by_group[SR_STATUS_GROUP_NOT_SENT] + by_group[SR_STATUS_GROUP_OTHER], ==, window_total);
+
+      if (by_group[SR_STATUS_GROUP_FAILED] != sr_campaign_get_failed_messages (campaign))
+        differs_from_api++;
+      checked++;
+      gtk_window_destroy (GTK_WINDOW (campaign_window));
+    }
+
+  g_test_message ("%u campaigns checked, %u where SMS.to's failed counter differs", checked, differs_from_api);
+  g_assert_cmpuint (checked, >, 0);
+  /* The fixture has rejected and unsubscribed messages in campaigns, so the
+   * old column (SMS.to's counter) would have shown other numbers. */
+  g_assert_cmpuint (differs_from_api, >, 0);
+
+  close_window (window);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -1686,6 +1753,7 @@ main (int   argc,
   g_test_add_func ("/ui/campaign/window-lists-its-messages", test_campaign_window_lists_its_messages);
   g_test_add_func ("/ui/campaign/main-window-close-closes-campaigns", test_closing_main_window_closes_campaign_windows);
   g_test_add_func ("/ui/shortcuts/preferences-key", test_shortcuts_window_preferences_key);
+  g_test_add_func ("/ui/campaigns/failed-matches-campaign-window", test_campaign_log_failed_matches_campaign_window);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
