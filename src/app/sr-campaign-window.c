@@ -516,8 +516,8 @@ char *
 sr_campaign_window_dup_label (SrCampaignWindow *self)
 {
   g_autoptr(GSettings) settings = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *date = NULL;
-  const char *sender;
 
   g_return_val_if_fail (SR_IS_CAMPAIGN_WINDOW (self), NULL);
 
@@ -525,12 +525,12 @@ sr_campaign_window_dup_label (SrCampaignWindow *self)
     return g_strdup (self->campaign_id);
 
   settings = g_settings_new (APPLICATION_ID);
+  name = sr_format_campaign_name (self->campaign);
   date = sr_format_time (sr_campaign_get_created_at (self->campaign),
                          g_settings_get_boolean (settings, "show-utc"));
-  sender = sr_campaign_get_sender_id (self->campaign);
 
-  /* Translators: names a campaign: "<sender id> · <date>" */
-  return g_strdup_printf (_("%s · %s"), sender != NULL ? sender : _("Campaign"), date);
+  /* Translators: names a campaign: "<start of its text> · <date>" */
+  return g_strdup_printf (_("%s · %s"), name, date);
 }
 
 SrMessageList *

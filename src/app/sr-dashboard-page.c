@@ -1172,21 +1172,16 @@ make_campaign_row (SrDashboardPage *self,
   GtkWidget *rate = gtk_label_new (NULL);
   GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
   gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
-  g_autofree char *date = NULL;
-  g_autofree char *recipients = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *rate_text = NULL;
-  const char *sender = sr_campaign_get_sender_id (campaign);
 
-  date = sr_format_time (sr_campaign_get_created_at (campaign),
-                         g_settings_get_boolean (self->settings, "show-utc"));
-  recipients = sr_format_count (sr_campaign_get_recipients (campaign));
-  /* Translators: a recent campaign: "<date> · <n> recipients" */
-  subtitle = g_strdup_printf (ngettext ("%s · %s recipient", "%s · %s recipients",
-                                        (gulong) sr_campaign_get_recipients (campaign)),
-                              date, recipients);
+  /* Named like everywhere else: its text, then sender, time, recipients. */
+  name = sr_format_campaign_name (campaign);
+  subtitle = sr_format_campaign_details (campaign, g_settings_get_boolean (self->settings, "show-utc"));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sender != NULL ? sender : _("Campaign"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 
   by_group[SR_STATUS_GROUP_DELIVERED] = sr_campaign_get_delivered_messages (campaign);

@@ -54,6 +54,8 @@ struct _SrMessageView
   char                *last_copied;
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
+  GHashTable          *campaign_items; /* GtkListItem* set, unowned */
+  SrCampaignIndex     *campaign_index; /* owned, may be NULL */
   char                *currency;
   GtkColumnViewColumn *campaign_column_ref;  /* owned: it may be out of the view */
   guint                scroll_top_source;
@@ -252,16 +254,52 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
   set_label (list_item, text);
 }
 
+/* Named like everywhere else (its text, sender, time); the id only until
+ * the campaign is known. */
+static void
+format_campaign_item (SrMessageView *self,
+                      GtkListItem   *list_item)
+{
+  SrMessage *message = list_item_get_message (list_item);
+  const char *campaign_id;
+  SrCampaign *campaign;
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  if (message == NULL)
+    return;
+
+  campaign_id = sr_message_get_campaign_id (message);
+  campaign = self->campaign_index != NULL ? sr_campaign_index_lookup (self->campaign_index, campaign_id) : NULL;
+  if (campaign != NULL)
+    {
+      g_autofree char *name = sr_format_campaign_name (campaign);
+      g_autofree char *details = sr_format_campaign_details (campaign, self->show_utc);
+
+      set_label (list_item, name);
+      gtk_widget_set_tooltip_text (label, details);
+    }
+  else
+    {
+      set_label (list_item, campaign_id);
+      gtk_widget_set_tooltip_text (label, campaign_id);
+    }
+}
+
 static void
 on_bind_campaign_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      SrMessageView            *self)
 {
-  const char *campaign_id = sr_message_get_campaign_id (list_item_get_message (list_item));
-  GtkWidget *label = gtk_list_item_get_child (list_item);
+  g_hash_table_add (self->campaign_items, list_item);
+  format_campaign_item (self, list_item);
+}
 
-  set_label (list_item, campaign_id);
-  gtk_widget_set_tooltip_text (label, campaign_id);
+static void
+on_unbind_campaign_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *list_item,
+                       SrMessageView            *self)
+{
+  g_hash_table_remove (self->campaign_items, list_item);
 }
 
 static void
@@ -283,6 +321,10 @@ on_activate_cb (SrMessageView *self,
 
   root = gtk_widget_get_root (GTK_WIDGET (self));
   dialog = sr_message_dialog_new (message, self->currency, self->show_utc);
+  if (self->campaign_index != NULL)
+    sr_message_dialog_set_campaign (SR_MESSAGE_DIALOG (dialog),
+                                    sr_campaign_index_lookup (self->campaign_index,
+                                                              sr_message_get_campaign_id (message)));
   sr_message_dialog_set_can_open_campaign (SR_MESSAGE_DIALOG (dialog), self->show_campaign);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
@@ -645,6 +687,8 @@ sr_message_view_finalize (GObject *object)
   SrMessageView *self = SR_MESSAGE_VIEW (object);
 
   g_clear_pointer (&self->date_items, g_hash_table_unref);
+  g_clear_pointer (&self->campaign_items, g_hash_table_unref);
+  g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
   g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->last_copied, g_free);
 
@@ -736,6 +780,7 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_bind_parts_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_cost_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_campaign_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unbind_campaign_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "messages.copy", NULL, copy_action);
@@ -760,6 +805,7 @@ sr_message_view_init (SrMessageView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->date_items = g_hash_table_new (NULL, NULL);
+  self->campaign_items = g_hash_table_new (NULL, NULL);
   self->show_campaign = TRUE;
   /* Owned here too: the column leaves the view when it is not shown. */
   self->campaign_column_ref = g_object_ref (self->campaign_column);
@@ -832,6 +878,27 @@ sr_message_view_set_currency (SrMessageView *self,
   /* Visible cells pick it up the next time they are bound. */
   g_free (self->currency);
   self->currency = g_strdup (currency);
+}
+
+void
+sr_message_view_set_campaign_index (SrMessageView   *self,
+                                    SrCampaignIndex *index)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  if (self->campaign_index == index)
+    return;
+
+  g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
+  if (index != NULL)
+    self->campaign_index = sr_campaign_index_ref (index);
+
+  g_hash_table_iter_init (&iter, self->campaign_items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    format_campaign_item (self, key);
 }
 
 void

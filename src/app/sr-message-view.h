@@ -21,6 +21,9 @@ void           sr_message_view_set_list           (SrMessageView *self,
                                                    SrMessageList *list);
 void           sr_message_view_set_currency       (SrMessageView *self,
                                                    const char    *currency);
+/* Names the campaign column's campaigns (NULL: by id). */
+void            sr_message_view_set_campaign_index (SrMessageView   *self,
+                                                    SrCampaignIndex *index);
 void           sr_message_view_set_show_campaign  (SrMessageView *self,
                                                    gboolean       show_campaign);
 /* Shows the first row once the list's next reload lands (after a filter

@@ -623,6 +623,15 @@ on_show_utc_changed_cb (SrMessagesPage *self)
 }
 
 static void
+on_campaign_index_changed_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  if (self->session != NULL)
+    sr_message_view_set_campaign_index (self->message_view, sr_session_get_campaign_index (self->session));
+}
+
+static void
 on_currency_changed_cb (SrMessagesPage *self)
 {
   g_assert (SR_IS_MESSAGES_PAGE (self));
@@ -750,6 +759,7 @@ sr_messages_page_set_session (SrMessagesPage *self,
 
   g_cancellable_cancel (self->counts_cancellable);
   sr_message_view_set_list (self->message_view, NULL);
+  sr_message_view_set_campaign_index (self->message_view, NULL);
   g_clear_object (&self->list);
   g_set_object (&self->session, session);
 
@@ -770,7 +780,12 @@ sr_messages_page_set_session (SrMessagesPage *self,
                                G_CALLBACK (on_currency_changed_cb),
                                self, G_CONNECT_SWAPPED);
 
+      g_signal_connect_object (session, "notify::campaign-index",
+                               G_CALLBACK (on_campaign_index_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+
       sr_message_view_set_currency (self->message_view, sr_session_get_currency (session));
+      sr_message_view_set_campaign_index (self->message_view, sr_session_get_campaign_index (session));
       sr_message_view_set_list (self->message_view, self->list);
     }
   else

@@ -17,6 +17,8 @@
 #include "sr-chart.h"
 #include "sr-core.h"
 #include "sr-legend-window.h"
+#include "sr-message-dialog.h"
+#include "sr-campaign-window.h"
 #include "sr-format.h"
 #include "sr-status-bar.h"
 #include "sr-resources.h"
@@ -675,6 +677,88 @@ test_campaign_log_failed_matches_campaign_window (void)
    * old column (SMS.to's counter) would have shown other numbers. */
   g_assert_cmpuint (differs_from_api, >, 0);
 
+  close_window (window);
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) widget = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+        return widget;
+    }
+
+  return NULL;
+}
+
+static gboolean
+campaign_window_shown (gpointer data)
+{
+  return find_toplevel (SR_TYPE_CAMPAIGN_WINDOW) != NULL;
+}
+
+/* Issue 13 #7 and #8: a message's details name its campaign by text,
+ * sender and time (not a shortened id), and the whole campaign row opens
+ * the campaign. */
+static void
+test_message_details_campaign_row (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  SrSession *session = sr_window_get_session (window);
+  g_autoptr(SrMessage) message = NULL;
+  g_autofree char *expected_name = NULL;
+  SrMessageDialog *dialog;
+  SrCampaignWindow *campaign_window;
+  SrCampaign *campaign = NULL;
+  GtkWidget *row;
+  GtkLabel *value;
+  guint n, pos;
+
+  sr_window_show_content_page (window, "messages");
+  wait_until (list_ready, list, 30, "the Messages Log");
+  wait_until (campaign_index_loaded, window, 30, "the campaign index");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  for (pos = 0; pos < n && campaign == NULL; pos++)
+    {
+      g_clear_object (&message);
+      message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      campaign = sr_campaign_index_lookup (sr_session_get_campaign_index (session),
+                                           sr_message_get_campaign_id (message));
+    }
+  g_assert_nonnull (campaign);
+  pos--;
+
+  g_signal_emit_by_name (sr_message_view_get_column_view (sr_messages_page_get_view (page)), "activate", pos);
+  dialog = SR_MESSAGE_DIALOG (find_toplevel (SR_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_true (sr_message_dialog_get_message (dialog) == message);
+
+  row = sr_message_dialog_get_campaign_row (dialog);
+  g_assert_nonnull (row);
+  value = g_object_get_data (G_OBJECT (row), "sr-value");
+  expected_name = sr_format_campaign_name (campaign);
+  g_assert_cmpstr (gtk_label_get_label (value), ==, expected_name);
+  g_assert_null (strstr (gtk_label_get_label (value), sr_campaign_get_id (campaign)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), sr_campaign_get_sender_id (campaign)));
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+
+  /* Activating the row itself (not the chevron) opens the campaign. */
+  g_signal_emit_by_name (row, "activate");
+  wait_until (campaign_window_shown, NULL, 10, "the campaign window");
+  campaign_window = SR_CAMPAIGN_WINDOW (find_toplevel (SR_TYPE_CAMPAIGN_WINDOW));
+  g_assert_cmpstr (sr_campaign_window_get_campaign_id (campaign_window), ==, sr_campaign_get_id (campaign));
+
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+  if (find_toplevel (SR_TYPE_MESSAGE_DIALOG) != NULL)
+    gtk_window_destroy (GTK_WINDOW (find_toplevel (SR_TYPE_MESSAGE_DIALOG)));
   close_window (window);
 }
 
@@ -1754,6 +1838,7 @@ main (int   argc,
   g_test_add_func ("/ui/campaign/main-window-close-closes-campaigns", test_closing_main_window_closes_campaign_windows);
   g_test_add_func ("/ui/shortcuts/preferences-key", test_shortcuts_window_preferences_key);
   g_test_add_func ("/ui/campaigns/failed-matches-campaign-window", test_campaign_log_failed_matches_campaign_window);
+  g_test_add_func ("/ui/messages/details-campaign-row", test_message_details_campaign_row);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
