@@ -1139,7 +1139,6 @@ static void
 update_balance (SrDashboardPage *self)
 {
   g_autofree char *balance = NULL;
-  g_autofree char *synced = NULL;
   g_autofree char *detail = NULL;
 
   if (self->session == NULL)
@@ -1150,14 +1149,8 @@ update_balance (SrDashboardPage *self)
                                sr_session_get_currency (self->session), 2);
   set_text (self->balance_value, balance != NULL ? balance : "—");
 
-  if (sr_session_get_last_sync (self->session) == SR_TIME_NONE)
-    detail = g_strdup (_("Not synced yet"));
-  else
-    {
-      synced = sr_format_relative_time (sr_session_get_last_sync (self->session), g_get_real_time ());
-      /* Translators: when the data was last synced, e.g. "Synced 3 minutes ago" */
-      detail = g_strdup_printf (_("Synced %s"), synced);
-    }
+  /* The session's wording and clock, the same as the sidebar's. */
+  detail = g_strdup (sr_session_get_synced_text (self->session));
   set_text (self->balance_detail, detail);
   set_text (self->footnote, detail);
 }
@@ -1818,7 +1811,7 @@ sr_dashboard_page_set_session (SrDashboardPage *self,
                            G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::currency",
                            G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "notify::last-sync",
+  g_signal_connect_object (session, "notify::synced-text",
                            G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::syncing",
                            G_CALLBACK (on_syncing_changed_cb), self, G_CONNECT_SWAPPED);
@@ -1949,4 +1942,12 @@ sr_dashboard_page_activate_status (SrDashboardPage *self,
     }
 
   return FALSE;
+}
+
+const char *
+sr_dashboard_page_get_balance_detail (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->balance_detail);
 }

@@ -57,4 +57,7 @@ void               sr_dashboard_page_get_timing        (SrDashboardPage   *self,
 gboolean           sr_dashboard_page_activate_status   (SrDashboardPage   *self,
                                                         SrStatus           status);
 
+/* The Balance card's "Synced 3 minutes ago". */
+const char        *sr_dashboard_page_get_balance_detail (SrDashboardPage *self);
+
 G_END_DECLS

@@ -34,6 +34,8 @@ struct _SrSession
   double           progress;
   gint64           last_sync;
   guint            refresh_source;
+  guint            clock_source;
+  char            *synced_text;
 
   guint            syncing : 1;
   guint            user_requested : 1;
@@ -58,6 +60,7 @@ enum {
   PROP_OFFLINE,
   PROP_AUTH_FAILED,
   PROP_CAMPAIGN_INDEX,
+  PROP_SYNCED_TEXT,
   N_PROPS
 };
 
@@ -152,6 +155,38 @@ set_syncing (SrSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
 }
 
+/* "Synced 3 minutes ago": computed here once per tick, so every place that
+ * shows it (sidebar, Dashboard) says the same at the same moment. */
+static void
+update_synced_text (SrSession *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->last_sync == SR_TIME_NONE)
+    text = g_strdup (_("Not synced yet"));
+  else
+    {
+      g_autofree char *when = sr_format_relative_time (self->last_sync, g_get_real_time ());
+      /* Translators: when the reports were last synced, e.g. "Synced 3 minutes ago" */
+      text = g_strdup_printf (_("Synced %s"), when);
+    }
+
+  if (g_strcmp0 (text, self->synced_text) == 0)
+    return;
+
+  g_free (self->synced_text);
+  self->synced_text = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED_TEXT]);
+}
+
+static gboolean
+on_clock_cb (gpointer user_data)
+{
+  update_synced_text (SR_SESSION (user_data));
+
+  return G_SOURCE_CONTINUE;
+}
+
 /* The account row is one small read; cheap enough for the main thread. */
 static void
 reload_account (SrSession *self)
@@ -184,6 +219,7 @@ reload_account (SrSession *self)
   if (last_sync != self->last_sync)
     {
       self->last_sync = last_sync;
+      update_synced_text (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
     }
 
@@ -445,6 +481,7 @@ schedule_refresh (SrSession *self)
   guint minutes;
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->clock_source, g_source_remove);
 
   if (self->closed)
     return;
@@ -512,6 +549,7 @@ sr_session_finalize (GObject *object)
   g_clear_object (&self->cache);
   g_clear_object (&self->index_cancellable);
   g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
+  g_clear_pointer (&self->synced_text, g_free);
   g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->progress_text, g_free);
 
@@ -555,6 +593,9 @@ sr_session_get_property (GObject    *object,
     case PROP_CAMPAIGN_INDEX:
       g_value_set_boxed (value, self->campaign_index);
       break;
+    case PROP_SYNCED_TEXT:
+      g_value_set_string (value, self->synced_text);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -596,6 +637,9 @@ sr_session_class_init (SrSessionClass *klass)
   properties[PROP_CAMPAIGN_INDEX] =
     g_param_spec_boxed ("campaign-index", NULL, NULL, SR_TYPE_CAMPAIGN_INDEX,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNCED_TEXT] =
+    g_param_spec_string ("synced-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -727,10 +771,20 @@ sr_session_open_finish (GAsyncResult  *result,
                            self, G_CONNECT_SWAPPED);
 
   reload_account (self);
+  update_synced_text (self);
+  self->clock_source = g_timeout_add_seconds (30, on_clock_cb, self);
   reload_campaign_index (self);
   schedule_refresh (self);
 
   return self;
+}
+
+const char *
+sr_session_get_synced_text (SrSession *self)
+{
+  g_return_val_if_fail (SR_IS_SESSION (self), NULL);
+
+  return self->synced_text;
 }
 
 SrCampaignIndex *

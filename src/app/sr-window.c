@@ -131,14 +131,8 @@ update_sync_status (SrWindow *self)
 
   if (sr_session_get_syncing (session))
     text = g_strdup (sr_session_get_progress_text (session));
-  else if (sr_session_get_last_sync (session) == SR_TIME_NONE)
-    text = g_strdup (_("Not synced yet"));
   else
-    {
-      g_autofree char *when = sr_format_relative_time (sr_session_get_last_sync (session), g_get_real_time ());
-      /* Translators: sidebar footer, e.g. "Synced 3 minutes ago" */
-      text = g_strdup_printf (_("Synced %s"), when);
-    }
+    text = g_strdup (sr_session_get_synced_text (session));
 
   gtk_label_set_label (self->sync_status_label, text != NULL ? text : "");
 }
@@ -405,7 +399,7 @@ set_session (SrWindow  *self,
                            G_CALLBACK (update_sync_ui), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::progress-text",
                            G_CALLBACK (update_sync_ui), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "notify::last-sync",
+  g_signal_connect_object (session, "notify::synced-text",
                            G_CALLBACK (update_sync_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::balance",
                            G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
@@ -922,6 +916,14 @@ on_campaign_window_destroy_cb (SrWindow         *self,
   g_assert (SR_IS_WINDOW (self));
 
   g_hash_table_remove (self->campaign_windows, sr_campaign_window_get_campaign_id (campaign_window));
+}
+
+const char *
+sr_window_get_sync_status_text (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->sync_status_label);
 }
 
 SrCampaignWindow *

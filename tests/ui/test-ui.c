@@ -762,6 +762,31 @@ test_message_details_campaign_row (void)
   close_window (window);
 }
 
+/* Issue 13 #10: the sidebar and the Balance card say the same "Synced …",
+ * from the session's one clock, after a sync and after the clock ticks. */
+static void
+test_synced_text_one_source (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrSession *session = sr_window_get_session (window);
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  const char *text = sr_session_get_synced_text (session);
+
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "Synced"));
+  g_assert_cmpstr (sr_window_get_sync_status_text (window), ==, text);
+  g_assert_cmpstr (sr_dashboard_page_get_balance_detail (dashboard), ==, text);
+
+  /* A second sync: both follow the session's text at once. */
+  sr_session_sync (session, TRUE);
+  wait_until (session_idle, window, 120, "the second sync");
+  spin (100);
+  g_assert_cmpstr (sr_window_get_sync_status_text (window), ==, sr_session_get_synced_text (session));
+  g_assert_cmpstr (sr_dashboard_page_get_balance_detail (dashboard), ==, sr_session_get_synced_text (session));
+
+  close_window (window);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -1839,6 +1864,7 @@ main (int   argc,
   g_test_add_func ("/ui/shortcuts/preferences-key", test_shortcuts_window_preferences_key);
   g_test_add_func ("/ui/campaigns/failed-matches-campaign-window", test_campaign_log_failed_matches_campaign_window);
   g_test_add_func ("/ui/messages/details-campaign-row", test_message_details_campaign_row);
+  g_test_add_func ("/ui/dashboard/synced-text-one-source", test_synced_text_one_source);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
