@@ -683,11 +683,14 @@ static void
 fill_status_row (SrDashboardPage        *self,
                  GtkWidget              *row,
                  const SrInsightsStatus *status,
-                 gint64                  total,
+                 gint64                  settled,
                  const char             *currency)
 {
   g_autofree char *count = sr_format_count (status->count);
-  g_autofree char *share = sr_format_percent (total > 0 ? (double) status->count / (double) total : -1);
+  /* The same rate as the cards: of the settled messages; a pending status
+   * has no share until its messages settle. */
+  g_autofree char *share = sr_format_percent (status->group != SR_STATUS_GROUP_PENDING && settled > 0
+                                              ? (double) status->count / (double) settled : -1);
   g_autofree char *cost = sr_format_money (status->cost, currency, 2);
   g_autofree char *subtitle = NULL;
   g_autofree char *tooltip = NULL;
@@ -710,6 +713,10 @@ fill_status_row (SrDashboardPage        *self,
   set_swatch_group (g_object_get_data (G_OBJECT (row), "sr-swatch"), status->group);
   gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-count"), count);
   gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-share"), share);
+  gtk_widget_set_tooltip_text (g_object_get_data (G_OBJECT (row), "sr-share"),
+                               status->group == SR_STATUS_GROUP_PENDING
+                               ? _("Pending: not counted in rates until settled")
+                               : _("Share of the settled messages, as on the cards above"));
 
   /* The legend's description, so the breakdown explains itself. */
   if (status->status == SR_STATUS_UNKNOWN && status->status_raw != NULL && *status->status_raw != '\0')
@@ -738,7 +745,8 @@ render_statuses (SrDashboardPage *self)
 
   statuses = sr_insights_get_statuses (self->insights, &n_statuses);
   for (guint i = 0; i < n_statuses; i++)
-    fill_status_row (self, row_pool_get (&self->status_pool, i), &statuses[i], totals->total, currency);
+    fill_status_row (self, row_pool_get (&self->status_pool, i), &statuses[i],
+                     totals->total - totals->by_group[SR_STATUS_GROUP_PENDING], currency);
   row_pool_finish (&self->status_pool, n_statuses, NULL);
 
   billable = sr_format_count (totals->billable);
@@ -1950,4 +1958,44 @@ sr_dashboard_page_get_balance_detail (SrDashboardPage *self)
   g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
 
   return gtk_label_get_label (self->balance_detail);
+}
+
+const char *
+sr_dashboard_page_get_status_share (SrDashboardPage *self,
+                                    SrStatus         status)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->status_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_visible (row) &&
+        g_object_get_data (G_OBJECT (row), "sr-share") != NULL &&
+        GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "sr-status")) == (int) status)
+      return gtk_label_get_label (g_object_get_data (G_OBJECT (row), "sr-share"));
+
+  return NULL;
+}
+
+const char *
+sr_dashboard_page_get_card_value (SrDashboardPage *self,
+                                  SrStatusGroup    group)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  switch (group)
+    {
+    case SR_STATUS_GROUP_DELIVERED:
+      return gtk_label_get_label (self->delivered_value);
+    case SR_STATUS_GROUP_FAILED:
+      return gtk_label_get_label (self->failed_value);
+    case SR_STATUS_GROUP_UNCONFIRMED:
+      return gtk_label_get_label (self->unconfirmed_value);
+    case SR_STATUS_GROUP_PENDING:
+      return gtk_label_get_label (self->pending_value);
+    case SR_STATUS_GROUP_NOT_SENT:
+    case SR_STATUS_GROUP_OTHER:
+    default:
+      return NULL;
+    }
 }

@@ -57,6 +57,12 @@ void               sr_dashboard_page_get_timing        (SrDashboardPage   *self,
 gboolean           sr_dashboard_page_activate_status   (SrDashboardPage   *self,
                                                         SrStatus           status);
 
+/* The share shown in the Status Breakdown row of status (NULL: no row). */
+const char        *sr_dashboard_page_get_status_share (SrDashboardPage *self,
+                                                       SrStatus         status);
+/* The big value of the Delivered, Failed, Sent-unconfirmed or Pending card. */
+const char        *sr_dashboard_page_get_card_value  (SrDashboardPage *self,
+                                                      SrStatusGroup    group);
 /* The Balance card's "Synced 3 minutes ago". */
 const char        *sr_dashboard_page_get_balance_detail (SrDashboardPage *self);
 

@@ -1412,6 +1412,34 @@ test_dashboard_status_opens_filtered_log (void)
   close_window (window);
 }
 
+/* Issue 13 #9: one definition of the Delivered and Failed rates on the
+ * Dashboard: the cards and the Status Breakdown show the same figure. */
+static void
+test_dashboard_one_rate_definition (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  const SrInsightsTotals *totals;
+  g_autofree char *delivered = NULL;
+  gint64 settled;
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  totals = sr_insights_get_totals (sr_dashboard_page_get_insights (dashboard));
+  settled = totals->total - totals->by_group[SR_STATUS_GROUP_PENDING];
+  g_assert_cmpint (totals->by_group[SR_STATUS_GROUP_PENDING], >, 0);   /* else both would agree anyway */
+
+  g_assert_cmpstr (sr_dashboard_page_get_card_value (dashboard, SR_STATUS_GROUP_DELIVERED), ==,
+                   sr_dashboard_page_get_status_share (dashboard, SR_STATUS_DELIVERED));
+  g_assert_cmpstr (sr_dashboard_page_get_card_value (dashboard, SR_STATUS_GROUP_FAILED), ==,
+                   sr_dashboard_page_get_status_share (dashboard, SR_STATUS_FAILED));
+  delivered = sr_format_percent ((double) totals->by_status[SR_STATUS_DELIVERED] / (double) settled);
+  g_assert_cmpstr (sr_dashboard_page_get_status_share (dashboard, SR_STATUS_DELIVERED), ==, delivered);
+
+  close_window (window);
+}
+
 static void
 test_dashboard_bar_and_country_open_filtered_log (void)
 {
@@ -1874,6 +1902,7 @@ main (int   argc,
   g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
   g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
   g_test_add_func ("/ui/dashboard/status-opens-filtered-log", test_dashboard_status_opens_filtered_log);
+  g_test_add_func ("/ui/dashboard/one-rate-definition", test_dashboard_one_rate_definition);
   g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
