@@ -349,12 +349,14 @@ typedef struct
 } Geometry;
 
 /* 1, 2 or 5 times a power of ten, at least value / 4, so there are at most
- * four grid lines above zero. */
+ * four grid lines above zero. Counts step by whole numbers: an empty chart
+ * must not read "1, 1, 0" (0.5 rounded). */
 static void
-nice_scale (double  max,
-            double *out_step,
-            int    *out_steps,
-            int    *out_decimals)
+nice_scale (double    max,
+            gboolean  whole,
+            double   *out_step,
+            int      *out_steps,
+            int      *out_decimals)
 {
   double raw, magnitude, step;
   int decimals;
@@ -372,6 +374,8 @@ nice_scale (double  max,
     step = 5 * magnitude;
   else
     step = 10 * magnitude;
+  if (whole && step < 1)
+    step = 1;
 
   decimals = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
 
@@ -448,7 +452,8 @@ compute_geometry (SrChart  *self,
   guint n_bars = get_n_bars (self);
 
   memset (geo, 0, sizeof *geo);
-  nice_scale (max_bar_value (self), &geo->step, &geo->n_steps, &geo->decimals);
+  nice_scale (max_bar_value (self), self->mode != SR_CHART_MODE_SPEND,
+              &geo->step, &geo->n_steps, &geo->decimals);
   geo->max_value = geo->step * geo->n_steps;
 
   /* The widest value label sets the left margin. */
@@ -1011,4 +1016,24 @@ sr_chart_get_summary (SrChart *self)
   g_return_val_if_fail (SR_IS_CHART (self), NULL);
 
   return self->summary;
+}
+
+GStrv
+sr_chart_dup_axis_values (SrChart *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  double step;
+  int n_steps, decimals;
+
+  g_return_val_if_fail (SR_IS_CHART (self), NULL);
+
+  nice_scale (max_bar_value (self), self->mode != SR_CHART_MODE_SPEND, &step, &n_steps, &decimals);
+  for (int i = 0; i <= n_steps; i++)
+    {
+      g_autofree char *text = dup_value_label (self, step * i, decimals);
+
+      g_strv_builder_add (builder, text);
+    }
+
+  return g_strv_builder_end (builder);
 }

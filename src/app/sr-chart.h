@@ -43,6 +43,8 @@ guint        sr_chart_get_n_bars   (SrChart                *self);
 /* What the tooltip of a bar says: its day (or hour) and exact counts. */
 char        *sr_chart_dup_bar_text (SrChart                *self,
                                     guint                   bar);
+/* The value axis' labels, bottom (0) to top. */
+GStrv        sr_chart_dup_axis_values (SrChart             *self);
 /* The text alternative (also the accessible description). */
 const char  *sr_chart_get_summary  (SrChart                *self);
 

@@ -1313,12 +1313,26 @@ test_chart_draws_periods (void)
                           g_date_time_to_unix (old_end) * G_USEC_PER_SEC);
   g_assert_cmpint (sr_insights_get_totals (empty)->total, ==, 0);
   check_chart_draws (window, SR_CHART (chart), empty, 7, 8);
+  /* Issue 13 #12: whole, distinct steps, never "0, 1, 1". */
+  {
+    g_auto(GStrv) values = sr_chart_dup_axis_values (SR_CHART (chart));
+
+    g_assert_cmpuint (g_strv_length (values), ==, 2);
+    g_assert_cmpstr (values[0], ==, "0");
+    g_assert_cmpstr (values[1], ==, "1");
+  }
 
   /* One day: hourly buckets (the day of the newest message, so it has some). */
   one_day = query_insights (one_day_from, g_date_time_to_unix (busy_next) * G_USEC_PER_SEC);
   g_assert_cmpint (sr_insights_get_bucket_size (one_day), ==, SR_INSIGHTS_BUCKET_HOUR);
   g_assert_cmpint (sr_insights_get_totals (one_day)->total, >, 0);
   check_chart_draws (window, SR_CHART (chart), one_day, 23, 25);
+  {
+    g_auto(GStrv) values = sr_chart_dup_axis_values (SR_CHART (chart));
+
+    for (guint i = 1; values[i] != NULL; i++)
+      g_assert_cmpstr (values[i], !=, values[i - 1]);
+  }
 
   /* 90 days: daily buckets. */
   ninety_days = query_insights (local_midnight (-89), local_midnight (1));
