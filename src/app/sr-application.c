@@ -163,6 +163,8 @@ preferences_activated (GSimpleAction *action,
   SrApplication *self = user_data;
   GtkWidget *window = sr_preferences_window_new ();
 
+  sr_preferences_window_set_urls_in_use (SR_PREFERENCES_WINDOW (window), self->api_url, self->auth_url);
+
   gtk_window_set_transient_for (GTK_WINDOW (window), gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   gtk_window_present (GTK_WINDOW (window));

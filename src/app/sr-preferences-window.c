@@ -22,6 +22,8 @@ struct _SrPreferencesWindow
   GtkSwitch           *utc_switch;
   AdwEntryRow         *api_url_row;
   AdwEntryRow         *auth_url_row;
+  AdwPreferencesGroup *servers_group;
+  GtkWidget           *reset_row;
 
   GSettings           *settings;
 };
@@ -117,6 +119,8 @@ sr_preferences_window_class_init (SrPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, utc_switch);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, api_url_row);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, auth_url_row);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, servers_group);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, reset_row);
   gtk_widget_class_bind_template_callback (widget_class, on_url_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
 }
@@ -145,4 +149,35 @@ GtkWidget *
 sr_preferences_window_new (void)
 {
   return g_object_new (SR_TYPE_PREFERENCES_WINDOW, NULL);
+}
+
+void
+sr_preferences_window_set_urls_in_use (SrPreferencesWindow *self,
+                                       const char          *api_url,
+                                       const char          *auth_url)
+{
+  g_return_if_fail (SR_IS_PREFERENCES_WINDOW (self));
+
+  if (api_url == NULL && auth_url == NULL)
+    return;
+
+  /* This run talks to the servers given on the command line: show those,
+   * not the saved ones it ignores, and do not offer to edit them here. */
+  if (api_url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->api_url_row), api_url);
+  if (auth_url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->auth_url_row), auth_url);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_url_row), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->auth_url_row), FALSE);
+  gtk_widget_set_visible (self->reset_row, FALSE);
+  adw_preferences_group_set_description (self->servers_group,
+                                         _("This run uses the servers given on the command line. The saved servers are used when the app is started without them."));
+}
+
+const char *
+sr_preferences_window_get_api_url_text (SrPreferencesWindow *self)
+{
+  g_return_val_if_fail (SR_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->api_url_row));
 }

@@ -14,4 +14,11 @@ G_DECLARE_FINAL_TYPE (SrPreferencesWindow, sr_preferences_window, SR, PREFERENCE
 
 GtkWidget *sr_preferences_window_new (void);
 
+/* Shows the servers this run uses when they came from --api-url /
+ * --auth-url (NULL: not given). */
+void       sr_preferences_window_set_urls_in_use (SrPreferencesWindow *self,
+                                                  const char          *api_url,
+                                                  const char          *auth_url);
+const char *sr_preferences_window_get_api_url_text (SrPreferencesWindow *self);
+
 G_END_DECLS

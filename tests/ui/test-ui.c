@@ -17,6 +17,7 @@
 #include "sr-chart.h"
 #include "sr-core.h"
 #include "sr-legend-window.h"
+#include "sr-preferences-window.h"
 #include "sr-message-dialog.h"
 #include "sr-campaign-window.h"
 #include "sr-format.h"
@@ -785,6 +786,24 @@ test_synced_text_one_source (void)
   g_assert_cmpstr (sr_dashboard_page_get_balance_detail (dashboard), ==, sr_session_get_synced_text (session));
 
   close_window (window);
+}
+
+/* Issue 13 #13: with servers given on the command line, Preferences shows
+ * those (the ones in use), not the saved defaults. */
+static void
+test_preferences_show_servers_in_use (void)
+{
+  const char *url = sr_test_sandbox_get_url (shared_sandbox);
+  GtkWidget *prefs = sr_preferences_window_new ();
+
+  g_assert_cmpstr (sr_preferences_window_get_api_url_text (SR_PREFERENCES_WINDOW (prefs)), ==, SR_DEFAULT_API_URL);
+
+  sr_preferences_window_set_urls_in_use (SR_PREFERENCES_WINDOW (prefs), url, url);
+  gtk_window_present (GTK_WINDOW (prefs));
+  spin (50);
+  g_assert_cmpstr (sr_preferences_window_get_api_url_text (SR_PREFERENCES_WINDOW (prefs)), ==, url);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
 static void
@@ -1907,6 +1926,7 @@ main (int   argc,
   g_test_add_func ("/ui/campaigns/failed-matches-campaign-window", test_campaign_log_failed_matches_campaign_window);
   g_test_add_func ("/ui/messages/details-campaign-row", test_message_details_campaign_row);
   g_test_add_func ("/ui/dashboard/synced-text-one-source", test_synced_text_one_source);
+  g_test_add_func ("/ui/preferences/servers-in-use", test_preferences_show_servers_in_use);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
