@@ -805,19 +805,22 @@ sr_messages_page_show_campaign (SrMessagesPage *self,
   if (campaign_id != NULL && *campaign_id == '\0')
     campaign_id = NULL;
 
-  g_free (self->campaign_id);
-  self->campaign_id = g_strdup (campaign_id);
-
   if (campaign_id != NULL)
     {
+      /* Exactly the campaign's messages: the Log's earlier status, period,
+       * search and other filters would hide some of them. */
+      g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
       /* Translators: the campaign filter chip, %s names the campaign */
       g_autofree char *text = g_strdup_printf (_("Campaign: %s"), label != NULL ? label : campaign_id);
 
+      filter->campaign_id = g_strdup (campaign_id);
+      sr_messages_page_show_filter (self, filter, NULL);
       gtk_label_set_label (self->campaign_label, text);
-      gtk_widget_set_tooltip_text (self->campaign_chip, campaign_id);
+      return;
     }
 
-  gtk_widget_set_visible (self->campaign_chip, campaign_id != NULL);
+  g_clear_pointer (&self->campaign_id, g_free);
+  gtk_widget_set_visible (self->campaign_chip, FALSE);
   apply_filter (self);
 }
 

@@ -806,6 +806,51 @@ test_preferences_show_servers_in_use (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* Issue 13 #14: "Show in Messages Log" from a campaign shows all of its
+ * messages, whatever filters the Log had before. */
+static void
+test_show_in_log_resets_filters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  SrCampaignWindow *campaign_window;
+  SrCampaign *campaign = NULL;
+  gint64 expected = 0;
+
+  campaigns = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_RECIPIENTS, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < campaigns->len && expected < 2; i++)
+    {
+      campaign = g_ptr_array_index (campaigns, i);
+      g_free (filter->campaign_id);
+      filter->campaign_id = g_strdup (sr_campaign_get_id (campaign));
+      expected = count_messages (shared_cache, filter);
+    }
+  g_assert_cmpint (expected, >=, 2);
+
+  /* The Log shows only failed messages first. */
+  sr_window_show_content_page (window, "messages");
+  sr_messages_page_set_status_mask (page, 1u << SR_STATUS_FAILED);
+  wait_until (list_ready, list, 30, "the failed messages");
+
+  campaign_window = sr_window_open_campaign (window, sr_campaign_get_id (campaign));
+  g_signal_emit_by_name (campaign_window, "show-in-log", sr_campaign_get_id (campaign), "a campaign");
+  spin (50);
+  wait_until (list_ready, list, 30, "the campaign's messages in the Log");
+
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+  g_assert_cmpuint (sr_message_list_get_filter (list)->status_mask, ==, 0);
+  g_assert_cmpstr (sr_message_list_get_filter (list)->campaign_id, ==, sr_campaign_get_id (campaign));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected);
+
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+  close_window (window);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -1927,6 +1972,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/details-campaign-row", test_message_details_campaign_row);
   g_test_add_func ("/ui/dashboard/synced-text-one-source", test_synced_text_one_source);
   g_test_add_func ("/ui/preferences/servers-in-use", test_preferences_show_servers_in_use);
+  g_test_add_func ("/ui/campaign/show-in-log-resets-filters", test_show_in_log_resets_filters);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
