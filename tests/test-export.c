@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
 #include "sr-message-private.h"
 #include "sr-test-sandbox.h"
 
@@ -737,7 +738,7 @@ test_campaigns (void)
 
   /* API campaigns, the biggest first */
   filter->source = SR_CAMPAIGN_SOURCE_API;
-  expected = sr_cache_query_campaigns_filtered (shared.cache, filter, SR_CAMPAIGN_SORT_RECIPIENTS,
+  expected = sr_cache_query_campaigns (shared.cache, filter, SR_CAMPAIGN_SORT_RECIPIENTS,
                                                 TRUE, -1, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (expected->len, >, 0);
@@ -804,16 +805,16 @@ test_campaign_filter (void)
   filter->sender_id = g_strdup (sr_campaign_get_sender_id (middle));
   filter->source = sr_campaign_get_is_api (middle) ? SR_CAMPAIGN_SOURCE_API : SR_CAMPAIGN_SOURCE_WEB;
   {
-    g_autoptr(GPtrArray) found = sr_cache_query_campaigns_filtered (shared.cache, filter, SR_CAMPAIGN_SORT_CREATED,
+    g_autoptr(GPtrArray) found = sr_cache_query_campaigns (shared.cache, filter, SR_CAMPAIGN_SORT_CREATED,
                                                                     FALSE, -1, 0, &error);
-    g_autoptr(GArray) rowids = sr_cache_query_campaign_rowids_filtered (shared.cache, filter, SR_CAMPAIGN_SORT_CREATED,
+    g_autoptr(GArray) rowids = sr_cache_query_campaign_rowids (shared.cache, filter, SR_CAMPAIGN_SORT_CREATED,
                                                                         FALSE, NULL, &error);
     guint k = 0;
 
     g_assert_no_error (error);
     g_assert_cmpuint (found->len, >, 0);
     g_assert_cmpuint (rowids->len, ==, found->len);
-    g_assert_cmpint (sr_cache_count_campaigns_filtered (shared.cache, filter, NULL), ==, found->len);
+    g_assert_cmpint (sr_cache_count_campaigns (shared.cache, filter, NULL), ==, found->len);
     g_assert_cmpstr (sr_campaign_get_id (g_ptr_array_index (found, 0)), ==, sr_campaign_get_id (middle));
     for (guint i = 0; i < all->len; i++)
       {
@@ -839,8 +840,8 @@ test_campaign_filter (void)
     g_assert_false (sr_campaign_filter_equal (filter, copy));
     blank->search = g_strdup ("");
     g_assert_true (sr_campaign_filter_equal (empty, blank));
-    g_assert_cmpint (sr_cache_count_campaigns_filtered (shared.cache, blank, NULL), ==, 120);
-    g_assert_cmpint (sr_cache_count_campaigns_filtered (shared.cache, NULL, NULL), ==, 120);
+    g_assert_cmpint (sr_cache_count_campaigns (shared.cache, blank, NULL), ==, 120);
+    g_assert_cmpint (sr_cache_count_campaigns (shared.cache, NULL, NULL), ==, 120);
   }
 }
 

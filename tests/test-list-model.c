@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
 #include "sr-test-sandbox.h"
@@ -1229,28 +1230,26 @@ static void
 check_campaigns (Checker *checker)
 {
   SrCampaignList *list = SR_CAMPAIGN_LIST (checker->model);
-  int source = sr_campaign_list_get_source (list);
+  const SrCampaignFilter *filter = sr_campaign_list_get_filter (list);
   g_autoptr(GPtrArray) expected = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_false (sr_campaign_list_get_loading (list));
 
-  expected = sr_cache_query_campaigns (fx.cache, sr_campaign_list_get_search (list),
+  /* Every campaign in the list's order, then the filter's rules applied in
+   * C: the list's SQL must give the same rows. */
+  expected = sr_cache_query_campaigns (fx.cache, NULL,
                                        sr_campaign_list_get_sort (list),
                                        sr_campaign_list_get_descending (list),
                                        -1, 0, &error);
   g_assert_no_error (error);
-  if (source < 0)
-    g_assert_cmpint (sr_cache_count_campaigns (fx.cache, sr_campaign_list_get_search (list), NULL),
-                     ==, expected->len);
-
   for (guint i = expected->len; i > 0; i--)
     {
-      SrCampaign *campaign = g_ptr_array_index (expected, i - 1);
-
-      if (source >= 0 && !!campaign->is_api != (source == 1))
+      if (!sr_campaign_filter_matches (filter, g_ptr_array_index (expected, i - 1)))
         g_ptr_array_remove_index (expected, i - 1);
     }
+  g_assert_cmpint (sr_cache_count_campaigns (fx.cache, filter, &error), ==, expected->len);
+  g_assert_no_error (error);
 
   checker_check (checker, expected, campaign_same_data);
 }
@@ -1302,7 +1301,8 @@ test_campaigns (void)
   sr_campaign_list_wait (list);
   g_assert_cmpint (sr_campaign_list_get_sort (list), ==, SR_CAMPAIGN_SORT_CREATED);
   g_assert_true (sr_campaign_list_get_descending (list));
-  g_assert_cmpint (sr_campaign_list_get_source (list), ==, -1);
+  g_assert_nonnull (sr_campaign_list_get_filter (list));
+  g_assert_cmpint (sr_campaign_list_get_filter (list)->source, ==, SR_CAMPAIGN_SOURCE_ANY);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_CAMPAIGNS);
   check_campaigns (checker);
 
@@ -1316,23 +1316,37 @@ test_campaigns (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
     {
-      sr_campaign_list_set_search (list, searches[i]);
-      g_assert_cmpstr (sr_campaign_list_get_search (list), ==, searches[i]);
+      g_autoptr(SrCampaignFilter) filter = sr_campaign_filter_new ();
+
+      filter->search = g_strdup (searches[i]);
+      sr_campaign_list_set_filter (list, filter);
+      g_assert_cmpstr (sr_campaign_list_get_filter (list)->search, ==, searches[i]);
       sr_campaign_list_wait (list);
       check_campaigns (checker);
     }
 
-  for (int source = -1; source <= 1; source++)
-    for (guint i = 0; i < 2; i++)
+  /* Every source, with and without a search and a time range: the cache
+   * filters in SQL, check_campaigns() compares with the rules in C. */
+  for (SrCampaignSource source = SR_CAMPAIGN_SOURCE_ANY; source <= SR_CAMPAIGN_SOURCE_API; source++)
+    for (guint i = 0; i < 3; i++)
       {
-        sr_campaign_list_set_source (list, source);
-        sr_campaign_list_set_search (list, i == 0 ? NULL : "code");
+        g_autoptr(SrCampaignFilter) filter = sr_campaign_filter_new ();
+
+        filter->source = source;
+        filter->search = i == 1 ? g_strdup ("code") : NULL;
+        if (i == 2)
+          {
+            filter->from = fx.first_created + N_CAMPAIGNS / 4 * 6 * HOUR_USEC;
+            filter->to = fx.first_created + N_CAMPAIGNS / 2 * 6 * HOUR_USEC;
+          }
+        sr_campaign_list_set_filter (list, filter);
         sr_campaign_list_wait (list);
-        g_assert_cmpint (sr_campaign_list_get_source (list), ==, source);
+        g_assert_true (sr_campaign_filter_equal (sr_campaign_list_get_filter (list), filter));
         check_campaigns (checker);
+        if (source != SR_CAMPAIGN_SOURCE_ANY && i == 0)
+          g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 0);
       }
-  sr_campaign_list_set_source (list, -1);
-  sr_campaign_list_set_search (list, NULL);
+  sr_campaign_list_set_filter (list, NULL);
 
   /* A sync brings a new campaign: one insertion at the start (newest
    * first), and the others keep their objects. */

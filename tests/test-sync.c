@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
 #include "sr-test-sandbox.h"
 
 typedef struct
@@ -238,7 +239,8 @@ test_full_sync (Fixture       *fixture,
   assert_identical (sandbox, fixture->cache);
   assert_indexes_complete (fixture->path);
 
-  g_assert_true (sr_cache_get_account (fixture->cache, &balance, &currency, &last_sync));
+  g_assert_true (sr_cache_get_account (fixture->cache, &balance, &currency, &last_sync, &error));
+  g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (balance, 42.5, 0.001);
   g_assert_cmpstr (currency, ==, "EUR");
   g_assert_cmpint (last_sync, >, g_get_real_time () - 5 * G_TIME_SPAN_MINUTE);
@@ -314,7 +316,8 @@ test_cancel_and_resume (Fixture       *fixture,
   partial = sr_cache_count_messages (fixture->cache, NULL, NULL);
   g_assert_cmpint (partial, >=, 10 * 500);
   g_assert_cmpint (partial, <, 20000);
-  run_from = sr_cache_dup_state (fixture->cache, "sync.run_from");
+  run_from = sr_cache_dup_state (fixture->cache, "sync.run_from", &error);
+  g_assert_no_error (error);
   g_assert_nonnull (run_from);
   /* A cancelled first sync still builds the indexes it deferred. */
   assert_indexes_complete (fixture->path);
@@ -325,7 +328,8 @@ test_cancel_and_resume (Fixture       *fixture,
   g_assert_cmpuint (summary.n_new, ==, 20000 - partial);
   g_assert_cmpuint (summary.n_new + summary.n_updated, <=, 20000 - partial + 500);
   assert_identical (sandbox, fixture->cache);
-  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.run_from"));
+  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.run_from", &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -454,7 +458,8 @@ test_malformed_page (Fixture       *fixture,
   g_assert_cmpuint (summary.n_errors, ==, 1);
   sr_test_sandbox_get_summary (sandbox, &total, NULL, NULL);
   g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, total - 1000);
-  g_assert_nonnull (sr_cache_dup_state (fixture->cache, "sync.refetch_from"));
+  g_assert_nonnull (sr_cache_dup_state (fixture->cache, "sync.refetch_from", &error));
+  g_assert_no_error (error);
 
   /* The next sync fetches what was missing; nothing else was lost. */
   g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
@@ -462,7 +467,8 @@ test_malformed_page (Fixture       *fixture,
   g_assert_cmpuint (summary.n_errors, ==, 0);
   g_assert_cmpuint (summary.n_new, ==, 1000);
   assert_identical (sandbox, fixture->cache);
-  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.refetch_from"));
+  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.refetch_from", &error));
+  g_assert_no_error (error);
 }
 
 static void

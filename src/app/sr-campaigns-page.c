@@ -24,7 +24,7 @@ struct _SrCampaignsPage
 
   GtkSearchEntry      *search_entry;
   GtkDropDown         *source_dropdown;
-  GtkSpinner          *loading_spinner;
+  AdwSpinner          *loading_spinner;
   GtkLabel            *count_label;
   GtkStack            *content_stack;
   GtkColumnView       *column_view;
@@ -434,7 +434,6 @@ update_state (SrCampaignsPage *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
 
   count = sr_format_count (n_items);
   /* Translators: the number of campaigns in the log, e.g. "123 campaigns" */
@@ -455,6 +454,7 @@ update_state (SrCampaignsPage *self)
 static void
 on_search_changed_cb (SrCampaignsPage *self)
 {
+  g_autoptr(SrCampaignFilter) filter = NULL;
   g_autofree char *search = NULL;
 
   g_assert (SR_IS_CAMPAIGNS_PAGE (self));
@@ -463,20 +463,27 @@ on_search_changed_cb (SrCampaignsPage *self)
     return;
 
   search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
-  sr_campaign_list_set_search (self->list, *search != '\0' ? search : NULL);
+  filter = sr_campaign_filter_copy (sr_campaign_list_get_filter (self->list));
+  g_free (filter->search);
+  filter->search = *search != '\0' ? g_steal_pointer (&search) : NULL;
+  sr_campaign_list_set_filter (self->list, filter);
   update_state (self);
 }
 
-/* Drop-down rows: all, web dashboard, API; the list wants -1, 0, 1. */
+/* Drop-down rows: all, web dashboard, API, in the order of SrCampaignSource. */
 static void
 on_source_changed_cb (SrCampaignsPage *self)
 {
+  g_autoptr(SrCampaignFilter) filter = NULL;
+
   g_assert (SR_IS_CAMPAIGNS_PAGE (self));
 
   if (self->list == NULL)
     return;
 
-  sr_campaign_list_set_source (self->list, (int) gtk_drop_down_get_selected (self->source_dropdown) - 1);
+  filter = sr_campaign_filter_copy (sr_campaign_list_get_filter (self->list));
+  filter->source = (SrCampaignSource) gtk_drop_down_get_selected (self->source_dropdown);
+  sr_campaign_list_set_filter (self->list, filter);
   update_state (self);
 }
 
@@ -746,10 +753,7 @@ void
 sr_campaigns_page_export (SrCampaignsPage *self,
                           GFile           *destination)
 {
-  g_autoptr(SrCampaignFilter) filter = NULL;
   g_autofree char *name = NULL;
-  const char *search;
-  int source;
 
   g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
   g_return_if_fail (!destination || G_IS_FILE (destination));
@@ -758,19 +762,10 @@ sr_campaigns_page_export (SrCampaignsPage *self,
     return;
 
   /* The list's own conditions and order: exactly the rows on screen. */
-  filter = sr_campaign_filter_new ();
-  search = sr_campaign_list_get_search (self->list);
-  if (search != NULL && *search != '\0')
-    filter->search = g_strdup (search);
-  source = sr_campaign_list_get_source (self->list);
-  filter->source = source < 0 ? SR_CAMPAIGN_SOURCE_ANY
-                 : source == 0 ? SR_CAMPAIGN_SOURCE_WEB
-                 : SR_CAMPAIGN_SOURCE_API;
-
   name = sr_export_bar_dup_default_name ("campaigns");
   sr_export_bar_export_campaigns (self->export_bar,
                                   sr_campaign_list_get_cache (self->list),
-                                  filter,
+                                  sr_campaign_list_get_filter (self->list),
                                   sr_campaign_list_get_sort (self->list),
                                   sr_campaign_list_get_descending (self->list),
                                   name, destination);

@@ -71,7 +71,7 @@ struct _SrDashboardPage
   GtkCalendar     *from_calendar;
   GtkCalendar     *to_calendar;
   GtkLabel        *period_label;
-  GtkSpinner      *loading_spinner;
+  AdwSpinner      *loading_spinner;
   GtkLabel        *messages_value;
   GtkLabel        *messages_detail;
   GtkLabel        *delivered_value;
@@ -105,7 +105,7 @@ struct _SrDashboardPage
   GtkListBox      *recent_list;
   GtkLabel        *footnote;
   AdwStatusPage   *empty_page;
-  GtkSpinner      *empty_spinner;
+  AdwSpinner      *empty_spinner;
 
   GtkLabel        *legend_counts[SR_N_STATUS_GROUPS];
 
@@ -1028,8 +1028,12 @@ render_cards (SrDashboardPage *self)
     text = sr_format_count (n);
     set_text (self->unconfirmed_value, text);
     g_clear_pointer (&text, g_free);
-    /* Translators: detail of the "Sent, Unconfirmed" card */
-    text = g_strdup_printf (_("%s · no report, may still be received"), rate);
+    if (settled > 0)
+      /* Translators: detail of the "Sent, Unconfirmed" card */
+      text = g_strdup_printf (_("%s · no report, may still be received"), rate);
+    else
+      /* Nothing settled: no rate to put in front (not "— · …"). */
+      text = g_strdup (_("No report, may still be received"));
     set_text (self->unconfirmed_detail, text);
     g_clear_pointer (&text, g_free);
   }
@@ -1157,8 +1161,15 @@ update_balance (SrDashboardPage *self)
                                sr_session_get_currency (self->session), 2);
   set_text (self->balance_value, balance != NULL ? balance : "—");
 
-  /* The session's wording and clock, the same as the sidebar's. */
-  detail = g_strdup (sr_session_get_synced_text (self->session));
+  /* The session's wording and clock, the same as the sidebar's. Before the
+   * first sync finishes the balance (checked first) is already current, so
+   * "Not synced yet" under it would contradict it. */
+  if (sr_session_get_last_sync (self->session) == SR_TIME_NONE && sr_session_get_balance (self->session) >= 0)
+    detail = g_strdup (sr_session_get_syncing (self->session)
+                       ? _("Current balance · reports are being downloaded")
+                       : _("Current balance · reports not downloaded yet"));
+  else
+    detail = g_strdup (sr_session_get_synced_text (self->session));
   set_text (self->balance_detail, detail);
   set_text (self->footnote, detail);
 }
@@ -1233,12 +1244,10 @@ update_page (SrDashboardPage *self)
                                            _("Messages sent through SMS.to appear here once they are synced."));
         }
       gtk_widget_set_visible (GTK_WIDGET (self->empty_spinner), syncing);
-      gtk_spinner_set_spinning (self->empty_spinner, syncing);
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
   else
     {
-      gtk_spinner_set_spinning (self->empty_spinner, FALSE);
       gtk_stack_set_visible_child_name (self->stack, "dashboard");
     }
 }
@@ -1250,7 +1259,6 @@ set_loading (SrDashboardPage *self,
              gboolean         loading)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
 }
 
 static void
@@ -1339,8 +1347,9 @@ extras_thread (GTask        *task,
   Extras *extras = g_new0 (Extras, 1);
 
   /* The newest message is the top of an index: no count over every row. */
-  extras->has_messages = sr_cache_get_newest_created_at (cache) != SR_TIME_NONE;
-  extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
+  extras->has_messages = sr_cache_get_newest_created_at (cache, &error) != SR_TIME_NONE;
+  if (error == NULL)
+    extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
   if (extras->campaigns == NULL)
     {
       extras_free (extras);
@@ -1478,6 +1487,7 @@ on_syncing_changed_cb (SrDashboardPage *self)
   g_assert (SR_IS_DASHBOARD_PAGE (self));
 
   update_page (self);
+  update_balance (self);
   /* Catch the last pages of a sync without waiting for the next change. */
   if (!sr_session_get_syncing (self->session))
     reload (self);
@@ -1994,6 +2004,30 @@ sr_dashboard_page_get_card_value (SrDashboardPage *self,
     case SR_STATUS_GROUP_PENDING:
       return gtk_label_get_label (self->pending_value);
     case SR_STATUS_GROUP_NOT_SENT:
+    case SR_STATUS_GROUP_OTHER:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+sr_dashboard_page_get_card_detail (SrDashboardPage *self,
+                                   SrStatusGroup    group)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  switch (group)
+    {
+    case SR_STATUS_GROUP_DELIVERED:
+      return gtk_label_get_label (self->delivered_detail);
+    case SR_STATUS_GROUP_FAILED:
+      return gtk_label_get_label (self->failed_detail);
+    case SR_STATUS_GROUP_UNCONFIRMED:
+      return gtk_label_get_label (self->unconfirmed_detail);
+    case SR_STATUS_GROUP_PENDING:
+      return gtk_label_get_label (self->pending_detail);
+    case SR_STATUS_GROUP_NOT_SENT:
+      return gtk_label_get_label (self->not_sent_detail);
     case SR_STATUS_GROUP_OTHER:
     default:
       return NULL;

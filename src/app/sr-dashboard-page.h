@@ -63,6 +63,9 @@ const char        *sr_dashboard_page_get_status_share (SrDashboardPage *self,
 /* The big value of the Delivered, Failed, Sent-unconfirmed or Pending card. */
 const char        *sr_dashboard_page_get_card_value  (SrDashboardPage *self,
                                                       SrStatusGroup    group);
+/* The line under a card's value. */
+const char        *sr_dashboard_page_get_card_detail (SrDashboardPage *self,
+                                                      SrStatusGroup    group);
 /* The Balance card's "Synced 3 minutes ago". */
 const char        *sr_dashboard_page_get_balance_detail (SrDashboardPage *self);
 

@@ -17,7 +17,7 @@
 
 struct _SrMessageDialog
 {
-  AdwWindow            parent_instance;
+  AdwDialog            parent_instance;
 
   AdwWindowTitle      *window_title;
   SrStatusPill        *status_pill;
@@ -37,7 +37,7 @@ struct _SrMessageDialog
   SrMessage           *message;
 };
 
-G_DEFINE_FINAL_TYPE (SrMessageDialog, sr_message_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (SrMessageDialog, sr_message_dialog, ADW_TYPE_DIALOG)
 
 static GtkWidget *
 add_row (AdwPreferencesGroup *group,
@@ -99,18 +99,19 @@ add_time_row (AdwPreferencesGroup *group,
 static void
 on_open_campaign_clicked_cb (SrMessageDialog *self)
 {
-  GtkWindow *parent;
+  GtkRoot *parent;
   const char *campaign_id;
 
   g_assert (SR_IS_MESSAGE_DIALOG (self));
 
+  /* A presented dialog lives inside the window it was presented for. */
   campaign_id = sr_message_get_campaign_id (self->message);
-  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  parent = gtk_widget_get_root (GTK_WIDGET (self));
   if (parent == NULL || campaign_id == NULL)
     return;
 
   if (gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-campaign", "s", campaign_id))
-    gtk_window_close (GTK_WINDOW (self));
+    adw_dialog_close (ADW_DIALOG (self));
 }
 
 static void
@@ -141,26 +142,19 @@ fill (SrMessageDialog *self,
 
   if (reason != NULL && *reason != '\0')
     {
-      gboolean permanent = FALSE;
-      const char *explanation = sr_failure_reason_explain (reason, &permanent);
+      const char *explanation = sr_failure_reason_explain (reason, NULL);
 
       gtk_widget_set_visible (GTK_WIDGET (self->failure_group), TRUE);
       gtk_label_set_label (self->failure_reason, reason);
 
+      /* The explanation already says whether to send again or fix the
+       * number; a second advice line would only repeat it. */
+      gtk_widget_set_visible (GTK_WIDGET (self->failure_advice), FALSE);
       if (explanation != NULL)
-        {
-          gtk_label_set_label (self->failure_explanation, explanation);
-          gtk_label_set_label (self->failure_advice,
-                               permanent
-                                 ? _("This will not change by itself: correct the number or remove it from your lists.")
-                                 : _("This is usually temporary: sending again later may work."));
-        }
+        gtk_label_set_label (self->failure_explanation, explanation);
       else
-        {
-          gtk_label_set_label (self->failure_explanation,
-                               _("This is the reason as SMS.to reported it. SMS Reports has no further explanation for it."));
-          gtk_widget_set_visible (GTK_WIDGET (self->failure_advice), FALSE);
-        }
+        gtk_label_set_label (self->failure_explanation,
+                             _("This is the reason as SMS.to reported it. SMS Reports has no further explanation for it."));
     }
 
   gtk_label_set_label (self->message_text,
@@ -229,6 +223,14 @@ sr_message_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (sr_message_dialog_parent_class)->dispose (object);
 }
 
+static gboolean
+close_shortcut_cb (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  return adw_dialog_close (ADW_DIALOG (widget));
+}
+
 static void
 sr_message_dialog_class_init (SrMessageDialogClass *klass)
 {
@@ -252,8 +254,8 @@ sr_message_dialog_class_init (SrMessageDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrMessageDialog, details_group);
   gtk_widget_class_bind_template_child (widget_class, SrMessageDialog, timeline_group);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  /* Escape is AdwDialog's own. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, close_shortcut_cb, NULL);
 }
 
 static void
@@ -329,4 +331,19 @@ sr_message_dialog_get_campaign_row (SrMessageDialog *self)
   g_return_val_if_fail (SR_IS_MESSAGE_DIALOG (self), NULL);
 
   return self->campaign_row;
+}
+
+char *
+sr_message_dialog_dup_failure_text (SrMessageDialog *self)
+{
+  GString *text = g_string_new (NULL);
+  GtkLabel *labels[] = { self->failure_reason, self->failure_explanation, self->failure_advice };
+
+  g_return_val_if_fail (SR_IS_MESSAGE_DIALOG (self), NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (labels[i])))
+      g_string_append_printf (text, "%s\n", gtk_label_get_label (labels[i]));
+
+  return g_string_free (text, FALSE);
 }

@@ -308,7 +308,6 @@ on_activate_cb (SrMessageView *self,
 {
   g_autoptr(SrMessage) message = NULL;
   GtkWidget *dialog;
-  GtkRoot *root;
 
   g_assert (SR_IS_MESSAGE_VIEW (self));
 
@@ -319,16 +318,13 @@ on_activate_cb (SrMessageView *self,
   if (message == NULL)
     return;
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
   dialog = sr_message_dialog_new (message, self->currency, self->show_utc);
   if (self->campaign_index != NULL)
     sr_message_dialog_set_campaign (SR_MESSAGE_DIALOG (dialog),
                                     sr_campaign_index_lookup (self->campaign_index,
                                                               sr_message_get_campaign_id (message)));
   sr_message_dialog_set_can_open_campaign (SR_MESSAGE_DIALOG (dialog), self->show_campaign);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
 }
 
 static GtkAdjustment *

@@ -31,6 +31,7 @@ typedef enum {
   RANGE_7_DAYS,
   RANGE_30_DAYS,
   RANGE_THIS_MONTH,
+  RANGE_LAST_MONTH,
   RANGE_CUSTOM,
 } DateRange;
 
@@ -63,6 +64,7 @@ struct _SrMessagesPage
   GtkCheckButton  *range_7_days;
   GtkCheckButton  *range_30_days;
   GtkCheckButton  *range_month;
+  GtkCheckButton  *range_last_month;
   GtkCheckButton  *range_custom;
   GtkRevealer     *custom_revealer;
   GtkCalendar     *from_calendar;
@@ -72,7 +74,7 @@ struct _SrMessagesPage
   GtkWidget       *extra_chip;
   GtkLabel        *extra_label;
   SrExportBar     *export_bar;
-  GtkSpinner      *loading_spinner;
+  AdwSpinner      *loading_spinner;
   GtkLabel        *count_label;
   GtkStack        *content_stack;
   SrMessageView   *message_view;
@@ -146,6 +148,16 @@ compute_range (SrMessagesPage *self,
     case RANGE_THIS_MONTH:
       start = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
       *out_from = usec_of (start);
+      break;
+    case RANGE_LAST_MONTH:
+      {
+        g_autoptr(GDateTime) this_month = g_date_time_new (tz, g_date_time_get_year (now),
+                                                           g_date_time_get_month (now), 1, 0, 0, 0);
+
+        start = g_date_time_add_months (this_month, -1);
+        *out_from = usec_of (start);
+        *out_to = usec_of (this_month);
+      }
       break;
     case RANGE_CUSTOM:
       if (self->custom_from != NULL && self->custom_to != NULL)
@@ -232,7 +244,6 @@ update_state (SrMessagesPage *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
 
   count = sr_format_count (n_items);
   /* Translators: the number of messages in the log, e.g. "12,345 messages" */
@@ -459,6 +470,7 @@ update_date_button (SrMessagesPage *self)
     case RANGE_7_DAYS:     label = g_strdup (_("Last 7 Days")); break;
     case RANGE_30_DAYS:    label = g_strdup (_("Last 30 Days")); break;
     case RANGE_THIS_MONTH: label = g_strdup (_("This Month")); break;
+    case RANGE_LAST_MONTH: label = g_strdup (_("Last Month")); break;
     case RANGE_CUSTOM:
       if (self->custom_from != NULL && self->custom_to != NULL)
         {
@@ -498,6 +510,8 @@ on_range_toggled_cb (SrMessagesPage *self,
     range = RANGE_30_DAYS;
   else if (check == self->range_month)
     range = RANGE_THIS_MONTH;
+  else if (check == self->range_last_month)
+    range = RANGE_LAST_MONTH;
   else if (check == self->range_custom)
     range = RANGE_CUSTOM;
   else
@@ -693,6 +707,7 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_7_days);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_30_days);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_month);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_last_month);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_custom);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, custom_revealer);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, from_calendar);
@@ -932,6 +947,7 @@ set_range_controls (SrMessagesPage *self,
     case RANGE_7_DAYS:     check = self->range_7_days; break;
     case RANGE_30_DAYS:    check = self->range_30_days; break;
     case RANGE_THIS_MONTH: check = self->range_month; break;
+    case RANGE_LAST_MONTH: check = self->range_last_month; break;
     case RANGE_CUSTOM:     check = self->range_custom; break;
     case RANGE_ALL:
     default:               check = self->range_all; break;
@@ -958,7 +974,7 @@ take_time_range (SrMessagesPage *self,
                  gint64          from,
                  gint64          to)
 {
-  static const DateRange presets[] = { RANGE_TODAY, RANGE_7_DAYS, RANGE_30_DAYS, RANGE_THIS_MONTH };
+  static const DateRange presets[] = { RANGE_TODAY, RANGE_7_DAYS, RANGE_30_DAYS, RANGE_THIS_MONTH, RANGE_LAST_MONTH };
   g_autoptr(GTimeZone) tz = dup_display_zone (self);
   g_autoptr(GDateTime) first_day = NULL;
   g_autoptr(GDateTime) end_day = NULL;
@@ -978,7 +994,8 @@ take_time_range (SrMessagesPage *self,
 
       self->range = presets[i];
       compute_range (self, &preset_from, &preset_to);
-      if (preset_from == from && (to == SR_TIME_NONE || to == tomorrow))
+      if (preset_from == from &&
+          (preset_to != SR_TIME_NONE ? preset_to == to : (to == SR_TIME_NONE || to == tomorrow)))
         {
           set_range_controls (self, presets[i]);
           return TRUE;

@@ -194,12 +194,17 @@ reload_account (SrSession *self)
   double balance = -1;
   g_autofree char *currency = NULL;
   gint64 last_sync = SR_TIME_NONE;
+  g_autoptr(GError) error = NULL;
 
   if (self->cache == NULL || self->closed)
     return;
 
-  if (!sr_cache_get_account (self->cache, &balance, &currency, &last_sync))
-    return;
+  if (!sr_cache_get_account (self->cache, &balance, &currency, &last_sync, &error))
+    {
+      if (error != NULL)
+        g_warning ("Cannot read the account: %s", error->message);
+      return;
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
 

@@ -596,7 +596,8 @@ cmd_stats (int argc, char **argv)
       (counts = sr_cache_query_status_counts (cache, filter, &error)) == NULL)
     return fail (error);
 
-  sr_cache_get_account (cache, &balance, &currency, &last_sync);
+  if (!sr_cache_get_account (cache, &balance, &currency, &last_sync, &error) && error != NULL)
+    return fail (error);
 
   /* Without any filter this is the Campaign Log's count; with one, the
    * campaigns the selected messages belong to. */
@@ -1142,7 +1143,7 @@ cmd_campaigns (int argc, char **argv)
   if ((cache = open_cache (&error)) == NULL)
     return fail (error);
 
-  campaigns = sr_cache_query_campaigns_filtered (cache, filter, sort, descending, limit, 0, &error);
+  campaigns = sr_cache_query_campaigns (cache, filter, sort, descending, limit, 0, &error);
   if (campaigns == NULL)
     return fail (error);
 

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-cache.h: the SQLite database of one account. WAL; schema version with
- * forward migrations; one worker thread owns the write connection and every
- * write goes through it (async); reads use a separate connection, are
- * thread-safe and synchronous, so callers that may touch many rows run them
- * in a GTask thread.
+ * forward migrations; one writer thread owns the write connection and every
+ * write goes through it (async); reads take a connection from a small pool,
+ * are thread-safe and synchronous, so callers that may touch many rows run
+ * them in a GTask thread. The implementation is split over sr-cache-*.c
+ * (see sr-cache-private.h).
  */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "sr-types.h"
+#include "sr-campaign-filter.h"
 #include "sr-message-filter.h"
 
 G_BEGIN_DECLS
@@ -69,7 +71,7 @@ typedef struct
 #define SR_TYPE_CACHE (sr_cache_get_type ())
 G_DECLARE_FINAL_TYPE (SrCache, sr_cache, SR, CACHE, GObject)
 
-/* $XDG_DATA_HOME/sms-reports (or data_dir when not NULL) */
+/* $XDG_DATA_HOME/sms-reports: where the account files live. */
 char        *sr_cache_dup_default_dir        (void);
 /* A stable, non-reversible file name for an account: "account-<16 hex>.db",
  * derived from the API URL and the key (the key itself is never written). */
@@ -142,38 +144,34 @@ void         sr_cache_set_bulk_load_async    (SrCache             *self,
 gboolean     sr_cache_set_bulk_load_finish   (SrCache             *self,
                                               GAsyncResult        *result,
                                               GError             **error);
-/* Blocking variants of the writes, for the CLI and tests (still executed on
- * the writer thread). */
-gboolean     sr_cache_upsert_messages        (SrCache             *self,
-                                              GPtrArray           *messages,
-                                              GHashTable          *state,
-                                              guint               *out_new,
-                                              guint               *out_updated,
-                                              GError             **error);
-gboolean     sr_cache_upsert_campaigns       (SrCache             *self,
-                                              GPtrArray           *campaigns,
-                                              guint               *out_new,
-                                              guint               *out_updated,
-                                              GError             **error);
-
 /* --- reads (synchronous, thread-safe) --- */
 
+/* The reads below fail only with SR_CACHE_ERROR (closed, damaged, I/O). */
+
+/* The value of a sync_state key; NULL without error when it is not set. */
 char        *sr_cache_dup_state              (SrCache      *self,
-                                              const char   *key);
-/* Returns FALSE if no account row yet. */
+                                              const char   *key,
+                                              GError      **error);
+/* FALSE without error when there is no account row yet. A balance never
+ * fetched is -1. */
 gboolean     sr_cache_get_account            (SrCache      *self,
                                               double       *out_balance,
                                               char        **out_currency,
-                                              gint64       *out_last_sync);
-gint64       sr_cache_get_newest_created_at  (SrCache      *self);
-/* Oldest created_at of a non-final message created at or after since. */
+                                              gint64       *out_last_sync,
+                                              GError      **error);
+/* SR_TIME_NONE when there are no messages (or on error). */
+gint64       sr_cache_get_newest_created_at  (SrCache      *self,
+                                              GError      **error);
+/* Oldest created_at of a non-final message created at or after since;
+ * SR_TIME_NONE when there is none (or on error). */
 gint64       sr_cache_get_oldest_non_final_since (SrCache  *self,
-                                              gint64        since);
+                                              gint64        since,
+                                              GError      **error);
 gint64       sr_cache_count_messages         (SrCache      *self,
                                               const SrMessageFilter *filter,
                                               GError      **error);
 gint64       sr_cache_count_campaigns        (SrCache      *self,
-                                              const char   *search,
+                                              const SrCampaignFilter *filter,
                                               GError      **error);
 gboolean     sr_cache_query_stats            (SrCache      *self,
                                               const SrMessageFilter *filter,
@@ -198,7 +196,8 @@ SrMessage   *sr_cache_get_message            (SrCache      *self,
 SrCampaign  *sr_cache_get_campaign           (SrCache      *self,
                                               const char   *id,
                                               GError      **error);
-/* Messages in order, limit -1 for all. */
+/* Messages in order, limit -1 for all. A NULL filter means all, here and
+ * in every query below. */
 GPtrArray   *sr_cache_query_messages         (SrCache      *self,
                                               const SrMessageFilter *filter,
                                               SrMessageSort sort,
@@ -219,7 +218,7 @@ gboolean     sr_cache_foreach_message        (SrCache      *self,
                                               GCancellable *cancellable,
                                               GError      **error);
 GPtrArray   *sr_cache_query_campaigns        (SrCache      *self,
-                                              const char   *search,
+                                              const SrCampaignFilter *filter,
                                               SrCampaignSort sort,
                                               gboolean      descending,
                                               gint64        limit,
@@ -238,7 +237,7 @@ GPtrArray   *sr_cache_get_messages_by_rowid  (SrCache      *self,
                                               guint         n_rowids,
                                               GError      **error);
 GArray      *sr_cache_query_campaign_rowids  (SrCache      *self,
-                                              const char   *search,
+                                              const SrCampaignFilter *filter,
                                               SrCampaignSort sort,
                                               gboolean      descending,
                                               GCancellable *cancellable,
@@ -247,65 +246,6 @@ GPtrArray   *sr_cache_get_campaigns_by_rowid (SrCache      *self,
                                               const gint64 *rowids,
                                               guint         n_rowids,
                                               GError      **error);
-/* SHA-256 hex over the sorted lines "<id>:<STATUS>\n" of every message; the
- * sandbox computes the same over its account, so tests can compare. */
-char        *sr_cache_dup_checksum           (SrCache      *self,
-                                              GError      **error);
-/* PRAGMA integrity_check == "ok" */
-gboolean     sr_cache_check_integrity        (SrCache      *self,
-                                              GError      **error);
-
-/* --- campaign filters (the Campaign Log's filters; also the CLI's) --- */
-
-/* Where a campaign was sent from: the web dashboard or the API
- * (campaign is_api). */
-typedef enum {
-  SR_CAMPAIGN_SOURCE_ANY,
-  SR_CAMPAIGN_SOURCE_WEB,
-  SR_CAMPAIGN_SOURCE_API,
-} SrCampaignSource;
-
-/* Which campaigns a report shows. NULL or "" strings and SR_TIME_NONE mean
- * "no condition"; all conditions must hold. */
-typedef struct
-{
-  char             *search;     /* id, sender or text contains, ASCII case ignored */
-  gint64            from;       /* created_at >= from */
-  gint64            to;         /* created_at <  to */
-  char             *sender_id;  /* exact */
-  SrCampaignSource  source;
-} SrCampaignFilter;
-
-#define SR_TYPE_CAMPAIGN_FILTER (sr_campaign_filter_get_type ())
-GType             sr_campaign_filter_get_type (void) G_GNUC_CONST;
-SrCampaignFilter *sr_campaign_filter_new      (void);
-SrCampaignFilter *sr_campaign_filter_copy     (const SrCampaignFilter *filter);
-void              sr_campaign_filter_free     (SrCampaignFilter       *filter);
-gboolean          sr_campaign_filter_equal    (const SrCampaignFilter *a,
-                                               const SrCampaignFilter *b);
-/* TRUE if campaign passes the filter (same rules as the SQL). */
-gboolean          sr_campaign_filter_matches  (const SrCampaignFilter *filter,
-                                               SrCampaign             *campaign);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrCampaignFilter, sr_campaign_filter_free)
-
-/* Like sr_cache_count_campaigns(), sr_cache_query_campaigns() and
- * sr_cache_query_campaign_rowids() with a full filter (NULL: all). */
-gint64       sr_cache_count_campaigns_filtered      (SrCache                *self,
-                                                     const SrCampaignFilter *filter,
-                                                     GError                **error);
-GPtrArray   *sr_cache_query_campaigns_filtered      (SrCache                *self,
-                                                     const SrCampaignFilter *filter,
-                                                     SrCampaignSort          sort,
-                                                     gboolean                descending,
-                                                     gint64                  limit,
-                                                     gint64                  offset,
-                                                     GError                **error);
-GArray      *sr_cache_query_campaign_rowids_filtered (SrCache               *self,
-                                                     const SrCampaignFilter *filter,
-                                                     SrCampaignSort          sort,
-                                                     gboolean                descending,
-                                                     GCancellable           *cancellable,
-                                                     GError                **error);
 
 /* --- report rows (for aggregates computed outside the cache) --- */
 

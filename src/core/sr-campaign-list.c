@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-campaign-list.c: SrCampaignList, a lazy GListModel of SrCampaign backed
- * by the cache: search, sort and source (web or API) filter. Everything
- * else (rowids computed in a thread, items fetched in blocks, identity,
- * minimal ranges after a sync) is SrLazyList, shared with SrMessageList;
- * see sr-message-list.c.
+ * by the cache: an SrCampaignFilter and a sort, both applied by the cache in
+ * SQL. Everything else (rowids computed in a thread, items fetched in
+ * blocks, identity, minimal ranges after a sync) is SrLazyList, shared with
+ * SrMessageList; see sr-lazy-list.c.
  */
 
 #define G_LOG_DOMAIN "sr-campaign-list"
@@ -19,15 +19,11 @@
 #include "sr-campaign-list.h"
 #include "sr-lazy-list-private.h"
 
-/* Rows fetched at once when the source filter needs is_api. */
-#define SOURCE_CHUNK 500
-
 typedef struct
 {
-  char           *search;      /* owned, NULL for none */
-  SrCampaignSort  sort;
-  gboolean        descending;
-  int             source;      /* -1 all, 0 web, 1 API */
+  SrCampaignFilter *filter;      /* owned */
+  SrCampaignSort    sort;
+  gboolean          descending;
 } CampaignQuery;
 
 static gpointer
@@ -36,10 +32,9 @@ campaign_query_copy (gconstpointer data)
   const CampaignQuery *query = data;
   CampaignQuery *copy = g_new0 (CampaignQuery, 1);
 
-  copy->search = g_strdup (query->search);
+  copy->filter = sr_campaign_filter_copy (query->filter);
   copy->sort = query->sort;
   copy->descending = query->descending;
-  copy->source = query->source;
 
   return copy;
 }
@@ -49,55 +44,8 @@ campaign_query_free (gpointer data)
 {
   CampaignQuery *query = data;
 
-  g_free (query->search);
+  g_clear_pointer (&query->filter, sr_campaign_filter_free);
   g_free (query);
-}
-
-/* The cache has no source filter for campaigns; there are few of them (a
- * campaign is a bulk send), so the worker reads is_api itself. */
-static GArray *
-filter_by_source (SrCache       *cache,
-                  GArray        *rowids,
-                  gboolean       is_api,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  for (guint start = 0; start < rowids->len; start += SOURCE_CHUNK)
-    {
-      guint len = MIN (SOURCE_CHUNK, rowids->len - start);
-      const gint64 *chunk = &g_array_index (rowids, gint64, start);
-      g_autoptr(GPtrArray) records = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-
-      records = sr_cache_get_campaigns_by_rowid (cache, chunk, len, error);
-      if (records == NULL)
-        return NULL;
-
-      for (guint i = 0; i < len; i++)
-        {
-          g_autoptr(GPtrArray) one = NULL;
-          SrCampaign *campaign = NULL;
-
-          if (records->len == len)
-            campaign = g_ptr_array_index (records, i);
-          else
-            {
-              /* some rows went away meanwhile: match them one by one */
-              one = sr_cache_get_campaigns_by_rowid (cache, &chunk[i], 1, NULL);
-              if (one != NULL && one->len == 1)
-                campaign = g_ptr_array_index (one, 0);
-            }
-
-          if (campaign != NULL && !!campaign->is_api == !!is_api)
-            g_array_append_val (kept, chunk[i]);
-        }
-    }
-
-  return g_steal_pointer (&kept);
 }
 
 static GArray *
@@ -107,14 +55,9 @@ campaign_query_rowids (SrCache       *cache,
                        GError       **error)
 {
   const CampaignQuery *query = data;
-  g_autoptr(GArray) rowids = NULL;
 
-  rowids = sr_cache_query_campaign_rowids (cache, query->search, query->sort,
-                                           query->descending, cancellable, error);
-  if (rowids == NULL || query->source < 0)
-    return g_steal_pointer (&rowids);
-
-  return filter_by_source (cache, rowids, query->source == 1, cancellable, error);
+  return sr_cache_query_campaign_rowids (cache, query->filter, query->sort,
+                                         query->descending, cancellable, error);
 }
 
 static const char *
@@ -188,10 +131,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SrCampaignList, sr_campaign_list, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_CACHE,
-  PROP_SEARCH,
+  PROP_FILTER,
   PROP_SORT,
   PROP_DESCENDING,
-  PROP_SOURCE,
   PROP_LOADING,
   PROP_ITEM_TYPE,
   PROP_N_ITEMS,
@@ -243,12 +185,11 @@ set_query (SrCampaignList *self,
            CampaignQuery  *query)
 {
   const CampaignQuery *old = get_query (self);
-  gboolean search_changed = g_strcmp0 (old->search, query->search) != 0;
+  gboolean filter_changed = !sr_campaign_filter_equal (old->filter, query->filter);
   gboolean sort_changed = old->sort != query->sort;
   gboolean descending_changed = old->descending != query->descending;
-  gboolean source_changed = old->source != query->source;
 
-  if (!search_changed && !sort_changed && !descending_changed && !source_changed)
+  if (!filter_changed && !sort_changed && !descending_changed)
     {
       campaign_query_free (query);
       return;
@@ -256,14 +197,12 @@ set_query (SrCampaignList *self,
 
   sr_lazy_list_set_query (self->list, query);
 
-  if (search_changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
+  if (filter_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER]);
   if (sort_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
   if (descending_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCENDING]);
-  if (source_changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
 }
 
 static void
@@ -276,9 +215,9 @@ sr_campaign_list_constructed (GObject *object)
 
   g_assert (SR_IS_CACHE (self->cache));
 
+  query->filter = sr_campaign_filter_new ();
   query->sort = SR_CAMPAIGN_SORT_CREATED;
   query->descending = TRUE;
-  query->source = -1;
 
   self->list = sr_lazy_list_new (G_LIST_MODEL (self), &campaign_list_class,
                                  self->cache, query,
@@ -310,8 +249,8 @@ sr_campaign_list_get_property (GObject    *object,
       g_value_set_object (value, self->cache);
       break;
 
-    case PROP_SEARCH:
-      g_value_set_string (value, sr_campaign_list_get_search (self));
+    case PROP_FILTER:
+      g_value_set_boxed (value, sr_campaign_list_get_filter (self));
       break;
 
     case PROP_SORT:
@@ -320,10 +259,6 @@ sr_campaign_list_get_property (GObject    *object,
 
     case PROP_DESCENDING:
       g_value_set_boolean (value, sr_campaign_list_get_descending (self));
-      break;
-
-    case PROP_SOURCE:
-      g_value_set_int (value, sr_campaign_list_get_source (self));
       break;
 
     case PROP_LOADING:
@@ -357,8 +292,8 @@ sr_campaign_list_set_property (GObject      *object,
       self->cache = g_value_dup_object (value);
       break;
 
-    case PROP_SEARCH:
-      sr_campaign_list_set_search (self, g_value_get_string (value));
+    case PROP_FILTER:
+      sr_campaign_list_set_filter (self, g_value_get_boxed (value));
       break;
 
     case PROP_SORT:
@@ -369,10 +304,6 @@ sr_campaign_list_set_property (GObject      *object,
     case PROP_DESCENDING:
       sr_campaign_list_set_sort (self, sr_campaign_list_get_sort (self),
                                  g_value_get_boolean (value));
-      break;
-
-    case PROP_SOURCE:
-      sr_campaign_list_set_source (self, g_value_get_int (value));
       break;
 
     default:
@@ -395,10 +326,11 @@ sr_campaign_list_class_init (SrCampaignListClass *klass)
                          SR_TYPE_CACHE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_SEARCH] =
-    g_param_spec_string ("search", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* A NULL filter shows every campaign. */
+  properties[PROP_FILTER] =
+    g_param_spec_boxed ("filter", NULL, NULL,
+                        SR_TYPE_CAMPAIGN_FILTER,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_SORT] =
     g_param_spec_enum ("sort", NULL, NULL,
@@ -410,12 +342,6 @@ sr_campaign_list_class_init (SrCampaignListClass *klass)
     g_param_spec_boolean ("descending", NULL, NULL,
                           TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  /* -1 every campaign, 0 those sent from the web dashboard, 1 through the API */
-  properties[PROP_SOURCE] =
-    g_param_spec_int ("source", NULL, NULL,
-                      -1, 1, -1,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL,
@@ -468,28 +394,32 @@ sr_campaign_list_get_cache (SrCampaignList *self)
 }
 
 void
-sr_campaign_list_set_search (SrCampaignList *self,
-                             const char     *search)
+sr_campaign_list_set_filter (SrCampaignList         *self,
+                             const SrCampaignFilter *filter)
 {
+  g_autoptr(SrCampaignFilter) empty = NULL;
   CampaignQuery *query;
 
   g_return_if_fail (SR_IS_CAMPAIGN_LIST (self));
 
-  if (search != NULL && search[0] == '\0')
-    search = NULL;
+  if (filter == NULL)
+    filter = empty = sr_campaign_filter_new ();
+
+  if (sr_campaign_filter_equal (get_query (self)->filter, filter))
+    return;
 
   query = campaign_query_copy (get_query (self));
-  g_free (query->search);
-  query->search = g_strdup (search);
+  sr_campaign_filter_free (query->filter);
+  query->filter = sr_campaign_filter_copy (filter);
   set_query (self, query);
 }
 
-const char *
-sr_campaign_list_get_search (SrCampaignList *self)
+const SrCampaignFilter *
+sr_campaign_list_get_filter (SrCampaignList *self)
 {
   g_return_val_if_fail (SR_IS_CAMPAIGN_LIST (self), NULL);
 
-  return get_query (self)->search;
+  return get_query (self)->filter;
 }
 
 void
@@ -521,34 +451,6 @@ sr_campaign_list_get_descending (SrCampaignList *self)
   g_return_val_if_fail (SR_IS_CAMPAIGN_LIST (self), TRUE);
 
   return get_query (self)->descending;
-}
-
-/**
- * sr_campaign_list_set_source:
- * @self: a #SrCampaignList
- * @source: -1 for every campaign, 0 for those sent from the web dashboard,
- *   1 for those sent through the API
- */
-void
-sr_campaign_list_set_source (SrCampaignList *self,
-                             int             source)
-{
-  CampaignQuery *query;
-
-  g_return_if_fail (SR_IS_CAMPAIGN_LIST (self));
-  g_return_if_fail (source >= -1 && source <= 1);
-
-  query = campaign_query_copy (get_query (self));
-  query->source = source;
-  set_query (self, query);
-}
-
-int
-sr_campaign_list_get_source (SrCampaignList *self)
-{
-  g_return_val_if_fail (SR_IS_CAMPAIGN_LIST (self), -1);
-
-  return get_query (self)->source;
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "sr-types.h"
+#include "sr-campaign-filter.h"
 
 G_BEGIN_DECLS
 
@@ -16,19 +17,18 @@ G_DECLARE_FINAL_TYPE (SrCampaignList, sr_campaign_list, SR, CAMPAIGN_LIST, GObje
 
 SrCampaignList *sr_campaign_list_new            (SrCache        *cache);
 SrCache        *sr_campaign_list_get_cache      (SrCampaignList *self);
-void            sr_campaign_list_set_search     (SrCampaignList *self,
-                                                 const char     *search);
-const char     *sr_campaign_list_get_search     (SrCampaignList *self);
+/* Takes a copy (NULL: every campaign). Starts a reload (async); "loading"
+ * is TRUE until it lands. */
+void            sr_campaign_list_set_filter     (SrCampaignList         *self,
+                                                 const SrCampaignFilter *filter);
+const SrCampaignFilter *
+                sr_campaign_list_get_filter     (SrCampaignList *self);
 void            sr_campaign_list_set_sort       (SrCampaignList *self,
                                                  SrCampaignSort  sort,
                                                  gboolean        descending);
 SrCampaignSort  sr_campaign_list_get_sort       (SrCampaignList *self);
 gboolean        sr_campaign_list_get_descending (SrCampaignList *self);
 gboolean        sr_campaign_list_get_loading    (SrCampaignList *self);
-/* Where campaigns were sent from (is_api): -1 all, 0 web dashboard, 1 API. */
-void            sr_campaign_list_set_source     (SrCampaignList *self,
-                                                 int             source);
-int             sr_campaign_list_get_source     (SrCampaignList *self);
 void            sr_campaign_list_reload         (SrCampaignList *self);
 void            sr_campaign_list_wait           (SrCampaignList *self);
 

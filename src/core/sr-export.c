@@ -562,7 +562,7 @@ write_campaigns (WriteState  *state,
   ExportJob *job = state->job;
   g_autoptr(GPtrArray) campaigns = NULL;
 
-  campaigns = sr_cache_query_campaigns_filtered (job->cache, job->campaign_filter,
+  campaigns = sr_cache_query_campaigns (job->cache, job->campaign_filter,
                                                  job->campaign_sort, job->descending,
                                                  -1, 0, error);
   if (campaigns == NULL)

@@ -729,7 +729,17 @@ sr_insights_query (SrCache                *cache,
   if ((what & SR_INSIGHTS_BUCKETS) && !make_buckets (self, zone, error))
     return NULL;
 
-  sr_cache_get_account (cache, NULL, &self->currency, NULL);
+  {
+    GError *local_error = NULL;
+
+    /* No account row yet is fine: the amounts then have no currency. */
+    if (!sr_cache_get_account (cache, NULL, &self->currency, NULL, &local_error) &&
+        local_error != NULL)
+      {
+        g_propagate_error (error, local_error);
+        return NULL;
+      }
+  }
 
   /* An empty period: nothing to read. */
   if (self->from == SR_TIME_NONE || self->to <= self->from)

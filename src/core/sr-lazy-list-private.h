@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* Internal to the core library, not for the app: the lazy rowid engine that
- * SrMessageList and SrCampaignList share (implemented in sr-message-list.c).
+ * SrMessageList and SrCampaignList share (implemented in sr-lazy-list.c).
  * It owns the ordered rowids of the current query, the items handed out,
  * the reloads and the items-changed emissions of its owner.
  */

@@ -277,10 +277,13 @@ parse_int_state (SrCache    *cache,
                  const char *key,
                  gint64      fallback)
 {
-  g_autofree char *value = sr_cache_dup_state (cache, key);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = sr_cache_dup_state (cache, key, &error);
   char *end = NULL;
   gint64 result;
 
+  if (error != NULL)
+    g_warning ("Cannot read state “%s”: %s", key, error->message);
   if (value == NULL)
     return fallback;
   result = g_ascii_strtoll (value, &end, 10);
@@ -779,7 +782,11 @@ start_messages (GTask *task)
     }
   else
     {
-      gint64 newest = self->full ? SR_TIME_NONE : sr_cache_get_newest_created_at (self->cache);
+      g_autoptr(GError) error = NULL;
+      gint64 newest = self->full ? SR_TIME_NONE : sr_cache_get_newest_created_at (self->cache, &error);
+
+      if (error != NULL)
+        g_warning ("Cannot read the newest message: %s", error->message);
 
       run->limit = self->page_size;
       run->run_offset = 0;
@@ -796,7 +803,10 @@ start_messages (GTask *task)
           gint64 oldest_open;
 
           run->run_from = newest - START_OVERLAP;
-          oldest_open = sr_cache_get_oldest_non_final_since (self->cache, now - self->repoll_window);
+          oldest_open = sr_cache_get_oldest_non_final_since (self->cache, now - self->repoll_window,
+                                                             &error);
+          if (error != NULL)
+            g_warning ("Cannot read the oldest pending message: %s", error->message);
           if (oldest_open != SR_TIME_NONE && oldest_open < run->run_from)
             run->run_from = oldest_open;
           if (run->refetch_from != SR_TIME_NONE && run->refetch_from < run->run_from)
@@ -1015,7 +1025,7 @@ sr_sync_run_async (SrSync              *self,
   run->summary.cached_total = -1;
   run->ready = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_result_free);
   run->campaign_cutoff = run->now - self->repoll_window;
-  run->first_sync = sr_cache_get_newest_created_at (self->cache) == SR_TIME_NONE;
+  run->first_sync = sr_cache_get_newest_created_at (self->cache, NULL) == SR_TIME_NONE;
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
   self->task = task;

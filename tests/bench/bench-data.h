@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
 #include "sr-message-private.h"
 
 /* The history ends here (a Friday, 18:00 local time in Cyprus). */

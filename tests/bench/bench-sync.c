@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
 #include "sr-test-sandbox.h"
 
 static int n_messages = 200000;

@@ -186,7 +186,8 @@ main (int    argc,
   wait_until (session_idle, window, "the (offline) sync");
   wait_until (messages_loaded, window, "the Messages Log");
 
-  newest_usec = sr_cache_get_newest_created_at (sr_session_get_cache (sr_window_get_session (window)));
+  newest_usec = sr_cache_get_newest_created_at (sr_session_get_cache (sr_window_get_session (window)), &error);
+  g_assert_no_error (error);
   newest = g_date_time_new_from_unix_utc (newest_usec / G_USEC_PER_SEC);
 
   g_print ("%-16s %10s %12s %12s\n", "period", "messages", "query ms", "render ms");

@@ -17,7 +17,8 @@
 #include "sr-chart.h"
 #include "sr-core.h"
 #include "sr-legend-window.h"
-#include "sr-preferences-window.h"
+#include "sr-preferences-dialog.h"
+#include "sr-shortcuts-dialog.h"
 #include "sr-message-dialog.h"
 #include "sr-campaign-window.h"
 #include "sr-format.h"
@@ -577,41 +578,80 @@ test_closing_main_window_closes_campaign_windows (void)
     g_assert_null (opened[i]);
 }
 
-/* Issue 13 #3: the key the shortcuts window shows for Preferences opens
- * Preferences, and so does the key its tiny comma looks like. */
+static void
+collect_keycaps (GtkWidget *widget,
+                 GString   *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "keycap"))
+        g_string_append_printf (out, "%s%s", out->len > 0 ? "+" : "", gtk_label_get_label (GTK_LABEL (child)));
+      collect_keycaps (child, out);
+    }
+}
+
+static GtkWidget *
+find_row_titled (GtkWidget  *widget,
+                 const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_ROW (child) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        return child;
+      if ((found = find_row_titled (child, title)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Issue 13 #3: the key the shortcuts list shows for Preferences is the one
+ * that opens Preferences (and Ctrl+., which the comma was read as, works
+ * too). */
 static void
 test_shortcuts_window_preferences_key (void)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(SrApplication) app = sr_application_new ();
-  g_autoptr(GSList) objects = NULL;
-  const char *accel = NULL;
-  const char *with_period[] = { "<Control>period", NULL };
+  g_autoptr(GtkWidget) dialog = g_object_ref_sink (sr_shortcuts_dialog_new ());
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.preferences");
+  g_auto(GStrv) by_period = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), "<Control>period");
+  GtkWidget *row;
+  gboolean matched = FALSE;
+  GtkWidget *window = gtk_window_new ();
 
-  gtk_builder_add_from_resource (builder, RESOURCE_PATH "/gtk/help-overlay.ui", &error);
-  g_assert_no_error (error);
-  objects = gtk_builder_get_objects (builder);
-  for (GSList *l = objects; l != NULL; l = l->next)
-    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
-      {
-        g_autofree char *title = NULL;
-        g_autofree char *accelerator = NULL;
+  /* Built when presented in a window, like the app does. */
+  gtk_window_present (GTK_WINDOW (window));
+  adw_dialog_present (ADW_DIALOG (dialog), window);
+  spin (100);
+  row = find_row_titled (dialog, "Preferences");
 
-        g_object_get (l->data, "title", &title, "accelerator", &accelerator, NULL);
-        if (g_strcmp0 (title, "Preferences") == 0)
-          accel = g_intern_string (accelerator);
-      }
-  g_assert_nonnull (accel);
+  g_assert_nonnull (row);
+  collect_keycaps (row, shown);
+  g_test_message ("Preferences is shown as %s", shown->str);
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; accels[i] != NULL; i++)
     {
-      g_auto(GStrv) actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
-                                                                     i == 0 ? accel : with_period[0]);
+      guint key;
+      GdkModifierType mods;
+      g_autofree char *label = NULL;
 
-      g_assert_nonnull (actions);
-      g_assert_true (g_strv_contains ((const char * const *) actions, "app.preferences"));
+      g_assert_true (gtk_accelerator_parse (accels[i], &key, &mods));
+      label = gtk_accelerator_get_label (key, mods);
+      if (g_strcmp0 (label, shown->str) == 0)
+        matched = TRUE;
     }
+  g_assert_true (matched);
+  g_assert_nonnull (by_period);
+  g_assert_true (g_strv_contains ((const char * const *) by_period, "app.preferences"));
+
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static gboolean
@@ -738,7 +778,7 @@ test_message_details_campaign_row (void)
   pos--;
 
   g_signal_emit_by_name (sr_message_view_get_column_view (sr_messages_page_get_view (page)), "activate", pos);
-  dialog = SR_MESSAGE_DIALOG (find_toplevel (SR_TYPE_MESSAGE_DIALOG));
+  dialog = SR_MESSAGE_DIALOG (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
   g_assert_nonnull (dialog);
   g_assert_true (sr_message_dialog_get_message (dialog) == message);
 
@@ -758,8 +798,56 @@ test_message_details_campaign_row (void)
   g_assert_cmpstr (sr_campaign_window_get_campaign_id (campaign_window), ==, sr_campaign_get_id (campaign));
 
   gtk_window_destroy (GTK_WINDOW (campaign_window));
-  if (find_toplevel (SR_TYPE_MESSAGE_DIALOG) != NULL)
-    gtk_window_destroy (GTK_WINDOW (find_toplevel (SR_TYPE_MESSAGE_DIALOG)));
+  if (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)) != NULL)
+    adw_dialog_force_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+  close_window (window);
+}
+
+/* Issue 13 #15: the failure reason card says each thing once: no second
+ * "temporary, send again later" line under an explanation that says it. */
+static void
+test_message_details_failure_reason_once (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  SrWindow *window = open_shared_window ();
+  guint checked = 0;
+
+  filter->status_mask = 1u << SR_STATUS_FAILED;
+  messages = sr_cache_query_messages (shared_cache, filter, SR_MESSAGE_SORT_CREATED, TRUE, 400, 0, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (messages, i);
+      gboolean permanent = FALSE;
+      const char *explanation = sr_failure_reason_explain (sr_message_get_failed_reason (message), &permanent);
+      GtkWidget *dialog;
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (explanation == NULL || permanent)
+        continue;
+
+      dialog = sr_message_dialog_new (message, "EUR", FALSE);
+      adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
+      text = sr_message_dialog_dup_failure_text (SR_MESSAGE_DIALOG (dialog));
+      lines = g_strsplit (text, "\n", -1);
+
+      /* The reason, then its explanation, and nothing else. */
+      g_assert_cmpuint (g_strv_length (lines), ==, 3);
+      g_assert_cmpstr (lines[0], ==, sr_message_get_failed_reason (message));
+      g_assert_cmpstr (lines[1], ==, explanation);
+      g_assert_nonnull (strstr (lines[1], "again later"));
+      g_assert_cmpstr (lines[2], ==, "");
+
+      adw_dialog_force_close (ADW_DIALOG (dialog));
+      if (++checked == 3)
+        break;
+    }
+  g_assert_cmpuint (checked, >, 0);
+
   close_window (window);
 }
 
@@ -794,16 +882,14 @@ static void
 test_preferences_show_servers_in_use (void)
 {
   const char *url = sr_test_sandbox_get_url (shared_sandbox);
-  GtkWidget *prefs = sr_preferences_window_new ();
+  GtkWidget *prefs = g_object_ref_sink (sr_preferences_dialog_new ());
 
-  g_assert_cmpstr (sr_preferences_window_get_api_url_text (SR_PREFERENCES_WINDOW (prefs)), ==, SR_DEFAULT_API_URL);
+  g_assert_cmpstr (sr_preferences_dialog_get_api_url_text (SR_PREFERENCES_DIALOG (prefs)), ==, SR_DEFAULT_API_URL);
 
-  sr_preferences_window_set_urls_in_use (SR_PREFERENCES_WINDOW (prefs), url, url);
-  gtk_window_present (GTK_WINDOW (prefs));
-  spin (50);
-  g_assert_cmpstr (sr_preferences_window_get_api_url_text (SR_PREFERENCES_WINDOW (prefs)), ==, url);
+  sr_preferences_dialog_set_urls_in_use (SR_PREFERENCES_DIALOG (prefs), url, url);
+  g_assert_cmpstr (sr_preferences_dialog_get_api_url_text (SR_PREFERENCES_DIALOG (prefs)), ==, url);
 
-  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_object_unref (prefs);
 }
 
 /* Issue 13 #14: "Show in Messages Log" from a campaign shows all of its
@@ -851,6 +937,29 @@ test_show_in_log_resets_filters (void)
   close_window (window);
 }
 
+/* Issue 13 #18: automatic refresh is a switch plus an interval; the
+ * interval survives turning it off and on again. */
+static void
+test_preferences_auto_refresh_switch (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GtkWidget) prefs = g_object_ref_sink (sr_preferences_dialog_new ());
+
+  sr_preferences_dialog_set_auto_refresh (SR_PREFERENCES_DIALOG (prefs), TRUE, 30);
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 30);
+
+  sr_preferences_dialog_set_auto_refresh (SR_PREFERENCES_DIALOG (prefs), FALSE, 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 0);
+
+  sr_preferences_dialog_set_auto_refresh (SR_PREFERENCES_DIALOG (prefs), TRUE, 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 30);
+
+  /* A change made elsewhere shows in the rows. */
+  g_settings_set_uint (settings, "auto-refresh-minutes", 0);
+  g_settings_reset (settings, "auto-refresh-minutes");
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 15);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -866,10 +975,10 @@ test_campaign_log_source_filter (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
   filter->source = SR_CAMPAIGN_SOURCE_API;
-  n_api = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  n_api = sr_cache_count_campaigns (shared_cache, filter, &error);
   g_assert_no_error (error);
   filter->source = SR_CAMPAIGN_SOURCE_WEB;
-  n_web = sr_cache_count_campaigns_filtered (shared_cache, filter, &error);
+  n_web = sr_cache_count_campaigns (shared_cache, filter, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n_api + n_web, ==, g_ascii_strtoll (N_CAMPAIGNS, NULL, 10));
 
@@ -913,7 +1022,7 @@ test_legend_lists_nine_statuses (void)
 static gboolean
 offline_banner_shown (gpointer data)
 {
-  return sr_banner_get_revealed (sr_window_get_offline_banner (data));
+  return adw_banner_get_revealed (sr_window_get_offline_banner (data));
 }
 
 static void
@@ -940,7 +1049,7 @@ test_offline_banner_and_lists_keep_working (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_until (window_shows_reports, window, 60, "the reports page");
   wait_until (session_idle, window, 120, "the first sync");
-  g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
+  g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
 
   /* The server goes away. */
   sr_test_sandbox_stop (sandbox);
@@ -950,7 +1059,7 @@ test_offline_banner_and_lists_keep_working (void)
   wait_until (offline_banner_shown, window, 60, "the offline banner");
   g_assert_true (sr_session_get_offline (session));
   g_assert_false (sr_session_get_auth_failed (session));
-  g_assert_true (g_str_has_prefix (sr_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
+  g_assert_true (g_str_has_prefix (adw_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
 
   /* Everything cached is still there and filters still work. */
   sr_window_show_content_page (window, "messages");
@@ -979,7 +1088,7 @@ test_offline_banner_and_lists_keep_working (void)
 static gboolean
 auth_banner_shown (gpointer data)
 {
-  return sr_banner_get_revealed (sr_window_get_auth_banner (data));
+  return adw_banner_get_revealed (sr_window_get_auth_banner (data));
 }
 
 static void
@@ -997,7 +1106,7 @@ test_refused_key_later_shows_banner (void)
   wait_until (auth_banner_shown, window, 60, "the refused-key banner");
 
   g_assert_true (sr_session_get_auth_failed (sr_window_get_session (window)));
-  g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
+  g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
   /* The reports stay on screen. */
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "reports");
 
@@ -1358,7 +1467,7 @@ test_chart_draws_periods (void)
   g_autoptr(SrInsights) ninety_days = NULL;
   g_autoptr(GDateTime) old_start = g_date_time_new_local (2001, 3, 1, 0, 0, 0);
   g_autoptr(GDateTime) old_end = g_date_time_add_days (old_start, 7);
-  gint64 newest = sr_cache_get_newest_created_at (shared_cache);
+  gint64 newest = sr_cache_get_newest_created_at (shared_cache, NULL);
   g_autoptr(GDateTime) newest_utc = g_date_time_new_from_unix_utc (newest / G_USEC_PER_SEC);
   g_autoptr(GDateTime) newest_local = g_date_time_to_local (newest_utc);
   g_autoptr(GDateTime) busy_day = g_date_time_new_local (g_date_time_get_year (newest_local),
@@ -1514,6 +1623,37 @@ test_dashboard_one_rate_definition (void)
                    sr_dashboard_page_get_status_share (dashboard, SR_STATUS_FAILED));
   delivered = sr_format_percent ((double) totals->by_status[SR_STATUS_DELIVERED] / (double) settled);
   g_assert_cmpstr (sr_dashboard_page_get_status_share (dashboard, SR_STATUS_DELIVERED), ==, delivered);
+
+  close_window (window);
+}
+
+/* Issue 13 #16: a period without data reads as text, not "— · no report". */
+static void
+test_dashboard_empty_period_cards (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  g_autoptr(GDateTime) from = g_date_time_new_local (2001, 3, 1, 0, 0, 0);
+  g_autoptr(GDateTime) to = g_date_time_new_local (2001, 3, 7, 0, 0, 0);
+  static const SrStatusGroup groups[] = {
+    SR_STATUS_GROUP_DELIVERED, SR_STATUS_GROUP_UNCONFIRMED, SR_STATUS_GROUP_PENDING,
+    SR_STATUS_GROUP_FAILED, SR_STATUS_GROUP_NOT_SENT,
+  };
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_custom_period (dashboard, from, to);
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_CUSTOM);
+  wait_until (dashboard_ready, dashboard, 60, "the empty period's figures");
+  g_assert_cmpint (sr_dashboard_page_get_total (dashboard), ==, 0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      const char *detail = sr_dashboard_page_get_card_detail (dashboard, groups[i]);
+
+      g_test_message ("group %d: %s", groups[i], detail);
+      g_assert_nonnull (detail);
+      g_assert_false (g_str_has_prefix (detail, "—"));
+    }
 
   close_window (window);
 }
@@ -1973,6 +2113,8 @@ main (int   argc,
   g_test_add_func ("/ui/dashboard/synced-text-one-source", test_synced_text_one_source);
   g_test_add_func ("/ui/preferences/servers-in-use", test_preferences_show_servers_in_use);
   g_test_add_func ("/ui/campaign/show-in-log-resets-filters", test_show_in_log_resets_filters);
+  g_test_add_func ("/ui/messages/details-failure-reason-once", test_message_details_failure_reason_once);
+  g_test_add_func ("/ui/preferences/auto-refresh-switch", test_preferences_auto_refresh_switch);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
@@ -1983,6 +2125,7 @@ main (int   argc,
   g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
   g_test_add_func ("/ui/dashboard/status-opens-filtered-log", test_dashboard_status_opens_filtered_log);
   g_test_add_func ("/ui/dashboard/one-rate-definition", test_dashboard_one_rate_definition);
+  g_test_add_func ("/ui/dashboard/empty-period-cards", test_dashboard_empty_period_cards);
   g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);

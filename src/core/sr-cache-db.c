@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-cache-db.c: SQLite helpers and the read pool (see sr-cache-db.h).
+ */
+
+#define G_LOG_DOMAIN "sr-cache"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-cache-db.h"
+
+/* Idle read connections kept open; more are opened when several threads read
+ * at once and closed again when they come back. */
+#define MAX_IDLE_READERS 4
+
+/* Stops the query after this many VM steps to look at the cancellable. */
+#define PROGRESS_STEPS 4096
+
+struct _SrCacheReadPool
+{
+  char      *path;
+  GMutex     lock;
+  GPtrArray *idle;      /* (owned) sqlite3 */
+  gboolean   closed;
+};
+
+/* --- helpers -------------------------------------------------------------- */
+
+void
+sr_db_set_error (GError     **error,
+                 sqlite3     *db,
+                 int          rc,
+                 const char  *what)
+{
+  const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_INTERRUPT:
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           _("Operation was cancelled"));
+      break;
+
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT,
+                   _("The report cache is damaged: %s"), message);
+      break;
+
+    default:
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_SQLITE,
+                   "%s: %s", what, message);
+      break;
+    }
+}
+
+gboolean
+sr_db_exec (sqlite3     *db,
+            const char  *sql,
+            GError     **error)
+{
+  int rc;
+
+  rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sr_db_set_error (error, db, rc, "exec");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sr_db_prepare (sqlite3       *db,
+               const char    *sql,
+               sqlite3_stmt **out_stmt,
+               GError       **error)
+{
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, out_stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sr_db_set_error (error, db, rc, "prepare");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sr_db_get_int64 (sqlite3     *db,
+                 const char  *sql,
+                 gint64      *out_value,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!sr_db_prepare (db, sql, &stmt, error))
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_value = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    *out_value = 0;
+  else
+    {
+      sr_db_set_error (error, db, rc, "step");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+progress_cb (void *user_data)
+{
+  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
+}
+
+void
+sr_db_watch_cancellable (sqlite3      *db,
+                         GCancellable *cancellable)
+{
+  if (cancellable != NULL)
+    sqlite3_progress_handler (db, PROGRESS_STEPS, progress_cb, cancellable);
+  else
+    sqlite3_progress_handler (db, 0, NULL, NULL);
+}
+
+/* --- the read pool -------------------------------------------------------- */
+
+SrCacheReadPool *
+sr_cache_read_pool_new (const char *path)
+{
+  SrCacheReadPool *pool = g_new0 (SrCacheReadPool, 1);
+
+  pool->path = g_strdup (path);
+  g_mutex_init (&pool->lock);
+  pool->idle = g_ptr_array_new ();
+
+  return pool;
+}
+
+sqlite3 *
+sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
+                            GError          **error)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_mutex_lock (&pool->lock);
+  if (pool->closed)
+    {
+      g_mutex_unlock (&pool->lock);
+      g_set_error_literal (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CLOSED,
+                           _("The report cache is closed"));
+      return NULL;
+    }
+  if (pool->idle->len > 0)
+    db = g_ptr_array_steal_index (pool->idle, pool->idle->len - 1);
+  g_mutex_unlock (&pool->lock);
+
+  if (db != NULL)
+    return db;
+
+  rc = sqlite3_open_v2 (pool->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_OPEN,
+                   _("Cannot open the report cache “%s”: %s"), pool->path,
+                   db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (db, TRUE);
+  sqlite3_busy_timeout (db, SR_DB_BUSY_TIMEOUT_MS);
+  sqlite3_exec (db,
+                "PRAGMA cache_size = -16384;"
+                "PRAGMA temp_store = MEMORY;"
+                "PRAGMA mmap_size = " G_STRINGIFY (SR_DB_READ_MMAP_SIZE),
+                NULL, NULL, NULL);
+
+  return db;
+}
+
+void
+sr_cache_read_pool_release (SrCacheReadPool *pool,
+                            sqlite3         *db)
+{
+  if (db == NULL)
+    return;
+
+  sr_db_watch_cancellable (db, NULL);
+
+  g_mutex_lock (&pool->lock);
+  if (!pool->closed && pool->idle->len < MAX_IDLE_READERS)
+    {
+      g_ptr_array_add (pool->idle, db);
+      db = NULL;
+    }
+  g_mutex_unlock (&pool->lock);
+
+  if (db != NULL)
+    sqlite3_close (db);
+}
+
+void
+sr_cache_read_pool_close (SrCacheReadPool *pool)
+{
+  g_autoptr(GPtrArray) readers = NULL;
+
+  g_mutex_lock (&pool->lock);
+  pool->closed = TRUE;
+  readers = g_steal_pointer (&pool->idle);
+  pool->idle = g_ptr_array_new ();
+  g_mutex_unlock (&pool->lock);
+
+  for (guint i = 0; i < readers->len; i++)
+    sqlite3_close (g_ptr_array_index (readers, i));
+}
+
+void
+sr_cache_read_pool_free (SrCacheReadPool *pool)
+{
+  if (pool == NULL)
+    return;
+
+  sr_cache_read_pool_close (pool);
+  g_clear_pointer (&pool->idle, g_ptr_array_unref);
+  g_mutex_clear (&pool->lock);
+  g_free (pool->path);
+  g_free (pool);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-cache-db.h: the bottom layer of the cache, private to it: small SQLite
+ * helpers (errors as GError, one-shot statements, binding, cancellation)
+ * and the pool of read-only connections. Knows nothing of SrCache, so every
+ * other sr-cache-*.c file can build on it without an include circle.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+#include "sr-cache.h"
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+#define SR_DB_BUSY_TIMEOUT_MS 10000
+
+/* Read-only connections map the file: scans of a million rows then cost no
+ * system call per page. Only address space; SQLite caps it at its
+ * compile-time maximum. */
+#define SR_DB_READ_MMAP_SIZE 2147418112
+
+/* SQLITE_INTERRUPT becomes G_IO_ERROR_CANCELLED, a damaged file
+ * SR_CACHE_ERROR_CORRUPT, anything else SR_CACHE_ERROR_SQLITE with what. */
+void      sr_db_set_error          (GError       **error,
+                                    sqlite3       *db,
+                                    int            rc,
+                                    const char    *what);
+gboolean  sr_db_exec               (sqlite3       *db,
+                                    const char    *sql,
+                                    GError       **error);
+gboolean  sr_db_prepare            (sqlite3       *db,
+                                    const char    *sql,
+                                    sqlite3_stmt **out_stmt,
+                                    GError       **error);
+/* Runs a statement that returns at most one integer (0 when no row). */
+gboolean  sr_db_get_int64          (sqlite3       *db,
+                                    const char    *sql,
+                                    gint64        *out_value,
+                                    GError       **error);
+/* Lets a long query stop with SQLITE_INTERRUPT when cancellable is
+ * cancelled; pass NULL to remove the handler again. */
+void      sr_db_watch_cancellable  (sqlite3       *db,
+                                    GCancellable  *cancellable);
+
+static inline void
+sr_db_bind_text (sqlite3_stmt *stmt,
+                 int           index,
+                 const char   *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* SR_TIME_NONE is stored as NULL. */
+static inline void
+sr_db_bind_time (sqlite3_stmt *stmt,
+                 int           index,
+                 gint64        value)
+{
+  if (value != SR_TIME_NONE)
+    sqlite3_bind_int64 (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static inline char *
+sr_db_column_dup_text (sqlite3_stmt *stmt,
+                       int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* --- the read pool --- */
+
+/* A few idle read-only connections, guarded by a mutex so that any thread
+ * may read; WAL lets them run while the writer commits, and a read running
+ * in a thread never blocks one on the main thread. */
+typedef struct _SrCacheReadPool SrCacheReadPool;
+
+SrCacheReadPool *sr_cache_read_pool_new     (const char       *path);
+/* A connection for this thread until released; SR_CACHE_ERROR_CLOSED once
+ * the pool is closed. */
+sqlite3         *sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
+                                             GError          **error);
+void             sr_cache_read_pool_release (SrCacheReadPool  *pool,
+                                             sqlite3          *db);
+/* Closes the idle connections; later acquires fail. */
+void             sr_cache_read_pool_close   (SrCacheReadPool  *pool);
+void             sr_cache_read_pool_free    (SrCacheReadPool  *pool);
+
+G_END_DECLS

@@ -1,0 +1,1072 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-cache-query.c: every read of the cache. Reads are synchronous and
+ * thread-safe: each takes a connection of the read pool for its duration, so
+ * callers that may touch many rows run them in a GTask thread.
+ */
+
+#define G_LOG_DOMAIN "sr-cache"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include <string.h>
+
+#include "sr-cache-private.h"
+#include "sr-cache-sql.h"
+#include "sr-campaign-private.h"
+#include "sr-message-private.h"
+#include "sr-status.h"
+
+/* Rowids bound per "rowid IN (...)" query. */
+#define ROWID_CHUNK 256
+
+static gboolean
+get_int64_row_cb (sqlite3_stmt *stmt,
+                  gpointer      user_data)
+{
+  gint64 *out_value = user_data;
+
+  *out_value = sqlite3_column_int64 (stmt, 0);
+  return FALSE;
+}
+
+static gboolean
+get_text_row_cb (sqlite3_stmt *stmt,
+                 gpointer      user_data)
+{
+  char **out_value = user_data;
+
+  *out_value = sr_db_column_dup_text (stmt, 0);
+  return FALSE;
+}
+
+char *
+sr_cache_dup_state (SrCache     *self,
+                    const char  *key,
+                    GError     **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sr_sql_builder_init (&builder, "SELECT value FROM sync_state WHERE key = ?");
+  sr_sql_builder_add_text (&builder, key);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_text_row_cb, &value, error))
+    return NULL;
+
+  return g_steal_pointer (&value);
+}
+
+typedef struct
+{
+  gboolean found;
+  double   balance;
+  char    *currency;     /* (owned) */
+  gint64   last_sync;
+} AccountRow;
+
+static gboolean
+account_row_cb (sqlite3_stmt *stmt,
+                gpointer      user_data)
+{
+  AccountRow *account = user_data;
+
+  account->found = TRUE;
+  account->balance = sqlite3_column_type (stmt, 0) == SQLITE_NULL
+                     ? -1 : sqlite3_column_double (stmt, 0);
+  account->currency = sr_db_column_dup_text (stmt, 1);
+  account->last_sync = sqlite3_column_int64 (stmt, 2);
+
+  return FALSE;
+}
+
+gboolean
+sr_cache_get_account (SrCache  *self,
+                      double   *out_balance,
+                      char    **out_currency,
+                      gint64   *out_last_sync,
+                      GError  **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  AccountRow account = { FALSE, -1, NULL, 0 };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  sr_sql_builder_init (&builder, "SELECT balance, currency, last_sync FROM account WHERE id = 1");
+  if (!sr_sql_run_query (self->readers, &builder, NULL, account_row_cb, &account, error) ||
+      !account.found)
+    {
+      g_free (account.currency);
+      return FALSE;
+    }
+
+  if (out_balance != NULL)
+    *out_balance = account.balance;
+  if (out_currency != NULL)
+    *out_currency = g_steal_pointer (&account.currency);
+  if (out_last_sync != NULL)
+    *out_last_sync = account.last_sync;
+  g_free (account.currency);
+
+  return TRUE;
+}
+
+gint64
+sr_cache_get_newest_created_at (SrCache  *self,
+                                GError  **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  gint64 newest = SR_TIME_NONE;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), SR_TIME_NONE);
+  g_return_val_if_fail (error == NULL || *error == NULL, SR_TIME_NONE);
+
+  sr_sql_builder_init (&builder, "SELECT created_at FROM messages ORDER BY created_at DESC LIMIT 1");
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_int64_row_cb, &newest, error))
+    return SR_TIME_NONE;
+
+  return newest;
+}
+
+gint64
+sr_cache_get_oldest_non_final_since (SrCache  *self,
+                                     gint64    since,
+                                     GError  **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  SrMessageFilter filter = { 0, };
+  gint64 oldest = SR_TIME_NONE;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), SR_TIME_NONE);
+  g_return_val_if_fail (error == NULL || *error == NULL, SR_TIME_NONE);
+
+  filter.status_mask = sr_status_non_final_mask ();
+  filter.from = since;
+
+  sr_sql_builder_init (&builder, "SELECT created_at FROM messages");
+  sr_sql_append_message_filter (&builder, &filter);
+  sr_sql_builder_append (&builder, " ORDER BY created_at LIMIT 1");
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_int64_row_cb, &oldest, error))
+    return SR_TIME_NONE;
+
+  return oldest;
+}
+
+gint64
+sr_cache_count_messages (SrCache                *self,
+                         const SrMessageFilter  *filter,
+                         GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  gint64 count = 0;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), -1);
+
+  sr_sql_builder_init (&builder, "SELECT count(*) FROM messages");
+  sr_sql_append_message_filter (&builder, filter);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_int64_row_cb, &count, error))
+    return -1;
+
+  return count;
+}
+
+/* Aggregates are computed in C over rows streamed from the covering index
+ * messages_report: one pass, no temporary b-tree (SQLite has no hash
+ * aggregation, so GROUP BY over a million rows would sort them). */
+typedef struct
+{
+  SrStats    *stats;
+  GHashTable *campaigns;     /* (owned) distinct campaign ids */
+} StatsData;
+
+static gboolean
+stats_row_cb (sqlite3_stmt *stmt,
+              gpointer      user_data)
+{
+  StatsData *data = user_data;
+  int code = sqlite3_column_int (stmt, 0);
+  double cost = sqlite3_column_double (stmt, 1);
+  const char *campaign_id = (const char *) sqlite3_column_text (stmt, 2);
+
+  if (code < 0 || code >= SR_N_STATUSES)
+    code = SR_STATUS_UNKNOWN;
+
+  data->stats->by_status[code]++;
+  data->stats->cost_by_status[code] += cost;
+
+  if (campaign_id != NULL && !g_hash_table_contains (data->campaigns, campaign_id))
+    g_hash_table_add (data->campaigns, g_strdup (campaign_id));
+
+  return TRUE;
+}
+
+static void
+build_stats_query (SrSqlBuilder          *builder,
+                   const char            *prefix,
+                   const SrMessageFilter *filter)
+{
+  sr_sql_builder_init (builder, prefix);
+  sr_sql_builder_append (builder, "SELECT status_code, cost, campaign_id FROM messages");
+  sr_sql_append_message_filter (builder, filter);
+}
+
+gboolean
+sr_cache_query_stats (SrCache                *self,
+                      const SrMessageFilter  *filter,
+                      SrStats                *out_stats,
+                      GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autoptr(GHashTable) campaigns = NULL;
+  SrStats stats = { 0, };
+  StatsData data;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+
+  campaigns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  data.stats = &stats;
+  data.campaigns = campaigns;
+
+  build_stats_query (&builder, "", filter);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, stats_row_cb, &data, error))
+    return FALSE;
+
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    {
+      stats.total += stats.by_status[i];
+      stats.cost += stats.cost_by_status[i];
+      stats.by_group[sr_status_get_group (i)] += stats.by_status[i];
+      if (sr_status_is_billable (i))
+        stats.billable += stats.by_status[i];
+      else
+        stats.non_billable += stats.by_status[i];
+    }
+  stats.n_campaigns = g_hash_table_size (campaigns);
+
+  *out_stats = stats;
+  return TRUE;
+}
+
+void
+sr_status_count_free (SrStatusCount *count)
+{
+  if (count == NULL)
+    return;
+
+  g_free (count->status_raw);
+  g_free (count);
+}
+
+static gboolean
+status_count_row_cb (sqlite3_stmt *stmt,
+                     gpointer      user_data)
+{
+  GHashTable *counts = user_data;
+  const char *raw = (const char *) sqlite3_column_text (stmt, 1);
+  SrStatusCount *count;
+
+  if (raw == NULL)
+    raw = "";
+
+  count = g_hash_table_lookup (counts, raw);
+  if (count == NULL)
+    {
+      int code = sqlite3_column_int (stmt, 0);
+
+      count = g_new0 (SrStatusCount, 1);
+      count->status_raw = g_strdup (raw);
+      count->status = (code >= 0 && code < SR_N_STATUSES) ? (SrStatus) code : SR_STATUS_UNKNOWN;
+      g_hash_table_insert (counts, count->status_raw, count);
+    }
+
+  count->count++;
+  count->cost += sqlite3_column_double (stmt, 2);
+
+  return TRUE;
+}
+
+static int
+compare_status_counts (gconstpointer a,
+                       gconstpointer b)
+{
+  const SrStatusCount *ca = *(const SrStatusCount * const *) a;
+  const SrStatusCount *cb = *(const SrStatusCount * const *) b;
+
+  if (ca->count != cb->count)
+    return ca->count > cb->count ? -1 : 1;
+
+  return strcmp (ca->status_raw, cb->status_raw);
+}
+
+GPtrArray *
+sr_cache_query_status_counts (SrCache                *self,
+                              const SrMessageFilter  *filter,
+                              GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autoptr(GHashTable) counts = NULL;
+  GPtrArray *result;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  counts = g_hash_table_new (g_str_hash, g_str_equal);
+
+  sr_sql_builder_init (&builder, "SELECT status_code, status_raw, cost FROM messages");
+  sr_sql_append_message_filter (&builder, filter);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, status_count_row_cb, counts, error))
+    {
+      g_hash_table_iter_init (&iter, counts);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        sr_status_count_free (value);
+      return NULL;
+    }
+
+  result = g_ptr_array_new_full (g_hash_table_size (counts), (GDestroyNotify) sr_status_count_free);
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (result, value);
+  g_ptr_array_sort (result, compare_status_counts);
+
+  return result;
+}
+
+static gboolean
+min_max_row_cb (sqlite3_stmt *stmt,
+                gpointer      user_data)
+{
+  gint64 *min_max = user_data;
+
+  if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    {
+      min_max[0] = sqlite3_column_int64 (stmt, 0);
+      min_max[1] = sqlite3_column_int64 (stmt, 1);
+    }
+
+  return FALSE;
+}
+
+typedef struct
+{
+  GArray *buckets;
+  gint64  origin;
+  gint64  bucket_usec;
+} PeriodData;
+
+static gboolean
+period_row_cb (sqlite3_stmt *stmt,
+               gpointer      user_data)
+{
+  PeriodData *data = user_data;
+  gint64 created_at = sqlite3_column_int64 (stmt, 0);
+  int code = sqlite3_column_int (stmt, 1);
+  gint64 index;
+  SrPeriodStats *bucket;
+
+  if (created_at < data->origin)
+    return TRUE;
+
+  index = (created_at - data->origin) / data->bucket_usec;
+  if (index >= data->buckets->len)
+    return TRUE;
+
+  if (code < 0 || code >= SR_N_STATUSES)
+    code = SR_STATUS_UNKNOWN;
+
+  bucket = &g_array_index (data->buckets, SrPeriodStats, index);
+  bucket->total++;
+  bucket->by_group[sr_status_get_group (code)]++;
+  bucket->cost += sqlite3_column_double (stmt, 2);
+
+  return TRUE;
+}
+
+/* Buckets start at filter->from when it is set: the caller chose where its
+ * period starts (usually a local midnight). Otherwise the first bucket is the
+ * local period holding the first message, aligned on a grid shifted by
+ * utc_offset_usec. The last bucket holds filter->to - 1 (or the last
+ * message). */
+GArray *
+sr_cache_query_stats_by_period (SrCache                *self,
+                                const SrMessageFilter  *filter,
+                                gint64                  bucket_usec,
+                                gint64                  utc_offset_usec,
+                                GError                **error)
+{
+  g_autoptr(GArray) buckets = NULL;
+  gint64 origin = SR_TIME_NONE;
+  gint64 end = SR_TIME_NONE;
+  gint64 n_buckets;
+  PeriodData data;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (bucket_usec > 0, NULL);
+
+  buckets = g_array_new (FALSE, TRUE, sizeof (SrPeriodStats));
+
+  if (filter != NULL)
+    {
+      origin = filter->from;
+      end = filter->to;
+    }
+
+  if (origin == SR_TIME_NONE || end == SR_TIME_NONE)
+    {
+      g_auto(SrSqlBuilder) builder = { NULL, };
+      gint64 min_max[2] = { SR_TIME_NONE, SR_TIME_NONE };
+
+      sr_sql_builder_init (&builder, "SELECT min (created_at), max (created_at) FROM messages");
+      sr_sql_append_message_filter (&builder, filter);
+      if (!sr_sql_run_query (self->readers, &builder, NULL, min_max_row_cb, min_max, error))
+        return NULL;
+
+      if (min_max[0] == SR_TIME_NONE && min_max[1] == SR_TIME_NONE)
+        return g_steal_pointer (&buckets);
+
+      if (origin == SR_TIME_NONE)
+        {
+          gint64 local = min_max[0] + utc_offset_usec;
+          gint64 rem = local % bucket_usec;
+
+          if (rem < 0)
+            rem += bucket_usec;
+          origin = local - rem - utc_offset_usec;
+        }
+      if (end == SR_TIME_NONE)
+        end = min_max[1] + 1;
+    }
+
+  if (end <= origin)
+    return g_steal_pointer (&buckets);
+
+  n_buckets = (end - origin - 1) / bucket_usec + 1;
+  if (n_buckets > 1000000)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Too many buckets (%" G_GINT64_FORMAT ")", n_buckets);
+      return NULL;
+    }
+
+  g_array_set_size (buckets, n_buckets);
+  for (gint64 i = 0; i < n_buckets; i++)
+    g_array_index (buckets, SrPeriodStats, i).start = origin + i * bucket_usec;
+
+  {
+    g_auto(SrSqlBuilder) builder = { NULL, };
+
+    data.buckets = buckets;
+    data.origin = origin;
+    data.bucket_usec = bucket_usec;
+
+    sr_sql_builder_init (&builder, "SELECT created_at, status_code, cost FROM messages");
+    sr_sql_append_message_filter (&builder, filter);
+    if (!sr_sql_run_query (self->readers, &builder, NULL, period_row_cb, &data, error))
+      return NULL;
+  }
+
+  return g_steal_pointer (&buckets);
+}
+
+static gboolean
+get_message_row_cb (sqlite3_stmt *stmt,
+                    gpointer      user_data)
+{
+  SrMessage **out_message = user_data;
+
+  *out_message = sr_sql_message_from_row (stmt);
+  return FALSE;
+}
+
+SrMessage *
+sr_cache_get_message (SrCache     *self,
+                      const char  *id,
+                      GError     **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *select = sr_sql_message_select ();
+  SrMessage *message = NULL;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  sr_sql_builder_init (&builder, select);
+  sr_sql_builder_append (&builder, " WHERE id = ?");
+  sr_sql_builder_add_text (&builder, id);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_message_row_cb, &message, error))
+    return NULL;
+
+  if (message == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 _("No message “%s” in the cache"), id);
+
+  return message;
+}
+
+static gboolean
+get_campaign_row_cb (sqlite3_stmt *stmt,
+                     gpointer      user_data)
+{
+  SrCampaign **out_campaign = user_data;
+
+  *out_campaign = sr_sql_campaign_from_row (stmt);
+  return FALSE;
+}
+
+SrCampaign *
+sr_cache_get_campaign (SrCache     *self,
+                       const char  *id,
+                       GError     **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *select = sr_sql_campaign_select ();
+  SrCampaign *campaign = NULL;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  sr_sql_builder_init (&builder, select);
+  sr_sql_builder_append (&builder, " WHERE id = ?");
+  sr_sql_builder_add_text (&builder, id);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_campaign_row_cb, &campaign, error))
+    return NULL;
+
+  if (campaign == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 _("No campaign “%s” in the cache"), id);
+
+  return campaign;
+}
+
+static gboolean
+collect_message_row_cb (sqlite3_stmt *stmt,
+                        gpointer      user_data)
+{
+  g_ptr_array_add (user_data, sr_sql_message_from_row (stmt));
+  return TRUE;
+}
+
+static gboolean
+collect_campaign_row_cb (sqlite3_stmt *stmt,
+                         gpointer      user_data)
+{
+  g_ptr_array_add (user_data, sr_sql_campaign_from_row (stmt));
+  return TRUE;
+}
+
+GPtrArray *
+sr_cache_query_messages (SrCache                *self,
+                         const SrMessageFilter  *filter,
+                         SrMessageSort           sort,
+                         gboolean                descending,
+                         gint64                  limit,
+                         gint64                  offset,
+                         GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *select = sr_sql_message_select ();
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  sr_sql_builder_init (&builder, select);
+  sr_sql_append_message_filter (&builder, filter);
+  sr_sql_append_message_order (&builder, sort, descending);
+  sr_sql_append_limit (&builder, limit, offset);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, collect_message_row_cb, messages, error))
+    return NULL;
+
+  return g_steal_pointer (&messages);
+}
+
+typedef struct
+{
+  SrMessageFunc  func;
+  gpointer       user_data;
+  GCancellable  *cancellable;
+  gboolean       cancelled;
+} ForeachData;
+
+static gboolean
+foreach_message_row_cb (sqlite3_stmt *stmt,
+                        gpointer      user_data)
+{
+  ForeachData *data = user_data;
+  g_autoptr(SrMessage) message = NULL;
+
+  if (g_cancellable_is_cancelled (data->cancellable))
+    {
+      data->cancelled = TRUE;
+      return FALSE;
+    }
+
+  message = sr_sql_message_from_row (stmt);
+  return data->func (message, data->user_data);
+}
+
+/* Each row becomes one short-lived SrMessage, so memory stays flat. The
+ * statement keeps its own read connection, so func may call back into the
+ * cache. */
+gboolean
+sr_cache_foreach_message (SrCache                *self,
+                          const SrMessageFilter  *filter,
+                          SrMessageSort           sort,
+                          gboolean                descending,
+                          gint64                  limit,
+                          SrMessageFunc           func,
+                          gpointer                user_data,
+                          GCancellable           *cancellable,
+                          GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *select = sr_sql_message_select ();
+  ForeachData data = { func, user_data, cancellable, FALSE };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  sr_sql_builder_init (&builder, select);
+  sr_sql_append_message_filter (&builder, filter);
+  sr_sql_append_message_order (&builder, sort, descending);
+  sr_sql_append_limit (&builder, limit, 0);
+  if (!sr_sql_run_query (self->readers, &builder, cancellable, foreach_message_row_cb, &data, error))
+    return FALSE;
+
+  if (data.cancelled)
+    return !g_cancellable_set_error_if_cancelled (cancellable, error);
+
+  return TRUE;
+}
+
+static gboolean
+collect_rowid_cb (sqlite3_stmt *stmt,
+                  gpointer      user_data)
+{
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+  g_array_append_val ((GArray *) user_data, rowid);
+  return TRUE;
+}
+
+static void
+build_rowids_query (SrSqlBuilder          *builder,
+                    const char            *prefix,
+                    const SrMessageFilter *filter,
+                    SrMessageSort          sort,
+                    gboolean               descending)
+{
+  sr_sql_builder_init (builder, prefix);
+  sr_sql_builder_append (builder, "SELECT rowid FROM messages");
+  sr_sql_append_message_filter (builder, filter);
+  sr_sql_append_message_order (builder, sort, descending);
+}
+
+GArray *
+sr_cache_query_message_rowids (SrCache                *self,
+                               const SrMessageFilter  *filter,
+                               SrMessageSort           sort,
+                               gboolean                descending,
+                               GCancellable           *cancellable,
+                               GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  build_rowids_query (&builder, "", filter, sort, descending);
+  if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_rowid_cb, rowids, error))
+    return NULL;
+
+  return g_steal_pointer (&rowids);
+}
+
+typedef gpointer (*RecordFromRow) (sqlite3_stmt *stmt);
+
+static gpointer
+message_record_from_row (sqlite3_stmt *stmt)
+{
+  return sr_sql_message_from_row (stmt);
+}
+
+static gpointer
+campaign_record_from_row (sqlite3_stmt *stmt)
+{
+  return sr_sql_campaign_from_row (stmt);
+}
+
+typedef struct
+{
+  GHashTable    *by_rowid;  /* gint64 → record */
+  RecordFromRow  from_row;
+} ByRowidData;
+
+static gboolean
+by_rowid_row_cb (sqlite3_stmt *stmt,
+                 gpointer      user_data)
+{
+  ByRowidData *data = user_data;
+  gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+  g_hash_table_insert (data->by_rowid, g_memdup2 (&rowid, sizeof rowid), data->from_row (stmt));
+  return TRUE;
+}
+
+/* Reads the records in chunks of "rowid IN (?, ...)" (each a handful of
+ * primary-key lookups) and returns them in the order asked. */
+static GPtrArray *
+get_by_rowid (SrCache        *self,
+              const char     *select,
+              RecordFromRow   from_row,
+              const gint64   *rowids,
+              guint           n_rowids,
+              GError        **error)
+{
+  g_autoptr(GHashTable) by_rowid = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  ByRowidData data;
+
+  by_rowid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  data.by_rowid = by_rowid;
+  data.from_row = from_row;
+
+  for (guint start = 0; start < n_rowids; start += ROWID_CHUNK)
+    {
+      g_auto(SrSqlBuilder) builder = { NULL, };
+      guint n = MIN (ROWID_CHUNK, n_rowids - start);
+
+      sr_sql_builder_init (&builder, select);
+      sr_sql_builder_append (&builder, " WHERE rowid IN (");
+      for (guint i = 0; i < n; i++)
+        {
+          sr_sql_builder_append (&builder, i > 0 ? ", ?" : "?");
+          sr_sql_builder_add_int64 (&builder, rowids[start + i]);
+        }
+      sr_sql_builder_append (&builder, ")");
+
+      if (!sr_sql_run_query (self->readers, &builder, NULL, by_rowid_row_cb, &data, error))
+        return NULL;
+    }
+
+  records = g_ptr_array_new_full (n_rowids, g_object_unref);
+  for (guint i = 0; i < n_rowids; i++)
+    {
+      gpointer record = g_hash_table_lookup (by_rowid, &rowids[i]);
+
+      if (record != NULL)
+        g_ptr_array_add (records, g_object_ref (record));
+    }
+
+  return g_steal_pointer (&records);
+}
+
+GPtrArray *
+sr_cache_get_messages_by_rowid (SrCache       *self,
+                                const gint64  *rowids,
+                                guint          n_rowids,
+                                GError       **error)
+{
+  g_autofree char *select = sr_sql_message_select ();
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (rowids != NULL || n_rowids == 0, NULL);
+
+  return get_by_rowid (self, select, message_record_from_row, rowids, n_rowids, error);
+}
+
+GPtrArray *
+sr_cache_get_campaigns_by_rowid (SrCache       *self,
+                                 const gint64  *rowids,
+                                 guint          n_rowids,
+                                 GError       **error)
+{
+  g_autofree char *select = sr_sql_campaign_select ();
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (rowids != NULL || n_rowids == 0, NULL);
+
+  return get_by_rowid (self, select, campaign_record_from_row, rowids, n_rowids, error);
+}
+
+static gboolean
+checksum_row_cb (sqlite3_stmt *stmt,
+                 gpointer      user_data)
+{
+  GChecksum *checksum = user_data;
+  const guchar *id = sqlite3_column_text (stmt, 0);
+  const guchar *status = sqlite3_column_text (stmt, 1);
+
+  g_checksum_update (checksum, id, sqlite3_column_bytes (stmt, 0));
+  g_checksum_update (checksum, (const guchar *) ":", 1);
+  if (status != NULL)
+    g_checksum_update (checksum, status, sqlite3_column_bytes (stmt, 1));
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+
+  return TRUE;
+}
+
+char *
+sr_cache_dup_checksum (SrCache  *self,
+                       GError  **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autoptr(GChecksum) checksum = NULL;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  /* BINARY collation: byte order, as the sandbox sorts its ids. */
+  sr_sql_builder_init (&builder,
+                       "SELECT id, status_raw FROM messages ORDER BY id COLLATE BINARY");
+  if (!sr_sql_run_query (self->readers, &builder, NULL, checksum_row_cb, checksum, error))
+    return NULL;
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+typedef struct
+{
+  GString *problems;
+} IntegrityData;
+
+static gboolean
+integrity_row_cb (sqlite3_stmt *stmt,
+                  gpointer      user_data)
+{
+  IntegrityData *data = user_data;
+  const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+  if (g_strcmp0 (line, "ok") == 0)
+    return TRUE;
+
+  if (data->problems->len > 0)
+    g_string_append (data->problems, "; ");
+  g_string_append (data->problems, line != NULL ? line : "?");
+
+  return TRUE;
+}
+
+gboolean
+sr_cache_check_integrity (SrCache  *self,
+                          GError  **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autoptr(GString) problems = g_string_new (NULL);
+  IntegrityData data = { problems };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+
+  sr_sql_builder_init (&builder, "PRAGMA integrity_check");
+  if (!sr_sql_run_query (self->readers, &builder, NULL, integrity_row_cb, &data, error))
+    return FALSE;
+
+  if (problems->len > 0)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT,
+                   _("The report cache is damaged: %s"), problems->str);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+
+gint64
+sr_cache_count_campaigns (SrCache                 *self,
+                          const SrCampaignFilter  *filter,
+                          GError                 **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  gint64 count = 0;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), -1);
+
+  sr_sql_builder_init (&builder, "SELECT count(*) FROM campaigns");
+  sr_sql_append_campaign_filter (&builder, filter);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_int64_row_cb, &count, error))
+    return -1;
+
+  return count;
+}
+
+GPtrArray *
+sr_cache_query_campaigns (SrCache                 *self,
+                          const SrCampaignFilter  *filter,
+                          SrCampaignSort           sort,
+                          gboolean                 descending,
+                          gint64                   limit,
+                          gint64                   offset,
+                          GError                 **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *select = sr_sql_campaign_select ();
+  g_autoptr(GPtrArray) campaigns = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  sr_sql_builder_init (&builder, select);
+  sr_sql_append_campaign_filter (&builder, filter);
+  sr_sql_append_campaign_order (&builder, sort, descending);
+  sr_sql_append_limit (&builder, limit, offset);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, collect_campaign_row_cb, campaigns, error))
+    return NULL;
+
+  return g_steal_pointer (&campaigns);
+}
+
+GArray *
+sr_cache_query_campaign_rowids (SrCache                 *self,
+                                const SrCampaignFilter  *filter,
+                                SrCampaignSort           sort,
+                                gboolean                 descending,
+                                GCancellable            *cancellable,
+                                GError                 **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  sr_sql_builder_init (&builder, "SELECT rowid FROM campaigns");
+  sr_sql_append_campaign_filter (&builder, filter);
+  sr_sql_append_campaign_order (&builder, sort, descending);
+  if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_rowid_cb, rowids, error))
+    return NULL;
+
+  return g_steal_pointer (&rowids);
+}
+
+/* --- public: report rows -------------------------------------------------- */
+
+typedef struct
+{
+  SrReportRowFunc func;
+  gpointer        user_data;
+  SrReportRow     row;
+} ReportData;
+
+static gboolean
+report_row_cb (sqlite3_stmt *stmt,
+               gpointer      user_data)
+{
+  ReportData *data = user_data;
+  int code = sqlite3_column_int (stmt, 1);
+
+  data->row.created_at = sqlite3_column_int64 (stmt, 0);
+  data->row.status = (code >= 0 && code < SR_N_STATUSES) ? (SrStatus) code : SR_STATUS_UNKNOWN;
+  data->row.cost = sqlite3_column_double (stmt, 2);
+  data->row.sender_id = (const char *) sqlite3_column_text (stmt, 3);
+  data->row.recipient = (const char *) sqlite3_column_text (stmt, 4);
+  data->row.failed_reason = (const char *) sqlite3_column_text (stmt, 5);
+
+  return data->func (&data->row, data->user_data);
+}
+
+/* Exactly the columns of messages_insights, so that index covers the query
+ * whenever the filter is a time range (or nothing). */
+static void
+build_report_rows_query (SrSqlBuilder          *builder,
+                         const char            *prefix,
+                         const SrMessageFilter *filter)
+{
+  sr_sql_builder_init (builder, prefix);
+  sr_sql_builder_append (builder,
+                         "SELECT created_at, status_code, cost, sender_id, recipient, failed_reason"
+                         " FROM messages");
+  sr_sql_append_message_filter (builder, filter);
+}
+
+gboolean
+sr_cache_foreach_report_row (SrCache                *self,
+                             const SrMessageFilter  *filter,
+                             SrReportRowFunc         func,
+                             gpointer                user_data,
+                             GCancellable           *cancellable,
+                             GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  ReportData data = { func, user_data, { 0, } };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  build_report_rows_query (&builder, "", filter);
+  return sr_sql_run_query (self->readers, &builder, cancellable, report_row_cb, &data, error);
+}
+
+/* --- private: query plans ------------------------------------------------- */
+
+static gboolean
+plan_row_cb (sqlite3_stmt *stmt,
+             gpointer      user_data)
+{
+  GString *plan = user_data;
+
+  if (plan->len > 0)
+    g_string_append_c (plan, '\n');
+  g_string_append (plan, (const char *) sqlite3_column_text (stmt, 3));
+
+  return TRUE;
+}
+
+static char *
+dup_plan (SrCache       *self,
+          SrSqlBuilder  *builder,
+          GError       **error)
+{
+  g_autoptr(GString) plan = g_string_new (NULL);
+
+  if (!sr_sql_run_query (self->readers, builder, NULL, plan_row_cb, plan, error))
+    return NULL;
+
+  return g_string_free (g_steal_pointer (&plan), FALSE);
+}
+
+char *
+sr_cache_dup_rowids_plan (SrCache                *self,
+                          const SrMessageFilter  *filter,
+                          SrMessageSort           sort,
+                          gboolean                descending,
+                          GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  build_rowids_query (&builder, "EXPLAIN QUERY PLAN ", filter, sort, descending);
+  return dup_plan (self, &builder, error);
+}
+
+char *
+sr_cache_dup_stats_plan (SrCache                *self,
+                         const SrMessageFilter  *filter,
+                         GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  build_stats_query (&builder, "EXPLAIN QUERY PLAN ", filter);
+  return dup_plan (self, &builder, error);
+}
+
+char *
+sr_cache_dup_report_rows_plan (SrCache                *self,
+                               const SrMessageFilter  *filter,
+                               GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  build_report_rows_query (&builder, "EXPLAIN QUERY PLAN ", filter);
+  return dup_plan (self, &builder, error);
+}

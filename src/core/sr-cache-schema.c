@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-cache-schema.c: the schema lives in one place: a list of forward
+ * migrations, each run in its own transaction and recorded in PRAGMA
+ * user_version. A new file goes through every step, so the migration path
+ * is exercised all the time. docs/ARCHITECTURE.md describes each version.
+ */
+
+#define G_LOG_DOMAIN "sr-cache"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-cache-schema.h"
+#include "sr-status.h"
+
+
+const char * const sr_cache_message_columns[N_MSG_COLS] = {
+  [MSG_COL_ROWID] = "rowid",
+  [MSG_COL_ID] = "id",
+  [MSG_COL_CAMPAIGN_ID] = "campaign_id",
+  [MSG_COL_RECIPIENT] = "recipient",
+  [MSG_COL_SENDER_ID] = "sender_id",
+  [MSG_COL_MESSAGE] = "message",
+  [MSG_COL_STATUS_RAW] = "status_raw",
+  [MSG_COL_STATUS_CODE] = "status_code",
+  [MSG_COL_FAILED_REASON] = "failed_reason",
+  [MSG_COL_TIMEZONE] = "timezone",
+  [MSG_COL_MESSAGE_TYPE] = "message_type",
+  [MSG_COL_USER_ID] = "user_id",
+  [MSG_COL_CALLBACK_URL] = "callback_url",
+  [MSG_COL_PROVIDER] = "provider",
+  [MSG_COL_MESSAGE_ID] = "message_id",
+  [MSG_COL_INTERNAL_FAILED_REASON] = "internal_failed_reason",
+  [MSG_COL_CREATED_AT] = "created_at",
+  [MSG_COL_UPDATED_AT] = "updated_at",
+  [MSG_COL_SENT_AT] = "sent_at",
+  [MSG_COL_SCHEDULED_FOR] = "scheduled_for",
+  [MSG_COL_COST] = "cost",
+  [MSG_COL_SMS_COUNT] = "sms_count",
+  [MSG_COL_IS_API] = "is_api",
+  [MSG_COL_OPTOUT] = "optout",
+  [MSG_COL_FINAL_CALLBACK_SENT] = "final_callback_sent",
+};
+
+const char * const sr_cache_campaign_columns[N_CAM_COLS] = {
+  [CAM_COL_ROWID] = "rowid",
+  [CAM_COL_ID] = "id",
+  [CAM_COL_CAMPAIGN_TYPE] = "campaign_type",
+  [CAM_COL_USER_ID] = "user_id",
+  [CAM_COL_SENDER_ID] = "sender_id",
+  [CAM_COL_TEMPLATE_ID] = "template_id",
+  [CAM_COL_MESSAGE] = "message",
+  [CAM_COL_LIST_ID] = "list_id",
+  [CAM_COL_STATUS] = "status",
+  [CAM_COL_CALLBACK_URL] = "callback_url",
+  [CAM_COL_TIMEZONE] = "timezone",
+  [CAM_COL_CLIENT_TOTAL_COST] = "client_total_cost",
+  [CAM_COL_ESTIMATED_COST] = "estimated_cost",
+  [CAM_COL_DELIVERED_MESSAGES] = "delivered_messages",
+  [CAM_COL_FAILED_MESSAGES] = "failed_messages",
+  [CAM_COL_PENDING_MESSAGES] = "pending_messages",
+  [CAM_COL_SENT_MESSAGES] = "sent_messages",
+  [CAM_COL_SCHEDULED_FOR] = "scheduled_for",
+  [CAM_COL_CREATED_AT] = "created_at",
+  [CAM_COL_UPDATED_AT] = "updated_at",
+  [CAM_COL_CANCELED_AT] = "canceled_at",
+  [CAM_COL_SMS_COUNT] = "sms_count",
+  [CAM_COL_BYPASS_OPTOUT] = "bypass_optout",
+  [CAM_COL_IS_API] = "is_api",
+};
+
+/* --- schema and migrations ---------------------------------------------- */
+
+/* Version 1: what the first releases wrote. Messages knew only their raw
+ * status, fewer API fields were kept, there were two indexes and no place for
+ * a sync checkpoint. Keep this text frozen: tests/data/cache/make-v1.sql is
+ * the same schema with a few rows. */
+static const char schema_v1[] =
+  "CREATE TABLE messages ("
+  "  rowid          INTEGER PRIMARY KEY,"
+  "  id             TEXT NOT NULL UNIQUE,"
+  "  campaign_id    TEXT,"
+  "  recipient      TEXT,"
+  "  sender_id      TEXT,"
+  "  message        TEXT,"
+  "  status_raw     TEXT NOT NULL DEFAULT '',"
+  "  failed_reason  TEXT,"
+  "  timezone       TEXT,"
+  "  created_at     INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at     INTEGER,"
+  "  sent_at        INTEGER,"
+  "  scheduled_for  INTEGER,"
+  "  cost           REAL NOT NULL DEFAULT 0,"
+  "  sms_count      INTEGER NOT NULL DEFAULT 0,"
+  "  is_api         INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX messages_created_at ON messages (created_at);"
+  "CREATE INDEX messages_status_raw ON messages (status_raw);"
+  "CREATE TABLE campaigns ("
+  "  rowid               INTEGER PRIMARY KEY,"
+  "  id                  TEXT NOT NULL UNIQUE,"
+  "  campaign_type       TEXT,"
+  "  sender_id           TEXT,"
+  "  message             TEXT,"
+  "  status              TEXT,"
+  "  client_total_cost   REAL NOT NULL DEFAULT 0,"
+  "  estimated_cost      REAL NOT NULL DEFAULT 0,"
+  "  delivered_messages  INTEGER NOT NULL DEFAULT 0,"
+  "  failed_messages     INTEGER NOT NULL DEFAULT 0,"
+  "  pending_messages    INTEGER NOT NULL DEFAULT 0,"
+  "  sent_messages       INTEGER NOT NULL DEFAULT 0,"
+  "  scheduled_for       INTEGER,"
+  "  created_at          INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at          INTEGER,"
+  "  sms_count           INTEGER NOT NULL DEFAULT 0,"
+  "  is_api              INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX campaigns_created_at ON campaigns (created_at);"
+  "CREATE TABLE account ("
+  "  id         INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  balance    REAL,"
+  "  currency   TEXT,"
+  "  last_sync  INTEGER"
+  ");";
+
+/* Version 2: the status code next to the raw string (computed for existing
+ * rows by sr_status_code(), registered on the write connection), every API
+ * field, the sync_state table that holds the checkpoint, and indexes for
+ * every sort and filter of the views.
+ *
+ * Every sort is "<key>, created_at, rowid", so an index on (key, created_at)
+ * (rowid is implicitly last in every index) serves it without a sort step.
+ * messages_report covers what the dashboard aggregates read (by period,
+ * status and campaign), so those queries never touch the wide table rows. */
+static const char migration_v2[] =
+  "ALTER TABLE messages ADD COLUMN status_code INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE messages ADD COLUMN message_type TEXT;"
+  "ALTER TABLE messages ADD COLUMN user_id TEXT;"
+  "ALTER TABLE messages ADD COLUMN callback_url TEXT;"
+  "ALTER TABLE messages ADD COLUMN provider TEXT;"
+  "ALTER TABLE messages ADD COLUMN message_id TEXT;"
+  "ALTER TABLE messages ADD COLUMN internal_failed_reason TEXT;"
+  "ALTER TABLE messages ADD COLUMN optout INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE messages ADD COLUMN final_callback_sent INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE messages SET status_code = sr_status_code (status_raw);"
+  "DROP INDEX messages_created_at;"
+  "DROP INDEX messages_status_raw;"
+  "CREATE INDEX messages_report ON messages (created_at, status_code, status_raw, cost, campaign_id);"
+  "CREATE INDEX messages_created_at ON messages (created_at);"
+  "CREATE INDEX messages_sent_at ON messages (sent_at, created_at);"
+  "CREATE INDEX messages_status ON messages (status_code, status_raw, created_at);"
+  "CREATE INDEX messages_cost ON messages (cost, created_at);"
+  "CREATE INDEX messages_recipient ON messages (recipient, created_at);"
+  "CREATE INDEX messages_sender_id ON messages (sender_id, created_at);"
+  "CREATE INDEX messages_campaign_id ON messages (campaign_id, created_at);"
+  "CREATE INDEX messages_sms_count ON messages (sms_count, created_at);"
+  "CREATE INDEX messages_failed_reason ON messages (failed_reason) WHERE failed_reason IS NOT NULL;"
+  "ALTER TABLE campaigns ADD COLUMN user_id TEXT;"
+  "ALTER TABLE campaigns ADD COLUMN template_id TEXT;"
+  "ALTER TABLE campaigns ADD COLUMN list_id TEXT;"
+  "ALTER TABLE campaigns ADD COLUMN callback_url TEXT;"
+  "ALTER TABLE campaigns ADD COLUMN timezone TEXT;"
+  "ALTER TABLE campaigns ADD COLUMN canceled_at INTEGER;"
+  "ALTER TABLE campaigns ADD COLUMN bypass_optout INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX campaigns_sender_id ON campaigns (sender_id, created_at);"
+  "CREATE INDEX campaigns_cost ON campaigns (client_total_cost, created_at);"
+  "CREATE INDEX campaigns_recipients ON campaigns (" CAMPAIGN_RECIPIENTS_SQL ", created_at);"
+  "CREATE INDEX campaigns_delivery_rate ON campaigns (" CAMPAIGN_DELIVERY_RATE_SQL ", created_at);"
+  "CREATE TABLE sync_state ("
+  "  key    TEXT PRIMARY KEY,"
+  "  value  TEXT NOT NULL"
+  ") WITHOUT ROWID;";
+
+/* Version 3: the dashboard's insights (sr-insights.c) read, for every
+ * message of a period, its time, status, cost, sender, recipient and failure
+ * reason. messages_insights covers exactly those, in created_at order, so a
+ * period is one range scan of a narrow index and never touches the wide
+ * table rows (message texts). The destination country is derived from the
+ * recipient at query time rather than stored: a better calling-code table in
+ * a later version then applies to old rows without a backfill. */
+static const char migration_v3[] =
+  "CREATE INDEX messages_insights ON messages"
+  " (created_at, status_code, cost, sender_id, recipient, failed_reason);";
+
+typedef struct
+{
+  int         version;   /* user_version after this step */
+  const char *sql;
+} Migration;
+
+static const Migration migrations[] = {
+  { 1, schema_v1 },
+  { 2, migration_v2 },
+  { 3, migration_v3 },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SR_CACHE_SCHEMA_VERSION);
+
+/* --- opening: checks, migrations ----------------------------------------- */
+
+static void
+sr_status_code_func (sqlite3_context  *context,
+                     int               argc,
+                     sqlite3_value   **argv)
+{
+  const unsigned char *raw = sqlite3_value_text (argv[0]);
+
+  sqlite3_result_int (context, (int) sr_status_from_string ((const char *) raw));
+}
+
+gboolean
+sr_cache_schema_register_functions (sqlite3  *db,
+                                    GError  **error)
+{
+  int rc;
+
+  rc = sqlite3_create_function (db, "sr_status_code", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                NULL, sr_status_code_func, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sr_db_set_error (error, db, rc, "create_function");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sr_cache_schema_check_file (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 version = 0;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_OPEN,
+                   _("Cannot open the report cache “%s”: %s"),
+                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      goto out;
+    }
+  sqlite3_extended_result_codes (db, TRUE);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  sqlite3_busy_timeout (db, SR_DB_BUSY_TIMEOUT_MS);
+  /* The quick check reads every page: mapped, that is several times faster
+   * than one pread() per page. */
+  sqlite3_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (SR_DB_READ_MMAP_SIZE), NULL, NULL, NULL);
+
+  if (!sr_db_get_int64 (db, "PRAGMA user_version", &version, error))
+    goto out;
+
+  if (version > SR_CACHE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_TOO_NEW,
+                   _("The report cache “%s” was written by a newer version of SMS Reports "
+                     "(schema %lld, this version knows %d)"),
+                   path, (long long) version, SR_CACHE_SCHEMA_VERSION);
+      goto out;
+    }
+
+  if (!sr_db_prepare (db, "PRAGMA quick_check", &stmt, error))
+    goto out;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sr_db_set_error (error, db, rc, "quick_check");
+      goto out;
+    }
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT,
+                   _("The report cache “%s” is damaged: %s"),
+                   path, (const char *) sqlite3_column_text (stmt, 0));
+      goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+  if (!ok && error != NULL && *error != NULL && (*error)->domain == SR_CACHE_ERROR &&
+      (*error)->code == SR_CACHE_ERROR_SQLITE)
+    (*error)->code = SR_CACHE_ERROR_OPEN;
+
+  return ok;
+}
+
+/* Bulk loading (a first sync): keeping eleven secondary indexes up to date
+ * row by row costs more than building them once at the end, so they are
+ * dropped while the history downloads and created again afterwards. Their
+ * definitions wait in deferred_indexes, written in the same transaction as
+ * the drop, so a crash in between only means sr_cache_open() builds them
+ * again. The unique id index and created_at (which the sync itself reads)
+ * stay. */
+gboolean
+sr_cache_schema_defer_indexes (sqlite3  *db,
+                               GError  **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (!sr_db_exec (db,
+                   "CREATE TABLE IF NOT EXISTS deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL);"
+                   "INSERT OR IGNORE INTO deferred_indexes (name, sql)"
+                   "  SELECT name, sql FROM sqlite_master"
+                   "  WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL"
+                   "    AND name <> 'messages_created_at';",
+                   error))
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT d.name FROM deferred_indexes d"
+                          " JOIN sqlite_master m ON m.type = 'index' AND m.name = d.name",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_SQLITE, "%s", sqlite3_errmsg (db));
+      return FALSE;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP INDEX IF EXISTS \"%s\"",
+                                              (const char *) g_ptr_array_index (names, i));
+      if (!sr_db_exec (db, sql, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Creates the indexes deferred by sr_cache_schema_defer_indexes(), if any. */
+gboolean
+sr_cache_schema_restore_indexes (sqlite3  *db,
+                                 GError  **error)
+{
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT d.sql FROM deferred_indexes d"
+                          " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m"
+                          "                   WHERE m.type = 'index' AND m.name = d.name)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      /* No such table: nothing was ever deferred. */
+      sqlite3_finalize (stmt);
+      return TRUE;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (sqls, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < sqls->len; i++)
+    if (!sr_db_exec (db, g_ptr_array_index (sqls, i), error))
+      return FALSE;
+
+  return sr_db_exec (db, "DELETE FROM deferred_indexes;", error);
+}
+
+gboolean
+sr_cache_schema_migrate (sqlite3  *db,
+                         GError  **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
+    {
+      const Migration *step = &migrations[i];
+      g_autofree char *set_version = NULL;
+      gint64 version;
+
+      /* IMMEDIATE: another process opening the same file waits instead of
+       * migrating it a second time. */
+      if (!sr_db_exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+
+      if (!sr_db_get_int64 (db, "PRAGMA user_version", &version, error))
+        goto fail;
+
+      if (version > SR_CACHE_SCHEMA_VERSION)
+        {
+          g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_TOO_NEW,
+                       _("The report cache was written by a newer version of SMS Reports"));
+          goto fail;
+        }
+
+      if (version >= step->version)
+        {
+          if (!sr_db_exec (db, "COMMIT", error))
+            goto fail;
+          continue;
+        }
+
+      g_assert (version == step->version - 1);
+      g_debug ("Migrating the cache from schema %" G_GINT64_FORMAT " to %d",
+               version, step->version);
+
+      set_version = g_strdup_printf ("PRAGMA user_version = %d", step->version);
+      if (!sr_db_exec (db, step->sql, error) ||
+             !sr_db_exec (db, set_version, error) ||
+             !sr_db_exec (db, "COMMIT", error))
+        goto fail;
+    }
+
+  return TRUE;
+
+fail:
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}

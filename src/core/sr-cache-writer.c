@@ -1,0 +1,1016 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-cache-writer.c: every write to the cache.
+ *
+ * One writer thread owns the write connection (like GNOME Software's
+ * GsWorkerThread owns its context): every write is a GTask queued to it and
+ * completed back in the caller's main context. Each write is atomic (a
+ * savepoint); writes that were already waiting share one commit (group
+ * commit), so a writer that falls behind a sync catches up. After a commit
+ * that changed rows the writer schedules the owner's "changed" signal,
+ * coalesced, in the main context that opened the cache.
+ */
+
+#define G_LOG_DOMAIN "sr-cache"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-cache-private.h"
+#include "sr-cache-schema.h"
+#include "sr-cache-sql.h"
+#include "sr-campaign-private.h"
+#include "sr-message-private.h"
+
+/* A group commit takes at most this many queued writes... */
+#define MAX_GROUP_JOBS 64
+/* ...and stops adding jobs once it holds this many records. */
+#define MAX_GROUP_RECORDS 20000
+
+enum {
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_SAVEPOINT,
+  STMT_RELEASE,
+  STMT_ROLLBACK_TO,
+  STMT_UPSERT_MESSAGE,
+  STMT_UPSERT_CAMPAIGN,
+  STMT_SET_STATE,
+  STMT_DELETE_STATE,
+  STMT_SET_BALANCE,
+  STMT_SET_LAST_SYNC,
+  N_STMTS
+};
+
+struct _SrCacheWriter
+{
+  char           *path;
+  GObject        *owner;            /* (unowned) emits "changed" */
+  guint           changed_signal;
+  GMainContext   *context;          /* where "changed" is emitted (owned) */
+
+  /* write_lock guards closed and the hand-off of jobs, so nothing is
+   * queued behind the stop marker. */
+  GMutex          write_lock;
+  gboolean        closed;
+  GThread        *writer_thread;    /* (owned) */
+  GAsyncQueue    *write_queue;      /* (owned) GTask or &writer_stop */
+  sqlite3        *write_db;         /* used by writer_thread only once it runs */
+  sqlite3_stmt   *stmts[N_STMTS];
+
+  /* "changed" is coalesced: the writer ORs flags in and schedules at most
+   * one idle in context. */
+  GMutex          changed_lock;
+  SrCacheChanged  pending_changed;
+  GSource        *changed_source;   /* (owned) */
+};
+
+static int writer_stop;
+
+typedef enum {
+  WRITE_UPSERT_MESSAGES,
+  WRITE_UPSERT_CAMPAIGNS,
+  WRITE_UPDATE_ACCOUNT,
+  WRITE_SET_STATE,
+  WRITE_SET_BULK_LOAD,
+} WriteKind;
+
+typedef struct
+{
+  WriteKind   kind;
+  GPtrArray  *records;     /* (owned) SrMessage or SrCampaign */
+  GHashTable *state;       /* (owned) (nullable) copy of the caller's */
+  double      balance;
+  char       *currency;
+  gint64      synced_at;
+  gboolean    bulk_load;
+
+  GCancellable *cancellable; /* (owned) (nullable) */
+
+  guint       n_new;
+  guint       n_updated;
+  GError     *error;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_clear_pointer (&job->records, g_ptr_array_unref);
+  g_clear_pointer (&job->state, g_hash_table_unref);
+  g_clear_pointer (&job->currency, g_free);
+  g_clear_object (&job->cancellable);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+/* --- opening and closing --------------------------------------------------- */
+
+static gboolean
+writer_open (SrCacheWriter  *self,
+             GError        **error)
+{
+  g_autofree char *upsert_message = NULL;
+  g_autofree char *upsert_campaign = NULL;
+  const char *statements[N_STMTS] = { NULL, };
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &self->write_db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_OPEN,
+                   _("Cannot open the report cache “%s”: %s"), self->path,
+                   self->write_db != NULL ? sqlite3_errmsg (self->write_db) : sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->write_db, TRUE);
+  sqlite3_busy_timeout (self->write_db, SR_DB_BUSY_TIMEOUT_MS);
+
+  if (!sr_cache_schema_register_functions (self->write_db, error))
+    return FALSE;
+
+  /* WAL: readers never block the writer and the other way round;
+   * synchronous=NORMAL is durable across application crashes and, in WAL
+   * mode, consistent across power loss (the last commits may be lost, and
+   * the sync checkpoint goes back with them).
+   *
+   * A commit rewrites every index page it touched, and a checkpoint copies
+   * the WAL into the database and syncs it; with a dozen indexes a page of
+   * 1000 messages touches thousands of pages, so checkpointing every 64 MB
+   * rather than every 4 MB (the default) halves the cost of a sync, as the
+   * same hot pages are copied once instead of after every commit. */
+  if (!sr_db_exec (self->write_db,
+                   "PRAGMA journal_mode = WAL;"
+                   "PRAGMA synchronous = NORMAL;"
+                   "PRAGMA wal_autocheckpoint = 16384;"
+                   "PRAGMA journal_size_limit = 67108864;"
+                   "PRAGMA foreign_keys = OFF;"
+                   "PRAGMA temp_store = MEMORY;"
+                   "PRAGMA cache_size = -65536;"
+                   "PRAGMA analysis_limit = 1000;",
+                   error))
+    return FALSE;
+
+  if (!sr_cache_schema_migrate (self->write_db, error))
+    return FALSE;
+
+  /* A bulk load that never finished (crash, kill) left indexes to build. */
+  if (!sr_db_exec (self->write_db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!sr_cache_schema_restore_indexes (self->write_db, error))
+    {
+      sr_db_exec (self->write_db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  if (!sr_db_exec (self->write_db, "COMMIT", error))
+    return FALSE;
+
+  upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS);
+  upsert_campaign = sr_sql_build_upsert ("campaigns", sr_cache_campaign_columns, N_CAM_COLS);
+
+  statements[STMT_BEGIN] = "BEGIN IMMEDIATE";
+  statements[STMT_COMMIT] = "COMMIT";
+  statements[STMT_ROLLBACK] = "ROLLBACK";
+  statements[STMT_SAVEPOINT] = "SAVEPOINT sr_write";
+  statements[STMT_RELEASE] = "RELEASE sr_write";
+  statements[STMT_ROLLBACK_TO] = "ROLLBACK TO sr_write";
+  statements[STMT_UPSERT_MESSAGE] = upsert_message;
+  statements[STMT_UPSERT_CAMPAIGN] = upsert_campaign;
+  statements[STMT_SET_STATE] =
+    "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+  statements[STMT_DELETE_STATE] = "DELETE FROM sync_state WHERE key = ?1";
+  statements[STMT_SET_BALANCE] =
+    "INSERT INTO account (id, balance, currency) VALUES (1, ?1, ?2)"
+    " ON CONFLICT (id) DO UPDATE SET balance = excluded.balance,"
+    " currency = coalesce (excluded.currency, currency)";
+  statements[STMT_SET_LAST_SYNC] =
+    "INSERT INTO account (id, last_sync) VALUES (1, ?1)"
+    " ON CONFLICT (id) DO UPDATE SET last_sync = excluded.last_sync";
+
+  for (guint i = 0; i < N_STMTS; i++)
+    {
+      rc = sqlite3_prepare_v3 (self->write_db, statements[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &self->stmts[i], NULL);
+      if (rc != SQLITE_OK)
+        {
+          sr_db_set_error (error, self->write_db, rc, "prepare");
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+writer_close (SrCacheWriter *self)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+
+  if (self->write_db != NULL)
+    {
+      /* Keeps the planner's statistics current after big syncs; cheap
+       * thanks to analysis_limit. */
+      sqlite3_exec (self->write_db, "PRAGMA optimize", NULL, NULL, NULL);
+      sqlite3_close (self->write_db);
+      self->write_db = NULL;
+    }
+}
+
+/* --- "changed" ----------------------------------------------------------- */
+
+/* What an idle of "changed" holds: the writer stays valid while the source
+ * is pending (sr_cache_writer_free() destroys it), the owner may go away. */
+typedef struct
+{
+  GWeakRef       owner;
+  SrCacheWriter *writer;
+} ChangedRef;
+
+static void
+changed_ref_free (gpointer data)
+{
+  ChangedRef *ref = data;
+
+  g_weak_ref_clear (&ref->owner);
+  g_free (ref);
+}
+
+static gboolean
+emit_changed_cb (gpointer user_data)
+{
+  ChangedRef *ref = user_data;
+  g_autoptr(GObject) owner = g_weak_ref_get (&ref->owner);
+  SrCacheWriter *self = ref->writer;
+  SrCacheChanged what;
+
+  if (owner == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_mutex_lock (&self->changed_lock);
+  what = self->pending_changed;
+  self->pending_changed = 0;
+  g_clear_pointer (&self->changed_source, g_source_unref);
+  g_mutex_unlock (&self->changed_lock);
+
+  if (what != 0)
+    g_signal_emit (owner, self->changed_signal, 0, what);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Called by the writer after a commit. */
+static void
+queue_changed (SrCacheWriter  *self,
+               SrCacheChanged  what)
+{
+  if (what == 0)
+    return;
+
+  g_mutex_lock (&self->changed_lock);
+  self->pending_changed |= what;
+  if (self->changed_source == NULL)
+    {
+      ChangedRef *ref = g_new0 (ChangedRef, 1);
+
+      g_weak_ref_init (&ref->owner, self->owner);
+      ref->writer = self;
+      self->changed_source = g_idle_source_new ();
+      g_source_set_priority (self->changed_source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (self->changed_source, "[sr-cache] changed");
+      g_source_set_callback (self->changed_source, emit_changed_cb, ref, changed_ref_free);
+      g_source_attach (self->changed_source, self->context);
+    }
+  g_mutex_unlock (&self->changed_lock);
+}
+
+/* --- the writer thread --------------------------------------------------- */
+
+static gboolean
+writer_step (SrCacheWriter  *self,
+             guint           stmt_index,
+             GError        **error)
+{
+  sqlite3_stmt *stmt = self->stmts[stmt_index];
+  int rc;
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      sr_db_set_error (error, self->write_db, rc, "write");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+writer_write_state (SrCacheWriter  *self,
+                    GHashTable     *state,
+                    GError        **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (state == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, state);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint index = value != NULL ? STMT_SET_STATE : STMT_DELETE_STATE;
+
+      sr_db_bind_text (self->stmts[index], 1, key);
+      if (value != NULL)
+        sr_db_bind_text (self->stmts[index], 2, value);
+      if (!writer_step (self, index, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Upserts records keyed by id; returns how many rows were inserted or
+ * really modified. Whether a row is new is read from last_insert_rowid(),
+ * which only the INSERT branch of an upsert sets: no extra lookup by id. */
+static gboolean
+writer_upsert (SrCacheWriter  *self,
+               WriteJob       *job,
+               guint           upsert_index,
+               guint          *out_modified,
+               GError        **error)
+{
+  sqlite3_stmt *upsert = self->stmts[upsert_index];
+  guint modified = 0;
+
+  for (guint i = 0; i < job->records->len; i++)
+    {
+      gpointer record = g_ptr_array_index (job->records, i);
+      const char *id;
+
+      if (job->kind == WRITE_UPSERT_MESSAGES)
+        id = ((SrMessage *) record)->id;
+      else
+        id = ((SrCampaign *) record)->id;
+
+      if (!sr_sql_is_set (id))
+        {
+          g_debug ("Skipping a record without id");
+          continue;
+        }
+
+      if (job->kind == WRITE_UPSERT_MESSAGES)
+        sr_sql_bind_message (upsert, record);
+      else
+        sr_sql_bind_campaign (upsert, record);
+
+      sqlite3_set_last_insert_rowid (self->write_db, 0);
+      if (!writer_step (self, upsert_index, error))
+        return FALSE;
+
+      if (sqlite3_changes (self->write_db) > 0)
+        modified++;
+      if (sqlite3_last_insert_rowid (self->write_db) != 0)
+        job->n_new++;
+      else
+        job->n_updated++;
+    }
+
+  *out_modified = modified;
+  return TRUE;
+}
+
+static gboolean
+writer_update_account (SrCacheWriter  *self,
+                       WriteJob       *job,
+                       gboolean       *out_modified,
+                       GError        **error)
+{
+  *out_modified = FALSE;
+
+  if (job->balance >= 0)
+    {
+      sqlite3_bind_double (self->stmts[STMT_SET_BALANCE], 1, job->balance);
+      sr_db_bind_text (self->stmts[STMT_SET_BALANCE], 2, job->currency);
+      if (!writer_step (self, STMT_SET_BALANCE, error))
+        return FALSE;
+      *out_modified = TRUE;
+    }
+
+  if (job->synced_at != SR_TIME_NONE)
+    {
+      sqlite3_bind_int64 (self->stmts[STMT_SET_LAST_SYNC], 1, job->synced_at);
+      if (!writer_step (self, STMT_SET_LAST_SYNC, error))
+        return FALSE;
+      *out_modified = TRUE;
+    }
+
+  return TRUE;
+}
+
+/* Runs one job inside the current transaction, in its own savepoint so that
+ * it is all or nothing even when it shares the transaction with others. */
+static SrCacheChanged
+writer_run_job (SrCacheWriter *self,
+                WriteJob      *job)
+{
+  SrCacheChanged changed = 0;
+  guint modified = 0;
+  gboolean account_modified = FALSE;
+  gboolean ok = FALSE;
+
+  /* A write that was cancelled before it started is not done; once
+   * started it runs to its commit, which is then reported as such. */
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
+    return 0;
+
+  if (!writer_step (self, STMT_SAVEPOINT, &job->error))
+    return 0;
+
+  switch (job->kind)
+    {
+    case WRITE_UPSERT_MESSAGES:
+      /* The messages and the state (the sync checkpoint) commit together
+       * or not at all. */
+      ok = writer_upsert (self, job, STMT_UPSERT_MESSAGE, &modified, &job->error) &&
+           writer_write_state (self, job->state, &job->error);
+      if (modified > 0)
+        changed |= SR_CACHE_CHANGED_MESSAGES;
+      break;
+
+    case WRITE_UPSERT_CAMPAIGNS:
+      ok = writer_upsert (self, job, STMT_UPSERT_CAMPAIGN, &modified, &job->error);
+      if (modified > 0)
+        changed |= SR_CACHE_CHANGED_CAMPAIGNS;
+      break;
+
+    case WRITE_UPDATE_ACCOUNT:
+      ok = writer_update_account (self, job, &account_modified, &job->error);
+      if (account_modified)
+        changed |= SR_CACHE_CHANGED_ACCOUNT;
+      break;
+
+    case WRITE_SET_STATE:
+      ok = writer_write_state (self, job->state, &job->error);
+      break;
+
+    case WRITE_SET_BULK_LOAD:
+      if (job->bulk_load)
+        ok = sr_cache_schema_defer_indexes (self->write_db, &job->error);
+      else
+        ok = sr_cache_schema_restore_indexes (self->write_db, &job->error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* Do not keep pointers into the job's records in the statements. */
+  for (guint i = 0; i < N_STMTS; i++)
+    sqlite3_clear_bindings (self->stmts[i]);
+
+  if (ok && writer_step (self, STMT_RELEASE, &job->error))
+    return changed;
+
+  job->n_new = 0;
+  job->n_updated = 0;
+  writer_step (self, STMT_ROLLBACK_TO, NULL);
+  writer_step (self, STMT_RELEASE, NULL);
+
+  return 0;
+}
+
+/* Group commit: the jobs that were waiting together share one transaction
+ * (each still atomic in its savepoint), so a writer that falls behind its
+ * producers catches up instead of paying one commit (and the rewrite of
+ * every touched index page) per call. */
+static void
+writer_run_group (SrCacheWriter *self,
+                  GPtrArray     *tasks)
+{
+  SrCacheChanged changed = 0;
+  g_autoptr(GError) error = NULL;
+
+  if (writer_step (self, STMT_BEGIN, &error))
+    {
+      for (guint i = 0; i < tasks->len && error == NULL; i++)
+        {
+          WriteJob *job = g_task_get_task_data (g_ptr_array_index (tasks, i));
+
+          changed |= writer_run_job (self, job);
+
+          /* Some errors (disk full, I/O) make SQLite roll back the whole
+           * transaction: then nothing of the group is written. */
+          if (sqlite3_get_autocommit (self->write_db))
+            g_set_error_literal (&error, SR_CACHE_ERROR, SR_CACHE_ERROR_SQLITE,
+                                 job->error != NULL ? job->error->message
+                                                    : "transaction rolled back");
+        }
+
+      if (error == NULL && writer_step (self, STMT_COMMIT, &error))
+        {
+          queue_changed (self, changed);
+          return;
+        }
+
+      if (sqlite3_get_autocommit (self->write_db) == 0)
+        writer_step (self, STMT_ROLLBACK, NULL);
+    }
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      WriteJob *job = g_task_get_task_data (g_ptr_array_index (tasks, i));
+
+      job->n_new = 0;
+      job->n_updated = 0;
+      if (job->error == NULL)
+        job->error = g_error_copy (error);
+    }
+}
+
+static gboolean
+complete_write_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  WriteJob *job = g_task_get_task_data (task);
+
+  if (job->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&job->error));
+  else
+    g_task_return_boolean (task, TRUE);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+writer_thread_func (gpointer data)
+{
+  SrCacheWriter *self = data;
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new ();
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      gpointer item = g_async_queue_pop (self->write_queue);
+      guint n_records = 0;
+
+      while (item != NULL)
+        {
+          WriteJob *job;
+
+          if (item == &writer_stop)
+            {
+              stop = TRUE;
+              break;
+            }
+
+          job = g_task_get_task_data (item);
+          n_records += job->records != NULL ? job->records->len : 1;
+          g_ptr_array_add (tasks, item);
+
+          if (tasks->len >= MAX_GROUP_JOBS || n_records >= MAX_GROUP_RECORDS)
+            break;
+          item = g_async_queue_try_pop (self->write_queue);
+        }
+
+      if (tasks->len == 0)
+        continue;
+
+      writer_run_group (self, tasks);
+
+      /* Complete, and drop our reference, in each caller's context: the
+       * last reference to a task (and so to self) must never go away here,
+       * where disposing self would have to join this very thread. */
+      for (guint i = 0; i < tasks->len; i++)
+        {
+          GTask *task = g_ptr_array_index (tasks, i);
+          GSource *source = g_idle_source_new ();
+
+          g_source_set_static_name (source, "[sr-cache] write done");
+          /* Default priority, like any I/O completion: at idle priority a
+           * busy redraw (spinners, progress) would starve the sync. */
+          g_source_set_priority (source, G_PRIORITY_DEFAULT);
+          g_source_set_callback (source, complete_write_cb, task, g_object_unref);
+          g_source_attach (source, g_task_get_context (task));
+          g_source_unref (source);
+        }
+      g_ptr_array_set_size (tasks, 0);
+    }
+
+  return NULL;
+}
+
+static void
+writer_queue (SrCacheWriter *self,
+              GTask         *task)
+{
+  /* NULL once the owner is disposed. */
+  if (self != NULL)
+    {
+      g_mutex_lock (&self->write_lock);
+      if (!self->closed && self->writer_thread != NULL)
+        {
+          g_async_queue_push (self->write_queue, task);
+          task = NULL;
+        }
+      g_mutex_unlock (&self->write_lock);
+    }
+
+  if (task != NULL)
+    {
+      g_task_return_new_error (task, SR_CACHE_ERROR, SR_CACHE_ERROR_CLOSED,
+                               _("The report cache is closed"));
+      g_object_unref (task);
+    }
+}
+
+static void
+queue_job (SrCache             *self,
+           WriteJob            *job,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  GTask *task;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, "[sr-cache] write");
+  /* A committed write must be reported as committed, even when the
+   * cancellable fires meanwhile. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_set_object (&job->cancellable, cancellable);
+  g_task_set_task_data (task, job, (GDestroyNotify) write_job_free);
+
+  writer_queue (self->writer, task);
+}
+
+static GHashTable *
+copy_state (GHashTable *state)
+{
+  GHashTable *copy;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (state == NULL)
+    return NULL;
+
+  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, state);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+
+  return copy;
+}
+
+static gpointer
+copy_object (gconstpointer src,
+             gpointer      data)
+{
+  return g_object_ref ((gpointer) src);
+}
+
+/* --- the writer's life ------------------------------------------------------ */
+
+SrCacheWriter *
+sr_cache_writer_open (const char  *path,
+                      GObject     *owner,
+                      guint        changed_signal,
+                      GError     **error)
+{
+  SrCacheWriter *self;
+
+  self = g_new0 (SrCacheWriter, 1);
+  self->path = g_strdup (path);
+  self->owner = owner;
+  self->changed_signal = changed_signal;
+  self->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&self->write_lock);
+  g_mutex_init (&self->changed_lock);
+  self->write_queue = g_async_queue_new ();
+
+  if (!writer_open (self, error))
+    {
+      sr_cache_writer_free (self);
+      return NULL;
+    }
+
+  self->writer_thread = g_thread_try_new ("sr-cache-writer", writer_thread_func, self, error);
+  if (self->writer_thread == NULL)
+    {
+      sr_cache_writer_free (self);
+      return NULL;
+    }
+
+  return self;
+}
+
+void
+sr_cache_writer_close (SrCacheWriter *self)
+{
+  GThread *thread;
+
+  g_mutex_lock (&self->write_lock);
+  self->closed = TRUE;
+  thread = g_steal_pointer (&self->writer_thread);
+  if (thread != NULL)
+    g_async_queue_push (self->write_queue, &writer_stop);
+  g_mutex_unlock (&self->write_lock);
+
+  /* Everything queued before the stop marker is written first. */
+  if (thread != NULL)
+    {
+      g_assert (thread != g_thread_self ());
+      g_thread_join (thread);
+    }
+
+  writer_close (self);
+}
+
+void
+sr_cache_writer_free (SrCacheWriter *self)
+{
+  if (self == NULL)
+    return;
+
+  sr_cache_writer_close (self);
+
+  g_mutex_lock (&self->changed_lock);
+  if (self->changed_source != NULL)
+    {
+      g_source_destroy (self->changed_source);
+      g_clear_pointer (&self->changed_source, g_source_unref);
+    }
+  g_mutex_unlock (&self->changed_lock);
+
+  g_clear_pointer (&self->write_queue, g_async_queue_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->write_lock);
+  g_mutex_clear (&self->changed_lock);
+  g_free (self->path);
+  g_free (self);
+}
+
+/* --- public: writes ------------------------------------------------------- */
+
+void
+sr_cache_upsert_messages_async (SrCache             *self,
+                                GPtrArray           *messages,
+                                GHashTable          *state,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  WriteJob *job;
+
+  g_return_if_fail (SR_IS_CACHE (self));
+  g_return_if_fail (messages != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (WriteJob, 1);
+  job->kind = WRITE_UPSERT_MESSAGES;
+  job->records = g_ptr_array_copy (messages, copy_object, NULL);
+  g_ptr_array_set_free_func (job->records, g_object_unref);
+  job->state = copy_state (state);
+
+  queue_job (self, job, sr_cache_upsert_messages_async, cancellable, callback, user_data);
+}
+
+static gboolean
+finish_upsert (SrCache       *self,
+               GAsyncResult  *result,
+               gpointer       source_tag,
+               guint         *out_new,
+               guint         *out_updated,
+               GError       **error)
+{
+  WriteJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (out_new != NULL)
+    *out_new = 0;
+  if (out_updated != NULL)
+    *out_updated = 0;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  if (out_new != NULL)
+    *out_new = job->n_new;
+  if (out_updated != NULL)
+    *out_updated = job->n_updated;
+
+  return TRUE;
+}
+
+gboolean
+sr_cache_upsert_messages_finish (SrCache       *self,
+                                 GAsyncResult  *result,
+                                 guint         *out_new,
+                                 guint         *out_updated,
+                                 GError       **error)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+
+  return finish_upsert (self, result, sr_cache_upsert_messages_async,
+                        out_new, out_updated, error);
+}
+
+void
+sr_cache_upsert_campaigns_async (SrCache             *self,
+                                 GPtrArray           *campaigns,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  WriteJob *job;
+
+  g_return_if_fail (SR_IS_CACHE (self));
+  g_return_if_fail (campaigns != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (WriteJob, 1);
+  job->kind = WRITE_UPSERT_CAMPAIGNS;
+  job->records = g_ptr_array_copy (campaigns, copy_object, NULL);
+  g_ptr_array_set_free_func (job->records, g_object_unref);
+
+  queue_job (self, job, sr_cache_upsert_campaigns_async, cancellable, callback, user_data);
+}
+
+gboolean
+sr_cache_upsert_campaigns_finish (SrCache       *self,
+                                  GAsyncResult  *result,
+                                  guint         *out_new,
+                                  guint         *out_updated,
+                                  GError       **error)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+
+  return finish_upsert (self, result, sr_cache_upsert_campaigns_async,
+                        out_new, out_updated, error);
+}
+
+void
+sr_cache_update_account_async (SrCache             *self,
+                               double               balance,
+                               const char          *currency,
+                               gint64               synced_at,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  WriteJob *job;
+
+  g_return_if_fail (SR_IS_CACHE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (WriteJob, 1);
+  job->kind = WRITE_UPDATE_ACCOUNT;
+  job->balance = balance;
+  job->currency = g_strdup (currency);
+  job->synced_at = synced_at;
+
+  queue_job (self, job, sr_cache_update_account_async, cancellable, callback, user_data);
+}
+
+gboolean
+sr_cache_update_account_finish (SrCache       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_cache_update_account_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sr_cache_set_state_async (SrCache             *self,
+                          GHashTable          *state,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  WriteJob *job;
+
+  g_return_if_fail (SR_IS_CACHE (self));
+  g_return_if_fail (state != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (WriteJob, 1);
+  job->kind = WRITE_SET_STATE;
+  job->state = copy_state (state);
+
+  queue_job (self, job, sr_cache_set_state_async, cancellable, callback, user_data);
+}
+
+gboolean
+sr_cache_set_state_finish (SrCache       *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_cache_set_state_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sr_cache_set_bulk_load_async (SrCache             *self,
+                              gboolean             bulk_load,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  WriteJob *job;
+
+  g_return_if_fail (SR_IS_CACHE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (WriteJob, 1);
+  job->kind = WRITE_SET_BULK_LOAD;
+  job->bulk_load = !!bulk_load;
+
+  queue_job (self, job, sr_cache_set_bulk_load_async, cancellable, callback, user_data);
+}
+
+gboolean
+sr_cache_set_bulk_load_finish (SrCache       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_cache_set_bulk_load_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out_result = user_data;
+
+  *out_result = g_object_ref (result);
+}
+
+/* The blocking writes run the same job on the writer thread and iterate a
+ * private main context until it completes. */
+gboolean
+sr_cache_upsert_messages (SrCache     *self,
+                          GPtrArray   *messages,
+                          GHashTable  *state,
+                          guint       *out_new,
+                          guint       *out_updated,
+                          GError     **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (messages != NULL, FALSE);
+
+  g_main_context_push_thread_default (context);
+  sr_cache_upsert_messages_async (self, messages, state, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+
+  return sr_cache_upsert_messages_finish (self, result, out_new, out_updated, error);
+}
+
+gboolean
+sr_cache_upsert_campaigns (SrCache    *self,
+                           GPtrArray  *campaigns,
+                           guint      *out_new,
+                           guint      *out_updated,
+                           GError    **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (campaigns != NULL, FALSE);
+
+  g_main_context_push_thread_default (context);
+  sr_cache_upsert_campaigns_async (self, campaigns, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+
+  return sr_cache_upsert_campaigns_finish (self, result, out_new, out_updated, error);
+}

@@ -1,0 +1,1062 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-lazy-list.c: SrLazyList, the engine behind the lazy GListModels
+ * SrMessageList and SrCampaignList.
+ *
+ * The engine owns the ordered rowids of the current query (one GArray of
+ * gint64, computed in a GTask thread) and the items handed out:
+ *
+ * - Items are fetched in blocks of BLOCK_SIZE positions with one
+ *   get_by_rowid call and kept alive by an LRU of MAX_BLOCKS blocks.
+ * - Identity: a table rowid → item holds a *weak* reference to every item
+ *   alive, whether the LRU still keeps it or only a consumer (a list row)
+ *   does. So the same position gives the same object for as long as anyone
+ *   holds it, however far the LRU has moved on, and memory stays bounded by
+ *   the LRU plus what consumers hold. Items are keyed by rowid, not by
+ *   position, so rows that only shift keep their objects.
+ * - Reloads: set_query cancels the reload in flight and starts another one,
+ *   which replaces everything but the common prefix and suffix. A "changed"
+ *   from the cache (a sync committed) starts a data reload: the worker diffs
+ *   the old and new rowid arrays (Myers' O(ND) algorithm after trimming the
+ *   common prefix and suffix, bounded in D; past the bound one range between
+ *   prefix and suffix), so an append at the end (ascending) or at the start
+ *   (descending) is exactly one insertion. Bursts coalesce: one reload in
+ *   flight at a time, plus a pending flag.
+ * - Content changes: the cache does not say which rows changed, and a row
+ *   whose status changed keeps its rowid and maybe its position. A data
+ *   reload therefore takes a snapshot (rowid, id, fingerprint) of every item
+ *   alive, refetches those rows on the worker and compares fingerprints (a
+ *   hash of every field shown). Rows that differ get a fresh object and an
+ *   items-changed (pos, 1, 1) — grouped when adjacent — unless the diff
+ *   already covers them. Rows with no live item need nothing: nobody can
+ *   show stale data for them, the next get_item reads the new data.
+ * - Emission: the worker returns ranges (old_pos, removed, new_pos, added)
+ *   in ascending order. They are emitted one by one; between two emissions
+ *   the model reads as new[0, split_new) ++ old[split_old, …), so
+ *   get_n_items and get_item always agree with the ranges emitted so far.
+ *
+ * Everything except the query and the diff runs on the main thread; items
+ * must be released on it too (the weak notify touches the table).
+ */
+
+#define G_LOG_DOMAIN "sr-lazy-list"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sr-cache.h"
+#include "sr-lazy-list-private.h"
+
+#define BLOCK_SIZE          256
+#define MAX_BLOCKS          16
+#define CHANGED_DELAY_MS    50
+/* Myers' cost is about (n + m) * D; past this the diff gives one range. */
+#define DIFF_MAX_WORK       G_GUINT64_CONSTANT (200000000)
+#define DIFF_MAX_D          1024
+#define DIFF_MIN_D          32
+
+typedef struct _Block Block;
+
+typedef struct
+{
+  gint64      rowid;
+  GObject    *item;      /* weak */
+  SrLazyList *list;
+  Block      *block;     /* the LRU block holding a strong ref, if any */
+} ItemEntry;
+
+struct _Block
+{
+  GList      link;       /* in SrLazyList.blocks, data = the Block */
+  GArray    *rowids;
+  GPtrArray *items;      /* owned */
+};
+
+typedef struct
+{
+  guint old_pos;
+  guint removed;
+  guint new_pos;
+  guint added;
+} Change;
+
+typedef enum {
+  RELOAD_QUERY,
+  RELOAD_DATA,
+} ReloadKind;
+
+typedef struct
+{
+  SrLazyList            *list;          /* main thread only; NULL once abandoned */
+  const SrLazyListClass *klass;
+  SrCache               *cache;         /* owned */
+  gpointer               query;         /* owned */
+  GCancellable          *cancellable;   /* owned */
+  ReloadKind             kind;
+  gboolean               announced;     /* shows as "loading" */
+  GArray                *old_rowids;    /* owned */
+  /* RELOAD_DATA: the items alive when the reload started */
+  GArray                *held_rowids;   /* gint64 */
+  GPtrArray             *held_ids;      /* char *, owned */
+  GArray                *held_hashes;   /* guint64 */
+  /* results */
+  GArray                *new_rowids;    /* gint64 */
+  GArray                *changes;       /* Change, ascending */
+  GHashTable            *stale;         /* gint64 * rowid set: content changed */
+  gint64                 started;
+} ReloadData;
+
+struct _SrLazyList
+{
+  GListModel            *owner;         /* unowned, owns us */
+  const SrLazyListClass *klass;
+  SrCache               *cache;         /* owned */
+  gpointer               query;         /* owned */
+  GParamSpec            *n_items_pspec;
+  GParamSpec            *loading_pspec;
+
+  GArray                *rowids;        /* owned, the contents */
+  /* While applying a reload: contents are next[0, split_new) ++ rowids[split_old, …) */
+  GArray                *next;
+  guint                  split_new;
+  guint                  split_old;
+
+  GHashTable            *items;         /* &ItemEntry.rowid → ItemEntry */
+  GQueue                 blocks;        /* head = most recently used */
+
+  ReloadData            *inflight;
+  guint                  changed_source;
+  gulong                 changed_handler;
+  guint                  applying : 1;
+  guint                  data_pending : 1;
+  guint                  query_pending : 1;
+  guint                  reload_asked : 1;   /* sr_lazy_list_reload() not landed yet */
+  guint                  loading : 1;
+};
+
+guint64
+sr_lazy_list_hash_bytes (guint64       hash,
+                         gconstpointer data,
+                         gsize         len)
+{
+  const guchar *p = data;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      hash ^= p[i];
+      hash *= G_GUINT64_CONSTANT (1099511628211);
+    }
+
+  return hash;
+}
+
+guint64
+sr_lazy_list_hash_string (guint64     hash,
+                          const char *str)
+{
+  /* NULL and "" must differ; the terminating NUL separates fields */
+  if (str == NULL)
+    return sr_lazy_list_hash_bytes (hash, "\1", 1);
+
+  return sr_lazy_list_hash_bytes (hash, str, strlen (str) + 1);
+}
+
+static void
+reload_data_free (gpointer data)
+{
+  ReloadData *rd = data;
+
+  /* May run in the worker thread (GTask): nothing main-thread-only here. */
+  g_clear_object (&rd->cache);
+  g_clear_object (&rd->cancellable);
+  if (rd->query != NULL)
+    rd->klass->query_free (rd->query);
+  g_clear_pointer (&rd->old_rowids, g_array_unref);
+  g_clear_pointer (&rd->held_rowids, g_array_unref);
+  g_clear_pointer (&rd->held_ids, g_ptr_array_unref);
+  g_clear_pointer (&rd->held_hashes, g_array_unref);
+  g_clear_pointer (&rd->new_rowids, g_array_unref);
+  g_clear_pointer (&rd->changes, g_array_unref);
+  g_clear_pointer (&rd->stale, g_hash_table_unref);
+  g_free (rd);
+}
+
+/* --- rowids and items --- */
+
+static inline gint64
+rowid_at (SrLazyList *self,
+          guint       position)
+{
+  if (self->next == NULL)
+    return g_array_index (self->rowids, gint64, position);
+
+  if (position < self->split_new)
+    return g_array_index (self->next, gint64, position);
+
+  return g_array_index (self->rowids, gint64, position - self->split_new + self->split_old);
+}
+
+guint
+sr_lazy_list_get_n_items (SrLazyList *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->next == NULL)
+    return self->rowids->len;
+
+  return self->split_new + (self->rowids->len - self->split_old);
+}
+
+static void item_finalized_cb (gpointer  data,
+                               GObject  *where_the_object_was);
+
+static void
+item_entry_free (gpointer data)
+{
+  ItemEntry *entry = data;
+
+  if (entry->item != NULL)
+    g_object_weak_unref (entry->item, item_finalized_cb, entry);
+  g_free (entry);
+}
+
+static void
+item_finalized_cb (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  ItemEntry *entry = data;
+
+  entry->item = NULL;
+  g_hash_table_remove (entry->list->items, &entry->rowid);
+}
+
+static void
+block_free (Block *block)
+{
+  g_array_unref (block->rowids);
+  g_ptr_array_unref (block->items);
+  g_free (block);
+}
+
+static void
+evict_block (SrLazyList *self)
+{
+  GList *link = g_queue_pop_tail_link (&self->blocks);
+  Block *block = link->data;
+
+  for (guint i = 0; i < block->rowids->len; i++)
+    {
+      gint64 rowid = g_array_index (block->rowids, gint64, i);
+      ItemEntry *entry = g_hash_table_lookup (self->items, &rowid);
+
+      if (entry != NULL && entry->item == g_ptr_array_index (block->items, i))
+        entry->block = NULL;
+    }
+
+  /* Items nobody else holds die here and leave the table. */
+  block_free (block);
+}
+
+static void
+add_entry (SrLazyList *self,
+           Block      *block,
+           gint64      rowid,
+           gpointer    item)
+{
+  ItemEntry *entry = g_new0 (ItemEntry, 1);
+
+  entry->rowid = rowid;
+  entry->item = item;
+  entry->list = self;
+  entry->block = block;
+  g_object_weak_ref (item, item_finalized_cb, entry);
+  g_hash_table_replace (self->items, &entry->rowid, entry);
+
+  g_array_append_val (block->rowids, rowid);
+  g_ptr_array_add (block->items, item);
+}
+
+/* Fetches the items of the block around position that are not alive yet,
+ * in one query (a row deleted since the rowids were computed gets a
+ * placeholder until the reload that the deletion triggers removes it). */
+static void
+fetch_block (SrLazyList *self,
+             guint       position)
+{
+  g_autoptr(GArray) wanted = g_array_sized_new (FALSE, FALSE, sizeof (gint64), BLOCK_SIZE);
+  g_autoptr(GHashTable) seen = NULL;
+  gint64 seen_keys[BLOCK_SIZE];
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_items = sr_lazy_list_get_n_items (self);
+  guint start = position - position % BLOCK_SIZE;
+  guint end = MIN (start + BLOCK_SIZE, n_items);
+  Block *block;
+
+  /* Only while applying can a rowid show at two positions (a row that moved
+   * up is already inserted and not yet removed). */
+  if (self->applying)
+    seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = start; i < end; i++)
+    {
+      gint64 rowid = rowid_at (self, i);
+
+      if (g_hash_table_contains (self->items, &rowid))
+        continue;
+      if (seen != NULL)
+        {
+          seen_keys[i - start] = rowid;
+          if (!g_hash_table_add (seen, &seen_keys[i - start]))
+            continue;
+        }
+      g_array_append_val (wanted, rowid);
+    }
+
+  g_assert (wanted->len > 0);
+
+  block = g_new0 (Block, 1);
+  block->link.data = block;
+  block->rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), wanted->len);
+  block->items = g_ptr_array_new_full (wanted->len, g_object_unref);
+
+  records = self->klass->get_by_rowid (self->cache,
+                                       (const gint64 *) (gpointer) wanted->data,
+                                       wanted->len, &error);
+
+  if (records != NULL && records->len == wanted->len)
+    {
+      for (guint i = 0; i < wanted->len; i++)
+        add_entry (self, block, g_array_index (wanted, gint64, i),
+                   g_steal_pointer (&g_ptr_array_index (records, i)));
+      g_ptr_array_set_free_func (records, NULL);
+    }
+  else
+    {
+      /* Some rows are gone: find out which, one at a time (rare). */
+      if (error != NULL)
+        g_debug ("Fetching %u rows: %s", wanted->len, error->message);
+
+      for (guint i = 0; i < wanted->len; i++)
+        {
+          gint64 rowid = g_array_index (wanted, gint64, i);
+          g_autoptr(GPtrArray) one = NULL;
+          gpointer item;
+
+          one = self->klass->get_by_rowid (self->cache, &rowid, 1, NULL);
+          if (one != NULL && one->len == 1)
+            item = g_ptr_array_steal_index (one, 0);
+          else
+            item = self->klass->new_placeholder ();
+
+          add_entry (self, block, rowid, item);
+        }
+    }
+
+  g_queue_push_head_link (&self->blocks, &block->link);
+  while (self->blocks.length > MAX_BLOCKS)
+    evict_block (self);
+}
+
+gpointer
+sr_lazy_list_get_item (SrLazyList *self,
+                       guint       position)
+{
+  ItemEntry *entry;
+  gint64 rowid;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (position >= sr_lazy_list_get_n_items (self))
+    return NULL;
+
+  rowid = rowid_at (self, position);
+  entry = g_hash_table_lookup (self->items, &rowid);
+  if (entry == NULL)
+    {
+      fetch_block (self, position);
+      entry = g_hash_table_lookup (self->items, &rowid);
+      g_assert (entry != NULL);
+    }
+  else if (entry->block != NULL && self->blocks.head != &entry->block->link)
+    {
+      g_queue_unlink (&self->blocks, &entry->block->link);
+      g_queue_push_head_link (&self->blocks, &entry->block->link);
+    }
+
+  return g_object_ref (entry->item);
+}
+
+/* --- the diff (worker thread) --- */
+
+static void
+add_change (GArray *changes,
+            guint   old_pos,
+            guint   removed,
+            guint   new_pos,
+            guint   added)
+{
+  Change change = { old_pos, removed, new_pos, added };
+
+  if (changes->len > 0)
+    {
+      Change *last = &g_array_index (changes, Change, changes->len - 1);
+
+      if (last->old_pos + last->removed == old_pos &&
+          last->new_pos + last->added == new_pos)
+        {
+          last->removed += removed;
+          last->added += added;
+          return;
+        }
+    }
+
+  g_array_append_val (changes, change);
+}
+
+/* Myers' greedy O((n + m) D) diff of a[0, n) and b[0, m); appends the
+ * changes, shifted by offset, to changes. FALSE if D exceeds max_d or if
+ * cancelled. */
+static gboolean
+diff_myers (const gint64 *a,
+            int           n,
+            const gint64 *b,
+            int           m,
+            int           max_d,
+            guint         offset,
+            GArray       *changes,
+            GCancellable *cancellable)
+{
+  g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func (g_free);
+  g_autofree int *v_mem = g_new0 (int, 2 * max_d + 3);
+  g_autoptr(GArray) edits = NULL;
+  int *v = v_mem + max_d + 1;
+  int found = -1;
+  int x, y;
+
+  v[1] = 0;
+  for (int d = 0; d <= max_d && found < 0; d++)
+    {
+      int *saved;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+
+      for (int k = -d; k <= d; k += 2)
+        {
+          if (k == -d || (k != d && v[k - 1] < v[k + 1]))
+            x = v[k + 1];
+          else
+            x = v[k - 1] + 1;
+          y = x - k;
+
+          while (x < n && y < m && a[x] == b[y])
+            x++, y++;
+
+          v[k] = x;
+          if (x >= n && y >= m)
+            {
+              found = d;
+              break;
+            }
+        }
+
+      saved = g_new (int, 2 * d + 1);
+      memcpy (saved, v - d, sizeof (int) * (2 * d + 1));
+      g_ptr_array_add (trace, saved);
+    }
+
+  if (found < 0)
+    return FALSE;
+
+  /* Walk back from (n, m); each step is one deletion or insertion,
+   * recorded as the point it starts from. */
+  edits = g_array_sized_new (FALSE, FALSE, sizeof (int) * 3, found);
+  x = n;
+  y = m;
+  for (int d = found; d > 0; d--)
+    {
+      const int *pv = (const int *) g_ptr_array_index (trace, d - 1) + (d - 1);
+      int k = x - y;
+      int prev_k, prev_x, prev_y;
+      int edit[3];
+
+      if (k == -d || (k != d && pv[k - 1] < pv[k + 1]))
+        prev_k = k + 1;
+      else
+        prev_k = k - 1;
+
+      prev_x = pv[prev_k];
+      prev_y = prev_x - prev_k;
+
+      edit[0] = prev_x;
+      edit[1] = prev_y;
+      edit[2] = prev_k == k + 1;  /* insertion of b[prev_y], else deletion of a[prev_x] */
+      g_array_append_val (edits, edit);
+
+      x = prev_x;
+      y = prev_y;
+    }
+
+  for (guint i = edits->len; i > 0; i--)
+    {
+      const int *edit = (const int *) (gpointer) (edits->data + (i - 1) * 3 * sizeof (int));
+
+      if (edit[2])
+        add_change (changes, offset + edit[0], 0, offset + edit[1], 1);
+      else
+        add_change (changes, offset + edit[0], 1, offset + edit[1], 0);
+    }
+
+  return TRUE;
+}
+
+static GArray *
+diff_rowids (GArray       *old_rowids,
+             GArray       *new_rowids,
+             gboolean      minimal,
+             GCancellable *cancellable)
+{
+  GArray *changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  const gint64 *a = (const gint64 *) (gpointer) old_rowids->data;
+  const gint64 *b = (const gint64 *) (gpointer) new_rowids->data;
+  guint n = old_rowids->len;
+  guint m = new_rowids->len;
+  guint prefix = 0;
+  guint suffix = 0;
+
+  while (prefix < n && prefix < m && a[prefix] == b[prefix])
+    prefix++;
+  while (suffix < n - prefix && suffix < m - prefix &&
+         a[n - 1 - suffix] == b[m - 1 - suffix])
+    suffix++;
+
+  n -= prefix + suffix;
+  m -= prefix + suffix;
+
+  if (n == 0 && m == 0)
+    return changes;
+
+  if (minimal && n > 0 && m > 0)
+    {
+      guint64 max_d = DIFF_MAX_WORK / ((guint64) n + m);
+
+      max_d = CLAMP (max_d, DIFF_MIN_D, DIFF_MAX_D);
+      max_d = MIN (max_d, (guint64) n + m);
+
+      if (diff_myers (a + prefix, n, b + prefix, m, max_d, prefix, changes, cancellable))
+        return changes;
+
+      g_array_set_size (changes, 0);
+    }
+
+  add_change (changes, prefix, n, prefix, m);
+
+  return changes;
+}
+
+/* Which of the items alive at the start have different data now. */
+static GHashTable *
+find_stale_items (ReloadData    *rd,
+                  GCancellable  *cancellable)
+{
+  GHashTable *stale = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n = rd->held_rowids->len;
+
+  for (guint start = 0; start < n; start += BLOCK_SIZE)
+    {
+      guint len = MIN (BLOCK_SIZE, n - start);
+      const gint64 *rowids = &g_array_index (rd->held_rowids, gint64, start);
+      g_autoptr(GPtrArray) records = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+
+      records = rd->klass->get_by_rowid (rd->cache, rowids, len, NULL);
+
+      for (guint i = 0; i < len; i++)
+        {
+          g_autoptr(GPtrArray) one = NULL;
+          gpointer record = NULL;
+
+          if (records != NULL && records->len == len)
+            record = g_ptr_array_index (records, i);
+          else
+            {
+              one = rd->klass->get_by_rowid (rd->cache, &rowids[i], 1, NULL);
+              if (one != NULL && one->len == 1)
+                record = g_ptr_array_index (one, 0);
+            }
+
+          /* A deleted row leaves the rowid array; the diff covers it. */
+          if (record == NULL)
+            continue;
+
+          if (g_strcmp0 (rd->klass->get_id (record), g_ptr_array_index (rd->held_ids, start + i)) != 0 ||
+              rd->klass->fingerprint (record) != g_array_index (rd->held_hashes, guint64, start + i))
+            g_hash_table_add (stale, g_memdup2 (&rowids[i], sizeof (gint64)));
+        }
+    }
+
+  return stale;
+}
+
+/* Adds (pos, 1, 1) for stale rows that no change covers yet. */
+static void
+add_stale_changes (ReloadData *rd)
+{
+  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (Change));
+  const gint64 *b = (const gint64 *) (gpointer) rd->new_rowids->data;
+  guint ci = 0;
+  int delta = 0;   /* new_pos - old_pos past the changes seen so far */
+
+  for (guint p = 0; p < rd->new_rowids->len; p++)
+    {
+      const Change *c;
+
+      if (!g_hash_table_contains (rd->stale, &b[p]))
+        continue;
+
+      /* flush the changes that start at or before p */
+      while (ci < rd->changes->len &&
+             (c = &g_array_index (rd->changes, Change, ci))->new_pos <= p)
+        {
+          if (p < c->new_pos + c->added)
+            break;  /* inside an insertion: covered */
+          add_change (merged, c->old_pos, c->removed, c->new_pos, c->added);
+          delta = (int) (c->new_pos + c->added) - (int) (c->old_pos + c->removed);
+          ci++;
+        }
+
+      if (ci < rd->changes->len)
+        {
+          c = &g_array_index (rd->changes, Change, ci);
+          if (c->new_pos <= p && p < c->new_pos + c->added)
+            continue;
+        }
+
+      add_change (merged, (guint) ((int) p - delta), 1, p, 1);
+    }
+
+  for (; ci < rd->changes->len; ci++)
+    {
+      const Change *c = &g_array_index (rd->changes, Change, ci);
+      add_change (merged, c->old_pos, c->removed, c->new_pos, c->added);
+    }
+
+  g_array_set_size (rd->changes, 0);
+  g_array_append_vals (rd->changes, merged->data, merged->len);
+}
+
+static void
+reload_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReloadData *rd = task_data;
+  GError *error = NULL;
+
+  rd->new_rowids = rd->klass->query_rowids (rd->cache, rd->query, cancellable, &error);
+  if (rd->new_rowids == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (rd->kind == RELOAD_DATA && rd->held_rowids->len > 0)
+    rd->stale = find_stale_items (rd, cancellable);
+
+  rd->changes = diff_rowids (rd->old_rowids, rd->new_rowids,
+                             rd->kind == RELOAD_DATA, cancellable);
+
+  if (rd->stale != NULL && g_hash_table_size (rd->stale) > 0)
+    add_stale_changes (rd);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* --- reload scheduling (main thread) --- */
+
+static void start_reload (SrLazyList *self,
+                          ReloadKind  kind);
+
+static void
+update_loading (SrLazyList *self)
+{
+  gboolean loading = self->query_pending || self->reload_asked ||
+                     (self->inflight != NULL && self->inflight->announced);
+
+  if (self->loading == loading)
+    return;
+
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self->owner), self->loading_pspec);
+}
+
+static void
+drop_entry (SrLazyList *self,
+            gint64      rowid)
+{
+  ItemEntry *entry = g_hash_table_lookup (self->items, &rowid);
+  gpointer item = NULL;
+  guint i;
+
+  if (entry == NULL)
+    return;
+
+  /* Out of the LRU too: the old object is not handed out again; whoever
+   * still holds it keeps it until the items-changed makes them let go. */
+  if (entry->block != NULL &&
+      g_ptr_array_find (entry->block->items, entry->item, &i))
+    {
+      g_array_remove_index_fast (entry->block->rowids, i);
+      item = g_ptr_array_steal_index_fast (entry->block->items, i);
+    }
+
+  g_hash_table_remove (self->items, &rowid);
+  g_clear_object (&item);
+}
+
+static void
+apply_reload (SrLazyList *self,
+              ReloadData *rd)
+{
+  g_autoptr(GArray) old_rowids = NULL;
+
+  g_assert (!self->applying);
+  g_assert (rd->old_rowids == self->rowids);
+
+  g_debug ("Reload (%s): %u -> %u rows, %u ranges, %u stale, %.1f ms",
+           rd->kind == RELOAD_QUERY ? "query" : "data",
+           self->rowids->len, rd->new_rowids->len, rd->changes->len,
+           rd->stale != NULL ? g_hash_table_size (rd->stale) : 0,
+           (g_get_monotonic_time () - rd->started) / 1000.);
+
+  if (rd->stale != NULL)
+    {
+      GHashTableIter iter;
+      gint64 *rowid;
+
+      g_hash_table_iter_init (&iter, rd->stale);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &rowid, NULL))
+        drop_entry (self, *rowid);
+    }
+
+  self->applying = TRUE;
+  self->next = g_array_ref (rd->new_rowids);
+  self->split_new = 0;
+  self->split_old = 0;
+
+  for (guint i = 0; i < rd->changes->len; i++)
+    {
+      const Change *c = &g_array_index (rd->changes, Change, i);
+
+      self->split_new = c->new_pos + c->added;
+      self->split_old = c->old_pos + c->removed;
+
+      g_list_model_items_changed (self->owner, c->new_pos, c->removed, c->added);
+      if (c->removed != c->added)
+        g_object_notify_by_pspec (G_OBJECT (self->owner), self->n_items_pspec);
+    }
+
+  old_rowids = g_steal_pointer (&self->rowids);
+  self->rowids = g_steal_pointer (&self->next);
+  self->applying = FALSE;
+}
+
+static void
+reload_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = G_TASK (result);
+  ReloadData *rd = g_task_get_task_data (task);
+  SrLazyList *self = rd->list;
+  g_autoptr(GObject) owner = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL)
+    return;  /* superseded by a newer query, or the model is gone */
+
+  /* A handler of items-changed may drop the last other reference. */
+  owner = g_object_ref (G_OBJECT (self->owner));
+
+  g_assert (self->inflight == rd);
+  self->inflight = NULL;
+  rd->list = NULL;
+
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CLOSED) ||
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Reload stopped: %s", error->message);
+      else
+        g_warning ("Could not load the list: %s", error->message);
+    }
+  else
+    apply_reload (self, rd);
+
+  if (self->query_pending)
+    {
+      self->query_pending = FALSE;
+      start_reload (self, RELOAD_QUERY);
+    }
+  else if (self->data_pending)
+    {
+      self->data_pending = FALSE;
+      start_reload (self, RELOAD_DATA);
+    }
+
+  update_loading (self);
+}
+
+static void
+take_snapshot (SrLazyList *self,
+               ReloadData *rd)
+{
+  guint n = g_hash_table_size (self->items);
+  GHashTableIter iter;
+  ItemEntry *entry;
+
+  rd->held_rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  rd->held_hashes = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n);
+  rd->held_ids = g_ptr_array_new_full (n, g_free);
+
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    {
+      guint64 hash = self->klass->fingerprint (entry->item);
+
+      g_array_append_val (rd->held_rowids, entry->rowid);
+      g_array_append_val (rd->held_hashes, hash);
+      g_ptr_array_add (rd->held_ids, g_strdup (self->klass->get_id (entry->item)));
+    }
+}
+
+static void
+start_reload (SrLazyList *self,
+              ReloadKind  kind)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  ReloadData *rd;
+
+  /* A query reload reads fresh rowids but does not look for rows whose
+   * content changed: a "changed" waiting for its delay still needs that. */
+  if (self->changed_source != 0)
+    {
+      g_clear_handle_id (&self->changed_source, g_source_remove);
+      if (kind == RELOAD_QUERY)
+        self->data_pending = TRUE;
+    }
+
+  if (self->applying)
+    {
+      /* Called from an items-changed handler: after this reload lands. */
+      if (kind == RELOAD_QUERY)
+        self->query_pending = TRUE;
+      else
+        self->data_pending = TRUE;
+      return;
+    }
+
+  if (self->inflight != NULL)
+    {
+      if (kind == RELOAD_DATA)
+        {
+          self->data_pending = TRUE;
+          return;
+        }
+
+      /* A newer query makes the one in flight useless; a data reload it
+       * cancels still has to happen after it. */
+      if (self->inflight->kind == RELOAD_DATA)
+        {
+          self->data_pending = TRUE;
+          self->reload_asked |= self->inflight->announced;
+        }
+      g_cancellable_cancel (self->inflight->cancellable);
+      self->inflight->list = NULL;
+      self->inflight = NULL;
+    }
+
+  rd = g_new0 (ReloadData, 1);
+  rd->list = self;
+  rd->klass = self->klass;
+  rd->cache = g_object_ref (self->cache);
+  rd->query = self->klass->query_copy (self->query);
+  rd->kind = kind;
+  rd->announced = kind == RELOAD_QUERY || self->reload_asked;
+  if (kind == RELOAD_DATA)
+    self->reload_asked = FALSE;
+  rd->old_rowids = g_array_ref (self->rowids);
+  rd->started = g_get_monotonic_time ();
+  if (kind == RELOAD_DATA)
+    take_snapshot (self, rd);
+
+  cancellable = g_cancellable_new ();
+  rd->cancellable = g_object_ref (cancellable);
+  /* No source object: the task may be finalized in the worker, and the
+   * owner must only ever be finalized on the main thread. */
+  task = g_task_new (NULL, cancellable, reload_cb, NULL);
+  g_task_set_source_tag (task, start_reload);
+  g_task_set_name (task, "[sr-lazy-list] reload");
+  g_task_set_task_data (task, rd, reload_data_free);
+
+  self->inflight = rd;
+  g_task_run_in_thread (task, reload_thread);
+
+  update_loading (self);
+}
+
+static gboolean
+changed_timeout_cb (gpointer user_data)
+{
+  SrLazyList *self = user_data;
+
+  self->changed_source = 0;
+  start_reload (self, RELOAD_DATA);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cache_changed_cb (SrCache  *cache,
+                  guint     what,
+                  gpointer  user_data)
+{
+  SrLazyList *self = user_data;
+
+  if ((what & self->klass->changed_flags) == 0)
+    return;
+
+  if (self->inflight != NULL || self->applying)
+    self->data_pending = TRUE;
+  else if (self->changed_source == 0)
+    /* A short delay folds a burst of commits into one reload. */
+    self->changed_source = g_timeout_add (CHANGED_DELAY_MS, changed_timeout_cb, self);
+}
+
+SrLazyList *
+sr_lazy_list_new (GListModel            *owner,
+                  const SrLazyListClass *klass,
+                  SrCache               *cache,
+                  gpointer               query,
+                  GParamSpec            *n_items_pspec,
+                  GParamSpec            *loading_pspec)
+{
+  SrLazyList *self;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (owner), NULL);
+  g_return_val_if_fail (klass != NULL, NULL);
+  g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  self = g_new0 (SrLazyList, 1);
+  self->owner = owner;
+  self->klass = klass;
+  self->cache = g_object_ref (cache);
+  self->query = query;
+  self->n_items_pspec = n_items_pspec;
+  self->loading_pspec = loading_pspec;
+  self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->items = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, item_entry_free);
+  self->changed_handler = g_signal_connect (cache, "changed",
+                                            G_CALLBACK (cache_changed_cb), self);
+
+  /* Quietly: nobody can be connected yet. */
+  self->loading = TRUE;
+  start_reload (self, RELOAD_QUERY);
+
+  return self;
+}
+
+void
+sr_lazy_list_free (SrLazyList *self)
+{
+  GList *link;
+
+  if (self == NULL)
+    return;
+
+  if (self->inflight != NULL)
+    {
+      g_cancellable_cancel (self->inflight->cancellable);
+      self->inflight->list = NULL;
+      self->inflight = NULL;
+    }
+  g_clear_handle_id (&self->changed_source, g_source_remove);
+  g_clear_signal_handler (&self->changed_handler, self->cache);
+
+  /* Unhook from the items first: the blocks may finalize them. */
+  g_clear_pointer (&self->items, g_hash_table_unref);
+  while ((link = g_queue_pop_head_link (&self->blocks)) != NULL)
+    block_free (link->data);
+
+  g_clear_pointer (&self->rowids, g_array_unref);
+  g_clear_pointer (&self->next, g_array_unref);
+  if (self->query != NULL)
+    self->klass->query_free (self->query);
+  g_clear_object (&self->cache);
+  g_free (self);
+}
+
+gboolean
+sr_lazy_list_get_loading (SrLazyList *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->loading;
+}
+
+gconstpointer
+sr_lazy_list_get_query (SrLazyList *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->query;
+}
+
+void
+sr_lazy_list_set_query (SrLazyList *self,
+                        gpointer    query)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (query != NULL);
+
+  self->klass->query_free (self->query);
+  self->query = query;
+
+  start_reload (self, RELOAD_QUERY);
+  update_loading (self);
+}
+
+void
+sr_lazy_list_reload (SrLazyList *self)
+{
+  g_return_if_fail (self != NULL);
+
+  /* Asked for, unlike the reloads a sync triggers: "loading" until it lands. */
+  self->reload_asked = TRUE;
+  start_reload (self, RELOAD_DATA);
+  update_loading (self);
+}
+
+void
+sr_lazy_list_wait (SrLazyList *self)
+{
+  g_return_if_fail (self != NULL);
+
+  while (self->inflight != NULL || self->changed_source != 0 ||
+         self->data_pending || self->query_pending)
+    g_main_context_iteration (NULL, TRUE);
+}
