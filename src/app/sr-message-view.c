@@ -52,6 +52,8 @@ struct _SrMessageView
   SrSelection         *selection;      /* owned */
   GCancellable        *copy_cancellable;
   char                *last_copied;
+  guint                context_position;   /* the row of the context menu */
+  GtkWidget           *context_menu;
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
   GHashTable          *campaign_items; /* GtkListItem* set, unowned */
@@ -648,6 +650,8 @@ sr_message_view_dispose (GObject *object)
 {
   SrMessageView *self = SR_MESSAGE_VIEW (object);
 
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+
   g_clear_handle_id (&self->scroll_top_source, g_source_remove);
   g_cancellable_cancel (self->copy_cancellable);
   g_clear_object (&self->copy_cancellable);
@@ -733,6 +737,13 @@ sr_message_view_set_property (GObject      *object,
     }
 }
 
+static void copy_field_action    (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter);
+static void open_campaign_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter);
+
 static void
 sr_message_view_class_init (SrMessageViewClass *klass)
 {
@@ -780,10 +791,155 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "messages.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "message-row.copy-id", NULL, copy_field_action);
+  gtk_widget_class_install_action (widget_class, "message-row.copy-number", NULL, copy_field_action);
+  gtk_widget_class_install_action (widget_class, "message-row.copy-text", NULL, copy_field_action);
+  gtk_widget_class_install_action (widget_class, "message-row.open-campaign", NULL, open_campaign_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "messages.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, GDK_CONTROL_MASK, "messages.copy", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+/* --- the row context menu --- */
+
+/* Every cell remembers its list item, so a right click knows its row. */
+static void
+on_bind_any_cell_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (child != NULL)
+    g_object_set_data (G_OBJECT (child), "sr-list-item", list_item);
+}
+
+static SrMessage *
+dup_context_message (SrMessageView *self)
+{
+  if (self->list == NULL)
+    return NULL;
+
+  return g_list_model_get_item (G_LIST_MODEL (self->list), self->context_position);
+}
+
+static void
+copy_text (SrMessageView *self,
+           const char    *text)
+{
+  if (text == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  g_free (self->last_copied);
+  self->last_copied = g_strdup (text);
+}
+
+static void
+copy_field_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SrMessageView *self = SR_MESSAGE_VIEW (widget);
+  g_autoptr(SrMessage) message = dup_context_message (self);
+
+  if (message == NULL)
+    return;
+
+  if (g_str_equal (action_name, "message-row.copy-id"))
+    copy_text (self, sr_message_get_id (message));
+  else if (g_str_equal (action_name, "message-row.copy-number"))
+    copy_text (self, sr_message_get_to (message));
+  else
+    copy_text (self, sr_message_get_message (message));
+}
+
+static void
+open_campaign_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SrMessageView *self = SR_MESSAGE_VIEW (widget);
+  g_autoptr(SrMessage) message = dup_context_message (self);
+  const char *campaign_id = message != NULL ? sr_message_get_campaign_id (message) : NULL;
+
+  if (campaign_id != NULL && *campaign_id != '\0')
+    gtk_widget_activate_action (widget, "win.show-campaign", "s", campaign_id);
+}
+
+static void
+on_context_click_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     SrMessageView   *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkListItem *list_item = NULL;
+  GdkRectangle at = { (int) x, (int) y, 1, 1 };
+
+  for (GtkWidget *w = picked; w != NULL && list_item == NULL; w = gtk_widget_get_parent (w))
+    list_item = g_object_get_data (G_OBJECT (w), "sr-list-item");
+  if (list_item == NULL || gtk_list_item_get_item (list_item) == NULL)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  sr_message_view_set_context_row (self, gtk_list_item_get_position (list_item));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+setup_context_menu (SrMessageView *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) copy = g_menu_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
+
+      if (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory))
+        g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_any_cell_cb), NULL);
+    }
+  /* The campaign column may be out of the view right now. */
+  if (!self->show_campaign)
+    g_signal_connect_after (gtk_column_view_column_get_factory (self->campaign_column_ref),
+                            "bind", G_CALLBACK (on_bind_any_cell_cb), NULL);
+
+  g_menu_append (copy, _("Copy Message ID"), "message-row.copy-id");
+  g_menu_append (copy, _("Copy Number"), "message-row.copy-number");
+  g_menu_append (copy, _("Copy Text"), "message-row.copy-text");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (copy));
+  g_menu_append (menu, _("Open Campaign"), "message-row.open-campaign");
+
+  self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self->column_view));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_context_click_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+}
+
+void
+sr_message_view_set_context_row (SrMessageView *self,
+                                 guint          position)
+{
+  g_autoptr(SrMessage) message = NULL;
+  const char *campaign_id;
+
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  self->context_position = position;
+  message = dup_context_message (self);
+  campaign_id = message != NULL ? sr_message_get_campaign_id (message) : NULL;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message-row.open-campaign",
+                                 self->show_campaign && campaign_id != NULL && *campaign_id != '\0');
 }
 
 static void
@@ -824,6 +980,8 @@ sr_message_view_init (SrMessageView *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "show-utc", self, "show-utc", G_SETTINGS_BIND_GET);
+
+  setup_context_menu (self);
 }
 
 GtkWidget *

@@ -41,4 +41,9 @@ GtkColumnView       *sr_message_view_get_column_view (SrMessageView *self);
 GtkColumnViewColumn *sr_message_view_get_column      (SrMessageView *self,
                                                       SrMessageSort  sort);
 
+/* The row a right click opened the context menu on (Copy Message ID,
+ * Copy Number, Copy Text, Open Campaign: "message-row.*" actions). */
+void                 sr_message_view_set_context_row (SrMessageView *self,
+                                                      guint          position);
+
 G_END_DECLS

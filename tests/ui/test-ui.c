@@ -960,6 +960,48 @@ test_preferences_auto_refresh_switch (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 15);
 }
 
+/* Issue 13 features: a row's context menu copies its id, number and text
+ * and opens its campaign. */
+static void
+test_messages_row_context_menu (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageView *view = sr_messages_page_get_view (page);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  g_autoptr(SrMessage) message = NULL;
+  SrCampaignWindow *campaign_window;
+  guint n, pos;
+
+  sr_window_show_content_page (window, "messages");
+  wait_until (list_ready, list, 30, "the Messages Log");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  for (pos = 0; pos < n; pos++)
+    {
+      g_clear_object (&message);
+      message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      if (sr_message_get_campaign_id (message) != NULL && sr_message_get_message (message) != NULL)
+        break;
+    }
+  g_assert_cmpuint (pos, <, n);
+
+  sr_message_view_set_context_row (view, pos);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.copy-id", NULL));
+  g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, sr_message_get_id (message));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.copy-number", NULL));
+  g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, sr_message_get_to (message));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.copy-text", NULL));
+  g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, sr_message_get_message (message));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.open-campaign", NULL));
+  wait_until (campaign_window_shown, NULL, 10, "the campaign window");
+  campaign_window = SR_CAMPAIGN_WINDOW (find_toplevel (SR_TYPE_CAMPAIGN_WINDOW));
+  g_assert_cmpstr (sr_campaign_window_get_campaign_id (campaign_window), ==, sr_message_get_campaign_id (message));
+
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+  close_window (window);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -2115,6 +2157,7 @@ main (int   argc,
   g_test_add_func ("/ui/campaign/show-in-log-resets-filters", test_show_in_log_resets_filters);
   g_test_add_func ("/ui/messages/details-failure-reason-once", test_message_details_failure_reason_once);
   g_test_add_func ("/ui/preferences/auto-refresh-switch", test_preferences_auto_refresh_switch);
+  g_test_add_func ("/ui/messages/row-context-menu", test_messages_row_context_menu);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
