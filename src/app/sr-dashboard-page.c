@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "sr-chart.h"
 #include "sr-dashboard-page.h"
@@ -88,6 +89,9 @@ struct _SrDashboardPage
   GtkLabel        *cost_detail;
   GtkLabel        *balance_value;
   GtkLabel        *balance_detail;
+  GtkLabel        *compare_labels[7];   /* under each card's detail, see CompareCard */
+  SrInsights      *previous;            /* the period before, totals only; NULL if none */
+  gint64           previous_for;        /* period_from it was computed for */
   AdwPreferencesGroup *chart_group;
   SrChart         *messages_chart;
   GtkFlowBox      *legend_box;
@@ -1135,6 +1139,7 @@ show_insights (SrDashboardPage *self,
                SrInsights      *insights)
 {
   g_clear_pointer (&self->insights, sr_insights_unref);
+  g_clear_pointer (&self->previous, sr_insights_unref);
   self->insights = sr_insights_ref (insights);
   self->total = sr_insights_get_totals (insights)->total;
 
@@ -1294,6 +1299,154 @@ watch_render (SrDashboardPage *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* --- comparison with the previous period --- */
+
+/* The cards with a ↑/↓ line, in compare_labels order. */
+typedef enum {
+  COMPARE_MESSAGES,
+  COMPARE_DELIVERED,
+  COMPARE_UNCONFIRMED,
+  COMPARE_PENDING,
+  COMPARE_FAILED,
+  COMPARE_NOT_SENT,
+  COMPARE_COST,
+  N_COMPARE
+} CompareCard;
+
+static double
+settled_rate (const SrInsightsTotals *totals,
+              gint64                  n)
+{
+  gint64 settled = totals->total - totals->by_group[SR_STATUS_GROUP_PENDING];
+
+  return settled > 0 ? (double) n / (double) settled : -1;
+}
+
+/* "↑ 12 % on the previous period" for amounts; "↓ 1.5 points" for rates. */
+static char *
+dup_change_text (double   now,
+                 double   before,
+                 gboolean is_rate)
+{
+  if (now < 0 || before < 0)
+    return NULL;
+
+  if (is_rate)
+    {
+      double points = (now - before) * 100;
+      g_autofree char *amount = sr_format_decimal (fabs (points), 1);
+
+      if (fabs (points) < 0.05)
+        return g_strdup (_("= same rate as the previous period"));
+      /* Translators: a rate's change, e.g. "↑ 2.5 points on the previous period" */
+      return g_strdup_printf (points > 0 ? _("↑ %s points on the previous period") : _("↓ %s points on the previous period"),
+                              amount);
+    }
+
+  if (before == 0)
+    return g_strdup (now == 0 ? _("= none in the previous period either") : _("↑ none in the previous period"));
+
+  {
+    double change = (now - before) / before;
+    g_autofree char *amount = sr_format_percent (fabs (change));
+
+    if (fabs (change) < 0.0005)
+      return g_strdup (_("= same as the previous period"));
+    /* Translators: an amount's change, e.g. "↑ 12.0 % on the previous period" */
+    return g_strdup_printf (change > 0 ? _("↑ %s on the previous period") : _("↓ %s on the previous period"),
+                            amount);
+  }
+}
+
+static void
+render_comparison (SrDashboardPage *self)
+{
+  const SrInsightsTotals *now, *before;
+  double values[N_COMPARE][2];
+  static const gboolean is_rate[N_COMPARE] = { FALSE, TRUE, FALSE, FALSE, TRUE, FALSE, FALSE };
+
+  if (self->insights == NULL || self->previous == NULL || self->previous_for != self->period_from)
+    {
+      for (guint i = 0; i < N_COMPARE; i++)
+        if (self->compare_labels[i] != NULL)
+          gtk_widget_set_visible (GTK_WIDGET (self->compare_labels[i]), FALSE);
+      return;
+    }
+
+  now = sr_insights_get_totals (self->insights);
+  before = sr_insights_get_totals (self->previous);
+
+  values[COMPARE_MESSAGES][0] = now->total;
+  values[COMPARE_MESSAGES][1] = before->total;
+  values[COMPARE_DELIVERED][0] = settled_rate (now, now->by_group[SR_STATUS_GROUP_DELIVERED]);
+  values[COMPARE_DELIVERED][1] = settled_rate (before, before->by_group[SR_STATUS_GROUP_DELIVERED]);
+  values[COMPARE_UNCONFIRMED][0] = now->by_group[SR_STATUS_GROUP_UNCONFIRMED];
+  values[COMPARE_UNCONFIRMED][1] = before->by_group[SR_STATUS_GROUP_UNCONFIRMED];
+  values[COMPARE_PENDING][0] = now->by_group[SR_STATUS_GROUP_PENDING];
+  values[COMPARE_PENDING][1] = before->by_group[SR_STATUS_GROUP_PENDING];
+  values[COMPARE_FAILED][0] = settled_rate (now, now->by_group[SR_STATUS_GROUP_FAILED]);
+  values[COMPARE_FAILED][1] = settled_rate (before, before->by_group[SR_STATUS_GROUP_FAILED]);
+  values[COMPARE_NOT_SENT][0] = now->by_group[SR_STATUS_GROUP_NOT_SENT];
+  values[COMPARE_NOT_SENT][1] = before->by_group[SR_STATUS_GROUP_NOT_SENT];
+  values[COMPARE_COST][0] = now->cost;
+  values[COMPARE_COST][1] = before->cost;
+
+  for (guint i = 0; i < N_COMPARE; i++)
+    {
+      g_autofree char *text = dup_change_text (values[i][0], values[i][1], is_rate[i]);
+
+      if (self->compare_labels[i] == NULL)
+        continue;
+      gtk_label_set_label (self->compare_labels[i], text != NULL ? text : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->compare_labels[i]), text != NULL);
+    }
+}
+
+static void
+previous_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SrDashboardPage) self = user_data;
+  g_autoptr(SrInsights) previous = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 from = SR_TIME_NONE;
+
+  previous = sr_insights_query_finish (SR_CACHE (object), result, &error);
+  if (previous == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Previous period query failed: %s", error->message);
+      return;
+    }
+  if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  g_clear_pointer (&self->previous, sr_insights_unref);
+  self->previous = g_steal_pointer (&previous);
+  sr_insights_get_period (self->previous, &from, &self->previous_for);
+  render_comparison (self);
+}
+
+/* The period of the same length just before this one; none for All Time. */
+static void
+query_previous (SrDashboardPage *self,
+                GTimeZone       *tz)
+{
+  g_autoptr(SrMessageFilter) filter = NULL;
+
+  g_clear_pointer (&self->previous, sr_insights_unref);
+  self->previous_for = SR_TIME_NONE;
+  if (self->period_from == SR_TIME_NONE || self->period_to == SR_TIME_NONE)
+    return;
+
+  filter = sr_message_filter_new ();
+  filter->to = self->period_from;
+  filter->from = self->period_from - (self->period_to - self->period_from);
+  sr_insights_query_in_zone_async (sr_session_get_cache (self->session), filter, SR_INSIGHTS_NONE, tz,
+                                   self->cancellable, previous_cb, g_object_ref (self));
+}
+
 static void
 insights_cb (GObject      *object,
              GAsyncResult *result,
@@ -1320,6 +1473,7 @@ insights_cb (GObject      *object,
   self->query_ms = (g_get_monotonic_time () - self->reload_started) / 1000.0;
   set_loading (self, FALSE);
   show_insights (self, insights);
+  render_comparison (self);
   watch_render (self);
 }
 
@@ -1455,6 +1609,7 @@ reload (SrDashboardPage *self)
 
   sr_insights_query_in_zone_async (cache, filter, SR_INSIGHTS_ALL, tz, self->cancellable,
                                    insights_cb, g_object_ref (self));
+  query_previous (self, tz);
 
   task = g_task_new (cache, self->cancellable, extras_cb, g_object_ref (self));
   g_task_set_source_tag (task, reload);
@@ -1624,6 +1779,7 @@ sr_dashboard_page_dispose (GObject *object)
     }
 
   g_clear_pointer (&self->insights, sr_insights_unref);
+  g_clear_pointer (&self->previous, sr_insights_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -1752,6 +1908,31 @@ sr_dashboard_page_init (SrDashboardPage *self)
 
   sr_chart_set_mode (self->spend_chart, SR_CHART_MODE_SPEND);
 
+  /* A ↑/↓ line under each card's detail. */
+  {
+    GtkLabel *details[N_COMPARE] = {
+      self->messages_detail, self->delivered_detail, self->unconfirmed_detail, self->pending_detail,
+      self->failed_detail, self->not_sent_detail, self->cost_detail,
+    };
+
+    for (guint i = 0; i < N_COMPARE; i++)
+      {
+        GtkWidget *label = gtk_label_new (NULL);
+        GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (details[i]));
+
+        gtk_label_set_xalign (GTK_LABEL (label), 0);
+        gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+        gtk_widget_add_css_class (label, "caption");
+        gtk_widget_add_css_class (label, "dim-label");
+        gtk_widget_set_visible (label, FALSE);
+        if (GTK_IS_BOX (parent))
+          gtk_box_insert_child_after (GTK_BOX (parent), label, GTK_WIDGET (details[i]));
+        else
+          continue;
+        self->compare_labels[i] = GTK_LABEL (label);
+      }
+  }
+
   self->settings = g_settings_new (APPLICATION_ID);
   self->total = -1;
   self->has_messages = -1;
@@ -1815,6 +1996,7 @@ sr_dashboard_page_set_session (SrDashboardPage *self,
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_set_object (&self->session, session);
   g_clear_pointer (&self->insights, sr_insights_unref);
+  g_clear_pointer (&self->previous, sr_insights_unref);
   g_clear_pointer (&self->recent_fingerprint, g_free);
   self->total = -1;
   self->has_messages = -1;
@@ -2032,4 +2214,25 @@ sr_dashboard_page_get_card_detail (SrDashboardPage *self,
     default:
       return NULL;
     }
+}
+
+const char *
+sr_dashboard_page_get_comparison (SrDashboardPage *self,
+                                  guint            card)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+  g_return_val_if_fail (card < N_COMPARE, NULL);
+
+  if (self->compare_labels[card] == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->compare_labels[card])))
+    return NULL;
+
+  return gtk_label_get_label (self->compare_labels[card]);
+}
+
+SrInsights *
+sr_dashboard_page_get_previous_insights (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->previous_for == self->period_from ? self->previous : NULL;
 }

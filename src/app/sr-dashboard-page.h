@@ -63,6 +63,13 @@ const char        *sr_dashboard_page_get_status_share (SrDashboardPage *self,
 /* The big value of the Delivered, Failed, Sent-unconfirmed or Pending card. */
 const char        *sr_dashboard_page_get_card_value  (SrDashboardPage *self,
                                                       SrStatusGroup    group);
+/* The ↑/↓ line comparing a card with the previous period of the same
+ * length (NULL: none shown). card: 0 Messages, 1 Delivered, 2 Sent
+ * unconfirmed, 3 Pending, 4 Failed, 5 Not sent, 6 Cost. */
+const char        *sr_dashboard_page_get_comparison  (SrDashboardPage *self,
+                                                      guint            card);
+/* The previous period's totals once computed; NULL for All Time. */
+SrInsights        *sr_dashboard_page_get_previous_insights (SrDashboardPage *self);
 /* The line under a card's value. */
 const char        *sr_dashboard_page_get_card_detail (SrDashboardPage *self,
                                                       SrStatusGroup    group);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -1700,6 +1701,54 @@ test_dashboard_empty_period_cards (void)
   close_window (window);
 }
 
+static gboolean
+previous_loaded (gpointer data)
+{
+  return sr_dashboard_page_get_previous_insights (data) != NULL;
+}
+
+/* Issue 13 features: each card compares with the previous period of the
+ * same length (↑/↓), computed from exactly that period's messages. */
+static void
+test_dashboard_previous_period (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  g_autoptr(SrInsights) expected = NULL;
+  const SrInsightsTotals *now, *before;
+  gint64 from, to;
+  g_autofree char *percent = NULL;
+  const char *text;
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  wait_until (previous_loaded, dashboard, 60, "the previous period");
+
+  sr_insights_get_period (sr_dashboard_page_get_insights (dashboard), &from, &to);
+  expected = query_insights (from - (to - from), from);
+  now = sr_insights_get_totals (sr_dashboard_page_get_insights (dashboard));
+  before = sr_insights_get_totals (sr_dashboard_page_get_previous_insights (dashboard));
+  g_assert_cmpint (before->total, ==, sr_insights_get_totals (expected)->total);
+  g_assert_cmpint (before->total, >, 0);
+
+  text = sr_dashboard_page_get_comparison (dashboard, 0);
+  g_test_message ("Messages: %" G_GINT64_FORMAT " now, %" G_GINT64_FORMAT " before: %s", now->total, before->total, text);
+  g_assert_nonnull (text);
+  percent = sr_format_percent (fabs ((double) (now->total - before->total) / (double) before->total));
+  g_assert_nonnull (strstr (text, percent));
+  g_assert_true (g_str_has_prefix (text, now->total > before->total ? "↑" : now->total < before->total ? "↓" : "="));
+  for (guint card = 0; card < 7; card++)
+    g_assert_nonnull (sr_dashboard_page_get_comparison (dashboard, card));
+
+  /* All Time has no previous period. */
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  wait_until (dashboard_ready, dashboard, 60, "all time's figures");
+  g_assert_null (sr_dashboard_page_get_comparison (dashboard, 0));
+
+  close_window (window);
+}
+
 static void
 test_dashboard_bar_and_country_open_filtered_log (void)
 {
@@ -2169,6 +2218,7 @@ main (int   argc,
   g_test_add_func ("/ui/dashboard/status-opens-filtered-log", test_dashboard_status_opens_filtered_log);
   g_test_add_func ("/ui/dashboard/one-rate-definition", test_dashboard_one_rate_definition);
   g_test_add_func ("/ui/dashboard/empty-period-cards", test_dashboard_empty_period_cards);
+  g_test_add_func ("/ui/dashboard/previous-period", test_dashboard_previous_period);
   g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
