@@ -1032,11 +1032,11 @@ render_cards (SrDashboardPage *self)
     text = sr_format_count (n);
     set_text (self->unconfirmed_value, text);
     g_clear_pointer (&text, g_free);
+    /* With nothing settled there is no rate to put in front ("— · …"). */
     if (settled > 0)
       /* Translators: detail of the "Sent, Unconfirmed" card */
       text = g_strdup_printf (_("%s · no report, may still be received"), rate);
     else
-      /* Nothing settled: no rate to put in front (not "— · …"). */
       text = g_strdup (_("No report, may still be received"));
     set_text (self->unconfirmed_detail, text);
     g_clear_pointer (&text, g_free);
