@@ -1447,6 +1447,71 @@ query_previous (SrDashboardPage *self,
                                    self->cancellable, previous_cb, g_object_ref (self));
 }
 
+/* --- every card opens exactly the messages it counts --- */
+
+static guint
+card_status_mask (guint card)
+{
+  switch (card)
+    {
+    case COMPARE_DELIVERED:   return group_status_mask (SR_STATUS_GROUP_DELIVERED);
+    case COMPARE_UNCONFIRMED: return group_status_mask (SR_STATUS_GROUP_UNCONFIRMED);
+    case COMPARE_PENDING:     return group_status_mask (SR_STATUS_GROUP_PENDING);
+    case COMPARE_FAILED:      return group_status_mask (SR_STATUS_GROUP_FAILED);
+    case COMPARE_NOT_SENT:    return group_status_mask (SR_STATUS_GROUP_NOT_SENT);
+    case COMPARE_COST:
+      {
+        guint mask = 0;
+
+        /* The cost is that of the billable messages. */
+        for (guint i = 0; i < SR_N_STATUSES; i++)
+          if (sr_status_is_billable (i))
+            mask |= 1u << i;
+        return mask;
+      }
+    case COMPARE_MESSAGES:
+    default:
+      return 0;
+    }
+}
+
+static void
+open_card (SrDashboardPage *self,
+           guint            card)
+{
+  g_autoptr(SrMessageFilter) filter = new_period_filter (self);
+
+  filter->status_mask = card_status_mask (card);
+  show_messages (self, filter, NULL);
+}
+
+static void
+on_card_pressed_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    SrDashboardPage *self)
+{
+  GtkWidget *card = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  open_card (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (card), "sr-card")));
+}
+
+gboolean
+sr_dashboard_page_activate_card (SrDashboardPage *self,
+                                 guint            card)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
+  g_return_val_if_fail (card < N_COMPARE, FALSE);
+
+  if (self->insights == NULL)
+    return FALSE;
+
+  open_card (self, card);
+  return TRUE;
+}
+
 static void
 insights_cb (GObject      *object,
              GAsyncResult *result,
@@ -1930,6 +1995,18 @@ sr_dashboard_page_init (SrDashboardPage *self)
         else
           continue;
         self->compare_labels[i] = GTK_LABEL (label);
+
+        /* The Messages card has its own "View Log" button. */
+        if (i != COMPARE_MESSAGES)
+          {
+            GtkGesture *click = gtk_gesture_click_new ();
+
+            g_object_set_data (G_OBJECT (parent), "sr-card", GUINT_TO_POINTER (i));
+            g_signal_connect_object (click, "released", G_CALLBACK (on_card_pressed_cb), self, 0);
+            gtk_widget_add_controller (parent, GTK_EVENT_CONTROLLER (click));
+            gtk_widget_set_cursor_from_name (parent, "pointer");
+            gtk_widget_set_tooltip_text (parent, _("Show these messages in the Messages Log"));
+          }
       }
   }
 

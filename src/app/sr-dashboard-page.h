@@ -68,6 +68,10 @@ const char        *sr_dashboard_page_get_card_value  (SrDashboardPage *self,
  * unconfirmed, 3 Pending, 4 Failed, 5 Not sent, 6 Cost. */
 const char        *sr_dashboard_page_get_comparison  (SrDashboardPage *self,
                                                       guint            card);
+/* What a click on a card does: the Messages Log of exactly the messages
+ * it counts (Cost: the billable ones). FALSE before the figures are in. */
+gboolean           sr_dashboard_page_activate_card   (SrDashboardPage *self,
+                                                      guint            card);
 /* The previous period's totals once computed; NULL for All Time. */
 SrInsights        *sr_dashboard_page_get_previous_insights (SrDashboardPage *self);
 /* The line under a card's value. */

@@ -1749,6 +1749,63 @@ test_dashboard_previous_period (void)
   close_window (window);
 }
 
+/* Issue 13 features: every number on the cards and in the Status
+ * Breakdown opens exactly the messages it counts: the Log's row count
+ * equals the number clicked. */
+static void
+test_dashboard_click_through_counts (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  g_autoptr(SrInsights) insights = NULL;
+  const SrInsightsTotals *totals;
+  const SrInsightsStatus *statuses;
+  guint n_statuses;
+  gint64 expected[7];
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  insights = sr_insights_ref (sr_dashboard_page_get_insights (dashboard));
+  totals = sr_insights_get_totals (insights);
+
+  expected[0] = totals->total;
+  expected[1] = totals->by_group[SR_STATUS_GROUP_DELIVERED];
+  expected[2] = totals->by_group[SR_STATUS_GROUP_UNCONFIRMED];
+  expected[3] = totals->by_group[SR_STATUS_GROUP_PENDING];
+  expected[4] = totals->by_group[SR_STATUS_GROUP_FAILED];
+  expected[5] = totals->by_group[SR_STATUS_GROUP_NOT_SENT];
+  expected[6] = totals->billable;
+
+  for (guint card = 0; card < 7; card++)
+    {
+      sr_window_show_content_page (window, "dashboard");
+      g_assert_true (sr_dashboard_page_activate_card (dashboard, card));
+      g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+      spin (20);
+      wait_until (list_ready, list, 30, "the card's messages");
+      g_test_message ("card %u: %" G_GINT64_FORMAT " counted, %u listed", card, expected[card],
+                      g_list_model_get_n_items (G_LIST_MODEL (list)));
+      g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected[card]);
+    }
+
+  statuses = sr_insights_get_statuses (insights, &n_statuses);
+  g_assert_cmpuint (n_statuses, >, 0);
+  for (guint i = 0; i < n_statuses; i++)
+    {
+      sr_window_show_content_page (window, "dashboard");
+      g_assert_true (sr_dashboard_page_activate_status (dashboard, statuses[i].status));
+      spin (20);
+      wait_until (list_ready, list, 30, "the status's messages");
+      g_test_message ("status %s: %" G_GINT64_FORMAT " counted, %u listed", statuses[i].status_raw,
+                      statuses[i].count, g_list_model_get_n_items (G_LIST_MODEL (list)));
+      g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, statuses[i].count);
+    }
+
+  close_window (window);
+}
+
 static void
 test_dashboard_bar_and_country_open_filtered_log (void)
 {
@@ -2219,6 +2276,7 @@ main (int   argc,
   g_test_add_func ("/ui/dashboard/one-rate-definition", test_dashboard_one_rate_definition);
   g_test_add_func ("/ui/dashboard/empty-period-cards", test_dashboard_empty_period_cards);
   g_test_add_func ("/ui/dashboard/previous-period", test_dashboard_previous_period);
+  g_test_add_func ("/ui/dashboard/click-through-counts", test_dashboard_click_through_counts);
   g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
