@@ -47,6 +47,7 @@ struct _SrMessageView
   GtkColumnViewColumn *parts_column;
   GtkColumnViewColumn *cost_column;
   GtkColumnViewColumn *campaign_column;
+  GtkColumnViewColumn *reason_column;
 
   SrMessageList       *list;           /* owned */
   SrSelection         *selection;      /* owned */
@@ -73,6 +74,7 @@ enum {
   PROP_0,
   PROP_LIST,
   PROP_SHOW_UTC,
+  PROP_SHOW_FAILURE_REASON,
   N_PROPS
 };
 
@@ -286,6 +288,18 @@ format_campaign_item (SrMessageView *self,
       set_label (list_item, campaign_id);
       gtk_widget_set_tooltip_text (label, campaign_id);
     }
+}
+
+static void
+on_bind_reason_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   SrMessageView            *self)
+{
+  const char *reason = sr_message_get_failed_reason (list_item_get_message (list_item));
+  const char *explanation = sr_failure_reason_explain (reason, NULL);
+
+  set_label (list_item, reason);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
 }
 
 static void
@@ -712,6 +726,9 @@ sr_message_view_get_property (GObject    *object,
     case PROP_SHOW_UTC:
       g_value_set_boolean (value, self->show_utc);
       break;
+    case PROP_SHOW_FAILURE_REASON:
+      g_value_set_boolean (value, gtk_column_view_column_get_visible (self->reason_column));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -732,6 +749,9 @@ sr_message_view_set_property (GObject      *object,
       break;
     case PROP_SHOW_UTC:
       set_show_utc (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_FAILURE_REASON:
+      sr_message_view_set_show_failure_reason (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -762,9 +782,16 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   properties[PROP_SHOW_UTC] =
     g_param_spec_boolean ("show-utc", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_FAILURE_REASON] =
+    g_param_spec_boolean ("show-failure-reason", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_property_action (widget_class, "message-view.show-failure-reason", "show-failure-reason");
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-message-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrMessageView, reason_column);
+  gtk_widget_class_bind_template_callback (widget_class, on_bind_reason_cb);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, column_view);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, date_column);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, recipient_column);
@@ -983,6 +1010,21 @@ sr_message_view_init (SrMessageView *self)
   g_settings_bind (self->settings, "show-utc", self, "show-utc", G_SETTINGS_BIND_GET);
 
   setup_context_menu (self);
+
+  /* Right click on any column header: the optional columns. */
+  {
+    g_autoptr(GMenu) header_menu = g_menu_new ();
+    GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+    g_menu_append (header_menu, _("Failure Reason Column"), "message-view.show-failure-reason");
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+        gtk_column_view_column_set_header_menu (column, G_MENU_MODEL (header_menu));
+      }
+    gtk_column_view_column_set_header_menu (self->campaign_column_ref, G_MENU_MODEL (header_menu));
+  }
 }
 
 GtkWidget *
@@ -1116,4 +1158,18 @@ sr_message_view_get_column (SrMessageView *self,
     case SR_MESSAGE_SORT_SENT:
     default:                        return NULL;
     }
+}
+
+void
+sr_message_view_set_show_failure_reason (SrMessageView *self,
+                                         gboolean       show)
+{
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  show = !!show;
+  if (gtk_column_view_column_get_visible (self->reason_column) == show)
+    return;
+
+  gtk_column_view_column_set_visible (self->reason_column, show);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_FAILURE_REASON]);
 }

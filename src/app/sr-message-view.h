@@ -46,4 +46,9 @@ GtkColumnViewColumn *sr_message_view_get_column      (SrMessageView *self,
 void                 sr_message_view_set_context_row (SrMessageView *self,
                                                       guint          position);
 
+/* The optional Failure Reason column ("message-view.show-failure-reason",
+ * in the column headers' menu). */
+void                 sr_message_view_set_show_failure_reason (SrMessageView *self,
+                                                              gboolean       show);
+
 G_END_DECLS

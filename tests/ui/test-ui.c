@@ -1003,6 +1003,38 @@ test_messages_row_context_menu (void)
   close_window (window);
 }
 
+/* Issue 13 features: the optional Failure Reason column, toggled from the
+ * column headers' menu. */
+static void
+test_messages_failure_reason_column (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  GListModel *columns = gtk_column_view_get_columns (sr_message_view_get_column_view (view));
+  GtkColumnViewColumn *reason = NULL;
+  gboolean shown = TRUE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_nonnull (gtk_column_view_column_get_header_menu (column));
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), "Failure Reason") == 0)
+        reason = column;
+    }
+  g_assert_nonnull (reason);
+  g_assert_false (gtk_column_view_column_get_visible (reason));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-view.show-failure-reason", NULL));
+  g_assert_true (gtk_column_view_column_get_visible (reason));
+  g_object_get (view, "show-failure-reason", &shown, NULL);
+  g_assert_true (shown);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-view.show-failure-reason", NULL));
+  g_assert_false (gtk_column_view_column_get_visible (reason));
+
+  close_window (window);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -2264,6 +2296,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/details-failure-reason-once", test_message_details_failure_reason_once);
   g_test_add_func ("/ui/preferences/auto-refresh-switch", test_preferences_auto_refresh_switch);
   g_test_add_func ("/ui/messages/row-context-menu", test_messages_row_context_menu);
+  g_test_add_func ("/ui/messages/failure-reason-column", test_messages_failure_reason_column);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
