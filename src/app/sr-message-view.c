@@ -55,6 +55,7 @@ struct _SrMessageView
   char                *last_copied;
   guint                context_position;   /* the row of the context menu */
   GtkWidget           *context_menu;
+  GMenu               *filter_section;     /* "Only …" items of the context row */
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
   GHashTable          *campaign_items; /* GtkListItem* set, unowned */
@@ -666,6 +667,7 @@ sr_message_view_dispose (GObject *object)
   SrMessageView *self = SR_MESSAGE_VIEW (object);
 
   g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  g_clear_object (&self->filter_section);
 
   g_clear_handle_id (&self->scroll_top_source, g_source_remove);
   g_cancellable_cancel (self->copy_cancellable);
@@ -942,6 +944,8 @@ setup_context_menu (SrMessageView *self)
   g_menu_append (copy, _("Copy Number"), "message-row.copy-number");
   g_menu_append (copy, _("Copy Text"), "message-row.copy-text");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (copy));
+  self->filter_section = g_menu_new ();
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (self->filter_section));
   g_menu_append (menu, _("Open Campaign"), "message-row.open-campaign");
 
   self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
@@ -952,6 +956,19 @@ setup_context_menu (SrMessageView *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect_object (click, "pressed", G_CALLBACK (on_context_click_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+}
+
+static void
+add_filter_item (GMenu      *section,
+                 const char *label,
+                 const char *field,
+                 const char *value)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, "messages-page.filter-by",
+                                           g_variant_new ("(ss)", field, value));
+  g_menu_append_item (section, item);
 }
 
 void
@@ -966,6 +983,24 @@ sr_message_view_set_context_row (SrMessageView *self,
   self->context_position = position;
   message = dup_context_message (self);
   campaign_id = message != NULL ? sr_message_get_campaign_id (message) : NULL;
+
+  /* Filter by example: narrow the Log to this row's sender, country or
+   * failure reason (the page's action; absent in a campaign window). */
+  g_menu_remove_all (self->filter_section);
+  if (message != NULL)
+    {
+      const SrCountry *country = sr_country_from_number (sr_message_get_to (message));
+      const char *sender = sr_message_get_sender_id (message);
+      const char *reason = sr_message_get_failed_reason (message);
+
+      if (sender != NULL && *sender != '\0')
+        add_filter_item (self->filter_section, _("Only This Sender ID"), "sender", sender);
+      if (country != NULL)
+        add_filter_item (self->filter_section, _("Only This Country"), "country",
+                         sr_country_get_calling_code (country));
+      if (reason != NULL && *reason != '\0')
+        add_filter_item (self->filter_section, _("Only This Failure Reason"), "reason", reason);
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "message-row.open-campaign",
                                  self->show_campaign && campaign_id != NULL && *campaign_id != '\0');
 }

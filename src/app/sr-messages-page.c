@@ -73,6 +73,7 @@ struct _SrMessagesPage
   GtkLabel        *campaign_label;
   GtkWidget       *extra_chip;
   GtkLabel        *extra_label;
+  GPtrArray       *field_chips;     /* GtkWidget*: one removable chip per sender / country / reason */
   SrExportBar     *export_bar;
   AdwSpinner      *loading_spinner;
   GtkLabel        *count_label;
@@ -589,6 +590,9 @@ on_clear_campaign_clicked_cb (SrMessagesPage *self)
   sr_messages_page_show_campaign (self, NULL, NULL);
 }
 
+static void refresh_chips (SrMessagesPage *self,
+                           const char     *label);
+
 static void
 on_clear_filters_clicked_cb (SrMessagesPage *self)
 {
@@ -597,7 +601,7 @@ on_clear_filters_clicked_cb (SrMessagesPage *self)
   g_clear_pointer (&self->campaign_id, g_free);
   gtk_widget_set_visible (self->campaign_chip, FALSE);
   g_clear_pointer (&self->extra, sr_message_filter_free);
-  gtk_widget_set_visible (self->extra_chip, FALSE);
+  refresh_chips (self, NULL);
   self->status_mask = 0;
   sync_status_checks (self);
   self->range = RANGE_ALL;
@@ -614,7 +618,7 @@ on_clear_extra_clicked_cb (SrMessagesPage *self)
   g_assert (SR_IS_MESSAGES_PAGE (self));
 
   g_clear_pointer (&self->extra, sr_message_filter_free);
-  gtk_widget_set_visible (self->extra_chip, FALSE);
+  refresh_chips (self, NULL);
   apply_filter (self);
 }
 
@@ -677,11 +681,16 @@ sr_messages_page_finalize (GObject *object)
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->campaign_id, g_free);
   g_clear_pointer (&self->extra, sr_message_filter_free);
+  g_clear_pointer (&self->field_chips, g_ptr_array_unref);
   g_clear_pointer (&self->custom_from, g_date_time_unref);
   g_clear_pointer (&self->custom_to, g_date_time_unref);
 
   G_OBJECT_CLASS (sr_messages_page_parent_class)->finalize (object);
 }
+
+static void filter_by_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter);
 
 static void
 sr_messages_page_class_init (SrMessagesPageClass *klass)
@@ -732,12 +741,15 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_clear_extra_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "messages-page.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "messages-page.filter-by", "(ss)", filter_by_action);
 }
 
 static void
 sr_messages_page_init (SrMessagesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->field_chips = g_ptr_array_new ();
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::show-utc",
@@ -1088,6 +1100,194 @@ describe_extra (SrMessagesPage        *self,
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
+/* --- one removable chip per condition (sender ID, country, reason) --- */
+
+typedef enum {
+  FIELD_SENDER = 1,
+  FIELD_COUNTRY,
+  FIELD_REASON,
+} FilterField;
+
+static char **
+field_slot (SrMessageFilter *filter,
+            FilterField      field)
+{
+  switch (field)
+    {
+    case FIELD_SENDER:  return &filter->sender_id;
+    case FIELD_COUNTRY: return &filter->country_prefix;
+    case FIELD_REASON:  return &filter->failed_reason;
+    default:            g_assert_not_reached ();
+    }
+}
+
+static gboolean
+extra_is_empty (const SrMessageFilter *extra)
+{
+  return extra->sender_id == NULL && extra->country_prefix == NULL &&
+         extra->failed_reason == NULL && extra->recipient == NULL &&
+         extra->from == SR_TIME_NONE && extra->to == SR_TIME_NONE;
+}
+
+static void
+on_remove_field_clicked_cb (SrMessagesPage *self,
+                            GtkButton      *button)
+{
+  FilterField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "sr-field"));
+
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  if (self->extra == NULL)
+    return;
+
+  g_clear_pointer (field_slot (self->extra, field), g_free);
+  if (extra_is_empty (self->extra))
+    g_clear_pointer (&self->extra, sr_message_filter_free);
+  refresh_chips (self, NULL);
+  apply_filter (self);
+}
+
+static GtkWidget *
+new_field_chip (SrMessagesPage *self,
+                FilterField     field,
+                const char     *text)
+{
+  GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+
+  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (chip, "campaign-chip");
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_add_css_class (remove, "circular");
+  gtk_widget_set_tooltip_text (remove, _("Remove This Filter"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove This Filter"),
+                                  -1);
+  g_object_set_data (G_OBJECT (remove), "sr-field", GINT_TO_POINTER (field));
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_field_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (chip), label);
+  gtk_box_append (GTK_BOX (chip), remove);
+
+  return chip;
+}
+
+/* The extra filter as chips: with a label from the Dashboard (a bar, a
+ * country row) one chip says what was clicked; otherwise sender, country
+ * and reason each get their own chip, removable one by one, and the
+ * remaining conditions (recipient, time range) share the extra chip. */
+static void
+refresh_chips (SrMessagesPage *self,
+               const char     *label)
+{
+  GtkWidget *parent = gtk_widget_get_parent (self->extra_chip);
+  GtkWidget *after = self->extra_chip;
+  g_autoptr(SrMessageFilter) rest = NULL;
+
+  for (guint i = 0; i < self->field_chips->len; i++)
+    gtk_box_remove (GTK_BOX (parent), g_ptr_array_index (self->field_chips, i));
+  g_ptr_array_set_size (self->field_chips, 0);
+
+  if (self->extra == NULL)
+    {
+      gtk_widget_set_visible (self->extra_chip, FALSE);
+      return;
+    }
+
+  if (label != NULL && *label != '\0')
+    {
+      g_autofree char *text = describe_extra (self, self->extra, label);
+
+      gtk_label_set_label (self->extra_label, text);
+      gtk_widget_set_tooltip_text (self->extra_chip, text);
+      gtk_widget_set_visible (self->extra_chip, TRUE);
+      return;
+    }
+
+  for (FilterField field = FIELD_SENDER; field <= FIELD_REASON; field++)
+    {
+      g_autoptr(SrMessageFilter) one = NULL;
+      g_autofree char *text = NULL;
+      GtkWidget *chip;
+
+      if (*field_slot (self->extra, field) == NULL)
+        continue;
+
+      one = sr_message_filter_new ();
+      *field_slot (one, field) = g_strdup (*field_slot (self->extra, field));
+      text = describe_extra (self, one, NULL);
+      chip = new_field_chip (self, field, text);
+      gtk_box_insert_child_after (GTK_BOX (parent), chip, after);
+      g_ptr_array_add (self->field_chips, chip);
+      after = chip;
+    }
+
+  rest = sr_message_filter_copy (self->extra);
+  for (FilterField field = FIELD_SENDER; field <= FIELD_REASON; field++)
+    g_clear_pointer (field_slot (rest, field), g_free);
+  if (!extra_is_empty (rest))
+    {
+      g_autofree char *text = describe_extra (self, rest, NULL);
+
+      gtk_label_set_label (self->extra_label, text);
+      gtk_widget_set_tooltip_text (self->extra_chip, text);
+    }
+  gtk_widget_set_visible (self->extra_chip, !extra_is_empty (rest));
+}
+
+void
+sr_messages_page_add_filter (SrMessagesPage *self,
+                             const char     *sender_id,
+                             const char     *country_prefix,
+                             const char     *failed_reason)
+{
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+
+  /* Added to what the Log shows: the conditions combine. */
+  if (self->extra == NULL)
+    self->extra = sr_message_filter_new ();
+  if (sender_id != NULL)
+    {
+      g_free (self->extra->sender_id);
+      self->extra->sender_id = g_strdup (sender_id);
+    }
+  if (country_prefix != NULL)
+    {
+      g_free (self->extra->country_prefix);
+      self->extra->country_prefix = g_strdup (country_prefix);
+    }
+  if (failed_reason != NULL)
+    {
+      g_free (self->extra->failed_reason);
+      self->extra->failed_reason = g_strdup (failed_reason);
+    }
+  if (extra_is_empty (self->extra))
+    g_clear_pointer (&self->extra, sr_message_filter_free);
+
+  refresh_chips (self, NULL);
+  apply_filter (self);
+}
+
+static void
+filter_by_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SrMessagesPage *self = SR_MESSAGES_PAGE (widget);
+  const char *field, *value;
+
+  g_variant_get (parameter, "(&s&s)", &field, &value);
+  if (g_str_equal (field, "sender"))
+    sr_messages_page_add_filter (self, value, NULL, NULL);
+  else if (g_str_equal (field, "country"))
+    sr_messages_page_add_filter (self, NULL, value, NULL);
+  else if (g_str_equal (field, "reason"))
+    sr_messages_page_add_filter (self, NULL, NULL, value);
+}
+
 void
 sr_messages_page_show_filter (SrMessagesPage        *self,
                               const SrMessageFilter *filter,
@@ -1138,14 +1338,8 @@ sr_messages_page_show_filter (SrMessagesPage        *self,
 
   g_clear_pointer (&self->extra, sr_message_filter_free);
   if (has_extra)
-    {
-      g_autofree char *text = describe_extra (self, extra, label);
-
-      gtk_label_set_label (self->extra_label, text);
-      gtk_widget_set_tooltip_text (self->extra_chip, text);
-      self->extra = g_steal_pointer (&extra);
-    }
-  gtk_widget_set_visible (self->extra_chip, has_extra);
+    self->extra = g_steal_pointer (&extra);
+  refresh_chips (self, label);
 
   apply_filter (self);
 }
@@ -1188,4 +1382,40 @@ sr_messages_page_get_extra_text (SrMessagesPage *self)
   if (!gtk_widget_get_visible (self->extra_chip))
     return NULL;
   return gtk_label_get_label (self->extra_label);
+}
+
+GStrv
+sr_messages_page_dup_chip_texts (SrMessagesPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  if (gtk_widget_get_visible (self->extra_chip))
+    g_strv_builder_add (builder, gtk_label_get_label (self->extra_label));
+  for (guint i = 0; i < self->field_chips->len; i++)
+    {
+      GtkWidget *label = gtk_widget_get_first_child (g_ptr_array_index (self->field_chips, i));
+
+      g_strv_builder_add (builder, gtk_label_get_label (GTK_LABEL (label)));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+sr_messages_page_remove_chip (SrMessagesPage *self,
+                              guint           index)
+{
+  GtkWidget *button;
+
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), FALSE);
+
+  if (index >= self->field_chips->len)
+    return FALSE;
+
+  /* What a click on its close button does. */
+  button = gtk_widget_get_last_child (g_ptr_array_index (self->field_chips, index));
+  g_signal_emit_by_name (button, "clicked");
+  return TRUE;
 }

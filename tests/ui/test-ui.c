@@ -1035,6 +1035,74 @@ test_messages_failure_reason_column (void)
   close_window (window);
 }
 
+/* Issue 13 features: the Messages Log filters by sender ID, country and
+ * failure reason, combined with each other and with the status filter,
+ * each a removable chip (here added from a row's context menu). */
+static void
+test_messages_filter_chips (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageView *view = sr_messages_page_get_view (page);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  g_autoptr(SrMessageFilter) expected = sr_message_filter_new ();
+  g_autoptr(SrMessage) message = NULL;
+  const SrCountry *country = NULL;
+  g_auto(GStrv) chips = NULL;
+  guint n, pos;
+
+  sr_window_show_content_page (window, "messages");
+  sr_messages_page_set_status_mask (page, 1u << SR_STATUS_FAILED);
+  wait_until (list_ready, list, 30, "the failed messages");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  for (pos = 0; pos < n; pos++)
+    {
+      g_clear_object (&message);
+      message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      country = sr_country_from_number (sr_message_get_to (message));
+      if (sr_message_get_failed_reason (message) != NULL && sr_message_get_sender_id (message) != NULL &&
+          country != NULL)
+        break;
+    }
+  g_assert_cmpuint (pos, <, n);
+
+  sr_message_view_set_context_row (view, pos);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages-page.filter-by", "(ss)",
+                                             "sender", sr_message_get_sender_id (message)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages-page.filter-by", "(ss)",
+                                             "country", sr_country_get_calling_code (country)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages-page.filter-by", "(ss)",
+                                             "reason", sr_message_get_failed_reason (message)));
+  spin (20);
+  wait_until (list_ready, list, 30, "the narrowed Log");
+
+  expected->status_mask = 1u << SR_STATUS_FAILED;
+  expected->sender_id = g_strdup (sr_message_get_sender_id (message));
+  expected->country_prefix = g_strdup (sr_country_get_calling_code (country));
+  expected->failed_reason = g_strdup (sr_message_get_failed_reason (message));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, count_messages (shared_cache, expected));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 0);
+
+  chips = sr_messages_page_dup_chip_texts (page);
+  g_assert_cmpuint (g_strv_length (chips), ==, 3);
+  g_assert_nonnull (strstr (chips[0], sr_message_get_sender_id (message)));
+  g_assert_nonnull (strstr (chips[2], sr_message_get_failed_reason (message)));
+
+  /* Removing the sender chip keeps the other two conditions. */
+  g_assert_true (sr_messages_page_remove_chip (page, 0));
+  spin (20);
+  wait_until (list_ready, list, 30, "the Log without the sender");
+  g_clear_pointer (&expected->sender_id, g_free);
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, count_messages (shared_cache, expected));
+  g_assert_null (sr_message_list_get_filter (list)->sender_id);
+  g_assert_cmpstr (sr_message_list_get_filter (list)->failed_reason, ==, expected->failed_reason);
+  g_strfreev (g_steal_pointer (&chips));
+  chips = sr_messages_page_dup_chip_texts (page);
+  g_assert_cmpuint (g_strv_length (chips), ==, 2);
+
+  close_window (window);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -2297,6 +2365,7 @@ main (int   argc,
   g_test_add_func ("/ui/preferences/auto-refresh-switch", test_preferences_auto_refresh_switch);
   g_test_add_func ("/ui/messages/row-context-menu", test_messages_row_context_menu);
   g_test_add_func ("/ui/messages/failure-reason-column", test_messages_failure_reason_column);
+  g_test_add_func ("/ui/messages/filter-chips", test_messages_filter_chips);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
