@@ -38,4 +38,11 @@ void            sr_campaigns_page_set_source   (SrCampaignsPage *self,
                                                 int              source);
 SrExportBar    *sr_campaigns_page_get_export_bar (SrCampaignsPage *self);
 
+/* Chooses in the period (0 All Time, 1 Last 7 Days, 2 Last 30 Days, 3 This
+ * Month, 4 Last Month), sender ID and status drop-downs (NULL: all). */
+void            sr_campaigns_page_set_filters (SrCampaignsPage *self,
+                                               guint            period,
+                                               const char      *sender_id,
+                                               const char      *status);
+
 G_END_DECLS

@@ -169,3 +169,20 @@ sr_campaign_index_get_counts (SrCampaignIndex *self,
 
   return campaign_id != NULL ? g_hash_table_lookup (self->counts, campaign_id) : NULL;
 }
+
+GPtrArray *
+sr_campaign_index_dup_campaigns (SrCampaignIndex *self)
+{
+  GPtrArray *campaigns;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  campaigns = g_ptr_array_new_full (g_hash_table_size (self->campaigns), g_object_unref);
+  g_hash_table_iter_init (&iter, self->campaigns);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (campaigns, g_object_ref (value));
+
+  return campaigns;
+}

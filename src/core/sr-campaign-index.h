@@ -45,6 +45,8 @@ SrCampaignIndex  *sr_campaign_index_load_finish  (GAsyncResult        *result,
                                                   GError             **error);
 
 guint             sr_campaign_index_get_n_campaigns (SrCampaignIndex *self);
+/* Every campaign, in no particular order. */
+GPtrArray        *sr_campaign_index_dup_campaigns (SrCampaignIndex *self);
 /* Borrowed; NULL when the campaign is not in the cache. */
 SrCampaign       *sr_campaign_index_lookup       (SrCampaignIndex *self,
                                                   const char      *campaign_id);

@@ -1103,6 +1103,55 @@ test_messages_filter_chips (void)
   close_window (window);
 }
 
+/* Issue 13 features: the Campaign Log filters by period, sender ID and
+ * campaign status, combined; the list matches the cache's own count. */
+static void
+test_campaign_log_filters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  SrWindow *window = open_shared_window ();
+  SrCampaignsPage *page = sr_window_get_campaigns_page (window);
+  SrCampaignList *list = sr_campaigns_page_get_list (page);
+  g_autoptr(SrCampaignFilter) expected = sr_campaign_filter_new ();
+  SrCampaign *sample;
+  guint n;
+
+  sr_window_show_content_page (window, "campaigns");
+  wait_until (campaign_index_loaded, window, 30, "the campaign index");
+  wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  all = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+  sample = g_ptr_array_index (all, 0);   /* the newest: inside the last 30 days */
+
+  sr_campaigns_page_set_filters (page, 2, sr_campaign_get_sender_id (sample), sr_campaign_get_status (sample));
+  spin (20);
+  wait_until (campaign_list_ready, list, 30, "the filtered Campaign Log");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  expected->from = sr_campaign_list_get_filter (list)->from;
+  expected->sender_id = g_strdup (sr_campaign_get_sender_id (sample));
+  expected->status = g_strdup (sr_campaign_get_status (sample));
+  g_assert_cmpint (expected->from, >, SR_TIME_NONE);
+  g_assert_cmpint (n, ==, sr_cache_count_campaigns (shared_cache, expected, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <, all->len);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SrCampaign) campaign = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_true (sr_campaign_filter_matches (expected, campaign));
+    }
+
+  sr_campaigns_page_set_filters (page, 0, NULL, NULL);
+  spin (20);
+  wait_until (campaign_list_ready, list, 30, "the whole Campaign Log");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, all->len);
+
+  close_window (window);
+}
+
 static void
 test_campaign_log_source_filter (void)
 {
@@ -2366,6 +2415,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/row-context-menu", test_messages_row_context_menu);
   g_test_add_func ("/ui/messages/failure-reason-column", test_messages_failure_reason_column);
   g_test_add_func ("/ui/messages/filter-chips", test_messages_filter_chips);
+  g_test_add_func ("/ui/campaigns/period-sender-status-filters", test_campaign_log_filters);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
