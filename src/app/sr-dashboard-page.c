@@ -90,6 +90,10 @@ struct _SrDashboardPage
   GtkLabel        *balance_value;
   GtkLabel        *balance_detail;
   GtkLabel        *compare_labels[7];   /* under each card's detail, see CompareCard */
+  GtkLabel        *delivery_time_value;
+  GtkLabel        *delivery_time_detail;
+  SrDeliveryTime   delivery_time;       /* n_timed < 0 until computed */
+  gint64           delivery_time_for;   /* period_from it was computed for */
   SrInsights      *previous;            /* the period before, totals only; NULL if none */
   gint64           previous_for;        /* period_from it was computed for */
   AdwPreferencesGroup *chart_group;
@@ -1447,6 +1451,155 @@ query_previous (SrDashboardPage *self,
                                    self->cancellable, previous_cb, g_object_ref (self));
 }
 
+/* --- time to delivery --- */
+
+typedef struct
+{
+  SrMessageFilter *filter;
+  SrDeliveryTime   time;
+} DeliveryTimeData;
+
+static void
+delivery_time_data_free (DeliveryTimeData *data)
+{
+  sr_message_filter_free (data->filter);
+  g_free (data);
+}
+
+static void
+delivery_time_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  DeliveryTimeData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_delivery_time_query (source_object, data->filter, &data->time, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+render_delivery_time (SrDashboardPage *self)
+{
+  const SrDeliveryTime *time = &self->delivery_time;
+  g_autofree char *value = NULL;
+  g_autofree char *detail = NULL;
+
+  if (self->delivery_time_value == NULL)
+    return;
+
+  if (time->n_timed <= 0)
+    {
+      gtk_label_set_label (self->delivery_time_value, "—");
+      gtk_label_set_label (self->delivery_time_detail,
+                           time->n_timed < 0 ? "" : _("No delivered message with a send and a report time"));
+      return;
+    }
+
+  value = sr_format_duration (time->median);
+  {
+    g_autofree char *p90 = sr_format_duration (time->p90);
+    g_autofree char *n = sr_format_count (time->n_timed);
+
+    /* Translators: under the median time to delivery: "90 % within 2 minutes · of 1,234 messages" */
+    detail = g_strdup_printf (_("Median · 90 %% within %s · of %s messages"), p90, n);
+  }
+  gtk_label_set_label (self->delivery_time_value, value);
+  gtk_label_set_label (self->delivery_time_detail, detail);
+}
+
+static void
+delivery_time_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SrDashboardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  DeliveryTimeData *data = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Time to delivery failed: %s", error->message);
+      return;
+    }
+  if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  self->delivery_time = data->time;
+  self->delivery_time_for = data->filter->from;
+  render_delivery_time (self);
+}
+
+static void
+query_delivery_time (SrDashboardPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  DeliveryTimeData *data = g_new0 (DeliveryTimeData, 1);
+
+  data->filter = sr_message_filter_new ();
+  data->filter->from = self->period_from;
+  data->filter->to = self->period_to;
+  task = g_task_new (sr_session_get_cache (self->session), self->cancellable, delivery_time_cb, g_object_ref (self));
+  g_task_set_source_tag (task, query_delivery_time);
+  g_task_set_task_data (task, data, (GDestroyNotify) delivery_time_data_free);
+  g_task_run_in_thread (task, delivery_time_thread);
+}
+
+static void on_card_pressed_cb (GtkGestureClick *gesture,
+                                int              n_press,
+                                double           x,
+                                double           y,
+                                SrDashboardPage *self);
+
+/* A card like the others, after them: median and 90th percentile. */
+static void
+add_delivery_time_card (SrDashboardPage *self)
+{
+  GtkWidget *child = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->cost_detail)));
+  GtkWidget *flowbox = child != NULL ? gtk_widget_get_parent (child) : NULL;
+  GtkWidget *card, *title, *value, *detail;
+  GtkGesture *click;
+
+  if (!GTK_IS_FLOW_BOX (flowbox))
+    return;
+
+  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "stat-card");
+  title = gtk_label_new (_("Time to Delivery"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "stat-title");
+  gtk_widget_add_css_class (title, "dim-label");
+  value = gtk_label_new ("—");
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_widget_add_css_class (value, "stat-value");
+  detail = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_box_append (GTK_BOX (card), title);
+  gtk_box_append (GTK_BOX (card), value);
+  gtk_box_append (GTK_BOX (card), detail);
+  gtk_widget_set_tooltip_text (card, _("From sending to the delivery report, for delivered messages with both times. Click to see the delivered messages."));
+
+  /* A click opens the delivered messages it measures. */
+  click = gtk_gesture_click_new ();
+  g_object_set_data (G_OBJECT (card), "sr-card", GUINT_TO_POINTER (1));
+  g_signal_connect_object (click, "released", G_CALLBACK (on_card_pressed_cb), self, 0);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_cursor_from_name (card, "pointer");
+
+  gtk_flow_box_append (GTK_FLOW_BOX (flowbox), card);
+  self->delivery_time_value = GTK_LABEL (value);
+  self->delivery_time_detail = GTK_LABEL (detail);
+}
+
 /* --- every card opens exactly the messages it counts --- */
 
 static guint
@@ -1675,6 +1828,7 @@ reload (SrDashboardPage *self)
   sr_insights_query_in_zone_async (cache, filter, SR_INSIGHTS_ALL, tz, self->cancellable,
                                    insights_cb, g_object_ref (self));
   query_previous (self, tz);
+  query_delivery_time (self);
 
   task = g_task_new (cache, self->cancellable, extras_cb, g_object_ref (self));
   g_task_set_source_tag (task, reload);
@@ -1972,6 +2126,10 @@ sr_dashboard_page_init (SrDashboardPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   sr_chart_set_mode (self->spend_chart, SR_CHART_MODE_SPEND);
+
+  self->delivery_time.n_timed = -1;
+  self->delivery_time_for = -1;
+  add_delivery_time_card (self);
 
   /* A ↑/↓ line under each card's detail. */
   {
@@ -2312,4 +2470,25 @@ sr_dashboard_page_get_previous_insights (SrDashboardPage *self)
   g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
 
   return self->previous_for == self->period_from ? self->previous : NULL;
+}
+
+gboolean
+sr_dashboard_page_get_delivery_time (SrDashboardPage *self,
+                                     SrDeliveryTime  *out_time)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
+
+  if (self->delivery_time.n_timed < 0 || self->delivery_time_for != self->period_from)
+    return FALSE;
+
+  *out_time = self->delivery_time;
+  return TRUE;
+}
+
+const char *
+sr_dashboard_page_get_delivery_time_text (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->delivery_time_value != NULL ? gtk_label_get_label (self->delivery_time_value) : NULL;
 }

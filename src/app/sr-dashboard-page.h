@@ -72,6 +72,11 @@ const char        *sr_dashboard_page_get_comparison  (SrDashboardPage *self,
  * it counts (Cost: the billable ones). FALSE before the figures are in. */
 gboolean           sr_dashboard_page_activate_card   (SrDashboardPage *self,
                                                       guint            card);
+/* The period's time to delivery once computed (FALSE before), and the
+ * card's value. */
+gboolean           sr_dashboard_page_get_delivery_time (SrDashboardPage *self,
+                                                        SrDeliveryTime  *out_time);
+const char        *sr_dashboard_page_get_delivery_time_text (SrDashboardPage *self);
 /* The previous period's totals once computed; NULL for All Time. */
 SrInsights        *sr_dashboard_page_get_previous_insights (SrDashboardPage *self);
 /* The line under a card's value. */

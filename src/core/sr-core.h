@@ -22,3 +22,4 @@
 #include "sr-insights.h"
 #include "sr-export.h"
 #include "sr-campaign-index.h"
+#include "sr-delivery-time.h"

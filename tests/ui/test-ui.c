@@ -1955,6 +1955,74 @@ test_dashboard_click_through_counts (void)
   close_window (window);
 }
 
+static gboolean
+delivery_time_loaded (gpointer data)
+{
+  SrDeliveryTime time;
+
+  return sr_dashboard_page_get_delivery_time (data, &time);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Issue 13 features: time to delivery (median and 90th percentile of
+ * sent → delivered) of the period, checked against the messages. */
+static void
+test_dashboard_time_to_delivery (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) delivered = NULL;
+  g_autoptr(GArray) durations = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *median_text = NULL;
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrDeliveryTime time;
+  gint64 from, to;
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  wait_until (delivery_time_loaded, dashboard, 60, "the time to delivery");
+  g_assert_true (sr_dashboard_page_get_delivery_time (dashboard, &time));
+
+  sr_insights_get_period (sr_dashboard_page_get_insights (dashboard), &from, &to);
+  filter->from = from;
+  filter->to = to;
+  filter->status_mask = 1u << SR_STATUS_DELIVERED;
+  delivered = sr_cache_query_messages (shared_cache, filter, SR_MESSAGE_SORT_CREATED, FALSE, -1, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < delivered->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (delivered, i);
+      gint64 sent = sr_message_get_sent_at (message);
+      gint64 done = sr_message_get_updated_at (message);
+
+      if (sent != SR_TIME_NONE && done != SR_TIME_NONE && done >= sent)
+        g_array_append_val (durations, (gint64) { done - sent });
+    }
+  g_array_sort (durations, compare_gint64);
+
+  g_test_message ("%u delivered, %u timed, median %" G_GINT64_FORMAT " us, p90 %" G_GINT64_FORMAT " us",
+                  delivered->len, durations->len, time.median, time.p90);
+  g_assert_cmpint (time.n_timed, ==, durations->len);
+  g_assert_cmpint (time.n_timed + time.n_untimed, ==, delivered->len);
+  g_assert_cmpuint (durations->len, >, 0);
+  g_assert_cmpint (time.median, ==, g_array_index (durations, gint64, (durations->len + 1) / 2 - 1));
+  g_assert_cmpint (time.p90, >=, time.median);
+  median_text = sr_format_duration (time.median);
+  g_assert_cmpstr (sr_dashboard_page_get_delivery_time_text (dashboard), ==, median_text);
+
+  close_window (window);
+}
+
 static void
 test_dashboard_bar_and_country_open_filtered_log (void)
 {
@@ -2429,6 +2497,7 @@ main (int   argc,
   g_test_add_func ("/ui/dashboard/empty-period-cards", test_dashboard_empty_period_cards);
   g_test_add_func ("/ui/dashboard/previous-period", test_dashboard_previous_period);
   g_test_add_func ("/ui/dashboard/click-through-counts", test_dashboard_click_through_counts);
+  g_test_add_func ("/ui/dashboard/time-to-delivery", test_dashboard_time_to_delivery);
   g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
