@@ -1692,6 +1692,30 @@ test_chart_draws_periods (void)
   g_assert_cmpint (sr_insights_get_bucket_size (one_day), ==, SR_INSIGHTS_BUCKET_HOUR);
   g_assert_cmpint (sr_insights_get_totals (one_day)->total, >, 0);
   check_chart_draws (window, SR_CHART (chart), one_day, 23, 25);
+  /* Issue 13 features: the rate lines use the cards' definition per bar. */
+  if (sr_chart_get_n_bars (SR_CHART (chart)) == sr_chart_get_n_buckets (SR_CHART (chart)))
+    {
+      guint n_buckets;
+      const SrInsightsBucket *buckets = sr_insights_get_buckets (one_day, &n_buckets);
+      guint checked = 0;
+
+      for (guint i = 0; i < n_buckets; i++)
+        {
+          gint64 settled = buckets[i].total - buckets[i].by_group[SR_STATUS_GROUP_PENDING];
+          double rate = sr_chart_get_bar_rate (SR_CHART (chart), i, SR_STATUS_GROUP_DELIVERED);
+
+          if (settled == 0)
+            {
+              g_assert_cmpfloat (rate, <, 0);
+              continue;
+            }
+          g_assert_cmpfloat_with_epsilon (rate, (double) buckets[i].by_group[SR_STATUS_GROUP_DELIVERED] / settled, 1e-9);
+          g_assert_cmpfloat_with_epsilon (sr_chart_get_bar_rate (SR_CHART (chart), i, SR_STATUS_GROUP_FAILED),
+                                          (double) buckets[i].by_group[SR_STATUS_GROUP_FAILED] / settled, 1e-9);
+          checked++;
+        }
+      g_assert_cmpuint (checked, >, 0);
+    }
   {
     g_auto(GStrv) values = sr_chart_dup_axis_values (SR_CHART (chart));
 
