@@ -1439,8 +1439,13 @@ query_previous (SrDashboardPage *self,
 {
   g_autoptr(SrMessageFilter) filter = NULL;
 
-  g_clear_pointer (&self->previous, sr_insights_unref);
-  self->previous_for = SR_TIME_NONE;
+  /* The same period again (a sync changed the data): the comparison stays
+   * until the new one replaces it, rather than blinking out. */
+  if (self->previous_for != self->period_from)
+    {
+      g_clear_pointer (&self->previous, sr_insights_unref);
+      self->previous_for = SR_TIME_NONE;
+    }
   if (self->period_from == SR_TIME_NONE || self->period_to == SR_TIME_NONE)
     return;
 
