@@ -1585,7 +1585,9 @@ render_widget (GtkWidget  *widget,
 static gboolean
 widget_has_size (gpointer data)
 {
-  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
+  /* Allocated and mapped: a widget that is not drawable snapshots nothing. */
+  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100 &&
+         gtk_widget_is_drawable (data);
 }
 
 static void
