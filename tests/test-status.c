@@ -320,6 +320,45 @@ test_failure_reasons (void)
   }
 }
 
+/* Issue 13 #5: statuses as received get human names, never raw upper case. */
+static void
+test_status_display_names (void)
+{
+  static const struct { SrStatus status; const char *raw; const char *name; } messages[] = {
+    { SR_STATUS_DELIVERED, "DELIVERED", "Delivered" },
+    { SR_STATUS_REJECTED, "rejected", "Rejected" },
+    { SR_STATUS_UNKNOWN, "UNDELIVERED", "Undelivered" },
+    { SR_STATUS_UNKNOWN, " ongoing ", "Ongoing" },
+    { SR_STATUS_UNKNOWN, "PARTIALLY_DELIVERED", "Partially delivered" },
+    { SR_STATUS_UNKNOWN, "", "Other" },
+    { SR_STATUS_UNKNOWN, NULL, "Other" },
+  };
+  static const struct { const char *raw; const char *label; } campaigns[] = {
+    { "COMPLETED", "Completed" },
+    { "SENDING", "Sending" },
+    { "SCHEDULED", "Scheduled" },
+    { "CANCELED", "Canceled" },
+    { "cancelled", "Canceled" },
+    { "WAITING_FOR_APPROVAL", "Waiting for approval" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_autofree char *name = sr_status_dup_display_name (messages[i].status, messages[i].raw);
+
+      g_assert_cmpstr (name, ==, messages[i].name);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (campaigns); i++)
+    {
+      g_autofree char *label = sr_campaign_status_dup_label (campaigns[i].raw);
+
+      g_assert_cmpstr (label, ==, campaigns[i].label);
+    }
+  g_assert_null (sr_campaign_status_dup_label (NULL));
+  g_assert_null (sr_campaign_status_dup_label ("  "));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -336,6 +375,7 @@ main (int   argc,
   g_test_add_func ("/status/groups", test_status_groups);
   g_test_add_func ("/status/enum-type", test_status_enum_type);
   g_test_add_func ("/status/failure-reasons", test_failure_reasons);
+  g_test_add_func ("/status/display-names", test_status_display_names);
 
   return g_test_run ();
 }

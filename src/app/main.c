@@ -8,9 +8,26 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdlib.h>
 
 #include "sr-application.h"
 #include "sr-resources.h"
+
+/* The installed catalogs, or the ones compiled in the build tree when this
+ * is the uninstalled binary of that tree (a demo or dev run before or
+ * without `meson install`). */
+static const char *
+get_locale_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *build_exe = realpath (SR_BUILD_EXE, NULL);
+
+  if (exe != NULL && build_exe != NULL && g_str_equal (exe, build_exe)
+      && g_file_test (SR_BUILD_LOCALEDIR, G_FILE_TEST_IS_DIR))
+    return SR_BUILD_LOCALEDIR;
+
+  return LOCALEDIR;
+}
 
 int
 main (int   argc,
@@ -19,7 +36,7 @@ main (int   argc,
   g_autoptr(SrApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, get_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

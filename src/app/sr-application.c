@@ -159,7 +159,10 @@ preferences_activated (GSimpleAction *action,
 {
   SrApplication *self = user_data;
 
-  adw_dialog_present (ADW_DIALOG (sr_preferences_dialog_new ()),
+  GtkWidget *dialog = sr_preferences_dialog_new ();
+
+  sr_preferences_dialog_set_urls_in_use (SR_PREFERENCES_DIALOG (dialog), self->api_url, self->auth_url);
+  adw_dialog_present (ADW_DIALOG (dialog),
                       GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
 }
 
@@ -220,7 +223,9 @@ static void
 sr_application_init (SrApplication *self)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  /* A comma on a key cap is easily read as a full stop, so Ctrl+. opens
+   * Preferences as well. */
+  static const char *preferences_accels[] = { "<Control>comma", "<Control>period", NULL };
 
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),

@@ -123,6 +123,8 @@ fill_campaign (SrCampaignWindow *self)
       return;
     }
 
+  g_autofree char *status = NULL;
+
   created = sr_format_time (sr_campaign_get_created_at (campaign), show_utc);
   recipients = sr_format_count (sr_campaign_get_recipients (campaign));
   cost = sr_format_money (sr_campaign_get_client_total_cost (campaign), currency, 2);
@@ -144,7 +146,8 @@ fill_campaign (SrCampaignWindow *self)
   add_fact (self, _("Recipients"), recipients);
   add_fact (self, _("Cost"), cost);
   add_fact (self, _("Sent Through"), sr_campaign_get_is_api (campaign) ? _("API") : _("Web dashboard"));
-  add_fact (self, _("Status"), sr_campaign_get_status (campaign));
+  status = sr_campaign_status_dup_label (sr_campaign_get_status (campaign));
+  add_fact (self, _("Status"), status);
   add_fact (self, _("Campaign ID"), self->campaign_id);
 }
 
@@ -513,8 +516,8 @@ char *
 sr_campaign_window_dup_label (SrCampaignWindow *self)
 {
   g_autoptr(GSettings) settings = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *date = NULL;
-  const char *sender;
 
   g_return_val_if_fail (SR_IS_CAMPAIGN_WINDOW (self), NULL);
 
@@ -522,12 +525,12 @@ sr_campaign_window_dup_label (SrCampaignWindow *self)
     return g_strdup (self->campaign_id);
 
   settings = g_settings_new (APPLICATION_ID);
+  name = sr_format_campaign_name (self->campaign);
   date = sr_format_time (sr_campaign_get_created_at (self->campaign),
                          g_settings_get_boolean (settings, "show-utc"));
-  sender = sr_campaign_get_sender_id (self->campaign);
 
-  /* Translators: names a campaign: "<sender id> · <date>" */
-  return g_strdup_printf (_("%s · %s"), sender != NULL ? sender : _("Campaign"), date);
+  /* Translators: names a campaign: "<start of its text> · <date>" */
+  return g_strdup_printf (_("%s · %s"), name, date);
 }
 
 SrMessageList *

@@ -52,6 +52,13 @@ struct _SrCampaignsPage
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
   GHashTable          *rich_items;     /* GtkListItem* set, unowned */
+  GHashTable          *count_items;    /* GtkListItem* → CountColumn, unowned */
+  GtkDropDown         *period_dropdown;
+  GtkDropDown         *sender_dropdown;
+  GtkDropDown         *status_dropdown;
+  GPtrArray           *senders;        /* char*, parallel to sender_dropdown rows 1.. */
+  GPtrArray           *statuses;       /* char*, raw, parallel to status_dropdown rows 1.. */
+  gboolean             filling_choices;
 };
 
 G_DEFINE_FINAL_TYPE (SrCampaignsPage, sr_campaigns_page, ADW_TYPE_BIN)
@@ -199,12 +206,123 @@ on_bind_recipients_cb (GtkSignalListItemFactory *factory,
   set_count (list_item, sr_campaign_get_recipients (list_item_get_campaign (list_item)));
 }
 
+/* The counting columns, filled from the same counts as the campaign window
+ * (its downloaded messages by status, SrCampaignIndex), so "Failed" means
+ * FAILED in both. Until a campaign's messages are downloaded, SMS.to's own
+ * counters stand in; their "failed" also holds the messages never sent. */
+typedef enum {
+  COUNT_DELIVERED = 1,
+  COUNT_SENT,
+  COUNT_PENDING,
+  COUNT_FAILED,
+  COUNT_RATE,
+} CountColumn;
+
+static void
+get_campaign_groups (SrCampaignsPage *self,
+                     SrCampaign      *campaign,
+                     gint64           by_group[SR_N_STATUS_GROUPS],
+                     gboolean        *out_from_messages)
+{
+  SrCampaignIndex *index = self->session != NULL ? sr_session_get_campaign_index (self->session) : NULL;
+  const SrCampaignCounts *counts = index != NULL ? sr_campaign_index_get_counts (index, sr_campaign_get_id (campaign)) : NULL;
+
+  memset (by_group, 0, sizeof (gint64) * SR_N_STATUS_GROUPS);
+  *out_from_messages = counts != NULL;
+  if (counts != NULL)
+    {
+      memcpy (by_group, counts->by_group, sizeof (gint64) * SR_N_STATUS_GROUPS);
+      return;
+    }
+
+  by_group[SR_STATUS_GROUP_DELIVERED] = sr_campaign_get_delivered_messages (campaign);
+  by_group[SR_STATUS_GROUP_UNCONFIRMED] = sr_campaign_get_sent_messages (campaign);
+  by_group[SR_STATUS_GROUP_PENDING] = sr_campaign_get_pending_messages (campaign);
+  by_group[SR_STATUS_GROUP_FAILED] = sr_campaign_get_failed_messages (campaign);
+}
+
+static void
+format_count_item (SrCampaignsPage *self,
+                   GtkListItem     *list_item,
+                   CountColumn      column)
+{
+  SrCampaign *campaign = list_item_get_campaign (list_item);
+  gint64 by_group[SR_N_STATUS_GROUPS];
+  gboolean from_messages;
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (campaign == NULL)
+    return;
+
+  get_campaign_groups (self, campaign, by_group, &from_messages);
+
+  switch (column)
+    {
+    case COUNT_DELIVERED:
+      set_count (list_item, by_group[SR_STATUS_GROUP_DELIVERED]);
+      break;
+    case COUNT_SENT:
+      set_count (list_item, by_group[SR_STATUS_GROUP_UNCONFIRMED]);
+      break;
+    case COUNT_PENDING:
+      set_count (list_item, by_group[SR_STATUS_GROUP_PENDING]);
+      break;
+    case COUNT_FAILED:
+      set_count (list_item, by_group[SR_STATUS_GROUP_FAILED]);
+      gtk_widget_set_tooltip_text (child,
+                                   from_messages
+                                   ? NULL
+                                   : _("Failed or not sent, as counted by SMS.to: the messages of this campaign are not downloaded yet"));
+      break;
+    case COUNT_RATE:
+      {
+        g_autofree char *rate = sr_format_percent (sr_campaign_get_delivery_rate (campaign));
+
+        sr_status_bar_set_counts (SR_STATUS_BAR (gtk_widget_get_first_child (child)), by_group);
+        gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (child)), rate);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+bind_count (SrCampaignsPage *self,
+            GtkListItem     *list_item,
+            CountColumn      column)
+{
+  g_hash_table_insert (self->count_items, list_item, GINT_TO_POINTER (column));
+  format_count_item (self, list_item, column);
+}
+
+static void
+on_unbind_count_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    SrCampaignsPage          *self)
+{
+  g_hash_table_remove (self->count_items, list_item);
+}
+
+static void
+on_campaign_index_changed_cb (SrCampaignsPage *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_assert (SR_IS_CAMPAIGNS_PAGE (self));
+
+  g_hash_table_iter_init (&iter, self->count_items);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    format_count_item (self, key, GPOINTER_TO_INT (value));
+}
+
 static void
 on_bind_delivered_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_delivered_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_DELIVERED);
 }
 
 static void
@@ -212,7 +330,7 @@ on_bind_sent_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_sent_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_SENT);
 }
 
 static void
@@ -220,7 +338,7 @@ on_bind_pending_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_pending_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_PENDING);
 }
 
 static void
@@ -228,7 +346,7 @@ on_bind_failed_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrCampaignsPage          *self)
 {
-  set_count (list_item, sr_campaign_get_failed_messages (list_item_get_campaign (list_item)));
+  bind_count (self, list_item, COUNT_FAILED);
 }
 
 static void
@@ -236,22 +354,7 @@ on_bind_rate_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  SrCampaignsPage          *self)
 {
-  SrCampaign *campaign = list_item_get_campaign (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *bar = gtk_widget_get_first_child (box);
-  GtkWidget *label = gtk_widget_get_last_child (box);
-  gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
-  g_autofree char *rate = NULL;
-
-  /* The campaign's own counters: delivered, sent (unconfirmed), pending, failed. */
-  by_group[SR_STATUS_GROUP_DELIVERED] = sr_campaign_get_delivered_messages (campaign);
-  by_group[SR_STATUS_GROUP_UNCONFIRMED] = sr_campaign_get_sent_messages (campaign);
-  by_group[SR_STATUS_GROUP_PENDING] = sr_campaign_get_pending_messages (campaign);
-  by_group[SR_STATUS_GROUP_FAILED] = sr_campaign_get_failed_messages (campaign);
-  sr_status_bar_set_counts (SR_STATUS_BAR (bar), by_group);
-
-  rate = sr_format_percent (sr_campaign_get_delivery_rate (campaign));
-  gtk_label_set_label (GTK_LABEL (label), rate);
+  bind_count (self, list_item, COUNT_RATE);
 }
 
 static void
@@ -280,8 +383,12 @@ on_bind_status_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrCampaignsPage          *self)
 {
-  /* Campaign statuses are not documented: shown as they arrive. */
-  set_label (list_item, sr_campaign_get_status (list_item_get_campaign (list_item)));
+  SrCampaign *campaign = list_item_get_campaign (list_item);
+  g_autofree char *label = sr_campaign_status_dup_label (sr_campaign_get_status (campaign));
+
+  /* Campaign statuses are not documented: named, the raw value on hover. */
+  set_label (list_item, label);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), sr_campaign_get_status (campaign));
 }
 
 /* --- rich rows, for narrow windows --- */
@@ -527,6 +634,195 @@ on_search_changed_cb (SrCampaignsPage *self)
   update_state (self);
 }
 
+/* --- period, sender ID and status filters --- */
+
+typedef enum {
+  CAMPAIGN_PERIOD_ALL,
+  CAMPAIGN_PERIOD_7_DAYS,
+  CAMPAIGN_PERIOD_30_DAYS,
+  CAMPAIGN_PERIOD_THIS_MONTH,
+  CAMPAIGN_PERIOD_LAST_MONTH,
+} CampaignPeriod;
+
+static void
+compute_campaign_period (SrCampaignsPage *self,
+                         gint64          *out_from,
+                         gint64          *out_to)
+{
+  g_autoptr(GTimeZone) tz = g_settings_get_boolean (self->settings, "show-utc")
+                            ? g_time_zone_new_utc () : g_time_zone_new_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) today = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now),
+                                                g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) month = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now),
+                                                1, 0, 0, 0);
+  g_autoptr(GDateTime) start = NULL;
+
+  *out_from = SR_TIME_NONE;
+  *out_to = SR_TIME_NONE;
+
+  switch ((CampaignPeriod) gtk_drop_down_get_selected (self->period_dropdown))
+    {
+    case CAMPAIGN_PERIOD_7_DAYS:
+      start = g_date_time_add_days (today, -6);
+      break;
+    case CAMPAIGN_PERIOD_30_DAYS:
+      start = g_date_time_add_days (today, -29);
+      break;
+    case CAMPAIGN_PERIOD_THIS_MONTH:
+      start = g_date_time_ref (month);
+      break;
+    case CAMPAIGN_PERIOD_LAST_MONTH:
+      start = g_date_time_add_months (month, -1);
+      *out_to = g_date_time_to_unix (month) * G_USEC_PER_SEC;
+      break;
+    case CAMPAIGN_PERIOD_ALL:
+    default:
+      return;
+    }
+
+  *out_from = g_date_time_to_unix (start) * G_USEC_PER_SEC;
+}
+
+static void
+on_filters_changed_cb (SrCampaignsPage *self)
+{
+  g_autoptr(SrCampaignFilter) filter = NULL;
+  guint sender = gtk_drop_down_get_selected (self->sender_dropdown);
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+
+  g_assert (SR_IS_CAMPAIGNS_PAGE (self));
+
+  if (self->list == NULL || self->filling_choices)
+    return;
+
+  filter = sr_campaign_filter_copy (sr_campaign_list_get_filter (self->list));
+  compute_campaign_period (self, &filter->from, &filter->to);
+  g_clear_pointer (&filter->sender_id, g_free);
+  if (sender != GTK_INVALID_LIST_POSITION && sender > 0 && sender <= self->senders->len)
+    filter->sender_id = g_strdup (g_ptr_array_index (self->senders, sender - 1));
+  g_clear_pointer (&filter->status, g_free);
+  if (status != GTK_INVALID_LIST_POSITION && status > 0 && status <= self->statuses->len)
+    filter->status = g_strdup (g_ptr_array_index (self->statuses, status - 1));
+  sr_campaign_list_set_filter (self->list, filter);
+  update_state (self);
+}
+
+/* Keeps the chosen sender and status when the choices are refilled. */
+static void
+fill_choices (SrCampaignsPage *self,
+              GtkDropDown     *dropdown,
+              GPtrArray       *values,
+              GHashTable      *found,
+              const char      *any_label,
+              gboolean         are_statuses)
+{
+  g_autofree char *chosen = NULL;
+  g_autoptr(GList) keys = g_hash_table_get_keys (found);
+  GtkStringList *model = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  if (gtk_drop_down_get_selected (dropdown) > 0 && gtk_drop_down_get_selected (dropdown) <= values->len)
+    chosen = g_strdup (g_ptr_array_index (values, gtk_drop_down_get_selected (dropdown) - 1));
+
+  keys = g_list_sort (keys, (GCompareFunc) g_utf8_collate);
+  g_ptr_array_set_size (values, 0);
+  gtk_string_list_append (model, any_label);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      g_autofree char *label = are_statuses ? sr_campaign_status_dup_label (l->data) : g_strdup (l->data);
+
+      g_ptr_array_add (values, g_strdup (l->data));
+      gtk_string_list_append (model, label);
+      if (g_strcmp0 (chosen, l->data) == 0)
+        selected = values->len;
+    }
+
+  self->filling_choices = TRUE;
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (model));
+  gtk_drop_down_set_selected (dropdown, selected);
+  self->filling_choices = FALSE;
+  g_object_unref (model);
+}
+
+static void
+on_campaign_choices_changed_cb (SrCampaignsPage *self)
+{
+  SrCampaignIndex *index = self->session != NULL ? sr_session_get_campaign_index (self->session) : NULL;
+  g_autoptr(GHashTable) senders = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) statuses = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) campaigns = NULL;
+
+  if (index == NULL)
+    return;
+
+  campaigns = sr_campaign_index_dup_campaigns (index);
+  for (guint i = 0; i < campaigns->len; i++)
+    {
+      SrCampaign *campaign = g_ptr_array_index (campaigns, i);
+
+      if (sr_campaign_get_sender_id (campaign) != NULL && *sr_campaign_get_sender_id (campaign) != '\0')
+        g_hash_table_add (senders, (gpointer) sr_campaign_get_sender_id (campaign));
+      if (sr_campaign_get_status (campaign) != NULL && *sr_campaign_get_status (campaign) != '\0')
+        g_hash_table_add (statuses, (gpointer) sr_campaign_get_status (campaign));
+    }
+
+  fill_choices (self, self->sender_dropdown, self->senders, senders, _("All Sender IDs"), FALSE);
+  fill_choices (self, self->status_dropdown, self->statuses, statuses, _("All Statuses"), TRUE);
+  on_filters_changed_cb (self);
+}
+
+static GtkDropDown *
+add_filter_dropdown (GtkWidget  *box,
+                     const char *tooltip)
+{
+  GtkWidget *dropdown = gtk_drop_down_new (NULL, NULL);
+
+  gtk_widget_set_tooltip_text (dropdown, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                  -1);
+  gtk_box_append (GTK_BOX (box), dropdown);
+  return GTK_DROP_DOWN (dropdown);
+}
+
+static void
+setup_filters (SrCampaignsPage *self)
+{
+  GtkWidget *bar = gtk_widget_get_parent (GTK_WIDGET (self->source_dropdown));
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  const char *periods[] = {
+    _("All Time"), _("Last 7 Days"), _("Last 30 Days"), _("This Month"), _("Last Month"), NULL
+  };
+  g_autoptr(GtkStringList) period_model = gtk_string_list_new (periods);
+
+  /* A second row under the search, like the Messages Log's filters. */
+  gtk_widget_add_css_class (row, "filter-bar");
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (bar)), row, bar);
+  g_object_ref (self->source_dropdown);
+  gtk_box_remove (GTK_BOX (bar), GTK_WIDGET (self->source_dropdown));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->source_dropdown));
+  g_object_unref (self->source_dropdown);
+
+  self->period_dropdown = add_filter_dropdown (row, _("When the campaigns were created"));
+  gtk_drop_down_set_model (self->period_dropdown, G_LIST_MODEL (period_model));
+  self->sender_dropdown = add_filter_dropdown (row, _("Sender ID of the campaigns"));
+  self->status_dropdown = add_filter_dropdown (row, _("Status of the campaigns"));
+  self->senders = g_ptr_array_new_with_free_func (g_free);
+  self->statuses = g_ptr_array_new_with_free_func (g_free);
+  {
+    GHashTable *none = g_hash_table_new (g_str_hash, g_str_equal);
+
+    fill_choices (self, self->sender_dropdown, self->senders, none, _("All Sender IDs"), FALSE);
+    fill_choices (self, self->status_dropdown, self->statuses, none, _("All Statuses"), TRUE);
+    g_hash_table_unref (none);
+  }
+
+  g_signal_connect_object (self->period_dropdown, "notify::selected", G_CALLBACK (on_filters_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sender_dropdown, "notify::selected", G_CALLBACK (on_filters_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->status_dropdown, "notify::selected", G_CALLBACK (on_filters_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 /* Drop-down rows: all, web dashboard, API, in the order of SrCampaignSource. */
 static void
 on_source_changed_cb (SrCampaignsPage *self)
@@ -605,6 +901,9 @@ sr_campaigns_page_finalize (GObject *object)
 
   g_clear_pointer (&self->date_items, g_hash_table_unref);
   g_clear_pointer (&self->rich_items, g_hash_table_unref);
+  g_clear_pointer (&self->count_items, g_hash_table_unref);
+  g_clear_pointer (&self->senders, g_ptr_array_unref);
+  g_clear_pointer (&self->statuses, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sr_campaigns_page_parent_class)->finalize (object);
 }
@@ -655,6 +954,7 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_bind_sent_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_pending_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unbind_count_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_rate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_cost_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_source_cb);
@@ -689,6 +989,8 @@ sr_campaigns_page_init (SrCampaignsPage *self)
                            SR_FILTER_TEXT_MAX_CHARS);
   self->date_items = g_hash_table_new (NULL, NULL);
   self->rich_items = g_hash_table_new (NULL, NULL);
+  self->count_items = g_hash_table_new (NULL, NULL);
+  setup_filters (self);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -737,11 +1039,19 @@ sr_campaigns_page_set_session (SrCampaignsPage *self,
 
   gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->list);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
 
   if (session != NULL)
     {
       self->list = sr_campaign_list_new (sr_session_get_cache (session));
+      g_signal_connect_object (session, "notify::campaign-index",
+                               G_CALLBACK (on_campaign_index_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::campaign-index",
+                               G_CALLBACK (on_campaign_choices_changed_cb),
+                               self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (update_state),
                                self, G_CONNECT_SWAPPED);
@@ -752,6 +1062,7 @@ sr_campaigns_page_set_session (SrCampaignsPage *self,
       on_sorter_changed_cb (self);
       on_search_changed_cb (self);
       on_source_changed_cb (self);
+      on_campaign_choices_changed_cb (self);
     }
   else
     sr_export_bar_cancel (self->export_bar);
@@ -766,6 +1077,26 @@ sr_campaigns_page_focus_search (SrCampaignsPage *self)
   g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+gboolean
+sr_campaigns_page_get_row_counts (SrCampaignsPage *self,
+                                  guint            position,
+                                  gint64           by_group[SR_N_STATUS_GROUPS])
+{
+  g_autoptr(SrCampaign) campaign = NULL;
+  gboolean from_messages = FALSE;
+
+  g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), FALSE);
+
+  if (self->list == NULL)
+    return FALSE;
+  campaign = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+  if (campaign == NULL)
+    return FALSE;
+
+  get_campaign_groups (self, campaign, by_group, &from_messages);
+  return from_messages;
 }
 
 SrCampaignList *
@@ -838,4 +1169,28 @@ sr_campaigns_page_get_list_view (SrCampaignsPage *self)
   g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), NULL);
 
   return self->list_view;
+}
+
+void
+sr_campaigns_page_set_filters (SrCampaignsPage *self,
+                               guint            period,
+                               const char      *sender_id,
+                               const char      *status)
+{
+  guint sender_row = 0, status_row = 0;
+
+  g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
+  g_return_if_fail (period <= CAMPAIGN_PERIOD_LAST_MONTH);
+
+  for (guint i = 0; sender_id != NULL && i < self->senders->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->senders, i), sender_id))
+      sender_row = i + 1;
+  for (guint i = 0; status != NULL && i < self->statuses->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->statuses, i), status))
+      status_row = i + 1;
+
+  /* What choosing in the drop-downs does. */
+  gtk_drop_down_set_selected (self->period_dropdown, period);
+  gtk_drop_down_set_selected (self->sender_dropdown, sender_row);
+  gtk_drop_down_set_selected (self->status_dropdown, status_row);
 }

@@ -26,6 +26,12 @@ void            sr_campaigns_page_export       (SrCampaignsPage *self,
 
 /* For tests. */
 SrCampaignList *sr_campaigns_page_get_list     (SrCampaignsPage *self);
+/* What the counting columns of the row at position show, by status group;
+ * TRUE when counted from its downloaded messages (as the campaign window
+ * counts them), FALSE when SMS.to's own counters stand in. */
+gboolean        sr_campaigns_page_get_row_counts (SrCampaignsPage *self,
+                                                  guint            position,
+                                                  gint64           by_group[SR_N_STATUS_GROUPS]);
 GtkColumnView  *sr_campaigns_page_get_column_view (SrCampaignsPage *self);
 /* -1 every campaign, 0 sent from the web dashboard, 1 through the API */
 void            sr_campaigns_page_set_source   (SrCampaignsPage *self,
@@ -34,5 +40,12 @@ SrExportBar    *sr_campaigns_page_get_export_bar (SrCampaignsPage *self);
 /* Whether the narrow rich rows are shown instead of the columns. */
 gboolean        sr_campaigns_page_get_compact  (SrCampaignsPage *self);
 GtkListView    *sr_campaigns_page_get_list_view (SrCampaignsPage *self);
+
+/* Chooses in the period (0 All Time, 1 Last 7 Days, 2 Last 30 Days, 3 This
+ * Month, 4 Last Month), sender ID and status drop-downs (NULL: all). */
+void            sr_campaigns_page_set_filters (SrCampaignsPage *self,
+                                               guint            period,
+                                               const char      *sender_id,
+                                               const char      *status);
 
 G_END_DECLS

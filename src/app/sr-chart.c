@@ -77,6 +77,17 @@ typedef struct
   double cost;
 } Bar;
 
+/* Rates over the settled messages of a bar, like the Dashboard's cards;
+ * -1 when none is settled. */
+static double
+bar_rate (const Bar     *bar,
+          SrStatusGroup  group)
+{
+  gint64 settled = bar->total - bar->by_group[SR_STATUS_GROUP_PENDING];
+
+  return settled > 0 ? (double) bar->by_group[group] / (double) settled : -1;
+}
+
 static guint
 get_n_bars (SrChart *self)
 {
@@ -228,11 +239,34 @@ sr_chart_dup_bar_text (SrChart *self,
       /* Translators: one status group in the chart's tooltip: "Delivered: 1,234" */
       g_string_append_printf (text, _("%s: %s"), sr_status_group_get_label (group), count);
     }
+  if (bar_rate (&bar, SR_STATUS_GROUP_DELIVERED) >= 0)
+    {
+      g_autofree char *delivered = sr_format_percent (bar_rate (&bar, SR_STATUS_GROUP_DELIVERED));
+      g_autofree char *failed = sr_format_percent (bar_rate (&bar, SR_STATUS_GROUP_FAILED));
+
+      g_string_append_c (text, '\n');
+      /* Translators: the rate lines in the chart's tooltip: "Delivery rate 82.0 % · failure rate 4.1 %" */
+      g_string_append_printf (text, _("Delivery rate %s · failure rate %s"), delivered, failed);
+    }
   g_string_append_c (text, '\n');
   /* Translators: the spend of a day in the chart's tooltip */
   g_string_append_printf (text, _("Spend: %s"), cost);
 
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+double
+sr_chart_get_bar_rate (SrChart       *self,
+                       guint          index,
+                       SrStatusGroup  group)
+{
+  Bar bar;
+
+  g_return_val_if_fail (SR_IS_CHART (self), -1);
+  g_return_val_if_fail (index < get_n_bars (self), -1);
+
+  get_bar (self, index, &bar);
+  return bar_rate (&bar, group);
 }
 
 /* The text alternative: what a sighted user takes from the bars. */
@@ -349,12 +383,14 @@ typedef struct
 } Geometry;
 
 /* 1, 2 or 5 times a power of ten, at least value / 4, so there are at most
- * four grid lines above zero. */
+ * four grid lines above zero. Counts step by whole numbers: an empty chart
+ * must not read "1, 1, 0" (0.5 rounded). */
 static void
-nice_scale (double  max,
-            double *out_step,
-            int    *out_steps,
-            int    *out_decimals)
+nice_scale (double    max,
+            gboolean  whole,
+            double   *out_step,
+            int      *out_steps,
+            int      *out_decimals)
 {
   double raw, magnitude, step;
   int decimals;
@@ -372,6 +408,8 @@ nice_scale (double  max,
     step = 5 * magnitude;
   else
     step = 10 * magnitude;
+  if (whole && step < 1)
+    step = 1;
 
   decimals = step >= 1 ? 0 : (int) ceil (-log10 (step) - 1e-9);
 
@@ -448,7 +486,8 @@ compute_geometry (SrChart  *self,
   guint n_bars = get_n_bars (self);
 
   memset (geo, 0, sizeof *geo);
-  nice_scale (max_bar_value (self), &geo->step, &geo->n_steps, &geo->decimals);
+  nice_scale (max_bar_value (self), self->mode != SR_CHART_MODE_SPEND,
+              &geo->step, &geo->n_steps, &geo->decimals);
   geo->max_value = geo->step * geo->n_steps;
 
   /* The widest value label sets the left margin. */
@@ -606,6 +645,64 @@ sr_chart_snapshot (GtkWidget   *widget,
                                      &GRAPHENE_RECT_INIT (x, bottom - h, bar_width, h));
           bottom -= h;
         }
+    }
+
+  /* The delivery and failure rates per bar as lines over the bars, on a
+   * 0–100 % scale of the plot's height (labelled at its top right). */
+  if (self->mode == SR_CHART_MODE_MESSAGES && self->n_buckets > 0)
+    {
+      static const SrStatusGroup rate_groups[] = { SR_STATUS_GROUP_DELIVERED, SR_STATUS_GROUP_FAILED };
+
+      for (guint r = 0; r < G_N_ELEMENTS (rate_groups); r++)
+        {
+          g_autoptr(GskPathBuilder) builder = gsk_path_builder_new ();
+          g_autoptr(GskPath) path = NULL;
+          g_autoptr(GskStroke) stroke = gsk_stroke_new (2);
+          GdkRGBA line = colors[rate_groups[r]];
+          gboolean started = FALSE;
+          guint n_points = 0;
+
+          line.red *= 0.6f;
+          line.green *= 0.6f;
+          line.blue *= 0.6f;
+          for (guint i = 0; i < n_bars; i++)
+            {
+              Bar bar;
+              double rate;
+              float x, y;
+
+              get_bar (self, i, &bar);
+              rate = bar_rate (&bar, rate_groups[r]);
+              if (rate < 0)
+                {
+                  started = FALSE;   /* a gap where nothing settled */
+                  continue;
+                }
+              x = geo.x0 + i * geo.slot + geo.slot / 2;
+              y = geo.y0 + geo.height * (1 - (float) rate);
+              if (started)
+                gsk_path_builder_line_to (builder, x, y);
+              else
+                gsk_path_builder_move_to (builder, x, y);
+              gsk_path_builder_add_circle (builder, &GRAPHENE_POINT_INIT (x, y), 1.5f);
+              gsk_path_builder_move_to (builder, x, y);
+              started = TRUE;
+              n_points++;
+            }
+          if (n_points == 0)
+            continue;
+          path = gsk_path_builder_free_to_path (g_steal_pointer (&builder));
+          gtk_snapshot_append_stroke (snapshot, path, stroke, &line);
+        }
+
+      {
+        g_autofree char *full = sr_format_percent (1.0);
+        g_autoptr(PangoLayout) layout = create_layout (self, full, TRUE);
+        int w;
+
+        pango_layout_get_pixel_size (layout, &w, NULL);
+        append_layout (snapshot, layout, geo.x0 + geo.width - w, geo.y0 - text_height (self) / 2.0f, &dim);
+      }
     }
 
   /* Time labels under the bars, as many as fit without touching. */
@@ -1011,4 +1108,24 @@ sr_chart_get_summary (SrChart *self)
   g_return_val_if_fail (SR_IS_CHART (self), NULL);
 
   return self->summary;
+}
+
+GStrv
+sr_chart_dup_axis_values (SrChart *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  double step;
+  int n_steps, decimals;
+
+  g_return_val_if_fail (SR_IS_CHART (self), NULL);
+
+  nice_scale (max_bar_value (self), self->mode != SR_CHART_MODE_SPEND, &step, &n_steps, &decimals);
+  for (int i = 0; i <= n_steps; i++)
+    {
+      g_autofree char *text = dup_value_label (self, step * i, decimals);
+
+      g_strv_builder_add (builder, text);
+    }
+
+  return g_strv_builder_end (builder);
 }

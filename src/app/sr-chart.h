@@ -43,6 +43,13 @@ guint        sr_chart_get_n_bars   (SrChart                *self);
 /* What the tooltip of a bar says: its day (or hour) and exact counts. */
 char        *sr_chart_dup_bar_text (SrChart                *self,
                                     guint                   bar);
+/* A bar's delivery (or failure) rate over its settled messages, as the
+ * rate lines draw it; -1 when none is settled. */
+double       sr_chart_get_bar_rate (SrChart             *self,
+                                    guint                index,
+                                    SrStatusGroup        group);
+/* The value axis' labels, bottom (0) to top. */
+GStrv        sr_chart_dup_axis_values (SrChart             *self);
 /* The text alternative (also the accessible description). */
 const char  *sr_chart_get_summary  (SrChart                *self);
 

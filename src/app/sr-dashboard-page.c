@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "sr-chart.h"
 #include "sr-dashboard-page.h"
@@ -88,6 +89,13 @@ struct _SrDashboardPage
   GtkLabel        *cost_detail;
   GtkLabel        *balance_value;
   GtkLabel        *balance_detail;
+  GtkLabel        *compare_labels[7];   /* under each card's detail, see CompareCard */
+  GtkLabel        *delivery_time_value;
+  GtkLabel        *delivery_time_detail;
+  SrDeliveryTime   delivery_time;       /* n_timed < 0 until computed */
+  gint64           delivery_time_for;   /* period_from it was computed for */
+  SrInsights      *previous;            /* the period before, totals only; NULL if none */
+  gint64           previous_for;        /* period_from it was computed for */
   AdwPreferencesGroup *chart_group;
   SrChart         *messages_chart;
   GtkFlowBox      *legend_box;
@@ -697,21 +705,24 @@ static void
 fill_status_row (SrDashboardPage        *self,
                  GtkWidget              *row,
                  const SrInsightsStatus *status,
-                 gint64                  total,
+                 gint64                  settled,
                  const char             *currency)
 {
   g_autofree char *count = sr_format_count (status->count);
-  g_autofree char *share = sr_format_percent (total > 0 ? (double) status->count / (double) total : -1);
+  /* The same rate as the cards: of the settled messages; a pending status
+   * has no share until its messages settle. */
+  g_autofree char *share = sr_format_percent (status->group != SR_STATUS_GROUP_PENDING && settled > 0
+                                              ? (double) status->count / (double) settled : -1);
   g_autofree char *cost = sr_format_money (status->cost, currency, 2);
   g_autofree char *subtitle = NULL;
   g_autofree char *tooltip = NULL;
+  g_autofree char *title = NULL;
   SrMessageFilter *filter = new_period_filter (self);
-  const char *title;
 
-  if (status->status == SR_STATUS_UNKNOWN)
-    title = status->status_raw != NULL && *status->status_raw != '\0' ? status->status_raw : _("No status");
+  if (status->status == SR_STATUS_UNKNOWN && (status->status_raw == NULL || *status->status_raw == '\0'))
+    title = g_strdup (_("No status"));
   else
-    title = sr_status_get_label (status->status);
+    title = sr_status_dup_display_name (status->status, status->status_raw);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
 
   if (status->billable)
@@ -724,6 +735,10 @@ fill_status_row (SrDashboardPage        *self,
   set_swatch_group (g_object_get_data (G_OBJECT (row), "sr-swatch"), status->group);
   gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-count"), count);
   gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-share"), share);
+  gtk_widget_set_tooltip_text (g_object_get_data (G_OBJECT (row), "sr-share"),
+                               status->group == SR_STATUS_GROUP_PENDING
+                               ? _("Pending: not counted in rates until settled")
+                               : _("Share of the settled messages, as on the cards above"));
 
   /* The legend's description, so the breakdown explains itself. */
   if (status->status == SR_STATUS_UNKNOWN && status->status_raw != NULL && *status->status_raw != '\0')
@@ -752,7 +767,8 @@ render_statuses (SrDashboardPage *self)
 
   statuses = sr_insights_get_statuses (self->insights, &n_statuses);
   for (guint i = 0; i < n_statuses; i++)
-    fill_status_row (self, row_pool_get (&self->status_pool, i), &statuses[i], totals->total, currency);
+    fill_status_row (self, row_pool_get (&self->status_pool, i), &statuses[i],
+                     totals->total - totals->by_group[SR_STATUS_GROUP_PENDING], currency);
   row_pool_finish (&self->status_pool, n_statuses, NULL);
 
   billable = sr_format_count (totals->billable);
@@ -1034,8 +1050,12 @@ render_cards (SrDashboardPage *self)
     text = sr_format_count (n);
     set_value_text (self->unconfirmed_value, text);
     g_clear_pointer (&text, g_free);
-    /* Translators: detail of the "Sent, Unconfirmed" card */
-    text = g_strdup_printf (_("%s · no report, may still be received"), rate);
+    /* With nothing settled there is no rate to put in front ("— · …"). */
+    if (settled > 0)
+      /* Translators: detail of the "Sent, Unconfirmed" card */
+      text = g_strdup_printf (_("%s · no report, may still be received"), rate);
+    else
+      text = g_strdup (_("No report, may still be received"));
     set_text (self->unconfirmed_detail, text);
     g_clear_pointer (&text, g_free);
   }
@@ -1137,6 +1157,7 @@ show_insights (SrDashboardPage *self,
                SrInsights      *insights)
 {
   g_clear_pointer (&self->insights, sr_insights_unref);
+  g_clear_pointer (&self->previous, sr_insights_unref);
   self->insights = sr_insights_ref (insights);
   self->total = sr_insights_get_totals (insights)->total;
 
@@ -1153,7 +1174,6 @@ static void
 update_balance (SrDashboardPage *self)
 {
   g_autofree char *balance = NULL;
-  g_autofree char *synced = NULL;
   g_autofree char *detail = NULL;
 
   if (self->session == NULL)
@@ -1164,14 +1184,15 @@ update_balance (SrDashboardPage *self)
                                sr_session_get_currency (self->session), 2);
   set_value_text (self->balance_value, balance != NULL ? balance : "—");
 
-  if (sr_session_get_last_sync (self->session) == SR_TIME_NONE)
-    detail = g_strdup (_("Not synced yet"));
+  /* The session's wording and clock, the same as the sidebar's. Before the
+   * first sync finishes the balance (checked first) is already current, so
+   * "Not synced yet" under it would contradict it. */
+  if (sr_session_get_last_sync (self->session) == SR_TIME_NONE && sr_session_get_balance (self->session) >= 0)
+    detail = g_strdup (sr_session_get_syncing (self->session)
+                       ? _("Current balance · reports are being downloaded")
+                       : _("Current balance · reports not downloaded yet"));
   else
-    {
-      synced = sr_format_relative_time (sr_session_get_last_sync (self->session), g_get_real_time ());
-      /* Translators: when the data was last synced, e.g. "Synced 3 minutes ago" */
-      detail = g_strdup_printf (_("Synced %s"), synced);
-    }
+    detail = g_strdup (sr_session_get_synced_text (self->session));
   set_text (self->balance_detail, detail);
   set_text (self->footnote, detail);
 }
@@ -1186,21 +1207,16 @@ make_campaign_row (SrDashboardPage *self,
   GtkWidget *rate = gtk_label_new (NULL);
   GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
   gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
-  g_autofree char *date = NULL;
-  g_autofree char *recipients = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *rate_text = NULL;
-  const char *sender = sr_campaign_get_sender_id (campaign);
 
-  date = sr_format_time (sr_campaign_get_created_at (campaign),
-                         g_settings_get_boolean (self->settings, "show-utc"));
-  recipients = sr_format_count (sr_campaign_get_recipients (campaign));
-  /* Translators: a recent campaign: "<date> · <n> recipients" */
-  subtitle = g_strdup_printf (ngettext ("%s · %s recipient", "%s · %s recipients",
-                                        (gulong) sr_campaign_get_recipients (campaign)),
-                              date, recipients);
+  /* Named like everywhere else: its text, then sender, time, recipients. */
+  name = sr_format_campaign_name (campaign);
+  subtitle = sr_format_campaign_details (campaign, g_settings_get_boolean (self->settings, "show-utc"));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sender != NULL ? sender : _("Campaign"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 
   by_group[SR_STATUS_GROUP_DELIVERED] = sr_campaign_get_delivered_messages (campaign);
@@ -1301,6 +1317,373 @@ watch_render (SrDashboardPage *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* --- comparison with the previous period --- */
+
+/* The cards with a ↑/↓ line, in compare_labels order. */
+typedef enum {
+  COMPARE_MESSAGES,
+  COMPARE_DELIVERED,
+  COMPARE_UNCONFIRMED,
+  COMPARE_PENDING,
+  COMPARE_FAILED,
+  COMPARE_NOT_SENT,
+  COMPARE_COST,
+  N_COMPARE
+} CompareCard;
+
+static double
+settled_rate (const SrInsightsTotals *totals,
+              gint64                  n)
+{
+  gint64 settled = totals->total - totals->by_group[SR_STATUS_GROUP_PENDING];
+
+  return settled > 0 ? (double) n / (double) settled : -1;
+}
+
+/* "↑ 12 % on the previous period" for amounts; "↓ 1.5 points" for rates. */
+static char *
+dup_change_text (double   now,
+                 double   before,
+                 gboolean is_rate)
+{
+  if (now < 0 || before < 0)
+    return NULL;
+
+  if (is_rate)
+    {
+      double points = (now - before) * 100;
+      g_autofree char *amount = sr_format_decimal (fabs (points), 1);
+
+      if (fabs (points) < 0.05)
+        return g_strdup (_("= same rate as the previous period"));
+      /* Translators: a rate's change, e.g. "↑ 2.5 points on the previous period" */
+      return g_strdup_printf (points > 0 ? _("↑ %s points on the previous period") : _("↓ %s points on the previous period"),
+                              amount);
+    }
+
+  if (before == 0)
+    return g_strdup (now == 0 ? _("= none in the previous period either") : _("↑ none in the previous period"));
+
+  {
+    double change = (now - before) / before;
+    g_autofree char *amount = sr_format_percent (fabs (change));
+
+    if (fabs (change) < 0.0005)
+      return g_strdup (_("= same as the previous period"));
+    /* Translators: an amount's change, e.g. "↑ 12.0 % on the previous period" */
+    return g_strdup_printf (change > 0 ? _("↑ %s on the previous period") : _("↓ %s on the previous period"),
+                            amount);
+  }
+}
+
+static void
+render_comparison (SrDashboardPage *self)
+{
+  const SrInsightsTotals *now, *before;
+  double values[N_COMPARE][2];
+  static const gboolean is_rate[N_COMPARE] = { FALSE, TRUE, FALSE, FALSE, TRUE, FALSE, FALSE };
+
+  if (self->insights == NULL || self->previous == NULL || self->previous_for != self->period_from)
+    {
+      for (guint i = 0; i < N_COMPARE; i++)
+        if (self->compare_labels[i] != NULL)
+          gtk_widget_set_visible (GTK_WIDGET (self->compare_labels[i]), FALSE);
+      return;
+    }
+
+  now = sr_insights_get_totals (self->insights);
+  before = sr_insights_get_totals (self->previous);
+
+  values[COMPARE_MESSAGES][0] = now->total;
+  values[COMPARE_MESSAGES][1] = before->total;
+  values[COMPARE_DELIVERED][0] = settled_rate (now, now->by_group[SR_STATUS_GROUP_DELIVERED]);
+  values[COMPARE_DELIVERED][1] = settled_rate (before, before->by_group[SR_STATUS_GROUP_DELIVERED]);
+  values[COMPARE_UNCONFIRMED][0] = now->by_group[SR_STATUS_GROUP_UNCONFIRMED];
+  values[COMPARE_UNCONFIRMED][1] = before->by_group[SR_STATUS_GROUP_UNCONFIRMED];
+  values[COMPARE_PENDING][0] = now->by_group[SR_STATUS_GROUP_PENDING];
+  values[COMPARE_PENDING][1] = before->by_group[SR_STATUS_GROUP_PENDING];
+  values[COMPARE_FAILED][0] = settled_rate (now, now->by_group[SR_STATUS_GROUP_FAILED]);
+  values[COMPARE_FAILED][1] = settled_rate (before, before->by_group[SR_STATUS_GROUP_FAILED]);
+  values[COMPARE_NOT_SENT][0] = now->by_group[SR_STATUS_GROUP_NOT_SENT];
+  values[COMPARE_NOT_SENT][1] = before->by_group[SR_STATUS_GROUP_NOT_SENT];
+  values[COMPARE_COST][0] = now->cost;
+  values[COMPARE_COST][1] = before->cost;
+
+  for (guint i = 0; i < N_COMPARE; i++)
+    {
+      g_autofree char *text = dup_change_text (values[i][0], values[i][1], is_rate[i]);
+
+      if (self->compare_labels[i] == NULL)
+        continue;
+      gtk_label_set_label (self->compare_labels[i], text != NULL ? text : "");
+      gtk_widget_set_visible (GTK_WIDGET (self->compare_labels[i]), text != NULL);
+    }
+}
+
+static void
+previous_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SrDashboardPage) self = user_data;
+  g_autoptr(SrInsights) previous = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 from = SR_TIME_NONE;
+
+  previous = sr_insights_query_finish (SR_CACHE (object), result, &error);
+  if (previous == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Previous period query failed: %s", error->message);
+      return;
+    }
+  if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  g_clear_pointer (&self->previous, sr_insights_unref);
+  self->previous = g_steal_pointer (&previous);
+  sr_insights_get_period (self->previous, &from, &self->previous_for);
+  render_comparison (self);
+}
+
+/* The period of the same length just before this one; none for All Time. */
+static void
+query_previous (SrDashboardPage *self,
+                GTimeZone       *tz)
+{
+  g_autoptr(SrMessageFilter) filter = NULL;
+
+  /* The same period again (a sync changed the data): the comparison stays
+   * until the new one replaces it, rather than blinking out. */
+  if (self->previous_for != self->period_from)
+    {
+      g_clear_pointer (&self->previous, sr_insights_unref);
+      self->previous_for = SR_TIME_NONE;
+    }
+  if (self->period_from == SR_TIME_NONE || self->period_to == SR_TIME_NONE)
+    return;
+
+  filter = sr_message_filter_new ();
+  filter->to = self->period_from;
+  filter->from = self->period_from - (self->period_to - self->period_from);
+  sr_insights_query_in_zone_async (sr_session_get_cache (self->session), filter, SR_INSIGHTS_NONE, tz,
+                                   self->cancellable, previous_cb, g_object_ref (self));
+}
+
+/* --- time to delivery --- */
+
+typedef struct
+{
+  SrMessageFilter *filter;
+  SrDeliveryTime   time;
+} DeliveryTimeData;
+
+static void
+delivery_time_data_free (DeliveryTimeData *data)
+{
+  sr_message_filter_free (data->filter);
+  g_free (data);
+}
+
+static void
+delivery_time_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  DeliveryTimeData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_delivery_time_query (source_object, data->filter, &data->time, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+render_delivery_time (SrDashboardPage *self)
+{
+  const SrDeliveryTime *time = &self->delivery_time;
+  g_autofree char *value = NULL;
+  g_autofree char *detail = NULL;
+
+  if (self->delivery_time_value == NULL)
+    return;
+
+  if (time->n_timed <= 0)
+    {
+      gtk_label_set_label (self->delivery_time_value, "—");
+      gtk_label_set_label (self->delivery_time_detail,
+                           time->n_timed < 0 ? "" : _("No delivered message with a send and a report time"));
+      return;
+    }
+
+  value = sr_format_duration (time->median);
+  {
+    g_autofree char *p90 = sr_format_duration (time->p90);
+    g_autofree char *n = sr_format_count (time->n_timed);
+
+    /* Translators: under the median time to delivery: "90 % within 2 minutes · of 1,234 messages" */
+    detail = g_strdup_printf (_("Median · 90 %% within %s · of %s messages"), p90, n);
+  }
+  gtk_label_set_label (self->delivery_time_value, value);
+  gtk_label_set_label (self->delivery_time_detail, detail);
+}
+
+static void
+delivery_time_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SrDashboardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  DeliveryTimeData *data = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Time to delivery failed: %s", error->message);
+      return;
+    }
+  if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  self->delivery_time = data->time;
+  self->delivery_time_for = data->filter->from;
+  render_delivery_time (self);
+}
+
+static void
+query_delivery_time (SrDashboardPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  DeliveryTimeData *data = g_new0 (DeliveryTimeData, 1);
+
+  data->filter = sr_message_filter_new ();
+  data->filter->from = self->period_from;
+  data->filter->to = self->period_to;
+  task = g_task_new (sr_session_get_cache (self->session), self->cancellable, delivery_time_cb, g_object_ref (self));
+  g_task_set_source_tag (task, query_delivery_time);
+  g_task_set_task_data (task, data, (GDestroyNotify) delivery_time_data_free);
+  g_task_run_in_thread (task, delivery_time_thread);
+}
+
+static void on_card_pressed_cb (GtkGestureClick *gesture,
+                                int              n_press,
+                                double           x,
+                                double           y,
+                                SrDashboardPage *self);
+
+/* A card like the others, after them: median and 90th percentile. */
+static void
+add_delivery_time_card (SrDashboardPage *self)
+{
+  GtkWidget *child = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->cost_detail)));
+  GtkWidget *flowbox = child != NULL ? gtk_widget_get_parent (child) : NULL;
+  GtkWidget *card, *title, *value, *detail;
+  GtkGesture *click;
+
+  if (!GTK_IS_FLOW_BOX (flowbox))
+    return;
+
+  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "stat-card");
+  title = gtk_label_new (_("Time to Delivery"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "stat-title");
+  gtk_widget_add_css_class (title, "dim-label");
+  value = gtk_label_new ("—");
+  gtk_label_set_xalign (GTK_LABEL (value), 0);
+  gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+  gtk_widget_add_css_class (value, "stat-value");
+  detail = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_widget_add_css_class (detail, "caption");
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_box_append (GTK_BOX (card), title);
+  gtk_box_append (GTK_BOX (card), value);
+  gtk_box_append (GTK_BOX (card), detail);
+  gtk_widget_set_tooltip_text (card, _("From sending to the delivery report, for delivered messages with both times. Click to see the delivered messages."));
+
+  /* A click opens the delivered messages it measures. */
+  click = gtk_gesture_click_new ();
+  g_object_set_data (G_OBJECT (card), "sr-card", GUINT_TO_POINTER (1));
+  g_signal_connect_object (click, "released", G_CALLBACK (on_card_pressed_cb), self, 0);
+  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_cursor_from_name (card, "pointer");
+
+  gtk_flow_box_append (GTK_FLOW_BOX (flowbox), card);
+  self->delivery_time_value = GTK_LABEL (value);
+  self->delivery_time_detail = GTK_LABEL (detail);
+}
+
+/* --- every card opens exactly the messages it counts --- */
+
+static guint
+card_status_mask (guint card)
+{
+  switch (card)
+    {
+    case COMPARE_DELIVERED:   return group_status_mask (SR_STATUS_GROUP_DELIVERED);
+    case COMPARE_UNCONFIRMED: return group_status_mask (SR_STATUS_GROUP_UNCONFIRMED);
+    case COMPARE_PENDING:     return group_status_mask (SR_STATUS_GROUP_PENDING);
+    case COMPARE_FAILED:      return group_status_mask (SR_STATUS_GROUP_FAILED);
+    case COMPARE_NOT_SENT:    return group_status_mask (SR_STATUS_GROUP_NOT_SENT);
+    case COMPARE_COST:
+      {
+        guint mask = 0;
+
+        /* The cost is that of the billable messages. */
+        for (guint i = 0; i < SR_N_STATUSES; i++)
+          if (sr_status_is_billable (i))
+            mask |= 1u << i;
+        return mask;
+      }
+    case COMPARE_MESSAGES:
+    default:
+      return 0;
+    }
+}
+
+static void
+open_card (SrDashboardPage *self,
+           guint            card)
+{
+  g_autoptr(SrMessageFilter) filter = new_period_filter (self);
+
+  filter->status_mask = card_status_mask (card);
+  show_messages (self, filter, NULL);
+}
+
+static void
+on_card_pressed_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    SrDashboardPage *self)
+{
+  GtkWidget *card = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  open_card (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (card), "sr-card")));
+}
+
+gboolean
+sr_dashboard_page_activate_card (SrDashboardPage *self,
+                                 guint            card)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
+  g_return_val_if_fail (card < N_COMPARE, FALSE);
+
+  if (self->insights == NULL)
+    return FALSE;
+
+  open_card (self, card);
+  return TRUE;
+}
+
 static void
 insights_cb (GObject      *object,
              GAsyncResult *result,
@@ -1327,6 +1710,7 @@ insights_cb (GObject      *object,
   self->query_ms = (g_get_monotonic_time () - self->reload_started) / 1000.0;
   set_loading (self, FALSE);
   show_insights (self, insights);
+  render_comparison (self);
   watch_render (self);
 }
 
@@ -1462,6 +1846,8 @@ reload (SrDashboardPage *self)
 
   sr_insights_query_in_zone_async (cache, filter, SR_INSIGHTS_ALL, tz, self->cancellable,
                                    insights_cb, g_object_ref (self));
+  query_previous (self, tz);
+  query_delivery_time (self);
 
   task = g_task_new (cache, self->cancellable, extras_cb, g_object_ref (self));
   g_task_set_source_tag (task, reload);
@@ -1494,6 +1880,7 @@ on_syncing_changed_cb (SrDashboardPage *self)
   g_assert (SR_IS_DASHBOARD_PAGE (self));
 
   update_page (self);
+  update_balance (self);
   /* Catch the last pages of a sync without waiting for the next change. */
   if (!sr_session_get_syncing (self->session))
     reload (self);
@@ -1630,6 +2017,7 @@ sr_dashboard_page_dispose (GObject *object)
     }
 
   g_clear_pointer (&self->insights, sr_insights_unref);
+  g_clear_pointer (&self->previous, sr_insights_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -1774,6 +2162,47 @@ sr_dashboard_page_init (SrDashboardPage *self)
 
   sr_chart_set_mode (self->spend_chart, SR_CHART_MODE_SPEND);
 
+  self->delivery_time.n_timed = -1;
+  self->delivery_time_for = -1;
+  add_delivery_time_card (self);
+
+  /* A ↑/↓ line under each card's detail. */
+  {
+    GtkLabel *details[N_COMPARE] = {
+      self->messages_detail, self->delivered_detail, self->unconfirmed_detail, self->pending_detail,
+      self->failed_detail, self->not_sent_detail, self->cost_detail,
+    };
+
+    for (guint i = 0; i < N_COMPARE; i++)
+      {
+        GtkWidget *label = gtk_label_new (NULL);
+        GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (details[i]));
+
+        gtk_label_set_xalign (GTK_LABEL (label), 0);
+        gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+        gtk_widget_add_css_class (label, "caption");
+        gtk_widget_add_css_class (label, "dim-label");
+        gtk_widget_set_visible (label, FALSE);
+        if (GTK_IS_BOX (parent))
+          gtk_box_insert_child_after (GTK_BOX (parent), label, GTK_WIDGET (details[i]));
+        else
+          continue;
+        self->compare_labels[i] = GTK_LABEL (label);
+
+        /* The Messages card has its own "View Log" button. */
+        if (i != COMPARE_MESSAGES)
+          {
+            GtkGesture *click = gtk_gesture_click_new ();
+
+            g_object_set_data (G_OBJECT (parent), "sr-card", GUINT_TO_POINTER (i));
+            g_signal_connect_object (click, "released", G_CALLBACK (on_card_pressed_cb), self, 0);
+            gtk_widget_add_controller (parent, GTK_EVENT_CONTROLLER (click));
+            gtk_widget_set_cursor_from_name (parent, "pointer");
+            gtk_widget_set_tooltip_text (parent, _("Show these messages in the Messages Log"));
+          }
+      }
+  }
+
   self->settings = g_settings_new (APPLICATION_ID);
   self->total = -1;
   self->has_messages = -1;
@@ -1837,6 +2266,7 @@ sr_dashboard_page_set_session (SrDashboardPage *self,
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_set_object (&self->session, session);
   g_clear_pointer (&self->insights, sr_insights_unref);
+  g_clear_pointer (&self->previous, sr_insights_unref);
   g_clear_pointer (&self->recent_fingerprint, g_free);
   self->total = -1;
   self->has_messages = -1;
@@ -1851,7 +2281,7 @@ sr_dashboard_page_set_session (SrDashboardPage *self,
                            G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::currency",
                            G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "notify::last-sync",
+  g_signal_connect_object (session, "notify::synced-text",
                            G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::syncing",
                            G_CALLBACK (on_syncing_changed_cb), self, G_CONNECT_SWAPPED);
@@ -1990,4 +2420,118 @@ sr_dashboard_page_get_narrow (SrDashboardPage *self)
   g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
 
   return gtk_widget_has_css_class (GTK_WIDGET (self), "narrow");
+}
+
+const char *
+sr_dashboard_page_get_balance_detail (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->balance_detail);
+}
+
+const char *
+sr_dashboard_page_get_status_share (SrDashboardPage *self,
+                                    SrStatus         status)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->status_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (gtk_widget_get_visible (row) &&
+        g_object_get_data (G_OBJECT (row), "sr-share") != NULL &&
+        GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "sr-status")) == (int) status)
+      return gtk_label_get_label (g_object_get_data (G_OBJECT (row), "sr-share"));
+
+  return NULL;
+}
+
+const char *
+sr_dashboard_page_get_card_value (SrDashboardPage *self,
+                                  SrStatusGroup    group)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  switch (group)
+    {
+    case SR_STATUS_GROUP_DELIVERED:
+      return gtk_label_get_label (self->delivered_value);
+    case SR_STATUS_GROUP_FAILED:
+      return gtk_label_get_label (self->failed_value);
+    case SR_STATUS_GROUP_UNCONFIRMED:
+      return gtk_label_get_label (self->unconfirmed_value);
+    case SR_STATUS_GROUP_PENDING:
+      return gtk_label_get_label (self->pending_value);
+    case SR_STATUS_GROUP_NOT_SENT:
+    case SR_STATUS_GROUP_OTHER:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+sr_dashboard_page_get_card_detail (SrDashboardPage *self,
+                                   SrStatusGroup    group)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  switch (group)
+    {
+    case SR_STATUS_GROUP_DELIVERED:
+      return gtk_label_get_label (self->delivered_detail);
+    case SR_STATUS_GROUP_FAILED:
+      return gtk_label_get_label (self->failed_detail);
+    case SR_STATUS_GROUP_UNCONFIRMED:
+      return gtk_label_get_label (self->unconfirmed_detail);
+    case SR_STATUS_GROUP_PENDING:
+      return gtk_label_get_label (self->pending_detail);
+    case SR_STATUS_GROUP_NOT_SENT:
+      return gtk_label_get_label (self->not_sent_detail);
+    case SR_STATUS_GROUP_OTHER:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+sr_dashboard_page_get_comparison (SrDashboardPage *self,
+                                  guint            card)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+  g_return_val_if_fail (card < N_COMPARE, NULL);
+
+  if (self->compare_labels[card] == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->compare_labels[card])))
+    return NULL;
+
+  return gtk_label_get_label (self->compare_labels[card]);
+}
+
+SrInsights *
+sr_dashboard_page_get_previous_insights (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->previous_for == self->period_from ? self->previous : NULL;
+}
+
+gboolean
+sr_dashboard_page_get_delivery_time (SrDashboardPage *self,
+                                     SrDeliveryTime  *out_time)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
+
+  if (self->delivery_time.n_timed < 0 || self->delivery_time_for != self->period_from)
+    return FALSE;
+
+  *out_time = self->delivery_time;
+  return TRUE;
+}
+
+const char *
+sr_dashboard_page_get_delivery_time_text (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->delivery_time_value != NULL ? gtk_label_get_label (self->delivery_time_value) : NULL;
 }

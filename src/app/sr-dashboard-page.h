@@ -59,5 +59,32 @@ gboolean           sr_dashboard_page_activate_status   (SrDashboardPage   *self,
 
 /* Whether the narrow layout (smaller cards) is in use. */
 gboolean         sr_dashboard_page_get_narrow (SrDashboardPage *self);
+/* The share shown in the Status Breakdown row of status (NULL: no row). */
+const char        *sr_dashboard_page_get_status_share (SrDashboardPage *self,
+                                                       SrStatus         status);
+/* The big value of the Delivered, Failed, Sent-unconfirmed or Pending card. */
+const char        *sr_dashboard_page_get_card_value  (SrDashboardPage *self,
+                                                      SrStatusGroup    group);
+/* The ↑/↓ line comparing a card with the previous period of the same
+ * length (NULL: none shown). card: 0 Messages, 1 Delivered, 2 Sent
+ * unconfirmed, 3 Pending, 4 Failed, 5 Not sent, 6 Cost. */
+const char        *sr_dashboard_page_get_comparison  (SrDashboardPage *self,
+                                                      guint            card);
+/* What a click on a card does: the Messages Log of exactly the messages
+ * it counts (Cost: the billable ones). FALSE before the figures are in. */
+gboolean           sr_dashboard_page_activate_card   (SrDashboardPage *self,
+                                                      guint            card);
+/* The period's time to delivery once computed (FALSE before), and the
+ * card's value. */
+gboolean           sr_dashboard_page_get_delivery_time (SrDashboardPage *self,
+                                                        SrDeliveryTime  *out_time);
+const char        *sr_dashboard_page_get_delivery_time_text (SrDashboardPage *self);
+/* The previous period's totals once computed; NULL for All Time. */
+SrInsights        *sr_dashboard_page_get_previous_insights (SrDashboardPage *self);
+/* The line under a card's value. */
+const char        *sr_dashboard_page_get_card_detail (SrDashboardPage *self,
+                                                      SrStatusGroup    group);
+/* The Balance card's "Synced 3 minutes ago". */
+const char        *sr_dashboard_page_get_balance_detail (SrDashboardPage *self);
 
 G_END_DECLS

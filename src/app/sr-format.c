@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sr-types.h"
+#include "sr-campaign.h"
 #include "sr-format.h"
 
 char *
@@ -347,4 +348,66 @@ sr_format_duration (gint64 usec)
     int n_days = (int) (seconds / 86400);
     return g_strdup_printf (ngettext ("%d day", "%d days", n_days), n_days);
   }
+}
+
+/* --- campaigns --- */
+
+#define CAMPAIGN_NAME_CHARS 36
+
+char *
+sr_format_campaign_name (SrCampaign *campaign)
+{
+  const char *text;
+  g_autofree char *one_line = NULL;
+  g_autofree char *start = NULL;
+  glong len;
+
+  g_return_val_if_fail (SR_IS_CAMPAIGN (campaign), NULL);
+
+  text = sr_campaign_get_message (campaign);
+  if (text == NULL || *g_strstrip (one_line = g_strdup (text)) == '\0')
+    {
+      const char *sender = sr_campaign_get_sender_id (campaign);
+
+      return g_strdup (sender != NULL && *sender != '\0' ? sender : _("Campaign"));
+    }
+
+  g_strdelimit (one_line, "\r\n\t", ' ');
+  len = g_utf8_strlen (one_line, -1);
+  if (len > CAMPAIGN_NAME_CHARS)
+    {
+      start = g_utf8_substring (one_line, 0, CAMPAIGN_NAME_CHARS);
+      g_strchomp (start);
+      /* Translators: a campaign named by the start of its text */
+      return g_strdup_printf (_("“%s…”"), start);
+    }
+
+  /* Translators: a campaign named by its whole (short) text */
+  return g_strdup_printf (_("“%s”"), one_line);
+}
+
+char *
+sr_format_campaign_details (SrCampaign *campaign,
+                            gboolean    utc)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *recipients = NULL;
+  g_autofree char *count = NULL;
+  const char *sender;
+
+  g_return_val_if_fail (SR_IS_CAMPAIGN (campaign), NULL);
+
+  date = sr_format_time (sr_campaign_get_created_at (campaign), utc);
+  count = sr_format_count (sr_campaign_get_recipients (campaign));
+  /* Translators: a campaign's size, %s is the number */
+  recipients = g_strdup_printf (ngettext ("%s recipient", "%s recipients",
+                                          (gulong) sr_campaign_get_recipients (campaign)),
+                                count);
+  sender = sr_campaign_get_sender_id (campaign);
+  if (sender == NULL || *sender == '\0')
+    /* Translators: "<date> · <n> recipients" */
+    return g_strdup_printf (_("%s · %s"), date, recipients);
+
+  /* Translators: "<sender ID> · <date> · <n> recipients" */
+  return g_strdup_printf (_("%s · %s · %s"), sender, date, recipients);
 }

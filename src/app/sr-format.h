@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "sr-types.h"
+
 G_BEGIN_DECLS
 
 /* "12,345" / "12.345" with the locale's digit grouping. */
@@ -48,5 +50,13 @@ char     *sr_format_day_short      (GDateTime   *dt);
 char     *sr_format_clock          (GDateTime   *dt);
 /* "14:00" or "2 PM": a whole hour, for chart axes. */
 char     *sr_format_hour           (GDateTime   *dt);
+
+/* How a campaign is named wherever it appears, so people recognise it
+ * (campaign ids all look alike): the start of its text in quotes,
+ * “Your code is 4412…”, or the sender ID when it has no text. */
+char     *sr_format_campaign_name  (SrCampaign  *campaign);
+/* "SMSto · 27 Nov 2026 14:05 · 242 recipients". */
+char     *sr_format_campaign_details (SrCampaign *campaign,
+                                      gboolean    utc);
 
 G_END_DECLS

@@ -31,6 +31,8 @@ struct _SrMessageDialog
   AdwPreferencesGroup *details_group;
   AdwPreferencesGroup *timeline_group;
   GtkWidget           *open_campaign_button;
+  GtkWidget           *campaign_row;
+  gboolean             show_utc;
 
   SrMessage           *message;
 };
@@ -56,6 +58,7 @@ add_row (AdwPreferencesGroup *group,
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  g_object_set_data (G_OBJECT (row), "sr-value", label);
   gtk_widget_add_css_class (label, "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
 
@@ -139,26 +142,19 @@ fill (SrMessageDialog *self,
 
   if (reason != NULL && *reason != '\0')
     {
-      gboolean permanent = FALSE;
-      const char *explanation = sr_failure_reason_explain (reason, &permanent);
+      const char *explanation = sr_failure_reason_explain (reason, NULL);
 
       gtk_widget_set_visible (GTK_WIDGET (self->failure_group), TRUE);
       gtk_label_set_label (self->failure_reason, reason);
 
+      /* The explanation already says whether to send again or fix the
+       * number; a second advice line would only repeat it. */
+      gtk_widget_set_visible (GTK_WIDGET (self->failure_advice), FALSE);
       if (explanation != NULL)
-        {
-          gtk_label_set_label (self->failure_explanation, explanation);
-          gtk_label_set_label (self->failure_advice,
-                               permanent
-                                 ? _("This will not change by itself: correct the number or remove it from your lists.")
-                                 : _("This is usually temporary: sending again later may work."));
-        }
+        gtk_label_set_label (self->failure_explanation, explanation);
       else
-        {
-          gtk_label_set_label (self->failure_explanation,
-                               _("This is the reason as SMS.to reported it. SMS Reports has no further explanation for it."));
-          gtk_widget_set_visible (GTK_WIDGET (self->failure_advice), FALSE);
-        }
+        gtk_label_set_label (self->failure_explanation,
+                             _("This is the reason as SMS.to reported it. SMS Reports has no further explanation for it."));
     }
 
   gtk_label_set_label (self->message_text,
@@ -191,6 +187,12 @@ fill (SrMessageDialog *self,
                                self, G_CONNECT_SWAPPED);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       self->open_campaign_button = button;
+
+      /* The whole row opens the campaign, not only its chevron. */
+      self->campaign_row = row;
+      g_signal_connect_object (row, "activated",
+                               G_CALLBACK (on_open_campaign_clicked_cb),
+                               self, G_CONNECT_SWAPPED);
     }
 
   add_row (self->details_group, _("Message ID"), sr_message_get_id (message));
@@ -273,6 +275,7 @@ sr_message_dialog_new (SrMessage  *message,
 
   self = g_object_new (SR_TYPE_MESSAGE_DIALOG, NULL);
   self->message = g_object_ref (message);
+  self->show_utc = show_utc;
   fill (self, currency, show_utc);
 
   return GTK_WIDGET (self);
@@ -294,4 +297,53 @@ sr_message_dialog_set_can_open_campaign (SrMessageDialog *self,
 
   if (self->open_campaign_button != NULL)
     gtk_widget_set_visible (self->open_campaign_button, can_open);
+  if (self->campaign_row != NULL)
+    gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->campaign_row), can_open);
+}
+
+void
+sr_message_dialog_set_campaign (SrMessageDialog *self,
+                                SrCampaign      *campaign)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *details = NULL;
+  GtkLabel *value;
+
+  g_return_if_fail (SR_IS_MESSAGE_DIALOG (self));
+  g_return_if_fail (!campaign || SR_IS_CAMPAIGN (campaign));
+
+  if (self->campaign_row == NULL || campaign == NULL)
+    return;
+
+  /* Recognisable by its text, sender and time; the id stays on hover. */
+  name = sr_format_campaign_name (campaign);
+  details = sr_format_campaign_details (campaign, self->show_utc);
+  value = g_object_get_data (G_OBJECT (self->campaign_row), "sr-value");
+  gtk_label_set_label (value, name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (value), sr_campaign_get_id (campaign));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->campaign_row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->campaign_row), details);
+}
+
+GtkWidget *
+sr_message_dialog_get_campaign_row (SrMessageDialog *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGE_DIALOG (self), NULL);
+
+  return self->campaign_row;
+}
+
+char *
+sr_message_dialog_dup_failure_text (SrMessageDialog *self)
+{
+  GString *text = g_string_new (NULL);
+  GtkLabel *labels[] = { self->failure_reason, self->failure_explanation, self->failure_advice };
+
+  g_return_val_if_fail (SR_IS_MESSAGE_DIALOG (self), NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (labels[i])))
+      g_string_append_printf (text, "%s\n", gtk_label_get_label (labels[i]));
+
+  return g_string_free (text, FALSE);
 }

@@ -23,4 +23,14 @@ SrMessage *sr_message_dialog_get_message  (SrMessageDialog *self);
 void       sr_message_dialog_set_can_open_campaign (SrMessageDialog *self,
                                                     gboolean         can_open);
 
+/* Names the campaign row after the campaign (its text, sender, time). */
+void       sr_message_dialog_set_campaign (SrMessageDialog *self,
+                                           SrCampaign      *campaign);
+/* The campaign row (activatable when the campaign can be opened); NULL
+ * when the message belongs to no campaign. */
+GtkWidget *sr_message_dialog_get_campaign_row (SrMessageDialog *self);
+
+/* The visible lines of the failure reason card, one per line. */
+char      *sr_message_dialog_dup_failure_text (SrMessageDialog *self);
+
 G_END_DECLS

@@ -53,14 +53,20 @@ struct _SrMessageView
   GtkColumnViewColumn *parts_column;
   GtkColumnViewColumn *cost_column;
   GtkColumnViewColumn *campaign_column;
+  GtkColumnViewColumn *reason_column;
 
   SrMessageList       *list;           /* owned */
   SrSelection         *selection;      /* owned */
   GCancellable        *copy_cancellable;
   char                *last_copied;
+  guint                context_position;   /* the row of the context menu */
+  GtkWidget           *context_menu;
+  GMenu               *filter_section;     /* "Only …" items of the context row */
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
   GHashTable          *rich_items;     /* GtkListItem* set, unowned */
+  GHashTable          *campaign_items; /* GtkListItem* set, unowned */
+  SrCampaignIndex     *campaign_index; /* owned, may be NULL */
   char                *currency;
   GtkColumnViewColumn *campaign_column_ref;  /* owned: it may be out of the view */
   guint                scroll_top_source;
@@ -78,6 +84,7 @@ enum {
   PROP_LIST,
   PROP_SHOW_UTC,
   PROP_COMPACT,
+  PROP_SHOW_FAILURE_REASON,
   N_PROPS
 };
 
@@ -146,7 +153,8 @@ on_setup_campaign_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  /* Campaigns are named by the start of their text: keep the start. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
@@ -261,16 +269,64 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
   set_label (list_item, text);
 }
 
+/* Named like everywhere else (its text, sender, time); the id only until
+ * the campaign is known. */
+static void
+format_campaign_item (SrMessageView *self,
+                      GtkListItem   *list_item)
+{
+  SrMessage *message = list_item_get_message (list_item);
+  const char *campaign_id;
+  SrCampaign *campaign;
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  if (message == NULL)
+    return;
+
+  campaign_id = sr_message_get_campaign_id (message);
+  campaign = self->campaign_index != NULL ? sr_campaign_index_lookup (self->campaign_index, campaign_id) : NULL;
+  if (campaign != NULL)
+    {
+      g_autofree char *name = sr_format_campaign_name (campaign);
+      g_autofree char *details = sr_format_campaign_details (campaign, self->show_utc);
+
+      set_label (list_item, name);
+      gtk_widget_set_tooltip_text (label, details);
+    }
+  else
+    {
+      set_label (list_item, campaign_id);
+      gtk_widget_set_tooltip_text (label, campaign_id);
+    }
+}
+
+static void
+on_bind_reason_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   SrMessageView            *self)
+{
+  const char *reason = sr_message_get_failed_reason (list_item_get_message (list_item));
+  const char *explanation = sr_failure_reason_explain (reason, NULL);
+
+  set_label (list_item, reason);
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
+}
+
 static void
 on_bind_campaign_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      SrMessageView            *self)
 {
-  const char *campaign_id = sr_message_get_campaign_id (list_item_get_message (list_item));
-  GtkWidget *label = gtk_list_item_get_child (list_item);
+  g_hash_table_add (self->campaign_items, list_item);
+  format_campaign_item (self, list_item);
+}
 
-  set_label (list_item, campaign_id);
-  gtk_widget_set_tooltip_text (label, campaign_id);
+static void
+on_unbind_campaign_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *list_item,
+                       SrMessageView            *self)
+{
+  g_hash_table_remove (self->campaign_items, list_item);
 }
 
 /* --- rich rows, for narrow windows --- */
@@ -425,6 +481,10 @@ on_activate_cb (SrMessageView *self,
     return;
 
   dialog = sr_message_dialog_new (message, self->currency, self->show_utc);
+  if (self->campaign_index != NULL)
+    sr_message_dialog_set_campaign (SR_MESSAGE_DIALOG (dialog),
+                                    sr_campaign_index_lookup (self->campaign_index,
+                                                              sr_message_get_campaign_id (message)));
   sr_message_dialog_set_can_open_campaign (SR_MESSAGE_DIALOG (dialog), self->show_campaign);
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
 }
@@ -756,6 +816,9 @@ sr_message_view_dispose (GObject *object)
 {
   SrMessageView *self = SR_MESSAGE_VIEW (object);
 
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  g_clear_object (&self->filter_section);
+
   g_clear_handle_id (&self->scroll_top_source, g_source_remove);
   g_cancellable_cancel (self->copy_cancellable);
   g_clear_object (&self->copy_cancellable);
@@ -794,6 +857,8 @@ sr_message_view_finalize (GObject *object)
 
   g_clear_pointer (&self->date_items, g_hash_table_unref);
   g_clear_pointer (&self->rich_items, g_hash_table_unref);
+  g_clear_pointer (&self->campaign_items, g_hash_table_unref);
+  g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
   g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->last_copied, g_free);
 
@@ -819,6 +884,9 @@ sr_message_view_get_property (GObject    *object,
     case PROP_COMPACT:
       g_value_set_boolean (value, self->compact);
       break;
+    case PROP_SHOW_FAILURE_REASON:
+      g_value_set_boolean (value, gtk_column_view_column_get_visible (self->reason_column));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -843,10 +911,20 @@ sr_message_view_set_property (GObject      *object,
     case PROP_COMPACT:
       sr_message_view_set_compact (self, g_value_get_boolean (value));
       break;
+    case PROP_SHOW_FAILURE_REASON:
+      sr_message_view_set_show_failure_reason (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
+
+static void copy_field_action    (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter);
+static void open_campaign_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter);
 
 static void
 sr_message_view_class_init (SrMessageViewClass *klass)
@@ -868,10 +946,17 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   properties[PROP_COMPACT] =
     g_param_spec_boolean ("compact", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_FAILURE_REASON] =
+    g_param_spec_boolean ("show-failure-reason", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_property_action (widget_class, "message-view.show-failure-reason", "show-failure-reason");
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-message-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrMessageView, reason_column);
+  gtk_widget_class_bind_template_callback (widget_class, on_bind_reason_cb);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, column_view);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, list_view);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, date_column);
@@ -899,13 +984,192 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_setup_rich_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_rich_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unbind_rich_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unbind_campaign_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "messages.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "message-row.copy-id", NULL, copy_field_action);
+  gtk_widget_class_install_action (widget_class, "message-row.copy-number", NULL, copy_field_action);
+  gtk_widget_class_install_action (widget_class, "message-row.copy-text", NULL, copy_field_action);
+  gtk_widget_class_install_action (widget_class, "message-row.open-campaign", NULL, open_campaign_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "messages.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, GDK_CONTROL_MASK, "messages.copy", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+/* --- the row context menu --- */
+
+/* Every cell remembers its list item, so a right click knows its row. */
+static void
+on_bind_any_cell_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (child != NULL)
+    g_object_set_data (G_OBJECT (child), "sr-list-item", list_item);
+}
+
+static SrMessage *
+dup_context_message (SrMessageView *self)
+{
+  if (self->list == NULL)
+    return NULL;
+
+  return g_list_model_get_item (G_LIST_MODEL (self->list), self->context_position);
+}
+
+static void
+copy_text (SrMessageView *self,
+           const char    *text)
+{
+  if (text == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  g_free (self->last_copied);
+  self->last_copied = g_strdup (text);
+}
+
+static void
+copy_field_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SrMessageView *self = SR_MESSAGE_VIEW (widget);
+  g_autoptr(SrMessage) message = dup_context_message (self);
+
+  if (message == NULL)
+    return;
+
+  if (g_str_equal (action_name, "message-row.copy-id"))
+    copy_text (self, sr_message_get_id (message));
+  else if (g_str_equal (action_name, "message-row.copy-number"))
+    copy_text (self, sr_message_get_to (message));
+  else
+    copy_text (self, sr_message_get_message (message));
+}
+
+static void
+open_campaign_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SrMessageView *self = SR_MESSAGE_VIEW (widget);
+  g_autoptr(SrMessage) message = dup_context_message (self);
+  const char *campaign_id = message != NULL ? sr_message_get_campaign_id (message) : NULL;
+
+  if (campaign_id != NULL && *campaign_id != '\0')
+    gtk_widget_activate_action (widget, "win.show-campaign", "s", campaign_id);
+}
+
+static void
+on_context_click_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     SrMessageView   *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkListItem *list_item = NULL;
+  GdkRectangle at = { (int) x, (int) y, 1, 1 };
+
+  for (GtkWidget *w = picked; w != NULL && list_item == NULL; w = gtk_widget_get_parent (w))
+    list_item = g_object_get_data (G_OBJECT (w), "sr-list-item");
+  if (list_item == NULL || gtk_list_item_get_item (list_item) == NULL)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  sr_message_view_set_context_row (self, gtk_list_item_get_position (list_item));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &at);
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+setup_context_menu (SrMessageView *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) copy = g_menu_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkListItemFactory *factory = gtk_column_view_column_get_factory (column);
+
+      if (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory))
+        g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_any_cell_cb), NULL);
+    }
+  /* The campaign column may be out of the view right now. */
+  if (!self->show_campaign)
+    g_signal_connect_after (gtk_column_view_column_get_factory (self->campaign_column_ref),
+                            "bind", G_CALLBACK (on_bind_any_cell_cb), NULL);
+
+  g_menu_append (copy, _("Copy Message ID"), "message-row.copy-id");
+  g_menu_append (copy, _("Copy Number"), "message-row.copy-number");
+  g_menu_append (copy, _("Copy Text"), "message-row.copy-text");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (copy));
+  self->filter_section = g_menu_new ();
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (self->filter_section));
+  g_menu_append (menu, _("Open Campaign"), "message-row.open-campaign");
+
+  self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self->column_view));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_context_click_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+}
+
+static void
+add_filter_item (GMenu      *section,
+                 const char *label,
+                 const char *field,
+                 const char *value)
+{
+  g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+  g_menu_item_set_action_and_target_value (item, "messages-page.filter-by",
+                                           g_variant_new ("(ss)", field, value));
+  g_menu_append_item (section, item);
+}
+
+void
+sr_message_view_set_context_row (SrMessageView *self,
+                                 guint          position)
+{
+  g_autoptr(SrMessage) message = NULL;
+  const char *campaign_id;
+
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  self->context_position = position;
+  message = dup_context_message (self);
+  campaign_id = message != NULL ? sr_message_get_campaign_id (message) : NULL;
+
+  /* Filter by example: narrow the Log to this row's sender, country or
+   * failure reason (the page's action; absent in a campaign window). */
+  g_menu_remove_all (self->filter_section);
+  if (message != NULL)
+    {
+      const SrCountry *country = sr_country_from_number (sr_message_get_to (message));
+      const char *sender = sr_message_get_sender_id (message);
+      const char *reason = sr_message_get_failed_reason (message);
+
+      if (sender != NULL && *sender != '\0')
+        add_filter_item (self->filter_section, _("Only This Sender ID"), "sender", sender);
+      if (country != NULL)
+        add_filter_item (self->filter_section, _("Only This Country"), "country",
+                         sr_country_get_calling_code (country));
+      if (reason != NULL && *reason != '\0')
+        add_filter_item (self->filter_section, _("Only This Failure Reason"), "reason", reason);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message-row.open-campaign",
+                                 self->show_campaign && campaign_id != NULL && *campaign_id != '\0');
 }
 
 static void
@@ -924,6 +1188,7 @@ sr_message_view_init (SrMessageView *self)
 
   self->date_items = g_hash_table_new (NULL, NULL);
   self->rich_items = g_hash_table_new (NULL, NULL);
+  self->campaign_items = g_hash_table_new (NULL, NULL);
   self->show_campaign = TRUE;
   /* Owned here too: the column leaves the view when it is not shown. */
   self->campaign_column_ref = g_object_ref (self->campaign_column);
@@ -949,6 +1214,23 @@ sr_message_view_init (SrMessageView *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_settings_bind (self->settings, "show-utc", self, "show-utc", G_SETTINGS_BIND_GET);
+
+  setup_context_menu (self);
+
+  /* Right click on any column header: the optional columns. */
+  {
+    g_autoptr(GMenu) header_menu = g_menu_new ();
+    GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+    g_menu_append (header_menu, _("Failure Reason Column"), "message-view.show-failure-reason");
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+        gtk_column_view_column_set_header_menu (column, G_MENU_MODEL (header_menu));
+      }
+    gtk_column_view_column_set_header_menu (self->campaign_column_ref, G_MENU_MODEL (header_menu));
+  }
 }
 
 GtkWidget *
@@ -999,6 +1281,27 @@ sr_message_view_set_currency (SrMessageView *self,
   /* Visible cells pick it up the next time they are bound. */
   g_free (self->currency);
   self->currency = g_strdup (currency);
+}
+
+void
+sr_message_view_set_campaign_index (SrMessageView   *self,
+                                    SrCampaignIndex *index)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  if (self->campaign_index == index)
+    return;
+
+  g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
+  if (index != NULL)
+    self->campaign_index = sr_campaign_index_ref (index);
+
+  g_hash_table_iter_init (&iter, self->campaign_items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    format_campaign_item (self, key);
 }
 
 void
@@ -1103,4 +1406,18 @@ sr_message_view_get_column (SrMessageView *self,
     case SR_MESSAGE_SORT_SENT:
     default:                        return NULL;
     }
+}
+
+void
+sr_message_view_set_show_failure_reason (SrMessageView *self,
+                                         gboolean       show)
+{
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  show = !!show;
+  if (gtk_column_view_column_get_visible (self->reason_column) == show)
+    return;
+
+  gtk_column_view_column_set_visible (self->reason_column, show);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_FAILURE_REASON]);
 }

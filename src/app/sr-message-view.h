@@ -21,6 +21,9 @@ void           sr_message_view_set_list           (SrMessageView *self,
                                                    SrMessageList *list);
 void           sr_message_view_set_currency       (SrMessageView *self,
                                                    const char    *currency);
+/* Names the campaign column's campaigns (NULL: by id). */
+void            sr_message_view_set_campaign_index (SrMessageView   *self,
+                                                    SrCampaignIndex *index);
 void           sr_message_view_set_show_campaign  (SrMessageView *self,
                                                    gboolean       show_campaign);
 /* Shows the first row once the list's next reload lands (after a filter
@@ -42,5 +45,15 @@ GtkColumnView       *sr_message_view_get_column_view (SrMessageView *self);
 GtkListView         *sr_message_view_get_list_view   (SrMessageView *self);
 GtkColumnViewColumn *sr_message_view_get_column      (SrMessageView *self,
                                                       SrMessageSort  sort);
+
+/* The row a right click opened the context menu on (Copy Message ID,
+ * Copy Number, Copy Text, Open Campaign: "message-row.*" actions). */
+void                 sr_message_view_set_context_row (SrMessageView *self,
+                                                      guint          position);
+
+/* The optional Failure Reason column ("message-view.show-failure-reason",
+ * in the column headers' menu). */
+void                 sr_message_view_set_show_failure_reason (SrMessageView *self,
+                                                              gboolean       show);
 
 G_END_DECLS

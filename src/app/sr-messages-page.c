@@ -31,6 +31,7 @@ typedef enum {
   RANGE_7_DAYS,
   RANGE_30_DAYS,
   RANGE_THIS_MONTH,
+  RANGE_LAST_MONTH,
   RANGE_CUSTOM,
 } DateRange;
 
@@ -63,6 +64,7 @@ struct _SrMessagesPage
   GtkCheckButton  *range_7_days;
   GtkCheckButton  *range_30_days;
   GtkCheckButton  *range_month;
+  GtkCheckButton  *range_last_month;
   GtkCheckButton  *range_custom;
   GtkRevealer     *custom_revealer;
   GtkCalendar     *from_calendar;
@@ -71,6 +73,7 @@ struct _SrMessagesPage
   GtkLabel        *campaign_label;
   GtkWidget       *extra_chip;
   GtkLabel        *extra_label;
+  GPtrArray       *field_chips;     /* GtkWidget*: one removable chip per sender / country / reason */
   SrExportBar     *export_bar;
   AdwSpinner      *loading_spinner;
   GtkLabel        *count_label;
@@ -146,6 +149,16 @@ compute_range (SrMessagesPage *self,
     case RANGE_THIS_MONTH:
       start = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
       *out_from = usec_of (start);
+      break;
+    case RANGE_LAST_MONTH:
+      {
+        g_autoptr(GDateTime) this_month = g_date_time_new (tz, g_date_time_get_year (now),
+                                                           g_date_time_get_month (now), 1, 0, 0, 0);
+
+        start = g_date_time_add_months (this_month, -1);
+        *out_from = usec_of (start);
+        *out_to = usec_of (this_month);
+      }
       break;
     case RANGE_CUSTOM:
       if (self->custom_from != NULL && self->custom_to != NULL)
@@ -458,6 +471,7 @@ update_date_button (SrMessagesPage *self)
     case RANGE_7_DAYS:     label = g_strdup (_("Last 7 Days")); break;
     case RANGE_30_DAYS:    label = g_strdup (_("Last 30 Days")); break;
     case RANGE_THIS_MONTH: label = g_strdup (_("This Month")); break;
+    case RANGE_LAST_MONTH: label = g_strdup (_("Last Month")); break;
     case RANGE_CUSTOM:
       if (self->custom_from != NULL && self->custom_to != NULL)
         {
@@ -497,6 +511,8 @@ on_range_toggled_cb (SrMessagesPage *self,
     range = RANGE_30_DAYS;
   else if (check == self->range_month)
     range = RANGE_THIS_MONTH;
+  else if (check == self->range_last_month)
+    range = RANGE_LAST_MONTH;
   else if (check == self->range_custom)
     range = RANGE_CUSTOM;
   else
@@ -574,6 +590,9 @@ on_clear_campaign_clicked_cb (SrMessagesPage *self)
   sr_messages_page_show_campaign (self, NULL, NULL);
 }
 
+static void refresh_chips (SrMessagesPage *self,
+                           const char     *label);
+
 static void
 on_clear_filters_clicked_cb (SrMessagesPage *self)
 {
@@ -582,7 +601,7 @@ on_clear_filters_clicked_cb (SrMessagesPage *self)
   g_clear_pointer (&self->campaign_id, g_free);
   gtk_widget_set_visible (self->campaign_chip, FALSE);
   g_clear_pointer (&self->extra, sr_message_filter_free);
-  gtk_widget_set_visible (self->extra_chip, FALSE);
+  refresh_chips (self, NULL);
   self->status_mask = 0;
   sync_status_checks (self);
   self->range = RANGE_ALL;
@@ -599,7 +618,7 @@ on_clear_extra_clicked_cb (SrMessagesPage *self)
   g_assert (SR_IS_MESSAGES_PAGE (self));
 
   g_clear_pointer (&self->extra, sr_message_filter_free);
-  gtk_widget_set_visible (self->extra_chip, FALSE);
+  refresh_chips (self, NULL);
   apply_filter (self);
 }
 
@@ -619,6 +638,15 @@ on_show_utc_changed_cb (SrMessagesPage *self)
   /* Day boundaries move with the zone. */
   if (self->range != RANGE_ALL)
     apply_filter (self);
+}
+
+static void
+on_campaign_index_changed_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  if (self->session != NULL)
+    sr_message_view_set_campaign_index (self->message_view, sr_session_get_campaign_index (self->session));
 }
 
 static void
@@ -653,11 +681,16 @@ sr_messages_page_finalize (GObject *object)
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->campaign_id, g_free);
   g_clear_pointer (&self->extra, sr_message_filter_free);
+  g_clear_pointer (&self->field_chips, g_ptr_array_unref);
   g_clear_pointer (&self->custom_from, g_date_time_unref);
   g_clear_pointer (&self->custom_to, g_date_time_unref);
 
   G_OBJECT_CLASS (sr_messages_page_parent_class)->finalize (object);
 }
+
+static void filter_by_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter);
 
 static void
 sr_messages_page_class_init (SrMessagesPageClass *klass)
@@ -683,6 +716,7 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_7_days);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_30_days);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_month);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_last_month);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_custom);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, custom_revealer);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, from_calendar);
@@ -707,6 +741,7 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_clear_extra_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "messages-page.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "messages-page.filter-by", "(ss)", filter_by_action);
 }
 
 static void
@@ -717,6 +752,8 @@ sr_messages_page_init (SrMessagesPage *self)
   /* A pasted page of text stops at the limit the CLI refuses beyond. */
   gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->search_entry))),
                            SR_FILTER_TEXT_MAX_CHARS);
+  self->field_chips = g_ptr_array_new ();
+
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::show-utc",
                            G_CALLBACK (on_show_utc_changed_cb),
@@ -752,6 +789,7 @@ sr_messages_page_set_session (SrMessagesPage *self,
 
   g_cancellable_cancel (self->counts_cancellable);
   sr_message_view_set_list (self->message_view, NULL);
+  sr_message_view_set_campaign_index (self->message_view, NULL);
   g_clear_object (&self->list);
   g_set_object (&self->session, session);
 
@@ -772,7 +810,12 @@ sr_messages_page_set_session (SrMessagesPage *self,
                                G_CALLBACK (on_currency_changed_cb),
                                self, G_CONNECT_SWAPPED);
 
+      g_signal_connect_object (session, "notify::campaign-index",
+                               G_CALLBACK (on_campaign_index_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+
       sr_message_view_set_currency (self->message_view, sr_session_get_currency (session));
+      sr_message_view_set_campaign_index (self->message_view, sr_session_get_campaign_index (session));
       sr_message_view_set_list (self->message_view, self->list);
     }
   else
@@ -792,19 +835,22 @@ sr_messages_page_show_campaign (SrMessagesPage *self,
   if (campaign_id != NULL && *campaign_id == '\0')
     campaign_id = NULL;
 
-  g_free (self->campaign_id);
-  self->campaign_id = g_strdup (campaign_id);
-
   if (campaign_id != NULL)
     {
+      /* Exactly the campaign's messages: the Log's earlier status, period,
+       * search and other filters would hide some of them. */
+      g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
       /* Translators: the campaign filter chip, %s names the campaign */
       g_autofree char *text = g_strdup_printf (_("Campaign: %s"), label != NULL ? label : campaign_id);
 
+      filter->campaign_id = g_strdup (campaign_id);
+      sr_messages_page_show_filter (self, filter, NULL);
       gtk_label_set_label (self->campaign_label, text);
-      gtk_widget_set_tooltip_text (self->campaign_chip, campaign_id);
+      return;
     }
 
-  gtk_widget_set_visible (self->campaign_chip, campaign_id != NULL);
+  g_clear_pointer (&self->campaign_id, g_free);
+  gtk_widget_set_visible (self->campaign_chip, FALSE);
   apply_filter (self);
 }
 
@@ -916,6 +962,7 @@ set_range_controls (SrMessagesPage *self,
     case RANGE_7_DAYS:     check = self->range_7_days; break;
     case RANGE_30_DAYS:    check = self->range_30_days; break;
     case RANGE_THIS_MONTH: check = self->range_month; break;
+    case RANGE_LAST_MONTH: check = self->range_last_month; break;
     case RANGE_CUSTOM:     check = self->range_custom; break;
     case RANGE_ALL:
     default:               check = self->range_all; break;
@@ -942,7 +989,7 @@ take_time_range (SrMessagesPage *self,
                  gint64          from,
                  gint64          to)
 {
-  static const DateRange presets[] = { RANGE_TODAY, RANGE_7_DAYS, RANGE_30_DAYS, RANGE_THIS_MONTH };
+  static const DateRange presets[] = { RANGE_TODAY, RANGE_7_DAYS, RANGE_30_DAYS, RANGE_THIS_MONTH, RANGE_LAST_MONTH };
   g_autoptr(GTimeZone) tz = dup_display_zone (self);
   g_autoptr(GDateTime) first_day = NULL;
   g_autoptr(GDateTime) end_day = NULL;
@@ -962,7 +1009,8 @@ take_time_range (SrMessagesPage *self,
 
       self->range = presets[i];
       compute_range (self, &preset_from, &preset_to);
-      if (preset_from == from && (to == SR_TIME_NONE || to == tomorrow))
+      if (preset_from == from &&
+          (preset_to != SR_TIME_NONE ? preset_to == to : (to == SR_TIME_NONE || to == tomorrow)))
         {
           set_range_controls (self, presets[i]);
           return TRUE;
@@ -1055,6 +1103,194 @@ describe_extra (SrMessagesPage        *self,
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
+/* --- one removable chip per condition (sender ID, country, reason) --- */
+
+typedef enum {
+  FIELD_SENDER = 1,
+  FIELD_COUNTRY,
+  FIELD_REASON,
+} FilterField;
+
+static char **
+field_slot (SrMessageFilter *filter,
+            FilterField      field)
+{
+  switch (field)
+    {
+    case FIELD_SENDER:  return &filter->sender_id;
+    case FIELD_COUNTRY: return &filter->country_prefix;
+    case FIELD_REASON:  return &filter->failed_reason;
+    default:            g_assert_not_reached ();
+    }
+}
+
+static gboolean
+extra_is_empty (const SrMessageFilter *extra)
+{
+  return extra->sender_id == NULL && extra->country_prefix == NULL &&
+         extra->failed_reason == NULL && extra->recipient == NULL &&
+         extra->from == SR_TIME_NONE && extra->to == SR_TIME_NONE;
+}
+
+static void
+on_remove_field_clicked_cb (SrMessagesPage *self,
+                            GtkButton      *button)
+{
+  FilterField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "sr-field"));
+
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  if (self->extra == NULL)
+    return;
+
+  g_clear_pointer (field_slot (self->extra, field), g_free);
+  if (extra_is_empty (self->extra))
+    g_clear_pointer (&self->extra, sr_message_filter_free);
+  refresh_chips (self, NULL);
+  apply_filter (self);
+}
+
+static GtkWidget *
+new_field_chip (SrMessagesPage *self,
+                FilterField     field,
+                const char     *text)
+{
+  GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+
+  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (chip, "campaign-chip");
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_add_css_class (remove, "circular");
+  gtk_widget_set_tooltip_text (remove, _("Remove This Filter"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove This Filter"),
+                                  -1);
+  g_object_set_data (G_OBJECT (remove), "sr-field", GINT_TO_POINTER (field));
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_field_clicked_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (chip), label);
+  gtk_box_append (GTK_BOX (chip), remove);
+
+  return chip;
+}
+
+/* The extra filter as chips: with a label from the Dashboard (a bar, a
+ * country row) one chip says what was clicked; otherwise sender, country
+ * and reason each get their own chip, removable one by one, and the
+ * remaining conditions (recipient, time range) share the extra chip. */
+static void
+refresh_chips (SrMessagesPage *self,
+               const char     *label)
+{
+  GtkWidget *parent = gtk_widget_get_parent (self->extra_chip);
+  GtkWidget *after = self->extra_chip;
+  g_autoptr(SrMessageFilter) rest = NULL;
+
+  for (guint i = 0; i < self->field_chips->len; i++)
+    gtk_box_remove (GTK_BOX (parent), g_ptr_array_index (self->field_chips, i));
+  g_ptr_array_set_size (self->field_chips, 0);
+
+  if (self->extra == NULL)
+    {
+      gtk_widget_set_visible (self->extra_chip, FALSE);
+      return;
+    }
+
+  if (label != NULL && *label != '\0')
+    {
+      g_autofree char *text = describe_extra (self, self->extra, label);
+
+      gtk_label_set_label (self->extra_label, text);
+      gtk_widget_set_tooltip_text (self->extra_chip, text);
+      gtk_widget_set_visible (self->extra_chip, TRUE);
+      return;
+    }
+
+  for (FilterField field = FIELD_SENDER; field <= FIELD_REASON; field++)
+    {
+      g_autoptr(SrMessageFilter) one = NULL;
+      g_autofree char *text = NULL;
+      GtkWidget *chip;
+
+      if (*field_slot (self->extra, field) == NULL)
+        continue;
+
+      one = sr_message_filter_new ();
+      *field_slot (one, field) = g_strdup (*field_slot (self->extra, field));
+      text = describe_extra (self, one, NULL);
+      chip = new_field_chip (self, field, text);
+      gtk_box_insert_child_after (GTK_BOX (parent), chip, after);
+      g_ptr_array_add (self->field_chips, chip);
+      after = chip;
+    }
+
+  rest = sr_message_filter_copy (self->extra);
+  for (FilterField field = FIELD_SENDER; field <= FIELD_REASON; field++)
+    g_clear_pointer (field_slot (rest, field), g_free);
+  if (!extra_is_empty (rest))
+    {
+      g_autofree char *text = describe_extra (self, rest, NULL);
+
+      gtk_label_set_label (self->extra_label, text);
+      gtk_widget_set_tooltip_text (self->extra_chip, text);
+    }
+  gtk_widget_set_visible (self->extra_chip, !extra_is_empty (rest));
+}
+
+void
+sr_messages_page_add_filter (SrMessagesPage *self,
+                             const char     *sender_id,
+                             const char     *country_prefix,
+                             const char     *failed_reason)
+{
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+
+  /* Added to what the Log shows: the conditions combine. */
+  if (self->extra == NULL)
+    self->extra = sr_message_filter_new ();
+  if (sender_id != NULL)
+    {
+      g_free (self->extra->sender_id);
+      self->extra->sender_id = g_strdup (sender_id);
+    }
+  if (country_prefix != NULL)
+    {
+      g_free (self->extra->country_prefix);
+      self->extra->country_prefix = g_strdup (country_prefix);
+    }
+  if (failed_reason != NULL)
+    {
+      g_free (self->extra->failed_reason);
+      self->extra->failed_reason = g_strdup (failed_reason);
+    }
+  if (extra_is_empty (self->extra))
+    g_clear_pointer (&self->extra, sr_message_filter_free);
+
+  refresh_chips (self, NULL);
+  apply_filter (self);
+}
+
+static void
+filter_by_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SrMessagesPage *self = SR_MESSAGES_PAGE (widget);
+  const char *field, *value;
+
+  g_variant_get (parameter, "(&s&s)", &field, &value);
+  if (g_str_equal (field, "sender"))
+    sr_messages_page_add_filter (self, value, NULL, NULL);
+  else if (g_str_equal (field, "country"))
+    sr_messages_page_add_filter (self, NULL, value, NULL);
+  else if (g_str_equal (field, "reason"))
+    sr_messages_page_add_filter (self, NULL, NULL, value);
+}
+
 void
 sr_messages_page_show_filter (SrMessagesPage        *self,
                               const SrMessageFilter *filter,
@@ -1105,14 +1341,8 @@ sr_messages_page_show_filter (SrMessagesPage        *self,
 
   g_clear_pointer (&self->extra, sr_message_filter_free);
   if (has_extra)
-    {
-      g_autofree char *text = describe_extra (self, extra, label);
-
-      gtk_label_set_label (self->extra_label, text);
-      gtk_widget_set_tooltip_text (self->extra_chip, text);
-      self->extra = g_steal_pointer (&extra);
-    }
-  gtk_widget_set_visible (self->extra_chip, has_extra);
+    self->extra = g_steal_pointer (&extra);
+  refresh_chips (self, label);
 
   apply_filter (self);
 }
@@ -1155,4 +1385,40 @@ sr_messages_page_get_extra_text (SrMessagesPage *self)
   if (!gtk_widget_get_visible (self->extra_chip))
     return NULL;
   return gtk_label_get_label (self->extra_label);
+}
+
+GStrv
+sr_messages_page_dup_chip_texts (SrMessagesPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  if (gtk_widget_get_visible (self->extra_chip))
+    g_strv_builder_add (builder, gtk_label_get_label (self->extra_label));
+  for (guint i = 0; i < self->field_chips->len; i++)
+    {
+      GtkWidget *label = gtk_widget_get_first_child (g_ptr_array_index (self->field_chips, i));
+
+      g_strv_builder_add (builder, gtk_label_get_label (GTK_LABEL (label)));
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+sr_messages_page_remove_chip (SrMessagesPage *self,
+                              guint           index)
+{
+  GtkWidget *button;
+
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), FALSE);
+
+  if (index >= self->field_chips->len)
+    return FALSE;
+
+  /* What a click on its close button does. */
+  button = gtk_widget_get_last_child (g_ptr_array_index (self->field_chips, index));
+  g_signal_emit_by_name (button, "clicked");
+  return TRUE;
 }

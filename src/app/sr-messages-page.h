@@ -49,4 +49,18 @@ SrExportBar   *sr_messages_page_get_export_bar  (SrMessagesPage *self);
 /* The second filter chip's text, NULL when it is not shown. */
 const char    *sr_messages_page_get_extra_text  (SrMessagesPage *self);
 
+/* Narrows what the Log shows by a sender ID, a calling code and/or a
+ * failure reason (NULL: unchanged), each shown as its own removable chip;
+ * also the "messages-page.filter-by" action ("sender"|"country"|"reason",
+ * value) of the rows' context menu. */
+void           sr_messages_page_add_filter      (SrMessagesPage *self,
+                                                 const char     *sender_id,
+                                                 const char     *country_prefix,
+                                                 const char     *failed_reason);
+/* Clicks the close button of the index-th sender / country / reason chip. */
+gboolean       sr_messages_page_remove_chip     (SrMessagesPage *self,
+                                                 guint           index);
+/* The labels of the removable filter chips, in order (for tests). */
+GStrv          sr_messages_page_dup_chip_texts  (SrMessagesPage *self);
+
 G_END_DECLS

@@ -17,13 +17,17 @@ struct _SrPreferencesDialog
 {
   AdwPreferencesDialog parent_instance;
 
-  GtkSpinButton       *refresh_spin;
+  AdwSwitchRow        *refresh_switch;
+  AdwSpinRow          *refresh_interval_row;
   GtkSpinButton       *repoll_spin;
   GtkSwitch           *utc_switch;
   AdwEntryRow         *api_url_row;
   AdwEntryRow         *auth_url_row;
+  AdwPreferencesGroup *servers_group;
+  GtkWidget           *reset_row;
 
   GSettings           *settings;
+  gboolean             loading_refresh;
 };
 
 G_DEFINE_FINAL_TYPE (SrPreferencesDialog, sr_preferences_dialog, ADW_TYPE_PREFERENCES_DIALOG)
@@ -103,6 +107,46 @@ sr_preferences_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (sr_preferences_dialog_parent_class)->dispose (object);
 }
 
+/* Automatic refresh is a switch plus an interval (the setting keeps its
+ * "0 = off" form): turning it off keeps the interval for turning it on. */
+static void
+load_refresh (SrPreferencesDialog *self)
+{
+  guint minutes = g_settings_get_uint (self->settings, "auto-refresh-minutes");
+
+  self->loading_refresh = TRUE;
+  adw_switch_row_set_active (self->refresh_switch, minutes > 0);
+  if (minutes > 0)
+    adw_spin_row_set_value (self->refresh_interval_row, minutes);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_interval_row), minutes > 0);
+  self->loading_refresh = FALSE;
+}
+
+static void
+store_refresh (SrPreferencesDialog *self)
+{
+  gboolean on = adw_switch_row_get_active (self->refresh_switch);
+  guint minutes = (guint) adw_spin_row_get_value (self->refresh_interval_row);
+
+  if (self->loading_refresh || self->settings == NULL)
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_interval_row), on);
+  g_settings_set_uint (self->settings, "auto-refresh-minutes", on ? MAX (minutes, 1u) : 0);
+}
+
+static void
+on_refresh_switch_cb (SrPreferencesDialog *self)
+{
+  store_refresh (self);
+}
+
+static void
+on_refresh_interval_cb (SrPreferencesDialog *self)
+{
+  store_refresh (self);
+}
+
 static void
 sr_preferences_dialog_class_init (SrPreferencesDialogClass *klass)
 {
@@ -112,11 +156,16 @@ sr_preferences_dialog_class_init (SrPreferencesDialogClass *klass)
   object_class->dispose = sr_preferences_dialog_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-preferences-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, refresh_spin);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, refresh_switch);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, refresh_interval_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_switch_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_interval_cb);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, repoll_spin);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, utc_switch);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, api_url_row);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, auth_url_row);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, servers_group);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, reset_row);
   gtk_widget_class_bind_template_callback (widget_class, on_url_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
 }
@@ -128,9 +177,9 @@ sr_preferences_dialog_init (SrPreferencesDialog *self)
 
   self->settings = g_settings_new (APPLICATION_ID);
 
-  g_settings_bind (self->settings, "auto-refresh-minutes",
-                   gtk_spin_button_get_adjustment (self->refresh_spin), "value",
-                   G_SETTINGS_BIND_DEFAULT);
+  load_refresh (self);
+  g_signal_connect_object (self->settings, "changed::auto-refresh-minutes",
+                           G_CALLBACK (load_refresh), self, G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "repoll-hours",
                    gtk_spin_button_get_adjustment (self->repoll_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
@@ -145,4 +194,47 @@ GtkWidget *
 sr_preferences_dialog_new (void)
 {
   return g_object_new (SR_TYPE_PREFERENCES_DIALOG, NULL);
+}
+
+void
+sr_preferences_dialog_set_urls_in_use (SrPreferencesDialog *self,
+                                       const char          *api_url,
+                                       const char          *auth_url)
+{
+  g_return_if_fail (SR_IS_PREFERENCES_DIALOG (self));
+
+  if (api_url == NULL && auth_url == NULL)
+    return;
+
+  /* This run talks to the servers given on the command line: show those,
+   * not the saved ones it ignores, and do not offer to edit them here. */
+  if (api_url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->api_url_row), api_url);
+  if (auth_url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->auth_url_row), auth_url);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_url_row), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->auth_url_row), FALSE);
+  gtk_widget_set_visible (self->reset_row, FALSE);
+  adw_preferences_group_set_description (self->servers_group,
+                                         _("This run uses the servers given on the command line. The saved servers are used when the app is started without them."));
+}
+
+const char *
+sr_preferences_dialog_get_api_url_text (SrPreferencesDialog *self)
+{
+  g_return_val_if_fail (SR_IS_PREFERENCES_DIALOG (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->api_url_row));
+}
+
+void
+sr_preferences_dialog_set_auto_refresh (SrPreferencesDialog *self,
+                                        gboolean             on,
+                                        guint                minutes)
+{
+  g_return_if_fail (SR_IS_PREFERENCES_DIALOG (self));
+
+  if (minutes > 0)
+    adw_spin_row_set_value (self->refresh_interval_row, minutes);
+  adw_switch_row_set_active (self->refresh_switch, on);
 }

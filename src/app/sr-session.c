@@ -25,6 +25,8 @@ struct _SrSession
   GSettings       *settings;
   GNetworkMonitor *monitor;            /* unowned singleton */
   GCancellable    *sync_cancellable;
+  GCancellable    *index_cancellable;
+  SrCampaignIndex *campaign_index;     /* NULL until first loaded */
 
   char            *currency;
   char            *progress_text;
@@ -33,6 +35,8 @@ struct _SrSession
   gint64           last_sync;
   guint            refresh_source;
   guint            wait_tick;          /* redraws a retry countdown */
+  guint            clock_source;
+  char            *synced_text;
 
   guint            syncing : 1;
   guint            user_requested : 1;
@@ -41,6 +45,7 @@ struct _SrSession
   guint            auth_failed : 1;
   guint            loopback : 1;
   guint            closed : 1;
+  guint            index_stale : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SrSession, sr_session, G_TYPE_OBJECT)
@@ -55,6 +60,8 @@ enum {
   PROP_PROGRESS_TEXT,
   PROP_OFFLINE,
   PROP_AUTH_FAILED,
+  PROP_CAMPAIGN_INDEX,
+  PROP_SYNCED_TEXT,
   N_PROPS
 };
 
@@ -67,6 +74,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void schedule_refresh (SrSession *self);
+static void reload_campaign_index (SrSession *self);
 
 char *
 sr_session_build_cache_path (const char *api_url,
@@ -133,7 +141,44 @@ set_syncing (SrSession *self,
     return;
 
   self->syncing = syncing;
+  if (!syncing && self->index_stale)
+    {
+      self->index_stale = FALSE;
+      reload_campaign_index (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
+}
+
+/* "Synced 3 minutes ago": computed here once per tick, so every place that
+ * shows it (sidebar, Dashboard) says the same at the same moment. */
+static void
+update_synced_text (SrSession *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->last_sync == SR_TIME_NONE)
+    text = g_strdup (_("Not synced yet"));
+  else
+    {
+      g_autofree char *when = sr_format_relative_time (self->last_sync, g_get_real_time ());
+      /* Translators: when the reports were last synced, e.g. "Synced 3 minutes ago" */
+      text = g_strdup_printf (_("Synced %s"), when);
+    }
+
+  if (g_strcmp0 (text, self->synced_text) == 0)
+    return;
+
+  g_free (self->synced_text);
+  self->synced_text = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED_TEXT]);
+}
+
+static gboolean
+on_clock_cb (gpointer user_data)
+{
+  update_synced_text (SR_SESSION (user_data));
+
+  return G_SOURCE_CONTINUE;
 }
 
 /* The account row is one small read; cheap enough for the main thread. */
@@ -173,6 +218,7 @@ reload_account (SrSession *self)
   if (last_sync != self->last_sync)
     {
       self->last_sync = last_sync;
+      update_synced_text (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
     }
 
@@ -180,11 +226,58 @@ reload_account (SrSession *self)
 }
 
 static void
-on_cache_changed_cb (SrSession *self)
+index_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SrSession) self = user_data;
+  g_autoptr(SrCampaignIndex) index = NULL;
+  g_autoptr(GError) error = NULL;
+
+  index = sr_campaign_index_load_finish (result, &error);
+  if (index == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Could not index the campaigns: %s", error->message);
+      return;
+    }
+  if (self->closed)
+    return;
+
+  g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
+  self->campaign_index = g_steal_pointer (&index);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMPAIGN_INDEX]);
+}
+
+/* Campaign names and per-campaign counts follow the cache. */
+static void
+reload_campaign_index (SrSession *self)
+{
+  if (self->cache == NULL || self->closed)
+    return;
+
+  g_cancellable_cancel (self->index_cancellable);
+  g_clear_object (&self->index_cancellable);
+  self->index_cancellable = g_cancellable_new ();
+  sr_campaign_index_load_async (self->cache, self->index_cancellable,
+                                index_loaded_cb, g_object_ref (self));
+}
+
+static void
+on_cache_changed_cb (SrSession      *self,
+                     SrCacheChanged  what)
 {
   g_assert (SR_IS_SESSION (self));
 
   reload_account (self);
+  /* During a sync, once at its end rather than at every commit. */
+  if (what & (SR_CACHE_CHANGED_MESSAGES | SR_CACHE_CHANGED_CAMPAIGNS))
+    {
+      if (self->syncing)
+        self->index_stale = TRUE;
+      else
+        reload_campaign_index (self);
+    }
 }
 
 static void on_sync_progress_cb (SrSession *self);
@@ -420,6 +513,7 @@ schedule_refresh (SrSession *self)
   guint minutes;
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->clock_source, g_source_remove);
 
   if (self->closed)
     return;
@@ -486,6 +580,9 @@ sr_session_finalize (GObject *object)
   SrSession *self = SR_SESSION (object);
 
   g_clear_object (&self->cache);
+  g_clear_object (&self->index_cancellable);
+  g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
+  g_clear_pointer (&self->synced_text, g_free);
   g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->progress_text, g_free);
 
@@ -526,6 +623,12 @@ sr_session_get_property (GObject    *object,
     case PROP_AUTH_FAILED:
       g_value_set_boolean (value, self->auth_failed);
       break;
+    case PROP_CAMPAIGN_INDEX:
+      g_value_set_boxed (value, self->campaign_index);
+      break;
+    case PROP_SYNCED_TEXT:
+      g_value_set_string (value, self->synced_text);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -564,6 +667,12 @@ sr_session_class_init (SrSessionClass *klass)
   properties[PROP_AUTH_FAILED] =
     g_param_spec_boolean ("auth-failed", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAMPAIGN_INDEX] =
+    g_param_spec_boxed ("campaign-index", NULL, NULL, SR_TYPE_CAMPAIGN_INDEX,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNCED_TEXT] =
+    g_param_spec_string ("synced-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -695,9 +804,28 @@ sr_session_open_finish (GAsyncResult  *result,
                            self, G_CONNECT_SWAPPED);
 
   reload_account (self);
+  update_synced_text (self);
+  self->clock_source = g_timeout_add_seconds (30, on_clock_cb, self);
+  reload_campaign_index (self);
   schedule_refresh (self);
 
   return self;
+}
+
+const char *
+sr_session_get_synced_text (SrSession *self)
+{
+  g_return_val_if_fail (SR_IS_SESSION (self), NULL);
+
+  return self->synced_text;
+}
+
+SrCampaignIndex *
+sr_session_get_campaign_index (SrSession *self)
+{
+  g_return_val_if_fail (SR_IS_SESSION (self), NULL);
+
+  return self->campaign_index;
 }
 
 SrCache *
@@ -807,6 +935,7 @@ sr_session_close (SrSession *self)
   self->closed = TRUE;
 
   g_cancellable_cancel (self->sync_cancellable);
+  g_cancellable_cancel (self->index_cancellable);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
 
   if (self->monitor != NULL)

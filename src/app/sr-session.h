@@ -33,6 +33,9 @@ SrSession     *sr_session_open_finish        (GAsyncResult        *result,
                                               GError             **error);
 
 SrCache       *sr_session_get_cache          (SrSession           *self);
+/* Every campaign by id, with the counts of its downloaded messages; NULL
+ * until loaded; reloaded (notify::campaign-index) when the cache changes. */
+SrCampaignIndex *sr_session_get_campaign_index (SrSession         *self);
 SrApiClient   *sr_session_get_client         (SrSession           *self);
 const char    *sr_session_get_api_url        (SrSession           *self);
 const char    *sr_session_get_cache_path     (SrSession           *self);
@@ -40,6 +43,9 @@ const char    *sr_session_get_cache_path     (SrSession           *self);
 double         sr_session_get_balance        (SrSession           *self);
 const char    *sr_session_get_currency       (SrSession           *self);
 gint64         sr_session_get_last_sync      (SrSession           *self);
+/* "Synced 3 minutes ago" / "Not synced yet": the one wording and clock for
+ * every place that shows it (notify::synced-text). */
+const char    *sr_session_get_synced_text    (SrSession           *self);
 gboolean       sr_session_get_syncing        (SrSession           *self);
 /* 0..1, or < 0 when the amount of work is not known yet. */
 double         sr_session_get_progress       (SrSession           *self);

@@ -67,7 +67,8 @@ sr_status_pill_set_status (SrStatusPill *self,
                            const char   *raw)
 {
   const char *style_class;
-  const char *text;
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
 
   g_return_if_fail (SR_IS_STATUS_PILL (self));
 
@@ -83,14 +84,17 @@ sr_status_pill_set_status (SrStatusPill *self,
 
   self->status = status;
 
-  /* Unknown statuses are shown as the API sent them, never renamed. */
+  /* An unknown status gets a readable name; the value as received is in
+   * the tooltip (and in the details and exports). */
+  text = sr_status_dup_display_name (status, raw);
   if (status == SR_STATUS_UNKNOWN && raw != NULL && *raw != '\0')
-    text = raw;
+    /* Translators: tooltip of a status SMS Reports does not know, %s is the status as received */
+    tooltip = g_strdup_printf (_("Reported as “%s”. %s"), raw, sr_status_get_description (status));
   else
-    text = sr_status_get_label (status);
+    tooltip = g_strdup (sr_status_get_description (status));
 
   gtk_label_set_label (self->label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), sr_status_get_description (status));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sr_status_get_description (status),

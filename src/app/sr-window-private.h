@@ -29,6 +29,8 @@ const char       *sr_window_get_content_page     (SrWindow   *self);
 void              sr_window_show_content_page    (SrWindow   *self,
                                                   const char *name);
 SrSession        *sr_window_get_session          (SrWindow   *self);
+/* The sidebar's "Synced 3 minutes ago". */
+const char       *sr_window_get_sync_status_text (SrWindow   *self);
 SrSignInPage     *sr_window_get_sign_in_page     (SrWindow   *self);
 SrDashboardPage  *sr_window_get_dashboard_page   (SrWindow   *self);
 SrMessagesPage   *sr_window_get_messages_page    (SrWindow   *self);

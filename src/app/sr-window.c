@@ -127,14 +127,8 @@ update_sync_status (SrWindow *self)
 
   if (sr_session_get_syncing (session))
     text = g_strdup (sr_session_get_progress_text (session));
-  else if (sr_session_get_last_sync (session) == SR_TIME_NONE)
-    text = g_strdup (_("Not synced yet"));
   else
-    {
-      g_autofree char *when = sr_format_relative_time (sr_session_get_last_sync (session), g_get_real_time ());
-      /* Translators: sidebar footer, e.g. "Synced 3 minutes ago" */
-      text = g_strdup_printf (_("Synced %s"), when);
-    }
+    text = g_strdup (sr_session_get_synced_text (session));
 
   gtk_label_set_label (self->sync_status_label, text != NULL ? text : "");
 }
@@ -377,16 +371,16 @@ set_session (SrWindow  *self,
 
   if (self->session != NULL)
     {
-      GHashTableIter iter;
-      gpointer value;
+      g_autoptr(GList) campaign_windows = NULL;
 
       g_signal_handlers_disconnect_by_data (self->session, self);
 
-      /* Campaign windows belong to the account. */
-      g_hash_table_iter_init (&iter, self->campaign_windows);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        gtk_window_destroy (GTK_WINDOW (value));
+      /* Campaign windows belong to the account. A destroyed window removes
+       * itself from the table, so empty the table before destroying any. */
+      campaign_windows = g_hash_table_get_values (self->campaign_windows);
       g_hash_table_remove_all (self->campaign_windows);
+      for (GList *l = campaign_windows; l != NULL; l = l->next)
+        gtk_window_destroy (GTK_WINDOW (l->data));
 
       sr_dashboard_page_set_session (self->dashboard_page, NULL);
       sr_messages_page_set_session (self->messages_page, NULL);
@@ -411,7 +405,7 @@ set_session (SrWindow  *self,
                            G_CALLBACK (update_sync_ui), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::progress-text",
                            G_CALLBACK (update_sync_ui), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (session, "notify::last-sync",
+  g_signal_connect_object (session, "notify::synced-text",
                            G_CALLBACK (update_sync_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "notify::balance",
                            G_CALLBACK (update_balance), self, G_CONNECT_SWAPPED);
@@ -911,6 +905,14 @@ on_campaign_window_destroy_cb (SrWindow         *self,
   g_assert (SR_IS_WINDOW (self));
 
   g_hash_table_remove (self->campaign_windows, sr_campaign_window_get_campaign_id (campaign_window));
+}
+
+const char *
+sr_window_get_sync_status_text (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->sync_status_label);
 }
 
 SrCampaignWindow *

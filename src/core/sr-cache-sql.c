@@ -355,6 +355,13 @@ sr_sql_append_campaign_filter (SrSqlBuilder           *builder,
       sr_sql_builder_add_text (builder, filter->sender_id);
     }
 
+  if (sr_sql_is_set (filter->status))
+    {
+      sr_sql_builder_and (builder);
+      sr_sql_builder_append (builder, "status = ? COLLATE NOCASE");
+      sr_sql_builder_add_text (builder, filter->status);
+    }
+
   switch (filter->source)
     {
     case SR_CAMPAIGN_SOURCE_ANY:

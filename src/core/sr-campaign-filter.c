@@ -43,6 +43,7 @@ sr_campaign_filter_copy (const SrCampaignFilter *filter)
   copy->to = filter->to;
   copy->sender_id = g_strdup (filter->sender_id);
   copy->source = filter->source;
+  copy->status = g_strdup (filter->status);
 
   return copy;
 }
@@ -55,6 +56,7 @@ sr_campaign_filter_free (SrCampaignFilter *filter)
 
   g_free (filter->search);
   g_free (filter->sender_id);
+  g_free (filter->status);
   g_free (filter);
 }
 
@@ -78,7 +80,8 @@ sr_campaign_filter_equal (const SrCampaignFilter *a,
          a->from == b->from &&
          a->to == b->to &&
          g_strcmp0 (condition_text (a->sender_id), condition_text (b->sender_id)) == 0 &&
-         a->source == b->source;
+         a->source == b->source &&
+         g_strcmp0 (condition_text (a->status), condition_text (b->status)) == 0;
 }
 
 /* Like LIKE '%needle%' without ESCAPE surprises: ASCII case folded only. */
@@ -123,6 +126,10 @@ sr_campaign_filter_matches (const SrCampaignFilter *filter,
 
   if ((str = condition_text (filter->sender_id)) != NULL &&
       g_strcmp0 (campaign->sender_id, str) != 0)
+    return FALSE;
+
+  if ((str = condition_text (filter->status)) != NULL &&
+      (campaign->status == NULL || g_ascii_strcasecmp (campaign->status, str) != 0))
     return FALSE;
 
   if ((filter->source == SR_CAMPAIGN_SOURCE_WEB && campaign->is_api) ||

@@ -28,6 +28,7 @@ typedef struct
   gint64            to;         /* created_at <  to */
   char             *sender_id;  /* exact */
   SrCampaignSource  source;
+  char             *status;     /* the campaign's status as received, case ignored */
 } SrCampaignFilter;
 
 #define SR_TYPE_CAMPAIGN_FILTER (sr_campaign_filter_get_type ())

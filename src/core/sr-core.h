@@ -22,3 +22,5 @@
 #include "sr-insights.h"
 #include "sr-export.h"
 #include "sr-error-text.h"
+#include "sr-campaign-index.h"
+#include "sr-delivery-time.h"

@@ -425,3 +425,113 @@ sr_failure_reason_explain (const char *reason,
 
   return NULL;
 }
+
+/* --- names for statuses as received --- */
+
+typedef struct
+{
+  const char *name;    /* as the API spells it */
+  const char *label;   /* N_() */
+} RawName;
+
+/* Message statuses SMS.to's dashboard documentation mentions without
+ * defining them: named, still grouped as "Other". */
+static const RawName other_status_names[] = {
+  /* Translators: a message status SMS.to reports but does not document */
+  { "UNDELIVERED", N_("Undelivered") },
+  /* Translators: a message status SMS.to reports but does not document */
+  { "PENDING", N_("Pending") },
+  /* Translators: a message status SMS.to reports but does not document */
+  { "ONGOING", N_("Ongoing") },
+};
+
+/* Campaign statuses seen from SMS.to (not documented). */
+static const RawName campaign_status_names[] = {
+  /* Translators: a campaign's status */
+  { "COMPLETED", N_("Completed") },
+  /* Translators: a campaign's status */
+  { "SENDING", N_("Sending") },
+  /* Translators: a campaign's status */
+  { "SCHEDULED", N_("Scheduled") },
+  /* Translators: a campaign's status */
+  { "CANCELED", N_("Canceled") },
+  /* Translators: a campaign's status */
+  { "CANCELLED", N_("Canceled") },
+  /* Translators: a campaign's status */
+  { "ONGOING", N_("Ongoing") },
+  /* Translators: a campaign's status */
+  { "PENDING", N_("Pending") },
+  /* Translators: a campaign's status */
+  { "QUEUED", N_("Queued") },
+  /* Translators: a campaign's status */
+  { "PAUSED", N_("Paused") },
+  /* Translators: a campaign's status */
+  { "DRAFT", N_("Draft") },
+  /* Translators: a campaign's status */
+  { "FAILED", N_("Failed") },
+};
+
+/* "PARTIALLY_SENT" → "Partially sent": a value nobody has translated yet,
+ * written like the names around it. */
+static char *
+dup_sentence_case (const char *raw)
+{
+  g_autofree char *down = g_utf8_strdown (raw, -1);
+  GString *out = g_string_new (NULL);
+  gboolean first = TRUE;
+
+  g_strdelimit (down, "_-", ' ');
+  for (const char *p = down; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (first && g_unichar_isalpha (c))
+        {
+          g_string_append_unichar (out, g_unichar_totitle (c));
+          first = FALSE;
+        }
+      else
+        g_string_append_unichar (out, c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+dup_name (const RawName *names,
+          gsize          n_names,
+          const char    *raw)
+{
+  g_autofree char *trimmed = NULL;
+
+  if (raw == NULL)
+    return NULL;
+  trimmed = g_strstrip (g_strdup (raw));
+  if (*trimmed == '\0')
+    return NULL;
+
+  for (gsize i = 0; i < n_names; i++)
+    if (g_ascii_strcasecmp (trimmed, names[i].name) == 0)
+      return g_strdup (g_dgettext (GETTEXT_PACKAGE, names[i].label));
+
+  return dup_sentence_case (trimmed);
+}
+
+char *
+sr_status_dup_display_name (SrStatus    status,
+                            const char *raw)
+{
+  char *name;
+
+  if (status != SR_STATUS_UNKNOWN)
+    return g_strdup (sr_status_get_label (status));
+
+  name = dup_name (other_status_names, G_N_ELEMENTS (other_status_names), raw);
+  return name != NULL ? name : g_strdup (sr_status_get_label (SR_STATUS_UNKNOWN));
+}
+
+char *
+sr_campaign_status_dup_label (const char *raw)
+{
+  return dup_name (campaign_status_names, G_N_ELEMENTS (campaign_status_names), raw);
+}

@@ -36,4 +36,15 @@ guint          sr_status_not_arrived_mask  (void);
 const char    *sr_failure_reason_explain   (const char *reason,
                                             gboolean   *out_permanent);
 
+/* What to call a status as received, translated: the label of a known
+ * status; for an unknown one a name for the values SMS.to mentions without
+ * documenting them ("UNDELIVERED" → "Undelivered"), else the value in
+ * sentence case; "Other" when raw is empty. The raw value stays available
+ * (details, exports, CLI). */
+char          *sr_status_dup_display_name  (SrStatus    status,
+                                            const char *raw);
+/* Same for a campaign's status ("COMPLETED" → "Completed"); NULL when raw
+ * is NULL or empty. */
+char          *sr_campaign_status_dup_label (const char *raw);
+
 G_END_DECLS

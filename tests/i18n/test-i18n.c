@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 #include <time.h>
 
 #include "sr-core.h"
@@ -266,6 +267,32 @@ test_catalog_is_bound (void)
   g_assert_cmpstr (ngettext ("%s message", "%s messages", 2), ==, n_messages);
   /* The app name stays as it is. */
   g_assert_cmpstr (gettext ("SMS Reports"), ==, "SMS Reports");
+}
+
+/* Issue 13 #19: the app run from the build tree (build-aux/demo, meson
+ * devenv) finds the catalogs compiled there, not only installed ones. */
+static void
+test_uninstalled_app_is_translated (void)
+{
+  const char *app = g_getenv ("SR_APP_PATH");
+  const char *argv[] = { app, "--help", NULL };
+  const char *translated = gettext ("Show the version and quit");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  if (app == NULL)
+    {
+      g_test_skip ("SR_APP_PATH is not set");
+      return;
+    }
+  g_assert_cmpstr (translated, !=, "Show the version and quit");
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, translated));
 }
 
 static void
@@ -548,6 +575,7 @@ main (int   argc,
   sandbox = sr_test_sandbox_start ("--messages", N_MESSAGES, "--campaigns", N_CAMPAIGNS, NULL);
 
   g_test_add_func ("/i18n/catalog-is-bound", test_catalog_is_bound);
+  g_test_add_func ("/i18n/uninstalled-app-is-translated", test_uninstalled_app_is_translated);
   g_test_add_func ("/i18n/numbers-and-dates", test_numbers_and_dates);
   g_test_add_func ("/i18n/sign-in-page", test_sign_in_page);
   g_test_add_func ("/i18n/reports-window", test_reports_window);

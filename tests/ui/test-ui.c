@@ -10,12 +10,18 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "sr-application.h"
 #include "sr-chart.h"
 #include "sr-core.h"
 #include "sr-legend-window.h"
+#include "sr-preferences-dialog.h"
+#include "sr-shortcuts-dialog.h"
+#include "sr-message-dialog.h"
+#include "sr-campaign-window.h"
 #include "sr-format.h"
 #include "sr-status-bar.h"
 #include "sr-resources.h"
@@ -452,6 +458,612 @@ test_campaign_window_lists_its_messages (void)
                    sr_campaign_window_get_status_count (campaign_window, SR_STATUS_DELIVERED));
 
   gtk_window_destroy (GTK_WINDOW (campaign_window));
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #1: closing the main window (Ctrl+W) with campaign windows open
+ * closes them too, without changing the window table while iterating it
+ * (a GLib-CRITICAL, fatal in tests). */
+static void
+test_closing_main_window_closes_campaign_windows (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  SrWindow *window = open_shared_window ();
+  GtkWidget *opened[3] = { NULL, };
+  guint n_open = 0;
+
+  campaigns = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 3, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (campaigns->len, >=, 2);
+
+  for (guint i = 0; i < campaigns->len; i++)
+    {
+      opened[i] = GTK_WIDGET (sr_window_open_campaign (window, sr_campaign_get_id (g_ptr_array_index (campaigns, i))));
+      g_assert_nonnull (opened[i]);
+      g_object_add_weak_pointer (G_OBJECT (opened[i]), (gpointer *) &opened[i]);
+      n_open++;
+    }
+  sr_test_spin (100);
+
+  /* What Ctrl+W does. */
+  gtk_window_close (GTK_WINDOW (window));
+  sr_test_spin (100);
+
+  for (guint i = 0; i < n_open; i++)
+    g_assert_null (opened[i]);
+}
+
+static void
+collect_keycaps (GtkWidget *widget,
+                 GString   *out)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "keycap"))
+        g_string_append_printf (out, "%s%s", out->len > 0 ? "+" : "", gtk_label_get_label (GTK_LABEL (child)));
+      collect_keycaps (child, out);
+    }
+}
+
+static GtkWidget *
+find_row_titled (GtkWidget  *widget,
+                 const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_ROW (child) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        return child;
+      if ((found = find_row_titled (child, title)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Issue 13 #3: the key the shortcuts list shows for Preferences is the one
+ * that opens Preferences (and Ctrl+., which the comma was read as, works
+ * too). */
+static void
+test_shortcuts_window_preferences_key (void)
+{
+  g_autoptr(SrApplication) app = sr_application_new ();
+  g_autoptr(GtkWidget) dialog = g_object_ref_sink (sr_shortcuts_dialog_new ());
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.preferences");
+  g_auto(GStrv) by_period = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), "<Control>period");
+  GtkWidget *row;
+  gboolean matched = FALSE;
+  GtkWidget *window = gtk_window_new ();
+
+  /* Built when presented in a window, like the app does. */
+  gtk_window_present (GTK_WINDOW (window));
+  adw_dialog_present (ADW_DIALOG (dialog), window);
+  sr_test_spin (100);
+  row = find_row_titled (dialog, "Preferences");
+
+  g_assert_nonnull (row);
+  collect_keycaps (row, shown);
+  g_test_message ("Preferences is shown as %s", shown->str);
+
+  for (guint i = 0; accels[i] != NULL; i++)
+    {
+      guint key;
+      GdkModifierType mods;
+      g_autofree char *label = NULL;
+
+      g_assert_true (gtk_accelerator_parse (accels[i], &key, &mods));
+      label = gtk_accelerator_get_label (key, mods);
+      if (g_strcmp0 (label, shown->str) == 0)
+        matched = TRUE;
+    }
+  g_assert_true (matched);
+  g_assert_nonnull (by_period);
+  g_assert_true (g_strv_contains ((const char * const *) by_period, "app.preferences"));
+
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+campaign_index_loaded (gpointer data)
+{
+  SrSession *session = sr_window_get_session (data);
+
+  return session != NULL && sr_session_get_campaign_index (session) != NULL;
+}
+
+/* Issue 13 #4: the Campaign Log's Failed column counts what the campaign
+ * window calls Failed (FAILED only), not SMS.to's failed counter, which
+ * also holds Rejected, Unsubscribed and unknown statuses. */
+static void
+test_campaign_log_failed_matches_campaign_window (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrCampaignsPage *page = sr_window_get_campaigns_page (window);
+  SrCampaignList *list;
+  guint n, checked = 0, differs_from_api = 0;
+
+  sr_window_show_content_page (window, "campaigns");
+  list = sr_campaigns_page_get_list (page);
+  sr_test_wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  sr_test_wait_until (campaign_index_loaded, window, 30, "the campaign index");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, >, 0);
+
+  for (guint pos = 0; pos < n; pos++)
+    {
+      g_autoptr(SrCampaign) campaign = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      gint64 by_group[SR_N_STATUS_GROUPS];
+      gint64 window_total = 0;
+      SrCampaignWindow *campaign_window;
+
+      if (!sr_campaigns_page_get_row_counts (page, pos, by_group))
+        continue;
+
+      campaign_window = sr_window_open_campaign (window, sr_campaign_get_id (campaign));
+      sr_test_wait_until (campaign_counted, campaign_window, 30, "the campaign's status counts");
+
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_FAILED], ==,
+                       sr_campaign_window_get_status_count (campaign_window, SR_STATUS_FAILED));
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_DELIVERED], ==,
+                       sr_campaign_window_get_status_count (campaign_window, SR_STATUS_DELIVERED));
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_NOT_SENT], ==,
+                       sr_campaign_window_get_status_count (campaign_window, SR_STATUS_REJECTED)
+                       + sr_campaign_window_get_status_count (campaign_window, SR_STATUS_UNSUBSCRIBED));
+      for (guint status = 0; status < SR_N_STATUSES; status++)
+        window_total += sr_campaign_window_get_status_count (campaign_window, status);
+      g_assert_cmpint (by_group[SR_STATUS_GROUP_DELIVERED] + by_group[SR_STATUS_GROUP_UNCONFIRMED]
+                       + by_group[SR_STATUS_GROUP_PENDING] + by_group[SR_STATUS_GROUP_FAILED]
+                       + by_group[SR_STATUS_GROUP_NOT_SENT] + by_group[SR_STATUS_GROUP_OTHER], ==, window_total);
+
+      if (by_group[SR_STATUS_GROUP_FAILED] != sr_campaign_get_failed_messages (campaign))
+        differs_from_api++;
+      checked++;
+      gtk_window_destroy (GTK_WINDOW (campaign_window));
+    }
+
+  g_test_message ("%u campaigns checked, %u where SMS.to's failed counter differs", checked, differs_from_api);
+  g_assert_cmpuint (checked, >, 0);
+  /* The fixture has rejected and unsubscribed messages in campaigns, so the
+   * old column (SMS.to's counter) would have shown other numbers. */
+  g_assert_cmpuint (differs_from_api, >, 0);
+
+  sr_test_window_close (window);
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) widget = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+        return widget;
+    }
+
+  return NULL;
+}
+
+static gboolean
+campaign_window_shown (gpointer data)
+{
+  return find_toplevel (SR_TYPE_CAMPAIGN_WINDOW) != NULL;
+}
+
+/* Issue 13 #7 and #8: a message's details name its campaign by text,
+ * sender and time (not a shortened id), and the whole campaign row opens
+ * the campaign. */
+static void
+test_message_details_campaign_row (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  SrSession *session = sr_window_get_session (window);
+  g_autoptr(SrMessage) message = NULL;
+  g_autofree char *expected_name = NULL;
+  SrMessageDialog *dialog;
+  SrCampaignWindow *campaign_window;
+  SrCampaign *campaign = NULL;
+  GtkWidget *row;
+  GtkLabel *value;
+  guint n, pos;
+
+  sr_window_show_content_page (window, "messages");
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
+  sr_test_wait_until (campaign_index_loaded, window, 30, "the campaign index");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  for (pos = 0; pos < n && campaign == NULL; pos++)
+    {
+      g_clear_object (&message);
+      message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      campaign = sr_campaign_index_lookup (sr_session_get_campaign_index (session),
+                                           sr_message_get_campaign_id (message));
+    }
+  g_assert_nonnull (campaign);
+  pos--;
+
+  g_signal_emit_by_name (sr_message_view_get_column_view (sr_messages_page_get_view (page)), "activate", pos);
+  dialog = SR_MESSAGE_DIALOG (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+  g_assert_nonnull (dialog);
+  g_assert_true (sr_message_dialog_get_message (dialog) == message);
+
+  row = sr_message_dialog_get_campaign_row (dialog);
+  g_assert_nonnull (row);
+  value = g_object_get_data (G_OBJECT (row), "sr-value");
+  expected_name = sr_format_campaign_name (campaign);
+  g_assert_cmpstr (gtk_label_get_label (value), ==, expected_name);
+  g_assert_null (strstr (gtk_label_get_label (value), sr_campaign_get_id (campaign)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), sr_campaign_get_sender_id (campaign)));
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+
+  /* Activating the row itself (not the chevron) opens the campaign. */
+  g_signal_emit_by_name (row, "activate");
+  sr_test_wait_until (campaign_window_shown, NULL, 10, "the campaign window");
+  campaign_window = SR_CAMPAIGN_WINDOW (find_toplevel (SR_TYPE_CAMPAIGN_WINDOW));
+  g_assert_cmpstr (sr_campaign_window_get_campaign_id (campaign_window), ==, sr_campaign_get_id (campaign));
+
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+  if (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)) != NULL)
+    adw_dialog_force_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #15: the failure reason card says each thing once: no second
+ * "temporary, send again later" line under an explanation that says it. */
+static void
+test_message_details_failure_reason_once (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  SrWindow *window = open_shared_window ();
+  guint checked = 0;
+
+  filter->status_mask = 1u << SR_STATUS_FAILED;
+  messages = sr_cache_query_messages (shared_cache, filter, SR_MESSAGE_SORT_CREATED, TRUE, 400, 0, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (messages, i);
+      gboolean permanent = FALSE;
+      const char *explanation = sr_failure_reason_explain (sr_message_get_failed_reason (message), &permanent);
+      GtkWidget *dialog;
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (explanation == NULL || permanent)
+        continue;
+
+      dialog = sr_message_dialog_new (message, "EUR", FALSE);
+      adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
+      text = sr_message_dialog_dup_failure_text (SR_MESSAGE_DIALOG (dialog));
+      lines = g_strsplit (text, "\n", -1);
+
+      /* The reason, then its explanation, and nothing else. */
+      g_assert_cmpuint (g_strv_length (lines), ==, 3);
+      g_assert_cmpstr (lines[0], ==, sr_message_get_failed_reason (message));
+      g_assert_cmpstr (lines[1], ==, explanation);
+      g_assert_nonnull (strstr (lines[1], "again later"));
+      g_assert_cmpstr (lines[2], ==, "");
+
+      adw_dialog_force_close (ADW_DIALOG (dialog));
+      if (++checked == 3)
+        break;
+    }
+  g_assert_cmpuint (checked, >, 0);
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #10: the sidebar and the Balance card say the same "Synced …",
+ * from the session's one clock, after a sync and after the clock ticks. */
+static void
+test_synced_text_one_source (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrSession *session = sr_window_get_session (window);
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  const char *text = sr_session_get_synced_text (session);
+
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "Synced"));
+  g_assert_cmpstr (sr_window_get_sync_status_text (window), ==, text);
+  g_assert_cmpstr (sr_dashboard_page_get_balance_detail (dashboard), ==, text);
+
+  /* A second sync: both follow the session's text at once. */
+  sr_session_sync (session, TRUE);
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the second sync");
+  sr_test_spin (100);
+  g_assert_cmpstr (sr_window_get_sync_status_text (window), ==, sr_session_get_synced_text (session));
+  g_assert_cmpstr (sr_dashboard_page_get_balance_detail (dashboard), ==, sr_session_get_synced_text (session));
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #13: with servers given on the command line, Preferences shows
+ * those (the ones in use), not the saved defaults. */
+static void
+test_preferences_show_servers_in_use (void)
+{
+  const char *url = sr_test_sandbox_get_url (shared_sandbox);
+  GtkWidget *prefs = g_object_ref_sink (sr_preferences_dialog_new ());
+
+  g_assert_cmpstr (sr_preferences_dialog_get_api_url_text (SR_PREFERENCES_DIALOG (prefs)), ==, SR_DEFAULT_API_URL);
+
+  sr_preferences_dialog_set_urls_in_use (SR_PREFERENCES_DIALOG (prefs), url, url);
+  g_assert_cmpstr (sr_preferences_dialog_get_api_url_text (SR_PREFERENCES_DIALOG (prefs)), ==, url);
+
+  g_object_unref (prefs);
+}
+
+/* Issue 13 #14: "Show in Messages Log" from a campaign shows all of its
+ * messages, whatever filters the Log had before. */
+static void
+test_show_in_log_resets_filters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  SrCampaignWindow *campaign_window;
+  SrCampaign *campaign = NULL;
+  gint64 expected = 0;
+
+  campaigns = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_RECIPIENTS, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < campaigns->len && expected < 2; i++)
+    {
+      campaign = g_ptr_array_index (campaigns, i);
+      g_free (filter->campaign_id);
+      filter->campaign_id = g_strdup (sr_campaign_get_id (campaign));
+      expected = count_messages (shared_cache, filter);
+    }
+  g_assert_cmpint (expected, >=, 2);
+
+  /* The Log shows only failed messages first. */
+  sr_window_show_content_page (window, "messages");
+  sr_messages_page_set_status_mask (page, 1u << SR_STATUS_FAILED);
+  sr_test_wait_until (list_ready, list, 30, "the failed messages");
+
+  campaign_window = sr_window_open_campaign (window, sr_campaign_get_id (campaign));
+  g_signal_emit_by_name (campaign_window, "show-in-log", sr_campaign_get_id (campaign), "a campaign");
+  sr_test_spin (50);
+  sr_test_wait_until (list_ready, list, 30, "the campaign's messages in the Log");
+
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+  g_assert_cmpuint (sr_message_list_get_filter (list)->status_mask, ==, 0);
+  g_assert_cmpstr (sr_message_list_get_filter (list)->campaign_id, ==, sr_campaign_get_id (campaign));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected);
+
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #18: automatic refresh is a switch plus an interval; the
+ * interval survives turning it off and on again. */
+static void
+test_preferences_auto_refresh_switch (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GtkWidget) prefs = g_object_ref_sink (sr_preferences_dialog_new ());
+
+  sr_preferences_dialog_set_auto_refresh (SR_PREFERENCES_DIALOG (prefs), TRUE, 30);
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 30);
+
+  sr_preferences_dialog_set_auto_refresh (SR_PREFERENCES_DIALOG (prefs), FALSE, 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 0);
+
+  sr_preferences_dialog_set_auto_refresh (SR_PREFERENCES_DIALOG (prefs), TRUE, 0);
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 30);
+
+  /* A change made elsewhere shows in the rows. */
+  g_settings_set_uint (settings, "auto-refresh-minutes", 0);
+  g_settings_reset (settings, "auto-refresh-minutes");
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), ==, 15);
+}
+
+/* Issue 13 features: a row's context menu copies its id, number and text
+ * and opens its campaign. */
+static void
+test_messages_row_context_menu (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageView *view = sr_messages_page_get_view (page);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  g_autoptr(SrMessage) message = NULL;
+  SrCampaignWindow *campaign_window;
+  guint n, pos;
+
+  sr_window_show_content_page (window, "messages");
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  for (pos = 0; pos < n; pos++)
+    {
+      g_clear_object (&message);
+      message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      if (sr_message_get_campaign_id (message) != NULL && sr_message_get_message (message) != NULL)
+        break;
+    }
+  g_assert_cmpuint (pos, <, n);
+
+  sr_message_view_set_context_row (view, pos);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.copy-id", NULL));
+  g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, sr_message_get_id (message));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.copy-number", NULL));
+  g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, sr_message_get_to (message));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.copy-text", NULL));
+  g_assert_cmpstr (sr_message_view_get_last_copied (view), ==, sr_message_get_message (message));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-row.open-campaign", NULL));
+  sr_test_wait_until (campaign_window_shown, NULL, 10, "the campaign window");
+  campaign_window = SR_CAMPAIGN_WINDOW (find_toplevel (SR_TYPE_CAMPAIGN_WINDOW));
+  g_assert_cmpstr (sr_campaign_window_get_campaign_id (campaign_window), ==, sr_message_get_campaign_id (message));
+
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+  sr_test_window_close (window);
+}
+
+/* Issue 13 features: the optional Failure Reason column, toggled from the
+ * column headers' menu. */
+static void
+test_messages_failure_reason_column (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  GListModel *columns = gtk_column_view_get_columns (sr_message_view_get_column_view (view));
+  GtkColumnViewColumn *reason = NULL;
+  gboolean shown = TRUE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_nonnull (gtk_column_view_column_get_header_menu (column));
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), "Failure Reason") == 0)
+        reason = column;
+    }
+  g_assert_nonnull (reason);
+  g_assert_false (gtk_column_view_column_get_visible (reason));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-view.show-failure-reason", NULL));
+  g_assert_true (gtk_column_view_column_get_visible (reason));
+  g_object_get (view, "show-failure-reason", &shown, NULL);
+  g_assert_true (shown);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "message-view.show-failure-reason", NULL));
+  g_assert_false (gtk_column_view_column_get_visible (reason));
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 features: the Messages Log filters by sender ID, country and
+ * failure reason, combined with each other and with the status filter,
+ * each a removable chip (here added from a row's context menu). */
+static void
+test_messages_filter_chips (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageView *view = sr_messages_page_get_view (page);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  g_autoptr(SrMessageFilter) expected = sr_message_filter_new ();
+  g_autoptr(SrMessage) message = NULL;
+  const SrCountry *country = NULL;
+  g_auto(GStrv) chips = NULL;
+  guint n, pos;
+
+  sr_window_show_content_page (window, "messages");
+  sr_messages_page_set_status_mask (page, 1u << SR_STATUS_FAILED);
+  sr_test_wait_until (list_ready, list, 30, "the failed messages");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  for (pos = 0; pos < n; pos++)
+    {
+      g_clear_object (&message);
+      message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      country = sr_country_from_number (sr_message_get_to (message));
+      if (sr_message_get_failed_reason (message) != NULL && sr_message_get_sender_id (message) != NULL &&
+          country != NULL)
+        break;
+    }
+  g_assert_cmpuint (pos, <, n);
+
+  sr_message_view_set_context_row (view, pos);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages-page.filter-by", "(ss)",
+                                             "sender", sr_message_get_sender_id (message)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages-page.filter-by", "(ss)",
+                                             "country", sr_country_get_calling_code (country)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "messages-page.filter-by", "(ss)",
+                                             "reason", sr_message_get_failed_reason (message)));
+  sr_test_spin (20);
+  sr_test_wait_until (list_ready, list, 30, "the narrowed Log");
+
+  expected->status_mask = 1u << SR_STATUS_FAILED;
+  expected->sender_id = g_strdup (sr_message_get_sender_id (message));
+  expected->country_prefix = g_strdup (sr_country_get_calling_code (country));
+  expected->failed_reason = g_strdup (sr_message_get_failed_reason (message));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, count_messages (shared_cache, expected));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 0);
+
+  chips = sr_messages_page_dup_chip_texts (page);
+  g_assert_cmpuint (g_strv_length (chips), ==, 3);
+  g_assert_nonnull (strstr (chips[0], sr_message_get_sender_id (message)));
+  g_assert_nonnull (strstr (chips[2], sr_message_get_failed_reason (message)));
+
+  /* Removing the sender chip keeps the other two conditions. */
+  g_assert_true (sr_messages_page_remove_chip (page, 0));
+  sr_test_spin (20);
+  sr_test_wait_until (list_ready, list, 30, "the Log without the sender");
+  g_clear_pointer (&expected->sender_id, g_free);
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, count_messages (shared_cache, expected));
+  g_assert_null (sr_message_list_get_filter (list)->sender_id);
+  g_assert_cmpstr (sr_message_list_get_filter (list)->failed_reason, ==, expected->failed_reason);
+  g_strfreev (g_steal_pointer (&chips));
+  chips = sr_messages_page_dup_chip_texts (page);
+  g_assert_cmpuint (g_strv_length (chips), ==, 2);
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 features: the Campaign Log filters by period, sender ID and
+ * campaign status, combined; the list matches the cache's own count. */
+static void
+test_campaign_log_filters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  SrWindow *window = open_shared_window ();
+  SrCampaignsPage *page = sr_window_get_campaigns_page (window);
+  SrCampaignList *list = sr_campaigns_page_get_list (page);
+  g_autoptr(SrCampaignFilter) expected = sr_campaign_filter_new ();
+  SrCampaign *sample;
+  guint n;
+
+  sr_window_show_content_page (window, "campaigns");
+  sr_test_wait_until (campaign_index_loaded, window, 30, "the campaign index");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  all = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+  sample = g_ptr_array_index (all, 0);   /* the newest: inside the last 30 days */
+
+  sr_campaigns_page_set_filters (page, 2, sr_campaign_get_sender_id (sample), sr_campaign_get_status (sample));
+  sr_test_spin (20);
+  sr_test_wait_until (campaign_list_ready, list, 30, "the filtered Campaign Log");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  expected->from = sr_campaign_list_get_filter (list)->from;
+  expected->sender_id = g_strdup (sr_campaign_get_sender_id (sample));
+  expected->status = g_strdup (sr_campaign_get_status (sample));
+  g_assert_cmpint (expected->from, >, SR_TIME_NONE);
+  g_assert_cmpint (n, ==, sr_cache_count_campaigns (shared_cache, expected, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <, all->len);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SrCampaign) campaign = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_true (sr_campaign_filter_matches (expected, campaign));
+    }
+
+  sr_campaigns_page_set_filters (page, 0, NULL, NULL);
+  sr_test_spin (20);
+  sr_test_wait_until (campaign_list_ready, list, 30, "the whole Campaign Log");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, all->len);
+
   sr_test_window_close (window);
 }
 
@@ -1058,7 +1670,9 @@ render_widget (GtkWidget  *widget,
 static gboolean
 widget_has_size (gpointer data)
 {
-  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
+  /* Allocated and mapped: a widget that is not drawable snapshots nothing. */
+  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100 &&
+         gtk_widget_is_drawable (data);
 }
 
 /* The widget has been laid out since its last change and draws something:
@@ -1173,12 +1787,50 @@ test_chart_draws_periods (void)
                           g_date_time_to_unix (old_end) * G_USEC_PER_SEC);
   g_assert_cmpint (sr_insights_get_totals (empty)->total, ==, 0);
   check_chart_draws (window, SR_CHART (chart), empty, 7, 8);
+  /* Issue 13 #12: whole, distinct steps, never "0, 1, 1". */
+  {
+    g_auto(GStrv) values = sr_chart_dup_axis_values (SR_CHART (chart));
+
+    g_assert_cmpuint (g_strv_length (values), ==, 2);
+    g_assert_cmpstr (values[0], ==, "0");
+    g_assert_cmpstr (values[1], ==, "1");
+  }
 
   /* One day: hourly buckets (the day of the newest message, so it has some). */
   one_day = query_insights (one_day_from, g_date_time_to_unix (busy_next) * G_USEC_PER_SEC);
   g_assert_cmpint (sr_insights_get_bucket_size (one_day), ==, SR_INSIGHTS_BUCKET_HOUR);
   g_assert_cmpint (sr_insights_get_totals (one_day)->total, >, 0);
   check_chart_draws (window, SR_CHART (chart), one_day, 23, 25);
+  /* Issue 13 features: the rate lines use the cards' definition per bar. */
+  if (sr_chart_get_n_bars (SR_CHART (chart)) == sr_chart_get_n_buckets (SR_CHART (chart)))
+    {
+      guint n_buckets;
+      const SrInsightsBucket *buckets = sr_insights_get_buckets (one_day, &n_buckets);
+      guint checked = 0;
+
+      for (guint i = 0; i < n_buckets; i++)
+        {
+          gint64 settled = buckets[i].total - buckets[i].by_group[SR_STATUS_GROUP_PENDING];
+          double rate = sr_chart_get_bar_rate (SR_CHART (chart), i, SR_STATUS_GROUP_DELIVERED);
+
+          if (settled == 0)
+            {
+              g_assert_cmpfloat (rate, <, 0);
+              continue;
+            }
+          g_assert_cmpfloat_with_epsilon (rate, (double) buckets[i].by_group[SR_STATUS_GROUP_DELIVERED] / settled, 1e-9);
+          g_assert_cmpfloat_with_epsilon (sr_chart_get_bar_rate (SR_CHART (chart), i, SR_STATUS_GROUP_FAILED),
+                                          (double) buckets[i].by_group[SR_STATUS_GROUP_FAILED] / settled, 1e-9);
+          checked++;
+        }
+      g_assert_cmpuint (checked, >, 0);
+    }
+  {
+    g_auto(GStrv) values = sr_chart_dup_axis_values (SR_CHART (chart));
+
+    for (guint i = 1; values[i] != NULL; i++)
+      g_assert_cmpstr (values[i], !=, values[i - 1]);
+  }
 
   /* 90 days: daily buckets. */
   ninety_days = query_insights (local_midnight (-89), local_midnight (1));
@@ -1269,6 +1921,238 @@ test_dashboard_status_opens_filtered_log (void)
   check_status_click (window, SR_DASHBOARD_PERIOD_30_DAYS, SR_STATUS_DELIVERED);
   /* The 30 days are the Messages Log's own "Last 30 Days": no extra chip. */
   g_assert_null (sr_messages_page_get_extra_text (sr_window_get_messages_page (window)));
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #9: one definition of the Delivered and Failed rates on the
+ * Dashboard: the cards and the Status Breakdown show the same figure. */
+static void
+test_dashboard_one_rate_definition (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  const SrInsightsTotals *totals;
+  g_autofree char *delivered = NULL;
+  gint64 settled;
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  totals = sr_insights_get_totals (sr_dashboard_page_get_insights (dashboard));
+  settled = totals->total - totals->by_group[SR_STATUS_GROUP_PENDING];
+  g_assert_cmpint (totals->by_group[SR_STATUS_GROUP_PENDING], >, 0);   /* else both would agree anyway */
+
+  g_assert_cmpstr (sr_dashboard_page_get_card_value (dashboard, SR_STATUS_GROUP_DELIVERED), ==,
+                   sr_dashboard_page_get_status_share (dashboard, SR_STATUS_DELIVERED));
+  g_assert_cmpstr (sr_dashboard_page_get_card_value (dashboard, SR_STATUS_GROUP_FAILED), ==,
+                   sr_dashboard_page_get_status_share (dashboard, SR_STATUS_FAILED));
+  delivered = sr_format_percent ((double) totals->by_status[SR_STATUS_DELIVERED] / (double) settled);
+  g_assert_cmpstr (sr_dashboard_page_get_status_share (dashboard, SR_STATUS_DELIVERED), ==, delivered);
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #16: a period without data reads as text, not "— · no report". */
+static void
+test_dashboard_empty_period_cards (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  g_autoptr(GDateTime) from = g_date_time_new_local (2001, 3, 1, 0, 0, 0);
+  g_autoptr(GDateTime) to = g_date_time_new_local (2001, 3, 7, 0, 0, 0);
+  static const SrStatusGroup groups[] = {
+    SR_STATUS_GROUP_DELIVERED, SR_STATUS_GROUP_UNCONFIRMED, SR_STATUS_GROUP_PENDING,
+    SR_STATUS_GROUP_FAILED, SR_STATUS_GROUP_NOT_SENT,
+  };
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_custom_period (dashboard, from, to);
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_CUSTOM);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the empty period's figures");
+  g_assert_cmpint (sr_dashboard_page_get_total (dashboard), ==, 0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (groups); i++)
+    {
+      const char *detail = sr_dashboard_page_get_card_detail (dashboard, groups[i]);
+
+      g_test_message ("group %d: %s", groups[i], detail);
+      g_assert_nonnull (detail);
+      g_assert_false (g_str_has_prefix (detail, "—"));
+    }
+
+  sr_test_window_close (window);
+}
+
+static gboolean
+previous_loaded (gpointer data)
+{
+  return sr_dashboard_page_get_previous_insights (data) != NULL;
+}
+
+/* Issue 13 features: each card compares with the previous period of the
+ * same length (↑/↓), computed from exactly that period's messages. */
+static void
+test_dashboard_previous_period (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  g_autoptr(SrInsights) expected = NULL;
+  const SrInsightsTotals *now, *before;
+  gint64 from, to;
+  g_autofree char *percent = NULL;
+  const char *text;
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_wait_until (previous_loaded, dashboard, 60, "the previous period");
+
+  sr_insights_get_period (sr_dashboard_page_get_insights (dashboard), &from, &to);
+  expected = query_insights (from - (to - from), from);
+  now = sr_insights_get_totals (sr_dashboard_page_get_insights (dashboard));
+  before = sr_insights_get_totals (sr_dashboard_page_get_previous_insights (dashboard));
+  g_assert_cmpint (before->total, ==, sr_insights_get_totals (expected)->total);
+  g_assert_cmpint (before->total, >, 0);
+
+  text = sr_dashboard_page_get_comparison (dashboard, 0);
+  g_test_message ("Messages: %" G_GINT64_FORMAT " now, %" G_GINT64_FORMAT " before: %s", now->total, before->total, text);
+  g_assert_nonnull (text);
+  percent = sr_format_percent (fabs ((double) (now->total - before->total) / (double) before->total));
+  g_assert_nonnull (strstr (text, percent));
+  g_assert_true (g_str_has_prefix (text, now->total > before->total ? "↑" : now->total < before->total ? "↓" : "="));
+  for (guint card = 0; card < 7; card++)
+    g_assert_nonnull (sr_dashboard_page_get_comparison (dashboard, card));
+
+  /* All Time has no previous period. */
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "all time's figures");
+  g_assert_null (sr_dashboard_page_get_comparison (dashboard, 0));
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 features: every number on the cards and in the Status
+ * Breakdown opens exactly the messages it counts: the Log's row count
+ * equals the number clicked. */
+static void
+test_dashboard_click_through_counts (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  g_autoptr(SrInsights) insights = NULL;
+  const SrInsightsTotals *totals;
+  const SrInsightsStatus *statuses;
+  guint n_statuses;
+  gint64 expected[7];
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  insights = sr_insights_ref (sr_dashboard_page_get_insights (dashboard));
+  totals = sr_insights_get_totals (insights);
+
+  expected[0] = totals->total;
+  expected[1] = totals->by_group[SR_STATUS_GROUP_DELIVERED];
+  expected[2] = totals->by_group[SR_STATUS_GROUP_UNCONFIRMED];
+  expected[3] = totals->by_group[SR_STATUS_GROUP_PENDING];
+  expected[4] = totals->by_group[SR_STATUS_GROUP_FAILED];
+  expected[5] = totals->by_group[SR_STATUS_GROUP_NOT_SENT];
+  expected[6] = totals->billable;
+
+  for (guint card = 0; card < 7; card++)
+    {
+      sr_window_show_content_page (window, "dashboard");
+      g_assert_true (sr_dashboard_page_activate_card (dashboard, card));
+      g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+      sr_test_spin (20);
+      sr_test_wait_until (list_ready, list, 30, "the card's messages");
+      g_test_message ("card %u: %" G_GINT64_FORMAT " counted, %u listed", card, expected[card],
+                      g_list_model_get_n_items (G_LIST_MODEL (list)));
+      g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected[card]);
+    }
+
+  statuses = sr_insights_get_statuses (insights, &n_statuses);
+  g_assert_cmpuint (n_statuses, >, 0);
+  for (guint i = 0; i < n_statuses; i++)
+    {
+      sr_window_show_content_page (window, "dashboard");
+      g_assert_true (sr_dashboard_page_activate_status (dashboard, statuses[i].status));
+      sr_test_spin (20);
+      sr_test_wait_until (list_ready, list, 30, "the status's messages");
+      g_test_message ("status %s: %" G_GINT64_FORMAT " counted, %u listed", statuses[i].status_raw,
+                      statuses[i].count, g_list_model_get_n_items (G_LIST_MODEL (list)));
+      g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, statuses[i].count);
+    }
+
+  sr_test_window_close (window);
+}
+
+static gboolean
+delivery_time_loaded (gpointer data)
+{
+  SrDeliveryTime time;
+
+  return sr_dashboard_page_get_delivery_time (data, &time);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Issue 13 features: time to delivery (median and 90th percentile of
+ * sent → delivered) of the period, checked against the messages. */
+static void
+test_dashboard_time_to_delivery (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) delivered = NULL;
+  g_autoptr(GArray) durations = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *median_text = NULL;
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrDeliveryTime time;
+  gint64 from, to;
+
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_wait_until (delivery_time_loaded, dashboard, 60, "the time to delivery");
+  g_assert_true (sr_dashboard_page_get_delivery_time (dashboard, &time));
+
+  sr_insights_get_period (sr_dashboard_page_get_insights (dashboard), &from, &to);
+  filter->from = from;
+  filter->to = to;
+  filter->status_mask = 1u << SR_STATUS_DELIVERED;
+  delivered = sr_cache_query_messages (shared_cache, filter, SR_MESSAGE_SORT_CREATED, FALSE, -1, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < delivered->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (delivered, i);
+      gint64 sent = sr_message_get_sent_at (message);
+      gint64 done = sr_message_get_updated_at (message);
+
+      if (sent != SR_TIME_NONE && done != SR_TIME_NONE && done >= sent)
+        g_array_append_val (durations, (gint64) { done - sent });
+    }
+  g_array_sort (durations, compare_gint64);
+
+  g_test_message ("%u delivered, %u timed, median %" G_GINT64_FORMAT " us, p90 %" G_GINT64_FORMAT " us",
+                  delivered->len, durations->len, time.median, time.p90);
+  g_assert_cmpint (time.n_timed, ==, durations->len);
+  g_assert_cmpint (time.n_timed + time.n_untimed, ==, delivered->len);
+  g_assert_cmpuint (durations->len, >, 0);
+  g_assert_cmpint (time.median, ==, g_array_index (durations, gint64, (durations->len + 1) / 2 - 1));
+  g_assert_cmpint (time.p90, >=, time.median);
+  median_text = sr_format_duration (time.median);
+  g_assert_cmpstr (sr_dashboard_page_get_delivery_time_text (dashboard), ==, median_text);
 
   sr_test_window_close (window);
 }
@@ -2044,6 +2928,19 @@ main (int   argc,
   g_test_add_func ("/ui/messages/status-filter-matches-cli", test_status_filter_matches_cli);
   g_test_add_func ("/ui/messages/sort-by-cost-header", test_sort_by_cost_header);
   g_test_add_func ("/ui/campaign/window-lists-its-messages", test_campaign_window_lists_its_messages);
+  g_test_add_func ("/ui/campaign/main-window-close-closes-campaigns", test_closing_main_window_closes_campaign_windows);
+  g_test_add_func ("/ui/shortcuts/preferences-key", test_shortcuts_window_preferences_key);
+  g_test_add_func ("/ui/campaigns/failed-matches-campaign-window", test_campaign_log_failed_matches_campaign_window);
+  g_test_add_func ("/ui/messages/details-campaign-row", test_message_details_campaign_row);
+  g_test_add_func ("/ui/dashboard/synced-text-one-source", test_synced_text_one_source);
+  g_test_add_func ("/ui/preferences/servers-in-use", test_preferences_show_servers_in_use);
+  g_test_add_func ("/ui/campaign/show-in-log-resets-filters", test_show_in_log_resets_filters);
+  g_test_add_func ("/ui/messages/details-failure-reason-once", test_message_details_failure_reason_once);
+  g_test_add_func ("/ui/preferences/auto-refresh-switch", test_preferences_auto_refresh_switch);
+  g_test_add_func ("/ui/messages/row-context-menu", test_messages_row_context_menu);
+  g_test_add_func ("/ui/messages/failure-reason-column", test_messages_failure_reason_column);
+  g_test_add_func ("/ui/messages/filter-chips", test_messages_filter_chips);
+  g_test_add_func ("/ui/campaigns/period-sender-status-filters", test_campaign_log_filters);
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
@@ -2056,6 +2953,11 @@ main (int   argc,
   g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
   g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
   g_test_add_func ("/ui/dashboard/status-opens-filtered-log", test_dashboard_status_opens_filtered_log);
+  g_test_add_func ("/ui/dashboard/one-rate-definition", test_dashboard_one_rate_definition);
+  g_test_add_func ("/ui/dashboard/empty-period-cards", test_dashboard_empty_period_cards);
+  g_test_add_func ("/ui/dashboard/previous-period", test_dashboard_previous_period);
+  g_test_add_func ("/ui/dashboard/click-through-counts", test_dashboard_click_through_counts);
+  g_test_add_func ("/ui/dashboard/time-to-delivery", test_dashboard_time_to_delivery);
   g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
