@@ -29,6 +29,7 @@
 #include "sr-chart.h"
 #include "sr-dashboard-page.h"
 #include "sr-format.h"
+#include "sr-gtk-compat.h"
 #include "sr-status-bar.h"
 
 /* Rows of the country, sender and failure reason lists before "Show All". */
@@ -2332,8 +2333,8 @@ sr_dashboard_page_set_custom_period (SrDashboardPage *self,
   self->custom_from = g_date_time_ref (first_day);
   self->custom_to = g_date_time_ref (last_day);
 
-  gtk_calendar_select_day (self->from_calendar, first_day);
-  gtk_calendar_select_day (self->to_calendar, last_day);
+  sr_calendar_select_date (self->from_calendar, first_day);
+  sr_calendar_select_date (self->to_calendar, last_day);
 
   sr_dashboard_page_set_period (self, SR_DASHBOARD_PERIOD_CUSTOM);
 }

@@ -22,6 +22,7 @@
 
 #include "sr-export-bar.h"
 #include "sr-format.h"
+#include "sr-gtk-compat.h"
 #include "sr-messages-page.h"
 #include "sr-status-pill.h"
 
@@ -974,8 +975,8 @@ set_range_controls (SrMessagesPage *self,
   gtk_revealer_set_reveal_child (self->custom_revealer, range == RANGE_CUSTOM);
   if (range == RANGE_CUSTOM && self->custom_from != NULL && self->custom_to != NULL)
     {
-      gtk_calendar_select_day (self->from_calendar, self->custom_from);
-      gtk_calendar_select_day (self->to_calendar, self->custom_to);
+      sr_calendar_select_date (self->from_calendar, self->custom_from);
+      sr_calendar_select_date (self->to_calendar, self->custom_to);
     }
   self->updating_range = FALSE;
 

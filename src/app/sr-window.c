@@ -267,18 +267,30 @@ on_sync_finished_cb (SrWindow            *self,
   if (summary == NULL)
     return;
 
+  /* The counts compare the same span (up to the newest message synced), so
+   * arrivals during the sync are no difference. A gap left is not an error:
+   * the next sync looks again; say it once, calmly, and only when messages
+   * are missing here (more here than there is for the debug log). */
   if (summary->server_total >= 0 && summary->cached_total >= 0 &&
       summary->server_total != summary->cached_total &&
       summary->server_total != self->reported_mismatch)
     {
-      g_autofree char *server = sr_format_count (summary->server_total);
-      g_autofree char *cached = sr_format_count (summary->cached_total);
-      /* Translators: reported after a sync when counts differ */
-      g_autofree char *title = g_strdup_printf (_("SMS.to lists %s messages, %s are saved here"), server, cached);
-
       self->reported_mismatch = summary->server_total;
-      add_toast (self, title, _("_Sync Again"), "win.sync");
-      return;
+      g_debug ("After the sync SMS.to counts %" G_GINT64_FORMAT " messages, the cache %" G_GINT64_FORMAT,
+               summary->server_total, summary->cached_total);
+      if (summary->server_total > summary->cached_total)
+        {
+          gint64 missing = summary->server_total - summary->cached_total;
+          g_autofree char *count = sr_format_count (missing);
+          /* Translators: after a sync; %s is a number of messages */
+          g_autofree char *title = g_strdup_printf (ngettext ("%s message is not here yet; the next sync fetches it",
+                                                              "%s messages are not here yet; the next sync fetches them",
+                                                              (gulong) MIN (missing, G_MAXULONG)),
+                                                    count);
+
+          add_toast (self, title, _("_Sync Now"), "win.sync");
+          return;
+        }
     }
 
   if (user_requested)
