@@ -24,4 +24,9 @@ gboolean   sr_column_sorter_get_primary (GtkColumnView *view,
                                          int           *out_key,
                                          gboolean      *out_descending);
 
+/* A "Sort" menu button for a column view, for sorting without the mouse:
+ * one radio item per sortable column and an "Ascending"/"Descending"
+ * choice; picking one sorts the view as a click on the header does. */
+GtkWidget *sr_column_sorter_new_menu_button (GtkColumnView *view);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-column-sorter.h"
 #include "sr-export-bar.h"
 #include "sr-format.h"
 #include "sr-messages-page.h"
@@ -718,6 +719,11 @@ sr_messages_page_init (SrMessagesPage *self)
   g_signal_connect_object (self->settings, "changed::show-utc",
                            G_CALLBACK (on_show_utc_changed_cb),
                            self, G_CONNECT_SWAPPED);
+
+  /* Sorting without the mouse: the column headers take no focus. */
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->search_entry))),
+                              sr_column_sorter_new_menu_button (sr_message_view_get_column_view (self->message_view)),
+                              GTK_WIDGET (self->search_entry));
 
   gtk_check_button_set_active (self->range_all, TRUE);
   build_status_rows (self);

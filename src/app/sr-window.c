@@ -885,8 +885,18 @@ show_page_action (GtkWidget  *widget,
 {
   SrWindow *self = SR_WINDOW (widget);
 
-  if (self->session != NULL)
-    sr_window_show_content_page (self, g_variant_get_string (parameter, NULL));
+  GtkWidget *page;
+
+  if (self->session == NULL)
+    return;
+
+  sr_window_show_content_page (self, g_variant_get_string (parameter, NULL));
+
+  /* Alt+1/2/3 go to the page, not just show it: the focus moves to the
+   * page's first control, so the next key works there. */
+  page = gtk_stack_get_visible_child (self->content_stack);
+  if (page != NULL && !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (page);
 }
 
 static void
