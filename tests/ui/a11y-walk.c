@@ -185,7 +185,7 @@ accumulate_name (GtkAccessible *accessible,
        * a labelled-by relation counts as a name. */
       if (gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
         {
-          append_with_space (out, "\x02labelled-by");
+          append_with_space (out, "(labelled)");
           return;
         }
 
@@ -257,7 +257,7 @@ a11y_dup_description (GtkAccessible *accessible)
   char *description = dup_property (accessible, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 
   if (description == NULL && gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY))
-    description = g_strdup ("\x02described-by");
+    description = g_strdup ("(described)");
   return description != NULL ? description : g_strdup ("");
 }
 
@@ -294,8 +294,11 @@ a11y_is_interactive (GtkAccessible *accessible)
       role != GTK_ACCESSIBLE_ROLE_NONE &&
       role != GTK_ACCESSIBLE_ROLE_PRESENTATION)
     {
-      /* A GtkText inside an entry is the entry's own editing part. */
-      if (GTK_IS_TEXT (accessible))
+      /* A GtkText inside an entry is the entry's own editing part; the
+       * item shown inside a drop-down's button is the drop-down's value
+       * (the drop-down itself is the named combo box). */
+      if (GTK_IS_TEXT (accessible) ||
+          gtk_widget_get_ancestor (GTK_WIDGET (accessible), GTK_TYPE_DROP_DOWN) != NULL)
         return FALSE;
       /* A container that passes the focus on to its children (a scrolled
        * window, a list box) is not a stop of its own. */

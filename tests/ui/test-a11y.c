@@ -401,7 +401,8 @@ test_tab_chain_leaves_lists (void)
       g_autoptr(GPtrArray) stops = NULL;
 
       g_test_message ("Tab through the %s page", pages[i]);
-      sr_window_show_content_page (window, pages[i]);
+      /* Alt+1/2/3 */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]));
       spin (200);
       stops = tab_chain (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD, 200);
       g_assert_cmpuint (stops->len, >, 3);
@@ -421,6 +422,257 @@ test_tab_chain_leaves_lists (void)
           g_assert_cmpuint (in_list, ==, 1);
         }
     }
+
+  close_window (window);
+}
+
+/* Tabs forward until predicate(focus) holds; fails after max presses. */
+static GtkWidget *
+tab_to (GtkWidget  *window,
+        gboolean  (*predicate) (GtkWidget *focus, gpointer data),
+        gpointer    data,
+        const char *what)
+{
+  for (guint i = 0; i < 60; i++)
+    {
+      GtkWidget *focus = focus_of (window);
+
+      if (focus != NULL && predicate (focus, data))
+        return focus;
+      press_tab (window, GTK_DIR_TAB_FORWARD);
+    }
+  g_error ("Tab never reached %s", what);
+  return NULL;
+}
+
+static gboolean
+focus_is_key_entry (GtkWidget *focus,
+                    gpointer   data)
+{
+  return GTK_IS_TEXT (focus) && gtk_widget_get_ancestor (focus, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL;
+}
+
+static gboolean
+focus_in (GtkWidget *focus,
+          gpointer   data)
+{
+  return is_ancestor_or_self (focus, data);
+}
+
+static void
+test_keyboard_sign_in (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-a11y-signin");
+  const char *url = sr_test_sandbox_get_url (shared_sandbox);
+  SrWindow *window;
+  GtkWidget *entry;
+
+  window = sr_window_new_for_test (url, url, dir, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_left_loading, window, 10, "the first page");
+  sr_sign_in_page_set_urls (sr_window_get_sign_in_page (window), url, url);
+  spin (100);
+
+  /* Tab to the key, type it, press Enter. */
+  entry = tab_to (GTK_WIDGET (window), focus_is_key_entry, NULL, "the API key");
+  gtk_editable_set_text (GTK_EDITABLE (entry), sr_test_sandbox_get_api_key (shared_sandbox));
+  /* Enter: GtkText binds it to ::activate. */
+  g_signal_emit_by_name (entry, "activate");
+
+  wait_until (window_shows_reports, window, 60, "the reports page after Enter");
+  wait_until (session_idle, window, 120, "the first sync");
+
+  close_window (window);
+  sr_test_remove_tree (dir);
+}
+
+typedef struct
+{
+  SrMessageList *list;
+  SrMessageSort  sort;
+  gboolean       descending;
+} SortWait;
+
+static gboolean
+list_sorted (gpointer data)
+{
+  SortWait *wait = data;
+
+  return sr_message_list_get_sort (wait->list) == wait->sort &&
+         sr_message_list_get_descending (wait->list) == wait->descending &&
+         !sr_message_list_get_loading (wait->list);
+}
+
+static GtkWidget *
+find_sort_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Sort") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_sort_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwDialog *
+dialog_of (GtkWidget *widget)
+{
+  return widget != NULL ? ADW_DIALOG (gtk_widget_get_ancestor (widget, ADW_TYPE_DIALOG)) : NULL;
+}
+
+static gboolean
+focus_in_message_dialog (gpointer data)
+{
+  GtkWidget *focus = focus_of (data);
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, SR_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+typedef struct
+{
+  char    *text;
+  gboolean done;
+} ClipboardRead;
+
+static void
+on_clipboard_read_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+static gboolean
+window_is_visible (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+test_keyboard_main_flows (void)
+{
+  SrWindow *window = open_shared_window ();
+  GtkWidget *win = GTK_WIDGET (window);
+  SrMessagesPage *messages = sr_window_get_messages_page (window);
+  SrMessageView *view = sr_messages_page_get_view (messages);
+  SrMessageList *list = sr_message_view_get_list (view);
+  GtkWidget *column_view = GTK_WIDGET (sr_message_view_get_column_view (view));
+  SortWait wait = { list, SR_MESSAGE_SORT_COST, TRUE };
+  GtkWidget *sort_button;
+  GtkWidget *focus;
+  AdwDialog *dialog;
+  ClipboardRead read = { NULL, FALSE };
+  g_autoptr(SrMessage) first = NULL;
+  SrCampaignsPage *campaigns = sr_window_get_campaigns_page (window);
+  GtkWidget *campaign_list;
+  GtkWindow *campaign_window = NULL;
+  GListModel *toplevels;
+
+  /* Alt+2: the Messages Log, with the focus in it. */
+  g_assert_true (gtk_widget_activate_action (win, "win.show-page", "s", "messages"));
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+  g_assert_true (is_ancestor_or_self (focus_of (win), GTK_WIDGET (messages)));
+
+  /* Sort by cost from the Sort menu: Tab to it, pick the items. */
+  sort_button = find_sort_button (GTK_WIDGET (messages));
+  g_assert_nonnull (sort_button);
+  tab_to (win, focus_in, sort_button, "the Sort menu");
+  g_assert_true (gtk_widget_activate_action (sort_button, "sort.by", "i", SR_MESSAGE_SORT_COST));
+  wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
+  g_assert_true (gtk_widget_activate_action (sort_button, "sort.order", "s", "ascending"));
+  wait.descending = FALSE;
+  wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
+  g_assert_true (gtk_widget_activate_action (sort_button, "sort.by", "i", SR_MESSAGE_SORT_CREATED));
+  wait.sort = SR_MESSAGE_SORT_CREATED;
+  wait_until (list_sorted, &wait, 30, "the list sorted by date, ascending");
+
+  /* Ctrl+F: the search takes the focus; typing filters. */
+  g_assert_true (gtk_widget_activate_action (win, "win.search", NULL));
+  focus = focus_of (win);
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
+
+  /* Tab into the list, Enter on the row: Message Details, focused. */
+  focus = tab_to (win, focus_in, column_view, "the Messages Log's list");
+  first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_true (gtk_widget_activate_action (focus, "list.activate-item", "u", 0));
+  wait_until (focus_in_message_dialog, win, 10, "the focus in Message Details");
+  focus = focus_of (win);
+  dialog = dialog_of (focus);
+  g_assert_true (SR_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (GTK_IS_LABEL (focus));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (focus)));
+
+  /* Ctrl+C copies the focused value: here the message text. */
+  g_assert_true (gtk_widget_activate_action (focus, "clipboard.copy", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (focus), NULL, on_clipboard_read_cb, &read);
+  wait_until (clipboard_read, &read, 10, "the clipboard");
+  g_assert_cmpstr (read.text, ==, sr_message_get_message (first));
+  g_free (read.text);
+
+  /* Tab moves on through the values. */
+  press_tab (win, GTK_DIR_TAB_FORWARD);
+  g_assert_true (focus_of (win) != focus);
+  g_assert_true (dialog_of (focus_of (win)) == dialog);
+  adw_dialog_close (dialog);
+  spin (400);
+
+  /* Alt+3, Tab into the Campaign Log, Enter: the campaign's window. */
+  g_assert_true (gtk_widget_activate_action (win, "win.show-page", "s", "campaigns"));
+  g_assert_true (is_ancestor_or_self (focus_of (win), GTK_WIDGET (campaigns)));
+  wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 30, "the Campaign Log");
+  campaign_list = GTK_WIDGET (sr_campaigns_page_get_column_view (campaigns));
+  focus = tab_to (win, focus_in, campaign_list, "the Campaign Log's list");
+  g_assert_true (gtk_widget_activate_action (focus, "list.activate-item", "u", 0));
+  spin (300);
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SR_IS_CAMPAIGN_WINDOW (toplevel))
+        campaign_window = toplevel;
+    }
+  g_assert_nonnull (campaign_window);
+  wait_until (window_is_visible, campaign_window, 10, "the campaign window");
+  wait_until (list_ready, sr_campaign_window_get_list (SR_CAMPAIGN_WINDOW (campaign_window)), 30,
+              "the campaign's messages");
+  spin (200);
+
+  /* Forward Tab reaches the status toggles and the list. */
+  {
+    g_autoptr(GPtrArray) stops = tab_chain (GTK_WIDGET (campaign_window), GTK_DIR_TAB_FORWARD, 100);
+    gboolean toggle = FALSE, row = FALSE;
+
+    for (guint i = 0; i < stops->len; i++)
+      {
+        GtkWidget *stop = g_ptr_array_index (stops, i);
+
+        toggle |= GTK_IS_TOGGLE_BUTTON (stop) && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (stop));
+        row |= gtk_widget_get_ancestor (stop, GTK_TYPE_COLUMN_VIEW) != NULL;
+      }
+    g_assert_true (toggle);
+    g_assert_true (row);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (campaign_window), "window.close", NULL));
+  spin (100);
 
   close_window (window);
 }
@@ -454,6 +706,9 @@ main (int   argc,
   g_test_add_func ("/a11y/names/every-page-and-window", test_names_every_page_and_window);
 
   g_test_add_func ("/a11y/keyboard/tab-chain-leaves-lists", test_tab_chain_leaves_lists);
+
+  g_test_add_func ("/a11y/keyboard/sign-in", test_keyboard_sign_in);
+  g_test_add_func ("/a11y/keyboard/main-flows", test_keyboard_main_flows);
 
   ret = g_test_run ();
 
