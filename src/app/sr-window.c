@@ -511,6 +511,14 @@ session_open_cb (GObject      *object,
   last_page = g_settings_get_string (self->settings, "last-page");
   sr_window_show_content_page (self, last_page);
   gtk_stack_set_visible_child_name (self->main_stack, "reports");
+  /* The sign-in page's key entry had the focus: give it to the page the
+   * reports open on, so the keyboard goes on from there. */
+  {
+    GtkWidget *page = gtk_stack_get_visible_child (self->content_stack);
+
+    if (page != NULL && !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+      gtk_widget_grab_focus (page);
+  }
 
   sr_session_sync (session, FALSE);
 }

@@ -446,44 +446,10 @@ tab_to (GtkWidget  *window,
 }
 
 static gboolean
-focus_is_key_entry (GtkWidget *focus,
-                    gpointer   data)
-{
-  return GTK_IS_TEXT (focus) && gtk_widget_get_ancestor (focus, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL;
-}
-
-static gboolean
 focus_in (GtkWidget *focus,
           gpointer   data)
 {
   return is_ancestor_or_self (focus, data);
-}
-
-static void
-test_keyboard_sign_in (void)
-{
-  g_autofree char *dir = sr_test_make_tmpdir ("test-a11y-signin");
-  const char *url = sr_test_sandbox_get_url (shared_sandbox);
-  SrWindow *window;
-  GtkWidget *entry;
-
-  window = sr_window_new_for_test (url, url, dir, NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
-  sr_sign_in_page_set_urls (sr_window_get_sign_in_page (window), url, url);
-  spin (100);
-
-  /* Tab to the key, type it, press Enter. */
-  entry = tab_to (GTK_WIDGET (window), focus_is_key_entry, NULL, "the API key");
-  gtk_editable_set_text (GTK_EDITABLE (entry), sr_test_sandbox_get_api_key (shared_sandbox));
-  /* Enter: GtkText binds it to ::activate. */
-  g_signal_emit_by_name (entry, "activate");
-
-  wait_until (window_shows_reports, window, 60, "the reports page after Enter");
-  wait_until (session_idle, window, 120, "the first sync");
-
-  close_window (window);
-  sr_test_remove_tree (dir);
 }
 
 typedef struct
@@ -707,7 +673,6 @@ main (int   argc,
 
   g_test_add_func ("/a11y/keyboard/tab-chain-leaves-lists", test_tab_chain_leaves_lists);
 
-  g_test_add_func ("/a11y/keyboard/sign-in", test_keyboard_sign_in);
   g_test_add_func ("/a11y/keyboard/main-flows", test_keyboard_main_flows);
 
   ret = g_test_run ();
