@@ -761,6 +761,27 @@ on_released_cb (SrChart         *self,
   activate_bar (self, bar_at (self, x));
 }
 
+/* A screen reader says the bar the arrow keys moved to, as the tooltip
+ * shows it; while a bar is picked, it is also the chart's description
+ * (followed by the summary), so it can be read again. */
+static void
+announce_bar (SrChart *self,
+              int      bar)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *description = NULL;
+
+  if (bar < 0 || (guint) bar >= get_n_bars (self))
+    return;
+
+  text = sr_chart_dup_bar_text (self, (guint) bar);
+  description = g_strdup_printf ("%s. %s", text, self->summary != NULL ? self->summary : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+  gtk_accessible_announce (GTK_ACCESSIBLE (self), text, GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
+}
+
 static gboolean
 on_key_pressed_cb (SrChart               *self,
                    guint                  keyval,
@@ -802,6 +823,7 @@ on_key_pressed_cb (SrChart               *self,
   self->keyboard_focus = TRUE;
   set_hover_bar (self, bar);
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+  announce_bar (self, bar);
 
   return TRUE;
 }

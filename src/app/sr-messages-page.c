@@ -53,6 +53,9 @@ struct _SrMessagesPage
 {
   AdwBin           parent_instance;
 
+  /* A click-through asked for the list: focus its first row once loaded. */
+  gboolean         focus_first_row;
+
   GtkSearchEntry  *search_entry;
   GtkMenuButton   *status_button;
   GtkPopover      *status_popover;
@@ -217,6 +220,20 @@ filters_are_default (SrMessagesPage *self)
          (self->search == NULL || *self->search == '\0');
 }
 
+/* After a click-through, the keyboard (and a screen reader) lands on the
+ * first row of the result, scrolled into view. */
+static void
+focus_first_row (SrMessagesPage *self)
+{
+  self->focus_first_row = FALSE;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  gtk_column_view_scroll_to (sr_message_view_get_column_view (self->message_view), 0, NULL,
+                             GTK_LIST_SCROLL_FOCUS, NULL);
+}
+
 static void
 update_state (SrMessagesPage *self)
 {
@@ -247,6 +264,9 @@ update_state (SrMessagesPage *self)
     page = "no-results";
 
   gtk_stack_set_visible_child_name (self->content_stack, page);
+
+  if (self->focus_first_row && !loading && self->list != NULL)
+    focus_first_row (self);
 }
 
 static void
@@ -1117,7 +1137,10 @@ sr_messages_page_show_filter (SrMessagesPage        *self,
     }
   gtk_widget_set_visible (self->extra_chip, has_extra);
 
+  self->focus_first_row = TRUE;
   apply_filter (self);
+  if (self->list != NULL && !sr_message_list_get_loading (self->list))
+    focus_first_row (self);
 }
 
 void

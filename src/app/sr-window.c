@@ -341,8 +341,9 @@ on_dashboard_show_messages_cb (SrWindow              *self,
 {
   g_assert (SR_IS_WINDOW (self));
 
-  sr_messages_page_show_filter (self->messages_page, filter, label);
+  /* The page first: the filtered list then takes the focus. */
   sr_window_show_content_page (self, "messages");
+  sr_messages_page_show_filter (self->messages_page, filter, label);
 }
 
 static void

@@ -181,6 +181,12 @@ close_window (gpointer window)
   spin (50);
 }
 
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
 /* --- the names walk --- */
 
 typedef struct
@@ -200,6 +206,15 @@ walk_and_count (Totals        *totals,
 
   a11y_walk_init (&walk);
   a11y_walk (&walk, root);
+  /* A dialog maps its content once its opening transition has started:
+   * walk again until it is there (a busy machine may take a while). */
+  for (guint tries = 0; walk.n_interactive == 0 && tries < 50; tries++)
+    {
+      a11y_walk_clear (&walk);
+      spin (200);
+      a11y_walk_init (&walk);
+      a11y_walk (&walk, root);
+    }
 
   g_test_message ("%s: %u nodes, %u interactive, %u unnamed, %u with a mnemonic underscore",
                   what, walk.n_nodes, walk.n_interactive, walk.n_unnamed, walk.n_mnemonic);
@@ -282,6 +297,7 @@ test_names_every_page_and_window (void)
   g_assert_cmpuint (messages->len, ==, 1);
   dialog = sr_message_dialog_new (g_ptr_array_index (messages, 0), "EUR", FALSE);
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
+  wait_until (widget_mapped, dialog, 10, "the dialog");
   spin (300);
   walk_and_count (&totals, "Message Details", GTK_ACCESSIBLE (dialog));
   adw_dialog_force_close (ADW_DIALOG (dialog));
@@ -299,12 +315,14 @@ test_names_every_page_and_window (void)
   /* The status legend, Preferences, Keyboard Shortcuts. */
   legend = sr_legend_window_new ();
   gtk_window_present (GTK_WINDOW (legend));
+  wait_until (widget_mapped, legend, 10, "the status legend");
   spin (200);
   walk_and_count (&totals, "status legend", GTK_ACCESSIBLE (legend));
   gtk_window_destroy (GTK_WINDOW (legend));
 
   dialog = sr_preferences_dialog_new ();
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
+  wait_until (widget_mapped, dialog, 10, "the dialog");
   spin (300);
   walk_and_count (&totals, "Preferences", GTK_ACCESSIBLE (dialog));
   adw_dialog_force_close (ADW_DIALOG (dialog));
@@ -312,6 +330,7 @@ test_names_every_page_and_window (void)
 
   dialog = sr_shortcuts_dialog_new ();
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
+  wait_until (widget_mapped, dialog, 10, "the dialog");
   spin (300);
   walk_and_count (&totals, "Keyboard Shortcuts", GTK_ACCESSIBLE (dialog));
   adw_dialog_force_close (ADW_DIALOG (dialog));
@@ -643,6 +662,86 @@ test_keyboard_main_flows (void)
   close_window (window);
 }
 
+static gboolean
+press_key (GtkWidget *widget,
+           guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+          if (handled)
+            break;
+        }
+    }
+  return handled;
+}
+
+static gboolean
+focus_in_list (gpointer data)
+{
+  SrWindow *window = data;
+  GtkWidget *list = GTK_WIDGET (sr_message_view_get_column_view (sr_messages_page_get_view (sr_window_get_messages_page (window))));
+  GtkWidget *focus = focus_of (GTK_WIDGET (window));
+
+  return focus != NULL && focus != list && gtk_widget_is_ancestor (focus, list);
+}
+
+static void
+test_chart_bars_and_click_through (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrChart *chart = sr_dashboard_page_get_chart (dashboard);
+  g_autofree char *summary = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *first_bar = NULL;
+  g_autofree char *second_bar = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dashboard"));
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
+  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  spin (200);
+  g_assert_cmpuint (sr_chart_get_n_bars (chart), >, 2);
+
+  /* The chart's name says what it is, its description what it shows. */
+  summary = a11y_dup_description (GTK_ACCESSIBLE (chart));
+  g_assert_cmpstr (summary, ==, sr_chart_get_summary (chart));
+  {
+    g_autofree char *name = a11y_dup_name (GTK_ACCESSIBLE (chart));
+
+    g_assert_cmpstr (name, ==, "Messages per day");
+  }
+
+  /* Arrow keys pick a bar: its figures become the description (and are
+   * announced). */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (chart)));
+  g_assert_true (press_key (GTK_WIDGET (chart), GDK_KEY_Home));
+  first_bar = sr_chart_dup_bar_text (chart, 0);
+  description = a11y_dup_description (GTK_ACCESSIBLE (chart));
+  g_assert_true (g_str_has_prefix (description, first_bar));
+  g_clear_pointer (&description, g_free);
+
+  g_assert_true (press_key (GTK_WIDGET (chart), GDK_KEY_Right));
+  second_bar = sr_chart_dup_bar_text (chart, 1);
+  description = a11y_dup_description (GTK_ACCESSIBLE (chart));
+  g_assert_true (g_str_has_prefix (description, second_bar));
+
+  /* A status click-through: the Messages Log opens with its first row
+   * focused. */
+  g_assert_true (sr_dashboard_page_activate_status (dashboard, SR_STATUS_DELIVERED));
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+  wait_until (focus_in_list, window, 30, "the focus on the first row of the result");
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -674,6 +773,7 @@ main (int   argc,
   g_test_add_func ("/a11y/keyboard/tab-chain-leaves-lists", test_tab_chain_leaves_lists);
 
   g_test_add_func ("/a11y/keyboard/main-flows", test_keyboard_main_flows);
+  g_test_add_func ("/a11y/keyboard/chart-bars-and-click-through", test_chart_bars_and_click_through);
 
   ret = g_test_run ();
 
