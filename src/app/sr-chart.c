@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -503,6 +504,19 @@ append_layout (GtkSnapshot   *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
+/* out = fg * amount + bg * (1 - amount), opaque. */
+static void
+mix_colors (GdkRGBA       *out,
+            const GdkRGBA *fg,
+            const GdkRGBA *bg,
+            float          amount)
+{
+  out->red = fg->red * amount + bg->red * (1 - amount);
+  out->green = fg->green * amount + bg->green * (1 - amount);
+  out->blue = fg->blue * amount + bg->blue * (1 - amount);
+  out->alpha = 1;
+}
+
 static void
 sr_chart_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -511,8 +525,9 @@ sr_chart_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   guint n_bars = get_n_bars (self);
-  GdkRGBA fg, dim, grid, highlight, spend;
+  GdkRGBA fg, bg, dim, grid, highlight, spend;
   GdkRGBA colors[SR_N_STATUS_GROUPS];
+  gboolean high_contrast;
   Geometry geo;
   float bar_width, label_width = 0;
   guint label_every = 1;
@@ -520,16 +535,25 @@ sr_chart_snapshot (GtkWidget   *widget,
   if (width <= 0 || height <= 0)
     return;
 
+  high_contrast = adw_style_manager_get_high_contrast (adw_style_manager_get_default ());
   sr_lookup_foreground_color (widget, &fg);
+  sr_lookup_named_color (widget, "window_bg_color", "#ffffff", &bg);
   dim = fg;
-  dim.alpha *= 0.6f;
   grid = fg;
-  grid.alpha *= 0.12f;
   highlight = fg;
-  highlight.alpha *= 0.07f;
+  /* High contrast: labels in the full text colour, a grid that can be
+   * seen, and no pale greys for the status groups. */
+  dim.alpha *= high_contrast ? 1.0f : 0.6f;
+  grid.alpha *= high_contrast ? 0.45f : 0.12f;
+  highlight.alpha *= high_contrast ? 0.15f : 0.07f;
   sr_lookup_named_color (widget, "sr_spend_color", "#3584e4", &spend);
   for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
     sr_status_group_lookup_color (widget, g, &colors[g]);
+  if (high_contrast)
+    {
+      mix_colors (&colors[SR_STATUS_GROUP_NOT_SENT], &fg, &bg, 0.35f);
+      mix_colors (&colors[SR_STATUS_GROUP_OTHER], &fg, &bg, 0.55f);
+    }
 
   compute_geometry (self, &geo);
 
@@ -604,6 +628,10 @@ sr_chart_snapshot (GtkWidget   *widget,
           h = MAX (1.0f, (float) (bar.by_group[group] / geo.max_value * geo.height));
           gtk_snapshot_append_color (snapshot, &colors[group],
                                      &GRAPHENE_RECT_INIT (x, bottom - h, bar_width, h));
+          /* High contrast: a line in the background colour between the
+           * groups of a bar, so they do not differ by colour alone. */
+          if (high_contrast && bottom < geo.y0 + geo.height && h > 2 && bar_width >= 3)
+            gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (x, bottom - 1, bar_width, 1));
           bottom -= h;
         }
     }
@@ -938,6 +966,8 @@ sr_chart_init (SrChart *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
 
