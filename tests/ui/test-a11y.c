@@ -742,6 +742,70 @@ test_chart_bars_and_click_through (void)
   close_window (window);
 }
 
+/* Not a check: with SR_A11Y_SCREENSHOT_DIR set, saves the Dashboard and
+ * the Messages Log at the normal text size and at 1.75 times (GTK's
+ * gtk-xft-dpi, what the desktop's text scaling sets), to look at. Run it
+ * again with ADW_DEBUG_HIGH_CONTRAST=1 for the high-contrast style. */
+static void
+save_window (GtkWidget  *window,
+             const char *path)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+test_screenshots (void)
+{
+  const char *dir = g_getenv ("SR_A11Y_SCREENSHOT_DIR");
+  const char *style = g_getenv ("ADW_DEBUG_HIGH_CONTRAST") != NULL ? "high-contrast" : "normal";
+  static const double scales[] = { 1.0, 1.75 };
+  GtkSettings *settings = gtk_settings_get_default ();
+  int dpi;
+  SrWindow *window;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("SR_A11Y_SCREENSHOT_DIR is not set");
+      return;
+    }
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 0)
+    dpi = 96 * 1024;
+  window = open_shared_window ();
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    {
+      g_object_set (settings, "gtk-xft-dpi", (int) (dpi * scales[i]), NULL);
+      for (guint page = 0; page < 2; page++)
+        {
+          const char *name = page == 0 ? "dashboard" : "messages";
+          g_autofree char *file = g_strdup_printf ("%s-%s-text%.2f.png", name, style, scales[i]);
+          g_autofree char *path = g_build_filename (dir, file, NULL);
+
+          sr_window_show_content_page (window, name);
+          /* The page switch and the new text size settle (a stack
+           * transition, a relayout). */
+          spin (2000);
+          save_window (GTK_WIDGET (window), path);
+        }
+    }
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -774,6 +838,7 @@ main (int   argc,
 
   g_test_add_func ("/a11y/keyboard/main-flows", test_keyboard_main_flows);
   g_test_add_func ("/a11y/keyboard/chart-bars-and-click-through", test_chart_bars_and_click_through);
+  g_test_add_func ("/a11y/screenshots", test_screenshots);
 
   ret = g_test_run ();
 
