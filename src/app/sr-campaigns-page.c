@@ -3,7 +3,9 @@
  * sr-campaigns-page.c: the Campaign Log over a lazy SrCampaignList. Sorting
  * maps the column headers to sr_campaign_list_set_sort() (SQL), like the
  * Messages Log. Activating a row runs win.show-campaign, which opens the
- * campaign's own window.
+ * campaign's own window. Narrower than the columns, a breakpoint shows the
+ * same selection model as a GtkListView of rich rows (sender, delivery, text,
+ * date, recipients and cost).
  */
 #define G_LOG_DOMAIN "sr-campaigns-page"
 
@@ -27,7 +29,9 @@ struct _SrCampaignsPage
   AdwSpinner          *loading_spinner;
   GtkLabel            *count_label;
   GtkStack            *content_stack;
+  GtkStack            *view_stack;
   GtkColumnView       *column_view;
+  GtkListView         *list_view;
   GtkColumnViewColumn *date_column;
   GtkColumnViewColumn *sender_column;
   GtkColumnViewColumn *message_column;
@@ -47,6 +51,7 @@ struct _SrCampaignsPage
   GtkSingleSelection  *selection;
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
+  GHashTable          *rich_items;     /* GtkListItem* set, unowned */
 };
 
 G_DEFINE_FINAL_TYPE (SrCampaignsPage, sr_campaigns_page, ADW_TYPE_BIN)
@@ -279,6 +284,159 @@ on_bind_status_cb (GtkSignalListItemFactory *factory,
   set_label (list_item, sr_campaign_get_status (list_item_get_campaign (list_item)));
 }
 
+/* --- rich rows, for narrow windows --- */
+
+typedef struct
+{
+  GtkLabel    *title;
+  GtkLabel    *rate;
+  SrStatusBar *bar;
+  GtkLabel    *preview;
+  GtkLabel    *facts;
+  GtkLabel    *cost;
+} RichRow;
+
+static GtkWidget *
+rich_label_new (const char *css_class,
+                float       xalign,
+                gboolean    ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (ellipsize)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+
+  return label;
+}
+
+static void
+on_setup_rich_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  SrCampaignsPage          *self)
+{
+  RichRow *row = g_new0 (RichRow, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  gtk_widget_add_css_class (box, "rich-report-row");
+
+  row->title = GTK_LABEL (rich_label_new ("heading", 0, TRUE));
+  gtk_widget_set_hexpand (GTK_WIDGET (row->title), TRUE);
+  row->rate = GTK_LABEL (rich_label_new ("numeric", 1, FALSE));
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->title));
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->rate));
+
+  row->bar = SR_STATUS_BAR (sr_status_bar_new ());
+  gtk_widget_set_margin_top (GTK_WIDGET (row->bar), 2);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (row->bar), 2);
+
+  row->preview = GTK_LABEL (rich_label_new ("dim-label", 0, TRUE));
+
+  row->facts = GTK_LABEL (rich_label_new ("caption", 0, TRUE));
+  gtk_widget_add_css_class (GTK_WIDGET (row->facts), "dim-label");
+  gtk_widget_set_hexpand (GTK_WIDGET (row->facts), TRUE);
+  row->cost = GTK_LABEL (rich_label_new ("caption", 1, FALSE));
+  gtk_widget_add_css_class (GTK_WIDGET (row->cost), "numeric");
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->facts));
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->cost));
+
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->bar));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->preview));
+  gtk_box_append (GTK_BOX (box), bottom);
+
+  g_object_set_data_full (G_OBJECT (list_item), "sr-rich-row", row, g_free);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+format_rich_facts (SrCampaignsPage *self,
+                   GtkListItem     *list_item)
+{
+  RichRow *row = g_object_get_data (G_OBJECT (list_item), "sr-rich-row");
+  SrCampaign *campaign = list_item_get_campaign (list_item);
+  g_autofree char *time = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *recipients = NULL;
+  g_autofree char *text = NULL;
+  gint64 n;
+
+  if (campaign == NULL)
+    return;
+
+  time = sr_format_time (sr_campaign_get_created_at (campaign),
+                         g_settings_get_boolean (self->settings, "show-utc"));
+  n = sr_campaign_get_recipients (campaign);
+  count = sr_format_count (n);
+  /* Translators: in a narrow row of the Campaign Log, %s is a number */
+  recipients = g_strdup_printf (ngettext ("%s recipient", "%s recipients", n), count);
+  /* Translators: a narrow row of the Campaign Log: "date · 120 recipients" */
+  text = g_strdup_printf (_("%s · %s"), time, recipients);
+  gtk_label_set_label (row->facts, text);
+}
+
+static void
+on_bind_rich_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 SrCampaignsPage          *self)
+{
+  RichRow *row = g_object_get_data (G_OBJECT (list_item), "sr-rich-row");
+  SrCampaign *campaign = list_item_get_campaign (list_item);
+  const char *sender = sr_campaign_get_sender_id (campaign);
+  const char *text = sr_campaign_get_message (campaign);
+  gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
+  g_autofree char *one_line = NULL;
+  g_autofree char *rate = NULL;
+  g_autofree char *cost = NULL;
+  g_autofree char *accessible = NULL;
+
+  gtk_label_set_label (row->title, sender != NULL && *sender != '\0' ? sender : "—");
+
+  rate = sr_format_percent (sr_campaign_get_delivery_rate (campaign));
+  gtk_label_set_label (row->rate, rate);
+  by_group[SR_STATUS_GROUP_DELIVERED] = sr_campaign_get_delivered_messages (campaign);
+  by_group[SR_STATUS_GROUP_UNCONFIRMED] = sr_campaign_get_sent_messages (campaign);
+  by_group[SR_STATUS_GROUP_PENDING] = sr_campaign_get_pending_messages (campaign);
+  by_group[SR_STATUS_GROUP_FAILED] = sr_campaign_get_failed_messages (campaign);
+  sr_status_bar_set_counts (row->bar, by_group);
+
+  if (text != NULL && strpbrk (text, "\r\n") != NULL)
+    {
+      one_line = g_strdup (text);
+      g_strdelimit (one_line, "\r\n", ' ');
+      text = one_line;
+    }
+  gtk_label_set_label (row->preview, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (row->preview), text != NULL && *text != '\0');
+
+  cost = sr_format_money (sr_campaign_get_client_total_cost (campaign),
+                          self->session ? sr_session_get_currency (self->session) : NULL,
+                          2);
+  gtk_label_set_label (row->cost, cost);
+
+  g_hash_table_add (self->rich_items, list_item);
+  format_rich_facts (self, list_item);
+
+  accessible = g_strjoin (", ",
+                          gtk_label_get_label (row->title),
+                          gtk_label_get_label (row->facts),
+                          rate, cost, NULL);
+  gtk_list_item_set_accessible_label (list_item, accessible);
+}
+
+static void
+on_unbind_rich_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   SrCampaignsPage          *self)
+{
+  g_hash_table_remove (self->rich_items, list_item);
+}
+
 static void
 on_activate_cb (SrCampaignsPage *self,
                 guint            position)
@@ -405,6 +563,9 @@ on_show_utc_changed_cb (SrCampaignsPage *self)
   g_hash_table_iter_init (&iter, self->date_items);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     format_date_item (self, key);
+  g_hash_table_iter_init (&iter, self->rich_items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    format_rich_facts (self, key);
 }
 
 static void
@@ -426,7 +587,8 @@ sr_campaigns_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
       gtk_column_view_set_model (self->column_view, NULL);
     }
-
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
@@ -442,6 +604,7 @@ sr_campaigns_page_finalize (GObject *object)
   SrCampaignsPage *self = SR_CAMPAIGNS_PAGE (object);
 
   g_clear_pointer (&self->date_items, g_hash_table_unref);
+  g_clear_pointer (&self->rich_items, g_hash_table_unref);
 
   G_OBJECT_CLASS (sr_campaigns_page_parent_class)->finalize (object);
 }
@@ -463,7 +626,9 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, date_column);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, sender_column);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignsPage, message_column);
@@ -494,6 +659,9 @@ sr_campaigns_page_class_init (SrCampaignsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_bind_cost_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_source_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_status_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_setup_rich_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_bind_rich_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unbind_rich_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
@@ -516,11 +684,16 @@ sr_campaigns_page_init (SrCampaignsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* A pasted page of text stops at the limit the CLI refuses beyond. */
+  gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->search_entry))),
+                           SR_FILTER_TEXT_MAX_CHARS);
   self->date_items = g_hash_table_new (NULL, NULL);
+  self->rich_items = g_hash_table_new (NULL, NULL);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   add_sorter (self->date_column, SR_CAMPAIGN_SORT_CREATED);
   add_sorter (self->sender_column, SR_CAMPAIGN_SORT_SENDER);
@@ -528,6 +701,7 @@ sr_campaigns_page_init (SrCampaignsPage *self)
   add_sorter (self->rate_column, SR_CAMPAIGN_SORT_DELIVERY_RATE);
   add_sorter (self->cost_column, SR_CAMPAIGN_SORT_COST);
 
+  sr_column_view_fit_titles (self->column_view);
   gtk_column_view_sort_by_column (self->column_view, self->date_column, GTK_SORT_DESCENDING);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed_cb),
@@ -652,4 +826,20 @@ sr_campaigns_page_get_export_bar (SrCampaignsPage *self)
   g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), NULL);
 
   return self->export_bar;
+}
+
+gboolean
+sr_campaigns_page_get_compact (SrCampaignsPage *self)
+{
+  g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), FALSE);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "rows") == 0;
+}
+
+GtkListView *
+sr_campaigns_page_get_list_view (SrCampaignsPage *self)
+{
+  g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), NULL);
+
+  return self->list_view;
 }

@@ -31,5 +31,8 @@ GtkColumnView  *sr_campaigns_page_get_column_view (SrCampaignsPage *self);
 void            sr_campaigns_page_set_source   (SrCampaignsPage *self,
                                                 int              source);
 SrExportBar    *sr_campaigns_page_get_export_bar (SrCampaignsPage *self);
+/* Whether the narrow rich rows are shown instead of the columns. */
+gboolean        sr_campaigns_page_get_compact  (SrCampaignsPage *self);
+GtkListView    *sr_campaigns_page_get_list_view (SrCampaignsPage *self);
 
 G_END_DECLS

@@ -29,4 +29,8 @@ gboolean   sr_column_sorter_get_primary (GtkColumnView *view,
  * choice; picking one sorts the view as a click on the header does. */
 GtkWidget *sr_column_sorter_new_menu_button (GtkColumnView *view);
 
+/* Widens fixed-width columns whose (translated) title would not fit in
+ * them: GTK clips a column header without an ellipsis. */
+void       sr_column_view_fit_titles   (GtkColumnView *view);
+
 G_END_DECLS

@@ -170,6 +170,20 @@ set_text (GtkLabel   *label,
   gtk_label_set_label (label, text != NULL ? text : "");
 }
 
+/* The big card values: money is formatted with a no-break space before the
+ * currency code, which on a phone would keep "1.250,75 EUR" on one line
+ * wider than the card. Here the code may go to a line of its own. */
+static void
+set_value_text (GtkLabel   *label,
+                const char *text)
+{
+  g_autoptr(GString) breakable = g_string_new (text != NULL ? text : "");
+
+  g_string_replace (breakable, "\u00a0", " ", 0);
+  g_string_replace (breakable, "\u202f", " ", 0);
+  gtk_label_set_label (label, breakable->str);
+}
+
 static GTimeZone *
 dup_display_zone (SrDashboardPage *self)
 {
@@ -1000,7 +1014,7 @@ render_cards (SrDashboardPage *self)
 #define SETTLED_RATE(n) (settled > 0 ? (double) (n) / (double) settled : -1.0)
 
   text = sr_format_count (totals->total);
-  set_text (self->messages_value, text);
+  set_value_text (self->messages_value, text);
   g_clear_pointer (&text, g_free);
   {
     g_autofree char *billable = sr_format_count (totals->billable);
@@ -1016,7 +1030,7 @@ render_cards (SrDashboardPage *self)
     g_autofree char *of = sr_format_count (settled);
 
     text = sr_format_percent (SETTLED_RATE (n));
-    set_text (self->delivered_value, text);
+    set_value_text (self->delivered_value, text);
     g_clear_pointer (&text, g_free);
     /* Translators: "12,000 of 12,340 settled messages" */
     text = g_strdup_printf (_("%s of %s settled messages"), count, of);
@@ -1029,7 +1043,7 @@ render_cards (SrDashboardPage *self)
     g_autofree char *rate = sr_format_percent (SETTLED_RATE (n));
 
     text = sr_format_count (n);
-    set_text (self->unconfirmed_value, text);
+    set_value_text (self->unconfirmed_value, text);
     g_clear_pointer (&text, g_free);
     /* Translators: detail of the "Sent, Unconfirmed" card */
     text = g_strdup_printf (_("%s · no report, may still be received"), rate);
@@ -1038,7 +1052,7 @@ render_cards (SrDashboardPage *self)
   }
 
   text = sr_format_count (totals->by_group[SR_STATUS_GROUP_PENDING]);
-  set_text (self->pending_value, text);
+  set_value_text (self->pending_value, text);
   g_clear_pointer (&text, g_free);
   set_text (self->pending_detail, _("Not counted in rates until settled"));
 
@@ -1047,7 +1061,7 @@ render_cards (SrDashboardPage *self)
     g_autofree char *count = sr_format_count (n);
 
     text = sr_format_percent (SETTLED_RATE (n));
-    set_text (self->failed_value, text);
+    set_value_text (self->failed_value, text);
     g_clear_pointer (&text, g_free);
     text = g_strdup_printf (ngettext ("%s message", "%s messages", (gulong) n), count);
     set_text (self->failed_detail, text);
@@ -1055,7 +1069,7 @@ render_cards (SrDashboardPage *self)
   }
 
   text = sr_format_count (totals->by_group[SR_STATUS_GROUP_NOT_SENT]);
-  set_text (self->not_sent_value, text);
+  set_value_text (self->not_sent_value, text);
   g_clear_pointer (&text, g_free);
   set_text (self->not_sent_detail, _("Rejected or unsubscribed · not billed"));
 
@@ -1063,7 +1077,7 @@ render_cards (SrDashboardPage *self)
     g_autofree char *billable = sr_format_count (totals->billable);
 
     text = sr_format_money (totals->cost, currency, 2);
-    set_text (self->cost_value, text);
+    set_value_text (self->cost_value, text);
     g_clear_pointer (&text, g_free);
     /* Translators: detail of the Cost card */
     text = g_strdup_printf (ngettext ("For %s billable message", "For %s billable messages", (gulong) totals->billable), billable);
@@ -1159,7 +1173,7 @@ update_balance (SrDashboardPage *self)
   if (sr_session_get_balance (self->session) >= 0)
     balance = sr_format_money (sr_session_get_balance (self->session),
                                sr_session_get_currency (self->session), 2);
-  set_text (self->balance_value, balance != NULL ? balance : "—");
+  set_value_text (self->balance_value, balance != NULL ? balance : "—");
 
   if (sr_session_get_last_sync (self->session) == SR_TIME_NONE)
     detail = g_strdup (_("Not synced yet"));
@@ -1649,6 +1663,20 @@ sr_dashboard_page_finalize (GObject *object)
   G_OBJECT_CLASS (sr_dashboard_page_parent_class)->finalize (object);
 }
 
+/* Below a breakpoint the cards get smaller type and padding (style.css), so
+ * two of them still fit side by side on a phone. */
+static void
+on_narrow_apply_cb (SrDashboardPage *self)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
+}
+
+static void
+on_narrow_unapply_cb (SrDashboardPage *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "narrow");
+}
+
 static void
 sr_dashboard_page_class_init (SrDashboardPageClass *klass)
 {
@@ -1704,6 +1732,8 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, to_calendar);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_label);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, loading_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_narrow_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_narrow_unapply_cb);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, messages_value);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, messages_detail);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, delivered_value);
@@ -1963,4 +1993,12 @@ sr_dashboard_page_activate_status (SrDashboardPage *self,
     }
 
   return FALSE;
+}
+
+gboolean
+sr_dashboard_page_get_narrow (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), FALSE);
+
+  return gtk_widget_has_css_class (GTK_WIDGET (self), "narrow");
 }

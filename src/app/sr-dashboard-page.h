@@ -57,4 +57,7 @@ void               sr_dashboard_page_get_timing        (SrDashboardPage   *self,
 gboolean           sr_dashboard_page_activate_status   (SrDashboardPage   *self,
                                                         SrStatus           status);
 
+/* Whether the narrow layout (smaller cards) is in use. */
+gboolean         sr_dashboard_page_get_narrow (SrDashboardPage *self);
+
 G_END_DECLS

@@ -7,6 +7,10 @@
  * plain labels filled in "bind"; the date cells are tracked so that the
  * "show UTC" preference can re-format them in place.
  *
+ * Narrow, the same selection model is shown by a GtkListView of rich rows
+ * instead (recipient, status, text, time, cost): a breakpoint of the page
+ * sets "compact". Sorting is then the one chosen in the columns.
+ *
  * Rows can be selected several at a time (SrSelection: positions only, so
  * Ctrl+A on a million rows stays cheap) and Ctrl+C copies them as
  * tab-separated text. The copied rows are read from the cache in a GTask
@@ -38,7 +42,9 @@ struct _SrMessageView
 {
   GtkWidget            parent_instance;
 
+  GtkStack            *view_stack;
   GtkColumnView       *column_view;
+  GtkListView         *list_view;
   GtkColumnViewColumn *date_column;
   GtkColumnViewColumn *recipient_column;
   GtkColumnViewColumn *sender_column;
@@ -54,6 +60,7 @@ struct _SrMessageView
   char                *last_copied;
   GSettings           *settings;
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
+  GHashTable          *rich_items;     /* GtkListItem* set, unowned */
   char                *currency;
   GtkColumnViewColumn *campaign_column_ref;  /* owned: it may be out of the view */
   guint                scroll_top_source;
@@ -61,6 +68,7 @@ struct _SrMessageView
   gboolean             show_utc;
   gboolean             show_campaign;
   gboolean             top_on_next_change;
+  gboolean             compact;
 };
 
 G_DEFINE_FINAL_TYPE (SrMessageView, sr_message_view, GTK_TYPE_WIDGET)
@@ -69,6 +77,7 @@ enum {
   PROP_0,
   PROP_LIST,
   PROP_SHOW_UTC,
+  PROP_COMPACT,
   N_PROPS
 };
 
@@ -264,6 +273,141 @@ on_bind_campaign_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (label, campaign_id);
 }
 
+/* --- rich rows, for narrow windows --- */
+
+typedef struct
+{
+  GtkLabel     *title;
+  SrStatusPill *pill;
+  GtkLabel     *preview;
+  GtkLabel     *time;
+  GtkLabel     *cost;
+} RichRow;
+
+static GtkWidget *
+rich_label_new (const char *css_class,
+                float       xalign)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+
+  return label;
+}
+
+static void
+on_setup_rich_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  SrMessageView            *self)
+{
+  RichRow *row = g_new0 (RichRow, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+
+  gtk_widget_add_css_class (box, "rich-report-row");
+
+  row->title = GTK_LABEL (rich_label_new ("heading", 0));
+  gtk_label_set_ellipsize (row->title, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (row->title), TRUE);
+  row->pill = SR_STATUS_PILL (sr_status_pill_new ());
+  gtk_widget_set_halign (GTK_WIDGET (row->pill), GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->title));
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->pill));
+
+  row->preview = GTK_LABEL (rich_label_new ("dim-label", 0));
+  gtk_label_set_ellipsize (row->preview, PANGO_ELLIPSIZE_END);
+
+  row->time = GTK_LABEL (rich_label_new ("caption", 0));
+  gtk_widget_add_css_class (GTK_WIDGET (row->time), "dim-label");
+  gtk_label_set_ellipsize (row->time, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (row->time), TRUE);
+  row->cost = GTK_LABEL (rich_label_new ("caption", 1));
+  gtk_widget_add_css_class (GTK_WIDGET (row->cost), "numeric");
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->time));
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->cost));
+
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->preview));
+  gtk_box_append (GTK_BOX (box), bottom);
+
+  g_object_set_data_full (G_OBJECT (list_item), "sr-rich-row", row, g_free);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+format_rich_time (SrMessageView *self,
+                  GtkListItem   *list_item)
+{
+  RichRow *row = g_object_get_data (G_OBJECT (list_item), "sr-rich-row");
+  SrMessage *message = list_item_get_message (list_item);
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+  const char *sender;
+
+  if (message == NULL)
+    return;
+
+  time = sr_format_time (sr_message_get_created_at (message), self->show_utc);
+  sender = sr_message_get_sender_id (message);
+  if (sender != NULL && *sender != '\0')
+    /* Translators: a narrow row of the Messages Log: "time · sender ID" */
+    text = g_strdup_printf (_("%s · %s"), time, sender);
+  gtk_label_set_label (row->time, text != NULL ? text : time);
+}
+
+static void
+on_bind_rich_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 SrMessageView            *self)
+{
+  RichRow *row = g_object_get_data (G_OBJECT (list_item), "sr-rich-row");
+  SrMessage *message = list_item_get_message (list_item);
+  const char *to = sr_message_get_to (message);
+  const char *text = sr_message_get_message (message);
+  g_autofree char *one_line = NULL;
+  g_autofree char *cost = NULL;
+  g_autofree char *accessible = NULL;
+
+  gtk_label_set_label (row->title, to != NULL && *to != '\0' ? to : "—");
+  sr_status_pill_set_status (row->pill, sr_message_get_status (message), sr_message_get_status_raw (message));
+
+  if (text != NULL && strpbrk (text, "\r\n") != NULL)
+    {
+      one_line = g_strdup (text);
+      g_strdelimit (one_line, "\r\n", ' ');
+      text = one_line;
+    }
+  gtk_label_set_label (row->preview, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (row->preview), text != NULL && *text != '\0');
+
+  cost = sr_format_money (sr_message_get_cost (message), self->currency, 4);
+  gtk_label_set_label (row->cost, cost);
+
+  g_hash_table_add (self->rich_items, list_item);
+  format_rich_time (self, list_item);
+
+  /* Screen readers get the row as one sentence, in the columns' order. */
+  accessible = g_strjoin (", ",
+                          gtk_label_get_label (row->title),
+                          sr_status_pill_get_text (row->pill),
+                          gtk_label_get_label (row->time),
+                          cost,
+                          NULL);
+  gtk_list_item_set_accessible_label (list_item, accessible);
+}
+
+static void
+on_unbind_rich_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   SrMessageView            *self)
+{
+  g_hash_table_remove (self->rich_items, list_item);
+}
+
 static void
 on_activate_cb (SrMessageView *self,
                 guint          position)
@@ -288,6 +432,9 @@ on_activate_cb (SrMessageView *self,
 static GtkAdjustment *
 get_vadjustment (SrMessageView *self)
 {
+  if (self->compact)
+    return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
   return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
 }
 
@@ -374,6 +521,9 @@ set_show_utc (SrMessageView *self,
   g_hash_table_iter_init (&iter, self->date_items);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     format_date_item (self, key);
+  g_hash_table_iter_init (&iter, self->rich_items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    format_rich_time (self, key);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_UTC]);
 }
@@ -616,6 +766,8 @@ sr_message_view_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
       gtk_column_view_set_model (self->column_view, NULL);
     }
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
 
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
@@ -641,6 +793,7 @@ sr_message_view_finalize (GObject *object)
   SrMessageView *self = SR_MESSAGE_VIEW (object);
 
   g_clear_pointer (&self->date_items, g_hash_table_unref);
+  g_clear_pointer (&self->rich_items, g_hash_table_unref);
   g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->last_copied, g_free);
 
@@ -663,6 +816,9 @@ sr_message_view_get_property (GObject    *object,
     case PROP_SHOW_UTC:
       g_value_set_boolean (value, self->show_utc);
       break;
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -683,6 +839,9 @@ sr_message_view_set_property (GObject      *object,
       break;
     case PROP_SHOW_UTC:
       set_show_utc (self, g_value_get_boolean (value));
+      break;
+    case PROP_COMPACT:
+      sr_message_view_set_compact (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -706,10 +865,15 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   properties[PROP_SHOW_UTC] =
     g_param_spec_boolean ("show-utc", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-message-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrMessageView, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, SrMessageView, list_view);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, date_column);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, recipient_column);
   gtk_widget_class_bind_template_child (widget_class, SrMessageView, sender_column);
@@ -732,6 +896,9 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_bind_parts_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_cost_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bind_campaign_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_setup_rich_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_bind_rich_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unbind_rich_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "messages.copy", NULL, copy_action);
@@ -756,11 +923,13 @@ sr_message_view_init (SrMessageView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->date_items = g_hash_table_new (NULL, NULL);
+  self->rich_items = g_hash_table_new (NULL, NULL);
   self->show_campaign = TRUE;
   /* Owned here too: the column leaves the view when it is not shown. */
   self->campaign_column_ref = g_object_ref (self->campaign_column);
   self->selection = sr_selection_new (NULL);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   add_sorter (self->date_column, SR_MESSAGE_SORT_CREATED);
   add_sorter (self->recipient_column, SR_MESSAGE_SORT_RECIPIENT);
@@ -769,6 +938,8 @@ sr_message_view_init (SrMessageView *self)
   add_sorter (self->parts_column, SR_MESSAGE_SORT_PARTS);
   add_sorter (self->cost_column, SR_MESSAGE_SORT_COST);
   add_sorter (self->campaign_column, SR_MESSAGE_SORT_CAMPAIGN);
+
+  sr_column_view_fit_titles (self->column_view);
 
   /* Newest first, as the list models start. */
   gtk_column_view_sort_by_column (self->column_view, self->date_column, GTK_SORT_DESCENDING);
@@ -870,6 +1041,48 @@ sr_message_view_get_column_view (SrMessageView *self)
   g_return_val_if_fail (SR_IS_MESSAGE_VIEW (self), NULL);
 
   return self->column_view;
+}
+
+gboolean
+sr_message_view_get_compact (SrMessageView *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGE_VIEW (self), FALSE);
+
+  return self->compact;
+}
+
+void
+sr_message_view_set_compact (SrMessageView *self,
+                             gboolean       compact)
+{
+  GtkRoot *root;
+  GtkWidget *focused;
+  gboolean had_focus;
+
+  g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  focused = root != NULL ? gtk_root_get_focus (root) : NULL;
+  had_focus = focused != NULL && gtk_widget_is_ancestor (focused, GTK_WIDGET (self));
+
+  self->compact = compact;
+  gtk_stack_set_visible_child_name (self->view_stack, compact ? "rows" : "columns");
+  if (had_focus)
+    gtk_widget_grab_focus (compact ? GTK_WIDGET (self->list_view) : GTK_WIDGET (self->column_view));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
+}
+
+GtkListView *
+sr_message_view_get_list_view (SrMessageView *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGE_VIEW (self), NULL);
+
+  return self->list_view;
 }
 
 GtkColumnViewColumn *

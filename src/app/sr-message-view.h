@@ -26,6 +26,10 @@ void           sr_message_view_set_show_campaign  (SrMessageView *self,
 /* Shows the first row once the list's next reload lands (after a filter
  * change); otherwise the view keeps the rows in sight, or stays at the top. */
 void           sr_message_view_reset_scroll       (SrMessageView *self);
+/* Rich rows in a list instead of columns, for narrow windows. */
+gboolean       sr_message_view_get_compact        (SrMessageView *self);
+void           sr_message_view_set_compact        (SrMessageView *self,
+                                                   gboolean       compact);
 /* Ctrl+C: the selected rows as tab-separated text (with a header line) on
  * the clipboard, read from the cache in a thread. */
 void           sr_message_view_copy_selection     (SrMessageView *self);
@@ -35,6 +39,7 @@ GtkSelectionModel   *sr_message_view_get_selection   (SrMessageView *self);
 /* What the last copy put on the clipboard. */
 const char          *sr_message_view_get_last_copied (SrMessageView *self);
 GtkColumnView       *sr_message_view_get_column_view (SrMessageView *self);
+GtkListView         *sr_message_view_get_list_view   (SrMessageView *self);
 GtkColumnViewColumn *sr_message_view_get_column      (SrMessageView *self,
                                                       SrMessageSort  sort);
 

@@ -766,6 +766,9 @@ sr_messages_page_init (SrMessagesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* A pasted page of text stops at the limit the CLI refuses beyond. */
+  gtk_text_set_max_length (GTK_TEXT (gtk_editable_get_delegate (GTK_EDITABLE (self->search_entry))),
+                           SR_FILTER_TEXT_MAX_CHARS);
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::show-utc",
                            G_CALLBACK (on_show_utc_changed_cb),

@@ -32,6 +32,7 @@ struct _SrSession
   double           progress;
   gint64           last_sync;
   guint            refresh_source;
+  guint            wait_tick;          /* redraws a retry countdown */
 
   guint            syncing : 1;
   guint            user_requested : 1;
@@ -193,16 +194,65 @@ on_cache_changed_cb (SrSession *self)
   reload_account (self);
 }
 
+static void on_sync_progress_cb (SrSession *self);
+
+static gboolean
+on_wait_tick_cb (gpointer user_data)
+{
+  SrSession *self = user_data;
+
+  on_sync_progress_cb (self);
+  if (self->sync != NULL && sr_sync_get_wait (self->sync, NULL) > 0)
+    return G_SOURCE_CONTINUE;
+  self->wait_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* "SMS.to asked us to wait, retrying in 40 s" while a retry waits 2 s or
+ * more; NULL otherwise. */
+static char *
+dup_wait_text (SrSync *sync)
+{
+  SrSyncWait reason = SR_SYNC_WAIT_SERVER;
+  int seconds = sr_sync_get_wait (sync, &reason);
+
+  if (seconds < 2)
+    return NULL;
+  switch (reason)
+    {
+    case SR_SYNC_WAIT_RATE_LIMITED:
+      /* Translators: sync status while SMS.to limits requests */
+      return g_strdup_printf (_("SMS.to asked us to wait, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_NETWORK:
+      return g_strdup_printf (_("No connection to SMS.to, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_UNREADABLE:
+      return g_strdup_printf (_("SMS.to sent an answer that could not be read, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_SERVER:
+    default:
+      return g_strdup_printf (_("SMS.to has a problem, retrying in %d s"), seconds);
+    }
+}
+
 static void
 on_sync_progress_cb (SrSession *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *wait = NULL;
   double fraction = -1;
 
   g_assert (SR_IS_SESSION (self));
 
   if (self->sync == NULL)
     return;
+
+  wait = dup_wait_text (self->sync);
+  if (wait != NULL)
+    {
+      if (self->wait_tick == 0)
+        self->wait_tick = g_timeout_add_seconds (1, on_wait_tick_cb, self);
+      set_progress (self, self->progress, wait);
+      return;
+    }
 
   switch (sr_sync_get_phase (self->sync))
     {
@@ -220,8 +270,27 @@ on_sync_progress_cb (SrSession *self)
         gint64 expected = sr_sync_get_records_expected (self->sync);
         guint pages = sr_sync_get_pages_done (self->sync);
         guint pages_expected = sr_sync_get_pages_expected (self->sync);
+        gint64 history_from = sr_sync_get_history_from (self->sync);
 
-        if (expected > 0)
+        if (history_from != SR_TIME_NONE && !sr_sync_get_history_complete (self->sync))
+          {
+            /* The history comes newest first: say how far back it goes. */
+            g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (history_from / G_USEC_PER_SEC);
+            g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+            /* Translators: a date in the sync status, e.g. "12 Sep 2026" */
+            g_autofree char *date = g_date_time_format (local, _("%e %b %Y"));
+            double share = sr_sync_get_history_fraction (self->sync);
+
+            g_strstrip (date);
+            fraction = share;
+            if (share >= 0)
+              /* Translators: sync status; %s is a date, %d a percentage */
+              text = g_strdup_printf (_("History back to %s, %d %%"), date, (int) (share * 100));
+            else
+              /* Translators: sync status; %s is a date */
+              text = g_strdup_printf (_("History back to %s"), date);
+          }
+        else if (expected > 0)
           {
             g_autofree char *done_str = sr_format_count (MIN (records, expected));
             g_autofree char *expected_str = sr_format_count (expected);
@@ -311,6 +380,7 @@ sync_run_cb (GObject      *object,
       set_offline_state (self, self->network_available, FALSE);
     }
 
+  g_clear_handle_id (&self->wait_tick, g_source_remove);
   reload_account (self);
   set_progress (self, -1, NULL);
   set_syncing (self, FALSE);
@@ -329,7 +399,8 @@ sr_session_sync (SrSession *self,
 
   g_return_if_fail (SR_IS_SESSION (self));
 
-  if (self->closed)
+  /* Nothing could be saved; the window's banner says so. */
+  if (self->closed || sr_cache_get_read_only (self->cache))
     return;
 
   if (self->syncing)
@@ -445,6 +516,7 @@ sr_session_dispose (GObject *object)
 
   sr_session_close (self);
 
+  g_clear_handle_id (&self->wait_tick, g_source_remove);
   g_clear_object (&self->sync);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sr-core.h"
 #include "sr-sign-in-page.h"
@@ -26,6 +27,7 @@ struct _SrSignInPage
   GtkLabel     *error_label;
   GtkButton    *sign_in_button;
   AdwSpinner   *spinner;
+  GtkLabel     *welcome_label;
   GtkLabel     *sign_in_label;
   AdwEntryRow  *api_url_row;
   AdwEntryRow  *auth_url_row;
@@ -221,6 +223,30 @@ sr_sign_in_page_finalize (GObject *object)
   G_OBJECT_CLASS (sr_sign_in_page_parent_class)->finalize (object);
 }
 
+/* The title wraps on a phone; the app's name must not be split over two
+ * lines ("SMS / Reports"). Done with a Pango attribute so the translated
+ * text itself stays as it is. */
+static void
+keep_app_name_together (GtkLabel *label)
+{
+  static const char app_name[] = "SMS Reports";
+  const char *text = gtk_label_get_label (label);
+  const char *name = strstr (text, app_name);
+  PangoAttrList *attrs;
+  PangoAttribute *attr;
+
+  if (name == NULL)
+    return;
+
+  attrs = pango_attr_list_new ();
+  attr = pango_attr_allow_breaks_new (FALSE);
+  attr->start_index = name - text;
+  attr->end_index = attr->start_index + strlen (app_name);
+  pango_attr_list_insert (attrs, attr);
+  gtk_label_set_attributes (label, attrs);
+  pango_attr_list_unref (attrs);
+}
+
 static void
 sr_sign_in_page_class_init (SrSignInPageClass *klass)
 {
@@ -255,6 +281,7 @@ sr_sign_in_page_class_init (SrSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, welcome_label);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, sign_in_label);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, api_url_row);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, auth_url_row);
@@ -269,6 +296,8 @@ sr_sign_in_page_init (SrSignInPage *self)
   GtkIconTheme *theme;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  keep_app_name_together (self->welcome_label);
 
   theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
   if (gtk_icon_theme_has_icon (theme, APPLICATION_ID))

@@ -35,8 +35,12 @@ SrMessagesPage   *sr_window_get_messages_page    (SrWindow   *self);
 SrCampaignsPage  *sr_window_get_campaigns_page   (SrWindow   *self);
 AdwBanner        *sr_window_get_offline_banner   (SrWindow   *self);
 AdwBanner        *sr_window_get_auth_banner      (SrWindow   *self);
-/* The problem page's title, when it is shown. */
+/* Shown when the saved reports are opened for viewing only (a read-only
+ * file or folder, a full disk) or wait for room to build their indexes. */
+AdwBanner        *sr_window_get_storage_banner   (SrWindow   *self);
+/* The problem page's title and description, when it is shown. */
 const char       *sr_window_get_problem_title    (SrWindow   *self);
+const char       *sr_window_get_problem_description (SrWindow *self);
 SrCampaignWindow *sr_window_open_campaign        (SrWindow   *self,
                                                   const char *campaign_id);
 /* What the Sign Out dialog's "Sign Out" / "Delete Reports" answers do. */

@@ -51,6 +51,7 @@ struct _SrWindow
   AdwSpinner           *sync_spinner;
   AdwBanner            *auth_banner;
   AdwBanner            *offline_banner;
+  AdwBanner            *storage_banner;     /* read-only file, full disk */
   GtkProgressBar       *sync_progress;
   GtkStack             *content_stack;
   SrDashboardPage      *dashboard_page;
@@ -184,6 +185,15 @@ update_banners (SrWindow *self)
 
   adw_banner_set_revealed (self->offline_banner, offline && !auth_failed);
   adw_banner_set_revealed (self->auth_banner, auth_failed);
+
+  /* Only flags of the cache: nothing is read from the file here. */
+  {
+    g_autofree char *notice = session != NULL ? sr_error_text_dup_cache_notice (sr_session_get_cache (session)) : NULL;
+
+    if (notice != NULL)
+      adw_banner_set_title (self->storage_banner, notice);
+    adw_banner_set_revealed (self->storage_banner, notice != NULL);
+  }
 }
 
 static void
@@ -253,8 +263,10 @@ on_sync_finished_cb (SrWindow            *self,
       else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_SERVER))
         title = g_strdup (_("SMS.to had a problem; your saved reports are unchanged"));
       else if (error->domain == SR_CACHE_ERROR)
-        /* Translators: %s is the technical reason */
-        title = g_strdup_printf (_("Reports could not be saved: %s"), error->message);
+        {
+          title = sr_error_text_dup (error, sr_session_get_cache_path (self->session));
+          g_debug ("Saving the reports failed: %s", error->message);
+        }
       else
         /* Translators: %s is the technical reason */
         title = g_strdup_printf (_("Sync failed: %s"), error->message);
@@ -422,7 +434,9 @@ set_session (SrWindow  *self,
   sr_messages_page_set_session (self->messages_page, session);
   sr_campaigns_page_set_session (self->campaigns_page, session);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
+  /* Reports opened for viewing only cannot be synced; the banner says why. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
+                                 !sr_cache_get_read_only (sr_session_get_cache (session)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", TRUE);
 
   update_balance (self);
@@ -438,12 +452,14 @@ show_problem (SrWindow     *self,
   g_autofree char *description = NULL;
   gboolean can_move_aside = FALSE;
 
+  /* SQLite's words are for the debug log; the page says what to do. */
+  g_debug ("Cannot open the saved reports: %s", error->message);
+
   if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT))
     {
       title = _("Saved Reports Are Damaged");
-      description = g_strdup_printf (_("The file that keeps your downloaded reports cannot be read (%s). "
-                                       "It can be moved aside — it is renamed, not deleted — and your reports downloaded again from SMS.to."),
-                                     error->message);
+      description = g_strdup (_("The file that keeps your downloaded reports is damaged and cannot be read. "
+                                "It can be moved aside — it is renamed, not deleted — and your reports downloaded again from SMS.to."));
       can_move_aside = TRUE;
     }
   else if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_TOO_NEW))
@@ -456,8 +472,7 @@ show_problem (SrWindow     *self,
   else if (error->domain == SR_CACHE_ERROR)
     {
       title = _("Saved Reports Cannot Be Opened");
-      /* Translators: %s is the technical reason */
-      description = g_strdup_printf (_("SMS Reports could not open the file that keeps your reports: %s"), error->message);
+      description = sr_error_text_dup (error, self->cache_path);
     }
   else
     {
@@ -1194,6 +1209,12 @@ sr_window_init (SrWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Under the other banners, in the same toolbar view. */
+  self->storage_banner = ADW_BANNER (adw_banner_new (NULL));
+  adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (self->offline_banner),
+                                                                           ADW_TYPE_TOOLBAR_VIEW)),
+                                GTK_WIDGET (self->storage_banner));
+
   self->use_keyring = TRUE;
   self->reported_mismatch = -1;
   self->campaign_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1307,6 +1328,14 @@ sr_window_get_campaigns_page (SrWindow *self)
 }
 
 AdwBanner *
+sr_window_get_storage_banner (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->storage_banner;
+}
+
+AdwBanner *
 sr_window_get_offline_banner (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
@@ -1328,4 +1357,12 @@ sr_window_get_problem_title (SrWindow *self)
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
   return adw_status_page_get_title (self->problem_page);
+}
+
+const char *
+sr_window_get_problem_description (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return adw_status_page_get_description (self->problem_page);
 }

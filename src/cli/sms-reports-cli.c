@@ -30,9 +30,11 @@ enum {
 
 typedef struct
 {
-  char *api_url;
-  char *auth_url;
-  char *data_dir;
+  char     *api_url;
+  char     *auth_url;
+  char     *data_dir;
+  gboolean  verbose;
+  char     *cache_path;   /* once known, for error texts */
 } Globals;
 
 static Globals globals;
@@ -44,6 +46,8 @@ static const GOptionEntry global_entries[] = {
     N_("Account API address (default: https://auth.sms.to)"), N_("URL") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &globals.data_dir,
     N_("Folder of the local reports (default: ~/.local/share/sms-reports)"), N_("DIR") },
+  { "verbose", 0, 0, G_OPTION_ARG_NONE, &globals.verbose,
+    N_("Also print the technical detail of errors"), NULL },
   { NULL }
 };
 
@@ -58,6 +62,8 @@ exit_code_for_error (const GError *error)
           return EXIT_AUTH;
         case SR_API_ERROR_INVALID_URL:
           return EXIT_USAGE;
+        case SR_API_ERROR_BAD_RESPONSE:
+          return EXIT_DATA;
         default:
           return EXIT_NETWORK;
         }
@@ -69,14 +75,23 @@ exit_code_for_error (const GError *error)
   return EXIT_DATA;
 }
 
+/* What happened and what to do; SQLite's own words only with --verbose. */
 static int
 fail (const GError *error)
 {
-  g_printerr ("sms-reports-cli: %s\n", error->message);
+  g_autofree char *text = sr_error_text_dup (error, globals.cache_path);
+
+  g_printerr ("sms-reports-cli: %s\n", text);
+  if (sr_error_text_has_detail (error, text))
+    {
+      if (globals.verbose)
+        /* Translators: followed by the technical text of an error */
+        g_printerr ("%s %s\n", _("Detail:"), error->message);
+      else
+        g_debug ("%s", error->message);
+    }
   if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
     g_printerr ("%s\n", _("Sign in again with “sms-reports-cli login”, or set SMSTO_API_KEY."));
-  else if (error->domain == SR_CACHE_ERROR && error->code == SR_CACHE_ERROR_CORRUPT)
-    g_printerr ("%s\n", _("The local reports file is damaged. Move it aside and run “sms-reports-cli sync” to download the reports again."));
   return exit_code_for_error (error);
 }
 
@@ -151,13 +166,22 @@ open_cache (GError **error)
 {
   char *key = dup_api_key (error);
   g_autofree char *path = NULL;
+  g_autofree char *notice = NULL;
+  SrCache *cache;
 
   if (key == NULL)
     return NULL;
   path = dup_cache_path (key);
   free_key (key);
+  g_free (globals.cache_path);
+  globals.cache_path = g_strdup (path);
 
-  return sr_cache_open (path, error);
+  cache = sr_cache_open (path, error);
+  /* Viewing works on a read-only file or a full disk; say so once. */
+  if (cache != NULL && (notice = sr_error_text_dup_cache_notice (cache)) != NULL)
+    g_printerr ("%s %s\n", _("Note:"), notice);
+
+  return cache;
 }
 
 /* --- async helpers ----------------------------------------------------- */
@@ -264,6 +288,29 @@ parse_date_range (const char  *from,
     }
 
   return TRUE;
+}
+
+/* Filter text is refused beyond SR_FILTER_TEXT_MAX_CHARS (a pasted file, a
+ * runaway script) before it reaches the cache. */
+static gboolean
+check_filter_text (const char *option,
+                   const char *value,
+                   int        *out_exit)
+{
+  glong length;
+
+  if (value == NULL)
+    return TRUE;
+  length = g_utf8_strlen (value, -1);
+  if (length <= SR_FILTER_TEXT_MAX_CHARS)
+    return TRUE;
+
+  {
+    g_autofree char *message = g_strdup_printf (_("%s is too long (%ld characters); at most %d are allowed"),
+                                                option, length, SR_FILTER_TEXT_MAX_CHARS);
+    *out_exit = usage_error (message);
+  }
+  return FALSE;
 }
 
 static gboolean
@@ -411,8 +458,58 @@ cmd_logout (int argc, char **argv)
 typedef struct
 {
   gboolean tty;
+  gboolean verbose;
   gint64   last_draw;
+  char    *strategy;   /* last one reported with --verbose */
+  gboolean waiting;    /* a wait was reported (not a terminal) */
 } Progress;
+
+/* "History back to 12 Sep 2026, 35 %", or NULL before the first page. */
+static char *
+dup_history_text (SrSync *sync)
+{
+  gint64 from = sr_sync_get_history_from (sync);
+  double fraction = sr_sync_get_history_fraction (sync);
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+
+  if (from == SR_TIME_NONE || sr_sync_get_history_complete (sync))
+    return NULL;
+  utc = g_date_time_new_from_unix_utc (from / G_USEC_PER_SEC);
+  local = g_date_time_to_local (utc);
+  /* Translators: a date in the sync progress, e.g. "12 Sep 2026" */
+  date = g_date_time_format (local, _("%e %b %Y"));
+  g_strstrip (date);
+  if (fraction >= 0)
+    /* Translators: %s is a date, %d a percentage */
+    return g_strdup_printf (_("History back to %s, %d %%"), date, (int) (fraction * 100));
+  /* Translators: %s is a date */
+  return g_strdup_printf (_("History back to %s"), date);
+}
+
+/* "SMS.to asked us to wait, retrying in 40 s", or NULL when not waiting. */
+static char *
+dup_wait_text (SrSync *sync)
+{
+  SrSyncWait reason = SR_SYNC_WAIT_SERVER;
+  int seconds = sr_sync_get_wait (sync, &reason);
+
+  if (seconds < 2)
+    return NULL;
+  switch (reason)
+    {
+    case SR_SYNC_WAIT_RATE_LIMITED:
+      return g_strdup_printf (_("SMS.to asked us to wait, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_NETWORK:
+      return g_strdup_printf (_("No connection to SMS.to, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_UNREADABLE:
+      return g_strdup_printf (_("SMS.to sent an answer that could not be read, retrying in %d s"), seconds);
+    case SR_SYNC_WAIT_SERVER:
+    default:
+      return g_strdup_printf (_("SMS.to has a problem, retrying in %d s"), seconds);
+    }
+}
 
 static void
 on_progress_cb (SrSync   *sync,
@@ -421,13 +518,41 @@ on_progress_cb (SrSync   *sync,
   gint64 now = g_get_monotonic_time ();
   gint64 done = sr_sync_get_records (sync);
   gint64 expected = sr_sync_get_records_expected (sync);
+  g_autofree char *wait = dup_wait_text (sync);
+  g_autofree char *history = NULL;
   const char *phase;
   char bar[31];
   int filled;
 
-  if (!progress->tty || now - progress->last_draw < 100 * 1000)
+  if (progress->verbose && sr_sync_get_strategy (sync) != NULL &&
+      g_strcmp0 (progress->strategy, sr_sync_get_strategy (sync)) != 0)
+    {
+      g_free (progress->strategy);
+      progress->strategy = g_strdup (sr_sync_get_strategy (sync));
+      if (progress->tty)
+        g_printerr ("\r%-100s\r", "");
+      /* Translators: %s says how pages are read, e.g. "history downward: page numbers, 1000 per page, …" */
+      g_printerr (_("Paging: %s\n"), progress->strategy);
+    }
+
+  if (!progress->tty)
+    {
+      /* Logs get a line when a long wait starts, nothing else. */
+      if (wait != NULL && !progress->waiting)
+        g_printerr ("%s\n", wait);
+      progress->waiting = wait != NULL;
+      return;
+    }
+  if (now - progress->last_draw < 100 * 1000)
     return;
   progress->last_draw = now;
+
+  if (wait != NULL)
+    {
+      g_printerr ("\r%-100s", wait);
+      return;
+    }
+  history = dup_history_text (sync);
 
   switch (sr_sync_get_phase (sync))
     {
@@ -445,10 +570,26 @@ on_progress_cb (SrSync   *sync,
   bar[30] = '\0';
 
   if (expected > 0)
-    g_printerr ("\r%-22s [%s] %3d%%  %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "   ",
-                phase, bar, (int) (done * 100 / MAX (expected, 1)), done, expected);
+    g_printerr ("\r%-22s [%s] %3d%%  %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "  %s   ",
+                phase, bar, (int) (done * 100 / MAX (expected, 1)), done, expected,
+                history ? history : "");
   else
     g_printerr ("\r%-22s %" G_GINT64_FORMAT "   ", phase, done);
+}
+
+/* Redraws the countdown of a wait once a second. */
+static gboolean
+on_progress_tick_cb (gpointer user_data)
+{
+  SrSync *sync = g_object_get_data (G_OBJECT (user_data), "sr-cli-sync");
+  Progress *progress = g_object_get_data (G_OBJECT (user_data), "sr-cli-progress");
+
+  if (sr_sync_get_wait (sync, NULL) > 0)
+    {
+      progress->last_draw = 0;
+      on_progress_cb (sync, progress);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static int
@@ -465,13 +606,15 @@ cmd_sync (int argc, char **argv)
   int concurrency = 4;
   int page_size = 1000;
   Waiter waiter = { NULL, NULL };
-  Progress progress = { isatty (STDERR_FILENO), 0 };
+  Progress progress = { isatty (STDERR_FILENO), FALSE, 0, NULL, FALSE };
   SrSyncSummary summary = { 0 };
   char *key;
   gboolean ok;
-  guint sigint_id;
+  guint sigint_id, tick_id;
   const GOptionEntry entries[] = {
     { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Download the whole history again"), NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &progress.verbose,
+      N_("Say how the server’s pages are read (page numbers or time windows)"), NULL },
     { "repoll-hours", 0, 0, G_OPTION_ARG_INT, &repoll_hours,
       N_("Re-check messages without a final status for this many hours (default 72)"), N_("HOURS") },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency,
@@ -496,11 +639,23 @@ cmd_sync (int argc, char **argv)
   if (client != NULL)
     {
       g_autofree char *path = dup_cache_path (key);
+
+      g_free (globals.cache_path);
+      globals.cache_path = g_strdup (path);
       cache = sr_cache_open (path, &error);
     }
   free_key (key);
   if (client == NULL || cache == NULL)
     return fail (error);
+
+  /* Nothing could be saved: say so before asking the server anything. */
+  if (sr_cache_get_read_only (cache))
+    {
+      g_autofree char *notice = sr_error_text_dup_cache_notice (cache);
+
+      g_printerr ("sms-reports-cli: %s %s\n", _("Syncing is unavailable."), notice);
+      return EXIT_DATA;
+    }
 
   sync = sr_sync_new (client, cache);
   sr_sync_set_full (sync, full);
@@ -510,18 +665,32 @@ cmd_sync (int argc, char **argv)
   g_signal_connect (sync, "progress", G_CALLBACK (on_progress_cb), &progress);
 
   sigint_id = g_unix_signal_add (SIGINT, on_sigint_cb, cancellable);
+  g_object_set_data (G_OBJECT (cancellable), "sr-cli-sync", sync);
+  g_object_set_data (G_OBJECT (cancellable), "sr-cli-progress", &progress);
+  tick_id = g_timeout_add_seconds (1, on_progress_tick_cb, cancellable);
 
   waiter.loop = g_main_loop_new (NULL, FALSE);
   sr_sync_run_async (sync, cancellable, on_ready_cb, &waiter);
   ok = sr_sync_run_finish (sync, waiter_run (&waiter), &summary, &error);
   waiter_clear (&waiter);
   g_source_remove (sigint_id);
+  g_source_remove (tick_id);
+  g_clear_pointer (&progress.strategy, g_free);
 
   if (progress.tty)
-    g_printerr ("\r%-80s\r", "");
+    g_printerr ("\r%-100s\r", "");
 
   g_print (_("New messages: %u\nUpdated messages: %u\nSkipped records: %u\nPages: %u\nCampaigns: %u\n"),
            summary.n_new, summary.n_updated, summary.n_skipped, summary.n_pages, summary.n_campaigns);
+  if (summary.n_repaired > 0)
+    g_print (_("Repaired records: %u (invalid text or out-of-range values; see the debug log)\n"),
+             summary.n_repaired);
+  {
+    g_autofree char *history = dup_history_text (sync);
+
+    if (history != NULL)
+      g_print ("%s\n", history);
+  }
   g_print (_("Time: %.2f s (HTTP %.2f s, JSON %.2f s, database %.2f s)\n"),
            summary.seconds, summary.http_seconds, summary.parse_seconds, summary.write_seconds);
 
@@ -530,23 +699,21 @@ cmd_sync (int argc, char **argv)
   if (!ok)
     return fail (error);
 
-  if (summary.server_total >= 0)
-    g_print (_("Messages on the server: %lld\n"), (long long) summary.server_total);
-  g_print (_("Messages in the local reports: %lld\n"), (long long) summary.cached_total);
-
-  if (summary.server_total >= 0 && summary.server_total != summary.cached_total)
-    g_printerr (_("Note: the server counts %lld messages and the local reports hold %lld; messages sent while syncing arrive with the next sync.\n"),
-                (long long) summary.server_total, (long long) summary.cached_total);
-
-  if (summary.n_errors > 0)
+  if (summary.server_total >= 0 && summary.checked_until != SR_TIME_NONE)
     {
-      g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                               "%u page of messages could not be read; it will be downloaded again by the next sync.\n",
-                               "%u pages of messages could not be read; they will be downloaded again by the next sync.\n",
-                               summary.n_errors),
-                  summary.n_errors);
-      return EXIT_NETWORK;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (summary.checked_until / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) local = g_date_time_to_local (utc);
+      g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+
+      /* Translators: %s is the time of the newest message synced */
+      g_print (_("Messages on the server up to %s: %lld\n"), when, (long long) summary.server_total);
+      g_print (_("Messages in the local reports up to %s: %lld\n"), when, (long long) summary.cached_total);
+      if (summary.server_total != summary.cached_total)
+        g_printerr (_("Note: up to %s the server counts %lld messages and the local reports hold %lld; the next sync looks again.\n"),
+                    when, (long long) summary.server_total, (long long) summary.cached_total);
     }
+  else
+    g_print (_("Messages in the local reports: %lld\n"), (long long) summary.cached_total);
 
   return EXIT_OK;
 }
@@ -560,13 +727,15 @@ cmd_stats (int argc, char **argv)
   g_autoptr(GOptionContext) context = g_option_context_new (_("— totals of the local reports"));
   g_autoptr(SrCache) cache = NULL;
   g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
-  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(SrInsights) insights = NULL;
+  const SrInsightsTotals *totals;
+  const SrInsightsStatus *statuses;
+  guint n_statuses;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autofree char *campaign = NULL;
   g_autofree char *currency = NULL;
   gboolean json = FALSE;
-  SrStats stats;
   gint64 last_sync = SR_TIME_NONE;
   gint64 n_campaigns;
   double balance = -1;
@@ -587,14 +756,20 @@ cmd_stats (int argc, char **argv)
     return usage_error (_("stats takes no arguments"));
   if (!apply_date_range (filter, from, to, &ret))
     return ret;
+  if (!check_filter_text ("--campaign", campaign, &ret))
+    return ret;
   filter->campaign_id = g_strdup (campaign);
 
   if ((cache = open_cache (&error)) == NULL)
     return fail (error);
 
-  if (!sr_cache_query_stats (cache, filter, &stats, &error) ||
-      (counts = sr_cache_query_status_counts (cache, filter, &error)) == NULL)
+  /* The Dashboard's numbers, computed the same way: the CLI and the app
+   * cannot disagree. */
+  insights = sr_insights_query (cache, filter, SR_INSIGHTS_STATUSES, NULL, NULL, &error);
+  if (insights == NULL)
     return fail (error);
+  totals = sr_insights_get_totals (insights);
+  statuses = sr_insights_get_statuses (insights, &n_statuses);
 
   if (!sr_cache_get_account (cache, &balance, &currency, &last_sync, &error) && error != NULL)
     return fail (error);
@@ -602,9 +777,11 @@ cmd_stats (int argc, char **argv)
   /* Without any filter this is the Campaign Log's count; with one, the
    * campaigns the selected messages belong to. */
   if (from == NULL && to == NULL && campaign == NULL)
-    n_campaigns = sr_cache_count_campaigns (cache, NULL, NULL);
+    n_campaigns = sr_cache_count_campaigns (cache, NULL, &error);
   else
-    n_campaigns = stats.n_campaigns;
+    n_campaigns = sr_cache_count_message_campaigns (cache, filter, &error);
+  if (n_campaigns < 0)
+    return fail (error);
 
   if (json)
     {
@@ -616,23 +793,21 @@ cmd_stats (int argc, char **argv)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "total");
-      json_builder_add_int_value (builder, stats.total);
+      json_builder_add_int_value (builder, totals->total);
       json_builder_set_member_name (builder, "by_status");
       json_builder_begin_object (builder);
-      for (guint i = 0; i < counts->len; i++)
+      for (guint i = 0; i < n_statuses; i++)
         {
-          SrStatusCount *count = g_ptr_array_index (counts, i);
-
-          json_builder_set_member_name (builder, count->status_raw[0] ? count->status_raw : "UNKNOWN");
-          json_builder_add_int_value (builder, count->count);
+          json_builder_set_member_name (builder, statuses[i].status_raw[0] ? statuses[i].status_raw : "UNKNOWN");
+          json_builder_add_int_value (builder, statuses[i].count);
         }
       json_builder_end_object (builder);
       json_builder_set_member_name (builder, "billable");
-      json_builder_add_int_value (builder, stats.billable);
+      json_builder_add_int_value (builder, totals->billable);
       json_builder_set_member_name (builder, "non_billable");
-      json_builder_add_int_value (builder, stats.non_billable);
+      json_builder_add_int_value (builder, totals->non_billable);
       json_builder_set_member_name (builder, "cost");
-      json_builder_add_double_value (builder, stats.cost);
+      json_builder_add_double_value (builder, totals->cost);
       json_builder_set_member_name (builder, "currency");
       if (currency != NULL)
         json_builder_add_string_value (builder, currency);
@@ -659,21 +834,19 @@ cmd_stats (int argc, char **argv)
     }
 
   g_print ("%-14s %10s %7s  %s\n", _("Status"), _("Messages"), _("Share"), _("Billed"));
-  for (guint i = 0; i < counts->len; i++)
+  for (guint i = 0; i < n_statuses; i++)
     {
-      SrStatusCount *count = g_ptr_array_index (counts, i);
-
       g_print ("%-14s %10" G_GINT64_FORMAT " %6.1f%%  %s\n",
-               count->status_raw[0] ? count->status_raw : "UNKNOWN",
-               count->count,
-               stats.total ? 100.0 * count->count / stats.total : 0.0,
-               sr_status_is_billable (count->status) ? _("yes") : _("no"));
+               statuses[i].status_raw[0] ? statuses[i].status_raw : "UNKNOWN",
+               statuses[i].count,
+               totals->total ? 100.0 * statuses[i].count / totals->total : 0.0,
+               statuses[i].billable ? _("yes") : _("no"));
     }
   g_print ("\n");
-  g_print (_("Total messages: %lld\n"), (long long) stats.total);
+  g_print (_("Total messages: %lld\n"), (long long) totals->total);
   g_print (_("Billable: %lld   Not billed (rejected, unsubscribed): %lld\n"),
-           (long long) stats.billable, (long long) stats.non_billable);
-  g_print (_("Cost: %.4f %s\n"), stats.cost, currency ? currency : "");
+           (long long) totals->billable, (long long) totals->non_billable);
+  g_print (_("Cost: %.4f %s\n"), totals->cost, currency ? currency : "");
   g_print (_("Campaigns: %lld\n"), (long long) n_campaigns);
   if (balance >= 0)
     g_print (_("Balance: %.2f %s\n"), balance, currency ? currency : "");
@@ -744,9 +917,10 @@ parse_message_sort (const char    *text,
 
 typedef struct
 {
-  Format   format;
-  GString *buffer;
-  gboolean first;
+  Format      format;
+  SrCsvFlags  csv_flags;
+  GString    *buffer;
+  gboolean    first;
 } Writer;
 
 static void
@@ -802,7 +976,7 @@ write_message_cb (SrMessage *message,
   switch (writer->format)
     {
     case FORMAT_CSV:
-      sr_csv_append_message (out, message, SR_CSV_FLAGS_NONE);
+      sr_csv_append_message (out, message, writer->csv_flags);
       break;
 
     case FORMAT_JSON:
@@ -894,10 +1068,11 @@ run_messages (int      argc,
   gboolean descending = FALSE;
   gboolean failed_only = FALSE;
   gboolean nothing = FALSE;
+  gboolean raw = FALSE;
   gint64 limit = -1;
   int ret = EXIT_OK;
   SrMessageSort sort;
-  Writer writer = { FORMAT_TABLE, NULL, TRUE };
+  Writer writer = { FORMAT_TABLE, SR_CSV_FLAGS_NONE, NULL, TRUE };
   const GOptionEntry entries[] = {
     { "status", 0, 0, G_OPTION_ARG_STRING_ARRAY, &statuses,
       N_("Only this status (repeat for several; OTHER for unknown ones)"), N_("STATUS") },
@@ -914,6 +1089,8 @@ run_messages (int      argc,
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N messages"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      N_("With --format csv: write every field exactly as stored, for scripts (by default a field starting with =, +, -, @, a tab or a carriage return gets a leading ' so that spreadsheets do not run it as a formula)"), NULL },
     { NULL }
   };
 
@@ -936,8 +1113,17 @@ run_messages (int      argc,
     }
   else if (argc > 1)
     return usage_error (_("messages takes no arguments"));
+  if (!check_filter_text ("--search", search, &ret) ||
+      !check_filter_text ("--recipient", recipient, &ret) ||
+      !check_filter_text ("--sender", sender, &ret) ||
+      !check_filter_text (campaign_mode ? _("The campaign ID") : "--campaign", campaign, &ret))
+    return ret;
   if (!parse_format (format_name, &writer.format))
     return usage_error (_("--format must be table, csv or json"));
+  if (raw && writer.format != FORMAT_CSV)
+    return usage_error (_("--raw only applies to --format csv"));
+  if (raw)
+    writer.csv_flags |= SR_CSV_FLAGS_EXACT;
   if (!parse_message_sort (sort_name, &sort))
     return usage_error (_("--sort must be created, sent, recipient, sender, status, parts, cost or campaign"));
   if (!apply_date_range (filter, from, to, &ret))
@@ -1015,7 +1201,7 @@ run_messages (int      argc,
 
   writer.buffer = g_string_sized_new (128 * 1024);
   if (writer.format == FORMAT_CSV)
-    sr_csv_append_message_header (writer.buffer, SR_CSV_FLAGS_NONE);
+    sr_csv_append_message_header (writer.buffer, writer.csv_flags);
   else if (writer.format == FORMAT_JSON)
     g_string_append_c (writer.buffer, '[');
   else
@@ -1099,9 +1285,11 @@ cmd_campaigns (int argc, char **argv)
   g_autofree char *sort_name = NULL;
   g_autofree char *format_name = NULL;
   gboolean descending = FALSE;
+  gboolean raw = FALSE;
   gint64 limit = -1;
   int ret = EXIT_OK;
   Format format;
+  SrCsvFlags csv_flags = SR_CSV_FLAGS_NONE;
   SrCampaignSort sort;
   const GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Sender, text or id contains TEXT"), N_("TEXT") },
@@ -1114,6 +1302,8 @@ cmd_campaigns (int argc, char **argv)
     { "desc", 0, 0, G_OPTION_ARG_NONE, &descending, N_("Sort in descending order"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Print at most N campaigns"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("table, csv or json"), N_("FORMAT") },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      N_("With --format csv: write every field exactly as stored, for scripts (by default a field starting with =, +, -, @, a tab or a carriage return gets a leading ' so that spreadsheets do not run it as a formula)"), NULL },
     { NULL }
   };
 
@@ -1123,8 +1313,15 @@ cmd_campaigns (int argc, char **argv)
     return usage_error (error->message);
   if (argc > 1)
     return usage_error (_("campaigns takes no arguments"));
+  if (!check_filter_text ("--search", search, &ret) ||
+      !check_filter_text ("--sender", sender, &ret))
+    return ret;
   if (!parse_format (format_name, &format))
     return usage_error (_("--format must be table, csv or json"));
+  if (raw && format != FORMAT_CSV)
+    return usage_error (_("--raw only applies to --format csv"));
+  if (raw)
+    csv_flags |= SR_CSV_FLAGS_EXACT;
   if (!parse_campaign_sort (sort_name, &sort))
     return usage_error (_("--sort must be created, sender, recipients, delivery-rate or cost"));
   if (!parse_date_range (from, to, &filter->from, &filter->to, &ret))
@@ -1148,7 +1345,7 @@ cmd_campaigns (int argc, char **argv)
     return fail (error);
 
   if (format == FORMAT_CSV)
-    sr_export_append_campaign_header (out, SR_CSV_FLAGS_NONE);
+    sr_export_append_campaign_header (out, csv_flags);
   else if (format == FORMAT_JSON)
     g_string_append_c (out, '[');
   else
@@ -1172,7 +1369,7 @@ cmd_campaigns (int argc, char **argv)
 
       if (format == FORMAT_CSV)
         {
-          sr_export_append_campaign (out, campaign, SR_CSV_FLAGS_NONE);
+          sr_export_append_campaign (out, campaign, csv_flags);
         }
       else if (format == FORMAT_JSON)
         {
@@ -1330,6 +1527,7 @@ main (int    argc,
           g_clear_pointer (&globals.api_url, g_free);
           g_clear_pointer (&globals.auth_url, g_free);
           g_clear_pointer (&globals.data_dir, g_free);
+          g_clear_pointer (&globals.cache_path, g_free);
           return ret;
         }
     }

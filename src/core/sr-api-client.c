@@ -25,6 +25,16 @@
 #define DEFAULT_TIMEOUT_S     60
 #define MAX_DELAY_MS          30000
 #define MAX_RETRY_AFTER_S     120
+/* Whole request, retries and waits included (seconds). */
+#define DEFAULT_DEADLINE_S    300
+/* Larger bodies are refused: a page of 1000 messages is about 1 MB. */
+#define DEFAULT_MAX_BODY      (64 * 1024 * 1024)
+#define READ_CHUNK            (64 * 1024)
+/* A body that cannot be read is asked for again this many times. */
+#define MAX_BAD_BODY_RETRIES  2
+#define MAX_REDIRECTS         3
+/* Longest server message quoted in an error. */
+#define MAX_SERVER_MESSAGE    200
 
 struct _SrApiClient
 {
@@ -37,13 +47,20 @@ struct _SrApiClient
   guint        max_attempts;
   guint        base_delay_ms;
   guint        timeout_s;
+  guint        deadline_s;
+  gsize        max_body;
   guint        n_requests;     /* atomic */
   guint        n_retries;      /* atomic */
 };
 
 G_DEFINE_FINAL_TYPE (SrApiClient, sr_api_client, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (sr-api-error-quark, sr_api_error)
+enum {
+  RETRY_SCHEDULED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 typedef enum {
   REQUEST_BALANCE,
@@ -59,7 +76,17 @@ typedef struct
   char         *url;           /* full URL, without credentials */
   char         *path;          /* for logs and error messages */
   guint         attempt;
+  guint         bad_bodies;    /* unreadable bodies so far */
+  guint         redirects;
   GBytes       *body;
+  GByteArray   *buffer;        /* body being read */
+  GInputStream *stream;
+  SoupMessage  *msg;           /* the attempt under way */
+  GCancellable *attempt_cancellable;
+  gulong        cancel_handler;
+  GSource      *deadline_source; /* ends an attempt that takes too long */
+  gboolean      deadline_hit;
+  gint64        started;       /* monotonic, usec: first attempt */
   gint64        sent_at;       /* monotonic, usec */
   double        fetch_seconds;
   GSource      *timeout_source;  /* pending retry */
@@ -70,9 +97,34 @@ static void send_attempt        (GTask   *task);
 static void clear_retry_sources (Request *request);
 
 static void
+clear_attempt (Request *request,
+               GTask   *task)
+{
+  if (request->deadline_source != NULL)
+    {
+      g_source_destroy (request->deadline_source);
+      g_clear_pointer (&request->deadline_source, g_source_unref);
+    }
+  if (request->cancel_handler != 0)
+    {
+      g_cancellable_disconnect (g_task_get_cancellable (task), request->cancel_handler);
+      request->cancel_handler = 0;
+    }
+  g_clear_object (&request->attempt_cancellable);
+  g_clear_object (&request->stream);
+  g_clear_object (&request->msg);
+  g_clear_pointer (&request->buffer, g_byte_array_unref);
+}
+
+static void
 request_free (Request *request)
 {
   clear_retry_sources (request);
+  g_assert (request->deadline_source == NULL && request->cancel_handler == 0);
+  g_clear_object (&request->attempt_cancellable);
+  g_clear_object (&request->stream);
+  g_clear_object (&request->msg);
+  g_clear_pointer (&request->buffer, g_byte_array_unref);
   g_clear_pointer (&request->url, g_free);
   g_clear_pointer (&request->path, g_free);
   g_clear_pointer (&request->body, g_bytes_unref);
@@ -102,6 +154,22 @@ sr_api_client_class_init (SrApiClientClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = sr_api_client_finalize;
+
+  /**
+   * SrApiClient::retry-scheduled:
+   * @delay_ms: the wait before the next attempt
+   * @http_status: 429, 5xx, 200 for a body that could not be read, 0 for a
+   *   network failure
+   *
+   * Emitted on the client's main context when a request waits before trying
+   * again, so the UI can say so ("SMS.to asked us to wait…").
+   */
+  signals[RETRY_SCHEDULED] =
+    g_signal_new ("retry-scheduled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -110,6 +178,8 @@ sr_api_client_init (SrApiClient *self)
   self->max_attempts = DEFAULT_MAX_ATTEMPTS;
   self->base_delay_ms = DEFAULT_BASE_DELAY_MS;
   self->timeout_s = DEFAULT_TIMEOUT_S;
+  self->deadline_s = DEFAULT_DEADLINE_S;
+  self->max_body = DEFAULT_MAX_BODY;
 }
 
 gboolean
@@ -261,6 +331,22 @@ sr_api_client_set_timeout (SrApiClient *self,
   soup_session_set_timeout (self->session, seconds);
 }
 
+void
+sr_api_client_set_deadline (SrApiClient *self,
+                            guint        seconds)
+{
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  self->deadline_s = MAX (1, seconds);
+}
+
+void
+sr_api_client_set_max_body_size (SrApiClient *self,
+                                 gsize        max_bytes)
+{
+  g_return_if_fail (SR_IS_API_CLIENT (self));
+  self->max_body = MAX (1024, max_bytes);
+}
+
 guint
 sr_api_client_get_n_requests (SrApiClient *self)
 {
@@ -362,12 +448,14 @@ retry_cancelled_cb (GCancellable *cancellable,
  * The wait ends early if the task is cancelled. */
 static gboolean
 schedule_retry (GTask *task,
-                int    retry_after_s)
+                int    retry_after_s,
+                guint  http_status)
 {
   SrApiClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   guint delay_ms;
+  gint64 deadline;
 
   if (request->attempt >= self->max_attempts)
     return FALSE;
@@ -376,6 +464,15 @@ schedule_retry (GTask *task,
     delay_ms = retry_after_s * 1000 + g_random_int_range (0, 250);
   else
     delay_ms = backoff_delay_ms (self, request->attempt);
+
+  /* No attempt starts after the request's deadline. */
+  deadline = request->started + (gint64) self->deadline_s * G_USEC_PER_SEC;
+  if (g_get_monotonic_time () + (gint64) delay_ms * 1000 >= deadline)
+    {
+      g_debug ("Not retrying %s: its deadline of %u s would pass", request->path, self->deadline_s);
+      return FALSE;
+    }
+  g_signal_emit (self, signals[RETRY_SCHEDULED], 0, delay_ms, http_status);
 
   g_atomic_int_inc (&self->n_retries);
   g_debug ("Retrying %s in %u ms (attempt %u of %u)",
@@ -483,6 +580,23 @@ parse_in_thread (GTask        *task,
     }
 }
 
+static GDestroyNotify
+result_free_func (RequestKind kind)
+{
+  switch (kind)
+    {
+    case REQUEST_BALANCE:
+      return (GDestroyNotify) balance_free;
+    case REQUEST_MESSAGES:
+    case REQUEST_CAMPAIGNS:
+      return (GDestroyNotify) sr_page_free;
+    case REQUEST_MESSAGE:
+    case REQUEST_CAMPAIGN:
+    default:
+      return g_object_unref;
+    }
+}
+
 static gboolean
 is_retryable_transport_error (const GError *error)
 {
@@ -495,6 +609,42 @@ is_retryable_transport_error (const GError *error)
   return TRUE;
 }
 
+/* Nobody is listening there, or there is no way to get there: trying again
+ * in a few seconds will not help, and the app should go offline at once. */
+static gboolean
+is_unreachable_error (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+         g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND);
+}
+
+/* The server's "message", short and on one line; NULL if none. */
+static char *
+dup_server_message (GBytes *body)
+{
+  g_autofree char *text = NULL;
+  GString *out;
+  const char *p;
+
+  if (body == NULL || (text = sr_api_parse_error_message (body)) == NULL)
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (p = text; *p != '\0' && g_utf8_strlen (out->str, -1) < MAX_SERVER_MESSAGE; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        c = ' ';
+      g_string_append_unichar (out, c);
+    }
+  if (*p != '\0')
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
+
 static void
 return_http_error (GTask *task,
                    guint  status,
@@ -503,8 +653,7 @@ return_http_error (GTask *task,
   Request *request = g_task_get_task_data (task);
   g_autofree char *server_message = NULL;
 
-  if (request->body != NULL)
-    server_message = sr_api_parse_error_message (request->body);
+  server_message = dup_server_message (request->body);
 
   switch (code)
     {
@@ -541,51 +690,118 @@ return_http_error (GTask *task,
 }
 
 static void
-on_send_and_read_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_parsed_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  SoupSession *session = (SoupSession *)object;
   g_autoptr(GTask) task = user_data;
   Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg;
-  guint status;
+  GError *error = NULL;
+  gpointer record;
 
-  msg = soup_session_get_async_result_message (session, result);
-  body = soup_session_send_and_read_finish (session, result, &error);
-  request->fetch_seconds = (g_get_monotonic_time () - request->sent_at) / (double) G_USEC_PER_SEC;
-
-  if (body == NULL)
+  record = g_task_propagate_pointer (G_TASK (result), &error);
+  if (record != NULL)
     {
-      if (g_task_return_error_if_cancelled (task))
-        return;
-
-      g_debug ("%s failed: %s", request->path, error->message);
-
-      if (is_retryable_transport_error (error) && schedule_retry (task, -1))
-        return;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_TIMEOUT,
-                                 _("The server did not answer in time (%s)"), request->path);
-      else
-        g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_NETWORK,
-                                 _("Could not reach the server: %s"), error->message);
+      g_task_return_pointer (task, record, result_free_func (request->kind));
       return;
     }
 
-  status = soup_message_get_status (msg);
+  /* A maintenance page, a truncated or garbled body: maybe the next answer
+   * is better, but not for ever. */
+  if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE) &&
+      (request->kind == REQUEST_MESSAGES || request->kind == REQUEST_CAMPAIGNS) &&
+      request->bad_bodies < MAX_BAD_BODY_RETRIES)
+    {
+      g_debug ("%s", error->message);
+      request->bad_bodies++;
+      if (schedule_retry (task, -1, SOUP_STATUS_OK))
+        {
+          g_error_free (error);
+          return;
+        }
+    }
+  g_task_return_error (task, error);
+}
+
+static void
+transport_failed (GTask  *task,
+                  GError *error)
+{
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  gboolean deadline_hit = request->deadline_hit;
+
+  request->fetch_seconds = (g_get_monotonic_time () - request->sent_at) / (double) G_USEC_PER_SEC;
+  clear_attempt (request, task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_error_free (error);
+      return;
+    }
+
+  g_debug ("%s failed: %s", request->path, deadline_hit ? "no answer in time" : error->message);
+
+  if (!deadline_hit && is_unreachable_error (error))
+    {
+      g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_NETWORK,
+                               _("Could not reach the server: %s"), error->message);
+      g_error_free (error);
+      return;
+    }
+
+  if ((deadline_hit || is_retryable_transport_error (error)) && schedule_retry (task, -1, 0))
+    {
+      g_error_free (error);
+      return;
+    }
+
+  if (deadline_hit || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_TIMEOUT,
+                             _("The server did not answer %s within %u s"),
+                             request->path, self->timeout_s);
+  else
+    g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_NETWORK,
+                             _("Could not reach the server: %s"), error->message);
+  g_error_free (error);
+}
+
+static void
+body_too_large (GTask *task)
+{
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+
+  g_cancellable_cancel (request->attempt_cancellable);
+  clear_attempt (request, task);
+  g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE,
+                           _("The answer to %s is larger than %" G_GSIZE_FORMAT " MB; it was refused"),
+                           request->path, self->max_body / (1024 * 1024));
+}
+
+static void
+body_complete (GTask *task)
+{
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  guint status = soup_message_get_status (request->msg);
+  int retry_after = parse_retry_after (request->msg);
+
+  request->fetch_seconds = (g_get_monotonic_time () - request->sent_at) / (double) G_USEC_PER_SEC;
   g_clear_pointer (&request->body, g_bytes_unref);
-  request->body = g_steal_pointer (&body);
+  request->body = g_byte_array_free_to_bytes (g_steal_pointer (&request->buffer));
+  clear_attempt (request, task);
 
   g_debug ("%s → HTTP %u, %" G_GSIZE_FORMAT " bytes in %.3f s",
            request->path, status, g_bytes_get_size (request->body), request->fetch_seconds);
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      g_task_run_in_thread (task, parse_in_thread);
+      GTask *parse = g_task_new (self, NULL, on_parsed_cb, g_object_ref (task));
+
+      g_task_set_task_data (parse, request, NULL);
+      g_task_run_in_thread (parse, parse_in_thread);
+      g_object_unref (parse);
       return;
     }
 
@@ -597,7 +813,7 @@ on_send_and_read_cb (GObject      *object,
 
   if (status == 429)
     {
-      if (schedule_retry (task, parse_retry_after (msg)))
+      if (schedule_retry (task, retry_after, status))
         return;
       return_http_error (task, status, SR_API_ERROR_RATE_LIMITED);
       return;
@@ -605,7 +821,7 @@ on_send_and_read_cb (GObject      *object,
 
   if (status >= 500)
     {
-      if (schedule_retry (task, parse_retry_after (msg)))
+      if (schedule_retry (task, retry_after, status))
         return;
       return_http_error (task, status, SR_API_ERROR_SERVER);
       return;
@@ -614,26 +830,179 @@ on_send_and_read_cb (GObject      *object,
   return_http_error (task, status, SR_API_ERROR_REQUEST);
 }
 
+static void read_more (GTask *task);
+
+static void
+on_read_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (bytes == NULL)
+    {
+      transport_failed (task, error);
+      return;
+    }
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      body_complete (task);
+      return;
+    }
+  if (request->buffer->len + g_bytes_get_size (bytes) > self->max_body)
+    {
+      body_too_large (task);
+      return;
+    }
+  g_byte_array_append (request->buffer, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  read_more (task);
+}
+
+static void
+read_more (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   request->attempt_cancellable, on_read_cb, g_object_ref (task));
+}
+
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  const char *scheme_a = g_uri_get_scheme (a), *scheme_b = g_uri_get_scheme (b);
+  int port_a = g_uri_get_port (a), port_b = g_uri_get_port (b);
+
+  if (scheme_a == NULL || scheme_b == NULL || g_ascii_strcasecmp (scheme_a, scheme_b) != 0)
+    return FALSE;
+  if (g_uri_get_host (a) == NULL || g_uri_get_host (b) == NULL ||
+      g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) != 0)
+    return FALSE;
+  if (port_a < 0)
+    port_a = g_ascii_strcasecmp (scheme_a, "https") == 0 ? 443 : 80;
+  if (port_b < 0)
+    port_b = g_ascii_strcasecmp (scheme_b, "https") == 0 ? 443 : 80;
+  return port_a == port_b;
+}
+
+/* Redirects are followed only to the same origin (scheme, host and port):
+ * anywhere else could be plain http or a host that must not see our
+ * requests. */
+static void
+handle_redirect (GTask *task,
+                 guint  status)
+{
+  Request *request = g_task_get_task_data (task);
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (request->msg), "Location");
+  g_autoptr(GUri) base = g_uri_parse (request->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GUri) target = NULL;
+
+  if (location != NULL && base != NULL)
+    target = g_uri_parse_relative (base, location, G_URI_FLAGS_NONE, NULL);
+  clear_attempt (request, task);
+
+  if (target != NULL && same_origin (base, target) && request->redirects < MAX_REDIRECTS)
+    {
+      request->redirects++;
+      g_free (request->url);
+      request->url = g_uri_to_string (target);
+      request->attempt--;
+      g_debug ("%s redirected within the same server", request->path);
+      send_attempt (task);
+      return;
+    }
+
+  g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_REQUEST,
+                           _("The server sent the request %s to another address (HTTP %u, %s); "
+                             "for safety it was not followed"),
+                           request->path, status,
+                           target != NULL && g_uri_get_host (target) != NULL ? g_uri_get_host (target) : "?");
+}
+
+static void
+on_sent_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SoupSession *session = (SoupSession *)object;
+  g_autoptr(GTask) task = user_data;
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  GError *error = NULL;
+  SoupMessageHeaders *headers;
+  guint status;
+
+  request->stream = soup_session_send_finish (session, result, &error);
+  if (request->stream == NULL)
+    {
+      transport_failed (task, error);
+      return;
+    }
+
+  status = soup_message_get_status (request->msg);
+  headers = soup_message_get_response_headers (request->msg);
+  if (SOUP_STATUS_IS_REDIRECTION (status) && soup_message_headers_get_one (headers, "Location") != NULL)
+    {
+      handle_redirect (task, status);
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) self->max_body)
+    {
+      body_too_large (task);
+      return;
+    }
+
+  request->buffer = g_byte_array_new ();
+  read_more (task);
+}
+
+static void
+cancel_attempt_cb (GCancellable *cancellable,
+                   GCancellable *attempt_cancellable)
+{
+  g_cancellable_cancel (attempt_cancellable);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->deadline_hit = TRUE;
+  g_clear_pointer (&request->deadline_source, g_source_unref);
+  g_cancellable_cancel (request->attempt_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 send_attempt (GTask *task)
 {
   SrApiClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  g_autoptr(SoupMessage) msg = NULL;
   SoupMessageHeaders *headers;
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  msg = soup_message_new (SOUP_METHOD_GET, request->url);
-  if (msg == NULL)
+  request->msg = soup_message_new (SOUP_METHOD_GET, request->url);
+  if (request->msg == NULL)
     {
       g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_INVALID_URL,
                                _("Could not build a request for %s"), request->path);
       return;
     }
+  /* Redirects are ours to judge (handle_redirect()). */
+  soup_message_add_flags (request->msg, SOUP_MESSAGE_NO_REDIRECT);
 
-  headers = soup_message_get_request_headers (msg);
+  headers = soup_message_get_request_headers (request->msg);
   soup_message_headers_replace (headers, "Authorization", self->authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
   soup_message_headers_replace (headers, "Content-Type", "application/json");
@@ -646,12 +1015,24 @@ send_attempt (GTask *task)
 
   request->attempt++;
   request->sent_at = g_get_monotonic_time ();
+  if (request->started == 0)
+    request->started = request->sent_at;
+  request->deadline_hit = FALSE;
   g_atomic_int_inc (&self->n_requests);
 
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
-                                    on_send_and_read_cb,
-                                    g_object_ref (task));
+  /* Each attempt has its own deadline (the session's timeout only covers
+   * silence between bytes): a server that sends a byte now and then does
+   * not keep us for ever. */
+  request->attempt_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    request->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_attempt_cb),
+                                                     request->attempt_cancellable, NULL);
+  request->deadline_source = g_timeout_source_new_seconds (MAX (1, self->timeout_s));
+  g_source_set_callback (request->deadline_source, deadline_cb, request, NULL);
+  g_source_attach (request->deadline_source, g_task_get_context (task));
+
+  soup_session_send_async (self->session, request->msg, G_PRIORITY_DEFAULT,
+                           request->attempt_cancellable, on_sent_cb, g_object_ref (task));
 }
 
 static void

@@ -9,23 +9,10 @@
 #include <gio/gio.h>
 
 #include "sr-types.h"
+#include "sr-api-error.h"
 #include "sr-api-parse.h"
 
 G_BEGIN_DECLS
-
-#define SR_API_ERROR (sr_api_error_quark ())
-GQuark sr_api_error_quark (void);
-
-typedef enum {
-  SR_API_ERROR_UNAUTHORIZED,      /* 401/403, or a balance body without balance */
-  SR_API_ERROR_RATE_LIMITED,      /* 429 after all retries */
-  SR_API_ERROR_SERVER,            /* 5xx after all retries */
-  SR_API_ERROR_NETWORK,           /* cannot connect, connection dropped, DNS, TLS */
-  SR_API_ERROR_TIMEOUT,
-  SR_API_ERROR_BAD_RESPONSE,      /* body not what the contract says */
-  SR_API_ERROR_REQUEST,           /* other 4xx (400, 402, 404, 415, …) */
-  SR_API_ERROR_INVALID_URL,       /* bad base URL, or plain http to a non-loopback host */
-} SrApiError;
 
 #define SR_TYPE_API_CLIENT (sr_api_client_get_type ())
 G_DECLARE_FINAL_TYPE (SrApiClient, sr_api_client, SR, API_CLIENT, GObject)
@@ -57,9 +44,17 @@ void         sr_api_client_set_max_attempts (SrApiClient     *self,
 /* First backoff delay in ms (default 500); doubles each attempt, with jitter. */
 void         sr_api_client_set_base_delay   (SrApiClient     *self,
                                              guint            delay_ms);
-/* Per-request timeout in seconds (default 60). */
+/* Deadline of one attempt in seconds, whatever the server sends meanwhile
+ * (default 60). */
 void         sr_api_client_set_timeout      (SrApiClient     *self,
                                              guint            seconds);
+/* Deadline of a whole request, retries and waits included (default 300 s):
+ * no attempt starts after it. */
+void         sr_api_client_set_deadline     (SrApiClient     *self,
+                                             guint            seconds);
+/* Larger bodies are refused with SR_API_ERROR_BAD_RESPONSE (default 64 MB). */
+void         sr_api_client_set_max_body_size (SrApiClient    *self,
+                                             gsize            max_bytes);
 /* Requests and retries so far, for tests and benchmarks. */
 guint        sr_api_client_get_n_requests   (SrApiClient     *self);
 guint        sr_api_client_get_n_retries    (SrApiClient     *self);

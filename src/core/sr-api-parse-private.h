@@ -16,4 +16,10 @@ SrPage *sr_api_parse_messages_page_fast (GBytes  *body);
 SrPage *sr_api_parse_messages_page_slow (GBytes  *body,
                                          GError **error);
 
+/* What sr_api_parse_messages_page() reads instead of body: invalid UTF-8
+ * made valid (U+FFFD), the escape \u0000 turned into \uFFFD. Adds the
+ * number of repairs to *n_repairs. */
+GBytes *sr_api_parse_repair_body        (GBytes  *body,
+                                         guint   *n_repairs);
+
 G_END_DECLS

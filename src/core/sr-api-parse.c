@@ -7,8 +7,9 @@
  *
  * Speed matters because a first sync can read hundreds of thousands of
  * messages: message pages are read in one pass by sr-json-reader.c straight
- * into SrMessage structs, and only bodies that reader is not sure about go
- * through json-glib (see "Message pages without json-glib" below). Every
+ * into SrMessage structs (sr-api-parse-fast.c), and only bodies that reader
+ * is not sure about go through json-glib. Before either reads a page, its
+ * text is repaired (sr_api_parse_repair_body()). Every
  * other body goes through one JsonParser, members are read straight from
  * the tree, and only the strings a record keeps are copied.
  */
@@ -25,21 +26,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sr-api-client.h"
+#include "sr-api-error.h"
 #include "sr-api-parse.h"
 #include "sr-api-parse-private.h"
+#include "sr-api-parse-values.h"
 #include "sr-campaign-private.h"
-#include "sr-json-reader.h"
 #include "sr-message-private.h"
 #include "sr-status.h"
+#include "sr-time.h"
 
 /* json-glib's parser recurses once per nesting level and has no limit of its
  * own, so a hostile or broken body of a million '[' would overflow the stack.
  * Real responses nest three levels deep. */
 #define MAX_NESTING 64
 
-#define USEC_PER_SEC  G_GINT64_CONSTANT (1000000)
-#define SEC_PER_DAY   G_GINT64_CONSTANT (86400)
 
 typedef struct
 {
@@ -205,31 +205,8 @@ string_to_flag (const char *str)
   return string_to_double (str, &value) && value != 0.0;
 }
 
-/* Scalar values. Both readers of a body, json-glib's tree and the fast
- * reader of message pages (sr-json-reader.c), turn a member into a Value,
- * and every field rule below works on Values only, so the two paths cannot
- * drift apart. */
-
-typedef enum
-{
-  VALUE_NONE,       /* missing, null, object or array */
-  VALUE_BOOLEAN,
-  VALUE_INT,
-  VALUE_DOUBLE,
-  VALUE_STRING,
-} ValueType;
-
-typedef struct
-{
-  ValueType type;
-  union
-  {
-    gboolean    boolean;
-    gint64      integer;
-    double      number;
-    const char *string;   /* borrowed, NUL-terminated */
-  };
-} Value;
+/* Scalar values (the Value type is in sr-api-parse-values.h, shared with
+ * the single-pass reader of sr-api-parse-fast.c). */
 
 /* json_node_get_value_type() is G_TYPE_INVALID for JSON null and
  * JSON_TYPE_OBJECT/ARRAY for containers, so those read as missing without a
@@ -519,327 +496,10 @@ get_time_member (JsonObject *object,
   return value_get_time (&value);
 }
 
-/* Times */
-
-static inline gboolean
-is_leap_year (gint64 year)
-{
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-static int
-days_in_month (gint64 year,
-               int    month)
-{
-  static const guint8 days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-  if (month == 2 && is_leap_year (year))
-    return 29;
-
-  return days[month - 1];
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), without any time zone database. */
-static gint64
-days_from_civil (gint64 year,
-                 int    month,
-                 int    day)
-{
-  gint64 era, yoe, doy, doe;
-
-  year -= month <= 2;
-  era = (year >= 0 ? year : year - 399) / 400;
-  yoe = year - era * 400;
-  doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-  return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days (gint64  days,
-                 gint64 *out_year,
-                 int    *out_month,
-                 int    *out_day)
-{
-  gint64 era, doe, yoe, doy, mp;
-  int month;
-
-  days += 719468;
-  era = (days >= 0 ? days : days - 146096) / 146097;
-  doe = days - era * 146097;
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  month = (int) (mp < 10 ? mp + 3 : mp - 9);
-
-  *out_day = (int) (doy - (153 * mp + 2) / 5 + 1);
-  *out_month = month;
-  *out_year = yoe + era * 400 + (month <= 2);
-}
-
-/* Reads exactly @n digits. */
-static inline gboolean
-read_digits (const char **p,
-             const char  *end,
-             int          n,
-             int         *out)
-{
-  int value = 0;
-
-  if (end - *p < n)
-    return FALSE;
-
-  for (int i = 0; i < n; i++)
-    {
-      char c = (*p)[i];
-
-      if (!g_ascii_isdigit (c))
-        return FALSE;
-      value = value * 10 + (c - '0');
-    }
-
-  *p += n;
-  *out = value;
-
-  return TRUE;
-}
-
-static inline gboolean
-accept_char (const char **p,
-             const char  *end,
-             char         c)
-{
-  if (*p < end && **p == c)
-    {
-      (*p)++;
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* Zone designator at the end of a time: "Z", "+02:00", "+0200", "+02", and
- * the "UTC"/"GMT" some servers print after a space. */
-static gboolean
-read_zone (const char **p,
-           const char  *end,
-           int         *out_offset_seconds)
-{
-  const char *q = *p;
-  int hours = 0, minutes = 0;
-  int sign;
-
-  *out_offset_seconds = 0;
-
-  while (q < end && *q == ' ')
-    q++;
-
-  if (q == end)
-    {
-      *p = q;
-      return TRUE;
-    }
-
-  if (*q == 'Z' || *q == 'z')
-    {
-      *p = q + 1;
-      return TRUE;
-    }
-
-  if (end - q >= 3 && (g_ascii_strncasecmp (q, "UTC", 3) == 0 || g_ascii_strncasecmp (q, "GMT", 3) == 0))
-    {
-      q += 3;
-      if (q == end)
-        {
-          *p = q;
-          return TRUE;
-        }
-    }
-
-  if (*q != '+' && *q != '-')
-    return FALSE;
-
-  sign = *q == '-' ? -1 : 1;
-  q++;
-
-  if (!read_digits (&q, end, 2, &hours))
-    return FALSE;
-  if (q < end)
-    {
-      accept_char (&q, end, ':');
-      if (!read_digits (&q, end, 2, &minutes))
-        return FALSE;
-    }
-
-  if (hours > 23 || minutes > 59)
-    return FALSE;
-
-  *out_offset_seconds = sign * (hours * 3600 + minutes * 60);
-  *p = q;
-
-  return TRUE;
-}
-
-gboolean
-sr_api_parse_time (const char *str,
-                   gint64     *out_usec)
-{
-  const char *p, *end;
-  int year, month, day;
-  int hour = 0, minute = 0, second = 0, usec = 0;
-  int offset = 0;
-  gboolean basic;
-  gint64 days, seconds;
-
-  if (str == NULL)
-    return FALSE;
-
-  p = str;
-  end = str + strlen (str);
-  trim_span (&p, &end);
-
-  /* Date: "2022-02-01" (extended) or "20220201" (basic). */
-  if (!read_digits (&p, end, 4, &year))
-    return FALSE;
-  basic = !accept_char (&p, end, '-');
-  if (!read_digits (&p, end, 2, &month))
-    return FALSE;
-  if (!basic && !accept_char (&p, end, '-'))
-    return FALSE;
-  if (!read_digits (&p, end, 2, &day))
-    return FALSE;
-
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month (year, month))
-    return FALSE;
-
-  /* Time: 'T' or spaces, then "07:29[:59[.000000]]" or basic "0729[59]". */
-  if (p < end)
-    {
-      if (*p == 'T' || *p == 't')
-        p++;
-      else if (*p == ' ')
-        {
-          while (p < end && *p == ' ')
-            p++;
-        }
-      else
-        return FALSE;
-
-      if (!read_digits (&p, end, 2, &hour))
-        return FALSE;
-      if (!basic && !accept_char (&p, end, ':'))
-        return FALSE;
-      if (!read_digits (&p, end, 2, &minute))
-        return FALSE;
-
-      if ((basic && p < end && g_ascii_isdigit (*p)) || accept_char (&p, end, ':'))
-        {
-          if (!read_digits (&p, end, 2, &second))
-            return FALSE;
-
-          if (accept_char (&p, end, '.') || accept_char (&p, end, ','))
-            {
-              int n = 0;
-
-              if (p == end || !g_ascii_isdigit (*p))
-                return FALSE;
-
-              /* Microseconds: extra digits are dropped, missing ones are 0. */
-              for (; p < end && g_ascii_isdigit (*p); p++, n++)
-                {
-                  if (n < 6)
-                    usec = usec * 10 + (*p - '0');
-                }
-              for (; n < 6; n++)
-                usec *= 10;
-            }
-        }
-
-      /* 60 is a leap second; it simply runs into the next minute. */
-      if (hour > 23 || minute > 59 || second > 60)
-        return FALSE;
-
-      if (!read_zone (&p, end, &offset))
-        return FALSE;
-    }
-
-  if (p != end)
-    return FALSE;
-
-  days = days_from_civil (year, month, day);
-  seconds = days * SEC_PER_DAY + hour * 3600 + minute * 60 + second - offset;
-
-  if (out_usec != NULL)
-    *out_usec = seconds * USEC_PER_SEC + usec;
-
-  return TRUE;
-}
-
-static void
-split_usec (gint64  usec,
-            gint64 *out_year,
-            int    *out_month,
-            int    *out_day,
-            int    *out_hour,
-            int    *out_minute,
-            int    *out_second,
-            int    *out_usec)
-{
-  gint64 seconds = usec / USEC_PER_SEC;
-  gint64 rem_usec = usec % USEC_PER_SEC;
-  gint64 days, rem_seconds;
-
-  if (rem_usec < 0)
-    {
-      rem_usec += USEC_PER_SEC;
-      seconds--;
-    }
-
-  days = seconds / SEC_PER_DAY;
-  rem_seconds = seconds % SEC_PER_DAY;
-  if (rem_seconds < 0)
-    {
-      rem_seconds += SEC_PER_DAY;
-      days--;
-    }
-
-  civil_from_days (days, out_year, out_month, out_day);
-  *out_hour = (int) (rem_seconds / 3600);
-  *out_minute = (int) (rem_seconds / 60 % 60);
-  *out_second = (int) (rem_seconds % 60);
-  *out_usec = (int) rem_usec;
-}
-
-char *
-sr_api_format_query_time (gint64 usec)
-{
-  gint64 year;
-  int month, day, hour, minute, second, micro;
-
-  split_usec (usec, &year, &month, &day, &hour, &minute, &second, &micro);
-
-  return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02d-%02d %02d:%02d:%02d",
-                          year, month, day, hour, minute, second);
-}
-
-char *
-sr_api_format_iso_time (gint64 usec)
-{
-  gint64 year;
-  int month, day, hour, minute, second, micro;
-
-  split_usec (usec, &year, &month, &day, &hour, &minute, &second, &micro);
-
-  return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                          year, month, day, hour, minute, second, micro);
-}
-
 /* Bodies */
 
-static void
-skip_bom_and_spaces (const char **p,
+void
+sr_parse_skip_bom_and_spaces (const char **p,
                      const char  *end)
 {
   if (end - *p >= 3 && memcmp (*p, "\xef\xbb\xbf", 3) == 0)
@@ -1096,7 +756,7 @@ parse_body (ParseContext  *ctx,
     {
       p = data;
       end = data + len;
-      skip_bom_and_spaces (&p, end);
+      sr_parse_skip_bom_and_spaces (&p, end);
     }
 
   if (data == NULL || p == end)
@@ -1181,8 +841,8 @@ dup_body_message (JsonObject *root)
 
 /* "success": false (or 0, "false") marks an error body even when it also has
  * an empty "data" array, as 401 answers do. */
-static gboolean
-value_says_failure (const Value *success)
+gboolean
+sr_parse_value_says_failure (const Value *success)
 {
   switch (success->type)
     {
@@ -1208,7 +868,7 @@ body_says_failure (JsonObject *root)
   Value success;
 
   member_value (root, "success", &success);
-  return value_says_failure (&success);
+  return sr_parse_value_says_failure (&success);
 }
 
 static void
@@ -1237,16 +897,8 @@ read_envelope_value (const Value *value,
          *out >= 0;
 }
 
-typedef enum
-{
-  ENVELOPE_CURRENT_PAGE,
-  ENVELOPE_LAST_PAGE,
-  ENVELOPE_PER_PAGE,
-  ENVELOPE_TOTAL,
-  N_ENVELOPE_FIELDS
-} EnvelopeField;
 
-static const char * const envelope_field_names[N_ENVELOPE_FIELDS] = {
+const char * const sr_parse_envelope_field_names[N_ENVELOPE_FIELDS] = {
   "current_page",
   "last_page",
   "per_page",
@@ -1255,8 +907,8 @@ static const char * const envelope_field_names[N_ENVELOPE_FIELDS] = {
 
 /* -1 when the body does not carry the field in a readable form. Laravel API
  * resources move the pagination into "meta"; @meta is NULL without one. */
-static void
-page_info_from_values (const Value *root,
+void
+sr_parse_page_info_from_values (const Value *root,
                        const Value *meta,
                        SrPageInfo  *info)
 {
@@ -1289,48 +941,19 @@ read_page_info (JsonObject *root,
 
   for (guint i = 0; i < N_ENVELOPE_FIELDS; i++)
     {
-      member_value (root, envelope_field_names[i], &root_values[i]);
+      member_value (root, sr_parse_envelope_field_names[i], &root_values[i]);
       if (meta != NULL)
-        member_value (meta, envelope_field_names[i], &meta_values[i]);
+        member_value (meta, sr_parse_envelope_field_names[i], &meta_values[i]);
     }
 
-  page_info_from_values (root_values, meta != NULL ? meta_values : NULL, info);
+  sr_parse_page_info_from_values (root_values, meta != NULL ? meta_values : NULL, info);
 }
 
 /* Records */
 
 /* The members of a message object the parser reads. */
-typedef enum
-{
-  FIELD_UNDERSCORE_ID,
-  FIELD_ID,
-  FIELD_CAMPAIGN_ID,
-  FIELD_TO,
-  FIELD_SENDER_ID,
-  FIELD_MESSAGE,
-  FIELD_STATUS,
-  FIELD_SMS_COUNT,
-  FIELD_COST,
-  FIELD_CLIENT_COST,
-  FIELD_FAILED_REASON,
-  FIELD_CREATED_AT,
-  FIELD_UPDATED_AT,
-  FIELD_SENT_AT,
-  FIELD_SCHEDULED_FOR,
-  FIELD_TIMEZONE,
-  FIELD_IS_API,
-  FIELD_TYPE,
-  FIELD_USER_ID,
-  FIELD_CALLBACK_URL,
-  FIELD_OPTOUT,
-  FIELD_PROVIDER,
-  FIELD_FINAL_CALLBACK_SENT,
-  FIELD_MESSAGE_ID,
-  FIELD_INTERNAL_FAILED_REASON,
-  N_MESSAGE_FIELDS
-} MessageField;
 
-static const char * const message_field_names[N_MESSAGE_FIELDS] = {
+const char * const sr_parse_message_field_names[N_MESSAGE_FIELDS] = {
   [FIELD_UNDERSCORE_ID] = "_id",
   [FIELD_ID] = "id",
   [FIELD_CAMPAIGN_ID] = "campaign_id",
@@ -1360,17 +983,52 @@ static const char * const message_field_names[N_MESSAGE_FIELDS] = {
 
 G_STATIC_ASSERT (N_MESSAGE_FIELDS <= 32);
 
-/* @fields is indexed by MessageField. */
-static SrMessage *
-message_from_values (const Value *fields)
+/* Bounds of what a message may hold (issue "values without bounds"): a
+ * value outside them is clamped or dropped, a text cut, and the record
+ * counted as repaired. */
+#define MAX_ID_LEN          256
+#define MAX_SHORT_TEXT      256      /* to, sender, status, type, zone, … */
+#define MAX_STATUS_LEN      64
+#define MAX_REASON_LEN      1024
+#define MAX_MESSAGE_TEXT    (64 * 1024)
+#define MAX_SMS_COUNT       1000
+#define MAX_ABS_COST        1e6
+
+/* Cuts a string to at most max bytes on a character boundary. */
+static gboolean
+cap_string (char  *str,
+            gsize  max)
+{
+  const char *cut;
+
+  if (str == NULL || strlen (str) <= max)
+    return FALSE;
+  cut = g_utf8_find_prev_char (str, str + max + 1);
+  str[cut != NULL ? cut - str : 0] = '\0';
+  return TRUE;
+}
+
+/* @fields is indexed by MessageField. n_repaired counts records that kept
+ * a repaired value. */
+SrMessage *
+sr_parse_message_from_values (const Value *fields,
+                     guint       *n_repaired)
 {
   SrMessage *message;
   char *id;
   const char *status;
+  gboolean repaired = FALSE;
+  gint64 count;
 
   id = dup_record_id (&fields[FIELD_UNDERSCORE_ID], &fields[FIELD_ID]);
   if (id == NULL)
     return NULL;
+  if (strlen (id) > MAX_ID_LEN)
+    {
+      /* An id cut short could merge two messages: not usable. */
+      g_free (id);
+      return NULL;
+    }
 
   message = sr_message_new_empty ();
   message->id = id;
@@ -1406,11 +1064,45 @@ message_from_values (const Value *fields)
       message->status = SR_STATUS_UNKNOWN;
     }
 
-  message->sms_count = (int) value_get_count (&fields[FIELD_SMS_COUNT], G_MAXINT);
+  if (value_get_int64 (&fields[FIELD_SMS_COUNT], &count) && (count < 0 || count > MAX_SMS_COUNT))
+    repaired = TRUE;
+  message->sms_count = (int) value_get_count (&fields[FIELD_SMS_COUNT], MAX_SMS_COUNT);
 
   if (!value_get_double (&fields[FIELD_COST], &message->cost) &&
       !value_get_double (&fields[FIELD_CLIENT_COST], &message->cost))
-    message->cost = 0.0;
+    {
+      message->cost = 0.0;
+      /* a number that is not finite */
+      if (fields[FIELD_COST].type == VALUE_DOUBLE || fields[FIELD_CLIENT_COST].type == VALUE_DOUBLE)
+        repaired = TRUE;
+    }
+  if (!(fabs (message->cost) <= MAX_ABS_COST))
+    {
+      /* No message costs a million: a value like 1e308 would poison every
+       * total it enters, so it is dropped rather than clamped. */
+      message->cost = 0.0;
+      repaired = TRUE;
+    }
+
+  repaired |= cap_string (message->status_raw, MAX_STATUS_LEN);
+  repaired |= cap_string (message->message, MAX_MESSAGE_TEXT);
+  repaired |= cap_string (message->failed_reason, MAX_REASON_LEN);
+  repaired |= cap_string (message->internal_failed_reason, MAX_REASON_LEN);
+  repaired |= cap_string (message->campaign_id, MAX_ID_LEN);
+  repaired |= cap_string (message->message_id, MAX_ID_LEN);
+  repaired |= cap_string (message->to, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->sender_id, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->timezone, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->message_type, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->user_id, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->provider, MAX_SHORT_TEXT);
+  repaired |= cap_string (message->callback_url, MAX_REASON_LEN);
+  if (repaired)
+    {
+      g_debug ("Message %s had values out of bounds; they were clamped or cut", message->id);
+      if (n_repaired != NULL)
+        (*n_repaired)++;
+    }
 
   message->created_at = value_get_time (&fields[FIELD_CREATED_AT]);
   message->updated_at = value_get_time (&fields[FIELD_UPDATED_AT]);
@@ -1425,14 +1117,15 @@ message_from_values (const Value *fields)
 }
 
 static SrMessage *
-message_from_object (JsonObject *object)
+message_from_object (JsonObject *object,
+                     guint      *n_repaired)
 {
   Value fields[N_MESSAGE_FIELDS];
 
   for (guint i = 0; i < N_MESSAGE_FIELDS; i++)
-    member_value (object, message_field_names[i], &fields[i]);
+    member_value (object, sr_parse_message_field_names[i], &fields[i]);
 
-  return message_from_values (fields);
+  return sr_parse_message_from_values (fields, n_repaired);
 }
 
 static SrCampaign *
@@ -1480,16 +1173,19 @@ campaign_from_object (JsonObject *object)
   return campaign;
 }
 
-typedef gpointer (*RecordFromObject) (JsonObject *object);
+typedef gpointer (*RecordFromObject) (JsonObject *object,
+                                      guint      *n_repaired);
 
 static gpointer
-message_record (JsonObject *object)
+message_record (JsonObject *object,
+                guint      *n_repaired)
 {
-  return message_from_object (object);
+  return message_from_object (object, n_repaired);
 }
 
 static gpointer
-campaign_record (JsonObject *object)
+campaign_record (JsonObject *object,
+                 guint      *n_repaired)
 {
   return campaign_from_object (object);
 }
@@ -1581,7 +1277,7 @@ parse_page (GBytes            *body,
       gpointer record = NULL;
 
       if (JSON_NODE_HOLDS_OBJECT (node))
-        record = record_from_object (json_node_get_object (node));
+        record = record_from_object (json_node_get_object (node), &page->info.n_repaired);
 
       if (record != NULL)
         g_ptr_array_add (page->items, record);
@@ -1592,473 +1288,7 @@ parse_page (GBytes            *body,
   return g_steal_pointer (&page);
 }
 
-/* Message pages without json-glib.
- *
- * A first sync reads hundreds of thousands of messages, and json-glib spends
- * most of the time building a node tree that is thrown away. This path reads
- * the body in one pass with sr-json-reader.c, notes for each member it knows
- * where its value stands in the text (the last one wins, as in json-glib's
- * objects), and only then turns those into Values for message_from_values():
- * the field rules are the very same functions as on the json-glib path.
- *
- * The reader gives up on anything that is not plain JSON, and so does this
- * code on any shape it does not expect (an escaped member name, "data" or
- * "meta" twice, an error body…). sr_api_parse_messages_page() then runs the
- * json-glib path, which stays the reference for every result and every
- * error message: giving up costs time, never a different answer. */
 
-/* Room for the decoded strings of one record or one envelope, reused. */
-typedef struct
-{
-  char  *data;   /* owned */
-  gsize  size;
-  gsize  used;
-} Scratch;
-
-static void
-scratch_clear (Scratch *scratch)
-{
-  g_clear_pointer (&scratch->data, g_free);
-  scratch->size = 0;
-  scratch->used = 0;
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Scratch, scratch_clear)
-
-/* Empties @scratch with room for @needed bytes; earlier strings are gone. */
-static void
-scratch_reset (Scratch *scratch,
-               gsize    needed)
-{
-  if (needed > scratch->size)
-    {
-      scratch->size = MAX (needed, MAX (scratch->size * 2, 4096));
-      g_free (scratch->data);
-      scratch->data = g_malloc (scratch->size);
-    }
-
-  scratch->used = 0;
-}
-
-/* Room that value_from_token() needs in the scratch for @token. */
-static inline gsize
-token_scratch_size (const SrJsonToken *token)
-{
-  return token->kind == SR_JSON_STRING ? token->len + 1 : 0;
-}
-
-/* FALSE when json-glib might read the token differently (see
- * sr-json-reader.c): too many digits, an escaped NUL. */
-static gboolean
-value_from_token (const SrJsonToken *token,
-                  Scratch           *scratch,
-                  Value             *out)
-{
-  gsize len;
-
-  switch (token->kind)
-    {
-    case SR_JSON_TRUE:
-    case SR_JSON_FALSE:
-      out->type = VALUE_BOOLEAN;
-      out->boolean = token->kind == SR_JSON_TRUE;
-      return TRUE;
-
-    case SR_JSON_INT:
-      out->type = VALUE_INT;
-      return sr_json_token_get_int64 (token, &out->integer);
-
-    case SR_JSON_DOUBLE:
-      out->type = VALUE_DOUBLE;
-      return sr_json_token_get_double (token, &out->number);
-
-    case SR_JSON_STRING:
-      g_assert (scratch->used + token->len + 1 <= scratch->size);
-      if (!sr_json_token_decode_string (token, scratch->data + scratch->used, &len))
-        return FALSE;
-      out->type = VALUE_STRING;
-      out->string = scratch->data + scratch->used;
-      scratch->used += len + 1;
-      return TRUE;
-
-    case SR_JSON_NULL:
-    case SR_JSON_OBJECT:
-    case SR_JSON_ARRAY:
-    default:
-      out->type = VALUE_NONE;
-      return TRUE;
-    }
-}
-
-#define KEY_IS(key, name) \
-  ((key)->len == sizeof (name) - 1 && memcmp ((key)->start, name, sizeof (name) - 1) == 0)
-
-static int
-envelope_field_from_key (const SrJsonToken *key)
-{
-  for (guint i = 0; i < N_ENVELOPE_FIELDS; i++)
-    {
-      if (key->len == strlen (envelope_field_names[i]) &&
-          memcmp (key->start, envelope_field_names[i], key->len) == 0)
-        return i;
-    }
-
-  return -1;
-}
-
-/* The MessageField of an unescaped member name, or -1. Runs for every
- * member of every message, hence the switch on the length. */
-static int
-message_field_from_key (const SrJsonToken *key)
-{
-  const char *name = key->start;
-
-#define FIELD_IF(field) \
-  if (memcmp (name, message_field_names[field], key->len) == 0) \
-    return field;
-
-  switch (key->len)
-    {
-    case 2:
-      FIELD_IF (FIELD_ID);
-      FIELD_IF (FIELD_TO);
-      break;
-    case 3:
-      FIELD_IF (FIELD_UNDERSCORE_ID);
-      break;
-    case 4:
-      FIELD_IF (FIELD_COST);
-      FIELD_IF (FIELD_TYPE);
-      break;
-    case 6:
-      FIELD_IF (FIELD_STATUS);
-      FIELD_IF (FIELD_IS_API);
-      FIELD_IF (FIELD_OPTOUT);
-      break;
-    case 7:
-      FIELD_IF (FIELD_MESSAGE);
-      FIELD_IF (FIELD_SENT_AT);
-      FIELD_IF (FIELD_USER_ID);
-      break;
-    case 8:
-      FIELD_IF (FIELD_TIMEZONE);
-      FIELD_IF (FIELD_PROVIDER);
-      break;
-    case 9:
-      FIELD_IF (FIELD_SENDER_ID);
-      FIELD_IF (FIELD_SMS_COUNT);
-      break;
-    case 10:
-      FIELD_IF (FIELD_CREATED_AT);
-      FIELD_IF (FIELD_UPDATED_AT);
-      FIELD_IF (FIELD_MESSAGE_ID);
-      break;
-    case 11:
-      FIELD_IF (FIELD_CAMPAIGN_ID);
-      FIELD_IF (FIELD_CLIENT_COST);
-      break;
-    case 12:
-      FIELD_IF (FIELD_CALLBACK_URL);
-      break;
-    case 13:
-      FIELD_IF (FIELD_FAILED_REASON);
-      FIELD_IF (FIELD_SCHEDULED_FOR);
-      break;
-    case 19:
-      FIELD_IF (FIELD_FINAL_CALLBACK_SENT);
-      break;
-    case 22:
-      FIELD_IF (FIELD_INTERNAL_FAILED_REASON);
-      break;
-    default:
-      break;
-    }
-
-#undef FIELD_IF
-
-  return -1;
-}
-
-/* The members of a message object whose '{' was just read. *out_message is
- * NULL for a record without an id. FALSE: give up. */
-static gboolean
-read_message (SrJsonReader  *reader,
-              Scratch       *scratch,
-              SrMessage    **out_message)
-{
-  SrJsonToken tokens[N_MESSAGE_FIELDS];
-  Value fields[N_MESSAGE_FIELDS];
-  SrJsonToken key, value;
-  SrJsonStep step;
-  guint32 seen = 0;
-  gsize needed = 0;
-
-  while ((step = sr_json_reader_next_member (reader, &key)) == SR_JSON_STEP_ITEM)
-    {
-      int field;
-
-      /* json-glib compares decoded names ("\u0069d" is "id", "id\u0000x"
-       * too); real APIs never escape theirs. */
-      if (key.escaped)
-        return FALSE;
-
-      if (!sr_json_reader_read (reader, &value) || !sr_json_reader_skip (reader, &value))
-        return FALSE;
-
-      field = message_field_from_key (&key);
-      if (field >= 0)
-        {
-          tokens[field] = value;
-          seen |= 1u << field;
-        }
-    }
-
-  if (step != SR_JSON_STEP_END)
-    return FALSE;
-
-  for (guint i = 0; i < N_MESSAGE_FIELDS; i++)
-    {
-      if (seen & (1u << i))
-        needed += token_scratch_size (&tokens[i]);
-    }
-  scratch_reset (scratch, needed);
-
-  for (guint i = 0; i < N_MESSAGE_FIELDS; i++)
-    {
-      if (!(seen & (1u << i)))
-        fields[i].type = VALUE_NONE;
-      else if (!value_from_token (&tokens[i], scratch, &fields[i]))
-        return FALSE;
-    }
-
-  *out_message = message_from_values (fields);
-
-  return TRUE;
-}
-
-/* The elements of the "data" array whose '[' was just read. Like
- * parse_page(), anything but an object is skipped and counted. */
-static gboolean
-read_messages (SrJsonReader *reader,
-               Scratch      *scratch,
-               SrPage       *page)
-{
-  SrJsonToken token;
-  SrJsonStep step;
-
-  while ((step = sr_json_reader_next_element (reader)) == SR_JSON_STEP_ITEM)
-    {
-      SrMessage *message = NULL;
-
-      if (!sr_json_reader_read (reader, &token))
-        return FALSE;
-
-      if (token.kind == SR_JSON_OBJECT)
-        {
-          if (!read_message (reader, scratch, &message))
-            return FALSE;
-        }
-      else if (!sr_json_reader_skip (reader, &token))
-        return FALSE;
-
-      if (message != NULL)
-        g_ptr_array_add (page->items, message);
-      else
-        page->info.n_skipped++;
-    }
-
-  return step == SR_JSON_STEP_END;
-}
-
-/* The envelope fields among the members of an object whose '{' was just
- * read ("meta"); *seen gets a bit per EnvelopeField found. */
-static gboolean
-read_envelope_object (SrJsonReader *reader,
-                      SrJsonToken  *tokens,
-                      guint        *seen)
-{
-  SrJsonToken key, value;
-  SrJsonStep step;
-
-  while ((step = sr_json_reader_next_member (reader, &key)) == SR_JSON_STEP_ITEM)
-    {
-      int field;
-
-      if (key.escaped)
-        return FALSE;
-
-      if (!sr_json_reader_read (reader, &value) || !sr_json_reader_skip (reader, &value))
-        return FALSE;
-
-      field = envelope_field_from_key (&key);
-      if (field >= 0)
-        {
-          tokens[field] = value;
-          *seen |= 1u << field;
-        }
-    }
-
-  return step == SR_JSON_STEP_END;
-}
-
-/* Envelope tokens to Values in @scratch, which must have room for them. */
-static gboolean
-envelope_values_from_tokens (const SrJsonToken *tokens,
-                             guint              seen,
-                             Scratch           *scratch,
-                             Value             *values)
-{
-  for (guint i = 0; i < N_ENVELOPE_FIELDS; i++)
-    {
-      if (!(seen & (1u << i)))
-        values[i].type = VALUE_NONE;
-      else if (!value_from_token (&tokens[i], scratch, &values[i]))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gsize
-envelope_scratch_size (const SrJsonToken *tokens,
-                       guint              seen)
-{
-  gsize size = 0;
-
-  for (guint i = 0; i < N_ENVELOPE_FIELDS; i++)
-    {
-      if (seen & (1u << i))
-        size += token_scratch_size (&tokens[i]);
-    }
-
-  return size;
-}
-
-/* NULL when the body is not one this path reads with certainty. */
-static SrPage *
-parse_messages_page_fast (GBytes *body)
-{
-  g_autoptr(SrPage) page = NULL;
-  g_auto(Scratch) scratch = { 0 };
-  SrJsonReader reader;
-  SrJsonToken token, key;
-  SrJsonToken success_token = { SR_JSON_NULL, NULL, 0, FALSE };
-  SrJsonToken root_tokens[N_ENVELOPE_FIELDS];
-  SrJsonToken meta_tokens[N_ENVELOPE_FIELDS];
-  Value success;
-  Value root_values[N_ENVELOPE_FIELDS];
-  Value meta_values[N_ENVELOPE_FIELDS];
-  guint root_seen = 0, meta_seen = 0;
-  gboolean has_data = FALSE, has_meta = FALSE, meta_is_object = FALSE;
-  SrJsonStep step;
-  const char *data, *p, *end;
-  gsize len = 0;
-
-  if (body == NULL)
-    return NULL;
-
-  data = g_bytes_get_data (body, &len);
-  if (data == NULL)
-    return NULL;
-
-  /* Where parse_body() starts json-glib. */
-  p = data;
-  end = data + len;
-  skip_bom_and_spaces (&p, end);
-
-  sr_json_reader_init (&reader, p, end - p);
-  if (!sr_json_reader_read (&reader, &token))
-    return NULL;
-
-  page = sr_page_new ();
-  page->n_bytes = len;
-
-  if (token.kind == SR_JSON_ARRAY)
-    {
-      /* A bare array is a page without an envelope. */
-      if (!read_messages (&reader, &scratch, page) || !sr_json_reader_at_end (&reader))
-        return NULL;
-
-      return g_steal_pointer (&page);
-    }
-
-  if (token.kind != SR_JSON_OBJECT)
-    return NULL;
-
-  while ((step = sr_json_reader_next_member (&reader, &key)) == SR_JSON_STEP_ITEM)
-    {
-      int field;
-
-      if (key.escaped || !sr_json_reader_read (&reader, &token))
-        return NULL;
-
-      if (KEY_IS (&key, "data"))
-        {
-          /* json-glib would keep the last "data"; its absence or another
-           * type is an error body, whose message json-glib's path makes. */
-          if (has_data || token.kind != SR_JSON_ARRAY)
-            return NULL;
-          has_data = TRUE;
-
-          if (!read_messages (&reader, &scratch, page))
-            return NULL;
-          continue;
-        }
-
-      if (KEY_IS (&key, "meta"))
-        {
-          if (has_meta)
-            return NULL;
-          has_meta = TRUE;
-
-          if (token.kind == SR_JSON_OBJECT)
-            {
-              meta_is_object = TRUE;
-              if (!read_envelope_object (&reader, meta_tokens, &meta_seen))
-                return NULL;
-              continue;
-            }
-        }
-      else if (KEY_IS (&key, "success"))
-        success_token = token;
-      else if ((field = envelope_field_from_key (&key)) >= 0)
-        {
-          root_tokens[field] = token;
-          root_seen |= 1u << field;
-        }
-
-      if (!sr_json_reader_skip (&reader, &token))
-        return NULL;
-    }
-
-  if (step != SR_JSON_STEP_END || !has_data || !sr_json_reader_at_end (&reader))
-    return NULL;
-
-  scratch_reset (&scratch,
-                 token_scratch_size (&success_token) +
-                 envelope_scratch_size (root_tokens, root_seen) +
-                 envelope_scratch_size (meta_tokens, meta_seen));
-
-  if (!value_from_token (&success_token, &scratch, &success) ||
-      !envelope_values_from_tokens (root_tokens, root_seen, &scratch, root_values) ||
-      !envelope_values_from_tokens (meta_tokens, meta_seen, &scratch, meta_values))
-    return NULL;
-
-  if (value_says_failure (&success))
-    return NULL;
-
-  page_info_from_values (root_values, meta_is_object ? meta_values : NULL, &page->info);
-
-  return g_steal_pointer (&page);
-}
-
-#undef KEY_IS
-
-SrPage *
-sr_api_parse_messages_page_fast (GBytes *body)
-{
-  return parse_messages_page_fast (body);
-}
 
 SrPage *
 sr_api_parse_messages_page_slow (GBytes  *body,
@@ -2069,28 +1299,116 @@ sr_api_parse_messages_page_slow (GBytes  *body,
   return parse_page (body, message_record, error);
 }
 
+static gboolean
+has_nul_escape (const char *data,
+                gsize       len)
+{
+  const char *p = data, *end = data + len;
+
+  while ((p = memchr (p, '\\', end - p)) != NULL)
+    {
+      if (end - p >= 6 && memcmp (p, "\\u0000", 6) == 0)
+        return TRUE;
+      p += 2;
+      if (p >= end)
+        break;
+    }
+  return FALSE;
+}
+
+/* A body whose strings can be read whole: invalid UTF-8 becomes U+FFFD
+ * (one bad byte in one text must not cost the page), and the escape \u0000
+ * becomes \uFFFD (a NUL would cut the text short in C). Returns a new
+ * reference, to the same bytes when nothing needed repair. */
+GBytes *
+sr_api_parse_repair_body (GBytes *body,
+                          guint  *n_repairs)
+{
+  gsize len = 0;
+  const char *data;
+  g_autofree char *valid = NULL;
+  char *copy = NULL;
+
+  if (body == NULL)
+    return NULL;
+  data = g_bytes_get_data (body, &len);
+  if (data == NULL || len == 0)
+    return g_bytes_ref (body);
+
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      const char *p = data, *end = data + len, *stop;
+
+      /* count the bad spots for the summary */
+      while (p < end && !g_utf8_validate_len (p, end - p, &stop))
+        {
+          (*n_repairs)++;
+          p = stop + 1;
+        }
+      valid = g_utf8_make_valid (data, len);
+      data = valid;
+      len = strlen (valid);
+    }
+
+  if (has_nul_escape (data, len))
+    {
+      copy = g_memdup2 (data, len);
+      for (gsize i = 0; i + 1 < len; i++)
+        {
+          if (copy[i] != '\\')
+            continue;
+          if (copy[i + 1] == 'u' && i + 5 < len && memcmp (copy + i + 2, "0000", 4) == 0)
+            {
+              memcpy (copy + i + 2, "FFFD", 4);
+              (*n_repairs)++;
+            }
+          i++;   /* the escaped character */
+        }
+      return g_bytes_new_take (copy, len);
+    }
+
+  if (valid != NULL)
+    return g_bytes_new_take (g_steal_pointer (&valid), len);
+  return g_bytes_ref (body);
+}
+
 SrPage *
 sr_api_parse_messages_page (GBytes  *body,
                             GError **error)
 {
+  g_autoptr(GBytes) clean = NULL;
   SrPage *page;
+  guint n_repairs = 0;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  page = parse_messages_page_fast (body);
+  clean = sr_api_parse_repair_body (body, &n_repairs);
+  page = sr_api_parse_messages_page_fast (clean);
+  if (page == NULL)
+    page = parse_page (clean, message_record, error);
   if (page != NULL)
-    return page;
-
-  return parse_page (body, message_record, error);
+    {
+      page->info.n_repaired += n_repairs;
+      page->n_bytes = body != NULL ? g_bytes_get_size (body) : 0;
+    }
+  return page;
 }
 
 SrPage *
 sr_api_parse_campaigns_page (GBytes  *body,
                              GError **error)
 {
+  g_autoptr(GBytes) clean = NULL;
+  SrPage *page;
+  guint n_repairs = 0;
+
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return parse_page (body, campaign_record, error);
+  clean = sr_api_parse_repair_body (body, &n_repairs);
+  page = parse_page (clean, campaign_record, error);
+  if (page != NULL)
+    page->info.n_repaired += n_repairs;
+  return page;
 }
 
 /* Single records: a bare object, or one wrapped in "data" (as an object or a
@@ -2135,7 +1453,7 @@ parse_record (GBytes            *body,
         }
     }
 
-  record = record_from_object (object);
+  record = record_from_object (object, NULL);
   if (record == NULL)
     {
       g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE,

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "sr-types.h"
+#include "sr-time.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ typedef struct
   gint64 per_page;
   gint64 total;
   guint  n_skipped;   /* records dropped because they had no id (or were not objects) */
+  guint  n_repaired;  /* records kept with a repaired or clamped field */
 } SrPageInfo;
 
 /* One parsed list page. items holds SrMessage or SrCampaign (owned). */
@@ -56,14 +58,5 @@ gboolean    sr_api_parse_balance           (GBytes      *body,
                                             GError     **error);
 /* The "message" of an error body, or NULL. */
 char       *sr_api_parse_error_message     (GBytes      *body);
-
-/* ISO 8601 with or without fraction/zone, or "Y-m-d H:i:s" (UTC assumed).
- * Returns FALSE for NULL, empty or unparsable strings. */
-gboolean    sr_api_parse_time              (const char  *str,
-                                            gint64      *out_usec);
-/* "Y-m-d H:i:s" in UTC, as the API's created_at_from/to expect. */
-char       *sr_api_format_query_time       (gint64       usec);
-/* "2022-02-01T07:29:59.000000Z", as the API sends created_at. */
-char       *sr_api_format_iso_time         (gint64       usec);
 
 G_END_DECLS

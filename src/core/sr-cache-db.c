@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include <errno.h>
+
 #include "sr-cache-db.h"
 
 /* Idle read connections kept open; more are opened when several threads read
@@ -21,6 +23,7 @@
 struct _SrCacheReadPool
 {
   char      *path;
+  gboolean   immutable; /* opened with immutable=1: no -wal, no -shm */
   GMutex     lock;
   GPtrArray *idle;      /* (owned) sqlite3 */
   gboolean   closed;
@@ -35,8 +38,14 @@ sr_db_set_error (GError     **error,
                  const char  *what)
 {
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  int primary = rc & 0xff;
 
-  switch (rc & 0xff)
+  /* An I/O error because the disk is full (a -shm that cannot grow, a write
+   * SQLite did not classify) is a full disk to the person too. */
+  if (primary == SQLITE_IOERR && db != NULL && sqlite3_system_errno (db) == ENOSPC)
+    primary = SQLITE_FULL;
+
+  switch (primary)
     {
     case SQLITE_INTERRUPT:
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -47,6 +56,19 @@ sr_db_set_error (GError     **error,
     case SQLITE_NOTADB:
       g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT,
                    _("The report cache is damaged: %s"), message);
+      break;
+
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_BUSY, "%s: %s", what, message);
+      break;
+
+    case SQLITE_FULL:
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL, "%s: %s", what, message);
+      break;
+
+    case SQLITE_READONLY:
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_READ_ONLY, "%s: %s", what, message);
       break;
 
     default:
@@ -135,12 +157,35 @@ sr_db_watch_cancellable (sqlite3      *db,
 
 /* --- the read pool -------------------------------------------------------- */
 
+char *
+sr_db_dup_immutable_uri (const char *path)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+
+  return uri != NULL ? g_strconcat (uri, "?immutable=1", NULL) : NULL;
+}
+
+int
+sr_db_open_read_only (const char  *path,
+                      gboolean     immutable,
+                      sqlite3    **out_db)
+{
+  g_autofree char *uri = immutable ? sr_db_dup_immutable_uri (path) : NULL;
+
+  if (uri != NULL)
+    return sqlite3_open_v2 (uri, out_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+  return sqlite3_open_v2 (path, out_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+}
+
 SrCacheReadPool *
-sr_cache_read_pool_new (const char *path)
+sr_cache_read_pool_new (const char *path,
+                        gboolean    immutable)
 {
   SrCacheReadPool *pool = g_new0 (SrCacheReadPool, 1);
 
   pool->path = g_strdup (path);
+  pool->immutable = immutable;
   g_mutex_init (&pool->lock);
   pool->idle = g_ptr_array_new ();
 
@@ -169,7 +214,7 @@ sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
   if (db != NULL)
     return db;
 
-  rc = sqlite3_open_v2 (pool->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  rc = sr_db_open_read_only (pool->path, pool->immutable, &db);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_OPEN,

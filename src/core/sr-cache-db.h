@@ -24,7 +24,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define SR_DB_READ_MMAP_SIZE 2147418112
 
 /* SQLITE_INTERRUPT becomes G_IO_ERROR_CANCELLED, a damaged file
- * SR_CACHE_ERROR_CORRUPT, anything else SR_CACHE_ERROR_SQLITE with what. */
+ * SR_CACHE_ERROR_CORRUPT, a lock held too long SR_CACHE_ERROR_BUSY, a full
+ * disk (SQLITE_FULL, or an I/O error with ENOSPC) SR_CACHE_ERROR_FULL, a
+ * write refused SR_CACHE_ERROR_READ_ONLY, anything else
+ * SR_CACHE_ERROR_SQLITE; the message starts with what. */
 void      sr_db_set_error          (GError       **error,
                                     sqlite3       *db,
                                     int            rc,
@@ -78,6 +81,16 @@ sr_db_column_dup_text (sqlite3_stmt *stmt,
   return text != NULL ? g_strdup ((const char *) text) : NULL;
 }
 
+/* "file:///…/account.db?immutable=1": SQLite then reads the database file
+ * alone, creating no -shm or -wal (which a read-only folder or a full disk
+ * would refuse) and taking no locks. Changes still in a -wal file are not
+ * seen. NULL if path cannot be made a URI. */
+char     *sr_db_dup_immutable_uri  (const char    *path);
+/* A read-only connection to path, with immutable=1 when asked. */
+int       sr_db_open_read_only     (const char    *path,
+                                    gboolean       immutable,
+                                    sqlite3      **out_db);
+
 /* --- the read pool --- */
 
 /* A few idle read-only connections, guarded by a mutex so that any thread
@@ -85,7 +98,9 @@ sr_db_column_dup_text (sqlite3_stmt *stmt,
  * in a thread never blocks one on the main thread. */
 typedef struct _SrCacheReadPool SrCacheReadPool;
 
-SrCacheReadPool *sr_cache_read_pool_new     (const char       *path);
+/* immutable: open every connection with immutable=1 (see above). */
+SrCacheReadPool *sr_cache_read_pool_new     (const char       *path,
+                                             gboolean          immutable);
 /* A connection for this thread until released; SR_CACHE_ERROR_CLOSED once
  * the pool is closed. */
 sqlite3         *sr_cache_read_pool_acquire (SrCacheReadPool  *pool,

@@ -26,8 +26,13 @@ struct _SrCache
   GObject          parent_instance;
 
   char            *path;
-  SrCacheWriter   *writer;    /* (owned) (nullable) NULL once disposed */
+  SrCacheWriter   *writer;    /* (owned) (nullable) NULL once disposed, or read-only */
   SrCacheReadPool *readers;   /* (owned) */
+
+  /* Opened for viewing only (no writer): why, and what the file holds. */
+  gboolean         read_only;
+  gboolean         read_only_no_space;
+  gboolean         read_only_indexes_pending;
 };
 
 /* Blocking variants of the writes, for tests and benchmarks (still executed
@@ -53,17 +58,17 @@ gboolean     sr_cache_check_integrity        (SrCache      *self,
                                               GError      **error);
 
 /* EXPLAIN QUERY PLAN of sr_cache_query_message_rowids() and of
- * sr_cache_query_stats(): the "detail" lines, joined with '\n'. The plans
- * let test-cache check that every sort and the dashboard aggregates are
+ * sr_cache_query_status_counts(): the "detail" lines, joined with '\n'.
+ * The plans let test-cache check that every sort and the aggregates are
  * served by the indexes they were designed for. */
 char *sr_cache_dup_rowids_plan (SrCache                *self,
                                 const SrMessageFilter  *filter,
                                 SrMessageSort           sort,
                                 gboolean                descending,
                                 GError                **error);
-char *sr_cache_dup_stats_plan  (SrCache                *self,
-                                const SrMessageFilter  *filter,
-                                GError                **error);
+char *sr_cache_dup_status_counts_plan (SrCache                *self,
+                                        const SrMessageFilter  *filter,
+                                        GError                **error);
 
 /* EXPLAIN QUERY PLAN of sr_cache_foreach_report_row(). */
 char *sr_cache_dup_report_rows_plan (SrCache                *self,

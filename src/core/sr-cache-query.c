@@ -176,82 +176,33 @@ sr_cache_count_messages (SrCache                *self,
   return count;
 }
 
-/* Aggregates are computed in C over rows streamed from the covering index
- * messages_report: one pass, no temporary b-tree (SQLite has no hash
- * aggregation, so GROUP BY over a million rows would sort them). */
-typedef struct
-{
-  SrStats    *stats;
-  GHashTable *campaigns;     /* (owned) distinct campaign ids */
-} StatsData;
-
-static gboolean
-stats_row_cb (sqlite3_stmt *stmt,
-              gpointer      user_data)
-{
-  StatsData *data = user_data;
-  int code = sqlite3_column_int (stmt, 0);
-  double cost = sqlite3_column_double (stmt, 1);
-  const char *campaign_id = (const char *) sqlite3_column_text (stmt, 2);
-
-  if (code < 0 || code >= SR_N_STATUSES)
-    code = SR_STATUS_UNKNOWN;
-
-  data->stats->by_status[code]++;
-  data->stats->cost_by_status[code] += cost;
-
-  if (campaign_id != NULL && !g_hash_table_contains (data->campaigns, campaign_id))
-    g_hash_table_add (data->campaigns, g_strdup (campaign_id));
-
-  return TRUE;
-}
-
+/* The distinct campaigns come from the covering index messages_report; a
+ * COUNT (DISTINCT) there reads each row once. */
 static void
-build_stats_query (SrSqlBuilder          *builder,
-                   const char            *prefix,
-                   const SrMessageFilter *filter)
+build_message_campaigns_query (SrSqlBuilder          *builder,
+                               const char            *prefix,
+                               const SrMessageFilter *filter)
 {
   sr_sql_builder_init (builder, prefix);
-  sr_sql_builder_append (builder, "SELECT status_code, cost, campaign_id FROM messages");
+  sr_sql_builder_append (builder, "SELECT count (DISTINCT campaign_id) FROM messages");
   sr_sql_append_message_filter (builder, filter);
 }
 
-gboolean
-sr_cache_query_stats (SrCache                *self,
-                      const SrMessageFilter  *filter,
-                      SrStats                *out_stats,
-                      GError                **error)
+gint64
+sr_cache_count_message_campaigns (SrCache                *self,
+                                  const SrMessageFilter  *filter,
+                                  GError                **error)
 {
   g_auto(SrSqlBuilder) builder = { NULL, };
-  g_autoptr(GHashTable) campaigns = NULL;
-  SrStats stats = { 0, };
-  StatsData data;
+  gint64 count = 0;
 
-  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
-  g_return_val_if_fail (out_stats != NULL, FALSE);
+  g_return_val_if_fail (SR_IS_CACHE (self), -1);
 
-  campaigns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  data.stats = &stats;
-  data.campaigns = campaigns;
+  build_message_campaigns_query (&builder, "", filter);
+  if (!sr_sql_run_query (self->readers, &builder, NULL, get_int64_row_cb, &count, error))
+    return -1;
 
-  build_stats_query (&builder, "", filter);
-  if (!sr_sql_run_query (self->readers, &builder, NULL, stats_row_cb, &data, error))
-    return FALSE;
-
-  for (guint i = 0; i < SR_N_STATUSES; i++)
-    {
-      stats.total += stats.by_status[i];
-      stats.cost += stats.cost_by_status[i];
-      stats.by_group[sr_status_get_group (i)] += stats.by_status[i];
-      if (sr_status_is_billable (i))
-        stats.billable += stats.by_status[i];
-      else
-        stats.non_billable += stats.by_status[i];
-    }
-  stats.n_campaigns = g_hash_table_size (campaigns);
-
-  *out_stats = stats;
-  return TRUE;
+  return count;
 }
 
 void
@@ -305,6 +256,19 @@ compare_status_counts (gconstpointer a,
   return strcmp (ca->status_raw, cb->status_raw);
 }
 
+/* Aggregates are computed in C over rows streamed from the covering index
+ * messages_report: one pass, no temporary b-tree (SQLite has no hash
+ * aggregation, so GROUP BY over a million rows would sort them). */
+static void
+build_status_counts_query (SrSqlBuilder          *builder,
+                           const char            *prefix,
+                           const SrMessageFilter *filter)
+{
+  sr_sql_builder_init (builder, prefix);
+  sr_sql_builder_append (builder, "SELECT status_code, status_raw, cost FROM messages");
+  sr_sql_append_message_filter (builder, filter);
+}
+
 GPtrArray *
 sr_cache_query_status_counts (SrCache                *self,
                               const SrMessageFilter  *filter,
@@ -320,8 +284,7 @@ sr_cache_query_status_counts (SrCache                *self,
 
   counts = g_hash_table_new (g_str_hash, g_str_equal);
 
-  sr_sql_builder_init (&builder, "SELECT status_code, status_raw, cost FROM messages");
-  sr_sql_append_message_filter (&builder, filter);
+  build_status_counts_query (&builder, "", filter);
   if (!sr_sql_run_query (self->readers, &builder, NULL, status_count_row_cb, counts, error))
     {
       g_hash_table_iter_init (&iter, counts);
@@ -337,142 +300,6 @@ sr_cache_query_status_counts (SrCache                *self,
   g_ptr_array_sort (result, compare_status_counts);
 
   return result;
-}
-
-static gboolean
-min_max_row_cb (sqlite3_stmt *stmt,
-                gpointer      user_data)
-{
-  gint64 *min_max = user_data;
-
-  if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    {
-      min_max[0] = sqlite3_column_int64 (stmt, 0);
-      min_max[1] = sqlite3_column_int64 (stmt, 1);
-    }
-
-  return FALSE;
-}
-
-typedef struct
-{
-  GArray *buckets;
-  gint64  origin;
-  gint64  bucket_usec;
-} PeriodData;
-
-static gboolean
-period_row_cb (sqlite3_stmt *stmt,
-               gpointer      user_data)
-{
-  PeriodData *data = user_data;
-  gint64 created_at = sqlite3_column_int64 (stmt, 0);
-  int code = sqlite3_column_int (stmt, 1);
-  gint64 index;
-  SrPeriodStats *bucket;
-
-  if (created_at < data->origin)
-    return TRUE;
-
-  index = (created_at - data->origin) / data->bucket_usec;
-  if (index >= data->buckets->len)
-    return TRUE;
-
-  if (code < 0 || code >= SR_N_STATUSES)
-    code = SR_STATUS_UNKNOWN;
-
-  bucket = &g_array_index (data->buckets, SrPeriodStats, index);
-  bucket->total++;
-  bucket->by_group[sr_status_get_group (code)]++;
-  bucket->cost += sqlite3_column_double (stmt, 2);
-
-  return TRUE;
-}
-
-/* Buckets start at filter->from when it is set: the caller chose where its
- * period starts (usually a local midnight). Otherwise the first bucket is the
- * local period holding the first message, aligned on a grid shifted by
- * utc_offset_usec. The last bucket holds filter->to - 1 (or the last
- * message). */
-GArray *
-sr_cache_query_stats_by_period (SrCache                *self,
-                                const SrMessageFilter  *filter,
-                                gint64                  bucket_usec,
-                                gint64                  utc_offset_usec,
-                                GError                **error)
-{
-  g_autoptr(GArray) buckets = NULL;
-  gint64 origin = SR_TIME_NONE;
-  gint64 end = SR_TIME_NONE;
-  gint64 n_buckets;
-  PeriodData data;
-
-  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
-  g_return_val_if_fail (bucket_usec > 0, NULL);
-
-  buckets = g_array_new (FALSE, TRUE, sizeof (SrPeriodStats));
-
-  if (filter != NULL)
-    {
-      origin = filter->from;
-      end = filter->to;
-    }
-
-  if (origin == SR_TIME_NONE || end == SR_TIME_NONE)
-    {
-      g_auto(SrSqlBuilder) builder = { NULL, };
-      gint64 min_max[2] = { SR_TIME_NONE, SR_TIME_NONE };
-
-      sr_sql_builder_init (&builder, "SELECT min (created_at), max (created_at) FROM messages");
-      sr_sql_append_message_filter (&builder, filter);
-      if (!sr_sql_run_query (self->readers, &builder, NULL, min_max_row_cb, min_max, error))
-        return NULL;
-
-      if (min_max[0] == SR_TIME_NONE && min_max[1] == SR_TIME_NONE)
-        return g_steal_pointer (&buckets);
-
-      if (origin == SR_TIME_NONE)
-        {
-          gint64 local = min_max[0] + utc_offset_usec;
-          gint64 rem = local % bucket_usec;
-
-          if (rem < 0)
-            rem += bucket_usec;
-          origin = local - rem - utc_offset_usec;
-        }
-      if (end == SR_TIME_NONE)
-        end = min_max[1] + 1;
-    }
-
-  if (end <= origin)
-    return g_steal_pointer (&buckets);
-
-  n_buckets = (end - origin - 1) / bucket_usec + 1;
-  if (n_buckets > 1000000)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Too many buckets (%" G_GINT64_FORMAT ")", n_buckets);
-      return NULL;
-    }
-
-  g_array_set_size (buckets, n_buckets);
-  for (gint64 i = 0; i < n_buckets; i++)
-    g_array_index (buckets, SrPeriodStats, i).start = origin + i * bucket_usec;
-
-  {
-    g_auto(SrSqlBuilder) builder = { NULL, };
-
-    data.buckets = buckets;
-    data.origin = origin;
-    data.bucket_usec = bucket_usec;
-
-    sr_sql_builder_init (&builder, "SELECT created_at, status_code, cost FROM messages");
-    sr_sql_append_message_filter (&builder, filter);
-    if (!sr_sql_run_query (self->readers, &builder, NULL, period_row_cb, &data, error))
-      return NULL;
-  }
-
-  return g_steal_pointer (&buckets);
 }
 
 static gboolean
@@ -1046,15 +873,15 @@ sr_cache_dup_rowids_plan (SrCache                *self,
 }
 
 char *
-sr_cache_dup_stats_plan (SrCache                *self,
-                         const SrMessageFilter  *filter,
-                         GError                **error)
+sr_cache_dup_status_counts_plan (SrCache                *self,
+                                 const SrMessageFilter  *filter,
+                                 GError                **error)
 {
   g_auto(SrSqlBuilder) builder = { NULL, };
 
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
-  build_stats_query (&builder, "EXPLAIN QUERY PLAN ", filter);
+  build_status_counts_query (&builder, "EXPLAIN QUERY PLAN ", filter);
   return dup_plan (self, &builder, error);
 }
 

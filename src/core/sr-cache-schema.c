@@ -230,6 +230,9 @@ sr_cache_schema_register_functions (sqlite3  *db,
 
 gboolean
 sr_cache_schema_check_file (const char  *path,
+                            gboolean     immutable,
+                            gint64      *out_version,
+                            gboolean    *out_indexes_pending,
                             GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -238,10 +241,15 @@ sr_cache_schema_check_file (const char  *path,
   gboolean ok = FALSE;
   int rc;
 
+  if (out_version != NULL)
+    *out_version = 0;
+  if (out_indexes_pending != NULL)
+    *out_indexes_pending = FALSE;
+
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  rc = sr_db_open_read_only (path, immutable, &db);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_OPEN,
@@ -284,11 +292,16 @@ sr_cache_schema_check_file (const char  *path,
       goto out;
     }
 
+  if (out_version != NULL)
+    *out_version = version;
+  if (out_indexes_pending != NULL)
+    *out_indexes_pending = sr_cache_schema_get_indexes_pending (db);
   ok = TRUE;
 
 out:
   g_clear_pointer (&stmt, sqlite3_finalize);
   sqlite3_close (db);
+  /* A full disk stays a full disk: the caller opens read-only then. */
   if (!ok && error != NULL && *error != NULL && (*error)->domain == SR_CACHE_ERROR &&
       (*error)->code == SR_CACHE_ERROR_SQLITE)
     (*error)->code = SR_CACHE_ERROR_OPEN;
@@ -340,6 +353,23 @@ sr_cache_schema_defer_indexes (sqlite3  *db,
     }
 
   return TRUE;
+}
+
+gboolean
+sr_cache_schema_get_indexes_pending (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  /* No such table: nothing was ever deferred. */
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT 1 FROM deferred_indexes d"
+                          " WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m"
+                          "                   WHERE m.type = 'index' AND m.name = d.name)"
+                          " LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+
+  return sqlite3_step (stmt) == SQLITE_ROW;
 }
 
 /* Creates the indexes deferred by sr_cache_schema_defer_indexes(), if any. */

@@ -85,10 +85,15 @@ extern const char * const sr_cache_campaign_columns[N_CAM_COLS];
   "(delivered_messages + failed_messages + sent_messages) ELSE -1 END)"
 
 /* Looks at an existing file without writing to it: a read-only connection
- * that never checkpoints, so a file we refuse (SR_CACHE_ERROR_CORRUPT,
+ * (with immutable=1 when asked: see sr_db_dup_immutable_uri()) that never
+ * checkpoints, so a file we refuse (SR_CACHE_ERROR_CORRUPT,
  * SR_CACHE_ERROR_TOO_NEW, SR_CACHE_ERROR_OPEN) stays byte-identical. A
- * missing file passes. */
+ * missing file passes (version 0). Gives the schema version and whether
+ * deferred indexes wait to be built. */
 gboolean sr_cache_schema_check_file         (const char  *path,
+                                             gboolean     immutable,
+                                             gint64      *out_version,
+                                             gboolean    *out_indexes_pending,
                                              GError     **error);
 /* Registers the SQL functions the migrations use (sr_status_code()). */
 gboolean sr_cache_schema_register_functions (sqlite3     *db,
@@ -100,6 +105,9 @@ gboolean sr_cache_schema_migrate            (sqlite3     *db,
  * definitions in the file... */
 gboolean sr_cache_schema_defer_indexes      (sqlite3     *db,
                                              GError     **error);
+/* TRUE when indexes deferred by sr_cache_schema_defer_indexes() are not
+ * built yet. */
+gboolean sr_cache_schema_get_indexes_pending (sqlite3    *db);
 /* ...and builds them again (nothing to do when none were deferred). */
 gboolean sr_cache_schema_restore_indexes    (sqlite3     *db,
                                              GError     **error);

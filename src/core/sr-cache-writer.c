@@ -60,6 +60,13 @@ struct _SrCacheWriter
   sqlite3        *write_db;         /* used by writer_thread only once it runs */
   sqlite3_stmt   *stmts[N_STMTS];
 
+  /* Deferred indexes that could not be built for lack of room wait for the
+   * next commit (not while a bulk load defers them on purpose). Read from
+   * any thread, hence atomic. */
+  gboolean        bulk_loading;     /* writer thread only */
+  gint            indexes_pending;  /* (atomic) */
+  gint            no_space;         /* (atomic) */
+
   /* "changed" is coalesced: the writer ORs flags in and schedules at most
    * one idle in context. */
   GMutex          changed_lock;
@@ -106,6 +113,40 @@ write_job_free (WriteJob *job)
 }
 
 /* --- opening and closing --------------------------------------------------- */
+
+/* Builds the indexes a bulk load deferred, in one transaction. A full disk
+ * is not an error: they stay pending (reads are only slower) and the next
+ * commit tries again. */
+static gboolean
+writer_build_pending_indexes (SrCacheWriter  *self,
+                              GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (sr_db_exec (self->write_db, "BEGIN IMMEDIATE", &local_error))
+    {
+      if (sr_cache_schema_restore_indexes (self->write_db, &local_error) &&
+          sr_db_exec (self->write_db, "COMMIT", &local_error))
+        {
+          g_atomic_int_set (&self->indexes_pending, FALSE);
+          g_atomic_int_set (&self->no_space, FALSE);
+          return TRUE;
+        }
+      if (sqlite3_get_autocommit (self->write_db) == 0)
+        sqlite3_exec (self->write_db, "ROLLBACK", NULL, NULL, NULL);
+    }
+
+  if (g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL))
+    {
+      g_debug ("No room to build the deferred indexes: %s", local_error->message);
+      g_atomic_int_set (&self->indexes_pending, TRUE);
+      g_atomic_int_set (&self->no_space, TRUE);
+      return TRUE;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
 
 static gboolean
 writer_open (SrCacheWriter  *self,
@@ -158,15 +199,9 @@ writer_open (SrCacheWriter  *self,
   if (!sr_cache_schema_migrate (self->write_db, error))
     return FALSE;
 
-  /* A bulk load that never finished (crash, kill) left indexes to build. */
-  if (!sr_db_exec (self->write_db, "BEGIN IMMEDIATE", error))
-    return FALSE;
-  if (!sr_cache_schema_restore_indexes (self->write_db, error))
-    {
-      sr_db_exec (self->write_db, "ROLLBACK", NULL);
-      return FALSE;
-    }
-  if (!sr_db_exec (self->write_db, "COMMIT", error))
+  /* A bulk load that never finished (crash, kill, a full disk) left
+   * indexes to build; without room for them the file opens all the same. */
+  if (!writer_build_pending_indexes (self, error))
     return FALSE;
 
   upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS);
@@ -461,10 +496,19 @@ writer_run_job (SrCacheWriter *self,
       break;
 
     case WRITE_SET_BULK_LOAD:
+      /* The rebuild runs after the group's commit, in its own transaction,
+       * so that a full disk only leaves the indexes pending. */
+      self->bulk_loading = job->bulk_load;
       if (job->bulk_load)
-        ok = sr_cache_schema_defer_indexes (self->write_db, &job->error);
+        {
+          ok = sr_cache_schema_defer_indexes (self->write_db, &job->error);
+          g_atomic_int_set (&self->indexes_pending, FALSE);
+        }
       else
-        ok = sr_cache_schema_restore_indexes (self->write_db, &job->error);
+        {
+          ok = TRUE;
+          g_atomic_int_set (&self->indexes_pending, TRUE);
+        }
       break;
 
     default:
@@ -508,13 +552,34 @@ writer_run_group (SrCacheWriter *self,
           /* Some errors (disk full, I/O) make SQLite roll back the whole
            * transaction: then nothing of the group is written. */
           if (sqlite3_get_autocommit (self->write_db))
-            g_set_error_literal (&error, SR_CACHE_ERROR, SR_CACHE_ERROR_SQLITE,
-                                 job->error != NULL ? job->error->message
-                                                    : "transaction rolled back");
+            {
+              if (job->error != NULL)
+                error = g_error_copy (job->error);
+              else
+                g_set_error_literal (&error, SR_CACHE_ERROR, SR_CACHE_ERROR_SQLITE,
+                                     "transaction rolled back");
+            }
         }
 
       if (error == NULL && writer_step (self, STMT_COMMIT, &error))
         {
+          g_autoptr(GError) index_error = NULL;
+
+          if (!g_atomic_int_get (&self->indexes_pending))
+            g_atomic_int_set (&self->no_space, FALSE);
+          else if (!self->bulk_loading &&
+                   !writer_build_pending_indexes (self, &index_error))
+            {
+              /* The data is committed; the end of a bulk load reports it. */
+              g_debug ("Could not build the deferred indexes: %s", index_error->message);
+              for (guint i = 0; i < tasks->len; i++)
+                {
+                  WriteJob *job = g_task_get_task_data (g_ptr_array_index (tasks, i));
+
+                  if (job->kind == WRITE_SET_BULK_LOAD && !job->bulk_load && job->error == NULL)
+                    job->error = g_error_copy (index_error);
+                }
+            }
           queue_changed (self, changed);
           return;
         }
@@ -522,6 +587,9 @@ writer_run_group (SrCacheWriter *self,
       if (sqlite3_get_autocommit (self->write_db) == 0)
         writer_step (self, STMT_ROLLBACK, NULL);
     }
+
+  if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL))
+    g_atomic_int_set (&self->no_space, TRUE);
 
   for (guint i = 0; i < tasks->len; i++)
     {
@@ -649,6 +717,14 @@ queue_job (SrCache             *self,
   g_set_object (&job->cancellable, cancellable);
   g_task_set_task_data (task, job, (GDestroyNotify) write_job_free);
 
+  if (self->read_only)
+    {
+      g_task_return_new_error (task, SR_CACHE_ERROR, SR_CACHE_ERROR_READ_ONLY,
+                               _("The report cache “%s” is open for viewing only"), self->path);
+      g_object_unref (task);
+      return;
+    }
+
   writer_queue (self->writer, task);
 }
 
@@ -710,6 +786,18 @@ sr_cache_writer_open (const char  *path,
     }
 
   return self;
+}
+
+gboolean
+sr_cache_writer_get_indexes_pending (SrCacheWriter *self)
+{
+  return g_atomic_int_get (&self->indexes_pending);
+}
+
+gboolean
+sr_cache_writer_get_no_space (SrCacheWriter *self)
+{
+  return g_atomic_int_get (&self->no_space);
 }
 
 void

@@ -21,6 +21,10 @@ SrCacheWriter *sr_cache_writer_open  (const char     *path,
                                       GObject        *owner,
                                       guint           changed_signal,
                                       GError        **error);
+/* Whether deferred indexes wait for room, and whether the disk was full at
+ * the last attempt (see sr_cache_get_indexes_pending()); any thread. */
+gboolean       sr_cache_writer_get_indexes_pending (SrCacheWriter *self);
+gboolean       sr_cache_writer_get_no_space        (SrCacheWriter *self);
 /* Writes what is queued, stops the thread and closes the connection; later
  * writes fail with SR_CACHE_ERROR_CLOSED. A pending "changed" still comes. */
 void           sr_cache_writer_close (SrCacheWriter  *self);

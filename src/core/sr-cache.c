@@ -112,11 +112,98 @@ sr_cache_dup_account_file_name (const char *api_url,
   return g_strdup_printf ("account-%s.db", hex);
 }
 
+/* Whether the cache can be opened for writing: path (when it exists) opens
+ * for writing and a file can be created next to it (SQLite's -wal and -shm).
+ * Tried for real, as access() says yes to root on a read-only mount. A full
+ * disk still lets an empty file be made: that case shows later, as
+ * SR_CACHE_ERROR_FULL. */
+static gboolean
+can_write (const char *path,
+           const char *dir)
+{
+  g_autofree char *probe = g_build_filename (dir, ".sms-reports-XXXXXX", NULL);
+  int fd;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
+      if (fd < 0)
+        {
+          g_debug ("Cannot write %s: %s", path, g_strerror (errno));
+          return FALSE;
+        }
+      g_close (fd, NULL);
+    }
+
+  fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_debug ("Cannot create files in %s: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  g_close (fd, NULL);
+  g_unlink (probe);
+
+  return TRUE;
+}
+
+/* Viewing only: no writer, no migration, no maintenance. The file is read
+ * as it is; where SQLite could not make its -shm (a read-only folder, a full
+ * disk) it is read with immutable=1, which skips what a -wal still holds. */
+static gboolean
+open_read_only (SrCache   *self,
+                gboolean   no_space,
+                GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean immutable = FALSE;
+  gboolean indexes_pending = FALSE;
+  gint64 version = 0;
+
+  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_OPEN,
+                   _("Cannot create the report cache “%s” in a folder that cannot be written"),
+                   self->path);
+      return FALSE;
+    }
+
+  if (!sr_cache_schema_check_file (self->path, FALSE, &version, &indexes_pending, &local_error))
+    {
+      if (g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT) ||
+          g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_TOO_NEW))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("Reading %s as an immutable file: %s", self->path, local_error->message);
+      immutable = TRUE;
+      if (!sr_cache_schema_check_file (self->path, TRUE, &version, &indexes_pending, error))
+        return FALSE;
+    }
+
+  if (version < SR_CACHE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_READ_ONLY,
+                   _("The report cache “%s” needs updating by this version of SMS Reports, "
+                     "which cannot write to it"), self->path);
+      return FALSE;
+    }
+
+  self->read_only = TRUE;
+  self->read_only_no_space = no_space;
+  self->read_only_indexes_pending = indexes_pending;
+  self->readers = sr_cache_read_pool_new (self->path, immutable);
+
+  return TRUE;
+}
+
 SrCache *
 sr_cache_open (const char  *path,
                GError     **error)
 {
   g_autoptr(SrCache) self = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *dir = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -132,8 +219,29 @@ sr_cache_open (const char  *path,
       return NULL;
     }
 
-  if (!sr_cache_schema_check_file (path, error))
-    return NULL;
+  self = g_object_new (SR_TYPE_CACHE, NULL);
+  self->path = g_strdup (path);
+
+  if (!can_write (path, dir))
+    {
+      if (!open_read_only (self, FALSE, error))
+        return NULL;
+      g_debug ("Opened %s read-only", path);
+      return g_steal_pointer (&self);
+    }
+
+  if (!sr_cache_schema_check_file (path, FALSE, NULL, NULL, &local_error))
+    {
+      if (!g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_debug ("No room to open %s for writing: %s", path, local_error->message);
+      if (!open_read_only (self, TRUE, error))
+        return NULL;
+      return g_steal_pointer (&self);
+    }
 
   /* The cache holds message texts and numbers: only for the user. SQLite
    * gives the -wal and -shm files the mode of the database file. */
@@ -152,12 +260,24 @@ sr_cache_open (const char  *path,
       g_close (fd, NULL);
     }
 
-  self = g_object_new (SR_TYPE_CACHE, NULL);
-  self->path = g_strdup (path);
-  self->readers = sr_cache_read_pool_new (path);
-  self->writer = sr_cache_writer_open (path, G_OBJECT (self), signals[CHANGED], error);
+  self->writer = sr_cache_writer_open (path, G_OBJECT (self), signals[CHANGED], &local_error);
   if (self->writer == NULL)
-    return NULL;
+    {
+      gboolean full = g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL);
+
+      /* No room for a migration or the -shm, or SQLite found the file
+       * read-only after all: still viewable. */
+      if (!full && !g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_READ_ONLY))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_debug ("Opening %s read-only: %s", path, local_error->message);
+      if (!open_read_only (self, full, error))
+        return NULL;
+      return g_steal_pointer (&self);
+    }
+  self->readers = sr_cache_read_pool_new (path, FALSE);
 
   g_debug ("Opened %s", path);
 
@@ -170,6 +290,34 @@ sr_cache_get_path (SrCache *self)
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
   return self->path;
+}
+
+gboolean
+sr_cache_get_read_only (SrCache *self)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+
+  return self->read_only;
+}
+
+gboolean
+sr_cache_get_no_space (SrCache *self)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+
+  if (self->read_only)
+    return self->read_only_no_space;
+  return self->writer != NULL && sr_cache_writer_get_no_space (self->writer);
+}
+
+gboolean
+sr_cache_get_indexes_pending (SrCache *self)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
+
+  if (self->read_only)
+    return self->read_only_indexes_pending;
+  return self->writer != NULL && sr_cache_writer_get_indexes_pending (self->writer);
 }
 
 void

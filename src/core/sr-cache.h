@@ -26,6 +26,9 @@ typedef enum {
   SR_CACHE_ERROR_TOO_NEW,    /* written by a newer version of the app */
   SR_CACHE_ERROR_SQLITE,     /* any other SQLite failure */
   SR_CACHE_ERROR_CLOSED,
+  SR_CACHE_ERROR_BUSY,       /* another process kept the file locked too long */
+  SR_CACHE_ERROR_FULL,       /* the disk is full */
+  SR_CACHE_ERROR_READ_ONLY,  /* a write to a cache opened for viewing only */
 } SrCacheError;
 
 /* Current schema version; migrations bring older files up to it. */
@@ -38,18 +41,6 @@ typedef enum {
   SR_CACHE_CHANGED_ACCOUNT   = 1 << 2,
 } SrCacheChanged;
 
-typedef struct
-{
-  gint64 total;
-  gint64 by_status[SR_N_STATUSES];
-  double cost_by_status[SR_N_STATUSES];
-  gint64 by_group[SR_N_STATUS_GROUPS];
-  gint64 billable;
-  gint64 non_billable;
-  double cost;
-  gint64 n_campaigns;        /* distinct non-null campaign ids among the messages */
-} SrStats;
-
 /* One row of sr_cache_query_status_counts(): counts per raw status string. */
 typedef struct
 {
@@ -58,15 +49,6 @@ typedef struct
   gint64   count;
   double   cost;
 } SrStatusCount;
-
-/* One bucket of sr_cache_query_stats_by_period(). */
-typedef struct
-{
-  gint64 start;                          /* bucket start, usec UTC */
-  gint64 by_group[SR_N_STATUS_GROUPS];
-  gint64 total;
-  double cost;
-} SrPeriodStats;
 
 #define SR_TYPE_CACHE (sr_cache_get_type ())
 G_DECLARE_FINAL_TYPE (SrCache, sr_cache, SR, CACHE, GObject)
@@ -77,14 +59,34 @@ char        *sr_cache_dup_default_dir        (void);
  * derived from the API URL and the key (the key itself is never written). */
 char        *sr_cache_dup_account_file_name  (const char   *api_url,
                                               const char   *api_key);
-
 /* Opens (creating directories and file as needed) and migrates. A file that
  * is not a database or fails the quick check gives SR_CACHE_ERROR_CORRUPT and
  * is left untouched. "changed" is emitted in the thread-default main context
- * of the caller of sr_cache_open(). */
+ * of the caller of sr_cache_open().
+ *
+ * Viewing never needs to write: when the file or its folder cannot be
+ * written (a read-only folder, mount or file), or there is no room on the
+ * disk to open it for writing, the cache opens read-only (see
+ * sr_cache_get_read_only()); when the indexes a first sync deferred cannot
+ * be built for lack of space, it opens without them (see
+ * sr_cache_get_indexes_pending()). */
 SrCache     *sr_cache_open                   (const char   *path,
                                               GError      **error);
 const char  *sr_cache_get_path               (SrCache      *self);
+/* TRUE when the cache was opened for viewing only: every read works, every
+ * write fails with SR_CACHE_ERROR_READ_ONLY, nothing is migrated or
+ * maintained. Whether because the file cannot be written or because the disk
+ * was full: see sr_cache_get_no_space(). */
+gboolean     sr_cache_get_read_only          (SrCache      *self);
+/* TRUE when the disk was full when the cache was opened (so it opened
+ * read-only, or without its deferred indexes) or at the last write; FALSE
+ * again once a write or the index rebuild succeeds. */
+gboolean     sr_cache_get_no_space           (SrCache      *self);
+/* TRUE while the indexes deferred by a first sync (sr_cache_set_bulk_load())
+ * are not built yet because the disk was full or the file is read-only:
+ * reads stay correct, sorted and filtered ones are slower. The writer builds
+ * them at the next commit, or the next sr_cache_open(), once there is room. */
+gboolean     sr_cache_get_indexes_pending    (SrCache      *self);
 /* Waits for queued writes, stops the writer thread, closes connections. */
 void         sr_cache_close                  (SrCache      *self);
 
@@ -173,23 +175,15 @@ gint64       sr_cache_count_messages         (SrCache      *self,
 gint64       sr_cache_count_campaigns        (SrCache      *self,
                                               const SrCampaignFilter *filter,
                                               GError      **error);
-gboolean     sr_cache_query_stats            (SrCache      *self,
+/* Distinct campaigns among the messages that pass filter. */
+gint64       sr_cache_count_message_campaigns (SrCache     *self,
                                               const SrMessageFilter *filter,
-                                              SrStats      *out_stats,
                                               GError      **error);
 /* Array of SrStatusCount (free with sr_status_count_free), biggest first. */
 GPtrArray   *sr_cache_query_status_counts    (SrCache      *self,
                                               const SrMessageFilter *filter,
                                               GError      **error);
 void         sr_status_count_free            (SrStatusCount *count);
-/* GArray of SrPeriodStats, buckets of bucket_usec starting at filter->from
- * (or the first message), shifted by utc_offset_usec so days are local days;
- * empty buckets included. */
-GArray      *sr_cache_query_stats_by_period  (SrCache      *self,
-                                              const SrMessageFilter *filter,
-                                              gint64        bucket_usec,
-                                              gint64        utc_offset_usec,
-                                              GError      **error);
 SrMessage   *sr_cache_get_message            (SrCache      *self,
                                               const char   *id,
                                               GError      **error);

@@ -21,3 +21,4 @@
 #include "sr-countries.h"
 #include "sr-insights.h"
 #include "sr-export.h"
+#include "sr-error-text.h"

@@ -34,6 +34,34 @@ sr_csv_append_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
+gboolean
+sr_csv_is_formula_trigger (const char *value)
+{
+  return value != NULL && value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
+}
+
+void
+sr_csv_append_text (GString    *out,
+                    const char *value,
+                    SrCsvFlags  flags)
+{
+  if ((flags & SR_CSV_FLAGS_EXACT) || !sr_csv_is_formula_trigger (value))
+    {
+      sr_csv_append_field (out, value);
+      return;
+    }
+
+  /* OWASP: prefix a single quote and enclose the cell in quotes */
+  g_string_append (out, "\"'");
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 char *
 sr_csv_format_utc (gint64 usec)
 {
@@ -73,7 +101,7 @@ sr_csv_append_message (GString    *out,
 {
   char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-  sr_csv_append_field (out, sr_message_get_id (message));
+  sr_csv_append_text (out, sr_message_get_id (message), flags);
   g_string_append_c (out, ',');
   append_time (out, sr_message_get_created_at (message));
   g_string_append_c (out, ',');
@@ -81,19 +109,19 @@ sr_csv_append_message (GString    *out,
   g_string_append_c (out, ',');
   append_time (out, sr_message_get_updated_at (message));
   g_string_append_c (out, ',');
-  sr_csv_append_field (out, sr_message_get_to (message));
+  sr_csv_append_text (out, sr_message_get_to (message), flags);
   g_string_append_c (out, ',');
-  sr_csv_append_field (out, sr_message_get_sender_id (message));
+  sr_csv_append_text (out, sr_message_get_sender_id (message), flags);
   g_string_append_c (out, ',');
-  sr_csv_append_field (out, sr_message_get_status_raw (message));
+  sr_csv_append_text (out, sr_message_get_status_raw (message), flags);
   g_string_append_printf (out, ",%d,", sr_message_get_sms_count (message));
   g_string_append (out, g_ascii_dtostr (number, sizeof number, sr_message_get_cost (message)));
   g_string_append_c (out, ',');
-  sr_csv_append_field (out, sr_message_get_campaign_id (message));
+  sr_csv_append_text (out, sr_message_get_campaign_id (message), flags);
   g_string_append_c (out, ',');
-  sr_csv_append_field (out, sr_message_get_failed_reason (message));
+  sr_csv_append_text (out, sr_message_get_failed_reason (message), flags);
   g_string_append_c (out, ',');
-  sr_csv_append_field (out, sr_message_get_message (message));
+  sr_csv_append_text (out, sr_message_get_message (message), flags);
 
   if (flags & SR_CSV_FLAGS_LOCAL_TIME)
     {

@@ -98,11 +98,11 @@ sr_export_append_campaign (GString    *out,
   g_ascii_dtostr (cost, sizeof cost, sr_campaign_get_client_total_cost (campaign));
   created = sr_csv_format_utc (sr_campaign_get_created_at (campaign));
 
-  sr_csv_append_field (out, sr_campaign_get_id (campaign));
+  sr_csv_append_text (out, sr_campaign_get_id (campaign), flags);
   g_string_append_printf (out, ",%s,", created);
-  sr_csv_append_field (out, sr_campaign_get_sender_id (campaign));
+  sr_csv_append_text (out, sr_campaign_get_sender_id (campaign), flags);
   g_string_append_printf (out, ",%s,", sr_campaign_get_is_api (campaign) ? "API" : "Web");
-  sr_csv_append_field (out, sr_campaign_get_status (campaign));
+  sr_csv_append_text (out, sr_campaign_get_status (campaign), flags);
   g_string_append_printf (out, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
                           ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%s,%s,",
                           sr_campaign_get_recipients (campaign),
@@ -111,7 +111,7 @@ sr_export_append_campaign (GString    *out,
                           sr_campaign_get_pending_messages (campaign),
                           sr_campaign_get_failed_messages (campaign),
                           rate_text, cost);
-  sr_csv_append_field (out, sr_campaign_get_message (campaign));
+  sr_csv_append_text (out, sr_campaign_get_message (campaign), flags);
 
   if (flags & SR_CSV_FLAGS_LOCAL_TIME)
     {

@@ -11,6 +11,12 @@
 
 G_BEGIN_DECLS
 
+/* The longest text a filter field takes, in characters. The CLI refuses
+ * longer input with a usage error and the app's search entries stop there:
+ * nobody searches for a thousand characters, and SQLite refuses LIKE patterns
+ * over 50,000 bytes with an error a person cannot act on. */
+#define SR_FILTER_TEXT_MAX_CHARS 1000
+
 typedef struct
 {
   guint   status_mask;     /* bits (1 << SrStatus); 0 = every status.

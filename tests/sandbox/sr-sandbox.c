@@ -273,6 +273,12 @@ typedef struct
   double    balance;
   char     *currency;
   char     *now_str;
+  /* the unknowns of the real API (README, "Unknowns") */
+  gboolean  ignore_page;
+  char     *filter_timezone;
+  int       filter_offset_s;  /* parsed --filter-timezone, seconds east of UTC */
+  int       burst;
+  char     *hostile;
 } Options;
 
 static Options opts = {
@@ -614,6 +620,8 @@ parse_time_param (const char *str,
   t = days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
   if (*p == 'Z' || *p == 'z')
     p++;
+  else if (*p != '+' && *p != '-')
+    t -= opts.filter_offset_s;   /* no zone: read in the server's zone */
   else if (*p == '+' || *p == '-')
     {
       int sign = *p == '-' ? -1 : 1;
@@ -1866,6 +1874,8 @@ message_query_parse (Sandbox       *sb,
 
 done:
   q->limit = MIN (q->limit, (guint) opts.max_per_page);
+  if (opts.ignore_page)
+    q->page = 1;
   /* in the legacy shape, id is the numeric auto-increment id */
   if (q->order == ORDER_ID && sb->legacy)
     q->order = ORDER_CREATED;
@@ -2392,6 +2402,149 @@ append_campaign (Sandbox *sb,
 
 /* ---- API handlers ------------------------------------------------------- */
 
+/* --hostile=bad-records: the first three records of a first page are
+ * damaged in place: one with invalid UTF-8 and a NUL in its text, one
+ * without any id, one with values far out of range. */
+static void
+append_hostile_message (Sandbox *sb,
+                        GString *s,
+                        guint32  idx,
+                        guint    which)
+{
+  const Message *m = MSG (sb, idx);
+  char id[ID_LEN + 1];
+
+  format_message_id (sb, idx, id);
+  id[ID_LEN] = '\0';
+  if (which == 0)
+    {
+      gsize start = s->len;
+      char *text;
+
+      append_message (sb, s, idx);
+      text = strstr (s->str + start, "\"message\":\"");
+      if (text != NULL)
+        g_string_insert (s, text - s->str + 11, "bad \xff byte, nul \\u0000 kept, ");
+    }
+  else if (which == 1)
+    {
+      g_string_append (s, "{\"status\":\"SENT\",\"message\":\"a record without any id\"}");
+    }
+  else
+    {
+      g_string_append_printf (s, "{\"id\":\"%s\",\"to\":\"+35799000000\",\"message\":\"values out of range\","
+                              "\"cost\":1e308,\"sms_count\":-5,\"status\":\"", id);
+      for (guint i = 0; i < 1024 * 1024; i++)
+        g_string_append_c (s, 'X');
+      g_string_append (s, "\",\"created_at\":");
+      append_time (s, m->created, TRUE);
+      g_string_append (s, ",\"updated_at\":");
+      append_time (s, m->created, TRUE);
+      g_string_append_c (s, '}');
+    }
+}
+
+static gboolean
+drip_cb (gpointer data)
+{
+  SoupServerMessage *msg = data;
+
+  soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC, " ", 1);
+  soup_server_message_unpause (msg);
+  soup_server_message_pause (msg);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+drip_finished_cb (SoupServerMessage *msg,
+                  gpointer           source_id)
+{
+  g_source_remove (GPOINTER_TO_UINT (source_id));
+}
+
+/* Answers a hostile mode that replaces the whole response; FALSE when the
+ * mode (if any) does not apply to this request. */
+static gboolean
+handle_hostile_response (Sandbox           *sb,
+                         SoupServerMessage *msg,
+                         const char        *path,
+                         GHashTable        *query)
+{
+  const char *mode = opts.hostile;
+
+  if (mode == NULL || strcmp (path, "/v2/messages") != 0)
+    return FALSE;
+
+  if (strcmp (mode, "garbage") == 0)
+    {
+      GString *s = g_string_new ("<!DOCTYPE html><html><head><title>Down for maintenance</title></head>"
+                                 "<body><h1>We will be back soon</h1></body></html>");
+      gsize len = s->len;
+
+      sb->n_faults++;
+      sb->n_malformed++;
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_TAKE,
+                                        g_string_free (s, FALSE), len);
+      return TRUE;
+    }
+  if (strcmp (mode, "slow") == 0)
+    {
+      /* headers at once, then one byte every half second, for ever */
+      guint id;
+
+      sb->n_faults++;
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                         SOUP_ENCODING_CHUNKED);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Content-Type", "application/json");
+      soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC, "{", 1);
+      soup_server_message_pause (msg);
+      id = g_timeout_add_full (G_PRIORITY_DEFAULT, 500, drip_cb, g_object_ref (msg), g_object_unref);
+      g_signal_connect (msg, "finished", G_CALLBACK (drip_finished_cb), GUINT_TO_POINTER (id));
+      return TRUE;
+    }
+  if (strcmp (mode, "long-wait") == 0)
+    {
+      sb->n_faults++;
+      sb->n_rate_limited++;
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "100000");
+      respond_error (sb, msg, 429, "Error 429 - Too many requests...", TRUE);
+      return TRUE;
+    }
+  if (strcmp (mode, "big-error") == 0)
+    {
+      GString *text = g_string_new ("Bad request: ");
+
+      for (guint i = 0; i < 1024 * 1024; i++)
+        g_string_append_c (text, 'E');
+      sb->n_faults++;
+      respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, text->str, TRUE);
+      g_string_free (text, TRUE);
+      return TRUE;
+    }
+  if (strcmp (mode, "redirect") == 0 || strcmp (mode, "redirect-same") == 0)
+    {
+      g_autofree char *qp = build_query_prefix (query);
+      const char *page = query ? g_hash_table_lookup (query, "page") : NULL;
+      g_autofree char *target = NULL;
+
+      if (query != NULL && g_hash_table_contains (query, "redirected"))
+        return FALSE;
+      /* another origin: the same server under an IPv4-mapped IPv6 address */
+      if (strcmp (mode, "redirect") == 0)
+        target = g_strdup_printf ("http://[::ffff:127.0.0.1]%s/v2/messages?%sredirected=1&page=%s",
+                                  strrchr (sb->base_url, ':'), qp, page ? page : "1");
+      else
+        target = g_strdup_printf ("%s/v2/messages?%sredirected=1&page=%s",
+                                  sb->base_url, qp, page ? page : "1");
+      soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, target);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 handle_balance (Sandbox           *sb,
                 SoupServerMessage *msg)
@@ -2418,9 +2571,12 @@ handle_messages (Sandbox           *sb,
   const guint32 *perm = NULL;
   guint lo, hi;
   guint64 total, offset;
-  guint count = 0;
+  guint count = 0, max_count;
+  gboolean hostile_records;
   GString *s;
 
+  if (handle_hostile_response (sb, msg, path, query))
+    return;
   if (!message_query_parse (sb, query, &q, &error))
     {
       respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, error, TRUE);
@@ -2448,7 +2604,11 @@ handle_messages (Sandbox           *sb,
   s = g_string_sized_new (1024 + (gsize) q.limit * 620);
   g_string_append (s, "{\"success\":true,\"data\":[");
   offset = (q.page - 1) * q.limit;
-  for (guint64 pos = offset; pos < total && count < q.limit; pos++, count++)
+  /* --hostile=too-many: a page far longer than asked */
+  max_count = g_strcmp0 (opts.hostile, "too-many") == 0 ? q.limit * 5 : q.limit;
+  hostile_records = g_strcmp0 (opts.hostile, "bad-records") == 0 && q.page == 1 &&
+                    q.from == G_MININT64 && q.limit >= 3;
+  for (guint64 pos = offset; pos < total && count < max_count; pos++, count++)
     {
       guint64 rank = q.desc ? total - 1 - pos : pos;
       guint32 idx;
@@ -2462,10 +2622,21 @@ handle_messages (Sandbox           *sb,
 
       if (count > 0)
         g_string_append_c (s, ',');
-      append_message (sb, s, idx);
+      if (hostile_records && count < 3)
+        append_hostile_message (sb, s, idx, count);
+      else
+        append_message (sb, s, idx);
     }
   g_string_append_c (s, ']');
   append_pagination (sb, s, path, query, q.page, q.limit, total, count);
+  if (g_strcmp0 (opts.hostile, "huge-body") == 0)
+    {
+      /* a member nobody reads, 3 MB long */
+      g_string_append (s, ",\"padding\":\"");
+      for (guint i = 0; i < 3 * 1024 * 1024; i++)
+        g_string_append_c (s, 'p');
+      g_string_append_c (s, '"');
+    }
   g_string_append_c (s, '}');
 
   if (opts.malformed_page > 0 && q.page == (guint64) opts.malformed_page &&
@@ -2910,6 +3081,37 @@ check_options (GError **error)
                    "--variant must be v2 or legacy, not '%s'", opts.variant);
       return FALSE;
     }
+  if (opts.filter_timezone != NULL)
+    {
+      int sign, h = 0, m = 0;
+      const char *p = opts.filter_timezone;
+
+      sign = *p == '-' ? -1 : 1;
+      if ((*p != '+' && *p != '-') || sscanf (p + 1, "%2d:%2d", &h, &m) < 1 || h > 14 || m > 59)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--filter-timezone wants ±HH:MM, not '%s'", opts.filter_timezone);
+          return FALSE;
+        }
+      opts.filter_offset_s = sign * (h * 3600 + m * 60);
+    }
+  if (opts.burst < 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--burst must not be negative");
+      return FALSE;
+    }
+  if (opts.hostile != NULL)
+    {
+      static const char * const modes[] = { "garbage", "bad-records", "huge-body", "too-many", "slow",
+                                            "long-wait", "big-error", "redirect", "redirect-same", NULL };
+
+      if (!g_strv_contains (modes, opts.hostile))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "unknown --hostile mode '%s'", opts.hostile);
+          return FALSE;
+        }
+    }
   if (opts.api_key == NULL)
     opts.api_key = g_strdup ("test-key");
   if (opts.currency == NULL)
@@ -2942,6 +3144,10 @@ main (int   argc,
     { "no-retry-after", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &opts.retry_after, "429 responses carry no Retry-After", NULL },
     { "malformed-page", 0, 0, G_OPTION_ARG_INT, &opts.malformed_page, "Serve page N of /v2/messages as broken JSON", "N" },
     { "malformed-times", 0, 0, G_OPTION_ARG_INT, &opts.malformed_times, "How many times the malformed page is broken (default 1)", "N" },
+    { "ignore-page", 0, 0, G_OPTION_ARG_NONE, &opts.ignore_page, "Ignore the page parameter of /v2/messages (every answer is page 1)", NULL },
+    { "filter-timezone", 0, 0, G_OPTION_ARG_STRING, &opts.filter_timezone, "Read created_at_from/_to without a zone in this zone (e.g. +03:00)", "±HH:MM" },
+    { "burst", 0, 0, G_OPTION_ARG_INT, &opts.burst, "N messages in the middle of the history share one created_at", "N" },
+    { "hostile", 0, 0, G_OPTION_ARG_STRING, &opts.hostile, "garbage, bad-records, huge-body, too-many, slow, long-wait, big-error, redirect, redirect-same", "MODE" },
     { "variant", 0, 0, G_OPTION_ARG_STRING, &opts.variant, "Field shape: v2 (default) or legacy (_id, client_cost)", "v2|legacy" },
     { "balance", 0, 0, G_OPTION_ARG_DOUBLE, &opts.balance, "Account balance (default 1250.75)", "X" },
     { "currency", 0, 0, G_OPTION_ARG_STRING, &opts.currency, "Account currency (default EUR)", "CODE" },
@@ -2971,7 +3177,13 @@ main (int   argc,
   sb->legacy = g_strcmp0 (opts.variant, "legacy") == 0;
   if (opts.now_str != NULL)
     {
-      if (!parse_time_param (opts.now_str, FALSE, &sb->start))
+      int filter_offset = opts.filter_offset_s;
+      gboolean ok;
+
+      opts.filter_offset_s = 0;
+      ok = parse_time_param (opts.now_str, FALSE, &sb->start);
+      opts.filter_offset_s = filter_offset;
+      if (!ok)
         {
           g_printerr ("sr-sandbox: --now wants an ISO 8601 time, not '%s'\n", opts.now_str);
           return 2;
@@ -2985,6 +3197,17 @@ main (int   argc,
   sandbox_generate (sb);
   sb->shift = sb->start - REFERENCE_START;
   sandbox_shift (sb);
+  if (opts.burst > 1 && sb->messages->len > 0)
+    {
+      /* N messages from the middle on get the created_at of the first one;
+       * the array stays sorted */
+      guint first = sb->messages->len / 2;
+      guint end = MIN (sb->messages->len, first + (guint) opts.burst);
+      gint64 t = MSG (sb, first)->created;
+
+      for (guint i = first; i < end; i++)
+        MSG (sb, i)->created = t;
+    }
   sb->mono_start = g_get_monotonic_time ();
   sb->tokens = opts.rate_limit;
   sb->tokens_at = sb->mono_start;
@@ -3021,5 +3244,7 @@ main (int   argc,
   g_free (opts.currency);
   g_free (opts.variant);
   g_free (opts.now_str);
+  g_free (opts.filter_timezone);
+  g_free (opts.hostile);
   return 0;
 }

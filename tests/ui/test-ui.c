@@ -20,6 +20,7 @@
 #include "sr-status-bar.h"
 #include "sr-resources.h"
 #include "sr-selection.h"
+#include "sr-test-mount.h"
 #include "sr-test-sandbox.h"
 #include "sr-window-private.h"
 
@@ -725,6 +726,9 @@ test_corrupt_cache_is_moved_aside (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_until (window_shows_problem, window, 30, "the damaged-file page");
   g_assert_nonnull (sr_window_get_problem_title (window));
+  /* Plain words, not SQLite's "file is not a database" */
+  g_assert_nonnull (strstr (sr_window_get_problem_description (window), "damaged"));
+  g_assert_null (strstr (sr_window_get_problem_description (window), "not a database"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.move-cache-aside", NULL));
   wait_until (window_shows_reports, window, 60, "the reports page after moving the file aside");
@@ -747,6 +751,88 @@ test_corrupt_cache_is_moved_aside (void)
 
   wait_until (session_idle, window, 120, "the sync into the fresh file");
   close_window (window);
+  sr_test_remove_tree (dir);
+}
+
+/* A folder where the reports file should be: the problem page says so in
+ * plain words, without SQLite's "disk I/O error", and offers no move-aside. */
+static void
+test_cache_path_is_a_folder (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-folder");
+  const char *url = sr_test_sandbox_get_url (shared_sandbox);
+  const char *key = sr_test_sandbox_get_api_key (shared_sandbox);
+  g_autofree char *file_name = sr_cache_dup_account_file_name (url, key);
+  g_autofree char *path = g_build_filename (dir, file_name, NULL);
+  const char *description;
+  SrWindow *window;
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+
+  window = sr_window_new_for_test (url, url, dir, key);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_shows_problem, window, 30, "the problem page");
+  g_assert_cmpstr (sr_window_get_problem_title (window), ==, "Saved Reports Cannot Be Opened");
+  description = sr_window_get_problem_description (window);
+  g_assert_nonnull (strstr (description, "folder"));
+  g_assert_nonnull (strstr (description, path));
+  g_assert_null (strstr (description, "disk I/O"));
+  g_assert_null (strstr (description, "unable to open"));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+
+  close_window (window);
+  sr_test_remove_tree (dir);
+}
+
+static gboolean
+storage_banner_shown (gpointer data)
+{
+  return adw_banner_get_revealed (sr_window_get_storage_banner (data));
+}
+
+/* Saved reports in a read-only folder: the window shows them, a banner says
+ * syncing is unavailable, and Sync is disabled. */
+static void
+test_read_only_reports_shown (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-read-only");
+  g_autofree char *url = NULL;
+  SrCache *cache;
+  SrWindow *window;
+  SrMessageList *list;
+  gint64 total;
+
+  sandbox = sr_test_sandbox_start ("--messages", "500", "--campaigns", "3", NULL);
+  url = g_strdup (sr_test_sandbox_get_url (sandbox));
+  cache = sync_account (url, sr_test_sandbox_get_api_key (sandbox), dir);
+  total = count_messages (cache, NULL);
+  g_assert_cmpint (total, >, 0);
+  sr_cache_close (cache);
+  g_object_unref (cache);
+
+  if (!sr_test_make_read_only (dir))
+    {
+      g_test_skip ("Cannot make a read-only folder here");
+      sr_test_remove_tree (dir);
+      return;
+    }
+
+  window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_shows_reports, window, 60, "the reports page");
+  wait_until (storage_banner_shown, window, 30, "the read-only banner");
+  g_assert_nonnull (strstr (adw_banner_get_title (sr_window_get_storage_banner (window)), "read-only"));
+  g_assert_false (sr_session_get_syncing (sr_window_get_session (window)));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
+
+  sr_window_show_content_page (window, "messages");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  wait_until (list_ready, list, 30, "the Messages Log");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+
+  close_window (window);
+  sr_test_make_writable (dir);
   sr_test_remove_tree (dir);
 }
 
@@ -1584,6 +1670,79 @@ test_copy_selection_as_tsv (void)
   close_window (window);
 }
 
+/* The first GtkSearchEntry inside widget, as a person would find it. */
+static GtkEditable *
+find_search_entry (GtkWidget *widget)
+{
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_search_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+message_search_applied (gpointer data)
+{
+  SrMessageList *list = data;
+  const SrMessageFilter *filter = sr_message_list_get_filter (list);
+
+  return filter != NULL && filter->search != NULL && !sr_message_list_get_loading (list);
+}
+
+static gboolean
+campaign_search_applied (gpointer data)
+{
+  SrCampaignList *list = data;
+  const SrCampaignFilter *filter = sr_campaign_list_get_filter (list);
+
+  return filter != NULL && filter->search != NULL && !sr_campaign_list_get_loading (list);
+}
+
+/* Pasting a page of text into a search entry keeps the first
+ * SR_FILTER_TEXT_MAX_CHARS characters (not bytes) and the list answers. */
+static void
+test_search_entries_are_capped (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *messages_page = sr_window_get_messages_page (window);
+  SrCampaignsPage *campaigns_page = sr_window_get_campaigns_page (window);
+  g_autoptr(GString) pasted = g_string_new (NULL);
+  g_autofree char *kept = NULL;
+  GtkEditable *entry;
+
+  for (guint i = 0; i < SR_FILTER_TEXT_MAX_CHARS + 500; i++)
+    g_string_append (pasted, "é");
+  kept = g_utf8_substring (pasted->str, 0, SR_FILTER_TEXT_MAX_CHARS);
+
+  sr_window_show_content_page (window, "messages");
+  entry = find_search_entry (GTK_WIDGET (messages_page));
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (entry, pasted->str);
+  g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (entry), -1), ==, SR_FILTER_TEXT_MAX_CHARS);
+  wait_until (message_search_applied, sr_messages_page_get_list (messages_page), 30, "the searched Messages Log");
+  g_assert_cmpstr (sr_message_list_get_filter (sr_messages_page_get_list (messages_page))->search, ==, kept);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_messages_page_get_list (messages_page))), ==, 0);
+  g_assert_cmpstr (sr_messages_page_get_state (messages_page), !=, "error");
+
+  sr_window_show_content_page (window, "campaigns");
+  entry = find_search_entry (GTK_WIDGET (campaigns_page));
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (entry, pasted->str);
+  g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (entry), -1), ==, SR_FILTER_TEXT_MAX_CHARS);
+  wait_until (campaign_search_applied, sr_campaigns_page_get_list (campaigns_page), 30, "the searched Campaign Log");
+  g_assert_cmpstr (sr_campaign_list_get_filter (sr_campaigns_page_get_list (campaigns_page))->search, ==, kept);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sr_campaigns_page_get_list (campaigns_page))), ==, 0);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1618,6 +1777,8 @@ main (int   argc,
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
   g_test_add_func ("/ui/account/refused-key-banner", test_refused_key_later_shows_banner);
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
+  g_test_add_func ("/ui/account/cache-path-is-a-folder", test_cache_path_is_a_folder);
+  g_test_add_func ("/ui/account/read-only-reports-shown", test_read_only_reports_shown);
   g_test_add_func ("/ui/account/sign-out", test_sign_out_keeps_or_deletes_reports);
   g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
   g_test_add_func ("/ui/chart/draws-empty-one-day-90-days", test_chart_draws_periods);
@@ -1626,6 +1787,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
   g_test_add_func ("/ui/messages/copy-selection-as-tsv", test_copy_selection_as_tsv);
+  g_test_add_func ("/ui/messages/search-entries-capped", test_search_entries_are_capped);
 
   ret = g_test_run ();
 
