@@ -134,6 +134,35 @@ sr_column_sorter_get_primary (GtkColumnView *view,
   }
 }
 
+void
+sr_column_view_fit_titles (GtkColumnView *view)
+{
+  GListModel *columns;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
+
+  columns = gtk_column_view_get_columns (view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+      g_autoptr(PangoLayout) layout = NULL;
+      int fixed = gtk_column_view_column_get_fixed_width (column);
+      int width;
+
+      if (fixed < 0 || title == NULL)
+        continue;
+
+      /* The view's own font is at least as wide as the header's; room is
+       * added for the sort arrow and the cell padding. */
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), title);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      width += 32;
+      if (width > fixed)
+        gtk_column_view_column_set_fixed_width (column, width);
+    }
+}
+
 /* --- the sort menu --- */
 
 static GtkColumnViewColumn *
@@ -262,32 +291,4 @@ sr_column_sorter_new_menu_button (GtkColumnView *view)
   on_view_sorter_changed_cb (NULL, 0, G_ACTION_GROUP (group));
 
   return button;
-
-void
-sr_column_view_fit_titles (GtkColumnView *view)
-{
-  GListModel *columns;
-
-  g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
-
-  columns = gtk_column_view_get_columns (view);
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      const char *title = gtk_column_view_column_get_title (column);
-      g_autoptr(PangoLayout) layout = NULL;
-      int fixed = gtk_column_view_column_get_fixed_width (column);
-      int width;
-
-      if (fixed < 0 || title == NULL)
-        continue;
-
-      /* The view's own font is at least as wide as the header's; room is
-       * added for the sort arrow and the cell padding. */
-      layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), title);
-      pango_layout_get_pixel_size (layout, &width, NULL);
-      width += 32;
-      if (width > fixed)
-        gtk_column_view_column_set_fixed_width (column, width);
-    }
 }

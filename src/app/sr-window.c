@@ -1210,7 +1210,7 @@ sr_window_init (SrWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* Under the other banners, in the same toolbar view. */
-  self->storage_banner = ADW_BANNER (adw_banner_new (NULL));
+  self->storage_banner = ADW_BANNER (adw_banner_new (""));
   adw_toolbar_view_add_top_bar (ADW_TOOLBAR_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (self->offline_banner),
                                                                            ADW_TYPE_TOOLBAR_VIEW)),
                                 GTK_WIDGET (self->storage_banner));
