@@ -85,7 +85,6 @@ add_fact (SrCampaignWindow *self,
   gtk_widget_add_css_class (title_label, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (value_label), 0);
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
-  gtk_widget_set_focusable (value_label, FALSE);
   gtk_label_set_ellipsize (GTK_LABEL (value_label), PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (value_label, "heading");
   gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),

@@ -1008,6 +1008,10 @@ sr_campaigns_page_init (SrCampaignsPage *self)
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  /* Sorting without the mouse: the column headers take no focus. */
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->search_entry))),
+                              sr_column_sorter_new_menu_button (self->column_view),
+                              GTK_WIDGET (self->search_entry));
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::show-utc",

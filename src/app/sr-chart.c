@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -542,6 +543,19 @@ append_layout (GtkSnapshot   *snapshot,
   gtk_snapshot_restore (snapshot);
 }
 
+/* out = fg * amount + bg * (1 - amount), opaque. */
+static void
+mix_colors (GdkRGBA       *out,
+            const GdkRGBA *fg,
+            const GdkRGBA *bg,
+            float          amount)
+{
+  out->red = fg->red * amount + bg->red * (1 - amount);
+  out->green = fg->green * amount + bg->green * (1 - amount);
+  out->blue = fg->blue * amount + bg->blue * (1 - amount);
+  out->alpha = 1;
+}
+
 static void
 sr_chart_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -550,8 +564,9 @@ sr_chart_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   guint n_bars = get_n_bars (self);
-  GdkRGBA fg, dim, grid, highlight, spend;
+  GdkRGBA fg, bg, dim, grid, highlight, spend;
   GdkRGBA colors[SR_N_STATUS_GROUPS];
+  gboolean high_contrast;
   Geometry geo;
   float bar_width, label_width = 0;
   guint label_every = 1;
@@ -559,16 +574,25 @@ sr_chart_snapshot (GtkWidget   *widget,
   if (width <= 0 || height <= 0)
     return;
 
+  high_contrast = adw_style_manager_get_high_contrast (adw_style_manager_get_default ());
   sr_lookup_foreground_color (widget, &fg);
+  sr_lookup_named_color (widget, "window_bg_color", "#ffffff", &bg);
   dim = fg;
-  dim.alpha *= 0.6f;
   grid = fg;
-  grid.alpha *= 0.12f;
   highlight = fg;
-  highlight.alpha *= 0.07f;
+  /* High contrast: labels in the full text colour, a grid that can be
+   * seen, and no pale greys for the status groups. */
+  dim.alpha *= high_contrast ? 1.0f : 0.6f;
+  grid.alpha *= high_contrast ? 0.45f : 0.12f;
+  highlight.alpha *= high_contrast ? 0.15f : 0.07f;
   sr_lookup_named_color (widget, "sr_spend_color", "#3584e4", &spend);
   for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
     sr_status_group_lookup_color (widget, g, &colors[g]);
+  if (high_contrast)
+    {
+      mix_colors (&colors[SR_STATUS_GROUP_NOT_SENT], &fg, &bg, 0.35f);
+      mix_colors (&colors[SR_STATUS_GROUP_OTHER], &fg, &bg, 0.55f);
+    }
 
   compute_geometry (self, &geo);
 
@@ -643,6 +667,10 @@ sr_chart_snapshot (GtkWidget   *widget,
           h = MAX (1.0f, (float) (bar.by_group[group] / geo.max_value * geo.height));
           gtk_snapshot_append_color (snapshot, &colors[group],
                                      &GRAPHENE_RECT_INIT (x, bottom - h, bar_width, h));
+          /* High contrast: a line in the background colour between the
+           * groups of a bar, so they do not differ by colour alone. */
+          if (high_contrast && bottom < geo.y0 + geo.height && h > 2 && bar_width >= 3)
+            gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (x, bottom - 1, bar_width, 1));
           bottom -= h;
         }
     }
@@ -858,6 +886,38 @@ on_released_cb (SrChart         *self,
   activate_bar (self, bar_at (self, x));
 }
 
+/* GTK's test context (GTK_A11Y=test or none, as in the tests) has no
+ * announcements and crashes on one (GTK 4.18). */
+static gboolean
+can_announce (GtkAccessible *accessible)
+{
+  g_autoptr(GtkATContext) context = gtk_accessible_get_at_context (accessible);
+
+  return context != NULL && g_strcmp0 (G_OBJECT_TYPE_NAME (context), "GtkTestATContext") != 0;
+}
+
+/* A screen reader says the bar the arrow keys moved to, as the tooltip
+ * shows it; while a bar is picked, it is also the chart's description
+ * (followed by the summary), so it can be read again. */
+static void
+announce_bar (SrChart *self,
+              int      bar)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *description = NULL;
+
+  if (bar < 0 || (guint) bar >= get_n_bars (self))
+    return;
+
+  text = sr_chart_dup_bar_text (self, (guint) bar);
+  description = g_strdup_printf ("%s. %s", text, self->summary != NULL ? self->summary : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+  if (can_announce (GTK_ACCESSIBLE (self)))
+    gtk_accessible_announce (GTK_ACCESSIBLE (self), text, GTK_ACCESSIBLE_ANNOUNCEMENT_PRIORITY_MEDIUM);
+}
+
 static gboolean
 on_key_pressed_cb (SrChart               *self,
                    guint                  keyval,
@@ -899,6 +959,7 @@ on_key_pressed_cb (SrChart               *self,
   self->keyboard_focus = TRUE;
   set_hover_bar (self, bar);
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+  announce_bar (self, bar);
 
   return TRUE;
 }
@@ -1002,6 +1063,8 @@ sr_chart_init (SrChart *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
 

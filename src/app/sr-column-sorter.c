@@ -162,3 +162,133 @@ sr_column_view_fit_titles (GtkColumnView *view)
         gtk_column_view_column_set_fixed_width (column, width);
     }
 }
+
+/* --- the sort menu --- */
+
+static GtkColumnViewColumn *
+find_column (GtkColumnView *view,
+             int            key)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+
+      if (SR_IS_COLUMN_SORTER (sorter) && sr_column_sorter_get_key (SR_COLUMN_SORTER (sorter)) == key)
+        return column;
+    }
+  return NULL;
+}
+
+static void
+sort_view (GtkColumnView *view,
+           int            key,
+           gboolean       descending)
+{
+  GtkColumnViewColumn *column = find_column (view, key);
+
+  if (column != NULL)
+    gtk_column_view_sort_by_column (view, column, descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+}
+
+static void
+on_sort_by_cb (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  GtkColumnView *view = user_data;
+  int key;
+  gboolean descending = FALSE;
+
+  if (!sr_column_sorter_get_primary (view, &key, &descending))
+    descending = FALSE;
+  sort_view (view, g_variant_get_int32 (parameter), descending);
+}
+
+static void
+on_sort_order_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  GtkColumnView *view = user_data;
+  int key;
+  gboolean descending;
+
+  if (sr_column_sorter_get_primary (view, &key, &descending))
+    sort_view (view, key, g_strcmp0 (g_variant_get_string (parameter, NULL), "descending") == 0);
+}
+
+/* Keeps the radio items in step with the headers, whoever sorted. */
+static void
+on_view_sorter_changed_cb (GtkSorter    *sorter,
+                           GtkSorterChange change,
+                           GActionGroup *group)
+{
+  GtkColumnView *view = g_object_get_data (G_OBJECT (group), "sr-column-view");
+  int key;
+  gboolean descending;
+
+  if (view == NULL || !sr_column_sorter_get_primary (view, &key, &descending))
+    return;
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (group), "by")),
+                             g_variant_new_int32 (key));
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (group), "order")),
+                             g_variant_new_string (descending ? "descending" : "ascending"));
+}
+
+GtkWidget *
+sr_column_sorter_new_menu_button (GtkColumnView *view)
+{
+  const GActionEntry entries[] = {
+    { .name = "by", .parameter_type = "i", .state = "-1", .change_state = on_sort_by_cb },
+    { .name = "order", .parameter_type = "s", .state = "'descending'", .change_state = on_sort_order_cb },
+  };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) columns = g_menu_new ();
+  g_autoptr(GMenu) order = g_menu_new ();
+  GListModel *model = gtk_column_view_get_columns (view);
+  GtkWidget *button;
+
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), NULL);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (model, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (!SR_IS_COLUMN_SORTER (sorter))
+        continue;
+      item = g_menu_item_new (gtk_column_view_column_get_title (column), NULL);
+      g_menu_item_set_action_and_target_value (item, "sort.by",
+                                               g_variant_new_int32 (sr_column_sorter_get_key (SR_COLUMN_SORTER (sorter))));
+      g_menu_append_item (columns, item);
+    }
+  g_menu_append (order, _("Ascending"), "sort.order::ascending");
+  g_menu_append (order, _("Descending"), "sort.order::descending");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (columns));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (order));
+
+  button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-sort-descending-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (button, _("Sort"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sort"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Choose the column and the order of the list"),
+                                  -1);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_insert_action_group (button, "sort", G_ACTION_GROUP (group));
+
+  g_object_set_data (G_OBJECT (group), "sr-column-view", view);
+  g_signal_connect_object (gtk_column_view_get_sorter (view), "changed",
+                           G_CALLBACK (on_view_sorter_changed_cb), group, 0);
+  on_view_sorter_changed_cb (NULL, 0, G_ACTION_GROUP (group));
+
+  return button;
+}

@@ -24,6 +24,11 @@ gboolean   sr_column_sorter_get_primary (GtkColumnView *view,
                                          int           *out_key,
                                          gboolean      *out_descending);
 
+/* A "Sort" menu button for a column view, for sorting without the mouse:
+ * one radio item per sortable column and an "Ascending"/"Descending"
+ * choice; picking one sorts the view as a click on the header does. */
+GtkWidget *sr_column_sorter_new_menu_button (GtkColumnView *view);
+
 /* Widens fixed-width columns whose (translated) title would not fit in
  * them: GTK clips a column header without an ellipsis. */
 void       sr_column_view_fit_titles   (GtkColumnView *view);

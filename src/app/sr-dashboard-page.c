@@ -568,6 +568,17 @@ new_count_label (void)
  * spend, more than the query itself on a million messages.
  */
 
+/* An arrow or chevron that only repeats what the row says: hidden from
+ * screen readers. */
+static GtkWidget *
+new_decorative_icon (const char *icon_name)
+{
+  return g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", icon_name,
+                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       NULL);
+}
+
 static void
 row_pool_init (RowPool    *pool,
                GtkListBox *list,
@@ -582,7 +593,7 @@ row_pool_init (RowPool    *pool,
   if (show_all_kind != ROW_FILTER)
     {
       pool->show_all = adw_action_row_new ();
-      adw_action_row_add_suffix (ADW_ACTION_ROW (pool->show_all), gtk_image_new_from_icon_name ("pan-down-symbolic"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (pool->show_all), new_decorative_icon ("pan-down-symbolic"));
       g_object_set_data (G_OBJECT (pool->show_all), "sr-kind", GINT_TO_POINTER (show_all_kind));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (pool->show_all), TRUE);
       gtk_widget_set_visible (pool->show_all, FALSE);
@@ -657,7 +668,7 @@ set_row_filter (GtkWidget       *row,
 static void
 add_arrow (GtkWidget *row)
 {
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  GtkWidget *arrow = new_decorative_icon ("go-next-symbolic");
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
   g_object_set_data (G_OBJECT (row), "sr-arrow", arrow);
@@ -1206,7 +1217,7 @@ make_campaign_row (SrDashboardPage *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *bar = sr_status_bar_new ();
   GtkWidget *rate = gtk_label_new (NULL);
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  GtkWidget *arrow = new_decorative_icon ("go-next-symbolic");
   gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
   g_autofree char *name = NULL;
   g_autofree char *subtitle = NULL;

@@ -39,6 +39,32 @@ struct _SrMessageDialog
 
 G_DEFINE_FINAL_TYPE (SrMessageDialog, sr_message_dialog, ADW_TYPE_DIALOG)
 
+static void
+on_value_focus_enter_cb (GtkEventControllerFocus *controller,
+                         gpointer                 user_data)
+{
+  GtkLabel *label = GTK_LABEL (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  int start, end;
+
+  /* Arriving by keyboard selects the whole value, so Ctrl+C copies it;
+   * a selection made with the mouse or Shift+arrows is kept. */
+  if (!gtk_label_get_selection_bounds (label, &start, &end))
+    gtk_label_select_region (label, 0, -1);
+}
+
+/* A value that can be reached with Tab, selected with the keyboard and
+ * copied with Ctrl+C (or the label's context menu). */
+static void
+make_copyable (GtkWidget *label)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_focusable (label, TRUE);
+  g_signal_connect (focus, "enter", G_CALLBACK (on_value_focus_enter_cb), NULL);
+  gtk_widget_add_controller (label, focus);
+}
+
 static GtkWidget *
 add_row (AdwPreferencesGroup *group,
          const char          *title,
@@ -50,8 +76,7 @@ add_row (AdwPreferencesGroup *group,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
 
   label = gtk_label_new (value != NULL && *value != '\0' ? value : "—");
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_focusable (label, FALSE);
+  make_copyable (label);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
@@ -262,6 +287,7 @@ static void
 sr_message_dialog_init (SrMessageDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  make_copyable (GTK_WIDGET (self->message_text));
 }
 
 GtkWidget *
@@ -277,6 +303,9 @@ sr_message_dialog_new (SrMessage  *message,
   self->message = g_object_ref (message);
   self->show_utc = show_utc;
   fill (self, currency, show_utc);
+  /* The dialog opens with the focus on the message text: Tab and
+   * Shift+Tab go on from there, Ctrl+C copies it. */
+  adw_dialog_set_focus (ADW_DIALOG (self), GTK_WIDGET (self->message_text));
 
   return GTK_WIDGET (self);
 }

@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-column-sorter.h"
 #include "sr-export-bar.h"
 #include "sr-format.h"
 #include "sr-gtk-compat.h"
@@ -53,6 +54,9 @@ static const SrStatus status_order[] = {
 struct _SrMessagesPage
 {
   AdwBin           parent_instance;
+
+  /* A click-through asked for the list: focus its first row once loaded. */
+  gboolean         focus_first_row;
 
   GtkSearchEntry  *search_entry;
   GtkMenuButton   *status_button;
@@ -230,6 +234,49 @@ filters_are_default (SrMessagesPage *self)
          (self->search == NULL || *self->search == '\0');
 }
 
+static gboolean
+focus_first_row_tick_cb (GtkWidget     *column_view,
+                         GdkFrameClock *clock,
+                         gpointer       user_data)
+{
+  /* A stack that hides the page the focus was on hands the focus to the
+   * page it shows at the end of its transition: focus after that. */
+  for (GtkWidget *stack = gtk_widget_get_ancestor (column_view, GTK_TYPE_STACK);
+       stack != NULL;
+       stack = gtk_widget_get_ancestor (gtk_widget_get_parent (stack), GTK_TYPE_STACK))
+    if (gtk_stack_get_transition_running (GTK_STACK (stack)))
+      return G_SOURCE_CONTINUE;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (column_view)))) > 0)
+    {
+      /* Scrolling with FOCUS moves the list's focus to the row; grabbing
+       * the list gives it the window's focus (the row, not the header). */
+      gtk_column_view_scroll_to (GTK_COLUMN_VIEW (column_view), 0, NULL, GTK_LIST_SCROLL_FOCUS, NULL);
+      gtk_widget_grab_focus (column_view);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* After a click-through, the keyboard (and a screen reader) lands on the
+ * first row of the result, scrolled into view. */
+static void
+focus_first_row (SrMessagesPage *self)
+{
+  /* The rows may arrive just after the end of loading: wait for them. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
+    return;
+
+  self->focus_first_row = FALSE;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  /* To the top now; the focus once the rows of the new result exist. */
+  gtk_column_view_scroll_to (sr_message_view_get_column_view (self->message_view), 0, NULL,
+                             GTK_LIST_SCROLL_NONE, NULL);
+  gtk_widget_add_tick_callback (GTK_WIDGET (sr_message_view_get_column_view (self->message_view)),
+                                focus_first_row_tick_cb, NULL, NULL);
+}
+
 static void
 update_state (SrMessagesPage *self)
 {
@@ -260,6 +307,9 @@ update_state (SrMessagesPage *self)
     page = "no-results";
 
   gtk_stack_set_visible_child_name (self->content_stack, page);
+
+  if (self->focus_first_row && !loading && self->list != NULL)
+    focus_first_row (self);
 }
 
 static void
@@ -267,6 +317,8 @@ apply_filter (SrMessagesPage *self)
 {
   g_autoptr(SrMessageFilter) filter = NULL;
 
+  /* A filter changed here, by hand: the focus stays where it is. */
+  self->focus_first_row = FALSE;
   if (self->list == NULL)
     return;
 
@@ -759,6 +811,11 @@ sr_messages_page_init (SrMessagesPage *self)
   g_signal_connect_object (self->settings, "changed::show-utc",
                            G_CALLBACK (on_show_utc_changed_cb),
                            self, G_CONNECT_SWAPPED);
+
+  /* Sorting without the mouse: the column headers take no focus. */
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->search_entry))),
+                              sr_column_sorter_new_menu_button (sr_message_view_get_column_view (self->message_view)),
+                              GTK_WIDGET (self->search_entry));
 
   gtk_check_button_set_active (self->range_all, TRUE);
   build_status_rows (self);
@@ -1346,6 +1403,9 @@ sr_messages_page_show_filter (SrMessagesPage        *self,
   refresh_chips (self, label);
 
   apply_filter (self);
+  self->focus_first_row = TRUE;
+  if (self->list != NULL && !sr_message_list_get_loading (self->list))
+    focus_first_row (self);
 }
 
 void

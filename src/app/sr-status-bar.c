@@ -177,6 +177,10 @@ update_tooltip (SrStatusBar *self)
   if (self->total == 0)
     {
       gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("No messages"));
+      /* Not the breakdown of the previous figures. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("No messages"),
+                                      -1);
       return;
     }
 
@@ -219,6 +223,10 @@ static void
 sr_status_bar_init (SrStatusBar *self)
 {
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+  /* The name says what the bar is; the description has the figures. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Messages by status"),
+                                  -1);
   update_tooltip (self);
 }
 

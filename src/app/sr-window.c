@@ -354,8 +354,9 @@ on_dashboard_show_messages_cb (SrWindow              *self,
 {
   g_assert (SR_IS_WINDOW (self));
 
-  sr_messages_page_show_filter (self->messages_page, filter, label);
+  /* The page first: the filtered list then takes the focus. */
   sr_window_show_content_page (self, "messages");
+  sr_messages_page_show_filter (self->messages_page, filter, label);
 }
 
 static void
@@ -527,6 +528,14 @@ session_open_cb (GObject      *object,
   last_page = g_settings_get_string (self->settings, "last-page");
   sr_window_show_content_page (self, last_page);
   gtk_stack_set_visible_child_name (self->main_stack, "reports");
+  /* The sign-in page's key entry had the focus: give it to the page the
+   * reports open on, so the keyboard goes on from there. */
+  {
+    GtkWidget *page = gtk_stack_get_visible_child (self->content_stack);
+
+    if (page != NULL && !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+      gtk_widget_grab_focus (page);
+  }
 
   sr_session_sync (session, FALSE);
 }
@@ -883,8 +892,18 @@ show_page_action (GtkWidget  *widget,
 {
   SrWindow *self = SR_WINDOW (widget);
 
-  if (self->session != NULL)
-    sr_window_show_content_page (self, g_variant_get_string (parameter, NULL));
+  GtkWidget *page;
+
+  if (self->session == NULL)
+    return;
+
+  sr_window_show_content_page (self, g_variant_get_string (parameter, NULL));
+
+  /* Alt+1/2/3 go to the page, not just show it: the focus moves to the
+   * page's first control, so the next key works there. */
+  page = gtk_stack_get_visible_child (self->content_stack);
+  if (page != NULL && !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+    gtk_widget_grab_focus (page);
 }
 
 static void
