@@ -285,7 +285,7 @@ on_sync_finished_cb (SrWindow            *self,
           /* Translators: after a sync; %s is a number of messages */
           g_autofree char *title = g_strdup_printf (ngettext ("%s message is not here yet; the next sync fetches it",
                                                               "%s messages are not here yet; the next sync fetches them",
-                                                              (gulong) MIN (missing, G_MAXULONG)),
+                                                              (gulong) missing),
                                                     count);
 
           add_toast (self, title, _("_Sync Now"), "win.sync");
