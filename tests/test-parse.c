@@ -21,7 +21,7 @@
 #include "sr-message.h"
 #include "sr-status.h"
 
-/* 2022-02-01T07:29:59Z, the example time of SMSTO-API.md. */
+/* 2022-02-01T07:29:59Z, the example time of docs/SMSTO-API.md. */
 #define T_EXAMPLE G_GINT64_CONSTANT (1643700599000000)
 
 static GBytes *

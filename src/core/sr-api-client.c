@@ -1192,7 +1192,7 @@ sr_api_client_get_message_async (SrApiClient         *self,
   g_return_if_fail (id != NULL);
 
   escaped = g_uri_escape_string (id, NULL, FALSE);
-  /* No /v2 prefix for a single message (SMSTO-API.md). */
+  /* No /v2 prefix for a single message (docs/SMSTO-API.md). */
   path = g_strconcat ("/message/", escaped, NULL);
   start_request (self, REQUEST_MESSAGE, self->api_url, path, NULL,
                  sr_api_client_get_message_async, cancellable, callback, user_data);

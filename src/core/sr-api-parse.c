@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-api-parse.c: response bodies to records. The field variants SMS.to is
- * known to send (SMSTO-API.md, "Parsing rules") are all accepted here, so the
+ * known to send (docs/SMSTO-API.md, "Parsing rules") are all accepted here, so the
  * rest of the app sees one shape. Pure functions without I/O or global state:
  * safe on worker threads and suitable for fuzzing (tests/fuzz-parse.c).
  *
@@ -430,7 +430,7 @@ value_get_time (const Value *value)
   return SR_TIME_NONE;
 }
 
-/* Key rule of SMSTO-API.md: "_id" when present and non-empty, else "id". */
+/* Key rule of docs/SMSTO-API.md: "_id" when present and non-empty, else "id". */
 static char *
 dup_record_id (const Value *underscore_id,
                const Value *id)

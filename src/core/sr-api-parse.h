@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-api-parse.h: pure functions from response bodies to records, liberal in
- * what they accept (SMSTO-API.md, "Parsing rules"). No I/O, safe on any
+ * what they accept (docs/SMSTO-API.md, "Parsing rules"). No I/O, safe on any
  * thread, suitable for fuzzing.
  */
 #pragma once

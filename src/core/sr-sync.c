@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * sr-sync.c: brings one account's cache up to date (ARCHITECTURE.md,
- * "Synchronisation"): balance, then campaigns, then messages.
+ * sr-sync.c: brings one account's cache up to date (docs/ARCHITECTURE.md,
+ * "The sync algorithm"): balance, then campaigns, then messages.
  *
  * Messages come in two segments:
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-sync.h: incremental, resumable, cancellable synchronisation of one
- * account's API data into its cache (ARCHITECTURE.md, "Synchronisation").
+ * account's API data into its cache (docs/ARCHITECTURE.md, "The sync algorithm").
  */
 #pragma once
 

@@ -3,7 +3,7 @@
  * sr-sandbox.c: a fake SMS.to server for tests, the demo and benchmarks.
  *
  * It owns a generated account (deterministic from --seed) and serves it the
- * way SMSTO-API.md describes, on one loopback port for both hosts. The
+ * way docs/SMSTO-API.md describes, on one loopback port for both hosts. The
  * account is kept in one array of messages sorted by created_at; everything
  * that changes with time (status, updated_at, sent_at) is computed lazily
  * from a message's fixed timeline and the sandbox clock, so no request ever
