@@ -545,8 +545,10 @@ cmd_sync (int argc, char **argv)
   guint sigint_id, tick_id;
   const GOptionEntry entries[] = {
     { "full", 0, 0, G_OPTION_ARG_NONE, &full, N_("Download the whole history again"), NULL },
+    /* Shadows the global --verbose here (GOption takes the first match),
+     * so it also turns on the technical detail of errors below. */
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &progress.verbose,
-      N_("Say how the server’s pages are read (page numbers or time windows)"), NULL },
+      N_("Say how the server’s pages are read (page numbers or time windows), and the detail of errors"), NULL },
     { "repoll-hours", 0, 0, G_OPTION_ARG_INT, &repoll_hours,
       N_("Re-check messages without a final status for this many hours (default 72)"), N_("HOURS") },
     { "concurrency", 0, 0, G_OPTION_ARG_INT, &concurrency,
@@ -562,6 +564,8 @@ cmd_sync (int argc, char **argv)
     return usage_error (error->message);
   if (argc > 1)
     return usage_error (_("sync takes no arguments"));
+  if (progress.verbose)
+    globals.verbose = TRUE;
   if (repoll_hours < 0 || concurrency < 1 || page_size < 1)
     return usage_error (_("--repoll-hours, --concurrency and --page-size must be positive"));
 
