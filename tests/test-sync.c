@@ -344,7 +344,10 @@ test_cancel_and_resume (Fixture       *fixture,
   g_clear_error (&error);
 
   partial = sr_cache_count_messages (fixture->cache, NULL, NULL);
-  g_assert_cmpint (partial, >=, 10 * 500);
+  /* Ten pages were committed before the cancel; on a first sync one of
+   * them may be the upward walk's page after T0, which is empty here (the
+   * account gets no new messages), so nine are full pages of history. */
+  g_assert_cmpint (partial, >=, 9 * 500);
   g_assert_cmpint (partial, <, 20000);
   run_from = sr_cache_dup_state (fixture->cache, "sync.run_from", NULL);
   g_assert_nonnull (run_from);
