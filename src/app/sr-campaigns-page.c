@@ -18,6 +18,7 @@
 #include "sr-column-sorter.h"
 #include "sr-export-bar.h"
 #include "sr-format.h"
+#include "sr-gtk-compat.h"
 #include "sr-status-bar.h"
 
 struct _SrCampaignsPage
@@ -135,8 +136,8 @@ on_setup_rate_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_label_set_width_chars (GTK_LABEL (label), 7);
   gtk_widget_add_css_class (label, "numeric");
-  gtk_box_append (GTK_BOX (box), bar);
-  gtk_box_append (GTK_BOX (box), label);
+  sr_container_append (box, bar);
+  sr_container_append (box, label);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -452,10 +453,10 @@ on_setup_rich_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->facts));
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->cost));
 
-  gtk_box_append (GTK_BOX (box), top);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->bar));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->preview));
-  gtk_box_append (GTK_BOX (box), bottom);
+  sr_container_append (box, top);
+  sr_container_append (box, GTK_WIDGET (row->bar));
+  sr_container_append (box, GTK_WIDGET (row->preview));
+  sr_container_append (box, bottom);
 
   g_object_set_data_full (G_OBJECT (list_item), "sr-rich-row", row, g_free);
   gtk_list_item_set_child (list_item, box);
@@ -782,7 +783,7 @@ add_filter_dropdown (GtkWidget  *box,
   gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
                                   -1);
-  gtk_box_append (GTK_BOX (box), dropdown);
+  sr_container_append (box, dropdown);
   return GTK_DROP_DOWN (dropdown);
 }
 
@@ -798,10 +799,10 @@ setup_filters (SrCampaignsPage *self)
 
   /* A second row under the search, like the Messages Log's filters. */
   gtk_widget_add_css_class (row, "filter-bar");
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (bar)), row, bar);
+  sr_container_insert_after (gtk_widget_get_parent (bar), row, bar);
   g_object_ref (self->source_dropdown);
-  gtk_box_remove (GTK_BOX (bar), GTK_WIDGET (self->source_dropdown));
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->source_dropdown));
+  sr_container_remove (bar, GTK_WIDGET (self->source_dropdown));
+  sr_container_append (row, GTK_WIDGET (self->source_dropdown));
   g_object_unref (self->source_dropdown);
 
   self->period_dropdown = add_filter_dropdown (row, _("When the campaigns were created"));
@@ -1009,7 +1010,7 @@ sr_campaigns_page_init (SrCampaignsPage *self)
                            G_CALLBACK (on_sorter_changed_cb),
                            self, G_CONNECT_SWAPPED);
   /* Sorting without the mouse: the column headers take no focus. */
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->search_entry))),
+  sr_container_insert_after (gtk_widget_get_parent (GTK_WIDGET (self->search_entry)),
                               sr_column_sorter_new_menu_button (self->column_view),
                               GTK_WIDGET (self->search_entry));
 

@@ -404,8 +404,8 @@ build_status_rows (SrMessagesPage *self)
       gtk_widget_set_hexpand (pill, TRUE);
       gtk_widget_add_css_class (count, "dim-label");
       gtk_widget_add_css_class (count, "numeric");
-      gtk_box_append (GTK_BOX (box), pill);
-      gtk_box_append (GTK_BOX (box), count);
+      sr_container_append (box, pill);
+      sr_container_append (box, count);
       gtk_check_button_set_child (GTK_CHECK_BUTTON (check), box);
       gtk_widget_set_size_request (box, 200, -1);
 
@@ -813,7 +813,7 @@ sr_messages_page_init (SrMessagesPage *self)
                            self, G_CONNECT_SWAPPED);
 
   /* Sorting without the mouse: the column headers take no focus. */
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->search_entry))),
+  sr_container_insert_after (gtk_widget_get_parent (GTK_WIDGET (self->search_entry)),
                               sr_column_sorter_new_menu_button (sr_message_view_get_column_view (self->message_view)),
                               GTK_WIDGET (self->search_entry));
 
@@ -1249,7 +1249,7 @@ refresh_chips (SrMessagesPage *self,
   g_autoptr(SrMessageFilter) rest = NULL;
 
   for (guint i = 0; i < self->field_chips->len; i++)
-    gtk_box_remove (GTK_BOX (parent), g_ptr_array_index (self->field_chips, i));
+    sr_container_remove (parent, g_ptr_array_index (self->field_chips, i));
   g_ptr_array_set_size (self->field_chips, 0);
 
   if (self->extra == NULL)
@@ -1281,7 +1281,7 @@ refresh_chips (SrMessagesPage *self,
       *field_slot (one, field) = g_strdup (*field_slot (self->extra, field));
       text = describe_extra (self, one, NULL);
       chip = new_field_chip (self, field, text);
-      gtk_box_insert_child_after (GTK_BOX (parent), chip, after);
+      sr_container_insert_after (parent, chip, after);
       g_ptr_array_add (self->field_chips, chip);
       after = chip;
     }
