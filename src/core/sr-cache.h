@@ -79,8 +79,8 @@ char        *sr_cache_dup_account_file_name  (const char   *api_url,
                                               const char   *api_key);
 
 /* Opens (creating directories and file as needed) and migrates. A file that
- * is not a database or fails the quick check gives SR_CACHE_ERROR_CORRUPT and
- * is left untouched. "changed" is emitted in the thread-default main context
+ * is not a database, or that was not closed cleanly (crash, kill) and fails
+ * the quick check, gives SR_CACHE_ERROR_CORRUPT and is left untouched. "changed" is emitted in the thread-default main context
  * of the caller of sr_cache_open(). */
 SrCache     *sr_cache_open                   (const char   *path,
                                               GError      **error);
