@@ -232,6 +232,15 @@ GArray      *sr_cache_query_message_rowids   (SrCache      *self,
                                               gboolean      descending,
                                               GCancellable *cancellable,
                                               GError      **error);
+/* The first limit of them (limit < 0: all): the lazy lists show a first
+ * screenful from this before the whole set is known. */
+GArray      *sr_cache_query_message_rowids_limited (SrCache      *self,
+                                              const SrMessageFilter *filter,
+                                              SrMessageSort sort,
+                                              gboolean      descending,
+                                              gint64        limit,
+                                              GCancellable *cancellable,
+                                              GError      **error);
 GPtrArray   *sr_cache_get_messages_by_rowid  (SrCache      *self,
                                               const gint64 *rowids,
                                               guint         n_rowids,
@@ -240,6 +249,13 @@ GArray      *sr_cache_query_campaign_rowids  (SrCache      *self,
                                               const SrCampaignFilter *filter,
                                               SrCampaignSort sort,
                                               gboolean      descending,
+                                              GCancellable *cancellable,
+                                              GError      **error);
+GArray      *sr_cache_query_campaign_rowids_limited (SrCache      *self,
+                                              const SrCampaignFilter *filter,
+                                              SrCampaignSort sort,
+                                              gboolean      descending,
+                                              gint64        limit,
                                               GCancellable *cancellable,
                                               GError      **error);
 GPtrArray   *sr_cache_get_campaigns_by_rowid (SrCache      *self,
