@@ -578,7 +578,11 @@ check_migrated (const char *path)
   const char *queries[] = {
     "SELECT group_concat (name, ',') FROM (SELECT name FROM pragma_table_info ('messages') ORDER BY name)",
     "SELECT group_concat (name, ',') FROM (SELECT name FROM pragma_table_info ('campaigns') ORDER BY name)",
-    "SELECT group_concat (name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)",
+    /* SQLite's own tables (sqlite_stat1 from PRAGMA optimize's ANALYZE on
+     * newer versions, which only runs where there is data) are not part of
+     * the schema; its automatic indexes for UNIQUE constraints are. */
+    "SELECT group_concat (name, ',') FROM (SELECT name FROM sqlite_schema"
+    "  WHERE NOT (type = 'table' AND name LIKE 'sqlite\\_%' ESCAPE '\\') ORDER BY name)",
   };
 
   cache = sr_cache_open (path, &error);

@@ -15,7 +15,7 @@
 
 #include "sr-application.h"
 #include "sr-legend-window.h"
-#include "sr-preferences-window.h"
+#include "sr-preferences-dialog.h"
 #include "sr-window.h"
 
 struct _SrApplication
@@ -161,11 +161,9 @@ preferences_activated (GSimpleAction *action,
                        gpointer       user_data)
 {
   SrApplication *self = user_data;
-  GtkWidget *window = sr_preferences_window_new ();
 
-  gtk_window_set_transient_for (GTK_WINDOW (window), gtk_application_get_active_window (GTK_APPLICATION (self)));
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  gtk_window_present (GTK_WINDOW (window));
+  adw_dialog_present (ADW_DIALOG (sr_preferences_dialog_new ()),
+                      GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
 }
 
 static void
@@ -194,9 +192,9 @@ about_activated (GSimpleAction *action,
 {
   SrApplication *self = user_data;
   static const char *developers[] = { "The SMS Reports contributors", NULL };
-  GtkWidget *about;
+  AdwDialog *about;
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+  about = g_object_new (ADW_TYPE_ABOUT_DIALOG,
                         "application-name", _("SMS Reports"),
                         "application-icon", APPLICATION_ID,
                         "developer-name", _("The SMS Reports contributors"),
@@ -205,15 +203,13 @@ about_activated (GSimpleAction *action,
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "developers", developers,
                         "translator-credits", _("translator-credits"),
-                        "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
-                        "modal", TRUE,
                         NULL);
-  adw_about_window_add_legal_section (ADW_ABOUT_WINDOW (about),
+  adw_about_dialog_add_legal_section (ADW_ABOUT_DIALOG (about),
                                       _("SMS.to"),
                                       NULL,
                                       GTK_LICENSE_CUSTOM,
                                       _("SMS Reports is not made by SMS.to. It uses the public SMS.to API with your own API key."));
-  gtk_window_present (GTK_WINDOW (about));
+  adw_dialog_present (about, GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
 }
 
 static const GActionEntry app_actions[] = {

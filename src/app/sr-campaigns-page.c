@@ -24,7 +24,7 @@ struct _SrCampaignsPage
 
   GtkSearchEntry      *search_entry;
   GtkDropDown         *source_dropdown;
-  GtkSpinner          *loading_spinner;
+  AdwSpinner          *loading_spinner;
   GtkLabel            *count_label;
   GtkStack            *content_stack;
   GtkColumnView       *column_view;
@@ -333,7 +333,6 @@ update_state (SrCampaignsPage *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
 
   count = sr_format_count (n_items);
   /* Translators: the number of campaigns in the log, e.g. "123 campaigns" */

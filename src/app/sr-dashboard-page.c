@@ -71,7 +71,7 @@ struct _SrDashboardPage
   GtkCalendar     *from_calendar;
   GtkCalendar     *to_calendar;
   GtkLabel        *period_label;
-  GtkSpinner      *loading_spinner;
+  AdwSpinner      *loading_spinner;
   GtkLabel        *messages_value;
   GtkLabel        *messages_detail;
   GtkLabel        *delivered_value;
@@ -105,7 +105,7 @@ struct _SrDashboardPage
   GtkListBox      *recent_list;
   GtkLabel        *footnote;
   AdwStatusPage   *empty_page;
-  GtkSpinner      *empty_spinner;
+  AdwSpinner      *empty_spinner;
 
   GtkLabel        *legend_counts[SR_N_STATUS_GROUPS];
 
@@ -1237,12 +1237,10 @@ update_page (SrDashboardPage *self)
                                            _("Messages sent through SMS.to appear here once they are synced."));
         }
       gtk_widget_set_visible (GTK_WIDGET (self->empty_spinner), syncing);
-      gtk_spinner_set_spinning (self->empty_spinner, syncing);
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
   else
     {
-      gtk_spinner_set_spinning (self->empty_spinner, FALSE);
       gtk_stack_set_visible_child_name (self->stack, "dashboard");
     }
 }
@@ -1254,7 +1252,6 @@ set_loading (SrDashboardPage *self,
              gboolean         loading)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
 }
 
 static void

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-export-bar.c: one export at a time for the page (or window) it sits
- * in. The file is chosen with GtkFileChooserNative, which is the file
- * chooser portal inside Flatpak, so the sandbox needs no file system
+ * in. The file is chosen with GtkFileDialog, which is the file chooser
+ * portal inside Flatpak, so the sandbox needs no file system
  * access. The CSV itself is written by the core (sr_export_*_async) on a
  * worker thread into a temporary file that only replaces the destination
  * once complete, so Cancel (or an error) leaves nothing behind.
@@ -44,7 +44,7 @@ struct _SrExportBar
   GtkButton        *cancel_button;
 
   Request          *request;        /* owned: waiting for the file chooser or running */
-  GtkNativeDialog  *chooser;        /* owned while open */
+  GCancellable     *chooser;        /* owned while the file dialog is open */
   GCancellable     *cancellable;
   GFile            *destination;
   guint             pulse_source;
@@ -105,21 +105,9 @@ on_open_clicked_cb (AdwToast *toast,
 {
   GtkWindow *window = g_object_get_data (G_OBJECT (toast), "sr-window");
 
-#if GTK_CHECK_VERSION (4, 10, 0)
-  /* The portal-aware way from 4.10 on; the API is newer than the 4.8 the
-   * build targets, hence the pragmas around it. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  {
-    g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
-    gtk_file_launcher_launch (launcher, window, NULL, on_open_launched_cb, NULL);
-  }
-  G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-  g_autofree char *uri = g_file_get_uri (file);
+  g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
 
-  (void) on_open_launched_cb;
-  gtk_show_uri (window, uri, GDK_CURRENT_TIME);
-#endif
+  gtk_file_launcher_launch (launcher, window, NULL, on_open_launched_cb, NULL);
 }
 
 static void
@@ -305,18 +293,25 @@ start (SrExportBar *self,
 /* --- choosing the file --- */
 
 static void
-on_chooser_response_cb (SrExportBar     *self,
-                        int              response,
-                        GtkNativeDialog *chooser)
+on_file_chosen_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
+  g_autoptr(SrExportBar) self = user_data;
   g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert (SR_IS_EXPORT_BAR (self));
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, &error);
+  if (error != NULL &&
+      !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED) &&
+      !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_CANCELLED))
+    g_warning ("The file dialog failed: %s", error->message);
 
-  gtk_native_dialog_destroy (chooser);
+  if (self->disposed)
+    return;
+
   g_clear_object (&self->chooser);
 
   if (file == NULL || self->request == NULL)
@@ -333,42 +328,42 @@ choose_file (SrExportBar *self,
              const char  *default_name)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
   g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
   const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
-  GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (self->request->kind == KIND_CAMPAIGNS
-                                           ? _("Export Campaigns")
-                                           : _("Export Messages"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"),
-                                         _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_dialog_set_title (dialog,
+                             self->request->kind == KIND_CAMPAIGNS
+                               ? _("Export Campaigns")
+                               : _("Export Messages"));
+  gtk_file_dialog_set_accept_label (dialog, _("_Export"));
+  gtk_file_dialog_set_modal (dialog, TRUE);
 
   gtk_file_filter_set_name (csv, _("CSV Files"));
   gtk_file_filter_add_mime_type (csv, "text/csv");
   gtk_file_filter_add_suffix (csv, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  g_list_store_append (filters, csv);
   gtk_file_filter_set_name (all, _("All Files"));
   gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), csv);
+  g_list_store_append (filters, all);
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_set_default_filter (dialog, csv);
 
   if (documents != NULL && g_file_test (documents, G_FILE_TEST_IS_DIR))
     {
       g_autoptr(GFile) folder = g_file_new_for_path (documents);
-      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+      gtk_file_dialog_set_initial_folder (dialog, folder);
     }
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), default_name);
+  gtk_file_dialog_set_initial_name (dialog, default_name);
 
-  g_signal_connect_object (chooser, "response",
-                           G_CALLBACK (on_chooser_response_cb),
-                           self, G_CONNECT_SWAPPED);
-
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  self->chooser = g_cancellable_new ();
+  gtk_file_dialog_save (dialog,
+                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                        self->chooser,
+                        on_file_chosen_cb,
+                        g_object_ref (self));
 }
 
 static void
@@ -506,8 +501,7 @@ sr_export_bar_dispose (GObject *object)
 
   if (self->chooser != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (self->chooser);
+      g_cancellable_cancel (self->chooser);
       g_clear_object (&self->chooser);
     }
 

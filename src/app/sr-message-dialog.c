@@ -17,7 +17,7 @@
 
 struct _SrMessageDialog
 {
-  AdwWindow            parent_instance;
+  AdwDialog            parent_instance;
 
   AdwWindowTitle      *window_title;
   SrStatusPill        *status_pill;
@@ -35,7 +35,7 @@ struct _SrMessageDialog
   SrMessage           *message;
 };
 
-G_DEFINE_FINAL_TYPE (SrMessageDialog, sr_message_dialog, ADW_TYPE_WINDOW)
+G_DEFINE_FINAL_TYPE (SrMessageDialog, sr_message_dialog, ADW_TYPE_DIALOG)
 
 static GtkWidget *
 add_row (AdwPreferencesGroup *group,
@@ -96,18 +96,19 @@ add_time_row (AdwPreferencesGroup *group,
 static void
 on_open_campaign_clicked_cb (SrMessageDialog *self)
 {
-  GtkWindow *parent;
+  GtkRoot *parent;
   const char *campaign_id;
 
   g_assert (SR_IS_MESSAGE_DIALOG (self));
 
+  /* A presented dialog lives inside the window it was presented for. */
   campaign_id = sr_message_get_campaign_id (self->message);
-  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  parent = gtk_widget_get_root (GTK_WIDGET (self));
   if (parent == NULL || campaign_id == NULL)
     return;
 
   if (gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-campaign", "s", campaign_id))
-    gtk_window_close (GTK_WINDOW (self));
+    adw_dialog_close (ADW_DIALOG (self));
 }
 
 static void
@@ -220,6 +221,14 @@ sr_message_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (sr_message_dialog_parent_class)->dispose (object);
 }
 
+static gboolean
+close_shortcut_cb (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  return adw_dialog_close (ADW_DIALOG (widget));
+}
+
 static void
 sr_message_dialog_class_init (SrMessageDialogClass *klass)
 {
@@ -243,8 +252,8 @@ sr_message_dialog_class_init (SrMessageDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrMessageDialog, details_group);
   gtk_widget_class_bind_template_child (widget_class, SrMessageDialog, timeline_group);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  /* Escape is AdwDialog's own. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, close_shortcut_cb, NULL);
 }
 
 static void

@@ -12,14 +12,14 @@
 G_BEGIN_DECLS
 
 #define SR_TYPE_MESSAGE_DIALOG (sr_message_dialog_get_type ())
-G_DECLARE_FINAL_TYPE (SrMessageDialog, sr_message_dialog, SR, MESSAGE_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (SrMessageDialog, sr_message_dialog, SR, MESSAGE_DIALOG, AdwDialog)
 
 GtkWidget *sr_message_dialog_new          (SrMessage  *message,
                                            const char *currency,
                                            gboolean    show_utc);
 SrMessage *sr_message_dialog_get_message  (SrMessageDialog *self);
 /* Offers an "Open Campaign" button that runs win.show-campaign on the
- * transient parent. */
+ * window it is presented in. */
 void       sr_message_dialog_set_can_open_campaign (SrMessageDialog *self,
                                                     gboolean         can_open);
 

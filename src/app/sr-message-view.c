@@ -270,7 +270,6 @@ on_activate_cb (SrMessageView *self,
 {
   g_autoptr(SrMessage) message = NULL;
   GtkWidget *dialog;
-  GtkRoot *root;
 
   g_assert (SR_IS_MESSAGE_VIEW (self));
 
@@ -281,12 +280,9 @@ on_activate_cb (SrMessageView *self,
   if (message == NULL)
     return;
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
   dialog = sr_message_dialog_new (message, self->currency, self->show_utc);
   sr_message_dialog_set_can_open_campaign (SR_MESSAGE_DIALOG (dialog), self->show_campaign);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
 }
 
 static GtkAdjustment *

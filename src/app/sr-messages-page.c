@@ -72,7 +72,7 @@ struct _SrMessagesPage
   GtkWidget       *extra_chip;
   GtkLabel        *extra_label;
   SrExportBar     *export_bar;
-  GtkSpinner      *loading_spinner;
+  AdwSpinner      *loading_spinner;
   GtkLabel        *count_label;
   GtkStack        *content_stack;
   SrMessageView   *message_view;
@@ -232,7 +232,6 @@ update_state (SrMessagesPage *self)
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
 
   count = sr_format_count (n_items);
   /* Translators: the number of messages in the log, e.g. "12,345 messages" */

@@ -25,7 +25,7 @@ struct _SrSignInPage
   GtkRevealer  *error_revealer;
   GtkLabel     *error_label;
   GtkButton    *sign_in_button;
-  GtkSpinner   *spinner;
+  AdwSpinner   *spinner;
   GtkLabel     *sign_in_label;
   AdwEntryRow  *api_url_row;
   AdwEntryRow  *auth_url_row;
@@ -49,7 +49,6 @@ set_busy (SrSignInPage *self,
           gboolean      busy)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  gtk_spinner_set_spinning (self->spinner, busy);
   gtk_label_set_label (self->sign_in_label, busy ? _("Checking…") : _("_Sign In"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->api_url_row), !busy);
@@ -196,7 +195,7 @@ on_key_changed_cb (SrSignInPage *self)
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
-                            *text != '\0' && !gtk_spinner_get_spinning (self->spinner));
+                            *text != '\0' && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)));
 }
 
 static void
@@ -335,7 +334,7 @@ sr_sign_in_page_get_busy (SrSignInPage *self)
 {
   g_return_val_if_fail (SR_IS_SIGN_IN_PAGE (self), FALSE);
 
-  return gtk_spinner_get_spinning (self->spinner);
+  return gtk_widget_get_visible (GTK_WIDGET (self->spinner));
 }
 
 const char *

@@ -66,8 +66,12 @@ sr_lookup_named_color (GtkWidget  *widget,
   g_return_if_fail (name != NULL);
   g_return_if_fail (out_color != NULL);
 
-  /* gtk_style_context_lookup_color() is the 4.8 way to read a named colour;
-   * it is deprecated (not removed) in later GTK versions. */
+  /* GTK deprecated gtk_style_context_lookup_color() in 4.10 without a
+   * replacement: there is no other call that reads a named colour of the
+   * theme (@success_color, @sr_delivered_color…) for custom drawing, and
+   * hard-coding libadwaita's palette would miss high contrast and accent
+   * colours. This is the one use of it, guarded here on purpose; everything
+   * else of GtkStyleContext is gone. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   {
     GtkStyleContext *context = gtk_widget_get_style_context (widget);
@@ -94,10 +98,7 @@ sr_lookup_foreground_color (GtkWidget *widget,
 {
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  /* gtk_widget_get_color() replaces this from GTK 4.10 on. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), out_color);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_widget_get_color (widget, out_color);
 }
 
 static void

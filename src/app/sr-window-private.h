@@ -5,7 +5,8 @@
  */
 #pragma once
 
-#include "sr-banner.h"
+#include <adwaita.h>
+
 #include "sr-campaign-window.h"
 #include "sr-campaigns-page.h"
 #include "sr-dashboard-page.h"
@@ -32,8 +33,8 @@ SrSignInPage     *sr_window_get_sign_in_page     (SrWindow   *self);
 SrDashboardPage  *sr_window_get_dashboard_page   (SrWindow   *self);
 SrMessagesPage   *sr_window_get_messages_page    (SrWindow   *self);
 SrCampaignsPage  *sr_window_get_campaigns_page   (SrWindow   *self);
-SrBanner         *sr_window_get_offline_banner   (SrWindow   *self);
-SrBanner         *sr_window_get_auth_banner      (SrWindow   *self);
+AdwBanner        *sr_window_get_offline_banner   (SrWindow   *self);
+AdwBanner        *sr_window_get_auth_banner      (SrWindow   *self);
 /* The problem page's title, when it is shown. */
 const char       *sr_window_get_problem_title    (SrWindow   *self);
 SrCampaignWindow *sr_window_open_campaign        (SrWindow   *self,

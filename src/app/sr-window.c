@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sr-format.h"
+#include "sr-shortcuts-dialog.h"
 #include "sr-window-private.h"
 
 struct _SrWindow
@@ -32,25 +33,24 @@ struct _SrWindow
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
-  GtkSpinner           *loading_spinner;
+  AdwSpinner           *loading_spinner;
   SrSignInPage         *sign_in_page;
   AdwStatusPage        *problem_page;
   GtkWidget            *move_aside_button;
-  AdwLeaflet           *leaflet;
-  GtkWidget            *sidebar;
+  AdwNavigationSplitView *split_view;
+  AdwNavigationPage    *sidebar;
   GtkListBox           *sidebar_list;
   GtkListBoxRow        *dashboard_row;
   GtkListBoxRow        *messages_row;
   GtkListBoxRow        *campaigns_row;
   GtkLabel             *balance_label;
   GtkLabel             *sync_status_label;
-  GtkWidget            *content;
-  AdwWindowTitle       *content_title;
+  AdwNavigationPage    *content;
   GtkButton            *sync_button;
   GtkStack             *sync_button_stack;
-  GtkSpinner           *sync_spinner;
-  SrBanner             *auth_banner;
-  SrBanner             *offline_banner;
+  AdwSpinner           *sync_spinner;
+  AdwBanner            *auth_banner;
+  AdwBanner            *offline_banner;
   GtkProgressBar       *sync_progress;
   GtkStack             *content_stack;
   SrDashboardPage      *dashboard_page;
@@ -179,11 +179,11 @@ update_banners (SrWindow *self)
       else
         title = g_strdup (_("Offline — SMS.to cannot be reached"));
 
-      sr_banner_set_title (self->offline_banner, title);
+      adw_banner_set_title (self->offline_banner, title);
     }
 
-  sr_banner_set_revealed (self->offline_banner, offline && !auth_failed);
-  sr_banner_set_revealed (self->auth_banner, auth_failed);
+  adw_banner_set_revealed (self->offline_banner, offline && !auth_failed);
+  adw_banner_set_revealed (self->auth_banner, auth_failed);
 }
 
 static void
@@ -203,7 +203,6 @@ update_sync_ui (SrWindow *self)
                                   -1);
 
   gtk_widget_set_visible (GTK_WIDGET (self->sync_spinner), syncing);
-  gtk_spinner_set_spinning (self->sync_spinner, syncing);
   if (syncing && session != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_spinner), sr_session_get_progress_text (session));
 
@@ -308,7 +307,7 @@ update_content_title (SrWindow *self)
     return;
 
   page = gtk_stack_get_page (self->content_stack, gtk_stack_get_visible_child (self->content_stack));
-  adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+  adw_navigation_page_set_title (self->content, gtk_stack_page_get_title (page));
 }
 
 void
@@ -332,7 +331,7 @@ sr_window_show_content_page (SrWindow   *self,
   gtk_stack_set_visible_child_name (self->content_stack, name);
   gtk_list_box_select_row (self->sidebar_list, row);
   update_content_title (self);
-  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  adw_navigation_split_view_set_show_content (self->split_view, TRUE);
 }
 
 static void
@@ -493,7 +492,6 @@ session_open_cb (GObject      *object,
   g_autofree char *last_page = NULL;
 
   session = sr_session_open_finish (result, &error);
-  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
 
   if (session == NULL)
     {
@@ -529,7 +527,6 @@ open_account (SrWindow *self)
   g_free (self->cache_path);
   self->cache_path = sr_session_build_cache_path (self->api_url, self->api_key, self->data_dir);
 
-  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 
   sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
@@ -590,7 +587,6 @@ start (SrWindow *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
   sr_credentials_lookup_async (self->api_url, self->cancellable,
                                credentials_lookup_cb, g_object_ref (self));
@@ -727,25 +723,26 @@ sign_out_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   SrWindow *self = SR_WINDOW (widget);
-  AdwMessageDialog *dialog;
+  AdwAlertDialog *dialog;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Sign Out?"),
-                                                       _("The API key will be removed from this computer. "
-                                                         "The reports downloaded so far can be kept, to be shown again when you sign in with the same key, or deleted.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("Sign Out and _Delete Reports"),
-                                    "keep", _("_Sign Out"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "keep");
-  adw_message_dialog_set_close_response (dialog, "cancel");
+  dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (_("Sign Out?"),
+                                                   _("The API key will be removed from this computer. "
+                                                     "The reports downloaded so far can be kept, to be shown again when you sign in with the same key, or deleted.")));
+  adw_alert_dialog_add_responses (dialog,
+                                  "cancel", _("_Cancel"),
+                                  "delete", _("Sign Out and _Delete Reports"),
+                                  "keep", _("_Sign Out"),
+                                  NULL);
+  /* Three long labels do not fit side by side on a phone; stacked they do. */
+  adw_alert_dialog_set_prefer_wide_layout (dialog, FALSE);
+  adw_alert_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
+  adw_alert_dialog_set_default_response (dialog, "keep");
+  adw_alert_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (on_sign_out_response_cb),
                            self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
 }
 
 static void
@@ -899,7 +896,7 @@ show_sidebar_action (GtkWidget  *widget,
 {
   SrWindow *self = SR_WINDOW (widget);
 
-  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  adw_navigation_split_view_set_show_content (self->split_view, FALSE);
 }
 
 static void
@@ -957,6 +954,14 @@ sr_window_open_campaign (SrWindow   *self,
   gtk_window_present (GTK_WINDOW (window));
 
   return SR_CAMPAIGN_WINDOW (window);
+}
+
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  adw_dialog_present (ADW_DIALOG (sr_shortcuts_dialog_new ()), widget);
 }
 
 static void
@@ -1104,7 +1109,6 @@ sr_window_class_init (SrWindowClass *klass)
                           G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (SR_TYPE_BANNER);
   g_type_ensure (SR_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SR_TYPE_DASHBOARD_PAGE);
   g_type_ensure (SR_TYPE_MESSAGES_PAGE);
@@ -1117,7 +1121,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, problem_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, move_aside_button);
-  gtk_widget_class_bind_template_child (widget_class, SrWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, split_view);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_row);
@@ -1126,7 +1130,6 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, balance_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_status_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, content);
-  gtk_widget_class_bind_template_child (widget_class, SrWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_button_stack);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_spinner);
@@ -1148,6 +1151,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.show-campaign", "s", show_campaign_action);
+  gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
   gtk_widget_class_install_action (widget_class, "win.move-cache-aside", NULL, move_cache_aside_action);
@@ -1158,6 +1162,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_CONTROL_MASK, "win.show-shortcuts", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "dashboard");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "messages");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "campaigns");
@@ -1282,7 +1287,7 @@ sr_window_get_campaigns_page (SrWindow *self)
   return self->campaigns_page;
 }
 
-SrBanner *
+AdwBanner *
 sr_window_get_offline_banner (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
@@ -1290,7 +1295,7 @@ sr_window_get_offline_banner (SrWindow *self)
   return self->offline_banner;
 }
 
-SrBanner *
+AdwBanner *
 sr_window_get_auth_banner (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);

@@ -7,9 +7,12 @@
 #       appstreamcli validate --no-net: any error, warning or info fails,
 #       except the note older AppStream (< 1.0) gives about the AppStream 1.0
 #       <developer> tag.
-#   check-metainfo.py flathub METAINFO APP_ID DESKTOP_FILE
+#   check-metainfo.py flathub METAINFO APP_ID DESKTOP_FILE BASE_ID VERSION
 #       what Flathub requires: developer with an id, launchable matching the
-#       desktop file, OARS content rating, a dated release, licences, URLs.
+#       desktop file, OARS content rating, licences; the newest release is
+#       this version (meson.build) with release notes; the URLs are the
+#       repository the application id names (io.github.OWNER.NAME:
+#       github.com/OWNER/NAME).
 #   check-metainfo.py screenshots METAINFO SOURCE_ROOT
 #       at least one PNG screenshot with a caption; every screenshot is a file
 #       in data/screenshots/ of this repository.
@@ -21,7 +24,8 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-SCREENSHOT_URL = 'https://raw.githubusercontent.com/smsreports/sms-reports/main/'
+REPOSITORY = 'https://github.com/smsreports/SmsReports'
+SCREENSHOT_URL = 'https://raw.githubusercontent.com/smsreports/SmsReports/main/'
 PERMISSIVE_METADATA_LICENSES = {'CC0-1.0', 'CC-BY-3.0', 'CC-BY-4.0', 'CC-BY-SA-3.0',
                                 'CC-BY-SA-4.0', 'FSFAP', 'MIT', 'GFDL-1.3', 'GFDL-1.1'}
 
@@ -61,7 +65,13 @@ def appstream(metainfo):
             failures.append(f'appstreamcli: {line}')
 
 
-def flathub(metainfo, app_id, desktop_file):
+def repository_url(base_id):
+    parts = base_id.split('.')
+    check(len(parts) == 4 and parts[:2] == ['io', 'github'], f'{base_id} is not io.github.OWNER.NAME')
+    return f'https://github.com/{parts[2]}/{parts[3]}'
+
+
+def flathub(metainfo, app_id, desktop_file, base_id, version):
     root = ET.parse(metainfo).getroot()
     check(root.tag == 'component' and root.get('type') == 'desktop-application',
           'root must be <component type="desktop-application">')
@@ -102,14 +112,25 @@ def flathub(metainfo, app_id, desktop_file):
         check(re.match(r'^\d{4}-\d{2}-\d{2}$', r.get('date') or '') is not None,
               f'release {r.get("version")} needs a date (YYYY-MM-DD)')
     versions = [r.get('version') for r in releases]
+    check(versions and versions[0] == version,
+          f'the newest <release> is {versions[:1]}, expected {version} (the version in meson.build)')
     check('0.1.0' in versions, 'release 0.1.0 expected')
+    check(len(set(versions)) == len(versions), 'a release is listed twice')
     dates = [r.get('date') for r in releases]
     check(dates == sorted(dates, reverse=True), 'releases must be listed newest first')
+    if releases:
+        notes = releases[0].find('description')
+        items = [] if notes is None else untranslated(notes.findall('p')) + notes.findall('ul/li')
+        check(items and all((i.text or '').strip() for i in items),
+              f'release {versions[0]} needs release notes (<description>)')
 
+    repo = repository_url(base_id)
+    check(repo == REPOSITORY, f'the application id names {repo}, the project is {REPOSITORY}')
     urls = {u.get('type'): u.text for u in root.findall('url')}
-    for kind in ('homepage', 'bugtracker', 'vcs-browser'):
-        check((urls.get(kind) or '').startswith('https://github.com/smsreports/sms-reports'),
-              f'<url type="{kind}"> expected')
+    check(urls.get('homepage') == repo, f'<url type="homepage">{repo}</url> expected')
+    check(urls.get('vcs-browser') == repo, f'<url type="vcs-browser">{repo}</url> expected')
+    check(urls.get('bugtracker') == repo + '/issues', f'<url type="bugtracker">{repo}/issues</url> expected')
+    check(all((u or '').startswith('https://') for u in urls.values()), 'every <url> must be https')
 
     colors = {c.get('scheme_preference'): c.text for c in root.findall('branding/color')
               if c.get('type') == 'primary'}
@@ -152,7 +173,7 @@ def main():
     if mode == 'appstream':
         appstream(sys.argv[2])
     elif mode == 'flathub':
-        flathub(*sys.argv[2:5])
+        flathub(*sys.argv[2:7])
     elif mode == 'screenshots':
         screenshots(*sys.argv[2:4])
     else:

@@ -602,7 +602,7 @@ test_legend_lists_nine_statuses (void)
 static gboolean
 offline_banner_shown (gpointer data)
 {
-  return sr_banner_get_revealed (sr_window_get_offline_banner (data));
+  return adw_banner_get_revealed (sr_window_get_offline_banner (data));
 }
 
 static void
@@ -629,7 +629,7 @@ test_offline_banner_and_lists_keep_working (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_until (window_shows_reports, window, 60, "the reports page");
   wait_until (session_idle, window, 120, "the first sync");
-  g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
+  g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
 
   /* The server goes away. */
   sr_test_sandbox_stop (sandbox);
@@ -639,7 +639,7 @@ test_offline_banner_and_lists_keep_working (void)
   wait_until (offline_banner_shown, window, 60, "the offline banner");
   g_assert_true (sr_session_get_offline (session));
   g_assert_false (sr_session_get_auth_failed (session));
-  g_assert_true (g_str_has_prefix (sr_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
+  g_assert_true (g_str_has_prefix (adw_banner_get_title (sr_window_get_offline_banner (window)), "Offline"));
 
   /* Everything cached is still there and filters still work. */
   sr_window_show_content_page (window, "messages");
@@ -668,7 +668,7 @@ test_offline_banner_and_lists_keep_working (void)
 static gboolean
 auth_banner_shown (gpointer data)
 {
-  return sr_banner_get_revealed (sr_window_get_auth_banner (data));
+  return adw_banner_get_revealed (sr_window_get_auth_banner (data));
 }
 
 static void
@@ -686,7 +686,7 @@ test_refused_key_later_shows_banner (void)
   wait_until (auth_banner_shown, window, 60, "the refused-key banner");
 
   g_assert_true (sr_session_get_auth_failed (sr_window_get_session (window)));
-  g_assert_false (sr_banner_get_revealed (sr_window_get_offline_banner (window)));
+  g_assert_false (adw_banner_get_revealed (sr_window_get_offline_banner (window)));
   /* The reports stay on screen. */
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "reports");
 

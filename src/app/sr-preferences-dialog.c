@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * sr-preferences-window.c: binds the rows to GSettings. Server addresses are
+ * sr-preferences-dialog.c: binds the rows to GSettings. Server addresses are
  * checked before they are stored: https, or plain http only to this
  * computer (the same rule as the API client).
  */
-#define G_LOG_DOMAIN "sr-preferences-window"
+#define G_LOG_DOMAIN "sr-preferences-dialog"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "sr-core.h"
-#include "sr-preferences-window.h"
+#include "sr-preferences-dialog.h"
 
-struct _SrPreferencesWindow
+struct _SrPreferencesDialog
 {
-  AdwPreferencesWindow parent_instance;
+  AdwPreferencesDialog parent_instance;
 
   GtkSpinButton       *refresh_spin;
   GtkSpinButton       *repoll_spin;
@@ -26,7 +26,7 @@ struct _SrPreferencesWindow
   GSettings           *settings;
 };
 
-G_DEFINE_FINAL_TYPE (SrPreferencesWindow, sr_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (SrPreferencesDialog, sr_preferences_dialog, ADW_TYPE_PREFERENCES_DIALOG)
 
 static gboolean
 url_is_acceptable (const char *url)
@@ -46,13 +46,13 @@ url_is_acceptable (const char *url)
 }
 
 static void
-on_url_apply_cb (SrPreferencesWindow *self,
+on_url_apply_cb (SrPreferencesDialog *self,
                  AdwEntryRow         *row)
 {
   g_autofree char *url = NULL;
   const char *key;
 
-  g_assert (SR_IS_PREFERENCES_WINDOW (self));
+  g_assert (SR_IS_PREFERENCES_DIALOG (self));
 
   key = row == self->api_url_row ? "api-url" : "auth-url";
   url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
@@ -63,7 +63,7 @@ on_url_apply_cb (SrPreferencesWindow *self,
 
       gtk_widget_add_css_class (GTK_WIDGET (row), "error");
       toast = adw_toast_new (_("Addresses must start with https:// (plain http only for this computer)"));
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), g_steal_pointer (&toast));
+      adw_preferences_dialog_add_toast (ADW_PREFERENCES_DIALOG (self), g_steal_pointer (&toast));
       return;
     }
 
@@ -72,7 +72,7 @@ on_url_apply_cb (SrPreferencesWindow *self,
 }
 
 static void
-load_urls (SrPreferencesWindow *self)
+load_urls (SrPreferencesDialog *self)
 {
   g_autofree char *api_url = g_settings_get_string (self->settings, "api-url");
   g_autofree char *auth_url = g_settings_get_string (self->settings, "auth-url");
@@ -84,9 +84,9 @@ load_urls (SrPreferencesWindow *self)
 }
 
 static void
-on_reset_clicked_cb (SrPreferencesWindow *self)
+on_reset_clicked_cb (SrPreferencesDialog *self)
 {
-  g_assert (SR_IS_PREFERENCES_WINDOW (self));
+  g_assert (SR_IS_PREFERENCES_DIALOG (self));
 
   g_settings_reset (self->settings, "api-url");
   g_settings_reset (self->settings, "auth-url");
@@ -94,35 +94,35 @@ on_reset_clicked_cb (SrPreferencesWindow *self)
 }
 
 static void
-sr_preferences_window_dispose (GObject *object)
+sr_preferences_dialog_dispose (GObject *object)
 {
-  SrPreferencesWindow *self = SR_PREFERENCES_WINDOW (object);
+  SrPreferencesDialog *self = SR_PREFERENCES_DIALOG (object);
 
   g_clear_object (&self->settings);
 
-  G_OBJECT_CLASS (sr_preferences_window_parent_class)->dispose (object);
+  G_OBJECT_CLASS (sr_preferences_dialog_parent_class)->dispose (object);
 }
 
 static void
-sr_preferences_window_class_init (SrPreferencesWindowClass *klass)
+sr_preferences_dialog_class_init (SrPreferencesDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = sr_preferences_window_dispose;
+  object_class->dispose = sr_preferences_dialog_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-preferences-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, refresh_spin);
-  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, repoll_spin);
-  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, utc_switch);
-  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, api_url_row);
-  gtk_widget_class_bind_template_child (widget_class, SrPreferencesWindow, auth_url_row);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-preferences-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, refresh_spin);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, repoll_spin);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, utc_switch);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, auth_url_row);
   gtk_widget_class_bind_template_callback (widget_class, on_url_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
 }
 
 static void
-sr_preferences_window_init (SrPreferencesWindow *self)
+sr_preferences_dialog_init (SrPreferencesDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -142,7 +142,7 @@ sr_preferences_window_init (SrPreferencesWindow *self)
 }
 
 GtkWidget *
-sr_preferences_window_new (void)
+sr_preferences_dialog_new (void)
 {
-  return g_object_new (SR_TYPE_PREFERENCES_WINDOW, NULL);
+  return g_object_new (SR_TYPE_PREFERENCES_DIALOG, NULL);
 }
