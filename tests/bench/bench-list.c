@@ -169,7 +169,7 @@ static void
 after_paint_cb (GdkFrameClock *clock,
                 Screen        *screen)
 {
-  if (screen->painted || screen->want_id == NULL)
+  if (screen->painted || screen->want_id == NULL || screen->model == NULL)
     return;
   if (g_strcmp0 (first_id (screen), screen->want_id) != 0)
     return;
