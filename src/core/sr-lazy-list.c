@@ -406,29 +406,22 @@ block_new (guint size)
   return block;
 }
 
-/* Where rowid is now, if not at hint (positions moved since it was asked). */
-static gboolean
-find_position (SrLazyList *self,
-               gint64      rowid,
-               guint       hint,
-               guint      *out_position)
+/* Appends to positions where the rowids of moved are now: one pass over
+ * the list, however many there are. */
+static void
+find_positions (SrLazyList *self,
+                GHashTable *moved,
+                GArray     *positions)
 {
   guint n = sr_lazy_list_get_n_items (self);
 
-  if (hint < n && rowid_at (self, hint) == rowid)
+  for (guint i = 0; i < n && g_hash_table_size (moved) > 0; i++)
     {
-      *out_position = hint;
-      return TRUE;
+      gint64 rowid = rowid_at (self, i);
+
+      if (g_hash_table_remove (moved, &rowid))
+        g_array_append_val (positions, i);
     }
-
-  for (guint i = 0; i < n; i++)
-    if (rowid_at (self, i) == rowid)
-      {
-        *out_position = i;
-        return TRUE;
-      }
-
-  return FALSE;
 }
 
 static int
@@ -451,6 +444,7 @@ install_records (SrLazyList *self,
                  GArray     *positions)
 {
   Block *block = block_new (rowids->len);
+  g_autoptr(GHashTable) moved = NULL;
 
   for (guint i = 0; i < rowids->len; i++)
     {
@@ -467,16 +461,25 @@ install_records (SrLazyList *self,
 
       if (entry != NULL && positions != NULL)
         {
-          guint position;
+          guint hint = hints != NULL ? g_array_index (hints, guint, i) : G_MAXUINT;
 
-          if (find_position (self, rowid, hints != NULL ? g_array_index (hints, guint, i) : 0,
-                             &position))
-            g_array_append_val (positions, position);
+          if (hint < sr_lazy_list_get_n_items (self) && rowid_at (self, hint) == rowid)
+            g_array_append_val (positions, hint);
+          else
+            {
+              /* Positions moved since the block was asked for. */
+              if (moved == NULL)
+                moved = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+              g_hash_table_add (moved, g_memdup2 (&rowid, sizeof rowid));
+            }
         }
 
       /* Replaces (and unhooks from) the placeholder's entry, if any. */
       add_entry (self, block, rowid, g_steal_pointer (&g_ptr_array_index (records, i)));
     }
+
+  if (moved != NULL)
+    find_positions (self, moved, positions);
 
   if (block->rowids->len == 0)
     {
