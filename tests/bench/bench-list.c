@@ -604,8 +604,10 @@ run_naive (void)
     /* ties on the recipient: any row with it first */
     screen.want_id = g_strdup (sr_message_get_id (g_list_model_get_item (G_LIST_MODEL (store), 0)));
     g_object_unref (g_list_model_get_item (G_LIST_MODEL (store), 0));
-    wait_until (is_painted, &screen, "the sorted first row");
-    g_print ("sort_recipient_ms=%.1f\n", (screen.painted_at - t1) / 1000.0);
+    /* bounded, like time_change(): -1 if the first row never shows */
+    while (!screen.painted && g_get_monotonic_time () < t1 + 60 * G_USEC_PER_SEC)
+      g_main_context_iteration (NULL, TRUE);
+    g_print ("sort_recipient_ms=%.1f\n", screen.painted ? (screen.painted_at - t1) / 1000.0 : -1);
   }
   run_for (300);
   print_memory ("after");
