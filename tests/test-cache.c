@@ -15,9 +15,11 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sr-core.h"
 #include "sr-cache-private.h"
+#include "sr-cache-schema.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
 #include "sr-test-mount.h"
@@ -482,6 +484,75 @@ test_reject_corrupt (void)
   g_assert_no_error (error);
 
   assert_rejected (damaged, SR_CACHE_ERROR_CORRUPT);
+
+  remove_tree (tmp);
+}
+
+/* Opening a cleanly closed file does not read all of it; a file left open
+ * by a crash is checked again, so damage is still found after one. */
+static void
+test_corrupt_after_unclean_shutdown (void)
+{
+  const char *path = g_getenv ("SR_TEST_UNCLEAN_PATH");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree guint8 *data = NULL;
+  gsize size, middle;
+  sqlite3 *db;
+
+  if (g_test_subprocess ())
+    {
+      /* Opens the cache and dies without closing it, like a crash. */
+      cache = sr_cache_open (path, &error);
+      g_assert_no_error (error);
+      _exit (0);
+    }
+
+  tmp = g_dir_make_tmp ("test-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  file = g_build_filename (tmp, "unclean.db", NULL);
+
+  cache = sr_cache_open (file, &error);
+  g_assert_no_error (error);
+  messages = generate_messages (3000, 20);
+  sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  db = open_raw (file);
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM sync_state WHERE key = '"
+                                  SR_CACHE_CLEAN_CLOSE_KEY "'"), ==, 1);
+  sqlite3_close (db);
+
+  g_setenv ("SR_TEST_UNCLEAN_PATH", file, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_unsetenv ("SR_TEST_UNCLEAN_PATH");
+
+  db = open_raw (file);
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM sync_state WHERE key = '"
+                                  SR_CACHE_CLEAN_CLOSE_KEY "'"), ==, 0);
+  sqlite3_close (db);
+
+  /* Overwrite three pages in the middle of the (checkpointed) file: message
+   * rows and index pages, which nothing reads while opening. */
+  bytes = read_file_bytes (file);
+  size = g_bytes_get_size (bytes);
+  g_assert_cmpuint (size, >, 4096 * 64);
+  data = g_memdup2 (g_bytes_get_data (bytes, NULL), size);
+  middle = (size / 2) - (size / 2) % 4096;
+  memset (data + middle, 0x5a, 4096 * 3);
+  g_file_set_contents (file, (const char *) data, size, &error);
+  g_assert_no_error (error);
+
+  cache = sr_cache_open (file, &error);
+  g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT);
+  g_assert_null (cache);
 
   remove_tree (tmp);
 }
@@ -2348,6 +2419,7 @@ main (int   argc,
   g_test_add_func ("/cache/open/corrupt", test_reject_corrupt);
   g_test_add_func ("/cache/open/read-only", test_open_read_only);
   g_test_add_func ("/cache/open/full-disk", test_open_full_disk);
+  g_test_add_func ("/cache/open/corrupt-after-unclean-shutdown", test_corrupt_after_unclean_shutdown);
   g_test_add_func ("/cache/migrate/v1-file", test_migrate_v1_file);
   g_test_add_func ("/cache/migrate/v1-sql", test_migrate_v1_sql);
   g_test_add_func ("/cache/close", test_close);

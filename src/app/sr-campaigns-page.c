@@ -556,6 +556,10 @@ on_activate_cb (SrCampaignsPage *self,
   if (self->list == NULL)
     return;
 
+  /* A row whose block is still being read shows nothing yet to open. */
+  if (!sr_campaign_list_is_loaded (self->list, position))
+    return;
+
   campaign = g_list_model_get_item (G_LIST_MODEL (self->list), position);
   if (campaign != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-campaign", "s",

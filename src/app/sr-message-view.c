@@ -476,6 +476,10 @@ on_activate_cb (SrMessageView *self,
   if (self->list == NULL)
     return;
 
+  /* A row whose block is still being read shows nothing yet to open. */
+  if (!sr_message_list_is_loaded (self->list, position))
+    return;
+
   message = g_list_model_get_item (G_LIST_MODEL (self->list), position);
   if (message == NULL)
     return;

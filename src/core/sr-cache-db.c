@@ -227,9 +227,8 @@ sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
   sqlite3_extended_result_codes (db, TRUE);
   sqlite3_busy_timeout (db, SR_DB_BUSY_TIMEOUT_MS);
   sqlite3_exec (db,
-                "PRAGMA cache_size = -16384;"
-                "PRAGMA temp_store = MEMORY;"
-                "PRAGMA mmap_size = " G_STRINGIFY (SR_DB_READ_MMAP_SIZE),
+                "PRAGMA cache_size = -" G_STRINGIFY (SR_DB_READ_CACHE_KIB) ";"
+                "PRAGMA mmap_size = 0",
                 NULL, NULL, NULL);
 
   return db;

@@ -18,10 +18,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 #define SR_DB_BUSY_TIMEOUT_MS 10000
 
-/* Read-only connections map the file: scans of a million rows then cost no
- * system call per page. Only address space; SQLite caps it at its
- * compile-time maximum. */
+/* Only the whole-file check after an unclean shutdown maps the file (one
+ * pass over every page, unmapped when its connection closes). The read pool
+ * does not: every page a mapping touched stays resident (counted in the
+ * app's RSS) for as long as the connection lives, and at a million
+ * messages the pages of a few sorts are hundreds of MB. Its connections
+ * read through a small page cache of their own (SR_DB_READ_CACHE_KIB each,
+ * at most MAX_IDLE_READERS kept) and the kernel's file cache. */
 #define SR_DB_READ_MMAP_SIZE 2147418112
+#define SR_DB_READ_CACHE_KIB 8192
 
 /* SQLITE_INTERRUPT becomes G_IO_ERROR_CANCELLED, a damaged file
  * SR_CACHE_ERROR_CORRUPT, a lock held too long SR_CACHE_ERROR_BUSY, a full

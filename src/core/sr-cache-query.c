@@ -503,12 +503,26 @@ sr_cache_query_message_rowids (SrCache                *self,
                                GCancellable           *cancellable,
                                GError                **error)
 {
+  return sr_cache_query_message_rowids_limited (self, filter, sort, descending, -1,
+                                                cancellable, error);
+}
+
+GArray *
+sr_cache_query_message_rowids_limited (SrCache                *self,
+                                       const SrMessageFilter  *filter,
+                                       SrMessageSort           sort,
+                                       gboolean                descending,
+                                       gint64                  limit,
+                                       GCancellable           *cancellable,
+                                       GError                **error)
+{
   g_auto(SrSqlBuilder) builder = { NULL, };
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
   build_rowids_query (&builder, "", filter, sort, descending);
+  sr_sql_append_limit (&builder, limit, 0);
   if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_rowid_cb, rowids, error))
     return NULL;
 
@@ -757,6 +771,19 @@ sr_cache_query_campaign_rowids (SrCache                 *self,
                                 GCancellable            *cancellable,
                                 GError                 **error)
 {
+  return sr_cache_query_campaign_rowids_limited (self, filter, sort, descending, -1,
+                                                 cancellable, error);
+}
+
+GArray *
+sr_cache_query_campaign_rowids_limited (SrCache                 *self,
+                                        const SrCampaignFilter  *filter,
+                                        SrCampaignSort           sort,
+                                        gboolean                 descending,
+                                        gint64                   limit,
+                                        GCancellable            *cancellable,
+                                        GError                 **error)
+{
   g_auto(SrSqlBuilder) builder = { NULL, };
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
@@ -765,6 +792,7 @@ sr_cache_query_campaign_rowids (SrCache                 *self,
   sr_sql_builder_init (&builder, "SELECT rowid FROM campaigns");
   sr_sql_append_campaign_filter (&builder, filter);
   sr_sql_append_campaign_order (&builder, sort, descending);
+  sr_sql_append_limit (&builder, limit, 0);
   if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_rowid_cb, rowids, error))
     return NULL;
 

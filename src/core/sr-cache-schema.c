@@ -228,6 +228,71 @@ sr_cache_schema_register_functions (sqlite3  *db,
   return TRUE;
 }
 
+/* --- clean shutdown ------------------------------------------------------ */
+
+gboolean
+sr_cache_schema_closed_cleanly (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  /* No sync_state (schema 1, or not our file): not known to be clean. */
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sync_state WHERE key = '" SR_CACHE_CLEAN_CLOSE_KEY "'",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+gboolean
+sr_cache_schema_mark_open (sqlite3  *db,
+                           GError  **error)
+{
+  return sr_db_exec (db, "DELETE FROM sync_state WHERE key = '" SR_CACHE_CLEAN_CLOSE_KEY "'", error);
+}
+
+gboolean
+sr_cache_schema_mark_closed (sqlite3  *db,
+                             GError  **error)
+{
+  return sr_db_exec (db,
+                     "INSERT OR REPLACE INTO sync_state (key, value)"
+                     " VALUES ('" SR_CACHE_CLEAN_CLOSE_KEY "', '1')",
+                     error);
+}
+
+static gboolean
+quick_check (sqlite3     *db,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_debug ("Checking %s (not closed cleanly)", path);
+
+  /* The quick check reads every page: mapped, that is several times faster
+   * than one pread() per page (the mapping goes with the connection). */
+  sqlite3_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (SR_DB_READ_MMAP_SIZE), NULL, NULL, NULL);
+
+  if (!sr_db_prepare (db, "PRAGMA quick_check", &stmt, error))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sr_db_set_error (error, db, rc, "quick_check");
+      return FALSE;
+    }
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    {
+      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT,
+                   _("The report cache “%s” is damaged: %s"),
+                   path, (const char *) sqlite3_column_text (stmt, 0));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 sr_cache_schema_check_file (const char  *path,
                             gboolean     immutable,
@@ -235,7 +300,6 @@ sr_cache_schema_check_file (const char  *path,
                             gboolean    *out_indexes_pending,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   sqlite3 *db = NULL;
   gint64 version = 0;
   gboolean ok = FALSE;
@@ -260,9 +324,6 @@ sr_cache_schema_check_file (const char  *path,
   sqlite3_extended_result_codes (db, TRUE);
   sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   sqlite3_busy_timeout (db, SR_DB_BUSY_TIMEOUT_MS);
-  /* The quick check reads every page: mapped, that is several times faster
-   * than one pread() per page. */
-  sqlite3_exec (db, "PRAGMA mmap_size = " G_STRINGIFY (SR_DB_READ_MMAP_SIZE), NULL, NULL, NULL);
 
   if (!sr_db_get_int64 (db, "PRAGMA user_version", &version, error))
     goto out;
@@ -276,21 +337,11 @@ sr_cache_schema_check_file (const char  *path,
       goto out;
     }
 
-  if (!sr_db_prepare (db, "PRAGMA quick_check", &stmt, error))
+  /* The quick check reads every page of the file (a second or more and
+   * hundreds of MB resident at a million messages): only when the last
+   * session did not end cleanly, or the file is not one we closed. */
+  if (!sr_cache_schema_closed_cleanly (db) && !quick_check (db, path, error))
     goto out;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sr_db_set_error (error, db, rc, "quick_check");
-      goto out;
-    }
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
-    {
-      g_set_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT,
-                   _("The report cache “%s” is damaged: %s"),
-                   path, (const char *) sqlite3_column_text (stmt, 0));
-      goto out;
-    }
 
   if (out_version != NULL)
     *out_version = version;
@@ -299,7 +350,6 @@ sr_cache_schema_check_file (const char  *path,
   ok = TRUE;
 
 out:
-  g_clear_pointer (&stmt, sqlite3_finalize);
   sqlite3_close (db);
   /* A full disk stays a full disk: the caller opens read-only then. */
   if (!ok && error != NULL && *error != NULL && (*error)->domain == SR_CACHE_ERROR &&

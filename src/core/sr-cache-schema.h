@@ -95,6 +95,17 @@ gboolean sr_cache_schema_check_file         (const char  *path,
                                              gint64      *out_version,
                                              gboolean    *out_indexes_pending,
                                              GError     **error);
+/* Clean shutdown: the writer deletes this sync_state key when it opens the
+ * file and writes it back when it closes it. A file without it (a crash, a
+ * kill, power loss, or a file we never closed) gets PRAGMA quick_check in
+ * sr_cache_schema_check_file(); a cleanly closed one opens without reading
+ * every page. */
+#define SR_CACHE_CLEAN_CLOSE_KEY "cache.closed-cleanly"
+gboolean sr_cache_schema_closed_cleanly     (sqlite3     *db);
+gboolean sr_cache_schema_mark_open          (sqlite3     *db,
+                                             GError     **error);
+gboolean sr_cache_schema_mark_closed        (sqlite3     *db,
+                                             GError     **error);
 /* Registers the SQL functions the migrations use (sr_status_code()). */
 gboolean sr_cache_schema_register_functions (sqlite3     *db,
                                              GError     **error);

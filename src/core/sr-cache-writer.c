@@ -59,6 +59,9 @@ struct _SrCacheWriter
   GAsyncQueue    *write_queue;      /* (owned) GTask or &writer_stop */
   sqlite3        *write_db;         /* used by writer_thread only once it runs */
   sqlite3_stmt   *stmts[N_STMTS];
+  /* The clean-shutdown mark was removed at open; put back at close unless
+   * a write found the file damaged (then the next open checks it). */
+  gboolean        marked_open;
 
   /* Deferred indexes that could not be built for lack of room wait for the
    * next commit (not while a bulk load defers them on purpose). Read from
@@ -204,6 +207,11 @@ writer_open (SrCacheWriter  *self,
   if (!writer_build_pending_indexes (self, error))
     return FALSE;
 
+  /* From now on a crash leaves the file unmarked: checked at next open. */
+  if (!sr_cache_schema_mark_open (self->write_db, error))
+    return FALSE;
+  self->marked_open = TRUE;
+
   upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS);
   upsert_campaign = sr_sql_build_upsert ("campaigns", sr_cache_campaign_columns, N_CAM_COLS);
 
@@ -252,6 +260,8 @@ writer_close (SrCacheWriter *self)
       /* Keeps the planner's statistics current after big syncs; cheap
        * thanks to analysis_limit. */
       sqlite3_exec (self->write_db, "PRAGMA optimize", NULL, NULL, NULL);
+      if (self->marked_open)
+        sr_cache_schema_mark_closed (self->write_db, NULL);
       sqlite3_close (self->write_db);
       self->write_db = NULL;
     }
@@ -595,6 +605,9 @@ writer_run_group (SrCacheWriter *self,
     {
       WriteJob *job = g_task_get_task_data (g_ptr_array_index (tasks, i));
 
+      if (g_error_matches (job->error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT) ||
+          g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CORRUPT))
+        self->marked_open = FALSE;
       job->n_new = 0;
       job->n_updated = 0;
       if (job->error == NULL)

@@ -77,8 +77,8 @@ char        *sr_cache_move_files_aside       (const char   *path,
                                               GError      **error);
 
 /* Opens (creating directories and file as needed) and migrates. A file that
- * is not a database or fails the quick check gives SR_CACHE_ERROR_CORRUPT and
- * is left untouched. "changed" is emitted in the thread-default main context
+ * is not a database, or that was not closed cleanly (crash, kill) and fails
+ * the quick check, gives SR_CACHE_ERROR_CORRUPT and is left untouched. "changed" is emitted in the thread-default main context
  * of the caller of sr_cache_open().
  *
  * Viewing never needs to write: when the file or its folder cannot be
@@ -243,6 +243,15 @@ GArray      *sr_cache_query_message_rowids   (SrCache      *self,
                                               gboolean      descending,
                                               GCancellable *cancellable,
                                               GError      **error);
+/* The first limit of them (limit < 0: all): the lazy lists show a first
+ * screenful from this before the whole set is known. */
+GArray      *sr_cache_query_message_rowids_limited (SrCache      *self,
+                                              const SrMessageFilter *filter,
+                                              SrMessageSort sort,
+                                              gboolean      descending,
+                                              gint64        limit,
+                                              GCancellable *cancellable,
+                                              GError      **error);
 GPtrArray   *sr_cache_get_messages_by_rowid  (SrCache      *self,
                                               const gint64 *rowids,
                                               guint         n_rowids,
@@ -251,6 +260,13 @@ GArray      *sr_cache_query_campaign_rowids  (SrCache      *self,
                                               const SrCampaignFilter *filter,
                                               SrCampaignSort sort,
                                               gboolean      descending,
+                                              GCancellable *cancellable,
+                                              GError      **error);
+GArray      *sr_cache_query_campaign_rowids_limited (SrCache      *self,
+                                              const SrCampaignFilter *filter,
+                                              SrCampaignSort sort,
+                                              gboolean      descending,
+                                              gint64        limit,
                                               GCancellable *cancellable,
                                               GError      **error);
 GPtrArray   *sr_cache_get_campaigns_by_rowid (SrCache      *self,

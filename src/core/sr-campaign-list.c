@@ -51,13 +51,14 @@ campaign_query_free (gpointer data)
 static GArray *
 campaign_query_rowids (SrCache       *cache,
                        gconstpointer  data,
+                       gint64         limit,
                        GCancellable  *cancellable,
                        GError       **error)
 {
   const CampaignQuery *query = data;
 
-  return sr_cache_query_campaign_rowids (cache, query->filter, query->sort,
-                                         query->descending, cancellable, error);
+  return sr_cache_query_campaign_rowids_limited (cache, query->filter, query->sort,
+                                                 query->descending, limit, cancellable, error);
 }
 
 static const char *
@@ -475,4 +476,13 @@ sr_campaign_list_wait (SrCampaignList *self)
   g_return_if_fail (SR_IS_CAMPAIGN_LIST (self));
 
   sr_lazy_list_wait (self->list);
+}
+
+gboolean
+sr_campaign_list_is_loaded (SrCampaignList *self,
+                            guint           position)
+{
+  g_return_val_if_fail (SR_IS_CAMPAIGN_LIST (self), FALSE);
+
+  return sr_lazy_list_is_loaded (self->list, position);
 }

@@ -30,6 +30,10 @@ SrCampaignSort  sr_campaign_list_get_sort       (SrCampaignList *self);
 gboolean        sr_campaign_list_get_descending (SrCampaignList *self);
 gboolean        sr_campaign_list_get_loading    (SrCampaignList *self);
 void            sr_campaign_list_reload         (SrCampaignList *self);
+/* As sr_message_list_is_loaded(). */
+gboolean        sr_campaign_list_is_loaded      (SrCampaignList *self,
+                                                 guint           position);
+/* Runs the main context until no reload and no block read is pending. */
 void            sr_campaign_list_wait           (SrCampaignList *self);
 
 G_END_DECLS

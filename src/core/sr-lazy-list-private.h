@@ -21,9 +21,11 @@ typedef struct _SrLazyList SrLazyList;
 typedef struct
 {
   guint        changed_flags;      /* SrCacheChanged bits that concern the model */
-  /* Worker thread: the ordered rowids (GArray of gint64) of query. */
+  /* Worker thread: the ordered rowids (GArray of gint64) of query, the
+   * first limit of them (limit < 0: all). */
   GArray     *(*query_rowids)    (SrCache       *cache,
                                   gconstpointer  query,
+                                  gint64         limit,
                                   GCancellable  *cancellable,
                                   GError       **error);
   /* Any thread: records of rowids, in the order asked, missing ones skipped. */
@@ -34,7 +36,7 @@ typedef struct
   /* Any thread: the record's stable id, and a hash of everything shown. */
   const char *(*get_id)          (gpointer       item);
   guint64     (*fingerprint)     (gpointer       item);
-  /* Stands in for a row deleted between the query and the fetch. */
+  /* Stands in for a row until its block has been read (an empty record). */
   gpointer    (*new_placeholder) (void);
   gpointer    (*query_copy)      (gconstpointer  query);
   void        (*query_free)      (gpointer       query);
@@ -51,15 +53,23 @@ SrLazyList    *sr_lazy_list_new          (GListModel            *owner,
                                           GParamSpec            *loading_pspec);
 void           sr_lazy_list_free         (SrLazyList            *self);
 guint          sr_lazy_list_get_n_items  (SrLazyList            *self);
+/* Never reads the cache: a row not loaded yet gives a placeholder (an
+ * empty record), replaced by the real one with items-changed (pos, n, n)
+ * when its block has been read in a worker thread. */
 gpointer       sr_lazy_list_get_item     (SrLazyList            *self,
+                                          guint                  position);
+/* Whether get_item (position) gives the real record now. */
+gboolean       sr_lazy_list_is_loaded    (SrLazyList            *self,
                                           guint                  position);
 gboolean       sr_lazy_list_get_loading  (SrLazyList            *self);
 gconstpointer  sr_lazy_list_get_query    (SrLazyList            *self);
-/* Takes query; reloads, replacing what differs (common prefix and suffix kept). */
+/* Takes query; reloads: every row is removed, the first rows of the new
+ * query are inserted, then the rest. */
 void           sr_lazy_list_set_query    (SrLazyList            *self,
                                           gpointer               query);
 /* Same query, data changed: reloads and emits minimal ranges. */
 void           sr_lazy_list_reload       (SrLazyList            *self);
+/* Runs the main context until no reload and no block read is pending. */
 void           sr_lazy_list_wait         (SrLazyList            *self);
 /* FNV-1a helpers for SrLazyListClass.fingerprint */
 guint64        sr_lazy_list_hash_bytes   (guint64                hash,

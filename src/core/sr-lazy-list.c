@@ -6,16 +6,29 @@
  * The engine owns the ordered rowids of the current query (one GArray of
  * gint64, computed in a GTask thread) and the items handed out:
  *
- * - Items are fetched in blocks of BLOCK_SIZE positions with one
- *   get_by_rowid call and kept alive by an LRU of MAX_BLOCKS blocks.
+ * - No SQL on the main thread. get_item() on a row not loaded yet returns a
+ *   placeholder at once (an empty record) and asks for its block of
+ *   BLOCK_SIZE positions; blocks are read one at a time in a GTask thread,
+ *   the most recently asked first, skipping blocks whose placeholders all
+ *   died meanwhile (scrolled past). When a block lands, its records take
+ *   over, and every run of positions that showed placeholders is announced
+ *   as items-changed (pos, n, n): GTK rebinds those rows and keeps its scroll
+ *   position (n removed, n added). Loaded items are kept alive by an LRU of
+ *   MAX_BLOCKS blocks.
  * - Identity: a table rowid → item holds a *weak* reference to every item
  *   alive, whether the LRU still keeps it or only a consumer (a list row)
  *   does. So the same position gives the same object for as long as anyone
  *   holds it, however far the LRU has moved on, and memory stays bounded by
  *   the LRU plus what consumers hold. Items are keyed by rowid, not by
  *   position, so rows that only shift keep their objects.
- * - Reloads: set_query cancels the reload in flight and starts another one,
- *   which replaces everything but the common prefix and suffix. A "changed"
+ * - Query changes (sort, filter): set_query cancels the reload in flight
+ *   and starts a "head" reload: the first HEAD_ROWS rowids of the new query
+ *   (LIMIT, same ORDER BY) and their records, read in the worker. It lands as
+ *   a removal of every row, then an insertion of the head, so the view lands
+ *   on the first rows of the new order (one items-changed replacing all rows
+ *   would let GTK look for the row it tracked through a million positions
+ *   and keep it in view). A full query reload then completes the row set in
+ *   the background (an insertion after the head). A "changed"
  *   from the cache (a sync committed) starts a data reload: the worker diffs
  *   the old and new rowid arrays (Myers' O(ND) algorithm after trimming the
  *   common prefix and suffix, bounded in D; past the bound one range between
@@ -35,8 +48,9 @@
  *   the model reads as new[0, split_new) ++ old[split_old, …), so
  *   get_n_items and get_item always agree with the ranges emitted so far.
  *
- * Everything except the query and the diff runs on the main thread; items
- * must be released on it too (the weak notify touches the table).
+ * Everything except the queries, the reads of blocks and the diff runs on
+ * the main thread; items must be released on it too (the weak notify
+ * touches the table).
  */
 
 #define G_LOG_DOMAIN "sr-lazy-list"
@@ -51,6 +65,8 @@
 
 #define BLOCK_SIZE          256
 #define MAX_BLOCKS          16
+/* A first screenful and then some, for a query change. */
+#define HEAD_ROWS           100
 #define CHANGED_DELAY_MS    50
 /* Myers' cost is about (n + m) * D; past this the diff gives one range. */
 #define DIFF_MAX_WORK       G_GUINT64_CONSTANT (200000000)
@@ -65,6 +81,7 @@ typedef struct
   GObject    *item;      /* weak */
   SrLazyList *list;
   Block      *block;     /* the LRU block holding a strong ref, if any */
+  gboolean    placeholder;  /* held by consumers only, its block is asked for */
 } ItemEntry;
 
 struct _Block
@@ -83,9 +100,22 @@ typedef struct
 } Change;
 
 typedef enum {
-  RELOAD_QUERY,
-  RELOAD_DATA,
+  RELOAD_HEAD,    /* query changed: the first HEAD_ROWS rows and their records */
+  RELOAD_QUERY,   /* every rowid of the query */
+  RELOAD_DATA,    /* same query, the data changed */
 } ReloadKind;
+
+/* A block being read in the worker. */
+typedef struct
+{
+  SrLazyList            *list;          /* main thread only; NULL once abandoned */
+  const SrLazyListClass *klass;
+  SrCache               *cache;         /* owned */
+  guint                  epoch;         /* of the list when asked */
+  GArray                *positions;     /* guint */
+  GArray                *rowids;        /* gint64 */
+  GPtrArray             *records;       /* result: one per rowid, NULL if gone */
+} LoadData;
 
 typedef struct
 {
@@ -103,6 +133,7 @@ typedef struct
   GArray                *held_hashes;   /* guint64 */
   /* results */
   GArray                *new_rowids;    /* gint64 */
+  GPtrArray             *head_records;  /* RELOAD_HEAD: one per rowid, NULL if gone */
   GArray                *changes;       /* Change, ascending */
   GHashTable            *stale;         /* gint64 * rowid set: content changed */
   gint64                 started;
@@ -126,12 +157,19 @@ struct _SrLazyList
   GHashTable            *items;         /* &ItemEntry.rowid → ItemEntry */
   GQueue                 blocks;        /* head = most recently used */
 
+  /* Blocks asked for by get_item(), as block index + 1; head = newest */
+  GQueue                 wanted;
+  GHashTable            *wanted_set;
+  LoadData              *load;          /* the block being read, if any */
+  guint                  epoch;         /* bumped when positions change */
+
   ReloadData            *inflight;
   guint                  changed_source;
   gulong                 changed_handler;
   guint                  applying : 1;
   guint                  data_pending : 1;
   guint                  query_pending : 1;
+  guint                  full_pending : 1;      /* the head landed, the rest not yet */
   guint                  reload_asked : 1;   /* sr_lazy_list_reload() not landed yet */
   guint                  loading : 1;
 };
@@ -178,6 +216,7 @@ reload_data_free (gpointer data)
   g_clear_pointer (&rd->held_ids, g_ptr_array_unref);
   g_clear_pointer (&rd->held_hashes, g_array_unref);
   g_clear_pointer (&rd->new_rowids, g_array_unref);
+  g_clear_pointer (&rd->head_records, g_ptr_array_unref);
   g_clear_pointer (&rd->changes, g_array_unref);
   g_clear_pointer (&rd->stale, g_hash_table_unref);
   g_free (rd);
@@ -278,86 +317,296 @@ add_entry (SrLazyList *self,
   g_ptr_array_add (block->items, item);
 }
 
-/* Fetches the items of the block around position that are not alive yet,
- * in one query (a row deleted since the rowids were computed gets a
- * placeholder until the reload that the deletion triggers removes it). */
 static void
-fetch_block (SrLazyList *self,
-             guint       position)
+unref_nullable (gpointer object)
 {
-  g_autoptr(GArray) wanted = g_array_sized_new (FALSE, FALSE, sizeof (gint64), BLOCK_SIZE);
-  g_autoptr(GHashTable) seen = NULL;
-  gint64 seen_keys[BLOCK_SIZE];
-  g_autoptr(GPtrArray) records = NULL;
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *ld = data;
+
+  /* May run in the worker thread: nothing main-thread-only here. */
+  g_clear_object (&ld->cache);
+  g_clear_pointer (&ld->positions, g_array_unref);
+  g_clear_pointer (&ld->rowids, g_array_unref);
+  g_clear_pointer (&ld->records, g_ptr_array_unref);
+  g_free (ld);
+}
+
+/* Worker: the records of some rowids, one per rowid (NULL for a row deleted
+ * since the rowids were computed; the reload that deletion triggers removes
+ * it from the list). */
+static GPtrArray *
+read_records (const SrLazyListClass *klass,
+              SrCache               *cache,
+              const gint64          *rowids,
+              guint                  n_rowids)
+{
   g_autoptr(GError) error = NULL;
-  guint n_items = sr_lazy_list_get_n_items (self);
-  guint start = position - position % BLOCK_SIZE;
-  guint end = MIN (start + BLOCK_SIZE, n_items);
-  Block *block;
+  GPtrArray *records;
 
-  /* Only while applying can a rowid show at two positions (a row that moved
-   * up is already inserted and not yet removed). */
-  if (self->applying)
-    seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-
-  for (guint i = start; i < end; i++)
+  records = klass->get_by_rowid (cache, rowids, n_rowids, &error);
+  if (records != NULL && records->len == n_rowids)
     {
-      gint64 rowid = rowid_at (self, i);
-
-      if (g_hash_table_contains (self->items, &rowid))
-        continue;
-      if (seen != NULL)
-        {
-          seen_keys[i - start] = rowid;
-          if (!g_hash_table_add (seen, &seen_keys[i - start]))
-            continue;
-        }
-      g_array_append_val (wanted, rowid);
+      g_ptr_array_set_free_func (records, unref_nullable);
+      return records;
     }
 
-  g_assert (wanted->len > 0);
+  /* Some rows are gone: find out which, one at a time (rare). */
+  if (error != NULL)
+    g_debug ("Reading %u rows: %s", n_rowids, error->message);
+  g_clear_pointer (&records, g_ptr_array_unref);
 
-  block = g_new0 (Block, 1);
-  block->link.data = block;
-  block->rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), wanted->len);
-  block->items = g_ptr_array_new_full (wanted->len, g_object_unref);
-
-  records = self->klass->get_by_rowid (self->cache,
-                                       (const gint64 *) (gpointer) wanted->data,
-                                       wanted->len, &error);
-
-  if (records != NULL && records->len == wanted->len)
+  records = g_ptr_array_new_full (n_rowids, unref_nullable);
+  for (guint i = 0; i < n_rowids; i++)
     {
-      for (guint i = 0; i < wanted->len; i++)
-        add_entry (self, block, g_array_index (wanted, gint64, i),
-                   g_steal_pointer (&g_ptr_array_index (records, i)));
-      g_ptr_array_set_free_func (records, NULL);
-    }
-  else
-    {
-      /* Some rows are gone: find out which, one at a time (rare). */
-      if (error != NULL)
-        g_debug ("Fetching %u rows: %s", wanted->len, error->message);
+      g_autoptr(GPtrArray) one = klass->get_by_rowid (cache, &rowids[i], 1, NULL);
 
-      for (guint i = 0; i < wanted->len; i++)
-        {
-          gint64 rowid = g_array_index (wanted, gint64, i);
-          g_autoptr(GPtrArray) one = NULL;
-          gpointer item;
-
-          one = self->klass->get_by_rowid (self->cache, &rowid, 1, NULL);
-          if (one != NULL && one->len == 1)
-            item = g_ptr_array_steal_index (one, 0);
-          else
-            item = self->klass->new_placeholder ();
-
-          add_entry (self, block, rowid, item);
-        }
+      g_ptr_array_add (records, one != NULL && one->len == 1 ? g_ptr_array_steal_index (one, 0) : NULL);
     }
 
+  return records;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *ld = task_data;
+
+  ld->records = read_records (ld->klass, ld->cache,
+                              (const gint64 *) (gpointer) ld->rowids->data, ld->rowids->len);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+push_block (SrLazyList *self,
+            Block      *block)
+{
   g_queue_push_head_link (&self->blocks, &block->link);
   while (self->blocks.length > MAX_BLOCKS)
     evict_block (self);
+}
+
+static Block *
+block_new (guint size)
+{
+  Block *block = g_new0 (Block, 1);
+
+  block->link.data = block;
+  block->rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), size);
+  block->items = g_ptr_array_new_full (size, g_object_unref);
+
+  return block;
+}
+
+/* Appends to positions where the rowids of moved are now: one pass over
+ * the list, however many there are. */
+static void
+find_positions (SrLazyList *self,
+                GHashTable *moved,
+                GArray     *positions)
+{
+  guint n = sr_lazy_list_get_n_items (self);
+
+  for (guint i = 0; i < n && g_hash_table_size (moved) > 0; i++)
+    {
+      gint64 rowid = rowid_at (self, i);
+
+      if (g_hash_table_remove (moved, &rowid))
+        g_array_append_val (positions, i);
+    }
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Installs records (one per rowid, NULL skipped) as the items of a new LRU
+ * block; placeholders they replace are returned as their positions, sorted,
+ * when positions is not NULL. */
+static void
+install_records (SrLazyList *self,
+                 GArray     *rowids,
+                 GArray     *hints,
+                 GPtrArray  *records,
+                 GArray     *positions)
+{
+  Block *block = block_new (rowids->len);
+  g_autoptr(GHashTable) moved = NULL;
+
+  for (guint i = 0; i < rowids->len; i++)
+    {
+      gint64 rowid = g_array_index (rowids, gint64, i);
+      gpointer record = g_ptr_array_index (records, i);
+      ItemEntry *entry;
+
+      if (record == NULL)
+        continue;
+
+      entry = g_hash_table_lookup (self->items, &rowid);
+      if (entry != NULL && !entry->placeholder)
+        continue;   /* loaded meanwhile: keep that object */
+
+      if (entry != NULL && positions != NULL)
+        {
+          guint hint = hints != NULL ? g_array_index (hints, guint, i) : G_MAXUINT;
+
+          if (hint < sr_lazy_list_get_n_items (self) && rowid_at (self, hint) == rowid)
+            g_array_append_val (positions, hint);
+          else
+            {
+              /* Positions moved since the block was asked for. */
+              if (moved == NULL)
+                moved = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+              g_hash_table_add (moved, g_memdup2 (&rowid, sizeof rowid));
+            }
+        }
+
+      /* Replaces (and unhooks from) the placeholder's entry, if any. */
+      add_entry (self, block, rowid, g_steal_pointer (&g_ptr_array_index (records, i)));
+    }
+
+  if (moved != NULL)
+    find_positions (self, moved, positions);
+
+  if (block->rowids->len == 0)
+    {
+      block_free (block);
+      return;
+    }
+
+  push_block (self, block);
+
+  if (positions != NULL)
+    g_array_sort (positions, compare_guint);
+}
+
+static void maybe_start_load (SrLazyList *self);
+
+static void
+load_cb (GObject      *source_object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  LoadData *ld = g_task_get_task_data (G_TASK (result));
+  SrLazyList *self = ld->list;
+  g_autoptr(GArray) positions = NULL;
+  g_autoptr(GObject) owner = NULL;
+  guint epoch;
+
+  if (self == NULL)
+    return;   /* the model is gone */
+
+  g_assert (self->load == ld);
+  self->load = NULL;
+  ld->list = NULL;
+
+  positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  install_records (self, ld->rowids, ld->epoch == self->epoch ? ld->positions : NULL,
+                   ld->records, positions);
+
+  /* Runs of replaced placeholders; a handler may change the query. */
+  owner = g_object_ref (G_OBJECT (self->owner));
+  epoch = self->epoch;
+  for (guint i = 0; i < positions->len && epoch == self->epoch;)
+    {
+      guint start = g_array_index (positions, guint, i);
+      guint n = 1;
+
+      while (i + n < positions->len && g_array_index (positions, guint, i + n) == start + n)
+        n++;
+      i += n;
+      g_list_model_items_changed (self->owner, start, n, n);
+    }
+
+  maybe_start_load (self);
+}
+
+/* Starts reading the newest wanted block that still has a placeholder alive. */
+static void
+maybe_start_load (SrLazyList *self)
+{
+  while (self->load == NULL && self->wanted.length > 0)
+    {
+      guint index = GPOINTER_TO_UINT (g_queue_pop_head (&self->wanted)) - 1;
+      guint n_items = sr_lazy_list_get_n_items (self);
+      guint start = index * BLOCK_SIZE;
+      guint end = MIN (start + BLOCK_SIZE, n_items);
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+      gint64 keys[BLOCK_SIZE];
+      g_autoptr(GTask) task = NULL;
+      gboolean needed = FALSE;
+      LoadData *ld;
+
+      g_hash_table_remove (self->wanted_set, GUINT_TO_POINTER (index + 1));
+      if (start >= end)
+        continue;
+
+      ld = g_new0 (LoadData, 1);
+      ld->positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), end - start);
+      ld->rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), end - start);
+
+      for (guint i = start; i < end; i++)
+        {
+          ItemEntry *entry;
+
+          keys[i - start] = rowid_at (self, i);
+          entry = g_hash_table_lookup (self->items, &keys[i - start]);
+          if (entry != NULL && !entry->placeholder)
+            continue;
+          /* Only while a reload lands can a rowid show at two positions. */
+          if (!g_hash_table_add (seen, &keys[i - start]))
+            continue;
+          needed |= entry != NULL;
+          g_array_append_val (ld->positions, i);
+          g_array_append_val (ld->rowids, keys[i - start]);
+        }
+
+      if (!needed)
+        {
+          /* Nobody looks at this block any more. */
+          load_data_free (ld);
+          continue;
+        }
+
+      ld->list = self;
+      ld->klass = self->klass;
+      ld->cache = g_object_ref (self->cache);
+      ld->epoch = self->epoch;
+
+      task = g_task_new (NULL, NULL, load_cb, NULL);
+      g_task_set_source_tag (task, maybe_start_load);
+      g_task_set_name (task, "[sr-lazy-list] load block");
+      g_task_set_task_data (task, ld, load_data_free);
+      self->load = ld;
+      g_task_run_in_thread (task, load_thread);
+    }
+}
+
+static void
+want_block (SrLazyList *self,
+            guint       position)
+{
+  gpointer key = GUINT_TO_POINTER (position / BLOCK_SIZE + 1);
+
+  if (g_hash_table_contains (self->wanted_set, key))
+    return;
+
+  g_hash_table_add (self->wanted_set, key);
+  g_queue_push_head (&self->wanted, key);
+  maybe_start_load (self);
 }
 
 gpointer
@@ -365,6 +614,7 @@ sr_lazy_list_get_item (SrLazyList *self,
                        guint       position)
 {
   ItemEntry *entry;
+  gpointer item;
   gint64 rowid;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -376,10 +626,21 @@ sr_lazy_list_get_item (SrLazyList *self,
   entry = g_hash_table_lookup (self->items, &rowid);
   if (entry == NULL)
     {
-      fetch_block (self, position);
-      entry = g_hash_table_lookup (self->items, &rowid);
-      g_assert (entry != NULL);
+      /* Only the consumer holds it; the entry watches it weakly. */
+      item = self->klass->new_placeholder ();
+      entry = g_new0 (ItemEntry, 1);
+      entry->rowid = rowid;
+      entry->item = item;
+      entry->list = self;
+      entry->placeholder = TRUE;
+      g_object_weak_ref (item, item_finalized_cb, entry);
+      g_hash_table_replace (self->items, &entry->rowid, entry);
+      want_block (self, position);
+      return item;
     }
+
+  if (entry->placeholder)
+    want_block (self, position);
   else if (entry->block != NULL && self->blocks.head != &entry->block->link)
     {
       g_queue_unlink (&self->blocks, &entry->block->link);
@@ -387,6 +648,24 @@ sr_lazy_list_get_item (SrLazyList *self,
     }
 
   return g_object_ref (entry->item);
+}
+
+gboolean
+sr_lazy_list_is_loaded (SrLazyList *self,
+                        guint       position)
+{
+  ItemEntry *entry;
+  gint64 rowid;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (position >= sr_lazy_list_get_n_items (self))
+    return FALSE;
+
+  rowid = rowid_at (self, position);
+  entry = g_hash_table_lookup (self->items, &rowid);
+
+  return entry != NULL && !entry->placeholder;
 }
 
 /* --- the diff (worker thread) --- */
@@ -659,7 +938,9 @@ reload_thread (GTask        *task,
   ReloadData *rd = task_data;
   GError *error = NULL;
 
-  rd->new_rowids = rd->klass->query_rowids (rd->cache, rd->query, cancellable, &error);
+  rd->new_rowids = rd->klass->query_rowids (rd->cache, rd->query,
+                                            rd->kind == RELOAD_HEAD ? HEAD_ROWS : -1,
+                                            cancellable, &error);
   if (rd->new_rowids == NULL)
     {
       g_task_return_error (task, error);
@@ -668,6 +949,16 @@ reload_thread (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
+
+  if (rd->kind == RELOAD_HEAD)
+    {
+      /* Lands as "remove all, insert these": no diff. */
+      rd->head_records = read_records (rd->klass, rd->cache,
+                                       (const gint64 *) (gpointer) rd->new_rowids->data,
+                                       rd->new_rowids->len);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   if (rd->kind == RELOAD_DATA && rd->held_rowids->len > 0)
     rd->stale = find_stale_items (rd, cancellable);
@@ -692,7 +983,7 @@ static void start_reload (SrLazyList *self,
 static void
 update_loading (SrLazyList *self)
 {
-  gboolean loading = self->query_pending || self->reload_asked ||
+  gboolean loading = self->query_pending || self->full_pending || self->reload_asked ||
                      (self->inflight != NULL && self->inflight->announced);
 
   if (self->loading == loading)
@@ -726,6 +1017,69 @@ drop_entry (SrLazyList *self,
   g_clear_object (&item);
 }
 
+/* Placeholders handed out while a reload landed may have been asked for at
+ * positions that have moved: ask again for the blocks they are in now. */
+static void
+rerequest_placeholders (SrLazyList *self)
+{
+  g_autoptr(GHashTable) waiting = NULL;
+  GHashTableIter iter;
+  ItemEntry *entry;
+
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    {
+      if (!entry->placeholder)
+        continue;
+      if (waiting == NULL)
+        waiting = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_hash_table_add (waiting, &entry->rowid);
+    }
+
+  if (waiting == NULL)
+    return;
+
+  for (guint i = 0; i < self->rowids->len && g_hash_table_size (waiting) > 0; i++)
+    if (g_hash_table_remove (waiting, &g_array_index (self->rowids, gint64, i)))
+      want_block (self, i);
+}
+
+/* A query change: every row goes, then the head of the new query comes,
+ * with its records already read. The full reload that follows inserts the
+ * rest after it. */
+static void
+apply_head (SrLazyList *self,
+            ReloadData *rd)
+{
+  g_autoptr(GArray) old_rowids = NULL;
+  guint n_old = self->rowids->len;
+
+  g_debug ("Reload (head): %u -> %u rows, %.1f ms", n_old, rd->new_rowids->len,
+           (g_get_monotonic_time () - rd->started) / 1000.);
+
+  install_records (self, rd->new_rowids, NULL, rd->head_records, NULL);
+
+  self->applying = TRUE;
+  old_rowids = g_steal_pointer (&self->rowids);
+  self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (n_old > 0)
+    {
+      g_list_model_items_changed (self->owner, 0, n_old, 0);
+      g_object_notify_by_pspec (G_OBJECT (self->owner), self->n_items_pspec);
+    }
+
+  g_clear_pointer (&self->rowids, g_array_unref);
+  self->rowids = g_array_ref (rd->new_rowids);
+  if (self->rowids->len > 0)
+    {
+      g_list_model_items_changed (self->owner, 0, 0, self->rowids->len);
+      g_object_notify_by_pspec (G_OBJECT (self->owner), self->n_items_pspec);
+    }
+  self->applying = FALSE;
+
+  rerequest_placeholders (self);
+}
+
 static void
 apply_reload (SrLazyList *self,
               ReloadData *rd)
@@ -734,6 +1088,14 @@ apply_reload (SrLazyList *self,
 
   g_assert (!self->applying);
   g_assert (rd->old_rowids == self->rowids);
+
+  self->epoch++;
+
+  if (rd->kind == RELOAD_HEAD)
+    {
+      apply_head (self, rd);
+      return;
+    }
 
   g_debug ("Reload (%s): %u -> %u rows, %u ranges, %u stale, %.1f ms",
            rd->kind == RELOAD_QUERY ? "query" : "data",
@@ -771,6 +1133,8 @@ apply_reload (SrLazyList *self,
   old_rowids = g_steal_pointer (&self->rowids);
   self->rowids = g_steal_pointer (&self->next);
   self->applying = FALSE;
+
+  rerequest_placeholders (self);
 }
 
 static void
@@ -803,11 +1167,24 @@ reload_cb (GObject      *source_object,
         g_warning ("Could not load the list: %s", error->message);
     }
   else
-    apply_reload (self, rd);
+    {
+      apply_reload (self, rd);
+
+      /* A full head may be the start of more: read them all. */
+      if (rd->kind == RELOAD_HEAD && rd->new_rowids->len >= HEAD_ROWS &&
+          !self->query_pending)
+        self->full_pending = TRUE;
+    }
 
   if (self->query_pending)
     {
       self->query_pending = FALSE;
+      self->full_pending = FALSE;
+      start_reload (self, RELOAD_HEAD);
+    }
+  else if (self->full_pending)
+    {
+      self->full_pending = FALSE;
       start_reload (self, RELOAD_QUERY);
     }
   else if (self->data_pending)
@@ -834,7 +1211,13 @@ take_snapshot (SrLazyList *self,
   g_hash_table_iter_init (&iter, self->items);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
     {
-      guint64 hash = self->klass->fingerprint (entry->item);
+      guint64 hash;
+
+      /* A placeholder shows nothing stale; its block reads current data. */
+      if (entry->placeholder)
+        continue;
+
+      hash = self->klass->fingerprint (entry->item);
 
       g_array_append_val (rd->held_rowids, entry->rowid);
       g_array_append_val (rd->held_hashes, hash);
@@ -855,14 +1238,14 @@ start_reload (SrLazyList *self,
   if (self->changed_source != 0)
     {
       g_clear_handle_id (&self->changed_source, g_source_remove);
-      if (kind == RELOAD_QUERY)
+      if (kind != RELOAD_DATA)
         self->data_pending = TRUE;
     }
 
   if (self->applying)
     {
       /* Called from an items-changed handler: after this reload lands. */
-      if (kind == RELOAD_QUERY)
+      if (kind != RELOAD_DATA)
         self->query_pending = TRUE;
       else
         self->data_pending = TRUE;
@@ -895,7 +1278,7 @@ start_reload (SrLazyList *self,
   rd->cache = g_object_ref (self->cache);
   rd->query = self->klass->query_copy (self->query);
   rd->kind = kind;
-  rd->announced = kind == RELOAD_QUERY || self->reload_asked;
+  rd->announced = kind != RELOAD_DATA || self->reload_asked;
   if (kind == RELOAD_DATA)
     self->reload_asked = FALSE;
   rd->old_rowids = g_array_ref (self->rowids);
@@ -970,12 +1353,13 @@ sr_lazy_list_new (GListModel            *owner,
   self->loading_pspec = loading_pspec;
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->items = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, item_entry_free);
+  self->wanted_set = g_hash_table_new (NULL, NULL);
   self->changed_handler = g_signal_connect (cache, "changed",
                                             G_CALLBACK (cache_changed_cb), self);
 
   /* Quietly: nobody can be connected yet. */
   self->loading = TRUE;
-  start_reload (self, RELOAD_QUERY);
+  start_reload (self, RELOAD_HEAD);
 
   return self;
 }
@@ -994,6 +1378,13 @@ sr_lazy_list_free (SrLazyList *self)
       self->inflight->list = NULL;
       self->inflight = NULL;
     }
+  if (self->load != NULL)
+    {
+      self->load->list = NULL;
+      self->load = NULL;
+    }
+  g_queue_clear (&self->wanted);
+  g_clear_pointer (&self->wanted_set, g_hash_table_unref);
   g_clear_handle_id (&self->changed_source, g_source_remove);
   g_clear_signal_handler (&self->changed_handler, self->cache);
 
@@ -1036,7 +1427,7 @@ sr_lazy_list_set_query (SrLazyList *self,
   self->klass->query_free (self->query);
   self->query = query;
 
-  start_reload (self, RELOAD_QUERY);
+  start_reload (self, RELOAD_HEAD);
   update_loading (self);
 }
 
@@ -1057,6 +1448,7 @@ sr_lazy_list_wait (SrLazyList *self)
   g_return_if_fail (self != NULL);
 
   while (self->inflight != NULL || self->changed_source != 0 ||
-         self->data_pending || self->query_pending)
+         self->data_pending || self->query_pending || self->full_pending ||
+         self->load != NULL)
     g_main_context_iteration (NULL, TRUE);
 }

@@ -51,13 +51,14 @@ message_query_free (gpointer data)
 static GArray *
 message_query_rowids (SrCache       *cache,
                       gconstpointer  data,
+                      gint64         limit,
                       GCancellable  *cancellable,
                       GError       **error)
 {
   const MessageQuery *query = data;
 
-  return sr_cache_query_message_rowids (cache, query->filter, query->sort,
-                                        query->descending, cancellable, error);
+  return sr_cache_query_message_rowids_limited (cache, query->filter, query->sort,
+                                                query->descending, limit, cancellable, error);
 }
 
 static const char *
@@ -470,4 +471,13 @@ sr_message_list_wait (SrMessageList *self)
   g_return_if_fail (SR_IS_MESSAGE_LIST (self));
 
   sr_lazy_list_wait (self->list);
+}
+
+gboolean
+sr_message_list_is_loaded (SrMessageList *self,
+                          guint              position)
+{
+  g_return_val_if_fail (SR_IS_MESSAGE_LIST (self), FALSE);
+
+  return sr_lazy_list_is_loaded (self->list, position);
 }

@@ -32,6 +32,11 @@ gboolean               sr_message_list_get_loading     (SrMessageList         *s
 /* Re-runs the query now (the model also does it by itself when the cache
  * emits "changed"); emits minimal items-changed ranges. */
 void                   sr_message_list_reload          (SrMessageList         *self);
+/* get_item() never reads the cache on the calling thread: a row not read
+ * yet is a placeholder (an empty record) until its block arrives, then
+ * replaced with items-changed (position, n, n). */
+gboolean               sr_message_list_is_loaded       (SrMessageList         *self,
+                                                        guint                  position);
 /* For tests: runs the main context until no reload is pending. */
 void                   sr_message_list_wait            (SrMessageList         *self);
 

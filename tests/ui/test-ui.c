@@ -316,7 +316,7 @@ test_status_filter_matches_cli (void)
       /* Every row shown has one of the statuses asked for. */
       for (guint pos = 0; pos < MIN (n, 200u); pos++)
         {
-          g_autoptr(SrMessage) message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+          g_autoptr(SrMessage) message = list_get_loaded (G_LIST_MODEL (list), pos);
           g_assert_true (masks[i] & (1u << sr_message_get_status (message)));
         }
     }
@@ -369,12 +369,12 @@ test_sort_by_cost_header (void)
   gtk_column_view_sort_by_column (column_view, cost_column, GTK_SORT_DESCENDING);
   sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
 
-  first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  first = list_get_loaded (G_LIST_MODEL (list), 0);
   g_assert_cmpfloat_with_epsilon (sr_message_get_cost (first),
                                   sr_message_get_cost (g_ptr_array_index (expensive, 0)), 1e-9);
   for (guint pos = 1; pos < 50; pos++)
     {
-      g_autoptr(SrMessage) message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      g_autoptr(SrMessage) message = list_get_loaded (G_LIST_MODEL (list), pos);
       g_assert_cmpfloat (sr_message_get_cost (message), <=, sr_message_get_cost (first));
     }
   g_clear_object (&first);
@@ -382,7 +382,7 @@ test_sort_by_cost_header (void)
   gtk_column_view_sort_by_column (column_view, cost_column, GTK_SORT_ASCENDING);
   wait.descending = FALSE;
   sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
-  first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  first = list_get_loaded (G_LIST_MODEL (list), 0);
   g_assert_cmpfloat_with_epsilon (sr_message_get_cost (first),
                                   sr_message_get_cost (g_ptr_array_index (cheap, 0)), 1e-9);
 
@@ -442,7 +442,7 @@ test_campaign_window_lists_its_messages (void)
 
   for (guint pos = 0; pos < n; pos++)
     {
-      g_autoptr(SrMessage) message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      g_autoptr(SrMessage) message = list_get_loaded (G_LIST_MODEL (list), pos);
       g_assert_cmpstr (sr_message_get_campaign_id (message), ==, sr_campaign_get_id (campaign));
     }
 
@@ -1094,7 +1094,7 @@ test_campaign_log_source_filter (void)
   g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_api);
   for (guint pos = 0; pos < g_list_model_get_n_items (G_LIST_MODEL (list)); pos++)
     {
-      g_autoptr(SrCampaign) campaign = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      g_autoptr(SrCampaign) campaign = list_get_loaded (G_LIST_MODEL (list), pos);
       g_assert_true (sr_campaign_get_is_api (campaign));
     }
 
@@ -1907,7 +1907,7 @@ check_status_click (SrWindow          *window,
   g_assert_cmpint (n, ==, count_messages (shared_cache, sr_message_list_get_filter (list)));
   for (guint pos = 0; pos < MIN (n, 100u); pos++)
     {
-      g_autoptr(SrMessage) message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      g_autoptr(SrMessage) message = list_get_loaded (G_LIST_MODEL (list), pos);
       g_assert_cmpint (sr_message_get_status (message), ==, status);
     }
 }
@@ -2356,7 +2356,7 @@ test_export_filtered_messages_log (void)
   g_assert_true (g_strv_contains (g_ptr_array_index (records, 0), "local_time"));
   for (guint pos = 0; pos < n; pos++)
     {
-      g_autoptr(SrMessage) message = g_list_model_get_item (G_LIST_MODEL (list), pos);
+      g_autoptr(SrMessage) message = list_get_loaded (G_LIST_MODEL (list), pos);
       char **record = g_ptr_array_index (records, pos + 1);
 
       g_assert_cmpstr (record[0], ==, sr_message_get_id (message));
@@ -2550,7 +2550,7 @@ test_copy_selection_as_tsv (void)
   for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
     {
       g_assert_true (gtk_selection_model_is_selected (model, positions[i]));
-      g_ptr_array_add (expected_messages, g_list_model_get_item (G_LIST_MODEL (list), positions[i]));
+      g_ptr_array_add (expected_messages, list_get_loaded (G_LIST_MODEL (list), positions[i]));
     }
   g_assert_false (gtk_selection_model_is_selected (model, 3));
   expected = sr_export_format_messages_tsv (expected_messages, SR_CSV_FLAGS_LOCAL_TIME, TRUE);

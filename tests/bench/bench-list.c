@@ -1,0 +1,823 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * bench-list.c: the Messages Log on a large cache, in the real window under
+ * X (Xvfb): launch → first row painted, sort and filter changes → the first
+ * frame painted that shows the new first row, the longest main-loop gap
+ * (a 1 ms high-priority timer) while scrolling, on Home/End and on random
+ * jumps, memory after opening and after 10 sorts and filters, the Dashboard
+ * over all time; and, for comparison, the naive design (every row read into
+ * a GListStore shown by a GtkColumnView). Not a test: run it by hand on a
+ * cache made by tests/bench/bench-insights:
+ *
+ *   xvfb-run -a bench-list --cache /tmp/sr-bench-1000000.db [--runs 3] [--naive-runs N]
+ *
+ * Every run is a fresh process (this program with --child), so launch
+ * times and memory are those of a start. It prints one table (median and
+ * min–max over the runs, with the load average) and a last line of ratios.
+ *
+ * "Painted" means: the frame clock's after-paint of a frame in which the
+ * list's first item is the one the cache gives for the query (its id
+ * compared), the view is scrolled to the top, and a mapped label in the
+ * column view shows that message's recipient.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sr-core.h"
+#include "sr-resources.h"
+#include "sr-window-private.h"
+
+#define API_URL "http://127.0.0.1:9"
+#define API_KEY "bench-key"
+#define TIMEOUT_S 600
+
+static char *cache_path = NULL;
+static int n_runs = 3;
+static int n_naive_runs = -1;
+static gboolean child = FALSE;
+static gboolean naive = FALSE;
+
+static const GOptionEntry entries[] = {
+  { "cache", 0, 0, G_OPTION_ARG_FILENAME, &cache_path, "Cache file (default /tmp/sr-bench-1000000.db)", "FILE" },
+  { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Runs (fresh processes) of each design", "N" },
+  { "naive-runs", 0, 0, G_OPTION_ARG_INT, &n_naive_runs, "Runs of the naive design (default: --runs; it is slow)", "N" },
+  { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child, NULL, NULL },
+  { "naive", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &naive, NULL, NULL },
+  { NULL }
+};
+
+/* --- measuring --------------------------------------------------------- */
+
+static double
+proc_status_mb (const char *field)
+{
+  g_autofree char *status = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  lines = g_strsplit (status, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], field) && lines[i][strlen (field)] == ':')
+      return g_ascii_strtod (lines[i] + strlen (field) + 1, NULL) / 1024.0;
+  return -1;
+}
+
+/* The 1 ms high-priority timer: the longest gap between two of its ticks
+ * is the longest time the main loop could not run anything. */
+static gint64 last_tick;
+static gint64 max_gap;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (last_tick != 0)
+    max_gap = MAX (max_gap, now - last_tick);
+  last_tick = now;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+gap_reset (void)
+{
+  last_tick = g_get_monotonic_time ();
+  max_gap = 0;
+}
+
+static double
+gap_ms (void)
+{
+  tick_cb (NULL);
+  return max_gap / 1000.0;
+}
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static void
+wait_until (Predicate   predicate,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+run_for (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* --- what is on screen --------------------------------------------------- */
+
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (find_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GListModel    *model;
+  GtkWidget     *view;          /* where the labels are */
+  GtkAdjustment *vadjustment;
+  char          *want_id;       /* expected first row */
+  char          *want_to;
+  gboolean       painted;       /* a frame was painted showing it */
+  gint64         painted_at;
+} Screen;
+
+/* A row not read yet is a placeholder with an empty id: no match. */
+static const char *
+first_id (Screen *screen)
+{
+  g_autoptr(SrMessage) first = NULL;
+
+  if (g_list_model_get_n_items (screen->model) == 0)
+    return NULL;
+  first = g_list_model_get_item (screen->model, 0);
+  return g_intern_string (sr_message_get_id (first));
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Screen        *screen)
+{
+  if (screen->painted || screen->want_id == NULL || screen->model == NULL)
+    return;
+  if (g_strcmp0 (first_id (screen), screen->want_id) != 0)
+    return;
+  if (screen->vadjustment != NULL && gtk_adjustment_get_value (screen->vadjustment) > 0.5)
+    return;
+  if (!find_label (screen->view, screen->want_to))
+    return;
+  screen->painted = TRUE;
+  screen->painted_at = g_get_monotonic_time ();
+}
+
+static gboolean
+is_painted (gpointer data)
+{
+  return ((Screen *) data)->painted;
+}
+
+/* The cache's answer for the query, read before the change (off the clock). */
+static void
+expect_first (Screen                *screen,
+              SrCache               *cache,
+              const SrMessageFilter *filter,
+              SrMessageSort          sort,
+              gboolean               descending)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first = sr_cache_query_messages (cache, filter, sort, descending, 1, 0, &error);
+  SrMessage *m;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 1);
+  m = g_ptr_array_index (first, 0);
+  g_free (screen->want_id);
+  g_free (screen->want_to);
+  screen->want_id = g_strdup (sr_message_get_id (m));
+  screen->want_to = g_strdup (sr_message_get_to (m));
+  screen->painted = FALSE;
+}
+
+static GtkAdjustment *
+find_vadjustment (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkAdjustment *adj = find_vadjustment (c);
+      if (adj != NULL)
+        return adj;
+    }
+  return NULL;
+}
+
+/* --- the scroll phases ------------------------------------------------- */
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  GtkAdjustment *adj = data;
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + 180);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+measure_scrolling (GtkWidget     *view,
+                   GtkAdjustment *adj,
+                   GRand         *rand,
+                   double        *smooth,
+                   double        *home_end,
+                   double        *jumps)
+{
+  guint id;
+
+  /* Smooth: 180 px a frame (about 6 rows) for 3 s. */
+  gap_reset ();
+  id = gtk_widget_add_tick_callback (view, scroll_tick_cb, adj, NULL);
+  run_for (3000);
+  gtk_widget_remove_tick_callback (view, id);
+  *smooth = gap_ms ();
+
+  /* End, Home, End, Home */
+  gap_reset ();
+  for (int i = 0; i < 4; i++)
+    {
+      gtk_adjustment_set_value (adj, i % 2 == 0 ? gtk_adjustment_get_upper (adj) : 0);
+      run_for (400);
+    }
+  *home_end = gap_ms ();
+
+  /* 30 jumps to random places */
+  gap_reset ();
+  for (int i = 0; i < 30; i++)
+    {
+      double upper = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+      gtk_adjustment_set_value (adj, g_rand_double_range (rand, 0, MAX (upper, 1)));
+      run_for (150);
+    }
+  *jumps = gap_ms ();
+}
+
+/* --- a child run: the real window ---------------------------------------- */
+
+static gboolean
+shows_reports (gpointer data)
+{
+  return g_strcmp0 (sr_window_get_visible_page (data), "reports") == 0;
+}
+
+static gboolean
+messages_list_ready (gpointer data)
+{
+  return sr_messages_page_get_list (sr_window_get_messages_page (data)) != NULL;
+}
+
+static gboolean
+messages_loaded (gpointer data)
+{
+  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (data));
+
+  return list != NULL && !sr_message_list_get_loading (list);
+}
+
+static gboolean
+session_idle (gpointer data)
+{
+  SrSession *session = sr_window_get_session (data);
+
+  return session != NULL && !sr_session_get_syncing (session);
+}
+
+static void
+on_rendered_cb (SrDashboardPage *page,
+                gboolean        *rendered)
+{
+  *rendered = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+print_memory (const char *when)
+{
+  g_print ("rss_%s=%.1f\nanon_%s=%.1f\n", when, proc_status_mb ("VmRSS"),
+           when, proc_status_mb ("RssAnon"));
+}
+
+/* A change of the list (sort or filter): time to the first painted frame
+ * that shows the new first row. */
+static double
+time_change (Screen                *screen,
+             SrCache               *cache,
+             SrMessageList         *list,
+             GtkColumnView         *column_view,
+             SrMessageView         *view,
+             const SrMessageFilter *filter,
+             SrMessageSort          sort,
+             gboolean               descending)
+{
+  gint64 t0;
+
+  expect_first (screen, cache, filter, sort, descending);
+  /* as the Messages page does: the view goes back to the top */
+  sr_message_view_reset_scroll (view);
+  t0 = g_get_monotonic_time ();
+  if (!sr_message_filter_equal (filter, sr_message_list_get_filter (list)))
+    sr_message_list_set_filter (list, filter);
+  if (sort != sr_message_list_get_sort (list) || descending != sr_message_list_get_descending (list))
+    gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, sort),
+                                    descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  /* The view may keep an old row in view and never show the new first
+   * one: given up after 60 s, reported as a failure (-1). */
+  {
+    gint64 deadline = t0 + 60 * G_USEC_PER_SEC;
+
+    while (!screen->painted && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  if (!screen->painted)
+    return -1;
+  return (screen->painted_at - t0) / 1000.0;
+}
+
+static gboolean
+list_idle (gpointer data)
+{
+  return !sr_message_list_get_loading (data);
+}
+
+/* Rows a search finds (the whole set loaded). */
+static guint
+search_rows (SrMessageList *list,
+             const char    *text)
+{
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+
+  filter->search = g_strdup (text);
+  sr_message_list_set_filter (list, filter);
+  wait_until (list_idle, list, "the search");
+  return g_list_model_get_n_items (G_LIST_MODEL (list));
+}
+
+static int
+run_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *absolute = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(SrMessageFilter) all = sr_message_filter_new ();
+  g_autoptr(SrMessageFilter) failed = sr_message_filter_new ();
+  g_autoptr(SrMessageFilter) sender = sr_message_filter_new ();
+  g_autoptr(SrMessageFilter) search = sr_message_filter_new ();
+  Screen screen = { NULL, };
+  SrMessagesPage *page;
+  SrMessageView *view;
+  GtkColumnView *column_view;
+  SrMessageList *list;
+  SrCache *cache;
+  SrWindow *window;
+  SrDashboardPage *dashboard;
+  gboolean rendered = FALSE;
+  double smooth, home_end, jumps, query_ms, render_ms;
+  gint64 t0;
+
+  gtk_init ();
+  adw_init ();
+  sr_register_resource ();
+  g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
+
+  dir = g_dir_make_tmp ("bench-list-XXXXXX", &error);
+  g_assert_no_error (error);
+  file_name = sr_cache_dup_account_file_name (API_URL, API_KEY);
+  link = g_build_filename (dir, file_name, NULL);
+  absolute = g_canonicalize_filename (cache_path, NULL);
+  if (symlink (absolute, link) != 0)
+    g_error ("Cannot link %s: %s", link, g_strerror (errno));
+
+  /* The expected first row of the start (newest first), read before. */
+  {
+    g_autoptr(SrCache) probe = sr_cache_open (absolute, &error);
+
+    g_assert_no_error (error);
+    expect_first (&screen, probe, all, SR_MESSAGE_SORT_CREATED, TRUE);
+    sr_cache_close (probe);
+  }
+
+  t0 = g_get_monotonic_time ();
+  window = sr_window_new_for_test (API_URL, API_URL, dir, API_KEY);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)),
+                    "after-paint", G_CALLBACK (after_paint_cb), &screen);
+  wait_until (shows_reports, window, "the reports page");
+  sr_window_show_content_page (window, "messages");
+  wait_until (messages_list_ready, window, "the Messages Log");
+
+  page = sr_window_get_messages_page (window);
+  view = sr_messages_page_get_view (page);
+  column_view = sr_message_view_get_column_view (view);
+  list = sr_messages_page_get_list (page);
+  screen.model = G_LIST_MODEL (list);
+  screen.view = GTK_WIDGET (column_view);
+  screen.vadjustment = find_vadjustment (GTK_WIDGET (view));
+  wait_until (is_painted, &screen, "the first row");
+  g_print ("launch_ms=%.1f\n", (screen.painted_at - t0) / 1000.0);
+
+  wait_until (session_idle, window, "the (offline) sync");
+  wait_until (messages_loaded, window, "the whole Messages Log");
+  run_for (500);
+  print_memory ("open");
+
+  cache = sr_session_get_cache (sr_window_get_session (window));
+
+  failed->status_mask = 1 << SR_STATUS_FAILED;
+  sender->sender_id = g_strdup ("MyShop");
+  search->search = g_strdup ("jazz");
+
+  g_print ("sort_recipient_ms=%.1f\n", time_change (&screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_RECIPIENT, FALSE));
+  g_print ("sort_cost_ms=%.1f\n", time_change (&screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_COST, TRUE));
+  g_print ("sort_date_ms=%.1f\n", time_change (&screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_CREATED, TRUE));
+  g_print ("filter_failed_ms=%.1f\n", time_change (&screen, cache, list, column_view, view, failed, SR_MESSAGE_SORT_CREATED, TRUE));
+  g_print ("filter_sender_ms=%.1f\n", time_change (&screen, cache, list, column_view, view, sender, SR_MESSAGE_SORT_CREATED, TRUE));
+  g_print ("search_ms=%.1f\n", time_change (&screen, cache, list, column_view, view, search, SR_MESSAGE_SORT_CREATED, TRUE));
+  time_change (&screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_SENDER, FALSE);
+  time_change (&screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_CREATED, FALSE);
+  time_change (&screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_CREATED, TRUE);
+  wait_until (messages_loaded, window, "the whole Messages Log");
+  run_for (500);
+  print_memory ("after");
+
+  /* Case-insensitive beyond ASCII: the Greek texts, searched for as typed
+   * in lower case and in capitals. */
+  g_print ("search_greek_lower_rows=%u\n", search_rows (list, "κωδικός"));
+  g_print ("search_greek_upper_rows=%u\n", search_rows (list, "ΚΩΔΙΚΌΣ"));
+  time_change (&screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_CREATED, TRUE);
+
+  measure_scrolling (GTK_WIDGET (view), screen.vadjustment, rand, &smooth, &home_end, &jumps);
+  g_print ("gap_scroll_ms=%.1f\ngap_home_end_ms=%.1f\ngap_jumps_ms=%.1f\n", smooth, home_end, jumps);
+  print_memory ("scrolled");
+
+  sr_window_show_content_page (window, "dashboard");
+  dashboard = sr_window_get_dashboard_page (window);
+  g_signal_connect (dashboard, "rendered", G_CALLBACK (on_rendered_cb), &rendered);
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_TODAY);
+  wait_until (is_true, &rendered, "the dashboard");
+  rendered = FALSE;
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  wait_until (is_true, &rendered, "the dashboard");
+  sr_dashboard_page_get_timing (dashboard, &query_ms, &render_ms);
+  g_print ("dashboard_all_ms=%.1f\ndashboard_all_query_ms=%.1f\n", render_ms, query_ms);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (link);
+  g_rmdir (dir);
+  g_free (screen.want_id);
+  g_free (screen.want_to);
+
+  return 0;
+}
+
+/* --- a child run: the naive design ------------------------------------- */
+
+static void
+naive_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  gtk_list_item_set_child (item, gtk_label_new (NULL));
+}
+
+static void
+naive_bind_to_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      sr_message_get_to (gtk_list_item_get_item (item)));
+}
+
+static void
+naive_bind_text_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      sr_message_get_message (gtk_list_item_get_item (item)));
+}
+
+static int
+compare_to (gconstpointer a,
+            gconstpointer b,
+            gpointer      data)
+{
+  return g_strcmp0 (sr_message_get_to ((SrMessage *) a), sr_message_get_to ((SrMessage *) b));
+}
+
+static int
+run_naive (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(SrMessageFilter) all = sr_message_filter_new ();
+  GListStore *store;
+  GtkWidget *window, *scrolled, *column_view;
+  GtkListItemFactory *factory;
+  Screen screen = { NULL, };
+  gint64 t0, t1;
+
+  gtk_init ();
+  g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
+
+  t0 = g_get_monotonic_time ();
+  cache = sr_cache_open (cache_path, &error);
+  g_assert_no_error (error);
+  expect_first (&screen, cache, all, SR_MESSAGE_SORT_CREATED, TRUE);
+  t0 += 0;
+  rows = sr_cache_query_messages (cache, all, SR_MESSAGE_SORT_CREATED, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+  store = g_list_store_new (SR_TYPE_MESSAGE);
+  g_list_store_splice (store, 0, 0, rows->pdata, rows->len);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  scrolled = gtk_scrolled_window_new ();
+  column_view = gtk_column_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (store)))));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (naive_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (naive_bind_to_cb), NULL);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (column_view), gtk_column_view_column_new ("Recipient", factory));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (naive_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (naive_bind_text_cb), NULL);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (column_view), gtk_column_view_column_new ("Message", factory));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), column_view);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  screen.model = G_LIST_MODEL (store);
+  screen.view = column_view;
+  screen.vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint_cb), &screen);
+  wait_until (is_painted, &screen, "the first row");
+  g_print ("launch_ms=%.1f\n", (screen.painted_at - t0) / 1000.0);
+  run_for (500);
+  print_memory ("open");
+
+  /* A sort by recipient, in memory. */
+  {
+    g_autoptr(GPtrArray) first = NULL;
+    SrMessage *m;
+
+    first = sr_cache_query_messages (cache, all, SR_MESSAGE_SORT_RECIPIENT, FALSE, 1, 0, &error);
+    m = g_ptr_array_index (first, 0);
+    g_free (screen.want_id);
+    g_free (screen.want_to);
+    screen.want_id = NULL;
+    screen.want_to = g_strdup (sr_message_get_to (m));
+    screen.painted = FALSE;
+    t1 = g_get_monotonic_time ();
+    g_list_store_sort (store, compare_to, NULL);
+    gtk_adjustment_set_value (screen.vadjustment, 0);
+    /* ties on the recipient: any row with it first */
+    screen.want_id = g_strdup (sr_message_get_id (g_list_model_get_item (G_LIST_MODEL (store), 0)));
+    g_object_unref (g_list_model_get_item (G_LIST_MODEL (store), 0));
+    /* bounded, like time_change(): -1 if the first row never shows */
+    while (!screen.painted && g_get_monotonic_time () < t1 + 60 * G_USEC_PER_SEC)
+      g_main_context_iteration (NULL, TRUE);
+    g_print ("sort_recipient_ms=%.1f\n", screen.painted ? (screen.painted_at - t1) / 1000.0 : -1);
+  }
+  run_for (300);
+  print_memory ("after");
+
+  {
+    g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+    double smooth, home_end, jumps;
+
+    measure_scrolling (column_view, screen.vadjustment, rand, &smooth, &home_end, &jumps);
+    g_print ("gap_scroll_ms=%.1f\ngap_home_end_ms=%.1f\ngap_jumps_ms=%.1f\n", smooth, home_end, jumps);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (store);
+  return 0;
+}
+
+/* --- the parent: runs, table -------------------------------------------- */
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* key → GArray of double, over the runs */
+static void
+run_children (const char *self_exe,
+              gboolean    as_naive,
+              int         runs,
+              GHashTable *results)
+{
+  for (int run = 0; run < runs; run++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_auto(GStrv) lines = NULL;
+      int status;
+      const char *argv[] = { self_exe, "--child", "--cache", cache_path,
+                             as_naive ? "--naive" : NULL, NULL };
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                         NULL, NULL, &out, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        g_error ("Run %d%s: %s", run, as_naive ? " (naive)" : "", error->message);
+
+      /* the raw figures too, in case the whole does not finish */
+      g_printerr ("%s", out);
+      lines = g_strsplit (out, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          char *eq = strchr (lines[i], '=');
+          GArray *values;
+          double v;
+
+          if (eq == NULL)
+            continue;
+          *eq = '\0';
+          v = g_ascii_strtod (eq + 1, NULL);
+          values = g_hash_table_lookup (results, lines[i]);
+          if (values == NULL)
+            {
+              values = g_array_new (FALSE, FALSE, sizeof (double));
+              g_hash_table_insert (results, g_strdup (lines[i]), values);
+            }
+          g_array_append_val (values, v);
+        }
+      g_printerr ("  %s run %d of %d done\n", as_naive ? "naive" : "lazy", run + 1, runs);
+    }
+}
+
+static gboolean
+stats (GHashTable *results,
+       const char *key,
+       double     *med,
+       double     *min,
+       double     *max)
+{
+  GArray *values = g_hash_table_lookup (results, key);
+  double *v;
+  guint n = 0;
+
+  if (values == NULL || values->len == 0)
+    return FALSE;
+  /* -1: the new first row never showed; those are left out */
+  v = (double *) (gpointer) values->data;
+  qsort (v, values->len, sizeof (double), compare_doubles);
+  while (n < values->len && v[n] < 0)
+    n++;
+  v += n;
+  n = values->len - n;
+  if (n == 0)
+    return FALSE;
+  *med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  *min = v[0];
+  *max = v[n - 1];
+  return TRUE;
+}
+
+static const char *
+failures (GHashTable *results,
+          const char *key)
+{
+  GArray *values = g_hash_table_lookup (results, key);
+  guint n = 0;
+
+  for (guint i = 0; values != NULL && i < values->len; i++)
+    n += g_array_index (values, double, i) < 0;
+  if (n == 0)
+    return "";
+  return g_intern_string (g_strdup_printf (" [%u× wrong row]", n));
+}
+
+static void
+print_row (const char *name,
+           const char *unit,
+           GHashTable *lazy,
+           GHashTable *naive_results,
+           const char *key)
+{
+  double med, min, max;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  if (stats (lazy, key, &med, &min, &max))
+    a = g_strdup_printf ("%.1f (%.1f–%.1f)%s", med, min, max, failures (lazy, key));
+  else if (g_hash_table_contains (lazy, key))
+    a = g_strdup_printf ("never%s", failures (lazy, key));
+  if (stats (naive_results, key, &med, &min, &max))
+    b = g_strdup_printf ("%.1f (%.1f–%.1f)%s", med, min, max, failures (naive_results, key));
+  g_print ("%-46s %-4s %-28s %s\n", name, unit, a ? a : "—", b ? b : "—");
+}
+
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return -1;
+  return g_ascii_strtod (text, NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— time the Messages Log on a large cache");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) lazy = NULL;
+  g_autoptr(GHashTable) naive_results = NULL;
+  g_autofree char *self_exe = NULL;
+  double load_before, load_after, a, b, x, y, lo, hi;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (cache_path == NULL)
+    cache_path = g_strdup ("/tmp/sr-bench-1000000.db");
+  if (!g_file_test (cache_path, G_FILE_TEST_EXISTS))
+    {
+      g_printerr ("No cache at %s; make one with tests/bench/bench-insights\n", cache_path);
+      return 2;
+    }
+
+  if (child)
+    return naive ? run_naive () : run_window ();
+
+  self_exe = g_file_read_link ("/proc/self/exe", &error);
+  g_assert_no_error (error);
+  lazy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  naive_results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+
+  load_before = load_average ();
+  run_children (self_exe, FALSE, n_runs, lazy);
+  run_children (self_exe, TRUE, n_naive_runs < 0 ? n_runs : n_naive_runs, naive_results);
+  load_after = load_average ();
+
+  g_print ("Messages Log on %s, %d runs (naive: %d), load average %.1f → %.1f\n",
+           cache_path, n_runs, n_naive_runs < 0 ? n_runs : n_naive_runs, load_before, load_after);
+  g_print ("%-46s %-4s %-28s %s\n", "figure", "unit", "SMS Reports: median (min–max)", "naive GListStore");
+  print_row ("launch → first row painted", "ms", lazy, naive_results, "launch_ms");
+  print_row ("sort Recipient → new first row painted", "ms", lazy, naive_results, "sort_recipient_ms");
+  print_row ("sort Cost → new first row painted", "ms", lazy, naive_results, "sort_cost_ms");
+  print_row ("sort Date → new first row painted", "ms", lazy, naive_results, "sort_date_ms");
+  print_row ("filter status FAILED → painted", "ms", lazy, naive_results, "filter_failed_ms");
+  print_row ("filter sender → painted", "ms", lazy, naive_results, "filter_sender_ms");
+  print_row ("search \"jazz\" → painted", "ms", lazy, naive_results, "search_ms");
+  print_row ("search \"κωδικός\": rows", "rows", lazy, naive_results, "search_greek_lower_rows");
+  print_row ("search \"ΚΩΔΙΚΌΣ\": rows", "rows", lazy, naive_results, "search_greek_upper_rows");
+  print_row ("longest main-loop gap, smooth scroll", "ms", lazy, naive_results, "gap_scroll_ms");
+  print_row ("longest main-loop gap, Home/End", "ms", lazy, naive_results, "gap_home_end_ms");
+  print_row ("longest main-loop gap, 30 random jumps", "ms", lazy, naive_results, "gap_jumps_ms");
+  print_row ("VmRSS after open", "MB", lazy, naive_results, "rss_open");
+  print_row ("anonymous memory after open", "MB", lazy, naive_results, "anon_open");
+  print_row ("VmRSS after 10 sorts/filters", "MB", lazy, naive_results, "rss_after");
+  print_row ("anonymous memory after 10 sorts/filters", "MB", lazy, naive_results, "anon_after");
+  print_row ("VmRSS after scrolling", "MB", lazy, naive_results, "rss_scrolled");
+  print_row ("Dashboard All Time → painted", "ms", lazy, naive_results, "dashboard_all_ms");
+  print_row ("Dashboard All Time, query part", "ms", lazy, naive_results, "dashboard_all_query_ms");
+
+  if (stats (lazy, "launch_ms", &a, &lo, &hi) && stats (naive_results, "launch_ms", &b, &lo, &hi) &&
+      stats (lazy, "rss_open", &x, &lo, &hi) && stats (naive_results, "rss_open", &y, &lo, &hi))
+    g_print ("ratios (naive / SMS Reports, medians): start %.1f×, RSS after open %.1f×\n",
+             b / a, y / x);
+
+  return 0;
+}
