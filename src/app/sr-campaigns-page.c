@@ -795,13 +795,16 @@ static void
 setup_filters (SrCampaignsPage *self)
 {
   GtkWidget *bar = gtk_widget_get_parent (GTK_WIDGET (self->source_dropdown));
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* Wraps like the bar above it, so a narrow window keeps it whole. */
+  GtkWidget *row = adw_wrap_box_new ();
   const char *periods[] = {
     _("All Time"), _("Last 7 Days"), _("Last 30 Days"), _("This Month"), _("Last Month"), NULL
   };
   g_autoptr(GtkStringList) period_model = gtk_string_list_new (periods);
 
   /* A second row under the search, like the Messages Log's filters. */
+  adw_wrap_box_set_child_spacing (ADW_WRAP_BOX (row), 6);
+  adw_wrap_box_set_line_spacing (ADW_WRAP_BOX (row), 6);
   gtk_widget_add_css_class (row, "filter-bar");
   sr_container_insert_after (gtk_widget_get_parent (bar), row, bar);
   g_object_ref (self->source_dropdown);
