@@ -43,6 +43,37 @@ static SrTestSandbox *shared_sandbox;
 static char          *shared_dir;
 static SrCache       *shared_cache;
 
+typedef struct
+{
+  GListModel *list;
+  guint       position;
+} LoadedWait;
+
+static gboolean
+item_loaded (gpointer data)
+{
+  LoadedWait *wait = data;
+
+  if (SR_IS_MESSAGE_LIST (wait->list))
+    return sr_message_list_is_loaded (SR_MESSAGE_LIST (wait->list), wait->position);
+  return sr_campaign_list_is_loaded (SR_CAMPAIGN_LIST (wait->list), wait->position);
+}
+
+/* The lazy lists never read the cache in get_item(): a row not read yet is
+ * a placeholder until its block lands. Holding it, waits for the real one. */
+static gpointer
+list_get_loaded (GListModel *list,
+                 guint       position)
+{
+  g_autoptr(GObject) placeholder = g_list_model_get_item (list, position);
+  LoadedWait wait = { list, position };
+
+  if (placeholder == NULL)
+    return NULL;
+  sr_test_wait_until (item_loaded, &wait, 30, "a block of the list");
+  return g_list_model_get_item (list, position);
+}
+
 static void
 on_sync_done_cb (GObject      *object,
                  GAsyncResult *result,
