@@ -1603,6 +1603,9 @@ add_delivery_time_card (SrDashboardPage *self)
   gtk_widget_add_css_class (card, "stat-card");
   title = gtk_label_new (_("Time to Delivery"));
   gtk_label_set_xalign (GTK_LABEL (title), 0);
+  /* Like the other cards' titles: a long translation must not widen a
+   * narrow window. */
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_widget_add_css_class (title, "stat-title");
   gtk_widget_add_css_class (title, "dim-label");
   value = gtk_label_new ("—");
