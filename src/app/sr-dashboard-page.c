@@ -31,6 +31,7 @@
 #include "sr-format.h"
 #include "sr-gtk-compat.h"
 #include "sr-status-bar.h"
+#include "sr-sync.h"
 
 /* Rows of the country, sender and failure reason lists before "Show All". */
 #define TOP_ROWS 8
@@ -74,6 +75,7 @@ struct _SrDashboardPage
   GtkCalendar     *to_calendar;
   GtkLabel        *period_label;
   AdwSpinner      *loading_spinner;
+  GtkLabel        *history_label;
   GtkLabel        *messages_value;
   GtkLabel        *messages_detail;
   GtkLabel        *delivered_value;
@@ -144,6 +146,9 @@ struct _SrDashboardPage
   RowPool          reason_pool;
 
   char            *recent_fingerprint;
+
+  SrSyncHistory    history;         /* what the cache holds, read with each reload */
+  gboolean         has_history;     /* FALSE until read, or never synced */
 
   gboolean         show_all_countries;
   gboolean         show_all_senders;
@@ -376,6 +381,81 @@ update_period_label (SrDashboardPage *self)
 
   text = dup_days_label (self, from, to);
   set_text (self->period_label, text);
+}
+
+/* During a first sync the history arrives newest first: a period reaching
+ * back before what is downloaded says so, instead of counting only part of
+ * it as if that were all. */
+static void
+update_history_notice (SrDashboardPage *self)
+{
+  g_autofree char *text = NULL;
+  gint64 to = self->period_to;
+
+  if (self->has_history && !self->history.complete)
+    {
+      /* Periods end at the next midnight: "covered" means up to now. */
+      if (to == SR_TIME_NONE || to > g_get_real_time ())
+        to = SR_TIME_NONE;
+      if (!sr_sync_history_covers (&self->history, self->period_from, to))
+        {
+          g_autoptr(GTimeZone) tz = dup_display_zone (self);
+          g_autofree char *day = NULL;
+          g_autofree char *percent = NULL;
+
+          if (self->history.complete_since != SR_TIME_NONE &&
+              self->history.complete_since != G_MININT64)
+            {
+              g_autoptr(GDateTime) since = g_date_time_new_from_unix_utc (self->history.complete_since / G_USEC_PER_SEC);
+              g_autoptr(GDateTime) local = g_date_time_to_timezone (since, tz);
+
+              day = sr_format_day (local);
+            }
+          if (self->history.fraction >= 0)
+            percent = sr_format_percent (self->history.fraction);
+
+          if (day != NULL && percent != NULL)
+            /* Translators: the Dashboard during a first download; %1$s is a
+             * day ("Sep 12, 2026"), %2$s how much is done ("35 %") */
+            text = g_strdup_printf (_("Not complete yet: older messages are still being downloaded. "
+                                      "This period is counted from %1$s on (%2$s of the history so far)."),
+                                    day, percent);
+          else if (day != NULL)
+            /* Translators: %s is a day ("Sep 12, 2026") */
+            text = g_strdup_printf (_("Not complete yet: older messages are still being downloaded. "
+                                      "This period is counted from %s on."), day);
+          else
+            text = g_strdup (_("Not complete yet: older messages are still being downloaded."));
+        }
+    }
+
+  gtk_label_set_label (self->history_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->history_label), text != NULL);
+}
+
+static void
+history_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SrDashboardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SrSyncHistory history;
+  gboolean has_history;
+
+  has_history = sr_sync_read_history_finish (result, &history, &error);
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Reading the history's extent failed: %s", error->message);
+      return;
+    }
+  if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+
+  self->history = history;
+  self->has_history = has_history;
+  update_history_notice (self);
 }
 
 /* --- "show-messages" --- */
@@ -1863,6 +1943,8 @@ reload (SrDashboardPage *self)
                                    insights_cb, g_object_ref (self));
   query_previous (self, tz);
   query_delivery_time (self);
+  update_history_notice (self);
+  sr_sync_read_history_async (cache, self->cancellable, history_cb, g_object_ref (self));
 
   task = g_task_new (cache, self->cancellable, extras_cb, g_object_ref (self));
   g_task_set_source_tag (task, reload);
@@ -2123,6 +2205,7 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, from_calendar);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, to_calendar);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_label);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, history_label);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, loading_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_narrow_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_narrow_unapply_cb);
@@ -2549,4 +2632,16 @@ sr_dashboard_page_get_delivery_time_text (SrDashboardPage *self)
   g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
 
   return self->delivery_time_value != NULL ? gtk_label_get_label (self->delivery_time_value) : NULL;
+}
+
+/* The "not complete yet" notice of a period reaching back before the
+ * downloaded history, NULL when it is hidden. */
+const char *
+sr_dashboard_page_get_history_notice (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->history_label)))
+    return NULL;
+  return gtk_label_get_label (self->history_label);
 }

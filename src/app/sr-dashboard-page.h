@@ -86,5 +86,6 @@ const char        *sr_dashboard_page_get_card_detail (SrDashboardPage *self,
                                                       SrStatusGroup    group);
 /* The Balance card's "Synced 3 minutes ago". */
 const char        *sr_dashboard_page_get_balance_detail (SrDashboardPage *self);
+const char        *sr_dashboard_page_get_history_notice (SrDashboardPage *self);
 
 G_END_DECLS

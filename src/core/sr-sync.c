@@ -542,6 +542,73 @@ sr_sync_read_history (SrCache       *cache,
   return TRUE;
 }
 
+static void
+read_history_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  SrSyncHistory *history = g_new0 (SrSyncHistory, 1);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_free (history);
+      return;
+    }
+  if (!sr_sync_read_history (SR_CACHE (source_object), history))
+    {
+      g_free (history);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_task_return_pointer (task, history, g_free);
+}
+
+void
+sr_sync_read_history_async (SrCache             *cache,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SR_IS_CACHE (cache));
+
+  task = g_task_new (cache, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sr_sync_read_history_async);
+  g_task_run_in_thread (task, read_history_thread);
+}
+
+gboolean
+sr_sync_read_history_finish (GAsyncResult   *result,
+                             SrSyncHistory  *out_history,
+                             GError        **error)
+{
+  g_autofree SrSyncHistory *history = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, sr_sync_read_history_async), FALSE);
+  g_return_val_if_fail (out_history != NULL, FALSE);
+
+  memset (out_history, 0, sizeof *out_history);
+  out_history->fraction = -1;
+  out_history->complete_since = SR_TIME_NONE;
+  out_history->complete_until = SR_TIME_NONE;
+  out_history->oldest = SR_TIME_NONE;
+
+  history = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (history == NULL)
+    return FALSE;
+  *out_history = *history;
+  return TRUE;
+}
+
 gboolean
 sr_sync_history_covers (const SrSyncHistory *history,
                         gint64               from,

@@ -115,6 +115,15 @@ char          *sr_sync_dup_history_text    (SrSync              *self);
  * through sr_sync_get_history_*(). */
 gboolean       sr_sync_read_history        (SrCache             *cache,
                                             SrSyncHistory       *out_history);
+/* The same on a worker of GLib's pool, for the app's main thread. The
+ * result is FALSE with no error when the account was never synced. */
+void           sr_sync_read_history_async  (SrCache             *cache,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean       sr_sync_read_history_finish (GAsyncResult        *result,
+                                            SrSyncHistory       *out_history,
+                                            GError             **error);
 /* TRUE when every message created in [from, to] is in the cache according
  * to history (to SR_TIME_NONE = up to now). For the Dashboard's periods. */
 gboolean       sr_sync_history_covers      (const SrSyncHistory *history,

@@ -2063,6 +2063,116 @@ test_dashboard_previous_period (void)
   sr_test_window_close (window);
 }
 
+static gboolean
+cancel_idle_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops the sync once the first page of history has been committed. */
+static void
+on_first_history_page_cb (SrSync       *sync,
+                          GCancellable *cancellable)
+{
+  if (sr_sync_get_history_from (sync) != SR_TIME_NONE && !g_cancellable_is_cancelled (cancellable))
+    g_idle_add_full (G_PRIORITY_HIGH, cancel_idle_cb, g_object_ref (cancellable), g_object_unref);
+}
+
+static gboolean
+history_notice_shown (gpointer data)
+{
+  return sr_dashboard_page_get_history_notice (data) != NULL;
+}
+
+static gboolean
+history_notice_hidden (gpointer data)
+{
+  return dashboard_ready (data) && sr_dashboard_page_get_history_notice (data) == NULL;
+}
+
+/* Issue 11: a first sync downloads the newest messages first. A period
+ * reaching back before what has arrived says it is not complete yet (with
+ * the day it is counted from) instead of passing part of it off as all of
+ * it; a period inside the downloaded part says nothing. */
+static void
+test_dashboard_incomplete_history (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-history");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrApiClient) client = NULL;
+  g_autoptr(SrSync) sync = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  SrSyncHistory history;
+  SrDashboardPage *dashboard;
+  SrWindow *window;
+  SrCache *cache;
+  const char *notice;
+
+  /* 600 messages spread over 90 days, 100 to a page: one page holds about
+   * two weeks. */
+  sandbox = sr_test_sandbox_start ("--messages", "600", "--campaigns", "0", "--days", "90",
+                                   "--max-per-page", "100", NULL);
+  url = g_strdup (sr_test_sandbox_get_url (sandbox));
+  client = sr_api_client_new (url, url, sr_test_sandbox_get_api_key (sandbox), &error);
+  g_assert_no_error (error);
+  file_name = sr_cache_dup_account_file_name (sr_api_client_get_api_url (client), sr_test_sandbox_get_api_key (sandbox));
+  path = g_build_filename (dir, file_name, NULL);
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+
+  sync = sr_sync_new (client, cache);
+  sr_sync_set_page_size (sync, 100);
+  sr_sync_set_concurrency (sync, 1);
+  g_signal_connect (sync, "progress", G_CALLBACK (on_first_history_page_cb), cancellable);
+  sr_sync_run_async (sync, cancellable, on_sync_done_cb, &error);
+  sr_test_wait_until (error_is_set, &error, 120, "the interrupted sync");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_true (sr_sync_read_history (cache, &history));
+  g_assert_false (history.complete);
+  g_assert_cmpint (history.complete_since, !=, SR_TIME_NONE);
+  g_assert_cmpint (count_messages (cache, NULL), <, 600);
+  g_assert_cmpint (count_messages (cache, NULL), >, 0);
+  sr_cache_close (cache);
+  g_object_unref (cache);
+
+  /* The server goes away: the window shows what the interrupted sync left. */
+  sr_test_sandbox_stop (sandbox);
+  window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  dashboard = sr_window_get_dashboard_page (window);
+  sr_window_show_content_page (window, "dashboard");
+
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "all time's figures");
+  sr_test_wait_until (history_notice_shown, dashboard, 30, "the incomplete-history notice");
+  notice = sr_dashboard_page_get_history_notice (dashboard);
+  g_test_message ("All Time: %s", notice);
+  g_assert_nonnull (strstr (notice, "Not complete yet"));
+  {
+    g_autoptr(GDateTime) since = g_date_time_new_from_unix_utc (history.complete_since / G_USEC_PER_SEC);
+    g_autoptr(GDateTime) local = g_date_time_to_local (since);
+    g_autofree char *day = sr_format_day (local);
+
+    g_assert_nonnull (strstr (notice, day));
+  }
+
+  /* The last 7 days lie inside the downloaded part. */
+  g_assert_cmpint (history.complete_since, <, g_get_real_time () - 8 * 86400 * G_USEC_PER_SEC);
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_7_DAYS);
+  sr_test_wait_until (history_notice_hidden, dashboard, 60, "the notice to go for the last 7 days");
+
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
 /* Issue 13 features: every number on the cards and in the Status
  * Breakdown opens exactly the messages it counts: the Log's row count
  * equals the number clicked. */
@@ -2975,6 +3085,7 @@ main (int   argc,
   g_test_add_func ("/ui/campaigns/source-filter", test_campaign_log_source_filter);
   g_test_add_func ("/ui/legend/nine-statuses", test_legend_lists_nine_statuses);
   g_test_add_func ("/ui/offline/banner-and-cached-lists", test_offline_banner_and_lists_keep_working);
+  g_test_add_func ("/ui/dashboard/incomplete-history", test_dashboard_incomplete_history);
   g_test_add_func ("/ui/account/refused-key-banner", test_refused_key_later_shows_banner);
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
   g_test_add_func ("/ui/account/cache-path-is-a-folder", test_cache_path_is_a_folder);
