@@ -1248,8 +1248,9 @@ static void
 show_insights (SrDashboardPage *self,
                SrInsights      *insights)
 {
+  /* The previous period is queried in parallel and may well land first:
+   * it stays (query_previous() drops it when the period changes). */
   g_clear_pointer (&self->insights, sr_insights_unref);
-  g_clear_pointer (&self->previous, sr_insights_unref);
   self->insights = sr_insights_ref (insights);
   self->total = sr_insights_get_totals (insights)->total;
 
