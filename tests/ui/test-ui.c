@@ -3136,6 +3136,68 @@ test_messages_filter_menu (void)
   sr_test_window_close (window);
 }
 
+/* Issue 13 #17: launched with the server gone, the window shows its own
+ * chrome at once (never a bare spinner), then the cached rows, then the
+ * offline banner. */
+typedef struct
+{
+  SrWindow *window;
+  gboolean  saw_loading;
+} LaunchWatch;
+
+static gboolean
+launch_shows_rows (gpointer data)
+{
+  LaunchWatch *watch = data;
+
+  if (g_strcmp0 (sr_window_get_visible_page (watch->window), "loading") == 0)
+    watch->saw_loading = TRUE;
+  return sr_test_window_shows_reports (watch->window) && sr_test_window_messages_ready (watch->window);
+}
+
+static void
+test_offline_launch_shows_cached_rows (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-offline-launch");
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  LaunchWatch watch = { NULL, FALSE };
+  SrMessageList *list;
+  SrCache *cache;
+  gint64 total;
+
+  sandbox = sr_test_sandbox_start ("--messages", "800", "--campaigns", "5", NULL);
+  url = g_strdup (sr_test_sandbox_get_url (sandbox));
+  key = g_strdup (sr_test_sandbox_get_api_key (sandbox));
+  cache = sync_account (url, key, dir);
+  total = count_messages (cache, NULL);
+  g_assert_cmpint (total, >, 0);
+  sr_cache_close (cache);
+  g_object_unref (cache);
+  sr_test_sandbox_stop (sandbox);
+
+  watch.window = sr_window_new_for_test (url, url, dir, key);
+  gtk_window_present (GTK_WINDOW (watch.window));
+  /* The reports' own chrome from the first frame. */
+  g_assert_cmpstr (sr_window_get_visible_page (watch.window), ==, "opening");
+  sr_test_wait_until (launch_shows_rows, &watch, 60, "the cached rows");
+  g_assert_false (watch.saw_loading);
+
+  sr_window_show_content_page (watch.window, "messages");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (watch.window));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+
+  sr_test_wait_until (offline_banner_shown, watch.window, 60, "the offline banner");
+  g_assert_true (sr_session_get_offline (sr_window_get_session (watch.window)));
+  g_assert_true (g_str_has_prefix (adw_banner_get_title (sr_window_get_offline_banner (watch.window)), "Offline"));
+  /* The rows stay. */
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+
+  sr_test_window_close (watch.window);
+  sr_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3205,6 +3267,7 @@ main (int   argc,
   g_test_add_func ("/ui/period/same-presets-everywhere", test_period_picker_same_everywhere);
   g_test_add_func ("/ui/campaigns/custom-range", test_campaign_log_custom_range);
   g_test_add_func ("/ui/messages/filter-menu", test_messages_filter_menu);
+  g_test_add_func ("/ui/offline/launch-shows-cached-rows", test_offline_launch_shows_cached_rows);
 
   ret = g_test_run ();
 
