@@ -403,6 +403,14 @@ sr_period_picker_init (SrPeriodPicker *self)
   custom_label = gtk_label_new (_("Custom Range…"));
   arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
   gtk_label_set_xalign (GTK_LABEL (custom_label), 0);
+  /* A menu item like the presets, not a bold button label. */
+  {
+    PangoAttrList *attrs = pango_attr_list_new ();
+
+    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_NORMAL));
+    gtk_label_set_attributes (GTK_LABEL (custom_label), attrs);
+    pango_attr_list_unref (attrs);
+  }
   gtk_widget_set_hexpand (custom_label, TRUE);
   gtk_box_append (GTK_BOX (custom_box), custom_label);
   gtk_box_append (GTK_BOX (custom_box), arrow);

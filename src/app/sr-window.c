@@ -53,6 +53,7 @@ struct _SrWindow
   AdwBanner            *storage_banner;     /* read-only file, full disk */
   GtkProgressBar       *sync_progress;
   GtkStack             *content_stack;
+  GtkWidget            *opening_cover;
   SrDashboardPage      *dashboard_page;
   SrMessagesPage       *messages_page;
   SrCampaignsPage      *campaigns_page;
@@ -500,6 +501,15 @@ show_sign_in (SrWindow   *self,
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
 }
 
+/* The reports' chrome with a spinner over the pages, which would show
+ * dashes and "no messages" until the file is open. */
+static void
+set_opening (SrWindow *self,
+             gboolean  opening)
+{
+  gtk_widget_set_visible (self->opening_cover, opening);
+}
+
 /* The first frame in which the page shown has its cached figures or rows
  * (a start-up figure for the debug log). */
 static void
@@ -538,6 +548,8 @@ session_open_cb (GObject      *object,
   g_autofree char *last_page = NULL;
 
   session = sr_session_open_finish (result, &error);
+  if (session != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_opening (self, FALSE);
 
   if (session == NULL)
     {
@@ -594,6 +606,7 @@ open_account (SrWindow *self)
   set_session (self, NULL);
   gtk_label_set_label (self->balance_label, "—");
   gtk_label_set_label (self->sync_status_label, _("Opening your saved reports…"));
+  set_opening (self, TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "reports");
 
   sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
@@ -1214,6 +1227,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, offline_banner);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_progress);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, opening_cover);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_page);

@@ -2933,6 +2933,12 @@ test_dialogs_follow_narrow_window (void)
 
 /* --- issue 13 #11: one period picker; the Messages Log's filter menu --- */
 
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
 /* The three pages offer the same periods in the same order, and the
  * custom range fits a 360 × 800 window with its Apply button. */
 static void
@@ -2960,15 +2966,14 @@ test_period_picker_same_everywhere (void)
       g_assert_cmpstrv (choices, expected);
     }
 
-  /* The custom range opens in place of the presets, at its days. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 800);
+  /* The custom range opens in place of the presets, at its days; its
+   * size is measured against a 360 × 800 window. */
   sr_window_show_content_page (window, "campaigns");
-  sr_test_spin (20);
+  sr_test_wait_until (widget_is_mapped, picker, 30, "the Campaign Log's period picker");
   sr_period_picker_set_custom_days (picker, week_ago, today);
   popover = sr_period_picker_get_popover (picker);
   gtk_popover_popup (popover);
-  sr_test_spin (20);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  sr_test_wait_until (widget_is_mapped, popover, 30, "the period popover");
   gtk_widget_measure (GTK_WIDGET (popover), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
   gtk_widget_measure (GTK_WIDGET (popover), GTK_ORIENTATION_VERTICAL, MAX (min_w, MIN (nat_w, 360)),
                       &min_h, &nat_h, NULL, NULL);
