@@ -19,6 +19,7 @@
 #include "sr-export-bar.h"
 #include "sr-format.h"
 #include "sr-gtk-compat.h"
+#include "sr-period-picker.h"
 #include "sr-status-bar.h"
 
 struct _SrCampaignsPage
@@ -54,7 +55,7 @@ struct _SrCampaignsPage
   GHashTable          *date_items;     /* GtkListItem* set, unowned */
   GHashTable          *rich_items;     /* GtkListItem* set, unowned */
   GHashTable          *count_items;    /* GtkListItem* → CountColumn, unowned */
-  GtkDropDown         *period_dropdown;
+  SrPeriodPicker      *period_picker;
   GtkDropDown         *sender_dropdown;
   GtkDropDown         *status_dropdown;
   GPtrArray           *senders;        /* char*, parallel to sender_dropdown rows 1.. */
@@ -641,54 +642,6 @@ on_search_changed_cb (SrCampaignsPage *self)
 
 /* --- period, sender ID and status filters --- */
 
-typedef enum {
-  CAMPAIGN_PERIOD_ALL,
-  CAMPAIGN_PERIOD_7_DAYS,
-  CAMPAIGN_PERIOD_30_DAYS,
-  CAMPAIGN_PERIOD_THIS_MONTH,
-  CAMPAIGN_PERIOD_LAST_MONTH,
-} CampaignPeriod;
-
-static void
-compute_campaign_period (SrCampaignsPage *self,
-                         gint64          *out_from,
-                         gint64          *out_to)
-{
-  g_autoptr(GTimeZone) tz = g_settings_get_boolean (self->settings, "show-utc")
-                            ? g_time_zone_new_utc () : g_time_zone_new_local ();
-  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
-  g_autoptr(GDateTime) today = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now),
-                                                g_date_time_get_day_of_month (now), 0, 0, 0);
-  g_autoptr(GDateTime) month = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now),
-                                                1, 0, 0, 0);
-  g_autoptr(GDateTime) start = NULL;
-
-  *out_from = SR_TIME_NONE;
-  *out_to = SR_TIME_NONE;
-
-  switch ((CampaignPeriod) gtk_drop_down_get_selected (self->period_dropdown))
-    {
-    case CAMPAIGN_PERIOD_7_DAYS:
-      start = g_date_time_add_days (today, -6);
-      break;
-    case CAMPAIGN_PERIOD_30_DAYS:
-      start = g_date_time_add_days (today, -29);
-      break;
-    case CAMPAIGN_PERIOD_THIS_MONTH:
-      start = g_date_time_ref (month);
-      break;
-    case CAMPAIGN_PERIOD_LAST_MONTH:
-      start = g_date_time_add_months (month, -1);
-      *out_to = g_date_time_to_unix (month) * G_USEC_PER_SEC;
-      break;
-    case CAMPAIGN_PERIOD_ALL:
-    default:
-      return;
-    }
-
-  *out_from = g_date_time_to_unix (start) * G_USEC_PER_SEC;
-}
-
 static void
 on_filters_changed_cb (SrCampaignsPage *self)
 {
@@ -702,7 +655,7 @@ on_filters_changed_cb (SrCampaignsPage *self)
     return;
 
   filter = sr_campaign_filter_copy (sr_campaign_list_get_filter (self->list));
-  compute_campaign_period (self, &filter->from, &filter->to);
+  sr_period_picker_get_range (self->period_picker, &filter->from, &filter->to);
   g_clear_pointer (&filter->sender_id, g_free);
   if (sender != GTK_INVALID_LIST_POSITION && sender > 0 && sender <= self->senders->len)
     filter->sender_id = g_strdup (g_ptr_array_index (self->senders, sender - 1));
@@ -797,10 +750,6 @@ setup_filters (SrCampaignsPage *self)
   GtkWidget *bar = gtk_widget_get_parent (GTK_WIDGET (self->source_dropdown));
   /* Wraps like the bar above it, so a narrow window keeps it whole. */
   GtkWidget *row = adw_wrap_box_new ();
-  const char *periods[] = {
-    _("All Time"), _("Last 7 Days"), _("Last 30 Days"), _("This Month"), _("Last Month"), NULL
-  };
-  g_autoptr(GtkStringList) period_model = gtk_string_list_new (periods);
 
   /* A second row under the search, like the Messages Log's filters. */
   adw_wrap_box_set_child_spacing (ADW_WRAP_BOX (row), 6);
@@ -812,8 +761,9 @@ setup_filters (SrCampaignsPage *self)
   sr_container_append (row, GTK_WIDGET (self->source_dropdown));
   g_object_unref (self->source_dropdown);
 
-  self->period_dropdown = add_filter_dropdown (row, _("When the campaigns were created"));
-  gtk_drop_down_set_model (self->period_dropdown, G_LIST_MODEL (period_model));
+  self->period_picker = SR_PERIOD_PICKER (sr_period_picker_new ());
+  sr_period_picker_set_period (self->period_picker, SR_PERIOD_ALL);
+  sr_container_append (row, GTK_WIDGET (self->period_picker));
   self->sender_dropdown = add_filter_dropdown (row, _("Sender ID of the campaigns"));
   self->status_dropdown = add_filter_dropdown (row, _("Status of the campaigns"));
   self->senders = g_ptr_array_new_with_free_func (g_free);
@@ -826,7 +776,7 @@ setup_filters (SrCampaignsPage *self)
     g_hash_table_unref (none);
   }
 
-  g_signal_connect_object (self->period_dropdown, "notify::selected", G_CALLBACK (on_filters_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->period_picker, "changed", G_CALLBACK (on_filters_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sender_dropdown, "notify::selected", G_CALLBACK (on_filters_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->status_dropdown, "notify::selected", G_CALLBACK (on_filters_changed_cb), self, G_CONNECT_SWAPPED);
 }
@@ -870,6 +820,10 @@ on_show_utc_changed_cb (SrCampaignsPage *self)
   g_hash_table_iter_init (&iter, self->rich_items);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     format_rich_facts (self, key);
+
+  /* Day boundaries move with the zone. */
+  if (sr_period_picker_get_period (self->period_picker) != SR_PERIOD_ALL)
+    on_filters_changed_cb (self);
 }
 
 static void
@@ -1185,14 +1139,14 @@ sr_campaigns_page_get_list_view (SrCampaignsPage *self)
 
 void
 sr_campaigns_page_set_filters (SrCampaignsPage *self,
-                               guint            period,
+                               SrPeriod         period,
                                const char      *sender_id,
                                const char      *status)
 {
   guint sender_row = 0, status_row = 0;
 
   g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
-  g_return_if_fail (period <= CAMPAIGN_PERIOD_LAST_MONTH);
+  g_return_if_fail (period < SR_PERIOD_CUSTOM);
 
   for (guint i = 0; sender_id != NULL && i < self->senders->len; i++)
     if (g_str_equal (g_ptr_array_index (self->senders, i), sender_id))
@@ -1202,7 +1156,27 @@ sr_campaigns_page_set_filters (SrCampaignsPage *self,
       status_row = i + 1;
 
   /* What choosing in the drop-downs does. */
-  gtk_drop_down_set_selected (self->period_dropdown, period);
+  sr_period_picker_set_period (self->period_picker, period);
   gtk_drop_down_set_selected (self->sender_dropdown, sender_row);
   gtk_drop_down_set_selected (self->status_dropdown, status_row);
+  on_filters_changed_cb (self);
+}
+
+void
+sr_campaigns_page_set_custom_days (SrCampaignsPage *self,
+                                   GDateTime       *first_day,
+                                   GDateTime       *last_day)
+{
+  g_return_if_fail (SR_IS_CAMPAIGNS_PAGE (self));
+
+  /* What picking the days and "Apply" does. */
+  sr_period_picker_apply_custom (self->period_picker, first_day, last_day);
+}
+
+SrPeriodPicker *
+sr_campaigns_page_get_period_picker (SrCampaignsPage *self)
+{
+  g_return_val_if_fail (SR_IS_CAMPAIGNS_PAGE (self), NULL);
+
+  return self->period_picker;
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "sr-export-bar.h"
+#include "sr-period-picker.h"
 #include "sr-session.h"
 
 G_BEGIN_DECLS
@@ -41,11 +42,16 @@ SrExportBar    *sr_campaigns_page_get_export_bar (SrCampaignsPage *self);
 gboolean        sr_campaigns_page_get_compact  (SrCampaignsPage *self);
 GtkListView    *sr_campaigns_page_get_list_view (SrCampaignsPage *self);
 
-/* Chooses in the period (0 All Time, 1 Last 7 Days, 2 Last 30 Days, 3 This
- * Month, 4 Last Month), sender ID and status drop-downs (NULL: all). */
+/* Chooses a preset period (not SR_PERIOD_CUSTOM), a sender ID and a
+ * status (NULL: all). */
 void            sr_campaigns_page_set_filters (SrCampaignsPage *self,
-                                               guint            period,
+                                               SrPeriod         period,
                                                const char      *sender_id,
                                                const char      *status);
+/* A custom range of whole days, as picking them and "Apply" does. */
+void            sr_campaigns_page_set_custom_days (SrCampaignsPage *self,
+                                                   GDateTime       *first_day,
+                                                   GDateTime       *last_day);
+SrPeriodPicker *sr_campaigns_page_get_period_picker (SrCampaignsPage *self);
 
 G_END_DECLS

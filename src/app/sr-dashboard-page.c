@@ -61,18 +61,7 @@ struct _SrDashboardPage
   AdwBin           parent_instance;
 
   GtkStack        *stack;
-  GtkMenuButton   *period_button;
-  GtkPopover      *period_popover;
-  GtkCheckButton  *period_today;
-  GtkCheckButton  *period_7_days;
-  GtkCheckButton  *period_30_days;
-  GtkCheckButton  *period_this_month;
-  GtkCheckButton  *period_last_month;
-  GtkCheckButton  *period_all;
-  GtkCheckButton  *period_custom;
-  GtkRevealer     *custom_revealer;
-  GtkCalendar     *from_calendar;
-  GtkCalendar     *to_calendar;
+  SrPeriodPicker  *period_picker;
   GtkLabel        *period_label;
   AdwSpinner      *loading_spinner;
   GtkLabel        *history_label;
@@ -128,9 +117,6 @@ struct _SrDashboardPage
   guint            clock_source;
   gulong           after_paint_id;
 
-  SrDashboardPeriod period;
-  GDateTime       *custom_from;     /* local days */
-  GDateTime       *custom_to;
   gint64           period_from;     /* of the query shown, usec UTC */
   gint64           period_to;
 
@@ -153,7 +139,6 @@ struct _SrDashboardPage
   gboolean         show_all_countries;
   gboolean         show_all_senders;
   gboolean         show_all_reasons;
-  gboolean         updating_period;
 };
 
 G_DEFINE_FINAL_TYPE (SrDashboardPage, sr_dashboard_page, ADW_TYPE_BIN)
@@ -201,15 +186,7 @@ set_value_text (GtkLabel   *label,
 static GTimeZone *
 dup_display_zone (SrDashboardPage *self)
 {
-  if (g_settings_get_boolean (self->settings, "show-utc"))
-    return g_time_zone_new_utc ();
-  return g_time_zone_new_local ();
-}
-
-static gint64
-usec_of (GDateTime *dt)
-{
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
+  return sr_period_picker_dup_zone (self->period_picker);
 }
 
 static guint
@@ -225,93 +202,6 @@ group_status_mask (SrStatusGroup group)
 }
 
 /* --- the period --- */
-
-static void
-compute_period (SrDashboardPage *self,
-                gint64          *out_from,
-                gint64          *out_to)
-{
-  g_autoptr(GTimeZone) tz = dup_display_zone (self);
-  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
-  g_autoptr(GDateTime) today = g_date_time_new (tz,
-                                                g_date_time_get_year (now),
-                                                g_date_time_get_month (now),
-                                                g_date_time_get_day_of_month (now),
-                                                0, 0, 0);
-  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (today, 1);
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) end = NULL;
-
-  *out_from = SR_TIME_NONE;
-  *out_to = SR_TIME_NONE;
-
-  switch (self->period)
-    {
-    case SR_DASHBOARD_PERIOD_TODAY:
-      start = g_date_time_ref (today);
-      break;
-    case SR_DASHBOARD_PERIOD_7_DAYS:
-      start = g_date_time_add_days (today, -6);
-      break;
-    case SR_DASHBOARD_PERIOD_30_DAYS:
-      start = g_date_time_add_days (today, -29);
-      break;
-    case SR_DASHBOARD_PERIOD_THIS_MONTH:
-      start = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
-      break;
-    case SR_DASHBOARD_PERIOD_LAST_MONTH:
-      {
-        g_autoptr(GDateTime) first = g_date_time_new (tz, g_date_time_get_year (now),
-                                                      g_date_time_get_month (now), 1, 0, 0, 0);
-        start = g_date_time_add_months (first, -1);
-        end = g_steal_pointer (&first);
-      }
-      break;
-    case SR_DASHBOARD_PERIOD_CUSTOM:
-      if (self->custom_from != NULL && self->custom_to != NULL)
-        {
-          g_autoptr(GDateTime) last = g_date_time_new (tz,
-                                                       g_date_time_get_year (self->custom_to),
-                                                       g_date_time_get_month (self->custom_to),
-                                                       g_date_time_get_day_of_month (self->custom_to),
-                                                       0, 0, 0);
-          start = g_date_time_new (tz,
-                                   g_date_time_get_year (self->custom_from),
-                                   g_date_time_get_month (self->custom_from),
-                                   g_date_time_get_day_of_month (self->custom_from),
-                                   0, 0, 0);
-          end = g_date_time_add_days (last, 1);
-        }
-      break;
-    case SR_DASHBOARD_PERIOD_ALL:
-    default:
-      return;
-    }
-
-  if (start == NULL)
-    return;
-  if (end == NULL)
-    end = g_date_time_ref (tomorrow);
-
-  *out_from = usec_of (start);
-  *out_to = usec_of (end);
-}
-
-static const char *
-period_name (SrDashboardPeriod period)
-{
-  switch (period)
-    {
-    case SR_DASHBOARD_PERIOD_TODAY:      return _("Today");
-    case SR_DASHBOARD_PERIOD_7_DAYS:     return _("Last 7 Days");
-    case SR_DASHBOARD_PERIOD_30_DAYS:    return _("Last 30 Days");
-    case SR_DASHBOARD_PERIOD_THIS_MONTH: return _("This Month");
-    case SR_DASHBOARD_PERIOD_LAST_MONTH: return _("Last Month");
-    case SR_DASHBOARD_PERIOD_CUSTOM:     return _("Custom Range");
-    case SR_DASHBOARD_PERIOD_ALL:
-    default:                             return _("All Time");
-    }
-}
 
 static char *
 dup_days_label (SrDashboardPage *self,
@@ -343,31 +233,6 @@ dup_days_label (SrDashboardPage *self,
 
   /* Translators: a range of days, e.g. "Nov 1, 2026 – Nov 27, 2026" */
   return g_strdup_printf (_("%s – %s"), first_text, last_text);
-}
-
-static void
-update_period_controls (SrDashboardPage *self)
-{
-  GtkCheckButton *check;
-
-  switch (self->period)
-    {
-    case SR_DASHBOARD_PERIOD_TODAY:      check = self->period_today; break;
-    case SR_DASHBOARD_PERIOD_7_DAYS:     check = self->period_7_days; break;
-    case SR_DASHBOARD_PERIOD_30_DAYS:    check = self->period_30_days; break;
-    case SR_DASHBOARD_PERIOD_THIS_MONTH: check = self->period_this_month; break;
-    case SR_DASHBOARD_PERIOD_LAST_MONTH: check = self->period_last_month; break;
-    case SR_DASHBOARD_PERIOD_CUSTOM:     check = self->period_custom; break;
-    case SR_DASHBOARD_PERIOD_ALL:
-    default:                             check = self->period_all; break;
-    }
-
-  self->updating_period = TRUE;
-  gtk_check_button_set_active (check, TRUE);
-  gtk_revealer_set_reveal_child (self->custom_revealer, self->period == SR_DASHBOARD_PERIOD_CUSTOM);
-  self->updating_period = FALSE;
-
-  gtk_menu_button_set_label (self->period_button, period_name (self->period));
 }
 
 static void
@@ -1930,12 +1795,11 @@ reload (SrDashboardPage *self)
   cache = sr_session_get_cache (self->session);
   tz = dup_display_zone (self);
   filter = sr_message_filter_new ();
-  compute_period (self, &filter->from, &filter->to);
+  sr_period_picker_get_range (self->period_picker, &filter->from, &filter->to);
   self->period_from = filter->from;
   self->period_to = filter->to;
   self->reload_started = g_get_monotonic_time ();
 
-  update_period_controls (self);
   if (self->insights == NULL)
     update_period_label (self);
   set_loading (self, TRUE);
@@ -2006,84 +1870,20 @@ on_clock_cb (gpointer user_data)
 static void
 save_period (SrDashboardPage *self)
 {
-  const char *name = NULL;
-
-  /* The setting knows these; the others last for this run. */
-  switch (self->period)
-    {
-    case SR_DASHBOARD_PERIOD_TODAY:   name = "today"; break;
-    case SR_DASHBOARD_PERIOD_7_DAYS:  name = "7-days"; break;
-    case SR_DASHBOARD_PERIOD_30_DAYS: name = "30-days"; break;
-    case SR_DASHBOARD_PERIOD_ALL:     name = "all"; break;
-    case SR_DASHBOARD_PERIOD_THIS_MONTH: name = "this-month"; break;
-    case SR_DASHBOARD_PERIOD_LAST_MONTH: name = "last-month"; break;
-    case SR_DASHBOARD_PERIOD_CUSTOM:
-    default:
-      break;
-    }
+  /* The setting knows the presets; a custom range lasts for this run. */
+  const char *name = sr_period_to_string (sr_period_picker_get_period (self->period_picker));
 
   if (name != NULL)
     g_settings_set_string (self->settings, "dashboard-period", name);
 }
 
 static void
-on_period_toggled_cb (SrDashboardPage *self,
-                      GtkCheckButton  *check)
-{
-  SrDashboardPeriod period;
-
-  g_assert (SR_IS_DASHBOARD_PAGE (self));
-
-  if (self->updating_period || !gtk_check_button_get_active (check))
-    return;
-
-  if (check == self->period_today)
-    period = SR_DASHBOARD_PERIOD_TODAY;
-  else if (check == self->period_7_days)
-    period = SR_DASHBOARD_PERIOD_7_DAYS;
-  else if (check == self->period_30_days)
-    period = SR_DASHBOARD_PERIOD_30_DAYS;
-  else if (check == self->period_this_month)
-    period = SR_DASHBOARD_PERIOD_THIS_MONTH;
-  else if (check == self->period_last_month)
-    period = SR_DASHBOARD_PERIOD_LAST_MONTH;
-  else if (check == self->period_custom)
-    period = SR_DASHBOARD_PERIOD_CUSTOM;
-  else
-    period = SR_DASHBOARD_PERIOD_ALL;
-
-  gtk_revealer_set_reveal_child (self->custom_revealer, period == SR_DASHBOARD_PERIOD_CUSTOM);
-
-  /* A custom range waits for "Apply". */
-  if (period == SR_DASHBOARD_PERIOD_CUSTOM)
-    return;
-
-  gtk_popover_popdown (self->period_popover);
-  sr_dashboard_page_set_period (self, period);
-}
-
-static void
-on_period_popover_closed_cb (SrDashboardPage *self)
+on_period_changed_cb (SrDashboardPage *self)
 {
   g_assert (SR_IS_DASHBOARD_PAGE (self));
 
-  /* "Custom Range…" picked but not applied: show the period in force. */
-  update_period_controls (self);
-}
-
-static void
-on_custom_apply_clicked_cb (SrDashboardPage *self)
-{
-  g_autoptr(GDateTime) from = NULL;
-  g_autoptr(GDateTime) to = NULL;
-
-  g_assert (SR_IS_DASHBOARD_PAGE (self));
-
-  from = gtk_calendar_get_date (self->from_calendar);
-  to = gtk_calendar_get_date (self->to_calendar);
-
-  gtk_popover_popdown (self->period_popover);
-  sr_dashboard_page_set_custom_period (self, from, to);
+  save_period (self);
+  reload (self);
 }
 
 static void
@@ -2127,8 +1927,6 @@ sr_dashboard_page_finalize (GObject *object)
 {
   SrDashboardPage *self = SR_DASHBOARD_PAGE (object);
 
-  g_clear_pointer (&self->custom_from, g_date_time_unref);
-  g_clear_pointer (&self->custom_to, g_date_time_unref);
   g_clear_pointer (&self->recent_fingerprint, g_free);
   row_pool_clear (&self->status_pool);
   row_pool_clear (&self->country_pool);
@@ -2190,21 +1988,11 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
 
   g_type_ensure (SR_TYPE_STATUS_BAR);
   g_type_ensure (SR_TYPE_CHART);
+  g_type_ensure (SR_TYPE_PERIOD_PICKER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_button);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_popover);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_today);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_7_days);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_30_days);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_this_month);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_last_month);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_all);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_custom);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, custom_revealer);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, from_calendar);
-  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, to_calendar);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_picker);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, period_label);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, history_label);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, loading_spinner);
@@ -2244,9 +2032,7 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, footnote);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, empty_spinner);
-  gtk_widget_class_bind_template_callback (widget_class, on_period_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_custom_apply_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_period_popover_closed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_period_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_bar_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_view_log_clicked_cb);
@@ -2309,19 +2095,9 @@ sr_dashboard_page_init (SrDashboardPage *self)
   self->render_ms = -1;
 
   period = g_settings_get_string (self->settings, "dashboard-period");
-  if (g_strcmp0 (period, "today") == 0)
-    self->period = SR_DASHBOARD_PERIOD_TODAY;
-  else if (g_strcmp0 (period, "30-days") == 0)
-    self->period = SR_DASHBOARD_PERIOD_30_DAYS;
-  else if (g_strcmp0 (period, "all") == 0)
-    self->period = SR_DASHBOARD_PERIOD_ALL;
-  else if (g_strcmp0 (period, "this-month") == 0)
-    self->period = SR_DASHBOARD_PERIOD_THIS_MONTH;
-  else if (g_strcmp0 (period, "last-month") == 0)
-    self->period = SR_DASHBOARD_PERIOD_LAST_MONTH;
-  else
-    self->period = SR_DASHBOARD_PERIOD_7_DAYS;
-  update_period_controls (self);
+  sr_period_picker_set_period (self->period_picker,
+                               sr_period_from_string (period) != SR_PERIOD_CUSTOM
+                               ? sr_period_from_string (period) : SR_PERIOD_7_DAYS);
 
   g_signal_connect_object (self->settings, "changed::show-utc",
                            G_CALLBACK (on_show_utc_changed_cb), self, G_CONNECT_SWAPPED);
@@ -2399,14 +2175,10 @@ sr_dashboard_page_set_period (SrDashboardPage   *self,
                               SrDashboardPeriod  period)
 {
   g_return_if_fail (SR_IS_DASHBOARD_PAGE (self));
-  g_return_if_fail (period <= SR_DASHBOARD_PERIOD_CUSTOM);
+  g_return_if_fail (period <= SR_PERIOD_CUSTOM);
 
-  if (period == SR_DASHBOARD_PERIOD_CUSTOM && (self->custom_from == NULL || self->custom_to == NULL))
-    return;
-
-  self->period = period;
+  sr_period_picker_set_period (self->period_picker, period);
   save_period (self);
-  update_period_controls (self);
   reload (self);
 }
 
@@ -2418,31 +2190,24 @@ sr_dashboard_page_set_custom_period (SrDashboardPage *self,
   g_return_if_fail (SR_IS_DASHBOARD_PAGE (self));
   g_return_if_fail (first_day != NULL && last_day != NULL);
 
-  /* Accept the days in either order. */
-  if (g_date_time_compare (first_day, last_day) > 0)
-    {
-      GDateTime *tmp = first_day;
-      first_day = last_day;
-      last_day = tmp;
-    }
-
-  g_clear_pointer (&self->custom_from, g_date_time_unref);
-  g_clear_pointer (&self->custom_to, g_date_time_unref);
-  self->custom_from = g_date_time_ref (first_day);
-  self->custom_to = g_date_time_ref (last_day);
-
-  sr_calendar_select_date (self->from_calendar, first_day);
-  sr_calendar_select_date (self->to_calendar, last_day);
-
-  sr_dashboard_page_set_period (self, SR_DASHBOARD_PERIOD_CUSTOM);
+  sr_period_picker_set_custom_days (self->period_picker, first_day, last_day);
+  reload (self);
 }
 
 SrDashboardPeriod
 sr_dashboard_page_get_period (SrDashboardPage *self)
 {
-  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), SR_DASHBOARD_PERIOD_7_DAYS);
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), SR_PERIOD_7_DAYS);
 
-  return self->period;
+  return sr_period_picker_get_period (self->period_picker);
+}
+
+SrPeriodPicker *
+sr_dashboard_page_get_period_picker (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->period_picker;
 }
 
 gint64

@@ -11,19 +11,21 @@
 #include <adwaita.h>
 
 #include "sr-chart.h"
+#include "sr-period-picker.h"
 #include "sr-session.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  SR_DASHBOARD_PERIOD_TODAY,
-  SR_DASHBOARD_PERIOD_7_DAYS,
-  SR_DASHBOARD_PERIOD_30_DAYS,
-  SR_DASHBOARD_PERIOD_THIS_MONTH,
-  SR_DASHBOARD_PERIOD_LAST_MONTH,
-  SR_DASHBOARD_PERIOD_ALL,
-  SR_DASHBOARD_PERIOD_CUSTOM,
-} SrDashboardPeriod;
+/* The Dashboard's period is the shared SrPeriod; these names stay for the
+ * callers written before it. */
+typedef SrPeriod SrDashboardPeriod;
+#define SR_DASHBOARD_PERIOD_TODAY      SR_PERIOD_TODAY
+#define SR_DASHBOARD_PERIOD_7_DAYS     SR_PERIOD_7_DAYS
+#define SR_DASHBOARD_PERIOD_30_DAYS    SR_PERIOD_30_DAYS
+#define SR_DASHBOARD_PERIOD_THIS_MONTH SR_PERIOD_THIS_MONTH
+#define SR_DASHBOARD_PERIOD_LAST_MONTH SR_PERIOD_LAST_MONTH
+#define SR_DASHBOARD_PERIOD_ALL        SR_PERIOD_ALL
+#define SR_DASHBOARD_PERIOD_CUSTOM     SR_PERIOD_CUSTOM
 
 #define SR_TYPE_DASHBOARD_PAGE (sr_dashboard_page_get_type ())
 G_DECLARE_FINAL_TYPE (SrDashboardPage, sr_dashboard_page, SR, DASHBOARD_PAGE, AdwBin)
@@ -35,10 +37,12 @@ void               sr_dashboard_page_set_session       (SrDashboardPage   *self,
 void               sr_dashboard_page_set_period        (SrDashboardPage   *self,
                                                         SrDashboardPeriod  period);
 SrDashboardPeriod  sr_dashboard_page_get_period        (SrDashboardPage   *self);
-/* Whole days, in the display time zone (either order). */
+/* Whole days, in the display time zone (either order); the period becomes
+ * SR_DASHBOARD_PERIOD_CUSTOM. */
 void               sr_dashboard_page_set_custom_period (SrDashboardPage   *self,
                                                         GDateTime         *first_day,
                                                         GDateTime         *last_day);
+SrPeriodPicker    *sr_dashboard_page_get_period_picker (SrDashboardPage   *self);
 
 /* For tests and benchmarks. */
 /* The message total of the period shown, once computed (-1 before). */

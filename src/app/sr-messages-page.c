@@ -25,17 +25,8 @@
 #include "sr-format.h"
 #include "sr-gtk-compat.h"
 #include "sr-messages-page.h"
+#include "sr-period-picker.h"
 #include "sr-status-pill.h"
-
-typedef enum {
-  RANGE_ALL,
-  RANGE_TODAY,
-  RANGE_7_DAYS,
-  RANGE_30_DAYS,
-  RANGE_THIS_MONTH,
-  RANGE_LAST_MONTH,
-  RANGE_CUSTOM,
-} DateRange;
 
 /* The order of the status filter and of the legend. */
 static const SrStatus status_order[] = {
@@ -62,18 +53,17 @@ struct _SrMessagesPage
   GtkMenuButton   *status_button;
   GtkPopover      *status_popover;
   GtkListBox      *status_listbox;
-  GtkMenuButton   *date_button;
-  GtkPopover      *date_popover;
-  GtkCheckButton  *range_all;
-  GtkCheckButton  *range_today;
-  GtkCheckButton  *range_7_days;
-  GtkCheckButton  *range_30_days;
-  GtkCheckButton  *range_month;
-  GtkCheckButton  *range_last_month;
-  GtkCheckButton  *range_custom;
-  GtkRevealer     *custom_revealer;
-  GtkCalendar     *from_calendar;
-  GtkCalendar     *to_calendar;
+  SrPeriodPicker  *period_picker;
+  GtkMenuButton   *filter_button;
+  GtkPopover      *filter_popover;
+  AdwSpinner      *filter_spinner;
+  GtkWidget       *filter_empty_label;
+  GtkWidget       *sender_heading;
+  GtkListBox      *sender_choices;
+  GtkWidget       *country_heading;
+  GtkListBox      *country_choices;
+  GtkWidget       *reason_heading;
+  GtkListBox      *reason_choices;
   GtkWidget       *campaign_chip;
   GtkLabel        *campaign_label;
   GtkWidget       *extra_chip;
@@ -92,103 +82,18 @@ struct _SrMessagesPage
   SrMessageList   *list;
   GSettings       *settings;
   GCancellable    *counts_cancellable;
+  GCancellable    *choices_cancellable;
+  gboolean         choices_ready;
 
   char            *search;
   char            *campaign_id;
   SrMessageFilter *extra;             /* what the filter bar cannot show; owned */
   guint            status_mask;
-  DateRange        range;
-  GDateTime       *custom_from;       /* local dates, day precision */
-  GDateTime       *custom_to;
 
   gboolean         updating_checks;
-  gboolean         updating_range;
 };
 
 G_DEFINE_FINAL_TYPE (SrMessagesPage, sr_messages_page, ADW_TYPE_BIN)
-
-static GTimeZone *
-dup_display_zone (SrMessagesPage *self)
-{
-  if (g_settings_get_boolean (self->settings, "show-utc"))
-    return g_time_zone_new_utc ();
-  return g_time_zone_new_local ();
-}
-
-static gint64
-usec_of (GDateTime *dt)
-{
-  return g_date_time_to_unix (dt) * G_USEC_PER_SEC;
-}
-
-static void
-compute_range (SrMessagesPage *self,
-               gint64         *out_from,
-               gint64         *out_to)
-{
-  g_autoptr(GTimeZone) tz = dup_display_zone (self);
-  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
-  g_autoptr(GDateTime) today = g_date_time_new (tz,
-                                                g_date_time_get_year (now),
-                                                g_date_time_get_month (now),
-                                                g_date_time_get_day_of_month (now),
-                                                0, 0, 0);
-  g_autoptr(GDateTime) start = NULL;
-
-  *out_from = SR_TIME_NONE;
-  *out_to = SR_TIME_NONE;
-
-  switch (self->range)
-    {
-    case RANGE_TODAY:
-      *out_from = usec_of (today);
-      break;
-    case RANGE_7_DAYS:
-      start = g_date_time_add_days (today, -6);
-      *out_from = usec_of (start);
-      break;
-    case RANGE_30_DAYS:
-      start = g_date_time_add_days (today, -29);
-      *out_from = usec_of (start);
-      break;
-    case RANGE_THIS_MONTH:
-      start = g_date_time_new (tz, g_date_time_get_year (now), g_date_time_get_month (now), 1, 0, 0, 0);
-      *out_from = usec_of (start);
-      break;
-    case RANGE_LAST_MONTH:
-      {
-        g_autoptr(GDateTime) this_month = g_date_time_new (tz, g_date_time_get_year (now),
-                                                           g_date_time_get_month (now), 1, 0, 0, 0);
-
-        start = g_date_time_add_months (this_month, -1);
-        *out_from = usec_of (start);
-        *out_to = usec_of (this_month);
-      }
-      break;
-    case RANGE_CUSTOM:
-      if (self->custom_from != NULL && self->custom_to != NULL)
-        {
-          g_autoptr(GDateTime) from = g_date_time_new (tz,
-                                                       g_date_time_get_year (self->custom_from),
-                                                       g_date_time_get_month (self->custom_from),
-                                                       g_date_time_get_day_of_month (self->custom_from),
-                                                       0, 0, 0);
-          g_autoptr(GDateTime) to = g_date_time_new (tz,
-                                                     g_date_time_get_year (self->custom_to),
-                                                     g_date_time_get_month (self->custom_to),
-                                                     g_date_time_get_day_of_month (self->custom_to),
-                                                     0, 0, 0);
-          g_autoptr(GDateTime) end = g_date_time_add_days (to, 1);
-
-          *out_from = usec_of (from);
-          *out_to = usec_of (end);
-        }
-      break;
-    case RANGE_ALL:
-    default:
-      break;
-    }
-}
 
 static SrMessageFilter *
 build_filter (SrMessagesPage *self,
@@ -197,7 +102,7 @@ build_filter (SrMessagesPage *self,
   SrMessageFilter *filter = sr_message_filter_new ();
 
   filter->status_mask = with_statuses ? self->status_mask : 0;
-  compute_range (self, &filter->from, &filter->to);
+  sr_period_picker_get_range (self->period_picker, &filter->from, &filter->to);
   filter->campaign_id = g_strdup (self->campaign_id);
   if (self->search != NULL && *self->search != '\0')
     filter->search = g_strdup (self->search);
@@ -228,7 +133,7 @@ static gboolean
 filters_are_default (SrMessagesPage *self)
 {
   return self->status_mask == 0 &&
-         self->range == RANGE_ALL &&
+         sr_period_picker_get_period (self->period_picker) == SR_PERIOD_ALL &&
          self->campaign_id == NULL &&
          self->extra == NULL &&
          (self->search == NULL || *self->search == '\0');
@@ -514,103 +419,11 @@ on_all_statuses_clicked_cb (SrMessagesPage *self)
 }
 
 static void
-update_date_button (SrMessagesPage *self)
+on_period_changed_cb (SrMessagesPage *self)
 {
-  g_autofree char *label = NULL;
-
-  switch (self->range)
-    {
-    case RANGE_TODAY:      label = g_strdup (_("Today")); break;
-    case RANGE_7_DAYS:     label = g_strdup (_("Last 7 Days")); break;
-    case RANGE_30_DAYS:    label = g_strdup (_("Last 30 Days")); break;
-    case RANGE_THIS_MONTH: label = g_strdup (_("This Month")); break;
-    case RANGE_LAST_MONTH: label = g_strdup (_("Last Month")); break;
-    case RANGE_CUSTOM:
-      if (self->custom_from != NULL && self->custom_to != NULL)
-        {
-          g_autofree char *from = sr_format_day (self->custom_from);
-          g_autofree char *to = sr_format_day (self->custom_to);
-          /* Translators: a custom date range, e.g. "May 1, 2024 – May 7, 2024" */
-          label = g_strdup_printf (_("%s – %s"), from, to);
-        }
-      else
-        label = g_strdup (_("Custom Range"));
-      break;
-    case RANGE_ALL:
-    default:
-      label = g_strdup (_("All Time"));
-      break;
-    }
-
-  gtk_menu_button_set_label (self->date_button, label);
-}
-
-static void
-on_range_toggled_cb (SrMessagesPage *self,
-                     GtkCheckButton *check)
-{
-  DateRange range;
-
   g_assert (SR_IS_MESSAGES_PAGE (self));
 
-  if (self->updating_range || !gtk_check_button_get_active (check))
-    return;
-
-  if (check == self->range_today)
-    range = RANGE_TODAY;
-  else if (check == self->range_7_days)
-    range = RANGE_7_DAYS;
-  else if (check == self->range_30_days)
-    range = RANGE_30_DAYS;
-  else if (check == self->range_month)
-    range = RANGE_THIS_MONTH;
-  else if (check == self->range_last_month)
-    range = RANGE_LAST_MONTH;
-  else if (check == self->range_custom)
-    range = RANGE_CUSTOM;
-  else
-    range = RANGE_ALL;
-
-  gtk_revealer_set_reveal_child (self->custom_revealer, range == RANGE_CUSTOM);
-
-  /* A custom range waits for "Apply". */
-  if (range == RANGE_CUSTOM)
-    return;
-
-  self->range = range;
-  update_date_button (self);
   apply_filter (self);
-  gtk_popover_popdown (self->date_popover);
-}
-
-static void
-on_custom_apply_clicked_cb (SrMessagesPage *self)
-{
-  g_autoptr(GDateTime) from = NULL;
-  g_autoptr(GDateTime) to = NULL;
-
-  g_assert (SR_IS_MESSAGES_PAGE (self));
-
-  from = gtk_calendar_get_date (self->from_calendar);
-  to = gtk_calendar_get_date (self->to_calendar);
-
-  /* Accept the days in either order. */
-  if (g_date_time_compare (from, to) > 0)
-    {
-      GDateTime *tmp = from;
-      from = to;
-      to = tmp;
-    }
-
-  g_clear_pointer (&self->custom_from, g_date_time_unref);
-  g_clear_pointer (&self->custom_to, g_date_time_unref);
-  self->custom_from = g_steal_pointer (&from);
-  self->custom_to = g_steal_pointer (&to);
-  self->range = RANGE_CUSTOM;
-
-  update_date_button (self);
-  apply_filter (self);
-  gtk_popover_popdown (self->date_popover);
 }
 
 static void
@@ -657,9 +470,7 @@ on_clear_filters_clicked_cb (SrMessagesPage *self)
   refresh_chips (self, NULL);
   self->status_mask = 0;
   sync_status_checks (self);
-  self->range = RANGE_ALL;
-  gtk_check_button_set_active (self->range_all, TRUE);
-  update_date_button (self);
+  sr_period_picker_set_period (self->period_picker, SR_PERIOD_ALL);
   /* Triggers search-changed, which applies everything. */
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   apply_filter (self);
@@ -689,7 +500,7 @@ on_show_utc_changed_cb (SrMessagesPage *self)
   g_assert (SR_IS_MESSAGES_PAGE (self));
 
   /* Day boundaries move with the zone. */
-  if (self->range != RANGE_ALL)
+  if (sr_period_picker_get_period (self->period_picker) != SR_PERIOD_ALL)
     apply_filter (self);
 }
 
@@ -717,7 +528,8 @@ sr_messages_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->counts_cancellable);
   g_clear_object (&self->counts_cancellable);
-
+  g_cancellable_cancel (self->choices_cancellable);
+  g_clear_object (&self->choices_cancellable);
 
   g_clear_object (&self->list);
   g_clear_object (&self->session);
@@ -735,8 +547,6 @@ sr_messages_page_finalize (GObject *object)
   g_clear_pointer (&self->campaign_id, g_free);
   g_clear_pointer (&self->extra, sr_message_filter_free);
   g_clear_pointer (&self->field_chips, g_ptr_array_unref);
-  g_clear_pointer (&self->custom_from, g_date_time_unref);
-  g_clear_pointer (&self->custom_to, g_date_time_unref);
 
   G_OBJECT_CLASS (sr_messages_page_parent_class)->finalize (object);
 }
@@ -744,6 +554,9 @@ sr_messages_page_finalize (GObject *object)
 static void filter_by_action (GtkWidget  *widget,
                               const char *action_name,
                               GVariant   *parameter);
+static void on_filter_popover_show_cb (SrMessagesPage *self);
+static void on_filter_choice_activated_cb (SrMessagesPage *self,
+                                           GtkListBoxRow  *row);
 
 static void
 sr_messages_page_class_init (SrMessagesPageClass *klass)
@@ -756,24 +569,24 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
 
   g_type_ensure (SR_TYPE_MESSAGE_VIEW);
   g_type_ensure (SR_TYPE_EXPORT_BAR);
+  g_type_ensure (SR_TYPE_PERIOD_PICKER);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-messages-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, status_button);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, status_popover);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, status_listbox);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, date_button);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, date_popover);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_all);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_today);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_7_days);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_30_days);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_month);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_last_month);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, range_custom);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, custom_revealer);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, from_calendar);
-  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, to_calendar);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, period_picker);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, filter_popover);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, filter_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, filter_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, sender_heading);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, sender_choices);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, country_heading);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, country_choices);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, reason_heading);
+  gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, reason_choices);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, campaign_chip);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, campaign_label);
   gtk_widget_class_bind_template_child (widget_class, SrMessagesPage, extra_chip);
@@ -787,8 +600,9 @@ sr_messages_page_class_init (SrMessagesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_status_popover_show_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_all_statuses_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_range_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_custom_apply_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_period_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_choice_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_campaign_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_filters_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_extra_clicked_cb);
@@ -817,9 +631,7 @@ sr_messages_page_init (SrMessagesPage *self)
                               sr_column_sorter_new_menu_button (sr_message_view_get_column_view (self->message_view)),
                               GTK_WIDGET (self->search_entry));
 
-  gtk_check_button_set_active (self->range_all, TRUE);
   build_status_rows (self);
-  update_date_button (self);
   update_state (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages-page.export", FALSE);
 }
@@ -846,6 +658,7 @@ sr_messages_page_set_session (SrMessagesPage *self,
     g_signal_handlers_disconnect_by_data (self->session, self);
 
   g_cancellable_cancel (self->counts_cancellable);
+  g_cancellable_cancel (self->choices_cancellable);
   sr_message_view_set_list (self->message_view, NULL);
   sr_message_view_set_campaign_index (self->message_view, NULL);
   g_clear_object (&self->list);
@@ -974,131 +787,12 @@ local_date_time (GTimeZone *tz,
   return utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
 }
 
-/* The local day that starts at usec, or NULL when usec is not a midnight. */
-static GDateTime *
-dup_day_starting_at (GTimeZone *tz,
-                     gint64     usec)
-{
-  g_autoptr(GDateTime) local = NULL;
-
-  if (usec == SR_TIME_NONE || usec % G_USEC_PER_SEC != 0)
-    return NULL;
-
-  local = local_date_time (tz, usec);
-  if (local == NULL ||
-      g_date_time_get_hour (local) != 0 ||
-      g_date_time_get_minute (local) != 0 ||
-      g_date_time_get_second (local) != 0)
-    return NULL;
-
-  return g_steal_pointer (&local);
-}
-
-static gint64
-next_midnight (GTimeZone *tz)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
-  g_autoptr(GDateTime) today = g_date_time_new (tz,
-                                                g_date_time_get_year (now),
-                                                g_date_time_get_month (now),
-                                                g_date_time_get_day_of_month (now),
-                                                0, 0, 0);
-  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (today, 1);
-
-  return usec_of (tomorrow);
-}
-
-static void
-set_range_controls (SrMessagesPage *self,
-                    DateRange       range)
-{
-  GtkCheckButton *check;
-
-  switch (range)
-    {
-    case RANGE_TODAY:      check = self->range_today; break;
-    case RANGE_7_DAYS:     check = self->range_7_days; break;
-    case RANGE_30_DAYS:    check = self->range_30_days; break;
-    case RANGE_THIS_MONTH: check = self->range_month; break;
-    case RANGE_LAST_MONTH: check = self->range_last_month; break;
-    case RANGE_CUSTOM:     check = self->range_custom; break;
-    case RANGE_ALL:
-    default:               check = self->range_all; break;
-    }
-
-  self->range = range;
-  self->updating_range = TRUE;
-  gtk_check_button_set_active (check, TRUE);
-  gtk_revealer_set_reveal_child (self->custom_revealer, range == RANGE_CUSTOM);
-  if (range == RANGE_CUSTOM && self->custom_from != NULL && self->custom_to != NULL)
-    {
-      sr_calendar_select_date (self->from_calendar, self->custom_from);
-      sr_calendar_select_date (self->to_calendar, self->custom_to);
-    }
-  self->updating_range = FALSE;
-
-  update_date_button (self);
-}
-
-/* Puts [from, to) into the date filter when it can say it (a preset or
- * whole days); returns FALSE when the range has to go into the chip. */
-static gboolean
-take_time_range (SrMessagesPage *self,
-                 gint64          from,
-                 gint64          to)
-{
-  static const DateRange presets[] = { RANGE_TODAY, RANGE_7_DAYS, RANGE_30_DAYS, RANGE_THIS_MONTH, RANGE_LAST_MONTH };
-  g_autoptr(GTimeZone) tz = dup_display_zone (self);
-  g_autoptr(GDateTime) first_day = NULL;
-  g_autoptr(GDateTime) end_day = NULL;
-  gint64 tomorrow = next_midnight (tz);
-  DateRange saved = self->range;
-
-  if (from == SR_TIME_NONE && to == SR_TIME_NONE)
-    {
-      set_range_controls (self, RANGE_ALL);
-      return TRUE;
-    }
-
-  /* The presets end "now": the Dashboard's periods end at the next midnight. */
-  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
-    {
-      gint64 preset_from, preset_to;
-
-      self->range = presets[i];
-      compute_range (self, &preset_from, &preset_to);
-      if (preset_from == from &&
-          (preset_to != SR_TIME_NONE ? preset_to == to : (to == SR_TIME_NONE || to == tomorrow)))
-        {
-          set_range_controls (self, presets[i]);
-          return TRUE;
-        }
-    }
-  self->range = saved;
-
-  if (to == SR_TIME_NONE)
-    to = tomorrow;
-
-  first_day = dup_day_starting_at (tz, from);
-  end_day = dup_day_starting_at (tz, to);
-  if (first_day == NULL || end_day == NULL || to <= from)
-    return FALSE;
-
-  g_clear_pointer (&self->custom_from, g_date_time_unref);
-  g_clear_pointer (&self->custom_to, g_date_time_unref);
-  self->custom_from = g_steal_pointer (&first_day);
-  self->custom_to = g_date_time_add_days (end_day, -1);
-  set_range_controls (self, RANGE_CUSTOM);
-
-  return TRUE;
-}
-
 static char *
 describe_time_range (SrMessagesPage *self,
                      gint64          from,
                      gint64          to)
 {
-  g_autoptr(GTimeZone) tz = dup_display_zone (self);
+  g_autoptr(GTimeZone) tz = sr_period_picker_dup_zone (self->period_picker);
   g_autoptr(GDateTime) start = from != SR_TIME_NONE ? local_date_time (tz, from) : NULL;
   g_autoptr(GDateTime) end = to != SR_TIME_NONE ? local_date_time (tz, to) : NULL;
   g_autofree char *start_day = start != NULL ? sr_format_day (start) : NULL;
@@ -1349,6 +1043,374 @@ filter_by_action (GtkWidget  *widget,
     sr_messages_page_add_filter (self, NULL, NULL, value);
 }
 
+/* --- the Filter menu: the sender IDs, countries and failure reasons of
+ * the messages shown, with their counts, computed by SrInsights off the
+ * main thread when the menu opens --- */
+
+typedef struct {
+  char   *value;       /* what the filter takes */
+  char   *label;
+  gint64  count;
+} Choice;
+
+static void
+choice_free (gpointer data)
+{
+  Choice *choice = data;
+
+  if (choice == NULL)
+    return;
+  g_free (choice->value);
+  g_free (choice->label);
+  g_free (choice);
+}
+
+static int
+compare_choices (gconstpointer a,
+                 gconstpointer b)
+{
+  const Choice *x = *(const Choice * const *) a;
+  const Choice *y = *(const Choice * const *) b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return g_utf8_collate (x->label, y->label);
+}
+
+static GtkListBox *
+choices_of (SrMessagesPage *self,
+            FilterField     field)
+{
+  switch (field)
+    {
+    case FIELD_SENDER:  return self->sender_choices;
+    case FIELD_COUNTRY: return self->country_choices;
+    case FIELD_REASON:  return self->reason_choices;
+    default:            g_assert_not_reached ();
+    }
+}
+
+static GtkWidget *
+heading_of (SrMessagesPage *self,
+            FilterField     field)
+{
+  switch (field)
+    {
+    case FIELD_SENDER:  return self->sender_heading;
+    case FIELD_COUNTRY: return self->country_heading;
+    case FIELD_REASON:  return self->reason_heading;
+    default:            g_assert_not_reached ();
+    }
+}
+
+static gboolean
+field_from_name (const char  *name,
+                 FilterField *out_field)
+{
+  if (g_strcmp0 (name, "sender") == 0)
+    *out_field = FIELD_SENDER;
+  else if (g_strcmp0 (name, "country") == 0)
+    *out_field = FIELD_COUNTRY;
+  else if (g_strcmp0 (name, "reason") == 0)
+    *out_field = FIELD_REASON;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static void
+fill_choices (SrMessagesPage *self,
+              FilterField     field,
+              GPtrArray      *choices,
+              const char     *tooltip_of_reason (const char *reason))
+{
+  GtkListBox *list = choices_of (self, field);
+
+  gtk_list_box_remove_all (list);
+  g_ptr_array_sort (choices, compare_choices);
+
+  for (guint i = 0; i < choices->len; i++)
+    {
+      Choice *choice = g_ptr_array_index (choices, i);
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *name = gtk_label_new (choice->label);
+      g_autofree char *count = sr_format_count (choice->count);
+      GtkWidget *number = gtk_label_new (count);
+      /* Translators: a choice of the Filter menu: "Cyprus (+357): 1,234 messages" */
+      g_autofree char *spoken = g_strdup_printf (ngettext ("%s: %s message", "%s: %s messages", choice->count),
+                                                 choice->label, count);
+      const char *tooltip = tooltip_of_reason != NULL ? tooltip_of_reason (choice->value) : NULL;
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (name), 30);
+      gtk_widget_set_hexpand (name, TRUE);
+      gtk_widget_add_css_class (number, "dim-label");
+      gtk_widget_add_css_class (number, "numeric");
+      gtk_box_append (GTK_BOX (box), name);
+      gtk_box_append (GTK_BOX (box), number);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_widget_set_tooltip_text (row, tooltip != NULL ? tooltip : choice->label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
+                                      -1);
+      g_object_set_data (G_OBJECT (row), "sr-field", GINT_TO_POINTER (field));
+      g_object_set_data_full (G_OBJECT (row), "sr-choice", g_steal_pointer (&g_ptr_array_index (choices, i)),
+                              choice_free);
+      gtk_list_box_append (list, row);
+    }
+
+  gtk_widget_set_visible (heading_of (self, field), choices->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (list), choices->len > 0);
+}
+
+static const char *
+explain_reason (const char *reason)
+{
+  return sr_failure_reason_explain (reason, NULL);
+}
+
+static void
+filter_choices_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SrMessagesPage) self = user_data;
+  g_autoptr(SrInsights) insights = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) senders = g_ptr_array_new_with_free_func (choice_free);
+  g_autoptr(GPtrArray) countries = g_ptr_array_new_with_free_func (choice_free);
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (choice_free);
+  g_autoptr(GHashTable) by_prefix = g_hash_table_new (g_str_hash, g_str_equal);
+  const SrDeliveryRow *rows;
+  const SrFailureReasonRow *reason_rows;
+  guint n = 0;
+
+  insights = sr_insights_query_finish (SR_CACHE (object), result, &error);
+  if (insights == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Counting the filter choices failed: %s", error->message);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_spinner), FALSE);
+  if (insights == NULL)
+    return;
+
+  rows = sr_insights_get_senders (insights, &n);
+  for (guint i = 0; i < n; i++)
+    if (rows[i].key != NULL && *rows[i].key != '\0')
+      {
+        Choice *choice = g_new0 (Choice, 1);
+
+        choice->value = g_strdup (rows[i].key);
+        choice->label = g_strdup (rows[i].label);
+        choice->count = rows[i].total;
+        g_ptr_array_add (senders, choice);
+      }
+
+  /* One choice per calling code: a filter on +1 shows every country that
+   * shares it, so its count is theirs together. */
+  rows = sr_insights_get_countries (insights, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      Choice *choice;
+
+      if (rows[i].prefix == NULL)
+        continue;
+      choice = g_hash_table_lookup (by_prefix, rows[i].prefix);
+      if (choice == NULL)
+        {
+          choice = g_new0 (Choice, 1);
+          choice->value = g_strdup (rows[i].prefix);
+          if (rows[i].prefix_shared)
+            /* Translators: the country filter chip: "Numbers starting with +1" */
+            choice->label = g_strdup_printf (_("Numbers starting with %s"), rows[i].prefix);
+          else
+            /* Translators: a country in the Filter menu: "Cyprus (+357)" */
+            choice->label = g_strdup_printf (_("%s (%s)"), rows[i].label, rows[i].prefix);
+          g_hash_table_insert (by_prefix, choice->value, choice);
+          g_ptr_array_add (countries, choice);
+        }
+      choice->count += rows[i].total;
+    }
+
+  reason_rows = sr_insights_get_failure_reasons (insights, &n);
+  for (guint i = 0; i < n; i++)
+    if (reason_rows[i].reason != NULL && *reason_rows[i].reason != '\0')
+      {
+        Choice *choice = g_new0 (Choice, 1);
+
+        choice->value = g_strdup (reason_rows[i].reason);
+        choice->label = g_strdup (reason_rows[i].reason);
+        choice->count = reason_rows[i].count;
+        g_ptr_array_add (reasons, choice);
+      }
+
+  fill_choices (self, FIELD_SENDER, senders, NULL);
+  fill_choices (self, FIELD_COUNTRY, countries, NULL);
+  fill_choices (self, FIELD_REASON, reasons, explain_reason);
+  gtk_widget_set_visible (self->filter_empty_label, senders->len == 0 && countries->len == 0 && reasons->len == 0);
+  self->choices_ready = TRUE;
+}
+
+static void
+refresh_filter_choices (SrMessagesPage *self)
+{
+  g_autoptr(SrMessageFilter) filter = NULL;
+  g_autoptr(GTimeZone) tz = NULL;
+
+  if (self->session == NULL)
+    return;
+
+  g_cancellable_cancel (self->choices_cancellable);
+  g_clear_object (&self->choices_cancellable);
+  self->choices_cancellable = g_cancellable_new ();
+  self->choices_ready = FALSE;
+
+  for (FilterField field = FIELD_SENDER; field <= FIELD_REASON; field++)
+    {
+      gtk_list_box_remove_all (choices_of (self, field));
+      gtk_widget_set_visible (heading_of (self, field), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (choices_of (self, field)), FALSE);
+    }
+  gtk_widget_set_visible (self->filter_empty_label, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->filter_spinner), TRUE);
+
+  /* Exactly the messages the Log shows. */
+  filter = build_filter (self, TRUE);
+  tz = sr_period_picker_dup_zone (self->period_picker);
+  sr_insights_query_in_zone_async (sr_session_get_cache (self->session), filter,
+                                   SR_INSIGHTS_COUNTRIES | SR_INSIGHTS_SENDERS | SR_INSIGHTS_FAILURES,
+                                   tz, self->choices_cancellable, filter_choices_cb, g_object_ref (self));
+}
+
+static void
+on_filter_popover_show_cb (SrMessagesPage *self)
+{
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  refresh_filter_choices (self);
+}
+
+static void
+on_filter_choice_activated_cb (SrMessagesPage *self,
+                               GtkListBoxRow  *row)
+{
+  FilterField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "sr-field"));
+  const Choice *choice = g_object_get_data (G_OBJECT (row), "sr-choice");
+  g_autofree char *value = NULL;
+
+  g_assert (SR_IS_MESSAGES_PAGE (self));
+
+  if (choice == NULL)
+    return;
+
+  /* The row goes with the menu's next filling. */
+  value = g_strdup (choice->value);
+  gtk_popover_popdown (self->filter_popover);
+  sr_messages_page_add_filter (self,
+                               field == FIELD_SENDER ? value : NULL,
+                               field == FIELD_COUNTRY ? value : NULL,
+                               field == FIELD_REASON ? value : NULL);
+}
+
+static GtkListBoxRow *
+find_choice_row (SrMessagesPage *self,
+                 const char     *field_name,
+                 const char     *value)
+{
+  FilterField field;
+
+  if (!field_from_name (field_name, &field))
+    return NULL;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (choices_of (self, field)));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const Choice *choice = g_object_get_data (G_OBJECT (row), "sr-choice");
+
+      if (choice != NULL && g_strcmp0 (choice->value, value) == 0)
+        return GTK_LIST_BOX_ROW (row);
+    }
+
+  return NULL;
+}
+
+void
+sr_messages_page_popup_filter_menu (SrMessagesPage *self)
+{
+  g_return_if_fail (SR_IS_MESSAGES_PAGE (self));
+
+  gtk_menu_button_popup (self->filter_button);
+}
+
+gboolean
+sr_messages_page_get_filter_choices_ready (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), FALSE);
+
+  return self->choices_ready;
+}
+
+GStrv
+sr_messages_page_dup_filter_choices (SrMessagesPage *self,
+                                     const char     *field_name)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  FilterField field;
+
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  if (field_from_name (field_name, &field))
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (choices_of (self, field)));
+         row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      {
+        const Choice *choice = g_object_get_data (G_OBJECT (row), "sr-choice");
+
+        if (choice != NULL)
+          g_strv_builder_add (builder, choice->value);
+      }
+
+  return g_strv_builder_end (builder);
+}
+
+gint64
+sr_messages_page_get_filter_choice_count (SrMessagesPage *self,
+                                          const char     *field,
+                                          const char     *value)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), -1);
+
+  row = find_choice_row (self, field, value);
+  if (row == NULL)
+    return -1;
+  return ((const Choice *) g_object_get_data (G_OBJECT (row), "sr-choice"))->count;
+}
+
+gboolean
+sr_messages_page_activate_filter_choice (SrMessagesPage *self,
+                                         const char     *field,
+                                         const char     *value)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), FALSE);
+
+  row = find_choice_row (self, field, value);
+  if (row == NULL)
+    return FALSE;
+
+  /* What a click on the row does. */
+  g_signal_emit_by_name (row, "activate");
+  return TRUE;
+}
+
 void
 sr_messages_page_show_filter (SrMessagesPage        *self,
                               const SrMessageFilter *filter,
@@ -1386,9 +1448,9 @@ sr_messages_page_show_filter (SrMessagesPage        *self,
   extra->country_prefix = g_strdup (filter->country_prefix);
   extra->failed_reason = g_strdup (filter->failed_reason);
   extra->recipient = g_strdup (filter->recipient);
-  if (!take_time_range (self, filter->from, filter->to))
+  if (!sr_period_picker_set_range (self->period_picker, filter->from, filter->to))
     {
-      set_range_controls (self, RANGE_ALL);
+      sr_period_picker_set_period (self->period_picker, SR_PERIOD_ALL);
       extra->from = filter->from;
       extra->to = filter->to;
     }
@@ -1482,4 +1544,12 @@ sr_messages_page_remove_chip (SrMessagesPage *self,
   button = gtk_widget_get_last_child (g_ptr_array_index (self->field_chips, index));
   g_signal_emit_by_name (button, "clicked");
   return TRUE;
+}
+
+SrPeriodPicker *
+sr_messages_page_get_period_picker (SrMessagesPage *self)
+{
+  g_return_val_if_fail (SR_IS_MESSAGES_PAGE (self), NULL);
+
+  return self->period_picker;
 }

@@ -9,6 +9,7 @@
 
 #include "sr-export-bar.h"
 #include "sr-message-view.h"
+#include "sr-period-picker.h"
 #include "sr-session.h"
 
 G_BEGIN_DECLS
@@ -62,5 +63,23 @@ gboolean       sr_messages_page_remove_chip     (SrMessagesPage *self,
                                                  guint           index);
 /* The labels of the removable filter chips, in order (for tests). */
 GStrv          sr_messages_page_dup_chip_texts  (SrMessagesPage *self);
+
+SrPeriodPicker  *sr_messages_page_get_period_picker (SrMessagesPage *self);
+
+/* The Filter menu: the sender IDs, countries (calling codes) and failure
+ * reasons of the messages shown, with their counts, counted off the main
+ * thread when it opens. For tests: field is "sender", "country" or
+ * "reason"; the values in the menu's order (most messages first); a
+ * value's count (-1: not offered); what a click on its row does. */
+void             sr_messages_page_popup_filter_menu (SrMessagesPage *self);
+gboolean         sr_messages_page_get_filter_choices_ready (SrMessagesPage *self);
+GStrv            sr_messages_page_dup_filter_choices (SrMessagesPage *self,
+                                                      const char     *field);
+gint64           sr_messages_page_get_filter_choice_count (SrMessagesPage *self,
+                                                           const char     *field,
+                                                           const char     *value);
+gboolean         sr_messages_page_activate_filter_choice (SrMessagesPage *self,
+                                                          const char     *field,
+                                                          const char     *value);
 
 G_END_DECLS

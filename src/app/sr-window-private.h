@@ -22,7 +22,9 @@ SrWindow         *sr_window_new_for_test         (const char *api_url,
                                                   const char *auth_url,
                                                   const char *data_dir,
                                                   const char *api_key);
-/* "loading", "sign-in", "problem" or "reports" */
+/* "loading" (reading the keyring), "opening" (the reports' chrome while
+ * the account's file opens), "sign-in", "problem" or "reports" (an account
+ * is open) */
 const char       *sr_window_get_visible_page     (SrWindow   *self);
 /* "dashboard", "messages" or "campaigns" */
 const char       *sr_window_get_content_page     (SrWindow   *self);

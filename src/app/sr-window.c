@@ -53,6 +53,7 @@ struct _SrWindow
   AdwBanner            *storage_banner;     /* read-only file, full disk */
   GtkProgressBar       *sync_progress;
   GtkStack             *content_stack;
+  GtkWidget            *opening_cover;
   SrDashboardPage      *dashboard_page;
   SrMessagesPage       *messages_page;
   SrCampaignsPage      *campaigns_page;
@@ -69,6 +70,8 @@ struct _SrWindow
   char                 *cache_path;         /* of the account being opened */
   gint64                reported_mismatch;
   guint                 clock_source;
+  gint64                created_usec;       /* start-up figures in the debug log */
+  gulong                painted_id;
 
   guint                 key_from_env : 1;
   guint                 use_keyring : 1;
@@ -498,6 +501,42 @@ show_sign_in (SrWindow   *self,
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
 }
 
+/* The reports' chrome with a spinner over the pages, which would show
+ * dashes and "no messages" until the file is open. */
+static void
+set_opening (SrWindow *self,
+             gboolean  opening)
+{
+  gtk_widget_set_visible (self->opening_cover, opening);
+}
+
+/* The first frame in which the page shown has its cached figures or rows
+ * (a start-up figure for the debug log). */
+static void
+on_startup_after_paint_cb (SrWindow      *self,
+                           GdkFrameClock *frame_clock)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->content_stack);
+  SrMessageList *messages = sr_messages_page_get_list (self->messages_page);
+  SrCampaignList *campaigns = sr_campaigns_page_get_list (self->campaigns_page);
+  gboolean ready;
+
+  if (g_strcmp0 (page, "dashboard") == 0)
+    ready = sr_dashboard_page_get_total (self->dashboard_page) >= 0;
+  else if (g_strcmp0 (page, "messages") == 0)
+    ready = messages != NULL && !sr_message_list_get_loading (messages);
+  else
+    ready = campaigns != NULL && !sr_campaign_list_get_loading (campaigns);
+
+  if (!ready || gtk_stack_get_visible_child_name (self->main_stack) == NULL ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "reports"))
+    return;
+
+  g_clear_signal_handler (&self->painted_id, frame_clock);
+  g_debug ("Start-up: cached reports painted %.0f ms after the window was created",
+           (g_get_monotonic_time () - self->created_usec) / 1000.0);
+}
+
 static void
 session_open_cb (GObject      *object,
                  GAsyncResult *result,
@@ -509,6 +548,8 @@ session_open_cb (GObject      *object,
   g_autofree char *last_page = NULL;
 
   session = sr_session_open_finish (result, &error);
+  if (session != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_opening (self, FALSE);
 
   if (session == NULL)
     {
@@ -524,6 +565,11 @@ session_open_cb (GObject      *object,
     }
 
   set_session (self, session);
+  g_debug ("Start-up: account opened %.0f ms after the window was created",
+           (g_get_monotonic_time () - self->created_usec) / 1000.0);
+  if (self->painted_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->painted_id = g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                                                G_CALLBACK (on_startup_after_paint_cb), self, G_CONNECT_SWAPPED);
 
   last_page = g_settings_get_string (self->settings, "last-page");
   sr_window_show_content_page (self, last_page);
@@ -537,6 +583,9 @@ session_open_cb (GObject      *object,
       gtk_widget_grab_focus (page);
   }
 
+  /* The account is checked after the cached reports are shown; the sync
+   * runs off the main thread, and a refused connection adds the offline
+   * banner above them. */
   sr_session_sync (session, FALSE);
 }
 
@@ -552,7 +601,13 @@ open_account (SrWindow *self)
   g_free (self->cache_path);
   self->cache_path = sr_session_build_cache_path (self->api_url, self->api_key, self->data_dir);
 
-  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  /* The window's own chrome at once, not a bare spinner: the pages fill
+   * in when the file is open (a thread; seconds when it is checked). */
+  set_session (self, NULL);
+  gtk_label_set_label (self->balance_label, "—");
+  gtk_label_set_label (self->sync_status_label, _("Opening your saved reports…"));
+  set_opening (self, TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "reports");
 
   sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
                          self->cancellable, session_open_cb, g_object_ref (self));
@@ -1038,6 +1093,8 @@ sr_window_constructed (GObject *object)
     self->auth_url = g_settings_get_string (self->settings, "auth-url");
   self->key_from_env = self->api_key != NULL;
 
+  self->created_usec = g_get_monotonic_time ();
+  g_debug ("Start-up: window created");
   start (self);
 }
 
@@ -1049,6 +1106,14 @@ sr_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
+  if (self->painted_id != 0)
+    {
+      GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (frame_clock != NULL)
+        g_clear_signal_handler (&self->painted_id, frame_clock);
+      self->painted_id = 0;
+    }
 
   if (self->campaign_windows != NULL)
     set_session (self, NULL);
@@ -1162,6 +1227,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, offline_banner);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_progress);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, opening_cover);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_page);
@@ -1267,6 +1333,10 @@ sr_window_get_visible_page (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
+  /* The reports' chrome shown while the account's file opens. */
+  if (self->session == NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "reports") == 0)
+    return "opening";
   return gtk_stack_get_visible_child_name (self->main_stack);
 }
 

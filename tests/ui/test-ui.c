@@ -1070,12 +1070,13 @@ test_campaign_log_filters (void)
   g_assert_no_error (error);
   sample = g_ptr_array_index (all, 0);   /* the newest: inside the last 30 days */
 
-  sr_campaigns_page_set_filters (page, 2, sr_campaign_get_sender_id (sample), sr_campaign_get_status (sample));
+  sr_campaigns_page_set_filters (page, SR_PERIOD_30_DAYS, sr_campaign_get_sender_id (sample), sr_campaign_get_status (sample));
   sr_test_spin (20);
   sr_test_wait_until (campaign_list_ready, list, 30, "the filtered Campaign Log");
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
   expected->from = sr_campaign_list_get_filter (list)->from;
+  expected->to = sr_campaign_list_get_filter (list)->to;
   expected->sender_id = g_strdup (sr_campaign_get_sender_id (sample));
   expected->status = g_strdup (sr_campaign_get_status (sample));
   g_assert_cmpint (expected->from, >, SR_TIME_NONE);
@@ -1090,7 +1091,7 @@ test_campaign_log_filters (void)
       g_assert_true (sr_campaign_filter_matches (expected, campaign));
     }
 
-  sr_campaigns_page_set_filters (page, 0, NULL, NULL);
+  sr_campaigns_page_set_filters (page, SR_PERIOD_ALL, NULL, NULL);
   sr_test_spin (20);
   sr_test_wait_until (campaign_list_ready, list, 30, "the whole Campaign Log");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, all->len);
@@ -3040,6 +3041,278 @@ test_dialogs_follow_narrow_window (void)
   sr_test_window_close (window);
 }
 
+/* --- issue 13 #11: one period picker; the Messages Log's filter menu --- */
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The three pages offer the same periods in the same order, and the
+ * custom range fits a 360 × 800 window with its Apply button. */
+static void
+test_period_picker_same_everywhere (void)
+{
+  static const char * const expected[] = {
+    "Today", "Last 7 Days", "Last 30 Days", "This Month", "Last Month", "All Time", "Custom Range…", NULL
+  };
+  SrWindow *window = open_shared_window ();
+  SrPeriodPicker *pickers[] = {
+    sr_dashboard_page_get_period_picker (sr_window_get_dashboard_page (window)),
+    sr_messages_page_get_period_picker (sr_window_get_messages_page (window)),
+    sr_campaigns_page_get_period_picker (sr_window_get_campaigns_page (window)),
+  };
+  SrPeriodPicker *picker = pickers[2];
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) week_ago = g_date_time_add_days (today, -6);
+  GtkPopover *popover;
+  int min_w, nat_w, min_h, nat_h;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pickers); i++)
+    {
+      g_auto(GStrv) choices = sr_period_picker_dup_choices (pickers[i]);
+
+      g_assert_cmpstrv (choices, expected);
+    }
+
+  /* The custom range opens in place of the presets, at its days; its
+   * size is measured against a 360 × 800 window. */
+  sr_window_show_content_page (window, "campaigns");
+  sr_test_wait_until (widget_is_mapped, picker, 30, "the Campaign Log's period picker");
+  sr_period_picker_set_custom_days (picker, week_ago, today);
+  popover = sr_period_picker_get_popover (picker);
+  gtk_popover_popup (popover);
+  sr_test_wait_until (widget_is_mapped, popover, 30, "the period popover");
+  gtk_widget_measure (GTK_WIDGET (popover), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (popover), GTK_ORIENTATION_VERTICAL, MAX (min_w, MIN (nat_w, 360)),
+                      &min_h, &nat_h, NULL, NULL);
+  g_test_message ("custom range popover: %d–%d × %d–%d px", min_w, nat_w, min_h, nat_h);
+  g_assert_cmpint (min_w, <=, 360);
+  /* Room for the header bar and the filter bars above it. */
+  g_assert_cmpint (nat_h, <=, 800 - 200);
+  gtk_popover_popdown (popover);
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 features: the Campaign Log takes a custom range of days and
+ * shows exactly the campaigns created on those days. */
+static void
+test_campaign_log_custom_range (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  SrWindow *window = open_shared_window ();
+  SrCampaignsPage *page = sr_window_get_campaigns_page (window);
+  SrCampaignList *list = sr_campaigns_page_get_list (page);
+  g_autoptr(GDateTime) newer = NULL;
+  g_autoptr(GDateTime) older = NULL;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) last = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  gint64 from, to;
+  guint n, n_expected = 0;
+
+  sr_window_show_content_page (window, "campaigns");
+  sr_test_wait_until (campaign_index_loaded, window, 30, "the campaign index");
+  sr_test_wait_until (campaign_list_ready, list, 30, "the Campaign Log");
+  all = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, -1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, >=, 8);
+
+  /* Local days from a newer to an older campaign's, in either order. */
+  newer = g_date_time_new_from_unix_local (sr_campaign_get_created_at (g_ptr_array_index (all, all->len / 4)) / G_USEC_PER_SEC);
+  older = g_date_time_new_from_unix_local (sr_campaign_get_created_at (g_ptr_array_index (all, all->len / 2)) / G_USEC_PER_SEC);
+  sr_campaigns_page_set_custom_days (page, newer, older);
+  sr_test_spin (20);
+  sr_test_wait_until (campaign_list_ready, list, 30, "the Campaign Log of the days");
+
+  first = g_date_time_new_local (g_date_time_get_year (older), g_date_time_get_month (older),
+                                 g_date_time_get_day_of_month (older), 0, 0, 0);
+  last = g_date_time_new_local (g_date_time_get_year (newer), g_date_time_get_month (newer),
+                                g_date_time_get_day_of_month (newer), 0, 0, 0);
+  end = g_date_time_add_days (last, 1);
+  from = g_date_time_to_unix (first) * G_USEC_PER_SEC;
+  to = g_date_time_to_unix (end) * G_USEC_PER_SEC;
+  g_assert_cmpint (sr_campaign_list_get_filter (list)->from, ==, from);
+  g_assert_cmpint (sr_campaign_list_get_filter (list)->to, ==, to);
+  g_assert_cmpint (sr_period_picker_get_period (sr_campaigns_page_get_period_picker (page)), ==, SR_PERIOD_CUSTOM);
+
+  /* The right rows: those created in [from, to), counted here. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      gint64 created = sr_campaign_get_created_at (g_ptr_array_index (all, i));
+
+      if (created >= from && created < to)
+        n_expected++;
+    }
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, ==, n_expected);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <, all->len);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SrCampaign) campaign = list_get_loaded (G_LIST_MODEL (list), i);
+
+      g_assert_cmpint (sr_campaign_get_created_at (campaign), >=, from);
+      g_assert_cmpint (sr_campaign_get_created_at (campaign), <, to);
+    }
+
+  sr_campaigns_page_set_filters (page, SR_PERIOD_ALL, NULL, NULL);
+  sr_test_spin (20);
+  sr_test_wait_until (campaign_list_ready, list, 30, "the whole Campaign Log");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, all->len);
+
+  sr_test_window_close (window);
+}
+
+static gboolean
+filter_choices_ready (gpointer data)
+{
+  return sr_messages_page_get_filter_choices_ready (data);
+}
+
+/* Issue 13 features: the Log's Filter menu offers the sender IDs,
+ * countries and failure reasons of the messages shown with their counts;
+ * picking a sender and a country narrows the Log to exactly the core's
+ * count, as two chips; removing one restores the count before it. */
+static void
+test_messages_filter_menu (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessagesPage *page = sr_window_get_messages_page (window);
+  SrMessageList *list = sr_messages_page_get_list (page);
+  g_autoptr(SrMessageFilter) expected = sr_message_filter_new ();
+  g_auto(GStrv) senders = NULL;
+  g_auto(GStrv) countries = NULL;
+  g_auto(GStrv) reasons = NULL;
+  g_auto(GStrv) chips = NULL;
+  gint64 sender_count, country_count;
+
+  sr_window_show_content_page (window, "messages");
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
+
+  sr_messages_page_popup_filter_menu (page);
+  sr_test_wait_until (filter_choices_ready, page, 60, "the filter choices");
+  senders = sr_messages_page_dup_filter_choices (page, "sender");
+  countries = sr_messages_page_dup_filter_choices (page, "country");
+  reasons = sr_messages_page_dup_filter_choices (page, "reason");
+  g_assert_cmpuint (g_strv_length (senders), >, 1);
+  g_assert_cmpuint (g_strv_length (countries), >, 1);
+  g_assert_cmpuint (g_strv_length (reasons), >, 0);
+
+  /* Each count is the core's count of that condition. */
+  expected->sender_id = g_strdup (senders[0]);
+  sender_count = sr_messages_page_get_filter_choice_count (page, "sender", senders[0]);
+  g_assert_cmpint (sender_count, ==, count_messages (shared_cache, expected));
+  g_clear_pointer (&expected->sender_id, g_free);
+  expected->failed_reason = g_strdup (reasons[0]);
+  g_assert_cmpint (sr_messages_page_get_filter_choice_count (page, "reason", reasons[0]),
+                   <=, count_messages (shared_cache, expected));
+  g_clear_pointer (&expected->failed_reason, g_free);
+
+  g_assert_true (sr_messages_page_activate_filter_choice (page, "sender", senders[0]));
+  sr_test_spin (20);
+  sr_test_wait_until (list_ready, list, 30, "the Log of one sender");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, sender_count);
+
+  /* The menu now counts within that sender. */
+  sr_messages_page_popup_filter_menu (page);
+  sr_test_wait_until (filter_choices_ready, page, 60, "the sender's filter choices");
+  g_strfreev (countries);
+  countries = sr_messages_page_dup_filter_choices (page, "country");
+  g_assert_cmpuint (g_strv_length (countries), >, 0);
+  country_count = sr_messages_page_get_filter_choice_count (page, "country", countries[0]);
+  g_assert_true (sr_messages_page_activate_filter_choice (page, "country", countries[0]));
+  sr_test_spin (20);
+  sr_test_wait_until (list_ready, list, 30, "the Log of one sender and country");
+
+  expected->sender_id = g_strdup (senders[0]);
+  expected->country_prefix = g_strdup (countries[0]);
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, count_messages (shared_cache, expected));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, country_count);
+  g_assert_cmpint (country_count, >, 0);
+  g_assert_cmpint (country_count, <, sender_count);
+  chips = sr_messages_page_dup_chip_texts (page);
+  g_assert_cmpuint (g_strv_length (chips), ==, 2);
+  g_assert_nonnull (strstr (chips[0], senders[0]));
+  g_assert_nonnull (strstr (chips[1], countries[0]));
+
+  /* Removing the country chip restores the sender's count. */
+  g_assert_true (sr_messages_page_remove_chip (page, 1));
+  sr_test_spin (20);
+  sr_test_wait_until (list_ready, list, 30, "the Log without the country");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, sender_count);
+  g_strfreev (g_steal_pointer (&chips));
+  chips = sr_messages_page_dup_chip_texts (page);
+  g_assert_cmpuint (g_strv_length (chips), ==, 1);
+
+  sr_test_window_close (window);
+}
+
+/* Issue 13 #17: launched with the server gone, the window shows its own
+ * chrome at once (never a bare spinner), then the cached rows, then the
+ * offline banner. */
+typedef struct
+{
+  SrWindow *window;
+  gboolean  saw_loading;
+} LaunchWatch;
+
+static gboolean
+launch_shows_rows (gpointer data)
+{
+  LaunchWatch *watch = data;
+
+  if (g_strcmp0 (sr_window_get_visible_page (watch->window), "loading") == 0)
+    watch->saw_loading = TRUE;
+  return sr_test_window_shows_reports (watch->window) && sr_test_window_messages_ready (watch->window);
+}
+
+static void
+test_offline_launch_shows_cached_rows (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-offline-launch");
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  LaunchWatch watch = { NULL, FALSE };
+  SrMessageList *list;
+  SrCache *cache;
+  gint64 total;
+
+  sandbox = sr_test_sandbox_start ("--messages", "800", "--campaigns", "5", NULL);
+  url = g_strdup (sr_test_sandbox_get_url (sandbox));
+  key = g_strdup (sr_test_sandbox_get_api_key (sandbox));
+  cache = sync_account (url, key, dir);
+  total = count_messages (cache, NULL);
+  g_assert_cmpint (total, >, 0);
+  sr_cache_close (cache);
+  g_object_unref (cache);
+  sr_test_sandbox_stop (sandbox);
+
+  watch.window = sr_window_new_for_test (url, url, dir, key);
+  gtk_window_present (GTK_WINDOW (watch.window));
+  /* The reports' own chrome from the first frame. */
+  g_assert_cmpstr (sr_window_get_visible_page (watch.window), ==, "opening");
+  sr_test_wait_until (launch_shows_rows, &watch, 60, "the cached rows");
+  g_assert_false (watch.saw_loading);
+
+  sr_window_show_content_page (watch.window, "messages");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (watch.window));
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+
+  sr_test_wait_until (offline_banner_shown, watch.window, 60, "the offline banner");
+  g_assert_true (sr_session_get_offline (sr_window_get_session (watch.window)));
+  g_assert_true (g_str_has_prefix (adw_banner_get_title (sr_window_get_offline_banner (watch.window)), "Offline"));
+  /* The rows stay. */
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+
+  sr_test_window_close (watch.window);
+  sr_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3107,6 +3380,10 @@ main (int   argc,
   g_test_add_func ("/ui/messages/search-entries-capped", test_search_entries_are_capped);
   g_test_add_func ("/ui/adaptive/narrow-window-fits", test_narrow_window_fits);
   g_test_add_func ("/ui/adaptive/dialogs-follow-narrow-window", test_dialogs_follow_narrow_window);
+  g_test_add_func ("/ui/period/same-presets-everywhere", test_period_picker_same_everywhere);
+  g_test_add_func ("/ui/campaigns/custom-range", test_campaign_log_custom_range);
+  g_test_add_func ("/ui/messages/filter-menu", test_messages_filter_menu);
+  g_test_add_func ("/ui/offline/launch-shows-cached-rows", test_offline_launch_shows_cached_rows);
 
   ret = g_test_run ();
 
