@@ -2166,7 +2166,7 @@ test_dashboard_incomplete_history (void)
   }
 
   /* The last 7 days lie inside the downloaded part. */
-  g_assert_cmpint (history.complete_since, <, g_get_real_time () - 8 * 86400 * G_USEC_PER_SEC);
+  g_assert_cmpint (history.complete_since, <, g_get_real_time () - (gint64) 8 * 86400 * G_USEC_PER_SEC);
   sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_7_DAYS);
   sr_test_wait_until (history_notice_hidden, dashboard, 60, "the notice to go for the last 7 days");
 
