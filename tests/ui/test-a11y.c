@@ -279,15 +279,116 @@ test_names_every_page_and_window (void)
   sr_test_window_close (window);
 }
 
+/* --- keys as GTK dispatches them --- */
+
+/* GTK has no public way to inject a key event, so press() does what GTK
+ * does with one: from the window down to the focus widget, the controllers
+ * of the capture phase; then from the focus widget up to the window, the
+ * key controllers and the shortcut controllers (which hold each widget's
+ * class key bindings: Tab, Return, F6, Alt+1…) of the bubble phase, until
+ * one handles it. Text is typed with type_text(), what an input method
+ * commits. */
+
+static gboolean
+trigger_matches (GtkShortcutTrigger *trigger,
+                 guint               keyval,
+                 GdkModifierType     mods)
+{
+  if (GTK_IS_KEYVAL_TRIGGER (trigger))
+    return gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == gdk_keyval_to_lower (keyval) &&
+           gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods;
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return trigger_matches (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods) ||
+           trigger_matches (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods);
+  return FALSE;
+}
+
+static gboolean
+controllers_handle (GtkWidget           *widget,
+                    GtkPropagationPhase  phase,
+                    guint                keyval,
+                    GdkModifierType      mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      GtkPropagationPhase its_phase = gtk_event_controller_get_propagation_phase (controller);
+      gboolean handled = FALSE;
+
+      if (its_phase == GTK_PHASE_TARGET ? phase != GTK_PHASE_BUBBLE : its_phase != phase)
+        continue;
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, mods, &handled);
+          if (handled)
+            return TRUE;
+        }
+      else if (GTK_IS_SHORTCUT_CONTROLLER (controller))
+        {
+          GListModel *shortcuts = G_LIST_MODEL (controller);
+
+          for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
+
+              if (trigger_matches (gtk_shortcut_get_trigger (shortcut), keyval, mods) &&
+                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                                gtk_shortcut_get_arguments (shortcut)))
+                return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+press (GtkWidget       *window,
+       guint            keyval,
+       GdkModifierType  mods)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+  gboolean handled = FALSE;
+
+  for (GtkWidget *widget = focus != NULL ? focus : window; widget != NULL; widget = gtk_widget_get_parent (widget))
+    g_ptr_array_add (chain, widget);
+
+  for (guint i = chain->len; i > 0 && !handled; i--)
+    handled = controllers_handle (g_ptr_array_index (chain, i - 1), GTK_PHASE_CAPTURE, keyval, mods);
+  for (guint i = 0; i < chain->len && !handled; i++)
+    handled = controllers_handle (g_ptr_array_index (chain, i), GTK_PHASE_BUBBLE, keyval, mods);
+
+  g_main_context_iteration (NULL, FALSE);
+  return handled;
+}
+
+/* Types text into the focused entry, replacing its selection. */
+static void
+type_text (GtkWidget  *window,
+           const char *text)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  int position;
+
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  gtk_editable_delete_selection (GTK_EDITABLE (focus));
+  position = gtk_editable_get_position (GTK_EDITABLE (focus));
+  gtk_editable_insert_text (GTK_EDITABLE (focus), text, -1, &position);
+  gtk_editable_set_position (GTK_EDITABLE (focus), position);
+}
+
 /* --- the keyboard --- */
 
-/* What Tab does: GtkWindow binds it to ::move-focus. */
+/* Tab or Shift+Tab (GtkWindow binds them to ::move-focus). */
 static void
 press_tab (GtkWidget        *window,
            GtkDirectionType  direction)
 {
-  g_signal_emit_by_name (window, "move-focus", direction);
-  g_main_context_iteration (NULL, FALSE);
+  g_assert_true (press (window, GDK_KEY_Tab, direction == GTK_DIR_TAB_BACKWARD ? GDK_SHIFT_MASK : 0));
 }
 
 static GtkWidget *
@@ -383,14 +484,14 @@ test_tab_chain_leaves_lists (void)
   sr_test_window_close (window);
 }
 
-/* Tabs forward until predicate(focus) holds; fails after max presses. */
+/* Presses Tab until predicate(focus) holds. */
 static GtkWidget *
-tab_to (GtkWidget  *window,
-        gboolean  (*predicate) (GtkWidget *focus, gpointer data),
-        gpointer    data,
-        const char *what)
+press_tab_to (GtkWidget  *window,
+              gboolean  (*predicate) (GtkWidget *focus, gpointer data),
+              gpointer    data,
+              const char *what)
 {
-  for (guint i = 0; i < 60; i++)
+  for (guint i = 0; i < 80; i++)
     {
       GtkWidget *focus = focus_of (window);
 
@@ -514,7 +615,7 @@ test_keyboard_main_flows (void)
   /* Sort by cost from the Sort menu: Tab to it, pick the items. */
   sort_button = find_sort_button (GTK_WIDGET (messages));
   g_assert_nonnull (sort_button);
-  tab_to (win, focus_in, sort_button, "the Sort menu");
+  press_tab_to (win, focus_in, sort_button, "the Sort menu");
   g_assert_true (gtk_widget_activate_action (sort_button, "sort.by", "i", SR_MESSAGE_SORT_COST));
   sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
   g_assert_true (gtk_widget_activate_action (sort_button, "sort.order", "s", "ascending"));
@@ -531,7 +632,7 @@ test_keyboard_main_flows (void)
   g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
 
   /* Tab into the list, Enter on the row: Message Details, focused. */
-  focus = tab_to (win, focus_in, column_view, "the Messages Log's list");
+  focus = press_tab_to (win, focus_in, column_view, "the Messages Log's list");
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_true (gtk_widget_activate_action (focus, "list.activate-item", "u", 0));
   sr_test_wait_until (focus_in_message_dialog, win, 10, "the focus in Message Details");
@@ -560,7 +661,7 @@ test_keyboard_main_flows (void)
   g_assert_true (is_ancestor_or_self (focus_of (win), GTK_WIDGET (campaigns)));
   sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 30, "the Campaign Log");
   campaign_list = GTK_WIDGET (sr_campaigns_page_get_column_view (campaigns));
-  focus = tab_to (win, focus_in, campaign_list, "the Campaign Log's list");
+  focus = press_tab_to (win, focus_in, campaign_list, "the Campaign Log's list");
   g_assert_true (gtk_widget_activate_action (focus, "list.activate-item", "u", 0));
   sr_test_spin (300);
 
@@ -601,27 +702,6 @@ test_keyboard_main_flows (void)
 }
 
 static gboolean
-press_key (GtkWidget *widget,
-           guint      keyval)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
-        {
-          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
-          if (handled)
-            break;
-        }
-    }
-  return handled;
-}
-
-static gboolean
 focus_in_list (gpointer data)
 {
   SrWindow *window = data;
@@ -629,127 +709,6 @@ focus_in_list (gpointer data)
   GtkWidget *focus = focus_of (GTK_WIDGET (window));
 
   return focus != NULL && focus != list && gtk_widget_is_ancestor (focus, list);
-}
-
-/* --- keys as GTK dispatches them --- */
-
-/* GTK has no public way to inject a key event, so press() does what GTK
- * does with one: from the window down to the focus widget, the controllers
- * of the capture phase; then from the focus widget up to the window, the
- * key controllers and the shortcut controllers (which hold each widget's
- * class key bindings: Tab, Return, F6, Alt+1…) of the bubble phase, until
- * one handles it. Text is typed with type_text(), what an input method
- * commits. */
-
-static gboolean
-trigger_matches (GtkShortcutTrigger *trigger,
-                 guint               keyval,
-                 GdkModifierType     mods)
-{
-  if (GTK_IS_KEYVAL_TRIGGER (trigger))
-    return gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == gdk_keyval_to_lower (keyval) &&
-           gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods;
-  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
-    return trigger_matches (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods) ||
-           trigger_matches (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods);
-  return FALSE;
-}
-
-static gboolean
-controllers_handle (GtkWidget           *widget,
-                    GtkPropagationPhase  phase,
-                    guint                keyval,
-                    GdkModifierType      mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-      GtkPropagationPhase its_phase = gtk_event_controller_get_propagation_phase (controller);
-      gboolean handled = FALSE;
-
-      if (its_phase == GTK_PHASE_TARGET ? phase != GTK_PHASE_BUBBLE : its_phase != phase)
-        continue;
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
-        {
-          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, mods, &handled);
-          if (handled)
-            return TRUE;
-        }
-      else if (GTK_IS_SHORTCUT_CONTROLLER (controller))
-        {
-          GListModel *shortcuts = G_LIST_MODEL (controller);
-
-          for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
-            {
-              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
-
-              if (trigger_matches (gtk_shortcut_get_trigger (shortcut), keyval, mods) &&
-                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                                GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
-                                                gtk_shortcut_get_arguments (shortcut)))
-                return TRUE;
-            }
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
-press (GtkWidget       *window,
-       guint            keyval,
-       GdkModifierType  mods)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
-  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
-  gboolean handled = FALSE;
-
-  for (GtkWidget *widget = focus != NULL ? focus : window; widget != NULL; widget = gtk_widget_get_parent (widget))
-    g_ptr_array_add (chain, widget);
-
-  for (guint i = chain->len; i > 0 && !handled; i--)
-    handled = controllers_handle (g_ptr_array_index (chain, i - 1), GTK_PHASE_CAPTURE, keyval, mods);
-  for (guint i = 0; i < chain->len && !handled; i++)
-    handled = controllers_handle (g_ptr_array_index (chain, i), GTK_PHASE_BUBBLE, keyval, mods);
-
-  g_main_context_iteration (NULL, FALSE);
-  return handled;
-}
-
-/* Types text into the focused entry, replacing its selection. */
-static void
-type_text (GtkWidget  *window,
-           const char *text)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
-  int position;
-
-  g_assert_true (GTK_IS_EDITABLE (focus));
-  gtk_editable_delete_selection (GTK_EDITABLE (focus));
-  position = gtk_editable_get_position (GTK_EDITABLE (focus));
-  gtk_editable_insert_text (GTK_EDITABLE (focus), text, -1, &position);
-  gtk_editable_set_position (GTK_EDITABLE (focus), position);
-}
-
-/* Presses Tab until predicate(focus) holds. */
-static GtkWidget *
-press_tab_to (GtkWidget  *window,
-              gboolean  (*predicate) (GtkWidget *focus, gpointer data),
-              gpointer    data,
-              const char *what)
-{
-  for (guint i = 0; i < 80; i++)
-    {
-      GtkWidget *focus = focus_of (window);
-
-      if (focus != NULL && predicate (focus, data))
-        return focus;
-      g_assert_true (press (window, GDK_KEY_Tab, 0));
-    }
-  g_error ("Tab never reached %s", what);
-  return NULL;
 }
 
 /* --- the Dashboard's cards --- */
@@ -1245,13 +1204,13 @@ test_chart_bars_and_click_through (void)
   /* Arrow keys pick a bar: its figures become the description (and are
    * announced). */
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (chart)));
-  g_assert_true (press_key (GTK_WIDGET (chart), GDK_KEY_Home));
+  g_assert_true (press (GTK_WIDGET (window), GDK_KEY_Home, 0));
   first_bar = sr_chart_dup_bar_text (chart, 0);
   description = a11y_dup_description (GTK_ACCESSIBLE (chart));
   g_assert_true (g_str_has_prefix (description, first_bar));
   g_clear_pointer (&description, g_free);
 
-  g_assert_true (press_key (GTK_WIDGET (chart), GDK_KEY_Right));
+  g_assert_true (press (GTK_WIDGET (window), GDK_KEY_Right, 0));
   second_bar = sr_chart_dup_bar_text (chart, 1);
   description = a11y_dup_description (GTK_ACCESSIBLE (chart));
   g_assert_true (g_str_has_prefix (description, second_bar));
