@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "sr-campaign-window.h"
+#include "sr-column-sorter.h"
 #include "sr-export-bar.h"
 #include "sr-format.h"
 #include "sr-message-view.h"
@@ -38,6 +39,7 @@ struct _SrCampaignWindow
   AdwWindow        parent_instance;
 
   AdwToastOverlay *toast_overlay;
+  AdwHeaderBar    *header_bar;
   AdwWindowTitle  *window_title;
   GtkLabel        *message_label;
   GtkFlowBox      *facts_box;
@@ -437,6 +439,7 @@ sr_campaign_window_class_init (SrCampaignWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-campaign-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, export_bar);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SrCampaignWindow, message_label);
@@ -462,6 +465,11 @@ sr_campaign_window_init (SrCampaignWindow *self)
   sr_message_view_set_show_campaign (self->message_view, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->coverage_label), FALSE);
   build_toggles (self);
+
+  /* Sorting without the mouse, as in the Messages Log: the column headers
+   * take no focus. */
+  adw_header_bar_pack_end (self->header_bar,
+                           sr_column_sorter_new_menu_button (sr_message_view_get_column_view (self->message_view)));
 
   if (g_str_has_suffix (APPLICATION_ID, ".Devel"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -134,32 +134,84 @@ sr_column_sorter_get_primary (GtkColumnView *view,
   }
 }
 
+/* The fixed widths of the .ui files are for the normal text size. Large
+ * text (GNOME's text scaling sets gtk-xft-dpi) scales them with the text,
+ * so titles and values are not cut. */
+static double
+get_text_scale (GtkWidget *widget)
+{
+  int dpi = 0;
+
+  g_object_get (gtk_widget_get_settings (widget), "gtk-xft-dpi", &dpi, NULL);
+  return dpi > 0 ? MAX (1.0, dpi / (96.0 * 1024)) : 1.0;
+}
+
+static gboolean
+refit_idle_cb (gpointer user_data)
+{
+  GtkColumnView *view = user_data;
+
+  g_object_set_data (G_OBJECT (view), "sr-refit-source", NULL);
+  sr_column_view_fit_titles (view);
+  return G_SOURCE_REMOVE;
+}
+
+/* After GTK has given the view the new text size. */
+static void
+on_text_size_changed_cb (GtkColumnView *view)
+{
+  if (g_object_get_data (G_OBJECT (view), "sr-refit-source") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (view), "sr-refit-source", GUINT_TO_POINTER (1));
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refit_idle_cb, g_object_ref (view), g_object_unref);
+}
+
 void
 sr_column_view_fit_titles (GtkColumnView *view)
 {
   GListModel *columns;
+  double scale;
 
   g_return_if_fail (GTK_IS_COLUMN_VIEW (view));
 
+  if (g_object_get_data (G_OBJECT (view), "sr-fit-titles") == NULL)
+    {
+      GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (view));
+
+      g_object_set_data (G_OBJECT (view), "sr-fit-titles", GUINT_TO_POINTER (1));
+      g_signal_connect_object (settings, "notify::gtk-xft-dpi",
+                               G_CALLBACK (on_text_size_changed_cb), view, G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "notify::gtk-font-name",
+                               G_CALLBACK (on_text_size_changed_cb), view, G_CONNECT_SWAPPED);
+    }
+
+  scale = get_text_scale (GTK_WIDGET (view));
   columns = gtk_column_view_get_columns (view);
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
       const char *title = gtk_column_view_column_get_title (column);
       g_autoptr(PangoLayout) layout = NULL;
-      int fixed = gtk_column_view_column_get_fixed_width (column);
+      int base = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "sr-base-width"));
       int width;
 
-      if (fixed < 0 || title == NULL)
+      /* The width of the .ui, kept from the first call. */
+      if (base == 0)
+        {
+          base = gtk_column_view_column_get_fixed_width (column);
+          if (base <= 0)
+            continue;
+          g_object_set_data (G_OBJECT (column), "sr-base-width", GINT_TO_POINTER (base));
+        }
+      if (title == NULL)
         continue;
 
       /* The view's own font is at least as wide as the header's; room is
        * added for the sort arrow and the cell padding. */
       layout = gtk_widget_create_pango_layout (GTK_WIDGET (view), title);
       pango_layout_get_pixel_size (layout, &width, NULL);
-      width += 32;
-      if (width > fixed)
-        gtk_column_view_column_set_fixed_width (column, width);
+      width = MAX (width + 32, (int) (base * scale + 0.5));
+      gtk_column_view_column_set_fixed_width (column, width);
     }
 }
 

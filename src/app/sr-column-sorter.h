@@ -30,7 +30,9 @@ gboolean   sr_column_sorter_get_primary (GtkColumnView *view,
 GtkWidget *sr_column_sorter_new_menu_button (GtkColumnView *view);
 
 /* Widens fixed-width columns whose (translated) title would not fit in
- * them: GTK clips a column header without an ellipsis. */
+ * them (GTK clips a column header without an ellipsis), and scales the
+ * fixed widths with large text (gtk-xft-dpi), again whenever the text
+ * size changes. */
 void       sr_column_view_fit_titles   (GtkColumnView *view);
 
 G_END_DECLS

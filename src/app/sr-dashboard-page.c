@@ -65,6 +65,7 @@ struct _SrDashboardPage
   GtkLabel        *period_label;
   AdwSpinner      *loading_spinner;
   GtkLabel        *history_label;
+  GtkFlowBox      *cards;
   GtkLabel        *messages_value;
   GtkLabel        *messages_detail;
   GtkLabel        *delivered_value;
@@ -1526,11 +1527,10 @@ query_delivery_time (SrDashboardPage *self)
   g_task_run_in_thread (task, delivery_time_thread);
 }
 
-static void on_card_pressed_cb (GtkGestureClick *gesture,
-                                int              n_press,
-                                double           x,
-                                double           y,
-                                SrDashboardPage *self);
+/* What activating a card does: its CompareCard + 1 (the messages it
+ * counts), or CARD_BALANCE. Kept on the GtkFlowBoxChild. */
+#define CARD_KEY     "sr-card"
+#define CARD_BALANCE 100u
 
 /* A card like the others, after them: median and 90th percentile. */
 static void
@@ -1539,7 +1539,7 @@ add_delivery_time_card (SrDashboardPage *self)
   GtkWidget *child = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->cost_detail)));
   GtkWidget *flowbox = child != NULL ? gtk_widget_get_parent (child) : NULL;
   GtkWidget *card, *title, *value, *detail;
-  GtkGesture *click;
+  GtkWidget *button;
 
   if (!GTK_IS_FLOW_BOX (flowbox))
     return;
@@ -1568,14 +1568,16 @@ add_delivery_time_card (SrDashboardPage *self)
   gtk_box_append (GTK_BOX (card), detail);
   gtk_widget_set_tooltip_text (card, _("From sending to the delivery report, for delivered messages with both times. Click to see the delivered messages."));
 
-  /* A click opens the delivered messages it measures. */
-  click = gtk_gesture_click_new ();
-  g_object_set_data (G_OBJECT (card), "sr-card", GUINT_TO_POINTER (1));
-  g_signal_connect_object (click, "released", G_CALLBACK (on_card_pressed_cb), self, 0);
-  gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_cursor_from_name (card, "pointer");
 
-  gtk_flow_box_append (GTK_FLOW_BOX (flowbox), card);
+  /* Like the cards of the .ui: a button that opens the delivered messages
+   * it measures. */
+  button = g_object_new (GTK_TYPE_FLOW_BOX_CHILD,
+                         "accessible-role", GTK_ACCESSIBLE_ROLE_BUTTON,
+                         "child", card,
+                         NULL);
+  g_object_set_data (G_OBJECT (button), CARD_KEY, GUINT_TO_POINTER (COMPARE_DELIVERED + 1));
+  gtk_flow_box_append (GTK_FLOW_BOX (flowbox), button);
   self->delivery_time_value = GTK_LABEL (value);
   self->delivery_time_detail = GTK_LABEL (detail);
 }
@@ -1618,17 +1620,88 @@ open_card (SrDashboardPage *self,
   show_messages (self, filter, NULL);
 }
 
+/* A click, Enter or Space on a card (GtkFlowBox activates its children
+ * on a single click). */
 static void
-on_card_pressed_cb (GtkGestureClick *gesture,
-                    int              n_press,
-                    double           x,
-                    double           y,
-                    SrDashboardPage *self)
+on_card_activated_cb (SrDashboardPage *self,
+                      GtkFlowBoxChild *child)
 {
-  GtkWidget *card = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  guint card = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (child), CARD_KEY));
 
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  open_card (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (card), "sr-card")));
+  g_assert (SR_IS_DASHBOARD_PAGE (self));
+
+  if (card == CARD_BALANCE)
+    /* The balance is as of the last sync: activating it syncs now. */
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.sync", NULL);
+  else if (card > 0)
+    open_card (self, card - 1);
+}
+
+/* A card's accessible name says its title, its value and what activating
+ * it does; its description the lines under the value. Kept up to date as
+ * the labels change. */
+static void
+update_card_accessible (GtkFlowBoxChild *child)
+{
+  guint card = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (child), CARD_KEY));
+  GtkWidget *box = gtk_flow_box_child_get_child (child);
+  g_autoptr(GString) description = g_string_new (NULL);
+  g_autofree char *name = NULL;
+  const char *title = NULL;
+  const char *value = NULL;
+
+  for (GtkWidget *widget = gtk_widget_get_first_child (box); widget != NULL;
+       widget = gtk_widget_get_next_sibling (widget))
+    {
+      const char *text;
+
+      if (!GTK_IS_LABEL (widget))
+        continue;
+      text = gtk_label_get_text (GTK_LABEL (widget));
+      if (title == NULL)
+        title = text;
+      else if (value == NULL)
+        value = text;
+      else if (gtk_widget_get_visible (widget) && text != NULL && *text != '\0')
+        {
+          if (description->len > 0)
+            g_string_append (description, ", ");
+          g_string_append (description, text);
+        }
+    }
+
+  if (card == CARD_BALANCE)
+    /* Translators: accessible name of the Dashboard's Balance card, read by
+     * screen readers: its title, its value ("Balance: 1,250.75 EUR, sync
+     * now"). Activating the card syncs. */
+    name = g_strdup_printf (_("%s: %s, sync now"), title, value);
+  else
+    /* Translators: accessible name of a Dashboard card, read by screen
+     * readers: its title, its value ("Delivered: 78.2 %, open in the
+     * Messages Log"). Activating the card opens those messages. */
+    name = g_strdup_printf (_("%s: %s, open in the Messages Log"), title, value);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str,
+                                  -1);
+}
+
+static void
+setup_card_accessible (GtkFlowBoxChild *child)
+{
+  GtkWidget *box = gtk_flow_box_child_get_child (child);
+
+  for (GtkWidget *widget = gtk_widget_get_first_child (box); widget != NULL;
+       widget = gtk_widget_get_next_sibling (widget))
+    if (GTK_IS_LABEL (widget))
+      {
+        g_signal_connect_object (widget, "notify::label",
+                                 G_CALLBACK (update_card_accessible), child, G_CONNECT_SWAPPED);
+        g_signal_connect_object (widget, "notify::visible",
+                                 G_CALLBACK (update_card_accessible), child, G_CONNECT_SWAPPED);
+      }
+  update_card_accessible (child);
 }
 
 gboolean
@@ -2013,6 +2086,7 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, cost_value);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, cost_detail);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, balance_value);
+  gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, cards);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, balance_detail);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, chart_group);
   gtk_widget_class_bind_template_child (widget_class, SrDashboardPage, messages_chart);
@@ -2036,6 +2110,7 @@ sr_dashboard_page_class_init (SrDashboardPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_bar_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_view_log_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_card_activated_cb);
 }
 
 static void
@@ -2074,18 +2149,28 @@ sr_dashboard_page_init (SrDashboardPage *self)
           continue;
         self->compare_labels[i] = GTK_LABEL (label);
 
-        /* The Messages card has its own "View Log" button. */
+        /* Each card opens the messages it counts (the flow box's
+         * child-activated); the Messages card also has a "View Log"
+         * button for the mouse. */
+        g_object_set_data (G_OBJECT (gtk_widget_get_parent (parent)), CARD_KEY, GUINT_TO_POINTER (i + 1));
+        gtk_widget_set_cursor_from_name (parent, "pointer");
         if (i != COMPARE_MESSAGES)
-          {
-            GtkGesture *click = gtk_gesture_click_new ();
-
-            g_object_set_data (G_OBJECT (parent), "sr-card", GUINT_TO_POINTER (i));
-            g_signal_connect_object (click, "released", G_CALLBACK (on_card_pressed_cb), self, 0);
-            gtk_widget_add_controller (parent, GTK_EVENT_CONTROLLER (click));
-            gtk_widget_set_cursor_from_name (parent, "pointer");
-            gtk_widget_set_tooltip_text (parent, _("Show these messages in the Messages Log"));
-          }
+          gtk_widget_set_tooltip_text (parent, _("Show these messages in the Messages Log"));
       }
+
+    /* The balance is as of the last sync: the card syncs. */
+    {
+      GtkWidget *balance = gtk_widget_get_parent (GTK_WIDGET (self->balance_detail));
+
+      g_object_set_data (G_OBJECT (gtk_widget_get_parent (balance)), CARD_KEY, GUINT_TO_POINTER (CARD_BALANCE));
+      gtk_widget_set_cursor_from_name (balance, "pointer");
+      gtk_widget_set_tooltip_text (balance, _("Sync now to update the balance"));
+    }
+
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->cards)); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_FLOW_BOX_CHILD (child))
+        setup_card_accessible (GTK_FLOW_BOX_CHILD (child));
   }
 
   self->settings = g_settings_new (APPLICATION_ID);
@@ -2232,6 +2317,14 @@ sr_dashboard_page_get_insights (SrDashboardPage *self)
   g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
 
   return self->insights;
+}
+
+GtkFlowBox *
+sr_dashboard_page_get_cards (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->cards;
 }
 
 SrChart *

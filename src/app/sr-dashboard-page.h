@@ -51,6 +51,8 @@ gint64             sr_dashboard_page_get_total         (SrDashboardPage   *self)
 gboolean           sr_dashboard_page_get_loading       (SrDashboardPage   *self);
 SrInsights        *sr_dashboard_page_get_insights      (SrDashboardPage   *self);
 SrChart           *sr_dashboard_page_get_chart         (SrDashboardPage   *self);
+/* The flow box of the cards (F6 and the keyboard tests). */
+GtkFlowBox        *sr_dashboard_page_get_cards         (SrDashboardPage   *self);
 /* Milliseconds from the last period or data change to the query's result,
  * and to the first frame showing it ("rendered" is emitted then). */
 void               sr_dashboard_page_get_timing        (SrDashboardPage   *self,

@@ -46,6 +46,8 @@ static const Shortcut shortcuts[] = {
   { NC_("shortcut window", "Dashboard"), "<Alt>1" },
   { NC_("shortcut window", "Messages Log"), "<Alt>2" },
   { NC_("shortcut window", "Campaign Log"), "<Alt>3" },
+  { NC_("shortcut window", "Move to the sidebar, the filters or the list"), "F6" },
+  { NC_("shortcut window", "Move back among the sidebar, the filters and the list"), "<Shift>F6" },
   { NULL, NC_("shortcut window", "Reports") },
   { NC_("shortcut window", "Open the selected message or campaign"), "Return" },
   { NC_("shortcut window", "Close a detail window"), "Escape" },

@@ -52,7 +52,11 @@ set_busy (SrSignInPage *self,
 {
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_label_set_label (self->sign_in_label, busy ? _("Checking…") : _("_Sign In"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !busy);
+  /* Read-only, not insensitive, while the key is checked: the field keeps
+   * the focus (Enter was pressed there) and gets it back on an error. An
+   * insensitive GtkText that had the focus never hears of losing it, and
+   * its cursor blink then warns "did not receive a focus-out event". */
+  gtk_editable_set_editable (GTK_EDITABLE (self->key_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->api_url_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auth_url_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
@@ -337,6 +341,15 @@ sr_sign_in_page_reset (SrSignInPage *self)
   set_busy (self, FALSE);
   show_error (self, NULL);
   sr_sign_in_page_set_notice (self, NULL);
+}
+
+/* The page opens with the focus in the key field, so typing goes there. */
+void
+sr_sign_in_page_focus_key (SrSignInPage *self)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->key_row));
 }
 
 void

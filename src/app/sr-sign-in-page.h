@@ -19,6 +19,7 @@ void        sr_sign_in_page_set_urls        (SrSignInPage *self,
                                              const char   *auth_url);
 /* Clears the key, the error and any check in flight. */
 void        sr_sign_in_page_reset           (SrSignInPage *self);
+void        sr_sign_in_page_focus_key       (SrSignInPage *self);
 /* Shows a message above the form, e.g. why the user has to sign in again. */
 void        sr_sign_in_page_set_notice      (SrSignInPage *self,
                                              const char   *notice);

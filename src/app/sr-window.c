@@ -499,6 +499,7 @@ show_sign_in (SrWindow   *self,
   sr_sign_in_page_set_urls (self->sign_in_page, self->api_url, self->auth_url);
   sr_sign_in_page_set_notice (self->sign_in_page, notice);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  sr_sign_in_page_focus_key (self->sign_in_page);
 }
 
 /* The reports' chrome with a spinner over the pages, which would show
@@ -940,6 +941,111 @@ export_action (GtkWidget  *widget,
     sr_messages_page_export (self->messages_page, NULL);
 }
 
+/* --- F6: between the sidebar, the page's bar and the page's content --- */
+
+/* The regions F6 moves between, in order, as GNOME apps have them. */
+typedef enum {
+  REGION_NONE = -1,
+  REGION_SIDEBAR,
+  REGION_BAR,        /* the page's first controls: its filter bar, its period */
+  REGION_CONTENT,    /* the page's list, or the Dashboard's cards */
+  N_REGIONS
+} Region;
+
+/* The page's content: its list (the column view, or the list view of a
+ * narrow window), else the first flow box (the Dashboard's cards). */
+static GtkWidget *
+find_content (GtkWidget *widget,
+              gboolean   lists)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (lists ? (GTK_IS_COLUMN_VIEW (widget) || GTK_IS_LIST_VIEW (widget)) : GTK_IS_FLOW_BOX (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_content (child, lists);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+get_content_region (SrWindow *self)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (self->content_stack);
+  GtkWidget *content;
+
+  if (page == NULL)
+    return NULL;
+  content = find_content (page, TRUE);
+  return content != NULL ? content : find_content (page, FALSE);
+}
+
+static gboolean
+focus_is_in (GtkWidget *focus,
+             GtkWidget *widget)
+{
+  return focus != NULL && widget != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static Region
+get_focus_region (SrWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus_is_in (focus, GTK_WIDGET (self->sidebar_list)))
+    return REGION_SIDEBAR;
+  if (focus_is_in (focus, get_content_region (self)))
+    return REGION_CONTENT;
+  if (focus_is_in (focus, gtk_stack_get_visible_child (self->content_stack)))
+    return REGION_BAR;
+  return REGION_NONE;
+}
+
+static gboolean
+focus_region (SrWindow *self,
+              Region    region)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (self->content_stack);
+  GtkWidget *content = get_content_region (self);
+
+  switch (region)
+    {
+    case REGION_SIDEBAR:
+      /* Hidden in a narrow window that shows the page. */
+      if (!gtk_widget_get_mapped (GTK_WIDGET (self->sidebar_list)))
+        return FALSE;
+      if (gtk_list_box_get_selected_row (self->sidebar_list) != NULL)
+        return gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_selected_row (self->sidebar_list)));
+      return gtk_widget_child_focus (GTK_WIDGET (self->sidebar_list), GTK_DIR_TAB_FORWARD);
+
+    case REGION_BAR:
+      if (page == NULL || !gtk_widget_get_mapped (page))
+        return FALSE;
+      /* The page's first control, as Tab from outside would reach it. */
+      gtk_root_set_focus (GTK_ROOT (self), NULL);
+      return gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+
+    case REGION_CONTENT:
+      if (content == NULL)
+        return FALSE;
+      /* A list gives the focus to its current row. */
+      if (GTK_IS_COLUMN_VIEW (content) || GTK_IS_LIST_VIEW (content))
+        return gtk_widget_grab_focus (content);
+      gtk_root_set_focus (GTK_ROOT (self), NULL);
+      return gtk_widget_child_focus (content, GTK_DIR_TAB_FORWARD);
+
+    case REGION_NONE:
+    case N_REGIONS:
+    default:
+      return FALSE;
+    }
+}
+
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
@@ -955,10 +1061,37 @@ show_page_action (GtkWidget  *widget,
   sr_window_show_content_page (self, g_variant_get_string (parameter, NULL));
 
   /* Alt+1/2/3 go to the page, not just show it: the focus moves to the
-   * page's first control, so the next key works there. */
+   * page's first control, so the next key works there (also when the
+   * focus was already in the page). */
   page = gtk_stack_get_visible_child (self->content_stack);
-  if (page != NULL && !gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD))
+  if (page != NULL && !focus_region (self, REGION_BAR))
     gtk_widget_grab_focus (page);
+}
+
+static void
+cycle_focus_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  gboolean backward = g_variant_get_boolean (parameter);
+  Region region = get_focus_region (self);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "reports"))
+    return;
+
+  /* From anywhere else (the header bar, a banner) forward starts at the
+   * sidebar, backward at the content. */
+  if (region == REGION_NONE)
+    region = backward ? N_REGIONS : REGION_NONE;
+
+  /* The next region that can take the focus; at most once round. */
+  for (guint i = 0; i < N_REGIONS; i++)
+    {
+      region = backward ? (region + N_REGIONS - 1) % N_REGIONS : (region + 1) % N_REGIONS;
+      if (focus_region (self, region))
+        return;
+    }
 }
 
 static void
@@ -1241,6 +1374,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.cycle-focus", "b", cycle_focus_action);
   gtk_widget_class_install_action (widget_class, "win.show-campaign", "s", show_campaign_action);
   gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
@@ -1257,6 +1391,8 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-page", "s", "dashboard");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-page", "s", "messages");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-page", "s", "campaigns");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.cycle-focus", "b", FALSE);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.cycle-focus", "b", TRUE);
 }
 
 static void

@@ -22,7 +22,9 @@
 #include "sr-preferences-dialog.h"
 #include "sr-resources.h"
 #include "sr-shortcuts-dialog.h"
+#include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
+#include "sr-test-window.h"
 #include "sr-window-private.h"
 
 #define N_MESSAGES  "1500"
@@ -31,43 +33,6 @@
 static SrTestSandbox *shared_sandbox;
 static char          *shared_dir;
 static SrCache       *shared_cache;
-
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-on_wait_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Predicate    predicate,
-            gpointer     data,
-            guint        timeout,
-            const char  *what)
-{
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (timeout, on_wait_timeout_cb, &timed_out);
-
-  while (!predicate (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %u s waiting for: %s", timeout, what);
-
-  g_source_remove (source);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_wait_timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 on_sync_done_cb (GObject      *object,
@@ -110,30 +75,10 @@ sync_account (const char *url,
 
   sync = sr_sync_new (client, cache);
   sr_sync_run_async (sync, NULL, on_sync_done_cb, &error);
-  wait_until (error_is_set, &error, 120, "the fixture sync");
+  sr_test_wait_until (error_is_set, &error, 120, "the fixture sync");
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 
   return cache;
-}
-
-static gboolean
-window_left_loading (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "loading") != 0;
-}
-
-static gboolean
-window_shows_reports (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "reports") == 0;
-}
-
-static gboolean
-session_idle (gpointer data)
-{
-  SrSession *session = sr_window_get_session (data);
-
-  return session != NULL && !sr_session_get_syncing (session);
 }
 
 static gboolean
@@ -164,21 +109,14 @@ open_shared_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_present (GTK_WINDOW (window));
 
-  wait_until (window_shows_reports, window, 60, "the reports page");
-  wait_until (session_idle, window, 120, "the first sync");
-  wait_until (list_ready, sr_messages_page_get_list (sr_window_get_messages_page (window)), 60,
-              "the Messages Log");
-  wait_until (dashboard_ready, sr_window_get_dashboard_page (window), 60, "the Dashboard");
-  spin (100);
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
+  sr_test_wait_until (list_ready, sr_messages_page_get_list (sr_window_get_messages_page (window)), 60,
+                      "the Messages Log");
+  sr_test_wait_until (dashboard_ready, sr_window_get_dashboard_page (window), 60, "the Dashboard");
+  sr_test_spin (100);
 
   return window;
-}
-
-static void
-close_window (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
 }
 
 static gboolean
@@ -211,7 +149,7 @@ walk_and_count (Totals        *totals,
   for (guint tries = 0; walk.n_interactive == 0 && tries < 50; tries++)
     {
       a11y_walk_clear (&walk);
-      spin (200);
+      sr_test_spin (200);
       a11y_walk_init (&walk);
       a11y_walk (&walk, root);
     }
@@ -253,15 +191,15 @@ test_names_sign_in (void)
 
   window = sr_window_new_for_test (url, url, dir, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (window_left_loading, window, 10, "the first page");
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
-  spin (50);
+  sr_test_spin (50);
 
   walk_and_count (&totals, "sign-in page", GTK_ACCESSIBLE (window));
   check_totals (&totals);
   g_string_free (totals.problems, TRUE);
 
-  close_window (window);
+  sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }
 
@@ -284,9 +222,9 @@ test_names_every_page_and_window (void)
 
       sr_window_show_content_page (window, pages[i]);
       if (i == 2)
-        wait_until (campaign_list_ready, sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)),
-                    30, "the Campaign Log");
-      spin (200);
+        sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (sr_window_get_campaigns_page (window)),
+                            30, "the Campaign Log");
+      sr_test_spin (200);
       walk_and_count (&totals, what, GTK_ACCESSIBLE (window));
     }
 
@@ -297,59 +235,160 @@ test_names_every_page_and_window (void)
   g_assert_cmpuint (messages->len, ==, 1);
   dialog = sr_message_dialog_new (g_ptr_array_index (messages, 0), "EUR", FALSE);
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
-  wait_until (widget_mapped, dialog, 10, "the dialog");
-  spin (300);
+  sr_test_wait_until (widget_mapped, dialog, 10, "the dialog");
+  sr_test_spin (300);
   walk_and_count (&totals, "Message Details", GTK_ACCESSIBLE (dialog));
   adw_dialog_force_close (ADW_DIALOG (dialog));
-  spin (300);
+  sr_test_spin (300);
 
   /* A campaign window. */
   campaigns = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 1, 0, &error);
   g_assert_no_error (error);
   campaign_window = sr_window_open_campaign (window, sr_campaign_get_id (g_ptr_array_index (campaigns, 0)));
-  wait_until (list_ready, sr_campaign_window_get_list (campaign_window), 30, "the campaign's messages");
-  spin (300);
+  sr_test_wait_until (list_ready, sr_campaign_window_get_list (campaign_window), 30, "the campaign's messages");
+  sr_test_spin (300);
   walk_and_count (&totals, "campaign window", GTK_ACCESSIBLE (campaign_window));
   gtk_window_destroy (GTK_WINDOW (campaign_window));
 
   /* The status legend, Preferences, Keyboard Shortcuts. */
   legend = sr_legend_window_new ();
   gtk_window_present (GTK_WINDOW (legend));
-  wait_until (widget_mapped, legend, 10, "the status legend");
-  spin (200);
+  sr_test_wait_until (widget_mapped, legend, 10, "the status legend");
+  sr_test_spin (200);
   walk_and_count (&totals, "status legend", GTK_ACCESSIBLE (legend));
   gtk_window_destroy (GTK_WINDOW (legend));
 
   dialog = sr_preferences_dialog_new ();
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
-  wait_until (widget_mapped, dialog, 10, "the dialog");
-  spin (300);
+  sr_test_wait_until (widget_mapped, dialog, 10, "the dialog");
+  sr_test_spin (300);
   walk_and_count (&totals, "Preferences", GTK_ACCESSIBLE (dialog));
   adw_dialog_force_close (ADW_DIALOG (dialog));
-  spin (300);
+  sr_test_spin (300);
 
   dialog = sr_shortcuts_dialog_new ();
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
-  wait_until (widget_mapped, dialog, 10, "the dialog");
-  spin (300);
+  sr_test_wait_until (widget_mapped, dialog, 10, "the dialog");
+  sr_test_spin (300);
   walk_and_count (&totals, "Keyboard Shortcuts", GTK_ACCESSIBLE (dialog));
   adw_dialog_force_close (ADW_DIALOG (dialog));
-  spin (300);
+  sr_test_spin (300);
 
   check_totals (&totals);
   g_string_free (totals.problems, TRUE);
-  close_window (window);
+  sr_test_window_close (window);
+}
+
+/* --- keys as GTK dispatches them --- */
+
+/* GTK has no public way to inject a key event, so press() does what GTK
+ * does with one: from the window down to the focus widget, the controllers
+ * of the capture phase; then from the focus widget up to the window, the
+ * key controllers and the shortcut controllers (which hold each widget's
+ * class key bindings: Tab, Return, F6, Alt+1…) of the bubble phase, until
+ * one handles it. Text is typed with type_text(), what an input method
+ * commits. */
+
+static gboolean
+trigger_matches (GtkShortcutTrigger *trigger,
+                 guint               keyval,
+                 GdkModifierType     mods)
+{
+  if (GTK_IS_KEYVAL_TRIGGER (trigger))
+    return gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == gdk_keyval_to_lower (keyval) &&
+           gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods;
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return trigger_matches (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods) ||
+           trigger_matches (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods);
+  return FALSE;
+}
+
+static gboolean
+controllers_handle (GtkWidget           *widget,
+                    GtkPropagationPhase  phase,
+                    guint                keyval,
+                    GdkModifierType      mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      GtkPropagationPhase its_phase = gtk_event_controller_get_propagation_phase (controller);
+      gboolean handled = FALSE;
+
+      if (its_phase == GTK_PHASE_TARGET ? phase != GTK_PHASE_BUBBLE : its_phase != phase)
+        continue;
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, mods, &handled);
+          if (handled)
+            return TRUE;
+        }
+      else if (GTK_IS_SHORTCUT_CONTROLLER (controller))
+        {
+          GListModel *shortcuts = G_LIST_MODEL (controller);
+
+          for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
+
+              if (trigger_matches (gtk_shortcut_get_trigger (shortcut), keyval, mods) &&
+                  gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                                gtk_shortcut_get_arguments (shortcut)))
+                return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+press (GtkWidget       *window,
+       guint            keyval,
+       GdkModifierType  mods)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+  gboolean handled = FALSE;
+
+  for (GtkWidget *widget = focus != NULL ? focus : window; widget != NULL; widget = gtk_widget_get_parent (widget))
+    g_ptr_array_add (chain, widget);
+
+  for (guint i = chain->len; i > 0 && !handled; i--)
+    handled = controllers_handle (g_ptr_array_index (chain, i - 1), GTK_PHASE_CAPTURE, keyval, mods);
+  for (guint i = 0; i < chain->len && !handled; i++)
+    handled = controllers_handle (g_ptr_array_index (chain, i), GTK_PHASE_BUBBLE, keyval, mods);
+
+  g_main_context_iteration (NULL, FALSE);
+  return handled;
+}
+
+/* Types text into the focused entry, replacing its selection. */
+static void
+type_text (GtkWidget  *window,
+           const char *text)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  int position;
+
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  gtk_editable_delete_selection (GTK_EDITABLE (focus));
+  position = gtk_editable_get_position (GTK_EDITABLE (focus));
+  gtk_editable_insert_text (GTK_EDITABLE (focus), text, -1, &position);
+  gtk_editable_set_position (GTK_EDITABLE (focus), position);
 }
 
 /* --- the keyboard --- */
 
-/* What Tab does: GtkWindow binds it to ::move-focus. */
+/* Tab or Shift+Tab (GtkWindow binds them to ::move-focus). */
 static void
 press_tab (GtkWidget        *window,
            GtkDirectionType  direction)
 {
-  g_signal_emit_by_name (window, "move-focus", direction);
-  g_main_context_iteration (NULL, FALSE);
+  g_assert_true (press (window, GDK_KEY_Tab, direction == GTK_DIR_TAB_BACKWARD ? GDK_SHIFT_MASK : 0));
 }
 
 static GtkWidget *
@@ -422,7 +461,7 @@ test_tab_chain_leaves_lists (void)
       g_test_message ("Tab through the %s page", pages[i]);
       /* Alt+1/2/3 */
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]));
-      spin (200);
+      sr_test_spin (200);
       stops = tab_chain (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD, 200);
       g_assert_cmpuint (stops->len, >, 3);
       g_assert_cmpuint (stops->len, <, 200);
@@ -442,17 +481,17 @@ test_tab_chain_leaves_lists (void)
         }
     }
 
-  close_window (window);
+  sr_test_window_close (window);
 }
 
-/* Tabs forward until predicate(focus) holds; fails after max presses. */
+/* Presses Tab until predicate(focus) holds. */
 static GtkWidget *
-tab_to (GtkWidget  *window,
-        gboolean  (*predicate) (GtkWidget *focus, gpointer data),
-        gpointer    data,
-        const char *what)
+press_tab_to (GtkWidget  *window,
+              gboolean  (*predicate) (GtkWidget *focus, gpointer data),
+              gpointer    data,
+              const char *what)
 {
-  for (guint i = 0; i < 60; i++)
+  for (guint i = 0; i < 80; i++)
     {
       GtkWidget *focus = focus_of (window);
 
@@ -576,15 +615,15 @@ test_keyboard_main_flows (void)
   /* Sort by cost from the Sort menu: Tab to it, pick the items. */
   sort_button = find_sort_button (GTK_WIDGET (messages));
   g_assert_nonnull (sort_button);
-  tab_to (win, focus_in, sort_button, "the Sort menu");
+  press_tab_to (win, focus_in, sort_button, "the Sort menu");
   g_assert_true (gtk_widget_activate_action (sort_button, "sort.by", "i", SR_MESSAGE_SORT_COST));
-  wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, descending");
   g_assert_true (gtk_widget_activate_action (sort_button, "sort.order", "s", "ascending"));
   wait.descending = FALSE;
-  wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by cost, ascending");
   g_assert_true (gtk_widget_activate_action (sort_button, "sort.by", "i", SR_MESSAGE_SORT_CREATED));
   wait.sort = SR_MESSAGE_SORT_CREATED;
-  wait_until (list_sorted, &wait, 30, "the list sorted by date, ascending");
+  sr_test_wait_until (list_sorted, &wait, 30, "the list sorted by date, ascending");
 
   /* Ctrl+F: the search takes the focus; typing filters. */
   g_assert_true (gtk_widget_activate_action (win, "win.search", NULL));
@@ -593,10 +632,10 @@ test_keyboard_main_flows (void)
   g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
 
   /* Tab into the list, Enter on the row: Message Details, focused. */
-  focus = tab_to (win, focus_in, column_view, "the Messages Log's list");
+  focus = press_tab_to (win, focus_in, column_view, "the Messages Log's list");
   first = g_list_model_get_item (G_LIST_MODEL (list), 0);
   g_assert_true (gtk_widget_activate_action (focus, "list.activate-item", "u", 0));
-  wait_until (focus_in_message_dialog, win, 10, "the focus in Message Details");
+  sr_test_wait_until (focus_in_message_dialog, win, 10, "the focus in Message Details");
   focus = focus_of (win);
   dialog = dialog_of (focus);
   g_assert_true (SR_IS_MESSAGE_DIALOG (dialog));
@@ -606,7 +645,7 @@ test_keyboard_main_flows (void)
   /* Ctrl+C copies the focused value: here the message text. */
   g_assert_true (gtk_widget_activate_action (focus, "clipboard.copy", NULL));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (focus), NULL, on_clipboard_read_cb, &read);
-  wait_until (clipboard_read, &read, 10, "the clipboard");
+  sr_test_wait_until (clipboard_read, &read, 10, "the clipboard");
   g_assert_cmpstr (read.text, ==, sr_message_get_message (first));
   g_free (read.text);
 
@@ -615,16 +654,16 @@ test_keyboard_main_flows (void)
   g_assert_true (focus_of (win) != focus);
   g_assert_true (dialog_of (focus_of (win)) == dialog);
   adw_dialog_close (dialog);
-  spin (400);
+  sr_test_spin (400);
 
   /* Alt+3, Tab into the Campaign Log, Enter: the campaign's window. */
   g_assert_true (gtk_widget_activate_action (win, "win.show-page", "s", "campaigns"));
   g_assert_true (is_ancestor_or_self (focus_of (win), GTK_WIDGET (campaigns)));
-  wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 30, "the Campaign Log");
+  sr_test_wait_until (campaign_list_ready, sr_campaigns_page_get_list (campaigns), 30, "the Campaign Log");
   campaign_list = GTK_WIDGET (sr_campaigns_page_get_column_view (campaigns));
-  focus = tab_to (win, focus_in, campaign_list, "the Campaign Log's list");
+  focus = press_tab_to (win, focus_in, campaign_list, "the Campaign Log's list");
   g_assert_true (gtk_widget_activate_action (focus, "list.activate-item", "u", 0));
-  spin (300);
+  sr_test_spin (300);
 
   toplevels = gtk_window_get_toplevels ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -635,10 +674,10 @@ test_keyboard_main_flows (void)
         campaign_window = toplevel;
     }
   g_assert_nonnull (campaign_window);
-  wait_until (window_is_visible, campaign_window, 10, "the campaign window");
-  wait_until (list_ready, sr_campaign_window_get_list (SR_CAMPAIGN_WINDOW (campaign_window)), 30,
-              "the campaign's messages");
-  spin (200);
+  sr_test_wait_until (window_is_visible, campaign_window, 10, "the campaign window");
+  sr_test_wait_until (list_ready, sr_campaign_window_get_list (SR_CAMPAIGN_WINDOW (campaign_window)), 30,
+                      "the campaign's messages");
+  sr_test_spin (200);
 
   /* Forward Tab reaches the status toggles and the list. */
   {
@@ -657,30 +696,9 @@ test_keyboard_main_flows (void)
   }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (campaign_window), "window.close", NULL));
-  spin (100);
+  sr_test_spin (100);
 
-  close_window (window);
-}
-
-static gboolean
-press_key (GtkWidget *widget,
-           guint      keyval)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
-        {
-          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
-          if (handled)
-            break;
-        }
-    }
-  return handled;
+  sr_test_window_close (window);
 }
 
 static gboolean
@@ -691,6 +709,470 @@ focus_in_list (gpointer data)
   GtkWidget *focus = focus_of (GTK_WIDGET (window));
 
   return focus != NULL && focus != list && gtk_widget_is_ancestor (focus, list);
+}
+
+/* --- the Dashboard's cards --- */
+
+static gboolean
+is_card (GtkWidget *focus,
+         gpointer   data)
+{
+  return GTK_IS_FLOW_BOX_CHILD (focus) && gtk_widget_is_ancestor (focus, data);
+}
+
+static gboolean
+card_named (GtkWidget *focus,
+            gpointer   data)
+{
+  g_autofree char *name = NULL;
+
+  if (!GTK_IS_FLOW_BOX_CHILD (focus))
+    return FALSE;
+  name = a11y_dup_name (GTK_ACCESSIBLE (focus));
+  return g_str_has_prefix (name, data);
+}
+
+static guint
+group_mask (SrStatusGroup group)
+{
+  guint mask = 0;
+
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    if (sr_status_get_group (i) == group)
+      mask |= 1u << i;
+  return mask;
+}
+
+static gboolean
+session_syncing (gpointer data)
+{
+  return sr_session_get_syncing (sr_window_get_session (data));
+}
+
+static void
+test_dashboard_cards (void)
+{
+  SrWindow *window = open_shared_window ();
+  GtkWidget *win = GTK_WIDGET (window);
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  g_autofree char *delivered = NULL;
+  GtkWidget *first_card;
+  GtkWidget *focus;
+
+  /* Alt+1, then Tab through the page: every card is one stop, named by
+   * its title, its value and what it does. */
+  g_assert_true (press (win, GDK_KEY_1, GDK_ALT_MASK));
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "dashboard");
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the Dashboard");
+  first_card = press_tab_to (win, is_card, dashboard, "a card");
+  for (focus = first_card; is_card (focus, dashboard); focus = focus_of (win))
+    {
+      g_autofree char *name = a11y_dup_name (GTK_ACCESSIBLE (focus));
+
+      g_test_message ("card: %s", name);
+      g_assert_false (g_ptr_array_find (cards, focus, NULL));
+      g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (focus)), ==, GTK_ACCESSIBLE_ROLE_BUTTON);
+      g_assert_true (g_str_has_suffix (name, ", open in the Messages Log") || g_str_has_suffix (name, ", sync now"));
+      g_ptr_array_add (cards, focus);
+      g_assert_true (press (win, GDK_KEY_Tab, 0));
+    }
+  /* Messages, five statuses, Cost, Balance, Time to Delivery; Tab went on
+   * past them. */
+  g_assert_cmpuint (cards->len, ==, 9);
+  g_assert_nonnull (focus_of (win));
+
+  /* Delivered: its value is in its name; Enter opens the delivered
+   * messages of the period, focused. */
+  delivered = g_strdup_printf ("Delivered: %s, open in the Messages Log",
+                               sr_dashboard_page_get_card_value (dashboard, SR_STATUS_GROUP_DELIVERED));
+  g_assert_true (press (win, GDK_KEY_1, GDK_ALT_MASK));
+  focus = press_tab_to (win, card_named, (gpointer) "Delivered: ", "the Delivered card");
+  {
+    g_autofree char *name = a11y_dup_name (GTK_ACCESSIBLE (focus));
+
+    g_assert_cmpstr (name, ==, delivered);
+  }
+  g_assert_true (press (win, GDK_KEY_Return, 0));
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
+  g_assert_cmpuint (sr_message_list_get_filter (list)->status_mask, ==, group_mask (SR_STATUS_GROUP_DELIVERED));
+  sr_test_wait_until (focus_in_list, window, 30, "the focus on the first delivered message");
+
+  /* Balance: Space syncs. */
+  g_assert_true (press (win, GDK_KEY_1, GDK_ALT_MASK));
+  focus = press_tab_to (win, card_named, (gpointer) "Balance: ", "the Balance card");
+  g_assert_false (sr_session_get_syncing (sr_window_get_session (window)));
+  g_assert_true (press (win, GDK_KEY_space, 0));
+  sr_test_wait_until (session_syncing, window, 10, "the sync the Balance card starts");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the end of that sync");
+  g_assert_cmpstr (sr_window_get_content_page (window), ==, "dashboard");
+
+  sr_test_window_close (window);
+}
+
+/* --- F6 --- */
+
+typedef enum { IN_SIDEBAR, IN_BAR, IN_CONTENT, ELSEWHERE } Where;
+
+static const char * const where_names[] = { "sidebar", "bar", "content", "elsewhere" };
+
+static GtkWidget *
+page_content (SrWindow   *window,
+              const char *page)
+{
+  if (g_str_equal (page, "messages"))
+    return GTK_WIDGET (sr_message_view_get_column_view (sr_messages_page_get_view (sr_window_get_messages_page (window))));
+  if (g_str_equal (page, "campaigns"))
+    return GTK_WIDGET (sr_campaigns_page_get_column_view (sr_window_get_campaigns_page (window)));
+  return GTK_WIDGET (sr_dashboard_page_get_cards (sr_window_get_dashboard_page (window)));
+}
+
+static GtkWidget *
+page_widget (SrWindow   *window,
+             const char *page)
+{
+  if (g_str_equal (page, "messages"))
+    return GTK_WIDGET (sr_window_get_messages_page (window));
+  if (g_str_equal (page, "campaigns"))
+    return GTK_WIDGET (sr_window_get_campaigns_page (window));
+  return GTK_WIDGET (sr_window_get_dashboard_page (window));
+}
+
+static Where
+where_is_focus (SrWindow   *window,
+                const char *page)
+{
+  GtkWidget *focus = focus_of (GTK_WIDGET (window));
+
+  if (focus == NULL)
+    return ELSEWHERE;
+  if (gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX) != NULL &&
+      gtk_widget_has_css_class (gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX), "navigation-sidebar"))
+    return IN_SIDEBAR;
+  if (is_ancestor_or_self (focus, page_content (window, page)))
+    return IN_CONTENT;
+  if (is_ancestor_or_self (focus, page_widget (window, page)))
+    return IN_BAR;
+  return ELSEWHERE;
+}
+
+static void
+expect_where (SrWindow   *window,
+              const char *page,
+              Where       expected)
+{
+  Where where = where_is_focus (window, page);
+
+  if (where != expected)
+    {
+      g_autofree char *what = describe_focus (focus_of (GTK_WIDGET (window)));
+
+      g_error ("%s page: the focus is in the %s (%s), not in the %s",
+               page, where_names[where], what, where_names[expected]);
+    }
+}
+
+static gboolean
+shortcuts_row_titled (GtkWidget  *widget,
+                      const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shortcuts_row_titled (child, title))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_f6_regions (void)
+{
+  static const char * const pages[] = { "dashboard", "messages", "campaigns" };
+  static const guint alt_keys[] = { GDK_KEY_1, GDK_KEY_2, GDK_KEY_3 };
+  SrWindow *window = open_shared_window ();
+  GtkWidget *win = GTK_WIDGET (window);
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      const char *page = pages[i];
+
+      /* Alt+1/2/3 put the focus on the page's first control. */
+      g_assert_true (press (win, alt_keys[i], GDK_ALT_MASK));
+      g_assert_cmpstr (sr_window_get_content_page (window), ==, page);
+      if (i == 2)
+        sr_test_wait_until (sr_test_window_campaigns_ready, window, 30, "the Campaign Log");
+      sr_test_spin (100);
+      expect_where (window, page, IN_BAR);
+
+      /* F6: content, sidebar, bar, content. */
+      g_assert_true (press (win, GDK_KEY_F6, 0));
+      expect_where (window, page, IN_CONTENT);
+      g_assert_true (press (win, GDK_KEY_F6, 0));
+      expect_where (window, page, IN_SIDEBAR);
+      /* On the row of this page. */
+      {
+        g_autofree char *name = a11y_dup_name (GTK_ACCESSIBLE (focus_of (win)));
+        const char *titles[] = { "Dashboard", "Messages Log", "Campaign Log" };
+
+        g_assert_cmpstr (name, ==, titles[i]);
+      }
+      g_assert_true (press (win, GDK_KEY_F6, 0));
+      expect_where (window, page, IN_BAR);
+      g_assert_true (press (win, GDK_KEY_F6, 0));
+      expect_where (window, page, IN_CONTENT);
+
+      /* Shift+F6 goes back: bar, sidebar, content. */
+      g_assert_true (press (win, GDK_KEY_F6, GDK_SHIFT_MASK));
+      expect_where (window, page, IN_BAR);
+      g_assert_true (press (win, GDK_KEY_F6, GDK_SHIFT_MASK));
+      expect_where (window, page, IN_SIDEBAR);
+      g_assert_true (press (win, GDK_KEY_F6, GDK_SHIFT_MASK));
+      expect_where (window, page, IN_CONTENT);
+    }
+
+  /* Ctrl+? lists it. */
+  g_assert_true (press (win, GDK_KEY_question, GDK_CONTROL_MASK));
+  sr_test_spin (300);
+  dialog = GTK_WIDGET (dialog_of (focus_of (win)));
+  g_assert_true (SR_IS_SHORTCUTS_DIALOG (dialog));
+  g_assert_true (shortcuts_row_titled (dialog, "Move to the sidebar, the filters or the list"));
+  g_assert_true (shortcuts_row_titled (dialog, "Move back among the sidebar, the filters and the list"));
+  adw_dialog_force_close (ADW_DIALOG (dialog));
+  sr_test_spin (300);
+
+  sr_test_window_close (window);
+}
+
+/* --- signing in and exporting by keys --- */
+
+static void
+test_sign_in_by_keys (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-a11y-sign-in");
+  const char *url = sr_test_sandbox_get_url (shared_sandbox);
+  SrWindow *window;
+  GtkWidget *win;
+  GtkWidget *focus;
+  SrSignInPage *page;
+
+  window = sr_window_new_for_test (url, url, dir, NULL);
+  win = GTK_WIDGET (window);
+  sr_sign_in_page_set_urls (sr_window_get_sign_in_page (window), url, url);
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_left_loading, window, 10, "the first page");
+  g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
+  page = sr_window_get_sign_in_page (window);
+  sr_test_spin (100);
+
+  /* The focus is in the key field, which says what it is for. */
+  focus = focus_of (win);
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, ADW_TYPE_PASSWORD_ENTRY_ROW));
+  {
+    g_autofree char *name = a11y_dup_name (GTK_ACCESSIBLE (gtk_widget_get_ancestor (focus, ADW_TYPE_PASSWORD_ENTRY_ROW)));
+
+    g_assert_cmpstr (name, !=, "");
+  }
+
+  /* Type the key, Enter: checked, then signed in, with the focus in the
+   * page. */
+  type_text (win, sr_test_sandbox_get_api_key (shared_sandbox));
+  g_assert_true (press (win, GDK_KEY_Return, 0));
+  g_assert_true (sr_sign_in_page_get_busy (page));
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports after signing in");
+  g_assert_null (sr_sign_in_page_get_error (page));
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
+  sr_test_spin (200);
+  focus = focus_of (win);
+  g_assert_true (is_ancestor_or_self (focus, gtk_widget_get_ancestor (GTK_WIDGET (sr_window_get_dashboard_page (window)),
+                                                                       GTK_TYPE_STACK)));
+
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
+/* GtkFileDialog: the portal's chooser where there is one (Flatpak), GTK's
+ * own GtkFileChooserDialog otherwise, as in this test session. */
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), "GtkFileChooserDialog") &&
+          gtk_widget_get_mapped (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+focus_in_editable (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (data));
+
+  return focus != NULL && GTK_IS_EDITABLE (focus);
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return !sr_export_bar_get_running (data) &&
+         (sr_export_bar_get_last_rows (data) >= 0 || sr_export_bar_get_last_error (data) != NULL);
+}
+
+static void
+test_export_by_keys (void)
+{
+  SrWindow *window = open_shared_window ();
+  GtkWidget *win = GTK_WIDGET (window);
+  SrMessagesPage *messages = sr_window_get_messages_page (window);
+  SrExportBar *bar = sr_messages_page_get_export_bar (messages);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-a11y-export");
+  g_autofree char *path = g_build_filename (dir, "by-keys.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *default_name = sr_export_bar_dup_default_name ("messages");
+  GtkWindow *chooser;
+  GtkWidget *focus;
+  guint n_records = 0;
+
+  /* Alt+2, Ctrl+E: the file chooser, focused on the file name. */
+  g_assert_true (press (win, GDK_KEY_2, GDK_ALT_MASK));
+  g_assert_true (press (win, GDK_KEY_e, GDK_CONTROL_MASK));
+  sr_test_wait_until (file_chooser_shown, NULL, 20, "the file chooser");
+  chooser = find_file_chooser ();
+  g_assert_cmpstr (gtk_window_get_title (chooser), !=, NULL);
+  sr_test_wait_until (focus_in_editable, chooser, 10, "the focus on the file name");
+  focus = gtk_root_get_focus (GTK_ROOT (chooser));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (focus)), ==, default_name);
+  {
+    GtkWidget *entry = gtk_widget_get_ancestor (focus, GTK_TYPE_ENTRY);
+    g_autofree char *name = a11y_dup_name (GTK_ACCESSIBLE (entry != NULL ? entry : focus));
+
+    g_test_message ("file chooser \"%s\", name field \"%s\"", gtk_window_get_title (chooser), name);
+  }
+
+  /* Ctrl+A, type a path, Enter: exported. */
+  g_assert_true (press (GTK_WIDGET (chooser), GDK_KEY_a, GDK_CONTROL_MASK));
+  type_text (GTK_WIDGET (chooser), path);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (focus)), ==, path);
+  g_assert_true (press (GTK_WIDGET (chooser), GDK_KEY_Return, 0));
+  sr_test_wait_until (export_done, bar, 60, "the export");
+  g_assert_null (sr_export_bar_get_last_error (bar));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  /* Records: line breaks outside quotes (RFC 4180; a doubled quote
+   * inside a field toggles twice). */
+  {
+    gboolean quoted = FALSE;
+
+    for (const char *p = contents; *p != '\0'; p++)
+      {
+        if (*p == '"')
+          quoted = !quoted;
+        else if (*p == '\n' && !quoted)
+          n_records++;
+      }
+  }
+  g_assert_cmpint (sr_export_bar_get_last_rows (bar), ==,
+                   g_list_model_get_n_items (G_LIST_MODEL (sr_messages_page_get_list (messages))));
+  /* A header record and one per row. */
+  g_assert_cmpuint (n_records, ==, sr_export_bar_get_last_rows (bar) + 1);
+
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
+/* --- the campaign window's Sort menu --- */
+
+static gboolean
+is_sort_button (GtkWidget *focus,
+                gpointer   data)
+{
+  return is_ancestor_or_self (focus, data);
+}
+
+/* A menu item (GtkModelButton, labelled by its label) shows its "text". */
+static gboolean
+menu_item_named (GtkWidget *focus,
+                 gpointer   data)
+{
+  g_autofree char *text = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (focus), "text") == NULL)
+    return FALSE;
+  g_object_get (focus, "text", &text, NULL);
+  return g_strcmp0 (text, data) == 0;
+}
+
+static gboolean
+focus_in_popover (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (data));
+
+  return gtk_widget_get_visible (data) && focus != NULL && focus != data && gtk_widget_is_ancestor (focus, data);
+}
+
+static void
+test_campaign_sort_by_keys (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  SrWindow *window = open_shared_window ();
+  SrCampaignWindow *campaign_window;
+  GtkWidget *win;
+  GtkWidget *sort_button;
+  GtkWidget *popover;
+  SortWait wait = { NULL, SR_MESSAGE_SORT_COST, FALSE };
+
+  campaigns = sr_cache_query_campaigns (shared_cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 1, 0, &error);
+  g_assert_no_error (error);
+  campaign_window = sr_window_open_campaign (window, sr_campaign_get_id (g_ptr_array_index (campaigns, 0)));
+  win = GTK_WIDGET (campaign_window);
+  wait.list = sr_campaign_window_get_list (campaign_window);
+  sr_test_wait_until (window_is_visible, campaign_window, 10, "the campaign window");
+  sr_test_wait_until (list_ready, wait.list, 30, "the campaign's messages");
+  sr_test_spin (200);
+
+  /* Tab to Sort, Enter: its menu opens with the focus on its first item,
+   * the first column. */
+  sort_button = find_sort_button (win);
+  g_assert_nonnull (sort_button);
+  press_tab_to (win, is_sort_button, sort_button, "the Sort menu");
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (sort_button)));
+  g_assert_true (press (win, GDK_KEY_Return, 0));
+  sr_test_wait_until (focus_in_popover, popover, 10, "the focus in the Sort menu");
+  g_assert_true (menu_item_named (focus_of (win), (gpointer) "Date"));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  sr_test_spin (100);
+
+  /* The items, as in the Messages Log (main-flows): by cost, then
+   * ascending. Arrow keys inside the open menu are not pressed here: under
+   * Xvfb the focus now and then left the menu between two presses (seen
+   * after 3 to 5 presses, window active, pointer outside the menu; cause
+   * not found). */
+  g_assert_true (gtk_widget_activate_action (sort_button, "sort.by", "i", SR_MESSAGE_SORT_COST));
+  wait.descending = TRUE;
+  sr_test_wait_until (list_sorted, &wait, 30, "the campaign's messages sorted by cost, descending");
+  g_assert_true (gtk_widget_activate_action (sort_button, "sort.order", "s", "ascending"));
+  wait.descending = FALSE;
+  sr_test_wait_until (list_sorted, &wait, 30, "the campaign's messages sorted by cost, ascending");
+
+  gtk_window_destroy (GTK_WINDOW (campaign_window));
+  sr_test_window_close (window);
 }
 
 static void
@@ -706,8 +1188,8 @@ test_chart_bars_and_click_through (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dashboard"));
   sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_30_DAYS);
-  wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
-  spin (200);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_spin (200);
   g_assert_cmpuint (sr_chart_get_n_bars (chart), >, 2);
 
   /* The chart's name says what it is, its description what it shows. */
@@ -722,13 +1204,13 @@ test_chart_bars_and_click_through (void)
   /* Arrow keys pick a bar: its figures become the description (and are
    * announced). */
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (chart)));
-  g_assert_true (press_key (GTK_WIDGET (chart), GDK_KEY_Home));
+  g_assert_true (press (GTK_WIDGET (window), GDK_KEY_Home, 0));
   first_bar = sr_chart_dup_bar_text (chart, 0);
   description = a11y_dup_description (GTK_ACCESSIBLE (chart));
   g_assert_true (g_str_has_prefix (description, first_bar));
   g_clear_pointer (&description, g_free);
 
-  g_assert_true (press_key (GTK_WIDGET (chart), GDK_KEY_Right));
+  g_assert_true (press (GTK_WIDGET (window), GDK_KEY_Right, 0));
   second_bar = sr_chart_dup_bar_text (chart, 1);
   description = a11y_dup_description (GTK_ACCESSIBLE (chart));
   g_assert_true (g_str_has_prefix (description, second_bar));
@@ -737,9 +1219,86 @@ test_chart_bars_and_click_through (void)
    * focused. */
   g_assert_true (sr_dashboard_page_activate_status (dashboard, SR_STATUS_DELIVERED));
   g_assert_cmpstr (sr_window_get_content_page (window), ==, "messages");
-  wait_until (focus_in_list, window, 30, "the focus on the first row of the result");
+  sr_test_wait_until (focus_in_list, window, 30, "the focus on the first row of the result");
 
-  close_window (window);
+  sr_test_window_close (window);
+}
+
+/* --- large text --- */
+
+/* The column titles of a column view that do not fit in their column
+ * (GTK clips a title without an ellipsis); appends them to cut. */
+static void
+collect_cut_titles (GtkWidget *widget,
+                    GtkWidget *title,
+                    GString   *cut,
+                    guint     *n_titles)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkColumnViewTitle"))
+    title = widget;
+  if (title != NULL && GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      graphene_rect_t bounds;
+      int natural = 0;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_assert_true (gtk_widget_compute_bounds (widget, title, &bounds));
+      (*n_titles)++;
+      /* The whole text inside the column's title. */
+      if (gtk_widget_get_width (widget) < natural ||
+          bounds.origin.x + bounds.size.width > gtk_widget_get_width (title) + 0.5)
+        g_string_append_printf (cut, " \"%s\" (%.0f px in a title of %d)", gtk_label_get_text (GTK_LABEL (widget)),
+                                bounds.origin.x + bounds.size.width, gtk_widget_get_width (title));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cut_titles (child, title, cut, n_titles);
+}
+
+static void
+test_large_text_column_titles (void)
+{
+  static const double scales[] = { 1.0, 1.5, 1.75, 2.0 };
+  GtkSettings *settings = gtk_settings_get_default ();
+  SrWindow *window = open_shared_window ();
+  int dpi;
+
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 0)
+    dpi = 96 * 1024;
+
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    {
+      g_object_set (settings, "gtk-xft-dpi", (int) (dpi * scales[i]), NULL);
+      /* Wide enough for the columns at this size (see test_screenshots). */
+      gtk_widget_set_size_request (GTK_WIDGET (window), (int) (1200 * scales[i]), (int) (800 * scales[i]));
+
+      for (guint page = 0; page < 2; page++)
+        {
+          const char *name = page == 0 ? "messages" : "campaigns";
+          g_autoptr(GString) cut = g_string_new (NULL);
+          GtkWidget *view = page == 0
+            ? GTK_WIDGET (sr_message_view_get_column_view (sr_messages_page_get_view (sr_window_get_messages_page (window))))
+            : GTK_WIDGET (sr_campaigns_page_get_column_view (sr_window_get_campaigns_page (window)));
+          guint n_titles = 0;
+
+          sr_window_show_content_page (window, name);
+          if (page == 1)
+            sr_test_wait_until (sr_test_window_campaigns_ready, window, 30, "the Campaign Log");
+          /* The relayout at the new size. */
+          sr_test_spin (500);
+          g_assert_true (gtk_widget_get_mapped (view));
+          collect_cut_titles (view, NULL, cut, &n_titles);
+          g_test_message ("%s at %.2f times the text: %u titles, cut:%s", name, scales[i], n_titles,
+                          cut->len > 0 ? cut->str : " none");
+          g_assert_cmpuint (n_titles, >=, 7);
+          g_assert_cmpuint (cut->len, ==, 0);
+        }
+    }
+
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  gtk_widget_set_size_request (GTK_WIDGET (window), -1, -1);
+  sr_test_window_close (window);
 }
 
 /* Not a check: with SR_A11Y_SCREENSHOT_DIR set, saves the Dashboard and
@@ -766,6 +1325,12 @@ save_window (GtkWidget  *window,
   g_test_message ("saved %s", path);
 }
 
+static gboolean
+stack_settled (gpointer data)
+{
+  return !gtk_stack_get_transition_running (data);
+}
+
 static void
 test_screenshots (void)
 {
@@ -788,22 +1353,31 @@ test_screenshots (void)
   window = open_shared_window ();
   for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
     {
+      static const char * const pages[] = { "dashboard", "messages", "campaigns" };
+
       g_object_set (settings, "gtk-xft-dpi", (int) (dpi * scales[i]), NULL);
-      for (guint page = 0; page < 2; page++)
+      /* The same layout in sp: wider with the text, so the logs keep their
+       * columns (below 820 sp they show rows). GTK keeps a default size
+       * within the screen (Xvfb's is 1280 × 1024); a size request is not. */
+      gtk_widget_set_size_request (GTK_WIDGET (window), (int) (1200 * scales[i]), (int) (800 * scales[i]));
+      for (guint page = 0; page < G_N_ELEMENTS (pages); page++)
         {
-          const char *name = page == 0 ? "dashboard" : "messages";
+          const char *name = pages[page];
           g_autofree char *file = g_strdup_printf ("%s-%s-text%.2f.png", name, style, scales[i]);
           g_autofree char *path = g_build_filename (dir, file, NULL);
 
           sr_window_show_content_page (window, name);
           /* The page switch and the new text size settle (a stack
            * transition, a relayout). */
-          spin (2000);
+          sr_test_spin (1000);
+          sr_test_wait_until (stack_settled, gtk_widget_get_parent (page_widget (window, name)), 20,
+                              "the end of the page's transition");
+          sr_test_spin (500);
           save_window (GTK_WIDGET (window), path);
         }
     }
   g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
-  close_window (window);
+  sr_test_window_close (window);
 }
 
 int
@@ -824,6 +1398,15 @@ main (int   argc,
     }
   adw_init ();
   sr_register_resource ();
+  /* What AdwApplication does for the app (the windows here have none): its
+   * stylesheet, so sizes and the screenshots are the app's. */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   shared_sandbox = sr_test_sandbox_start ("--messages", N_MESSAGES, "--campaigns", N_CAMPAIGNS, NULL);
   shared_dir = sr_test_make_tmpdir ("test-a11y");
@@ -838,6 +1421,12 @@ main (int   argc,
 
   g_test_add_func ("/a11y/keyboard/main-flows", test_keyboard_main_flows);
   g_test_add_func ("/a11y/keyboard/chart-bars-and-click-through", test_chart_bars_and_click_through);
+  g_test_add_func ("/a11y/keyboard/dashboard-cards", test_dashboard_cards);
+  g_test_add_func ("/a11y/keyboard/f6-regions", test_f6_regions);
+  g_test_add_func ("/a11y/keyboard/sign-in", test_sign_in_by_keys);
+  g_test_add_func ("/a11y/keyboard/export", test_export_by_keys);
+  g_test_add_func ("/a11y/keyboard/campaign-sort", test_campaign_sort_by_keys);
+  g_test_add_func ("/a11y/large-text/column-titles", test_large_text_column_titles);
   g_test_add_func ("/a11y/screenshots", test_screenshots);
 
   ret = g_test_run ();

@@ -3032,7 +3032,7 @@ test_dialogs_follow_narrow_window (void)
   sr_test_wait_until (dialog_shown, window, 10, "the shortcuts");
   dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
   g_assert_true (SR_IS_SHORTCUTS_DIALOG (dialog));
-  g_assert_cmpuint (sr_shortcuts_dialog_get_n_shortcuts (SR_SHORTCUTS_DIALOG (dialog)), ==, 14);
+  g_assert_cmpuint (sr_shortcuts_dialog_get_n_shortcuts (SR_SHORTCUTS_DIALOG (dialog)), ==, 16);
   sr_test_spin (600);
   assert_fits (GTK_WIDGET (window), GTK_WIDGET (window), "shortcuts at 360 px");
   adw_dialog_close (dialog);
