@@ -24,3 +24,4 @@
 #include "sr-error-text.h"
 #include "sr-campaign-index.h"
 #include "sr-delivery-time.h"
+#include "sr-message-search.h"
