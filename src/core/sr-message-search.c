@@ -7,10 +7,21 @@
  * needs: every word must match, a sender id is found too, a number is found
  * with or without its '+'.
  *
- * Two passes, both newest first and both stopping as soon as they have
- * enough: the longest term through the filter's search, the other terms
- * checked in C on each row; and the whole query as a sender id (as typed
- * and in capitals, as sender ids usually are). The two are merged by time.
+ * A message matches when each term appears, ignoring case, in its
+ * recipient, its sender id or its text. Every pass reads newest first,
+ * checks all the terms in C on each row and stops once it has enough:
+ *
+ *   - the longest term through the filter's search (recipient or text);
+ *   - for each sender id that contains a term (the cache lists the few
+ *     distinct ones with an index seek each), that sender's messages
+ *     through the filter's sender (an index on sender and time).
+ *
+ * A message that matches has its longest term in its recipient or text
+ * (the first pass finds it) or in its sender id (the sender's pass does),
+ * so nothing is missed; the passes are merged by time. Until the cache's
+ * search folds more than ASCII case (LIKE), a term that differs from the
+ * text only in the case of non-ASCII letters is found through the sender
+ * only.
  */
 #define G_LOG_DOMAIN "sr-message-search"
 
@@ -62,7 +73,8 @@ sr_message_search_normalize_terms (const char * const *terms)
       /* Recipients are stored as "+35799…"; "35799" finds them as a part. */
       if (is_number_term (start) && *start == '+')
         start++;
-      if (*start == '\0')
+      /* A lone '+' would find every number. */
+      if (*start == '\0' || g_str_equal (start, "+"))
         continue;
 
       if (g_utf8_strlen (start, -1) > SR_FILTER_TEXT_MAX_CHARS)
@@ -122,7 +134,8 @@ sr_message_search_matches (SrMessage          *message,
 typedef struct
 {
   const char * const *terms;
-  GPtrArray          *found;   /* SrMessage, owned */
+  GPtrArray          *found;   /* SrMessage, owned; shared by the passes */
+  guint               n_found; /* by this pass */
   guint               limit;
 } Collect;
 
@@ -133,9 +146,12 @@ collect_cb (SrMessage *message,
   Collect *collect = user_data;
 
   if (sr_message_search_matches (message, collect->terms))
-    g_ptr_array_add (collect->found, g_object_ref (message));
+    {
+      g_ptr_array_add (collect->found, g_object_ref (message));
+      collect->n_found++;
+    }
 
-  return collect->found->len < collect->limit;
+  return collect->n_found < collect->limit;
 }
 
 static const char *
@@ -159,7 +175,7 @@ search_pass (SrCache              *cache,
              GCancellable         *cancellable,
              GError              **error)
 {
-  Collect collect = { terms, found, limit };
+  Collect collect = { terms, found, 0, limit };
 
   /* Rows come newest first, so the first limit that match are the answer;
    * with one term every row the SQL returns matches, so a LIMIT bounds it. */
@@ -195,8 +211,7 @@ sr_message_search (SrCache             *cache,
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
-  g_autofree char *joined = NULL;
-  g_autofree char *upper = NULL;
+  g_auto(GStrv) senders = NULL;
 
   g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -211,18 +226,28 @@ sr_message_search (SrCache             *cache,
   filter->search = g_strdup (longest_term ((const char * const *) normalized));
   if (!search_pass (cache, filter, (const char * const *) normalized, limit, found, cancellable, error))
     return NULL;
-
-  /* A sender id is one or two words, typed in any case. */
-  joined = g_strjoinv (" ", normalized);
-  upper = g_utf8_strup (joined, -1);
   g_clear_pointer (&filter->search, g_free);
-  filter->sender_id = g_strdup (joined);
-  if (!search_pass (cache, filter, (const char * const *) normalized, limit, found, cancellable, error))
+
+  senders = sr_cache_dup_sender_ids (cache, error);
+  if (senders == NULL)
     return NULL;
-  if (!g_str_equal (upper, joined))
+
+  for (guint i = 0; senders[i] != NULL; i++)
     {
+      g_autofree char *folded = g_utf8_casefold (senders[i], -1);
+      gboolean contains_a_term = FALSE;
+
+      for (guint j = 0; normalized[j] != NULL && !contains_a_term; j++)
+        {
+          g_autofree char *needle = g_utf8_casefold (normalized[j], -1);
+
+          contains_a_term = strstr (folded, needle) != NULL;
+        }
+      if (!contains_a_term)
+        continue;
+
       g_free (filter->sender_id);
-      filter->sender_id = g_strdup (upper);
+      filter->sender_id = g_strdup (senders[i]);
       if (!search_pass (cache, filter, (const char * const *) normalized, limit, found, cancellable, error))
         return NULL;
     }

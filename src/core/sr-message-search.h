@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 /* How many results a search gives at most when the caller does not say. */
 #define SR_MESSAGE_SEARCH_DEFAULT_LIMIT 20
 
-/* The terms as the search uses them: blanks dropped, the '+' of a number
- * dropped (so "+35799" and "35799" find the same messages), at most
+/* The terms as the search uses them: blanks and a lone '+' dropped, the
+ * '+' of a number dropped (so "+35799" and "35799" find the same messages), at most
  * SR_FILTER_TEXT_MAX_CHARS characters each. NULL when nothing is left. */
 GStrv      sr_message_search_normalize_terms (const char * const *terms);
 
