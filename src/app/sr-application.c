@@ -362,6 +362,9 @@ sr_application_new (void)
   return g_object_new (SR_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* Started by Shell only to search, stay for the next
+                       * keystrokes instead of starting again for each. */
+                       "inactivity-timeout", 30000,
                        /* The .Devel build shares the resources of the normal one. */
                        "resource-base-path", RESOURCE_PATH,
                        NULL);
