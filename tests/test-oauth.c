@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "sr-cache-private.h"
@@ -249,6 +250,102 @@ test_sync_with_client_credential (void)
   sr_test_remove_tree (dir);
 }
 
+/* Runs the CLI with env (NULL-terminated pairs) and stdin; returns the exit
+ * status and stderr. */
+static int
+run_cli (const char * const *env,
+         const char         *input,
+         char              **out_stderr,
+         const char         *first_arg,
+         ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  g_subprocess_launcher_unsetenv (launcher, "SMSTO_API_KEY");
+  g_subprocess_launcher_unsetenv (launcher, "SMSTO_CLIENT_ID");
+  g_subprocess_launcher_unsetenv (launcher, "SMSTO_CLIENT_SECRET");
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("SR_CLI_PATH"));
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, NULL, out_stderr, &error);
+  g_assert_no_error (error);
+
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+test_cli_login_and_env (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "300", "--campaigns", "3", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-oauth-cli");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  const char *secret_env[] = { "SMSTO_CLIENT_SECRET", SECRET, NULL };
+  const char *client_env[] = { "SMSTO_CLIENT_ID", CLIENT_ID, "SMSTO_CLIENT_SECRET", SECRET, NULL };
+  const char *wrong_env[] = { "SMSTO_CLIENT_ID", CLIENT_ID, "SMSTO_CLIENT_SECRET", "wrong-" SECRET, NULL };
+  g_autofree char *err = NULL;
+  g_autofree char *stored = NULL;
+  g_autoptr(SrApiClient) normalizer = NULL;
+  int status;
+
+  /* Only the environment, nothing stored. */
+  status = run_cli (client_env, NULL, &err, "sync", "--api-url", url, "--auth-url", url, "--data-dir", dir, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  /* A wrong secret: exit 2, like a wrong key, and the secret is not shown. */
+  status = run_cli (wrong_env, NULL, &err, "sync", "--api-url", url, "--auth-url", url, "--data-dir", dir, NULL);
+  g_test_message ("wrong secret: %s", err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "client ID or secret"));
+  g_assert_null (strstr (err, "wrong-"));
+  g_clear_pointer (&err, g_free);
+
+  /* login --client-id with the secret on standard input, then sync from
+   * the keyring alone. */
+  status = run_cli (NULL, "wrong-secret\n", &err, "login", "--client-id", CLIENT_ID,
+                    "--api-url", url, "--auth-url", url, NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (secret_env, NULL, &err, "login", "--client-id", CLIENT_ID,
+                    "--api-url", url, "--auth-url", url, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  normalizer = sr_api_client_new (url, url, "k", NULL);
+  stored = sr_credentials_lookup (sr_api_client_get_api_url (normalizer), NULL, NULL);
+  if (stored == NULL)
+    stored = sr_credentials_lookup (url, NULL, NULL);
+  g_assert_true (sr_api_credential_is_client (stored));
+  {
+    g_autofree char *stored_id = sr_api_credential_dup_client_id (stored);
+
+    g_assert_cmpstr (stored_id, ==, CLIENT_ID);
+  }
+
+  status = run_cli (NULL, NULL, &err, "sync", "--api-url", url, "--auth-url", url, "--data-dir", dir, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  status = run_cli (NULL, NULL, &err, "logout", "--api-url", url, NULL);
+  g_assert_cmpint (status, ==, 0);
+  sr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -267,6 +364,7 @@ main (int    argc,
   g_test_add_func ("/oauth/expired-token-replaced", test_expired_token_replaced);
   g_test_add_func ("/oauth/wrong-secret-refused-like-a-key", test_wrong_secret_refused_like_a_key);
   g_test_add_func ("/oauth/sync-with-client-credential", test_sync_with_client_credential);
+  g_test_add_func ("/oauth/cli-login-and-env", test_cli_login_and_env);
 
   ret = g_test_run ();
 
