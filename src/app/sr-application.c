@@ -306,8 +306,23 @@ search_messages_activated (GSimpleAction *action,
   sr_window_search_messages (SR_WINDOW (window), g_variant_get_string (parameter, NULL));
 }
 
+/* A "campaign done" notification: that campaign's window. */
+static void
+show_campaign_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+
+  gtk_window_present (window);
+  if (sr_window_get_session (SR_WINDOW (window)) != NULL)
+    sr_window_open_campaign (SR_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { "show-message", show_message_activated, "s", NULL, NULL },
+  { "show-campaign", show_campaign_activated, "s", NULL, NULL },
   { "search-messages", search_messages_activated, "s", NULL, NULL },
   { "quit", quit_activated, NULL, NULL, NULL },
   { "preferences", preferences_activated, NULL, NULL, NULL },

@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sr-campaign-notifier.h"
 #include "sr-format.h"
 #include "sr-message-dialog.h"
 #include "sr-shortcuts-dialog.h"
@@ -61,6 +62,7 @@ struct _SrWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   SrSession            *session;
+  SrCampaignNotifier   *notifier;           /* "campaign done" notifications */
   GHashTable           *campaign_windows;   /* id → SrCampaignWindow*, unowned */
 
   char                 *api_url;
@@ -493,6 +495,7 @@ set_session (SrWindow  *self,
       sr_dashboard_page_set_session (self->dashboard_page, NULL);
       sr_messages_page_set_session (self->messages_page, NULL);
       sr_campaigns_page_set_session (self->campaigns_page, NULL);
+      g_clear_object (&self->notifier);
       sr_session_close (self->session);
       g_clear_object (&self->session);
     }
@@ -505,6 +508,7 @@ set_session (SrWindow  *self,
     }
 
   self->session = g_object_ref (session);
+  self->notifier = sr_campaign_notifier_new (session);
   self->reported_mismatch = -1;
 
   g_signal_connect_object (session, "notify::syncing",
@@ -1374,6 +1378,14 @@ sr_window_get_content_page (SrWindow *self)
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+SrCampaignNotifier *
+sr_window_get_campaign_notifier (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->notifier;
 }
 
 SrSession *

@@ -817,8 +817,8 @@ return_http_error (GTask *task,
   switch (code)
     {
     case SR_API_ERROR_UNAUTHORIZED:
-      if (request->kind == REQUEST_TOKEN || g_task_get_source_object (task) == NULL
-          || SR_API_CLIENT (g_task_get_source_object (task))->client_id != NULL)
+      /* Signed in with a client id and secret, a refusal is theirs. */
+      if (SR_API_CLIENT (g_task_get_source_object (task))->client_id != NULL)
         {
           g_task_return_new_error (task, SR_API_ERROR, code,
                                    _("The client ID or secret was refused (HTTP %u%s%s)"),

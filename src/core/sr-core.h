@@ -25,3 +25,4 @@
 #include "sr-campaign-index.h"
 #include "sr-delivery-time.h"
 #include "sr-message-search.h"
+#include "sr-campaign-watch.h"
