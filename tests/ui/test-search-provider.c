@@ -9,7 +9,8 @@
  * core search's and must not touch the network. Then the app in this
  * process, owning its name on the bus, called from a second connection:
  * ActivateResult opens the message's details in the window, LaunchSearch
- * the Messages Log with the search filled in.
+ * the Messages Log with the search filled in, and app.show-campaign (what a
+ * "campaign done" notification runs) the campaign's window.
  */
 
 #include "config.h"
@@ -352,6 +353,20 @@ log_searching (gpointer data)
   return filter != NULL && g_strcmp0 (filter->search, "spring offer") == 0;
 }
 
+static gboolean
+campaign_window_shown (gpointer data)
+{
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (SR_IS_CAMPAIGN_WINDOW (l->data) && gtk_widget_get_visible (l->data)
+        && g_strcmp0 (sr_campaign_window_get_campaign_id (l->data), data) == 0)
+      {
+        g_list_free (l);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 static void
 test_activate_opens_details (void)
 {
@@ -422,6 +437,19 @@ test_activate_opens_details (void)
   adw_dialog_force_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
   reply = call_async_and_wait (proxy, "LaunchSearch", g_variant_new ("(^asu)", launch_terms, 0));
   sr_test_wait_until (log_searching, app, 30, "the Messages Log searching");
+
+  /* What a "campaign done" notification opens. */
+  {
+    g_autoptr(GPtrArray) campaigns = sr_cache_query_campaigns (shared.cache, NULL, SR_CAMPAIGN_SORT_CREATED,
+                                                               TRUE, 1, 0, &error);
+    const char *campaign_id;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (campaigns->len, ==, 1);
+    campaign_id = sr_campaign_get_id (g_ptr_array_index (campaigns, 0));
+    g_action_group_activate_action (G_ACTION_GROUP (app), "show-campaign", g_variant_new_string (campaign_id));
+    sr_test_wait_until (campaign_window_shown, (gpointer) campaign_id, 30, "the campaign's window");
+  }
 
   sr_test_wait_until (sr_test_window_session_idle, window, 120, "the window's sync");
   sr_test_window_close (window);
