@@ -327,6 +327,19 @@ sr_test_sandbox_get_counters (SrTestSandbox *self,
     *out_faults = json_object_get_int_member (object, "faults");
 }
 
+gint64
+sr_test_sandbox_get_stat (SrTestSandbox *self,
+                          const char    *name)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  object = control_request (self, "GET", "/_sandbox/stats", &parser);
+  return json_object_get_int_member_with_default (object, name, -1);
+}
+
 /* Waits up to timeout_s for the process to exit; FALSE on timeout. */
 static gboolean
 wait_for_exit (GSubprocess *process,

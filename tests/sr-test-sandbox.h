@@ -38,6 +38,9 @@ void           sr_test_sandbox_advance      (SrTestSandbox *self,
 void           sr_test_sandbox_get_counters (SrTestSandbox *self,
                                              gint64        *out_requests,
                                              gint64        *out_faults);
+/* One number of GET /_sandbox/stats ("jwts_issued", …); -1 when absent. */
+gint64         sr_test_sandbox_get_stat     (SrTestSandbox *self,
+                                             const char    *name);
 /* SIGTERM, then waits for the process. Safe to call twice. */
 void           sr_test_sandbox_stop         (SrTestSandbox *self);
 void           sr_test_sandbox_free         (SrTestSandbox *self);

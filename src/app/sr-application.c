@@ -5,6 +5,10 @@
  * demo, the sandbox); SMSTO_API_KEY gives a key for this run only, never
  * stored. A run with its own data folder is not unique, so a demo can run
  * beside the real app.
+ *
+ * On its D-Bus connection the app also exports GNOME Shell's search
+ * provider (sr-search-provider.c); app.show-message and app.search-messages
+ * are what a search result and "search in the app" open.
  */
 #define G_LOG_DOMAIN "sr-application"
 
@@ -17,7 +21,9 @@
 #include "sr-credentials.h"
 #include "sr-legend-window.h"
 #include "sr-preferences-dialog.h"
+#include "sr-search-provider.h"
 #include "sr-window.h"
+#include "sr-window-private.h"
 
 struct _SrApplication
 {
@@ -28,6 +34,7 @@ struct _SrApplication
   char           *data_dir;
   char           *env_api_key;   /* wiped on free */
   GtkWidget      *legend_window;
+  SrSearchProvider *search_provider;
 };
 
 G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
@@ -77,10 +84,9 @@ sr_application_handle_local_options (GApplication *app,
   return G_APPLICATION_CLASS (sr_application_parent_class)->handle_local_options (app, options);
 }
 
-static void
-sr_application_activate (GApplication *app)
+static GtkWindow *
+ensure_main_window (SrApplication *self)
 {
-  SrApplication *self = SR_APPLICATION (app);
   GtkWindow *window = get_main_window (self);
 
   if (window == NULL)
@@ -90,23 +96,80 @@ sr_application_activate (GApplication *app)
                                         self->data_dir,
                                         self->env_api_key));
 
-  gtk_window_present (window);
+  return window;
+}
+
+static void
+sr_application_activate (GApplication *app)
+{
+  gtk_window_present (ensure_main_window (SR_APPLICATION (app)));
+}
+
+static void
+read_env_api_key (SrApplication *self)
+{
+  const char *key;
+
+  if (self->env_api_key != NULL)
+    return;
+
+  /* For this run only: handed to the window, never stored. */
+  key = g_getenv ("SMSTO_API_KEY");
+  if (key != NULL && *key != '\0')
+    self->env_api_key = g_strdup (key);
 }
 
 static void
 sr_application_startup (GApplication *app)
 {
   SrApplication *self = SR_APPLICATION (app);
-  const char *key;
 
   G_APPLICATION_CLASS (sr_application_parent_class)->startup (app);
 
-  /* For this run only: handed to the window, never stored. */
-  key = g_getenv ("SMSTO_API_KEY");
-  if (key != NULL && *key != '\0')
-    self->env_api_key = g_strdup (key);
-
+  read_env_api_key (self);
   gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+static gboolean
+sr_application_dbus_register (GApplication     *app,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  SrApplication *self = SR_APPLICATION (app);
+  g_autofree char *path = NULL;
+
+  if (!G_APPLICATION_CLASS (sr_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+
+  /* Searches can come before startup has run. */
+  read_env_api_key (self);
+
+  path = g_strconcat (object_path, SR_SEARCH_PROVIDER_PATH_SUFFIX, NULL);
+  self->search_provider = sr_search_provider_new (self);
+  if (!sr_search_provider_export (self->search_provider, connection, path, error))
+    {
+      g_clear_object (&self->search_provider);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+sr_application_dbus_unregister (GApplication    *app,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  SrApplication *self = SR_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    {
+      sr_search_provider_unexport (self->search_provider);
+      g_clear_object (&self->search_provider);
+    }
+
+  G_APPLICATION_CLASS (sr_application_parent_class)->dbus_unregister (app, connection, object_path);
 }
 
 static void
@@ -118,6 +181,7 @@ sr_application_finalize (GObject *object)
   g_clear_pointer (&self->auth_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->env_api_key, sr_credentials_free_key);
+  g_clear_object (&self->search_provider);
 
   G_OBJECT_CLASS (sr_application_parent_class)->finalize (object);
 }
@@ -132,6 +196,8 @@ sr_application_class_init (SrApplicationClass *klass)
   app_class->activate = sr_application_activate;
   app_class->startup = sr_application_startup;
   app_class->handle_local_options = sr_application_handle_local_options;
+  app_class->dbus_register = sr_application_dbus_register;
+  app_class->dbus_unregister = sr_application_dbus_unregister;
 }
 
 static void
@@ -212,7 +278,52 @@ about_activated (GSimpleAction *action,
   adw_dialog_present (about, GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
 }
 
+/* A search result in GNOME Shell: the message's details, in the window
+ * (opened on the account first when it was not). */
+static void
+show_message_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+
+  gtk_window_present (window);
+  sr_window_show_message (SR_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
+/* "Search in the app" from GNOME Shell: the Messages Log with the search
+ * filled in. */
+static void
+search_messages_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+
+  gtk_window_present (window);
+  sr_window_search_messages (SR_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
+/* A "campaign done" notification: that campaign's window. */
+static void
+show_campaign_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+
+  gtk_window_present (window);
+  if (sr_window_get_session (SR_WINDOW (window)) != NULL)
+    sr_window_open_campaign (SR_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
+  { "show-message", show_message_activated, "s", NULL, NULL },
+  { "show-campaign", show_campaign_activated, "s", NULL, NULL },
+  { "search-messages", search_messages_activated, "s", NULL, NULL },
   { "quit", quit_activated, NULL, NULL, NULL },
   { "preferences", preferences_activated, NULL, NULL, NULL },
   { "legend", legend_activated, NULL, NULL, NULL },
@@ -236,12 +347,39 @@ sr_application_init (SrApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
+const char *
+sr_application_get_api_url (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+
+  return self->api_url;
+}
+
+const char *
+sr_application_get_data_dir (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+
+  return self->data_dir;
+}
+
+const char *
+sr_application_get_env_api_key (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+
+  return self->env_api_key;
+}
+
 SrApplication *
 sr_application_new (void)
 {
   return g_object_new (SR_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* Started by Shell only to search, stay for the next
+                       * keystrokes instead of starting again for each. */
+                       "inactivity-timeout", 30000,
                        /* The .Devel build shares the resources of the normal one. */
                        "resource-base-path", RESOURCE_PATH,
                        NULL);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-application.h: the application: command-line options, app actions
- * (preferences, legend, about, quit) and the main window.
+ * (preferences, legend, about, quit, show-message, search-messages), the
+ * main window and GNOME Shell's search provider.
  */
 #pragma once
 
@@ -12,6 +13,11 @@ G_BEGIN_DECLS
 #define SR_TYPE_APPLICATION (sr_application_get_type ())
 G_DECLARE_FINAL_TYPE (SrApplication, sr_application, SR, APPLICATION, AdwApplication)
 
-SrApplication *sr_application_new (void);
+SrApplication *sr_application_new              (void);
+/* What this run was pointed at: --api-url (NULL: the saved address),
+ * --data-dir (NULL: the default folder), SMSTO_API_KEY (NULL: the keyring). */
+const char    *sr_application_get_api_url     (SrApplication *self);
+const char    *sr_application_get_data_dir    (SrApplication *self);
+const char    *sr_application_get_env_api_key (SrApplication *self);
 
 G_END_DECLS

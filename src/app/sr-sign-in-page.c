@@ -4,6 +4,12 @@
  * that needs a valid key) and tells a refused key, an unreachable server and
  * a server failure apart, because each asks the user to do something else.
  * Storing the key and opening the account is the window's job.
+ *
+ * A second way in: a client ID and secret (SMS.to's OAuth tokens), which
+ * "Use a Client ID and Secret Instead" shows in place of the key. The page
+ * checks them the same way and hands them on as one credential
+ * (sr_api_credential_for_client()), which the keyring, the cache and the
+ * client take like a key.
  */
 #define G_LOG_DOMAIN "sr-sign-in-page"
 
@@ -23,6 +29,10 @@ struct _SrSignInPage
   GtkRevealer  *notice_revealer;
   GtkLabel     *notice_label;
   AdwEntryRow  *key_row;
+  AdwEntryRow  *client_id_row;
+  AdwEntryRow  *secret_row;
+  GtkLabel     *hint_label;
+  GtkButton    *mode_button;
   GtkRevealer  *error_revealer;
   GtkLabel     *error_label;
   GtkButton    *sign_in_button;
@@ -35,6 +45,7 @@ struct _SrSignInPage
   GCancellable *cancellable;
   SrApiClient  *client;     /* the one checking the key */
   GError       *error;
+  gboolean      use_client; /* client ID and secret instead of a key */
 };
 
 G_DEFINE_FINAL_TYPE (SrSignInPage, sr_sign_in_page, ADW_TYPE_BIN)
@@ -46,21 +57,92 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static const char *
+row_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static gboolean
+has_credentials (SrSignInPage *self)
+{
+  if (self->use_client)
+    return *row_text (self->client_id_row) != '\0' && *row_text (self->secret_row) != '\0';
+
+  return *row_text (self->key_row) != '\0';
+}
+
+/* What the user typed as one credential; NULL when something is missing. */
+static char *
+dup_credential (SrSignInPage *self)
+{
+  g_autofree char *client_id = NULL;
+  g_autofree char *secret = NULL;
+
+  if (!self->use_client)
+    {
+      char *key = g_strstrip (g_strdup (row_text (self->key_row)));
+
+      if (*key == '\0')
+        g_clear_pointer (&key, g_free);
+      return key;
+    }
+
+  client_id = g_strstrip (g_strdup (row_text (self->client_id_row)));
+  secret = g_strstrip (g_strdup (row_text (self->secret_row)));
+  if (*client_id == '\0' || *secret == '\0')
+    return NULL;
+
+  return sr_api_credential_for_client (client_id, secret);
+}
+
 static void
 set_busy (SrSignInPage *self,
           gboolean      busy)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_label_set_label (self->sign_in_label, busy ? _("Checking…") : _("_Sign In"));
-  /* Read-only, not insensitive, while the key is checked: the field keeps
-   * the focus (Enter was pressed there) and gets it back on an error. An
-   * insensitive GtkText that had the focus never hears of losing it, and
-   * its cursor blink then warns "did not receive a focus-out event". */
+  /* Read-only, not insensitive, while the credentials are checked: the
+   * field keeps the focus (Enter was pressed there) and gets it back on an
+   * error. An insensitive GtkText that had the focus never hears of losing
+   * it, and its cursor blink then warns "did not receive a focus-out event". */
   gtk_editable_set_editable (GTK_EDITABLE (self->key_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->client_id_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->secret_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mode_button), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->api_url_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auth_url_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy && has_credentials (self));
+}
+
+static void show_error (SrSignInPage *self, const GError *error);
+
+static void
+set_use_client (SrSignInPage *self,
+                gboolean      use_client)
+{
+  self->use_client = use_client;
+  gtk_widget_set_visible (GTK_WIDGET (self->key_row), !use_client);
+  gtk_widget_set_visible (GTK_WIDGET (self->client_id_row), use_client);
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_row), use_client);
+  gtk_button_set_label (self->mode_button,
+                        use_client ? _("Use an API Key Instead") : _("Use a Client ID and Secret Instead"));
+  gtk_label_set_label (self->hint_label,
+                       use_client
+                       ? _("Create a client ID and secret in the API section of your <a href=\"https://sms.to\">SMS.to</a> dashboard. The secret is kept in your keyring and only sent to SMS.to.")
+                       : _("Copy an API key from the API section of your <a href=\"https://sms.to\">SMS.to</a> dashboard. It is kept in your keyring and only sent to SMS.to."));
+  show_error (self, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
-                            !busy && *gtk_editable_get_text (GTK_EDITABLE (self->key_row)) != '\0');
+                            has_credentials (self) && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)));
+}
+
+static void
+on_mode_clicked_cb (SrSignInPage *self)
+{
+  g_assert (SR_IS_SIGN_IN_PAGE (self));
+
+  set_use_client (self, !self->use_client);
+  gtk_widget_grab_focus (GTK_WIDGET (self->use_client ? self->client_id_row : self->key_row));
 }
 
 static void
@@ -80,7 +162,9 @@ show_error (SrSignInPage *self,
 
   self->error = g_error_copy (error);
 
-  if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
+  if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED) && self->use_client)
+    text = g_strdup (_("SMS.to refused this client ID and secret. Check that both were copied completely and that they have not been deleted from your account."));
+  else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
     text = g_strdup (_("SMS.to refused this API key. Check that it was copied completely and that it has not been deleted from your account."));
   else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_NETWORK) ||
            g_error_matches (error, SR_API_ERROR, SR_API_ERROR_TIMEOUT))
@@ -107,7 +191,7 @@ get_balance_cb (GObject      *object,
   g_autoptr(SrSignInPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *currency = NULL;
-  g_autofree char *key = NULL;
+  char *key = NULL;
   double balance = 0;
 
   if (!sr_api_client_get_balance_finish (SR_API_CLIENT (object), result, &balance, &currency, &error))
@@ -125,25 +209,28 @@ get_balance_cb (GObject      *object,
   set_busy (self, FALSE);
   show_error (self, NULL);
 
-  key = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_row)));
+  key = dup_credential (self);
+  if (key == NULL)
+    return;
   g_signal_emit (self, signals[SIGNED_IN], 0,
                  key,
                  sr_api_client_get_api_url (SR_API_CLIENT (object)),
                  sr_api_client_get_auth_url (SR_API_CLIENT (object)));
+  sr_credentials_free_key (key);
 }
 
 void
 sr_sign_in_page_submit (SrSignInPage *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
+  char *key = NULL;
   const char *api_url;
   const char *auth_url;
 
   g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
 
-  key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_row))));
-  if (*key == '\0')
+  key = dup_credential (self);
+  if (key == NULL)
     return;
 
   api_url = gtk_editable_get_text (GTK_EDITABLE (self->api_url_row));
@@ -156,6 +243,7 @@ sr_sign_in_page_submit (SrSignInPage *self)
   self->client = sr_api_client_new (*api_url != '\0' ? api_url : NULL,
                                     *auth_url != '\0' ? auth_url : NULL,
                                     key, &error);
+  sr_credentials_free_key (key);
   if (self->client == NULL)
     {
       show_error (self, error);
@@ -201,7 +289,8 @@ on_key_changed_cb (SrSignInPage *self)
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
-                            *text != '\0' && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)));
+                            (self->use_client ? has_credentials (self) : *text != '\0')
+                            && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)));
 }
 
 static void
@@ -281,6 +370,10 @@ sr_sign_in_page_class_init (SrSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, key_row);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, secret_row);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, mode_button);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, sign_in_button);
@@ -292,6 +385,7 @@ sr_sign_in_page_class_init (SrSignInPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_key_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_key_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_mode_clicked_cb);
 }
 
 static void
@@ -338,6 +432,7 @@ sr_sign_in_page_reset (SrSignInPage *self)
   g_clear_object (&self->client);
 
   gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
   set_busy (self, FALSE);
   show_error (self, NULL);
   sr_sign_in_page_set_notice (self, NULL);
@@ -369,6 +464,26 @@ sr_sign_in_page_set_key (SrSignInPage *self,
   g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->key_row), key ? key : "");
+}
+
+void
+sr_sign_in_page_set_client (SrSignInPage *self,
+                            const char   *client_id,
+                            const char   *secret)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  set_use_client (self, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->client_id_row), client_id ? client_id : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), secret ? secret : "");
+}
+
+gboolean
+sr_sign_in_page_get_use_client (SrSignInPage *self)
+{
+  g_return_val_if_fail (SR_IS_SIGN_IN_PAGE (self), FALSE);
+
+  return self->use_client;
 }
 
 gboolean

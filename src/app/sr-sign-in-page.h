@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * sr-sign-in-page.h: the first-run page: asks for the API key, checks it
- * against the account API and emits "signed-in" when SMS.to accepts it.
+ * sr-sign-in-page.h: the first-run page: asks for the API key (or a client
+ * ID and secret), checks it against the account API and emits "signed-in"
+ * with the credential when SMS.to accepts it.
  */
 #pragma once
 
@@ -27,6 +28,11 @@ void        sr_sign_in_page_set_notice      (SrSignInPage *self,
 /* For tests. */
 void        sr_sign_in_page_set_key         (SrSignInPage *self,
                                              const char   *key);
+/* Switches to "client ID and secret" and fills them in. */
+void        sr_sign_in_page_set_client      (SrSignInPage *self,
+                                             const char   *client_id,
+                                             const char   *secret);
+gboolean    sr_sign_in_page_get_use_client  (SrSignInPage *self);
 void        sr_sign_in_page_submit          (SrSignInPage *self);
 gboolean    sr_sign_in_page_get_busy        (SrSignInPage *self);
 /* The inline error shown, or NULL; and the error it came from. */

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "sr-campaign-notifier.h"
 #include "sr-campaign-window.h"
 #include "sr-campaigns-page.h"
 #include "sr-dashboard-page.h"
@@ -31,6 +32,8 @@ const char       *sr_window_get_content_page     (SrWindow   *self);
 void              sr_window_show_content_page    (SrWindow   *self,
                                                   const char *name);
 SrSession        *sr_window_get_session          (SrWindow   *self);
+/* NULL while no account is open. */
+SrCampaignNotifier *sr_window_get_campaign_notifier (SrWindow *self);
 /* The sidebar's "Synced 3 minutes ago". */
 const char       *sr_window_get_sync_status_text (SrWindow   *self);
 SrSignInPage     *sr_window_get_sign_in_page     (SrWindow   *self);

@@ -22,7 +22,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sr-campaign-notifier.h"
 #include "sr-format.h"
+#include "sr-message-dialog.h"
 #include "sr-shortcuts-dialog.h"
 #include "sr-window-private.h"
 
@@ -61,6 +63,7 @@ struct _SrWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   SrSession            *session;
+  SrCampaignNotifier   *notifier;           /* "campaign done" notifications */
   GHashTable           *campaign_windows;   /* id → SrCampaignWindow*, unowned */
 
   char                 *api_url;
@@ -68,6 +71,8 @@ struct _SrWindow
   char                 *data_dir;
   char                 *api_key;            /* wiped on free */
   char                 *cache_path;         /* of the account being opened */
+  char                 *pending_message_id; /* to show once the account is open */
+  char                 *pending_search;     /* likewise */
   gint64                reported_mismatch;
   guint                 clock_source;
   gint64                created_usec;       /* start-up figures in the debug log */
@@ -362,6 +367,98 @@ on_dashboard_show_messages_cb (SrWindow              *self,
   sr_messages_page_show_filter (self->messages_page, filter, label);
 }
 
+/* --- opened from GNOME Shell's search --- */
+
+static void
+show_message_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  SrMessage *message;
+  SrCampaignIndex *index;
+  GtkWidget *dialog;
+
+  messages = sr_message_search_get_messages_finish (result, &error);
+  if (messages == NULL || self->session == NULL)
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Cannot read the message to show: %s", error->message);
+      return;
+    }
+
+  if (messages->len == 0)
+    {
+      add_toast (self, _("That message is no longer in the downloaded reports"), NULL, NULL);
+      return;
+    }
+
+  message = g_ptr_array_index (messages, 0);
+  dialog = sr_message_dialog_new (message, sr_session_get_currency (self->session),
+                                  g_settings_get_boolean (self->settings, "show-utc"));
+  index = sr_session_get_campaign_index (self->session);
+  if (index != NULL)
+    sr_message_dialog_set_campaign (SR_MESSAGE_DIALOG (dialog),
+                                    sr_campaign_index_lookup (index, sr_message_get_campaign_id (message)));
+  sr_message_dialog_set_can_open_campaign (SR_MESSAGE_DIALOG (dialog), TRUE);
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));
+}
+
+void
+sr_window_show_message (SrWindow   *self,
+                        const char *message_id)
+{
+  const char *ids[] = { message_id, NULL };
+
+  g_return_if_fail (SR_IS_WINDOW (self));
+  g_return_if_fail (message_id != NULL);
+
+  if (self->session == NULL)
+    {
+      g_free (self->pending_message_id);
+      self->pending_message_id = g_strdup (message_id);
+      return;
+    }
+
+  sr_message_search_get_messages_async (sr_session_get_cache (self->session), ids,
+                                        self->cancellable, show_message_cb, g_object_ref (self));
+}
+
+void
+sr_window_search_messages (SrWindow   *self,
+                           const char *text)
+{
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+
+  g_return_if_fail (SR_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  if (self->session == NULL)
+    {
+      g_free (self->pending_search);
+      self->pending_search = g_strdup (text);
+      return;
+    }
+
+  filter->search = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), SR_FILTER_TEXT_MAX_CHARS));
+  sr_window_show_content_page (self, "messages");
+  sr_messages_page_show_filter (self->messages_page, filter, NULL);
+}
+
+static void
+show_pending (SrWindow *self)
+{
+  g_autofree char *message_id = g_steal_pointer (&self->pending_message_id);
+  g_autofree char *search = g_steal_pointer (&self->pending_search);
+
+  if (search != NULL)
+    sr_window_search_messages (self, search);
+  if (message_id != NULL)
+    sr_window_show_message (self, message_id);
+}
+
 static void
 on_sidebar_row_activated_cb (SrWindow      *self,
                              GtkListBoxRow *row)
@@ -401,6 +498,7 @@ set_session (SrWindow  *self,
       sr_dashboard_page_set_session (self->dashboard_page, NULL);
       sr_messages_page_set_session (self->messages_page, NULL);
       sr_campaigns_page_set_session (self->campaigns_page, NULL);
+      g_clear_object (&self->notifier);
       sr_session_close (self->session);
       g_clear_object (&self->session);
     }
@@ -413,6 +511,7 @@ set_session (SrWindow  *self,
     }
 
   self->session = g_object_ref (session);
+  self->notifier = sr_campaign_notifier_new (session);
   self->reported_mismatch = -1;
 
   g_signal_connect_object (session, "notify::syncing",
@@ -584,6 +683,7 @@ session_open_cb (GObject      *object,
       gtk_widget_grab_focus (page);
   }
 
+  show_pending (self);
   /* The account is checked after the cached reports are shown; the sync
    * runs off the main thread, and a refused connection adds the offline
    * banner above them. */
@@ -1267,6 +1367,8 @@ sr_window_finalize (GObject *object)
   g_clear_pointer (&self->auth_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->cache_path, g_free);
+  g_clear_pointer (&self->pending_message_id, g_free);
+  g_clear_pointer (&self->pending_search, g_free);
   wipe_key (&self->api_key);
 
   G_OBJECT_CLASS (sr_window_parent_class)->finalize (object);
@@ -1482,6 +1584,14 @@ sr_window_get_content_page (SrWindow *self)
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+SrCampaignNotifier *
+sr_window_get_campaign_notifier (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->notifier;
 }
 
 SrSession *

@@ -21,4 +21,12 @@ SrWindow *sr_window_new (GtkApplication *application,
                          const char     *data_dir,
                          const char     *api_key);
 
+/* The details of a cached message, once the account is open (GNOME
+ * Shell's search results). */
+void      sr_window_show_message    (SrWindow       *self,
+                                     const char     *message_id);
+/* The Messages Log searching for text, once the account is open. */
+void      sr_window_search_messages (SrWindow       *self,
+                                     const char     *text);
+
 G_END_DECLS

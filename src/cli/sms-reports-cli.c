@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sr-core.h"
@@ -109,7 +110,23 @@ get_api_url (void)
   return globals.api_url ? globals.api_url : SR_DEFAULT_API_URL;
 }
 
-/* SMSTO_API_KEY wins (it is never stored); otherwise the keyring. */
+/* A client ID and secret from SMSTO_CLIENT_ID and SMSTO_CLIENT_SECRET as one
+ * credential (sr_api_credential_for_client()); NULL unless both are set. */
+static char *
+dup_env_client_credential (void)
+{
+  const char *client_id = g_getenv ("SMSTO_CLIENT_ID");
+  const char *secret = g_getenv ("SMSTO_CLIENT_SECRET");
+
+  if (client_id == NULL || *client_id == '\0' || secret == NULL || *secret == '\0')
+    return NULL;
+
+  return sr_api_credential_for_client (client_id, secret);
+}
+
+/* SMSTO_API_KEY wins, then SMSTO_CLIENT_ID with SMSTO_CLIENT_SECRET (never
+ * stored); otherwise the keyring, which holds a key or a client ID and
+ * secret saved by login. */
 static char *
 dup_api_key (GError **error)
 {
@@ -119,6 +136,8 @@ dup_api_key (GError **error)
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
+  if ((key = dup_env_client_credential ()) != NULL)
+    return key;
 
   key = sr_credentials_lookup (get_api_url (), NULL, &local_error);
   if (local_error != NULL)
@@ -324,21 +343,36 @@ format_time_local (gint64 usec)
 /* --- login / logout ---------------------------------------------------- */
 
 static char *
-read_key_from_stdin (void)
+read_line_from_stdin (const char *prompt)
 {
   g_autoptr(GString) line = g_string_new (NULL);
   int c;
 
   if (isatty (STDIN_FILENO))
-    g_printerr ("%s", _("API key: "));
+    g_printerr ("%s", prompt);
 
   while ((c = getchar ()) != EOF && c != '\n')
     g_string_append_c (line, (char) c);
 
   g_strstrip (line->str);
   if (line->str[0] == '\0')
-    return NULL;
-  return g_strdup (line->str);
+    {
+      memset (line->str, 0, line->allocated_len);
+      return NULL;
+    }
+  {
+    char *text = g_strdup (line->str);
+
+    /* The line held a key or a secret. */
+    memset (line->str, 0, line->allocated_len);
+    return text;
+  }
+}
+
+static char *
+read_key_from_stdin (void)
+{
+  return read_line_from_stdin (_("API key: "));
 }
 
 static int
@@ -349,14 +383,49 @@ cmd_login (int argc, char **argv)
   g_autofree char *currency = NULL;
   Waiter waiter = { g_main_loop_new (NULL, FALSE), NULL };
   const char *env = g_getenv ("SMSTO_API_KEY");
+  g_autofree char *client_id = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— check an API key, or a client ID and secret, and save it in the keyring"));
+  const GOptionEntry entries[] = {
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id,
+      N_("Sign in with this client ID; the secret is read from SMSTO_CLIENT_SECRET or standard input"), N_("ID") },
+    { NULL }
+  };
   char *key;
   double balance = 0;
   int ret = EXIT_OK;
 
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      waiter_clear (&waiter);
+      return usage_error (error->message);
+    }
   if (argc > 1)
-    return usage_error (_("login takes no arguments; it reads the key from standard input or SMSTO_API_KEY"));
+    {
+      waiter_clear (&waiter);
+      return usage_error (_("login takes no arguments; it reads the key from standard input or SMSTO_API_KEY"));
+    }
 
-  key = (env != NULL && *env != '\0') ? g_strdup (env) : read_key_from_stdin ();
+  if (client_id != NULL)
+    {
+      const char *env_secret = g_getenv ("SMSTO_CLIENT_SECRET");
+      char *secret;
+
+      g_strstrip (client_id);
+      secret = (env_secret != NULL && *env_secret != '\0')
+               ? g_strdup (env_secret) : read_line_from_stdin (_("Client secret: "));
+      if (*client_id == '\0' || secret == NULL)
+        {
+          sr_credentials_free_key (secret);
+          waiter_clear (&waiter);
+          return usage_error (_("No client secret given: type it, pipe it to standard input, or set SMSTO_CLIENT_SECRET"));
+        }
+      key = sr_api_credential_for_client (client_id, secret);
+      sr_credentials_free_key (secret);
+    }
+  else
+    key = (env != NULL && *env != '\0') ? g_strdup (env) : read_key_from_stdin ();
   if (key == NULL)
     {
       waiter_clear (&waiter);
@@ -1362,7 +1431,7 @@ static const struct
   int (*run) (int argc, char **argv);
   const char *summary;
 } commands[] = {
-  { "login", cmd_login, N_("Check an API key (from standard input or SMSTO_API_KEY) and save it in the keyring") },
+  { "login", cmd_login, N_("Check an API key (from standard input or SMSTO_API_KEY), or with --client-id a client ID and secret, and save it in the keyring") },
   { "logout", cmd_logout, N_("Remove the API key from the keyring") },
   { "sync", cmd_sync, N_("Download new messages, campaigns and status changes") },
   { "stats", cmd_stats, N_("Totals per status, billable count and cost") },
@@ -1380,6 +1449,7 @@ print_usage (FILE *stream)
     fprintf (stream, "  %-17s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (stream, "\n%s\n", _("Run “sms-reports-cli COMMAND --help” for the options of a command."));
   fprintf (stream, "%s\n", _("The API key is read from SMSTO_API_KEY when set, otherwise from the keyring."));
+  fprintf (stream, "%s\n", _("A client ID and secret can take its place: SMSTO_CLIENT_ID and SMSTO_CLIENT_SECRET, or “login --client-id”."));
 }
 
 int
@@ -1439,16 +1509,6 @@ main (int    argc,
           for (int j = 0; j < argc; j++)
             if (j != command_index)
               args[n++] = argv[j];
-
-          if (commands[i].run == cmd_login)
-            {
-              g_autoptr(GOptionContext) context = g_option_context_new (_("— sign in"));
-              g_autoptr(GError) error = NULL;
-
-              g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
-              if (!g_option_context_parse (context, &n, &args, &error))
-                return usage_error (error->message);
-            }
 
           ret = commands[i].run (n, args);
           g_clear_pointer (&globals.api_url, g_free);

@@ -6,6 +6,16 @@
  * when the server gives one). Bodies are parsed in a worker thread so large
  * pages never block the main loop. The API key only ever lives in the
  * Authorization header; URLs, logs and errors never contain it.
+ *
+ * Signed in with a client id and secret instead (sr_api_credential_for_client()),
+ * the client first gets a JWT from POST /oauth/token on the account host
+ * and sends that as the Bearer token. It asks for a token that lasts
+ * TOKEN_LIFETIME_MIN minutes and gets a new one TOKEN_MARGIN_S before that
+ * on its own clock; a request refused with 401/403 gets one new token and
+ * is sent again (the server's clock decides, and SMS.to's "expires" is not
+ * documented precisely enough to rely on). Requests that need a token
+ * while one is being fetched wait for it. The secret, like the key, is only
+ * ever in the token request's body.
  */
 
 #define G_LOG_DOMAIN "sr-api-client"
@@ -13,7 +23,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "sr-api-client.h"
 #include "sr-api-parse.h"
@@ -35,6 +47,13 @@
 #define MAX_REDIRECTS         3
 /* Longest server message quoted in an error. */
 #define MAX_SERVER_MESSAGE    200
+/* OAuth: the lifetime asked for, and how long before its end a token is
+ * replaced. */
+#define TOKEN_LIFETIME_MIN    60
+#define TOKEN_MARGIN_S        300
+/* Marks a credential that is a client id and secret (line breaks never
+ * occur in an API key: sr_api_client_new() refuses them). */
+#define CLIENT_CREDENTIAL_PREFIX "oauth-client\n"
 
 struct _SrApiClient
 {
@@ -44,7 +63,14 @@ struct _SrApiClient
   char        *user_agent;
   char        *api_url;        /* no trailing slash */
   char        *auth_url;       /* no trailing slash */
-  char        *authorization;  /* "Bearer <key>", never logged */
+  char        *authorization;  /* "Bearer <key or JWT>", never logged; NULL while no JWT */
+  char        *client_id;      /* OAuth; NULL with an API key */
+  char        *client_secret;  /* wiped on free, never logged */
+  gint64       token_renew_at; /* monotonic, usec */
+  guint        token_generation;
+  guint        n_tokens;
+  gboolean     token_pending;
+  GPtrArray   *token_waiters;  /* GTask, waiting for a JWT */
   guint        max_attempts;
   guint        base_delay_ms;
   guint        timeout_s;
@@ -69,6 +95,7 @@ typedef enum {
   REQUEST_MESSAGE,
   REQUEST_CAMPAIGNS,
   REQUEST_CAMPAIGN,
+  REQUEST_TOKEN,
 } RequestKind;
 
 typedef struct
@@ -93,9 +120,13 @@ typedef struct
   double        fetch_seconds;
   GSource      *timeout_source;  /* pending retry */
   GSource      *cancel_source;   /* ends the retry wait on cancellation */
+  GBytes       *post_body;       /* POST when set (the token request) */
+  guint         token_generation; /* of the JWT the request was sent with */
+  gboolean      auth_retried;    /* sent again once with a new JWT */
 } Request;
 
 static void send_attempt        (GTask   *task);
+static void send_with_token     (GTask   *task);
 static void clear_retry_sources (Request *request);
 
 static void
@@ -132,7 +163,21 @@ request_free (Request *request)
   g_clear_pointer (&request->url, g_free);
   g_clear_pointer (&request->path, g_free);
   g_clear_pointer (&request->body, g_bytes_unref);
+  g_clear_pointer (&request->post_body, g_bytes_unref);
   g_free (request);
+}
+
+static void
+wipe_string (char **text)
+{
+  if (*text != NULL)
+    {
+      volatile char *p = *text;
+
+      while (*p != '\0')
+        *p++ = '\0';
+      g_clear_pointer (text, g_free);
+    }
 }
 
 static void
@@ -149,6 +194,9 @@ sr_api_client_finalize (GObject *object)
       memset (self->authorization, 0, strlen (self->authorization));
       g_clear_pointer (&self->authorization, g_free);
     }
+  g_clear_pointer (&self->client_id, g_free);
+  wipe_string (&self->client_secret);
+  g_clear_pointer (&self->token_waiters, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sr_api_client_parent_class)->finalize (object);
 }
@@ -277,14 +325,33 @@ sr_api_client_new (const char  *api_url,
       !(self->auth_url = normalize_base_url (auth_url, _("account address"), error)))
     return NULL;
 
-  if (*api_key == '\0' || strpbrk (api_key, "\r\n") != NULL)
+  if (sr_api_credential_is_client (api_key))
+    {
+      g_auto(GStrv) parts = g_strsplit (api_key + strlen (CLIENT_CREDENTIAL_PREFIX), "\n", -1);
+
+      if (g_strv_length (parts) != 2 || *parts[0] == '\0' || *parts[1] == '\0'
+          || strchr (parts[0], '\r') != NULL || strchr (parts[1], '\r') != NULL)
+        {
+          if (parts != NULL)
+            for (guint i = 0; parts[i] != NULL; i++)
+              memset (parts[i], 0, strlen (parts[i]));
+          g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
+                               _("The client ID or secret is empty or contains line breaks"));
+          return NULL;
+        }
+      self->client_id = g_strdup (parts[0]);
+      self->client_secret = g_strdup (parts[1]);
+      memset (parts[1], 0, strlen (parts[1]));
+      self->token_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  else if (*api_key == '\0' || strpbrk (api_key, "\r\n") != NULL)
     {
       g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
                            _("The API key is empty or contains line breaks"));
       return NULL;
     }
-
-  self->authorization = g_strconcat ("Bearer ", api_key, NULL);
+  else
+    self->authorization = g_strconcat ("Bearer ", api_key, NULL);
 
   user_agent = g_strdup_printf ("sms-reports/%s ", PACKAGE_VERSION);
   /* TLS certificates are verified by libsoup against the system database;
@@ -296,6 +363,41 @@ sr_api_client_new (const char  *api_url,
                                                  NULL);
 
   return g_steal_pointer (&self);
+}
+
+char *
+sr_api_credential_for_client (const char *client_id,
+                              const char *secret)
+{
+  g_return_val_if_fail (client_id != NULL, NULL);
+  g_return_val_if_fail (secret != NULL, NULL);
+
+  return g_strconcat (CLIENT_CREDENTIAL_PREFIX, client_id, "\n", secret, NULL);
+}
+
+gboolean
+sr_api_credential_is_client (const char *credential)
+{
+  return credential != NULL && g_str_has_prefix (credential, CLIENT_CREDENTIAL_PREFIX);
+}
+
+char *
+sr_api_credential_dup_client_id (const char *credential)
+{
+  const char *start, *end;
+
+  if (!sr_api_credential_is_client (credential))
+    return NULL;
+  start = credential + strlen (CLIENT_CREDENTIAL_PREFIX);
+  end = strchr (start, '\n');
+  return end != NULL ? g_strndup (start, end - start) : NULL;
+}
+
+guint
+sr_api_client_get_n_tokens (SrApiClient *self)
+{
+  g_return_val_if_fail (SR_IS_API_CLIENT (self), 0);
+  return self->n_tokens;
 }
 
 const char *
@@ -514,6 +616,50 @@ balance_free (Balance *balance)
 }
 
 static void
+wipe_jwt (char *jwt)
+{
+  wipe_string (&jwt);
+}
+
+/* {"jwt": "…", "expires": …, "token_type": "bearer"}: only the JWT is
+ * relied on. An answer without one refuses the credentials, like a balance
+ * without "balance" refuses a key. */
+static char *
+parse_token (GBytes  *body,
+             GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object = NULL;
+  JsonNode *node;
+  const char *jwt = NULL;
+
+  if (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    object = json_node_get_object (json_parser_get_root (parser));
+  if (object == NULL)
+    {
+      g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_BAD_RESPONSE,
+                           _("The answer to the sign-in with a client ID could not be read"));
+      return NULL;
+    }
+
+  node = json_object_get_member (object, "jwt");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    jwt = json_node_get_string (node);
+  if (jwt == NULL || *jwt == '\0' || strpbrk (jwt, "\r\n") != NULL)
+    {
+      g_autofree char *message = sr_api_parse_error_message (body);
+
+      g_set_error (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
+                   _("The client ID or secret was refused%s%s"),
+                   message != NULL ? ": " : "", message != NULL ? message : "");
+      return NULL;
+    }
+
+  return g_strdup (jwt);
+}
+
+static void
 parse_in_thread (GTask        *task,
                  gpointer      source_object,
                  gpointer      task_data,
@@ -581,6 +727,17 @@ parse_in_thread (GTask        *task,
         return;
       }
 
+    case REQUEST_TOKEN:
+      {
+        char *jwt = parse_token (request->body, &error);
+
+        if (jwt == NULL)
+          g_task_return_error (task, error);
+        else
+          g_task_return_pointer (task, jwt, (GDestroyNotify) wipe_jwt);
+        return;
+      }
+
     default:
       g_assert_not_reached ();
     }
@@ -591,6 +748,8 @@ result_free_func (RequestKind kind)
 {
   switch (kind)
     {
+    case REQUEST_TOKEN:
+      return (GDestroyNotify) wipe_jwt;
     case REQUEST_BALANCE:
       return (GDestroyNotify) balance_free;
     case REQUEST_MESSAGES:
@@ -664,6 +823,16 @@ return_http_error (GTask *task,
   switch (code)
     {
     case SR_API_ERROR_UNAUTHORIZED:
+      /* Signed in with a client id and secret, a refusal is theirs. */
+      if (SR_API_CLIENT (g_task_get_source_object (task))->client_id != NULL)
+        {
+          g_task_return_new_error (task, SR_API_ERROR, code,
+                                   _("The client ID or secret was refused (HTTP %u%s%s)"),
+                                   status,
+                                   server_message ? ": " : "",
+                                   server_message ? server_message : "");
+          break;
+        }
       g_task_return_new_error (task, SR_API_ERROR, code,
                                _("The API key was refused (HTTP %u%s%s)"),
                                status,
@@ -813,6 +982,16 @@ body_complete (GTask *task)
 
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
+      /* The JWT may have expired by the server's clock: one new token. */
+      if (self->client_id != NULL && request->kind != REQUEST_TOKEN && !request->auth_retried)
+        {
+          request->auth_retried = TRUE;
+          if (request->token_generation == self->token_generation)
+            wipe_string (&self->authorization);
+          g_debug ("%s refused the token (HTTP %u); getting a new one", request->path, status);
+          send_with_token (task);
+          return;
+        }
       return_http_error (task, status, SR_API_ERROR_UNAUTHORIZED);
       return;
     }
@@ -998,7 +1177,8 @@ send_attempt (GTask *task)
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  request->msg = soup_message_new (SOUP_METHOD_GET, request->url);
+  request->msg = soup_message_new (request->post_body != NULL ? SOUP_METHOD_POST : SOUP_METHOD_GET,
+                                  request->url);
   if (request->msg == NULL)
     {
       g_task_return_new_error (task, SR_API_ERROR, SR_API_ERROR_INVALID_URL,
@@ -1009,7 +1189,10 @@ send_attempt (GTask *task)
   soup_message_add_flags (request->msg, SOUP_MESSAGE_NO_REDIRECT);
 
   headers = soup_message_get_request_headers (request->msg);
-  soup_message_headers_replace (headers, "Authorization", self->authorization);
+  if (request->kind != REQUEST_TOKEN && self->authorization != NULL)
+    soup_message_headers_replace (headers, "Authorization", self->authorization);
+  if (request->post_body != NULL)
+    soup_message_set_request_body_from_bytes (request->msg, "application/json", request->post_body);
   soup_message_headers_replace (headers, "Accept", "application/json");
   soup_message_headers_replace (headers, "Content-Type", "application/json");
   /* One connection per request. libsoup 3.2 re-sends a request by itself
@@ -1050,6 +1233,119 @@ send_attempt (GTask *task)
                            request->attempt_cancellable, on_sent_cb, g_object_ref (task));
 }
 
+/* --- OAuth tokens --- */
+
+static void
+on_token_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SrApiClient *self = SR_API_CLIENT (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiters = NULL;
+  char *jwt;
+
+  jwt = g_task_propagate_pointer (G_TASK (result), &error);
+  self->token_pending = FALSE;
+  waiters = g_steal_pointer (&self->token_waiters);
+  self->token_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (jwt != NULL)
+    {
+      wipe_string (&self->authorization);
+      self->authorization = g_strconcat ("Bearer ", jwt, NULL);
+      wipe_jwt (jwt);
+      self->token_generation++;
+      self->n_tokens++;
+      self->token_renew_at = g_get_monotonic_time ()
+                             + (gint64) (TOKEN_LIFETIME_MIN * 60 - TOKEN_MARGIN_S) * G_USEC_PER_SEC;
+      g_debug ("Got an access token (%u so far)", self->n_tokens);
+    }
+
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiters, i);
+      Request *request = g_task_get_task_data (task);
+
+      if (g_task_return_error_if_cancelled (task))
+        continue;
+      if (jwt == NULL)
+        {
+          g_task_return_error (task, g_error_copy (error));
+          continue;
+        }
+      request->token_generation = self->token_generation;
+      send_attempt (task);
+    }
+}
+
+static void
+wipe_bytes (gpointer data)
+{
+  wipe_string ((char **) &data);
+}
+
+static void start_request_with_body (SrApiClient *self, RequestKind kind, const char *base,
+                                     const char *path, const char *query, GBytes *post_body,
+                                     gpointer source_tag, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+
+static void
+request_token (SrApiClient *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  char *text;
+
+  self->token_pending = TRUE;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "client_id");
+  json_builder_add_string_value (builder, self->client_id);
+  json_builder_set_member_name (builder, "secret");
+  json_builder_add_string_value (builder, self->client_secret);
+  json_builder_set_member_name (builder, "expires_in");
+  json_builder_add_int_value (builder, TOKEN_LIFETIME_MIN);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+  /* The body holds the secret: wiped when the request is done. */
+  body = g_bytes_new_with_free_func (text, strlen (text), wipe_bytes, text);
+
+  /* Not cancellable: several requests may be waiting for it. */
+  start_request_with_body (self, REQUEST_TOKEN, self->auth_url, "/oauth/token", NULL, body,
+                           request_token, NULL, on_token_cb, NULL);
+}
+
+/* Sends the request now, or once there is a JWT that is not about to
+ * expire. */
+static void
+send_with_token (GTask *task)
+{
+  SrApiClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+
+  if (self->client_id == NULL || request->kind == REQUEST_TOKEN)
+    {
+      send_attempt (task);
+      return;
+    }
+
+  if (self->authorization != NULL && g_get_monotonic_time () < self->token_renew_at)
+    {
+      request->token_generation = self->token_generation;
+      send_attempt (task);
+      return;
+    }
+
+  g_ptr_array_add (self->token_waiters, g_object_ref (task));
+  if (!self->token_pending)
+    request_token (self);
+}
+
 static void
 start_request (SrApiClient         *self,
                RequestKind          kind,
@@ -1060,6 +1356,22 @@ start_request (SrApiClient         *self,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
+{
+  start_request_with_body (self, kind, base, path, query, NULL, source_tag,
+                           cancellable, callback, user_data);
+}
+
+static void
+start_request_with_body (SrApiClient         *self,
+                         RequestKind          kind,
+                         const char          *base,
+                         const char          *path,
+                         const char          *query,
+                         GBytes              *post_body,
+                         gpointer             source_tag,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   Request *request;
@@ -1072,9 +1384,11 @@ start_request (SrApiClient         *self,
   request->kind = kind;
   request->path = g_strdup (path);
   request->url = g_strconcat (base, path, query ? "?" : "", query ? query : "", NULL);
+  if (post_body != NULL)
+    request->post_body = g_bytes_ref (post_body);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
-  send_attempt (task);
+  send_with_token (task);
 }
 
 static void

@@ -30,8 +30,19 @@ typedef struct
   gint64      created_at_to;
 } SrMessageQuery;
 
+/* A client id and secret (SMS.to's POST /oauth/token) as one credential
+ * that goes wherever an API key goes: sr_api_client_new(), the keyring, the
+ * cache file name. Line breaks separate the parts, and no API key has one,
+ * so the two cannot be confused. Free it with sr_credentials_free_key(). */
+char        *sr_api_credential_for_client   (const char      *client_id,
+                                             const char      *secret);
+gboolean     sr_api_credential_is_client    (const char      *credential);
+/* The client id of such a credential (not a secret), else NULL. */
+char        *sr_api_credential_dup_client_id (const char     *credential);
+
 /* api_url/auth_url NULL = SMS.to's defaults. Fails with
- * SR_API_ERROR_INVALID_URL for a URL that is not https (or http to loopback). */
+ * SR_API_ERROR_INVALID_URL for a URL that is not https (or http to loopback).
+ * api_key is an API key or a credential from sr_api_credential_for_client(). */
 SrApiClient *sr_api_client_new              (const char      *api_url,
                                              const char      *auth_url,
                                              const char      *api_key,
@@ -58,6 +69,8 @@ void         sr_api_client_set_max_body_size (SrApiClient    *self,
 /* Requests and retries so far, for tests and benchmarks. */
 guint        sr_api_client_get_n_requests   (SrApiClient     *self);
 guint        sr_api_client_get_n_retries    (SrApiClient     *self);
+/* Access tokens obtained so far (0 with an API key). */
+guint        sr_api_client_get_n_tokens     (SrApiClient     *self);
 
 void         sr_api_client_get_balance_async   (SrApiClient          *self,
                                                 GCancellable         *cancellable,

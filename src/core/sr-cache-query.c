@@ -134,6 +134,42 @@ sr_cache_get_newest_created_at (SrCache  *self,
   return newest;
 }
 
+static gboolean
+collect_text_row_cb (sqlite3_stmt *stmt,
+                     gpointer      user_data)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, 0);
+
+  if (text != NULL && *text != '\0')
+    g_strv_builder_add (user_data, text);
+  return TRUE;
+}
+
+/* A loose index scan of messages_sender_id: one seek per distinct sender,
+ * so a million messages from a few senders cost a few lookups. */
+GStrv
+sr_cache_dup_sender_ids (SrCache  *self,
+                         GError  **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autoptr(GStrvBuilder) senders = g_strv_builder_new ();
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  sr_sql_builder_init (&builder,
+                       "WITH RECURSIVE s (v) AS ("
+                       " SELECT min (sender_id) FROM messages"
+                       " UNION ALL"
+                       " SELECT (SELECT min (sender_id) FROM messages WHERE sender_id > s.v)"
+                       " FROM s WHERE s.v IS NOT NULL)"
+                       " SELECT v FROM s WHERE v IS NOT NULL");
+  if (!sr_sql_run_query (self->readers, &builder, NULL, collect_text_row_cb, senders, error))
+    return NULL;
+
+  return g_strv_builder_end (senders);
+}
+
 gint64
 sr_cache_get_oldest_non_final_since (SrCache  *self,
                                      gint64    since,

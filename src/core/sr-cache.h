@@ -181,6 +181,10 @@ gboolean     sr_cache_get_account            (SrCache      *self,
 /* SR_TIME_NONE when there are no messages (or on error). */
 gint64       sr_cache_get_newest_created_at  (SrCache      *self,
                                               GError      **error);
+/* Every sender id of the cached messages, in byte order (empty ones left
+ * out). Quick: one index seek per sender. */
+GStrv        sr_cache_dup_sender_ids         (SrCache      *self,
+                                              GError      **error);
 /* Oldest created_at of a non-final message created at or after since;
  * SR_TIME_NONE when there is none (or on error). */
 gint64       sr_cache_get_oldest_non_final_since (SrCache  *self,

@@ -24,3 +24,5 @@
 #include "sr-error-text.h"
 #include "sr-campaign-index.h"
 #include "sr-delivery-time.h"
+#include "sr-message-search.h"
+#include "sr-campaign-watch.h"

@@ -223,6 +223,40 @@ def check_release_source(name, source, source_root, app_id, version):
             check(known.returncode == 0, f'{name}: commit {commit} is not in this repository')
 
 
+# What Flatpak exports to the host from the app's /app/share, and which must
+# survive cleanup: GNOME Shell finds the search provider through the .ini and
+# starts the app through the D-Bus service (Flatpak only exports files whose
+# names start with the application id, which both do).
+EXPORTED = [
+    'share/applications/{id}.desktop',
+    'share/dbus-1/services/{id}.service',
+    'share/gnome-shell/search-providers/{id}.search-provider.ini',
+]
+
+
+def cleanup_removes(pattern, path):
+    """Whether a cleanup entry (flatpak-builder: an absolute path prefix, or a
+    shell pattern matched against file names) removes /app/<path>."""
+    import fnmatch
+    if pattern.startswith('/'):
+        target = '/' + path
+        return target == pattern or target.startswith(pattern.rstrip('/') + '/')
+    return fnmatch.fnmatch(os.path.basename(path), pattern)
+
+
+def check_exports_kept(name, app_id, manifest):
+    patterns = list(manifest.get('cleanup', []))
+    for module in manifest.get('modules', []):
+        if isinstance(module, dict):
+            patterns += module.get('cleanup', [])
+    for template in EXPORTED:
+        path = template.format(id=app_id)
+        check(os.path.basename(path).startswith(app_id),
+              f'{name}: {path} would not be exported (its name must start with {app_id})')
+        for pattern in patterns:
+            check(not cleanup_removes(pattern, path), f'{name}: cleanup {pattern!r} removes /app/{path}')
+
+
 def check_manifest(source_root, name, app_id, version, flathub):
     path = os.path.join(source_root, 'flatpak', name)
     if not check(os.path.isfile(path), f'{name}: missing'):
@@ -250,6 +284,7 @@ def check_manifest(source_root, name, app_id, version, flathub):
     finish_args = manifest.get('finish-args', [])
     check(finish_args == FINISH_ARGS, f'{name}: finish-args are {finish_args}, expected exactly {FINISH_ARGS}')
     check(isinstance(manifest.get('cleanup'), list) and manifest['cleanup'], f'{name}: a cleanup list is expected')
+    check_exports_kept(name, app_id, manifest)
 
     modules = manifest.get('modules', [])
     check(len(modules) == 1 and isinstance(modules[0], dict),

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Installs the build into a temporary DESTDIR and checks that the installed
-# tree is a launchable app: binaries, desktop entry, D-Bus service, metainfo,
+# tree is a launchable app: binaries, desktop entry, D-Bus service, GNOME
+# Shell search provider, metainfo,
 # icons, a schema that compiles, and the translations listed in po/LINGUAS.
 # The GUI binary is expected only when this build configured the app target.
 #
@@ -81,6 +82,8 @@ def main():
         desktop = expect_file(os.path.join(datadir, 'applications', app_id + '.desktop'))
         service = expect_file(os.path.join(datadir, 'dbus-1', 'services', app_id + '.service'))
         expect_file(os.path.join(datadir, 'metainfo', app_id + '.metainfo.xml'))
+        search_provider = expect_file(os.path.join(datadir, 'gnome-shell', 'search-providers',
+                                                   app_id + '.search-provider.ini'))
         expect_file(os.path.join(datadir, 'icons', 'hicolor', 'scalable', 'apps', app_id + '.svg'))
         expect_file(os.path.join(datadir, 'icons', 'hicolor', 'symbolic', 'apps', app_id + '-symbolic.svg'))
         schema_dir = os.path.join(datadir, 'glib-2.0', 'schemas')
@@ -106,6 +109,30 @@ def main():
             exec_path = svc.get('D-BUS Service', 'Exec', fallback='').split()[:1]
             check(exec_path == [os.path.join(bindir, 'sms-reports')],
                   f'D-Bus service Exec {exec_path} is not {os.path.join(bindir, "sms-reports")}')
+
+        # GNOME Shell calls the provider on the bus name the D-Bus service
+        # starts, at the object path the app exports it under
+        # (GApplication's path for the id + /SearchProvider).
+        if os.path.isfile(search_provider):
+            ini = configparser.RawConfigParser(interpolation=None)
+            ini.optionxform = str
+            ini.read(search_provider, encoding='utf-8')
+            section = 'Shell Search Provider'
+            object_path = '/' + app_id.replace('.', '/').replace('-', '_') + '/SearchProvider'
+            check(ini.get(section, 'BusName', fallback=None) == app_id,
+                  f'search provider BusName is not {app_id}')
+            check(ini.get(section, 'DesktopId', fallback=None) == app_id + '.desktop',
+                  f'search provider DesktopId is not {app_id}.desktop')
+            check(ini.get(section, 'ObjectPath', fallback=None) == object_path,
+                  f'search provider ObjectPath is not {object_path}')
+            check(ini.get(section, 'Version', fallback=None) == '2',
+                  'search provider Version is not 2 (org.gnome.Shell.SearchProvider2)')
+            if os.path.isfile(service):
+                svc = configparser.RawConfigParser(interpolation=None)
+                svc.optionxform = str
+                svc.read(service, encoding='utf-8')
+                check(svc.get('D-BUS Service', 'Name', fallback=None) == app_id,
+                      'no D-Bus service starts the search provider\'s bus name')
 
         # Test programs and the sandbox server never ship with the app.
         for dirpath, _dirs, files in os.walk(destdir):

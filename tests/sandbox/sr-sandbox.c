@@ -19,6 +19,7 @@
 #include <glib.h>
 #include <glib-unix.h>
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include <math.h>
@@ -254,6 +255,8 @@ typedef struct
   /* options */
   int       port;
   char     *api_key;
+  char     *client_id;        /* POST /oauth/token */
+  char     *client_secret;
   gint64    seed;
   int       n_messages;
   int       n_campaigns;
@@ -340,6 +343,12 @@ typedef struct
   int            malformed_served;
   double         tokens;
   gint64         tokens_at;
+
+  /* OAuth: JWT → expiry on the sandbox clock (seconds; 0 = never) */
+  GHashTable    *jwts;
+  guint64        n_jwts_issued;
+  guint64        n_jwts_refused;
+  guint64        n_jwts_expired;   /* requests refused for an expired JWT */
 
   SoupServer    *server;
   GMainLoop     *loop;
@@ -2808,9 +2817,12 @@ handle_stats (Sandbox           *sb,
   g_string_append_printf (s, "{\"requests\":%" G_GUINT64_FORMAT ",\"faults\":%" G_GUINT64_FORMAT
                           ",\"dropped\":%" G_GUINT64_FORMAT ",\"failed\":%" G_GUINT64_FORMAT
                           ",\"rate_limited\":%" G_GUINT64_FORMAT ",\"malformed\":%" G_GUINT64_FORMAT
+                          ",\"jwts_issued\":%" G_GUINT64_FORMAT ",\"jwts_refused\":%" G_GUINT64_FORMAT
+                          ",\"jwts_expired\":%" G_GUINT64_FORMAT
                           ",\"now\":",
                           sb->n_requests, sb->n_faults, sb->n_dropped, sb->n_failed,
-                          sb->n_rate_limited, sb->n_malformed);
+                          sb->n_rate_limited, sb->n_malformed,
+                          sb->n_jwts_issued, sb->n_jwts_refused, sb->n_jwts_expired);
   append_time (s, sb->now, TRUE);
   g_string_append_c (s, '}');
   respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
@@ -2886,18 +2898,85 @@ fault_draw (const Sandbox *sb)
   return (double) (fmix64 (sb->fault_salt + sb->n_requests) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* The API key, or a JWT from POST /oauth/token that has not expired on the
+ * sandbox clock. */
 static gboolean
-check_auth (SoupServerMessage *msg)
+check_auth (Sandbox           *sb,
+            SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  gpointer expiry;
 
   if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
     return FALSE;
   auth += 7;
   while (*auth == ' ')
     auth++;
-  return strcmp (auth, opts.api_key) == 0;
+  if (strcmp (auth, opts.api_key) == 0)
+    return TRUE;
+  if (!g_hash_table_lookup_extended (sb->jwts, auth, NULL, &expiry))
+    return FALSE;
+  if (GPOINTER_TO_SIZE (expiry) != 0 && sb->now >= (gint64) GPOINTER_TO_SIZE (expiry))
+    {
+      sb->n_jwts_expired++;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* POST /oauth/token {"client_id", "secret", "expires_in" (minutes, optional)}
+ * → {"jwt", "expires", "token_type": "bearer"}, as SMS.to documents it. A
+ * wrong id or secret gets the 401 a wrong key gets. */
+static void
+handle_oauth_token (Sandbox           *sb,
+                    SoupServerMessage *msg)
+{
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (request_body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object = NULL;
+  const char *client_id = NULL, *secret = NULL;
+  gint64 expires_in = 0;
+  g_autofree char *jwt = NULL;
+  GString *s;
+
+  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    object = json_node_get_object (json_parser_get_root (parser));
+  if (object != NULL)
+    {
+      client_id = json_object_get_string_member_with_default (object, "client_id", NULL);
+      secret = json_object_get_string_member_with_default (object, "secret", NULL);
+      if (json_object_has_member (object, "expires_in"))
+        expires_in = json_object_get_int_member (object, "expires_in");
+    }
+  if (client_id == NULL || secret == NULL || expires_in < 0)
+    {
+      respond_error (sb, msg, 422, "client_id and secret are required", TRUE);
+      return;
+    }
+  if (g_strcmp0 (client_id, opts.client_id) != 0 || g_strcmp0 (secret, opts.client_secret) != 0)
+    {
+      sb->n_jwts_refused++;
+      respond_error (sb, msg, SOUP_STATUS_UNAUTHORIZED, "Invalid client credentials", TRUE);
+      return;
+    }
+
+  sb->n_jwts_issued++;
+  jwt = g_strdup_printf ("eyJzYW5kYm94IjoxfQ.%" G_GUINT64_FORMAT ".%08x",
+                         sb->n_jwts_issued, g_random_int ());
+  g_hash_table_insert (sb->jwts, g_strdup (jwt),
+                       GSIZE_TO_POINTER (expires_in > 0 ? (gsize) (sb->now + expires_in * 60) : 0));
+
+  s = g_string_new ("{\"jwt\":");
+  append_json_string (s, jwt);
+  if (expires_in > 0)
+    g_string_append_printf (s, ",\"expires\":%" G_GINT64_FORMAT, expires_in);
+  else
+    g_string_append (s, ",\"expires\":null");
+  g_string_append (s, ",\"token_type\":\"bearer\"}");
+  respond (sb, msg, SOUP_STATUS_OK, s, TRUE);
 }
 
 static void
@@ -2962,12 +3041,17 @@ server_cb (SoupServer        *server,
       return;
     }
 
+  if (strcmp (path, "/oauth/token") == 0 && strcmp (method, "POST") == 0)
+    {
+      handle_oauth_token (sb, msg);
+      return;
+    }
   if (strcmp (method, "GET") != 0)
     {
       respond_error (sb, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "The method is not supported for this route.", TRUE);
       return;
     }
-  if (!check_auth (msg))
+  if (!check_auth (sb, msg))
     {
       respond_error (sb, msg, SOUP_STATUS_UNAUTHORIZED, "Invalid API Key or Token", TRUE);
       return;
@@ -3032,6 +3116,7 @@ sandbox_free (Sandbox *sb)
     g_free (sb->perm[i]);
   g_clear_object (&sb->server);
   g_clear_pointer (&sb->loop, g_main_loop_unref);
+  g_clear_pointer (&sb->jwts, g_hash_table_unref);
   g_clear_pointer (&sb->messages, g_array_unref);
   g_free (sb->contacts);
   g_free (sb->campaigns);
@@ -3114,6 +3199,10 @@ check_options (GError **error)
     }
   if (opts.api_key == NULL)
     opts.api_key = g_strdup ("test-key");
+  if (opts.client_id == NULL)
+    opts.client_id = g_strdup ("test-client");
+  if (opts.client_secret == NULL)
+    opts.client_secret = g_strdup ("test-secret");
   if (opts.currency == NULL)
     opts.currency = g_strdup ("EUR");
   return TRUE;
@@ -3126,6 +3215,8 @@ main (int   argc,
   const GOptionEntry entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &opts.port, "Port on 127.0.0.1 (0: any free port)", "N" },
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &opts.api_key, "The accepted Bearer key (default test-key)", "KEY" },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &opts.client_id, "The client id POST /oauth/token accepts (default test-client)", "ID" },
+    { "client-secret", 0, 0, G_OPTION_ARG_STRING, &opts.client_secret, "Its secret (default test-secret)", "SECRET" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &opts.seed, "Seed of the generated account and of the faults (default 42)", "N" },
     { "messages", 0, 0, G_OPTION_ARG_INT, &opts.n_messages, "Messages in the history (default 50000)", "N" },
     { "campaigns", 0, 0, G_OPTION_ARG_INT, &opts.n_campaigns, "Campaigns (default 300)", "N" },
@@ -3159,6 +3250,8 @@ main (int   argc,
   g_autoptr(GSList) uris = NULL;
   gint64 t0 = g_get_monotonic_time ();
   guint port = 0;
+
+  sb->jwts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* stdout carries the URL line only */
   g_log_writer_default_set_use_stderr (TRUE);
@@ -3241,6 +3334,8 @@ main (int   argc,
 
   soup_server_disconnect (sb->server);
   g_free (opts.api_key);
+  g_free (opts.client_id);
+  g_free (opts.client_secret);
   g_free (opts.currency);
   g_free (opts.variant);
   g_free (opts.now_str);

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-campaign-notifier.c: turns each new campaign index of a session
+ * (reloaded off the main thread after a sync) into "campaign done"
+ * notifications. SrCampaignWatch decides which campaigns finished; the
+ * first index after opening the account only primes it, so neither a first
+ * download nor the history already in the cache ever notifies. Emits
+ * "campaign-finished" for each one as well (tests, and anyone who wants to
+ * show it in the window).
+ */
+#define G_LOG_DOMAIN "sr-campaign-notifier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-campaign-notifier.h"
+#include "sr-core.h"
+#include "sr-format.h"
+
+struct _SrCampaignNotifier
+{
+  GObject          parent_instance;
+
+  SrSession       *session;   /* weak: the session owns nothing of ours */
+  SrCampaignWatch *watch;
+};
+
+G_DEFINE_FINAL_TYPE (SrCampaignNotifier, sr_campaign_notifier, G_TYPE_OBJECT)
+
+enum {
+  CAMPAIGN_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+char *
+sr_campaign_notifier_dup_body (SrCampaignIndex *index,
+                               SrCampaign      *campaign)
+{
+  const SrCampaignCounts *counts = sr_campaign_index_get_counts (index, sr_campaign_get_id (campaign));
+  g_autofree char *rate = NULL;
+  g_autofree char *n_failed = NULL;
+  gint64 total, delivered, failed;
+
+  if (counts != NULL && counts->total > 0)
+    {
+      total = counts->total;
+      delivered = counts->by_group[SR_STATUS_GROUP_DELIVERED];
+      failed = counts->by_group[SR_STATUS_GROUP_FAILED];
+    }
+  else
+    {
+      total = sr_campaign_get_recipients (campaign);
+      delivered = sr_campaign_get_delivered_messages (campaign);
+      failed = sr_campaign_get_failed_messages (campaign);
+    }
+
+  rate = sr_format_percent (total > 0 ? (double) delivered / total : -1);
+  n_failed = sr_format_count (failed);
+  /* Translators: a notification when a campaign is done: the delivery
+   * rate, then the number of failed messages, e.g. "96.1 % delivered, 12 failed" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s delivered, %s failed", "%s delivered, %s failed",
+                                       (gulong) MIN (failed, G_MAXINT)),
+                          rate, n_failed);
+}
+
+static void
+notify_finished (SrCampaignNotifier *self,
+                 SrCampaignIndex    *index,
+                 SrCampaign         *campaign)
+{
+  GApplication *app = g_application_get_default ();
+  g_autofree char *name = sr_format_campaign_name (campaign);
+  g_autofree char *body = sr_campaign_notifier_dup_body (index, campaign);
+  g_autofree char *notification_id = g_strconcat ("campaign-", sr_campaign_get_id (campaign), NULL);
+
+  g_debug ("Campaign %s is done", sr_campaign_get_id (campaign));
+  g_signal_emit (self, signals[CAMPAIGN_FINISHED], 0, campaign, name, body);
+
+  if (app != NULL && g_application_get_is_registered (app))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (name);
+      GVariant *target = g_variant_new_string (sr_campaign_get_id (campaign));
+
+      g_notification_set_body (notification, body);
+      g_notification_set_default_action_and_target_value (notification, "app.show-campaign", target);
+      g_notification_add_button_with_target_value (notification, _("View"), "app.show-campaign", target);
+      g_application_send_notification (app, notification_id, notification);
+    }
+}
+
+static void
+on_campaign_index_cb (SrCampaignNotifier *self)
+{
+  SrCampaignIndex *index = sr_session_get_campaign_index (self->session);
+  g_autoptr(GPtrArray) finished = NULL;
+
+  if (index == NULL)
+    return;
+
+  finished = sr_campaign_watch_update (self->watch, index);
+  for (guint i = 0; i < finished->len; i++)
+    notify_finished (self, index, g_ptr_array_index (finished, i));
+}
+
+static void
+sr_campaign_notifier_finalize (GObject *object)
+{
+  SrCampaignNotifier *self = SR_CAMPAIGN_NOTIFIER (object);
+
+  g_clear_weak_pointer (&self->session);
+  g_clear_pointer (&self->watch, sr_campaign_watch_free);
+
+  G_OBJECT_CLASS (sr_campaign_notifier_parent_class)->finalize (object);
+}
+
+static void
+sr_campaign_notifier_class_init (SrCampaignNotifierClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sr_campaign_notifier_finalize;
+
+  /**
+   * SrCampaignNotifier::campaign-finished:
+   * @campaign: the campaign that is done
+   * @title: the notification's title (the campaign's name)
+   * @body: its text ("96.1 % delivered, 12 failed")
+   */
+  signals[CAMPAIGN_FINISHED] =
+    g_signal_new ("campaign-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, SR_TYPE_CAMPAIGN, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+sr_campaign_notifier_init (SrCampaignNotifier *self)
+{
+  self->watch = sr_campaign_watch_new ();
+}
+
+SrCampaignNotifier *
+sr_campaign_notifier_new (SrSession *session)
+{
+  SrCampaignNotifier *self;
+
+  g_return_val_if_fail (SR_IS_SESSION (session), NULL);
+
+  self = g_object_new (SR_TYPE_CAMPAIGN_NOTIFIER, NULL);
+  g_set_weak_pointer (&self->session, session);
+  g_signal_connect_object (session, "notify::campaign-index",
+                           G_CALLBACK (on_campaign_index_cb), self, G_CONNECT_SWAPPED);
+  /* An index loaded already primes the watch now. */
+  on_campaign_index_cb (self);
+
+  return self;
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-campaign-notifier.c: "campaign done" notifications on a real session
+ * synced from the sandbox, with the sandbox's manual clock: the first
+ * download (finished campaigns and running ones alike) notifies nothing; an
+ * hour later on the sandbox's clock the campaign that was being sent is
+ * done, and exactly the campaigns seen in progress that are done now are
+ * notified, with their delivery rate and failures.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "sr-campaign-notifier.h"
+#include "sr-core.h"
+#include "sr-format.h"
+#include "sr-resources.h"
+#include "sr-session.h"
+#include "sr-test-loop.h"
+#include "sr-test-sandbox.h"
+
+typedef struct
+{
+  GPtrArray *ids;      /* notified campaign ids */
+  GPtrArray *bodies;
+  guint      n_indexes;
+} Seen;
+
+static void
+on_finished_cb (SrCampaignNotifier *notifier,
+                SrCampaign         *campaign,
+                const char         *title,
+                const char         *body,
+                Seen               *seen)
+{
+  g_autofree char *name = sr_format_campaign_name (campaign);
+
+  g_assert_cmpstr (title, ==, name);
+  g_ptr_array_add (seen->ids, g_strdup (sr_campaign_get_id (campaign)));
+  g_ptr_array_add (seen->bodies, g_strdup (body));
+}
+
+static void
+on_index_cb (SrSession *session,
+             GParamSpec *pspec,
+             Seen       *seen)
+{
+  seen->n_indexes++;
+}
+
+static void
+on_open_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_set (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static gboolean
+synced_and_indexed (gpointer data)
+{
+  SrSession *session = data;
+  guint *target = g_object_get_data (G_OBJECT (session), "target-indexes");
+  Seen *seen = g_object_get_data (G_OBJECT (session), "seen");
+
+  return !sr_session_get_syncing (session) && sr_session_get_campaign_index (session) != NULL
+         && seen->n_indexes >= *target;
+}
+
+/* Runs a sync and waits for the campaign index that follows it (when the
+ * sync changes something: otherwise the index stays). */
+static void
+sync_and_wait (SrSession *session,
+               Seen      *seen,
+               gboolean   changes)
+{
+  guint target = seen->n_indexes + (changes ? 1 : 0);
+
+  g_object_set_data (G_OBJECT (session), "target-indexes", &target);
+  sr_session_sync (session, TRUE);
+  g_assert_true (sr_session_get_syncing (session));
+  sr_test_wait_until (synced_and_indexed, session, 120, "a sync and its campaign index");
+  /* A second reload may follow the last commits; let it land. */
+  sr_test_spin (500);
+}
+
+static GHashTable *
+in_progress_ids (SrCampaignIndex *index)
+{
+  g_autoptr(GPtrArray) campaigns = sr_campaign_index_dup_campaigns (index);
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < campaigns->len; i++)
+    if (sr_campaign_watch_in_progress (index, g_ptr_array_index (campaigns, i)))
+      g_hash_table_add (ids, g_strdup (sr_campaign_get_id (g_ptr_array_index (campaigns, i))));
+
+  return ids;
+}
+
+static void
+test_notifies_only_campaigns_seen_running (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "3000", "--campaigns", "12",
+                                                            "--manual-clock", "--seed", "5", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-campaign-notifier");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSession) session = NULL;
+  g_autoptr(SrCampaignNotifier) notifier = NULL;
+  g_autoptr(GHashTable) running_before = NULL;
+  g_autoptr(GHashTable) running_after = NULL;
+  g_autoptr(GHashTable) expected = g_hash_table_new (g_str_hash, g_str_equal);
+  Seen seen = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free), 0 };
+  GHashTableIter iter;
+  gpointer id;
+
+  sr_session_open_async (url, url, sr_test_sandbox_get_api_key (sandbox), dir, NULL, on_open_cb, &result);
+  sr_test_wait_until (result_set, &result, 60, "the session");
+  session = sr_session_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_object_set_data (G_OBJECT (session), "seen", &seen);
+  g_signal_connect (session, "notify::campaign-index", G_CALLBACK (on_index_cb), &seen);
+
+  notifier = sr_campaign_notifier_new (session);
+  g_signal_connect (notifier, "campaign-finished", G_CALLBACK (on_finished_cb), &seen);
+
+  /* The first download: finished history and running campaigns. */
+  sync_and_wait (session, &seen, TRUE);
+  running_before = in_progress_ids (sr_session_get_campaign_index (session));
+  g_test_message ("%u campaigns, %u in progress", sr_campaign_index_get_n_campaigns (sr_session_get_campaign_index (session)),
+                  g_hash_table_size (running_before));
+  g_assert_cmpuint (g_hash_table_size (running_before), >, 0);
+  g_assert_cmpuint (sr_campaign_index_get_n_campaigns (sr_session_get_campaign_index (session)), >,
+                    g_hash_table_size (running_before));
+  g_assert_cmpuint (seen.ids->len, ==, 0);
+
+  /* An hour later on the sandbox's clock. */
+  sr_test_sandbox_advance (sandbox, 3600);
+  sync_and_wait (session, &seen, TRUE);
+  running_after = in_progress_ids (sr_session_get_campaign_index (session));
+
+  g_hash_table_iter_init (&iter, running_before);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    if (!g_hash_table_contains (running_after, id))
+      g_hash_table_add (expected, id);
+  g_test_message ("%u done since", g_hash_table_size (expected));
+  g_assert_cmpuint (g_hash_table_size (expected), >, 0);
+  g_assert_cmpuint (seen.ids->len, ==, g_hash_table_size (expected));
+  for (guint i = 0; i < seen.ids->len; i++)
+    {
+      const char *body = g_ptr_array_index (seen.bodies, i);
+
+      g_test_message ("%s: %s", (char *) g_ptr_array_index (seen.ids, i), body);
+      const SrCampaignCounts *counts = sr_campaign_index_get_counts (sr_session_get_campaign_index (session),
+                                                                     g_ptr_array_index (seen.ids, i));
+      g_autofree char *rate = NULL;
+      g_autofree char *failed = NULL;
+
+      g_assert_true (g_hash_table_contains (expected, g_ptr_array_index (seen.ids, i)));
+      /* "96.1 % delivered, 12 failed", from the downloaded messages. */
+      g_assert_nonnull (counts);
+      g_assert_cmpint (counts->total, >, 0);
+      rate = sr_format_percent ((double) counts->by_group[SR_STATUS_GROUP_DELIVERED] / counts->total);
+      failed = g_strdup_printf (" %" G_GINT64_FORMAT " failed", counts->by_group[SR_STATUS_GROUP_FAILED]);
+      g_assert_true (g_str_has_prefix (body, rate));
+      g_assert_true (g_str_has_suffix (body, failed));
+    }
+
+  /* Another sync: nothing notified again. */
+  sync_and_wait (session, &seen, FALSE);
+  g_assert_cmpuint (seen.ids->len, ==, g_hash_table_size (expected));
+
+  sr_session_close (session);
+  g_ptr_array_unref (seen.ids);
+  g_ptr_array_unref (seen.bodies);
+  sr_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display");
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  sr_register_resource ();
+
+  g_test_add_func ("/campaign-notifier/only-campaigns-seen-running", test_notifies_only_campaigns_seen_running);
+
+  return g_test_run ();
+}
