@@ -27,6 +27,7 @@
 #include "sr-column-sorter.h"
 #include "sr-format.h"
 #include "sr-message-dialog.h"
+#include "sr-cells.h"
 #include "sr-message-view.h"
 #include "sr-selection.h"
 #include "sr-status-pill.h"
@@ -98,12 +99,7 @@ on_setup_label_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_list_item_set_child (list_item, label);
+  sr_cell_setup_label (list_item);
 }
 
 static void
@@ -111,14 +107,7 @@ on_setup_text_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
                   SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_label_set_width_chars (GTK_LABEL (label), 8);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_list_item_set_child (list_item, label);
+  sr_cell_setup_text (list_item, 8);
 }
 
 static void
@@ -126,12 +115,7 @@ on_setup_numeric_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
+  sr_cell_setup_numeric (list_item);
 }
 
 static void
@@ -190,20 +174,11 @@ on_unbind_date_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-set_label (GtkListItem *list_item,
-           const char  *text)
-{
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-
-  gtk_label_set_label (GTK_LABEL (label), text != NULL && *text != '\0' ? text : "—");
-}
-
-static void
 on_bind_recipient_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       SrMessageView            *self)
 {
-  set_label (list_item, sr_message_get_to (list_item_get_message (list_item)));
+  sr_cell_set_label (list_item, sr_message_get_to (list_item_get_message (list_item)));
 }
 
 static void
@@ -211,7 +186,7 @@ on_bind_sender_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrMessageView            *self)
 {
-  set_label (list_item, sr_message_get_sender_id (list_item_get_message (list_item)));
+  sr_cell_set_label (list_item, sr_message_get_sender_id (list_item_get_message (list_item)));
 }
 
 static void
@@ -219,18 +194,7 @@ on_bind_message_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     SrMessageView            *self)
 {
-  const char *text = sr_message_get_message (list_item_get_message (list_item));
-  g_autofree char *one_line = NULL;
-
-  /* One line in the list: newlines become spaces. */
-  if (text != NULL && strpbrk (text, "\r\n") != NULL)
-    {
-      one_line = g_strdup (text);
-      g_strdelimit (one_line, "\r\n", ' ');
-      text = one_line;
-    }
-
-  set_label (list_item, text);
+  sr_cell_set_one_line (list_item, sr_message_get_message (list_item_get_message (list_item)));
 }
 
 static void
@@ -252,7 +216,7 @@ on_bind_parts_cb (GtkSignalListItemFactory *factory,
 {
   g_autofree char *text = sr_format_count (sr_message_get_sms_count (list_item_get_message (list_item)));
 
-  set_label (list_item, text);
+  sr_cell_set_label (list_item, text);
 }
 
 static void
@@ -263,7 +227,7 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
   g_autofree char *text = sr_format_money (sr_message_get_cost (list_item_get_message (list_item)),
                                            self->currency, 4);
 
-  set_label (list_item, text);
+  sr_cell_set_label (list_item, text);
 }
 
 /* Named like everywhere else (its text, sender, time); the id only until
@@ -287,12 +251,12 @@ format_campaign_item (SrMessageView *self,
       g_autofree char *name = sr_format_campaign_name (campaign);
       g_autofree char *details = sr_format_campaign_details (campaign, self->show_utc);
 
-      set_label (list_item, name);
+      sr_cell_set_label (list_item, name);
       gtk_widget_set_tooltip_text (label, details);
     }
   else
     {
-      set_label (list_item, campaign_id);
+      sr_cell_set_label (list_item, campaign_id);
       gtk_widget_set_tooltip_text (label, campaign_id);
     }
 }
@@ -305,7 +269,7 @@ on_bind_reason_cb (GtkSignalListItemFactory *factory,
   const char *reason = sr_message_get_failed_reason (list_item_get_message (list_item));
   const char *explanation = sr_failure_reason_explain (reason, NULL);
 
-  set_label (list_item, reason);
+  sr_cell_set_label (list_item, reason);
   gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
 }
 
@@ -428,12 +392,9 @@ on_bind_rich_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (row->title, to != NULL && *to != '\0' ? to : "—");
   sr_status_pill_set_status (row->pill, sr_message_get_status (message), sr_message_get_status_raw (message));
 
-  if (text != NULL && strpbrk (text, "\r\n") != NULL)
-    {
-      one_line = g_strdup (text);
-      g_strdelimit (one_line, "\r\n", ' ');
-      text = one_line;
-    }
+  one_line = sr_cell_dup_one_line (text);
+  if (one_line != NULL)
+    text = one_line;
   gtk_label_set_label (row->preview, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (row->preview), text != NULL && *text != '\0');
 
