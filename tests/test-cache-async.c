@@ -11,12 +11,12 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 
 #include "sr-core.h"
 #include "sr-cache-private.h"
 #include "sr-campaign-private.h"
 #include "sr-message-private.h"
+#include "sr-test-sandbox.h"
 
 #define BASE_TIME G_GINT64_CONSTANT (1709251200000000)   /* 2024-03-01 00:00:00 UTC */
 
@@ -30,27 +30,12 @@ typedef struct
 } Fixture;
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("test-cache-async-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = sr_test_make_tmpdir ("test-cache-async");
   fixture->path = g_build_filename (fixture->dir, "cache.db", NULL);
   fixture->cache = sr_cache_open (fixture->path, &error);
   g_assert_no_error (error);
@@ -63,7 +48,7 @@ fixture_tear_down (Fixture       *fixture,
   if (fixture->cache != NULL)
     sr_cache_close (fixture->cache);
   g_clear_object (&fixture->cache);
-  remove_dir (fixture->dir);
+  sr_test_remove_tree (fixture->dir);
   g_clear_pointer (&fixture->dir, g_free);
   g_clear_pointer (&fixture->path, g_free);
 }

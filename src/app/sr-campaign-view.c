@@ -362,23 +362,6 @@ typedef struct
   GtkLabel    *cost;
 } RichRow;
 
-static GtkWidget *
-rich_label_new (const char *css_class,
-                float       xalign,
-                gboolean    ellipsize)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (ellipsize)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-
-  return label;
-}
-
 static void
 on_setup_rich_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
@@ -391,9 +374,9 @@ on_setup_rich_cb (GtkSignalListItemFactory *factory,
 
   gtk_widget_add_css_class (box, "rich-report-row");
 
-  row->title = GTK_LABEL (rich_label_new ("heading", 0, TRUE));
+  row->title = sr_cell_new_rich_label ("heading", 0, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (row->title), TRUE);
-  row->rate = GTK_LABEL (rich_label_new ("numeric", 1, FALSE));
+  row->rate = sr_cell_new_rich_label ("numeric", 1, FALSE);
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->title));
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->rate));
 
@@ -401,12 +384,12 @@ on_setup_rich_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_margin_top (GTK_WIDGET (row->bar), 2);
   gtk_widget_set_margin_bottom (GTK_WIDGET (row->bar), 2);
 
-  row->preview = GTK_LABEL (rich_label_new ("dim-label", 0, TRUE));
+  row->preview = sr_cell_new_rich_label ("dim-label", 0, TRUE);
 
-  row->facts = GTK_LABEL (rich_label_new ("caption", 0, TRUE));
+  row->facts = sr_cell_new_rich_label ("caption", 0, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (row->facts), "dim-label");
   gtk_widget_set_hexpand (GTK_WIDGET (row->facts), TRUE);
-  row->cost = GTK_LABEL (rich_label_new ("caption", 1, FALSE));
+  row->cost = sr_cell_new_rich_label ("caption", 1, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (row->cost), "numeric");
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->facts));
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->cost));

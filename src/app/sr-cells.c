@@ -83,3 +83,20 @@ sr_cell_set_one_line (GtkListItem *list_item,
 
   sr_cell_set_label (list_item, one_line != NULL ? one_line : text);
 }
+
+GtkLabel *
+sr_cell_new_rich_label (const char *css_class,
+                        float       xalign,
+                        gboolean    ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (ellipsize)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+
+  return GTK_LABEL (label);
+}

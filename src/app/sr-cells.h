@@ -30,4 +30,10 @@ void  sr_cell_set_one_line  (GtkListItem *list_item,
  * (then use text as it is). */
 char *sr_cell_dup_one_line  (const char  *text);
 
+/* A label of a rich row (the narrow layout of a log): one line, with a
+ * style class (NULL: none), ellipsized at its end when ellipsize. */
+GtkLabel *sr_cell_new_rich_label (const char *css_class,
+                                  float       xalign,
+                                  gboolean    ellipsize);
+
 G_END_DECLS

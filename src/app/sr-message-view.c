@@ -301,20 +301,6 @@ typedef struct
   GtkLabel     *cost;
 } RichRow;
 
-static GtkWidget *
-rich_label_new (const char *css_class,
-                float       xalign)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-
-  return label;
-}
-
 static void
 on_setup_rich_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
@@ -327,22 +313,19 @@ on_setup_rich_cb (GtkSignalListItemFactory *factory,
 
   gtk_widget_add_css_class (box, "rich-report-row");
 
-  row->title = GTK_LABEL (rich_label_new ("heading", 0));
-  gtk_label_set_ellipsize (row->title, PANGO_ELLIPSIZE_END);
+  row->title = sr_cell_new_rich_label ("heading", 0, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (row->title), TRUE);
   row->pill = SR_STATUS_PILL (sr_status_pill_new ());
   gtk_widget_set_halign (GTK_WIDGET (row->pill), GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->title));
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->pill));
 
-  row->preview = GTK_LABEL (rich_label_new ("dim-label", 0));
-  gtk_label_set_ellipsize (row->preview, PANGO_ELLIPSIZE_END);
+  row->preview = sr_cell_new_rich_label ("dim-label", 0, TRUE);
 
-  row->time = GTK_LABEL (rich_label_new ("caption", 0));
+  row->time = sr_cell_new_rich_label ("caption", 0, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (row->time), "dim-label");
-  gtk_label_set_ellipsize (row->time, PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (GTK_WIDGET (row->time), TRUE);
-  row->cost = GTK_LABEL (rich_label_new ("caption", 1));
+  row->cost = sr_cell_new_rich_label ("caption", 1, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (row->cost), "numeric");
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->time));
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->cost));
