@@ -11,7 +11,6 @@
 
 #include "config.h"
 
-
 #include "sr-core.h"
 #include "sr-cache-private.h"
 #include "sr-campaign-private.h"
