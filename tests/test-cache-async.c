@@ -217,6 +217,35 @@ test_status_counts (Fixture       *fixture,
 }
 
 static void
+test_count_messages (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SrMessageFilter *filter = sr_message_filter_new ();
+
+  fixture_fill (fixture, 90);
+  /* The first 40 minutes: messages 0 to 39. */
+  filter->to = BASE_TIME + G_GINT64_CONSTANT (40) * 60 * G_USEC_PER_SEC;
+  sr_cache_count_messages_async (fixture->cache, filter, NULL, done_cb, &result);
+  sr_message_filter_free (filter);
+  g_assert_cmpint (sr_cache_count_messages_finish (fixture->cache, wait_result (NULL, &result), &error), ==, 40);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  sr_cache_count_messages_async (fixture->cache, NULL, NULL, done_cb, &result);
+  g_assert_cmpint (sr_cache_count_messages_finish (fixture->cache, wait_result (NULL, &result), &error), ==, 90);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* A closed cache is an error, not a count. */
+  sr_cache_close (fixture->cache);
+  sr_cache_count_messages_async (fixture->cache, NULL, NULL, done_cb, &result);
+  g_assert_cmpint (sr_cache_count_messages_finish (fixture->cache, wait_result (NULL, &result), &error), ==, -1);
+  g_assert_error (error, SR_CACHE_ERROR, SR_CACHE_ERROR_CLOSED);
+}
+
+static void
 test_account (Fixture       *fixture,
               gconstpointer  user_data)
 {
@@ -476,6 +505,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/cache-async/open", test_open);
   ADD ("/cache-async/status-counts", test_status_counts);
+  ADD ("/cache-async/count-messages", test_count_messages);
   ADD ("/cache-async/account", test_account);
   ADD ("/cache-async/campaign-and-overview", test_campaign_and_overview);
   ADD ("/cache-async/delivery-time", test_delivery_time);

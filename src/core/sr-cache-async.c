@@ -132,6 +132,56 @@ sr_cache_query_status_counts_finish (SrCache       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* --- message count ------------------------------------------------------ */
+
+static void
+count_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  count = sr_cache_count_messages (source_object, task_data, &error);
+  if (count < 0)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, count);
+}
+
+void
+sr_cache_count_messages_async (SrCache               *self,
+                               const SrMessageFilter *filter,
+                               GCancellable          *cancellable,
+                               GAsyncReadyCallback    callback,
+                               gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SR_IS_CACHE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sr_cache_count_messages_async);
+  g_task_set_task_data (task,
+                        filter != NULL ? sr_message_filter_copy (filter) : NULL,
+                        (GDestroyNotify) sr_message_filter_free);
+  g_task_run_in_thread (task, count_thread);
+}
+
+gint64
+sr_cache_count_messages_finish (SrCache       *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_cache_count_messages_async, -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
 /* --- account ------------------------------------------------------------ */
 
 typedef struct

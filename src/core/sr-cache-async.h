@@ -34,6 +34,16 @@ GPtrArray   *sr_cache_query_status_counts_finish (SrCache                *self,
                                                   GAsyncResult           *result,
                                                   GError                **error);
 
+/* sr_cache_count_messages(): -1 on error. */
+void         sr_cache_count_messages_async       (SrCache                *self,
+                                                  const SrMessageFilter  *filter,
+                                                  GCancellable           *cancellable,
+                                                  GAsyncReadyCallback     callback,
+                                                  gpointer                user_data);
+gint64       sr_cache_count_messages_finish      (SrCache                *self,
+                                                  GAsyncResult           *result,
+                                                  GError                **error);
+
 /* sr_cache_get_account(): FALSE without error when there is no account row
  * yet (the out values are then -1, NULL and SR_TIME_NONE). */
 void         sr_cache_get_account_async          (SrCache                *self,

@@ -40,6 +40,7 @@
 #include "sr-api-client.h"
 #include "sr-api-parse.h"
 #include "sr-cache.h"
+#include "sr-cache-async.h"
 #include "sr-cache-db.h"
 #include "sr-campaign.h"
 #include "sr-message.h"
@@ -607,6 +608,31 @@ complete (GTask  *task,
 /* --- check ------------------------------------------------------------- */
 
 static void
+on_cached_total_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Run *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  run->summary.cached_total = sr_cache_count_messages_finish (SR_CACHE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      complete (task, g_steal_pointer (&error));
+      return;
+    }
+  if (error != NULL)
+    g_debug ("Could not count the cached messages: %s", error->message);
+
+  if (run->summary.server_total >= 0 && run->summary.server_total != run->summary.cached_total)
+    g_debug ("The server reports %" G_GINT64_FORMAT " messages, the cache holds %" G_GINT64_FORMAT,
+               run->summary.server_total, run->summary.cached_total);
+
+  complete (task, NULL);
+}
+
+static void
 on_total_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -615,6 +641,7 @@ on_total_cb (GObject      *object,
   SrSync *self = g_task_get_source_object (task);
   Run *run = g_task_get_task_data (task);
   g_autoptr(SrPage) page = NULL;
+  g_autoptr(SrMessageFilter) filter = NULL;
   g_autoptr(GError) error = NULL;
 
   page = sr_api_client_list_messages_finish (SR_API_CLIENT (object), result, &error);
@@ -636,19 +663,12 @@ on_total_cb (GObject      *object,
 
   if (run->summary.checked_until != SR_TIME_NONE)
     {
-      g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
-
+      filter = sr_message_filter_new ();
       filter->to = run->summary.checked_until + G_USEC_PER_SEC;
-      run->summary.cached_total = MAIN_READ (sr_cache_count_messages (self->cache, filter, NULL));
     }
-  else
-    run->summary.cached_total = MAIN_READ (sr_cache_count_messages (self->cache, NULL, NULL));
-
-  if (run->summary.server_total >= 0 && run->summary.server_total != run->summary.cached_total)
-    g_debug ("The server reports %" G_GINT64_FORMAT " messages, the cache holds %" G_GINT64_FORMAT,
-               run->summary.server_total, run->summary.cached_total);
-
-  complete (task, NULL);
+  /* A count over an index: on a worker, it grows with the file. */
+  sr_cache_count_messages_async (self->cache, filter, g_task_get_cancellable (task),
+                                 on_cached_total_cb, g_object_ref (task));
 }
 
 static void
