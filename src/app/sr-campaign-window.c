@@ -58,7 +58,8 @@ struct _SrCampaignWindow
   SrCampaign      *campaign;        /* NULL when not cached (yet) */
   char            *campaign_id;
   SrMessageList   *list;
-  GCancellable    *cancellable;
+  GCancellable    *cancellable;       /* of the counts */
+  GCancellable    *load_cancellable;  /* of the campaign's row */
   guint            recount_source;
   guint            status_mask;
   gboolean         updating_toggles;
@@ -237,22 +238,30 @@ build_toggles (SrCampaignWindow *self)
     self->counts[i] = -1;
 }
 
+/* Needs both the counts and the campaign, which arrive in either order. */
 static void
-counts_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+update_coverage (SrCampaignWindow *self)
 {
-  SrCampaignWindow *self = source_object;
-  const SrMessageFilter *filter = task_data;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *counts;
+  gint64 total = 0;
 
-  counts = sr_cache_query_status_counts (sr_session_get_cache (self->session), filter, &error);
-  if (counts == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    total += MAX (self->counts[i], 0);
+
+  if (self->counted && self->campaign != NULL && total < sr_campaign_get_recipients (self->campaign))
+    {
+      g_autofree char *have = sr_format_count (total);
+      g_autofree char *expected = sr_format_count (sr_campaign_get_recipients (self->campaign));
+      /* Translators: "412 of 500 messages of this campaign are downloaded" */
+      g_autofree char *text = g_strdup_printf (_("%s of %s messages of this campaign are downloaded; the rest appear after the next sync."),
+                                               have, expected);
+
+      gtk_label_set_label (self->coverage_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->coverage_label), TRUE);
+    }
   else
-    g_task_return_pointer (task, counts, (GDestroyNotify) g_ptr_array_unref);
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->coverage_label), FALSE);
+    }
 }
 
 static void
@@ -260,13 +269,12 @@ counts_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  SrCampaignWindow *self = SR_CAMPAIGN_WINDOW (object);
+  g_autoptr(SrCampaignWindow) self = user_data;
   g_autoptr(GPtrArray) counts = NULL;
   g_autoptr(GError) error = NULL;
   gint64 by_group[SR_N_STATUS_GROUPS] = { 0 };
-  gint64 total = 0;
 
-  counts = g_task_propagate_pointer (G_TASK (result), &error);
+  counts = sr_cache_query_status_counts_finish (SR_CACHE (object), result, &error);
   if (counts == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -285,7 +293,6 @@ counts_cb (GObject      *object,
         continue;
       self->counts[count->status] += count->count;
       by_group[sr_status_get_group (count->status)] += count->count;
-      total += count->count;
     }
   self->counted = TRUE;
 
@@ -304,28 +311,13 @@ counts_cb (GObject      *object,
                               self->counts[i] > 0 || (self->status_mask & (1u << i)) != 0);
     }
 
-  if (self->campaign != NULL && total < sr_campaign_get_recipients (self->campaign))
-    {
-      g_autofree char *have = sr_format_count (total);
-      g_autofree char *expected = sr_format_count (sr_campaign_get_recipients (self->campaign));
-      /* Translators: "412 of 500 messages of this campaign are downloaded" */
-      g_autofree char *text = g_strdup_printf (_("%s of %s messages of this campaign are downloaded; the rest appear after the next sync."),
-                                               have, expected);
-
-      gtk_label_set_label (self->coverage_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->coverage_label), TRUE);
-    }
-  else
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->coverage_label), FALSE);
-    }
+  update_coverage (self);
 }
 
 static void
 recount (SrCampaignWindow *self)
 {
-  g_autoptr(GTask) task = NULL;
-  SrMessageFilter *filter;
+  g_autoptr(SrMessageFilter) filter = NULL;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -334,11 +326,8 @@ recount (SrCampaignWindow *self)
   filter = sr_message_filter_new ();
   filter->campaign_id = g_strdup (self->campaign_id);
 
-  task = g_task_new (self, self->cancellable, counts_cb, NULL);
-  g_task_set_source_tag (task, recount);
-  g_task_set_task_data (task, filter, (GDestroyNotify) sr_message_filter_free);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, counts_thread);
+  sr_cache_query_status_counts_async (sr_session_get_cache (self->session), filter,
+                                      self->cancellable, counts_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -390,6 +379,8 @@ sr_campaign_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->recount_source, g_source_remove);
 
 
@@ -475,13 +466,34 @@ sr_campaign_window_init (SrCampaignWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
+static void
+campaign_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SrCampaignWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->campaign = sr_cache_get_campaign_finish (SR_CACHE (object), result, &error);
+  if (self->campaign == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Campaign %s not in the cache: %s", self->campaign_id, error->message);
+    }
+  if (self->session == NULL)
+    return;
+
+  fill_campaign (self);
+  update_coverage (self);
+}
+
 GtkWidget *
 sr_campaign_window_new (SrSession  *session,
                         const char *campaign_id)
 {
   SrCampaignWindow *self;
   SrCache *cache;
-  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (SR_IS_SESSION (session), NULL);
   g_return_val_if_fail (campaign_id != NULL, NULL);
@@ -491,12 +503,11 @@ sr_campaign_window_new (SrSession  *session,
   self->campaign_id = g_strdup (campaign_id);
 
   cache = sr_session_get_cache (session);
-  /* One row by primary key: fast enough for the main thread. */
-  self->campaign = sr_cache_get_campaign (cache, campaign_id, &error);
-  if (self->campaign == NULL && error != NULL)
-    g_debug ("Campaign %s not in the cache: %s", campaign_id, error->message);
-
-  fill_campaign (self);
+  self->load_cancellable = g_cancellable_new ();
+  /* Named by its id until its row is read. */
+  gtk_window_set_title (GTK_WINDOW (self), campaign_id);
+  sr_cache_get_campaign_async (cache, campaign_id, self->load_cancellable,
+                               campaign_loaded_cb, g_object_ref (self));
 
   self->list = sr_message_list_new (cache);
   apply_filter (self);

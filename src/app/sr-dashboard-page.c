@@ -1431,34 +1431,6 @@ query_previous (SrDashboardPage *self,
 
 /* --- time to delivery --- */
 
-typedef struct
-{
-  SrMessageFilter *filter;
-  SrDeliveryTime   time;
-} DeliveryTimeData;
-
-static void
-delivery_time_data_free (DeliveryTimeData *data)
-{
-  sr_message_filter_free (data->filter);
-  g_free (data);
-}
-
-static void
-delivery_time_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  DeliveryTimeData *data = task_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sr_delivery_time_query (source_object, data->filter, &data->time, cancellable, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 render_delivery_time (SrDashboardPage *self)
 {
@@ -1496,9 +1468,9 @@ delivery_time_cb (GObject      *object,
 {
   g_autoptr(SrDashboardPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  DeliveryTimeData *data = g_task_get_task_data (G_TASK (result));
+  SrDeliveryTime time;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!sr_delivery_time_query_finish (SR_CACHE (object), result, &time, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("Time to delivery failed: %s", error->message);
@@ -1507,24 +1479,21 @@ delivery_time_cb (GObject      *object,
   if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
     return;
 
-  self->delivery_time = data->time;
-  self->delivery_time_for = data->filter->from;
+  self->delivery_time = time;
+  /* Asked for self->period_from: a newer period cancels this query. */
+  self->delivery_time_for = self->period_from;
   render_delivery_time (self);
 }
 
 static void
 query_delivery_time (SrDashboardPage *self)
 {
-  g_autoptr(GTask) task = NULL;
-  DeliveryTimeData *data = g_new0 (DeliveryTimeData, 1);
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
 
-  data->filter = sr_message_filter_new ();
-  data->filter->from = self->period_from;
-  data->filter->to = self->period_to;
-  task = g_task_new (sr_session_get_cache (self->session), self->cancellable, delivery_time_cb, g_object_ref (self));
-  g_task_set_source_tag (task, query_delivery_time);
-  g_task_set_task_data (task, data, (GDestroyNotify) delivery_time_data_free);
-  g_task_run_in_thread (task, delivery_time_thread);
+  filter->from = self->period_from;
+  filter->to = self->period_to;
+  sr_delivery_time_query_async (sr_session_get_cache (self->session), filter, self->cancellable,
+                                delivery_time_cb, g_object_ref (self));
 }
 
 /* What activating a card does: its CompareCard + 1 (the messages it
@@ -1748,43 +1717,6 @@ insights_cb (GObject      *object,
   watch_render (self);
 }
 
-typedef struct
-{
-  GPtrArray *campaigns;
-  gboolean   has_messages;
-} Extras;
-
-static void
-extras_free (Extras *extras)
-{
-  g_clear_pointer (&extras->campaigns, g_ptr_array_unref);
-  g_free (extras);
-}
-
-static void
-extras_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  SrCache *cache = source_object;
-  g_autoptr(GError) error = NULL;
-  Extras *extras = g_new0 (Extras, 1);
-
-  /* The newest message is the top of an index: no count over every row. */
-  extras->has_messages = sr_cache_get_newest_created_at (cache, &error) != SR_TIME_NONE;
-  if (error == NULL)
-    extras->campaigns = sr_cache_query_campaigns (cache, NULL, SR_CAMPAIGN_SORT_CREATED, TRUE, 5, 0, &error);
-  if (extras->campaigns == NULL)
-    {
-      extras_free (extras);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_pointer (task, extras, (GDestroyNotify) extras_free);
-}
-
 static void
 extras_cb (GObject      *object,
            GAsyncResult *result,
@@ -1792,10 +1724,11 @@ extras_cb (GObject      *object,
 {
   g_autoptr(SrDashboardPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  Extras *extras;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  gboolean has_messages;
 
-  extras = g_task_propagate_pointer (G_TASK (result), &error);
-  if (extras == NULL)
+  campaigns = sr_cache_query_overview_finish (SR_CACHE (object), result, &has_messages, &error);
+  if (campaigns == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_debug ("Recent campaigns failed: %s", error->message);
@@ -1803,12 +1736,9 @@ extras_cb (GObject      *object,
     }
 
   if (self->session == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)))
-    {
-      extras_free (extras);
-      return;
-    }
+    return;
 
-  self->has_messages = extras->has_messages;
+  self->has_messages = has_messages;
 
   /* Rebuilt only when a campaign changed, which is rare next to reloads. */
   {
@@ -1816,9 +1746,9 @@ extras_cb (GObject      *object,
     gboolean show_utc = g_settings_get_boolean (self->settings, "show-utc");
 
     g_string_append_printf (fingerprint, "%d|%s|", show_utc, sr_session_get_currency (self->session));
-    for (guint i = 0; i < extras->campaigns->len; i++)
+    for (guint i = 0; i < campaigns->len; i++)
       {
-        SrCampaign *campaign = g_ptr_array_index (extras->campaigns, i);
+        SrCampaign *campaign = g_ptr_array_index (campaigns, i);
 
         g_string_append_printf (fingerprint, "%s:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT
                                 ":%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ";",
@@ -1836,15 +1766,14 @@ extras_cb (GObject      *object,
         self->recent_fingerprint = g_string_free (g_steal_pointer (&fingerprint), FALSE);
 
         clear_list (self->recent_list);
-        for (guint i = 0; i < extras->campaigns->len; i++)
+        for (guint i = 0; i < campaigns->len; i++)
           gtk_list_box_append (self->recent_list,
-                               make_campaign_row (self, g_ptr_array_index (extras->campaigns, i)));
-        if (extras->campaigns->len == 0)
+                               make_campaign_row (self, g_ptr_array_index (campaigns, i)));
+        if (campaigns->len == 0)
           gtk_list_box_append (self->recent_list, new_placeholder_row (_("No campaigns yet")));
       }
   }
 
-  extras_free (extras);
   update_page (self);
 }
 
@@ -1853,7 +1782,6 @@ reload (SrDashboardPage *self)
 {
   g_autoptr(SrMessageFilter) filter = NULL;
   g_autoptr(GTimeZone) tz = NULL;
-  g_autoptr(GTask) task = NULL;
   SrCache *cache;
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
@@ -1884,9 +1812,7 @@ reload (SrDashboardPage *self)
   update_history_notice (self);
   sr_sync_read_history_async (cache, self->cancellable, history_cb, g_object_ref (self));
 
-  task = g_task_new (cache, self->cancellable, extras_cb, g_object_ref (self));
-  g_task_set_source_tag (task, reload);
-  g_task_run_in_thread (task, extras_thread);
+  sr_cache_query_overview_async (cache, 5, self->cancellable, extras_cb, g_object_ref (self));
 }
 
 static gboolean

@@ -27,6 +27,7 @@
 #include "sr-column-sorter.h"
 #include "sr-format.h"
 #include "sr-message-dialog.h"
+#include "sr-cells.h"
 #include "sr-message-view.h"
 #include "sr-selection.h"
 #include "sr-status-pill.h"
@@ -34,9 +35,6 @@
 /* More than this is a job for Export…: the clipboard holds the text in
  * memory, and pasting megabytes into a spreadsheet is no fun either. */
 #define COPY_LIMIT 100000
-/* Up to this many separate runs of selected rows are read with one query
- * each; more are read in one pass up to the last selected row. */
-#define COPY_MAX_RANGES 32
 
 struct _SrMessageView
 {
@@ -101,12 +99,7 @@ on_setup_label_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_list_item_set_child (list_item, label);
+  sr_cell_setup_label (list_item);
 }
 
 static void
@@ -114,14 +107,7 @@ on_setup_text_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
                   SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_label_set_width_chars (GTK_LABEL (label), 8);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_list_item_set_child (list_item, label);
+  sr_cell_setup_text (list_item, 8);
 }
 
 static void
@@ -129,12 +115,7 @@ on_setup_numeric_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
+  sr_cell_setup_numeric (list_item);
 }
 
 static void
@@ -193,20 +174,11 @@ on_unbind_date_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-set_label (GtkListItem *list_item,
-           const char  *text)
-{
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-
-  gtk_label_set_label (GTK_LABEL (label), text != NULL && *text != '\0' ? text : "—");
-}
-
-static void
 on_bind_recipient_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       SrMessageView            *self)
 {
-  set_label (list_item, sr_message_get_to (list_item_get_message (list_item)));
+  sr_cell_set_label (list_item, sr_message_get_to (list_item_get_message (list_item)));
 }
 
 static void
@@ -214,7 +186,7 @@ on_bind_sender_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrMessageView            *self)
 {
-  set_label (list_item, sr_message_get_sender_id (list_item_get_message (list_item)));
+  sr_cell_set_label (list_item, sr_message_get_sender_id (list_item_get_message (list_item)));
 }
 
 static void
@@ -222,18 +194,7 @@ on_bind_message_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     SrMessageView            *self)
 {
-  const char *text = sr_message_get_message (list_item_get_message (list_item));
-  g_autofree char *one_line = NULL;
-
-  /* One line in the list: newlines become spaces. */
-  if (text != NULL && strpbrk (text, "\r\n") != NULL)
-    {
-      one_line = g_strdup (text);
-      g_strdelimit (one_line, "\r\n", ' ');
-      text = one_line;
-    }
-
-  set_label (list_item, text);
+  sr_cell_set_one_line (list_item, sr_message_get_message (list_item_get_message (list_item)));
 }
 
 static void
@@ -255,7 +216,7 @@ on_bind_parts_cb (GtkSignalListItemFactory *factory,
 {
   g_autofree char *text = sr_format_count (sr_message_get_sms_count (list_item_get_message (list_item)));
 
-  set_label (list_item, text);
+  sr_cell_set_label (list_item, text);
 }
 
 static void
@@ -266,7 +227,7 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
   g_autofree char *text = sr_format_money (sr_message_get_cost (list_item_get_message (list_item)),
                                            self->currency, 4);
 
-  set_label (list_item, text);
+  sr_cell_set_label (list_item, text);
 }
 
 /* Named like everywhere else (its text, sender, time); the id only until
@@ -290,12 +251,12 @@ format_campaign_item (SrMessageView *self,
       g_autofree char *name = sr_format_campaign_name (campaign);
       g_autofree char *details = sr_format_campaign_details (campaign, self->show_utc);
 
-      set_label (list_item, name);
+      sr_cell_set_label (list_item, name);
       gtk_widget_set_tooltip_text (label, details);
     }
   else
     {
-      set_label (list_item, campaign_id);
+      sr_cell_set_label (list_item, campaign_id);
       gtk_widget_set_tooltip_text (label, campaign_id);
     }
 }
@@ -308,7 +269,7 @@ on_bind_reason_cb (GtkSignalListItemFactory *factory,
   const char *reason = sr_message_get_failed_reason (list_item_get_message (list_item));
   const char *explanation = sr_failure_reason_explain (reason, NULL);
 
-  set_label (list_item, reason);
+  sr_cell_set_label (list_item, reason);
   gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
 }
 
@@ -340,20 +301,6 @@ typedef struct
   GtkLabel     *cost;
 } RichRow;
 
-static GtkWidget *
-rich_label_new (const char *css_class,
-                float       xalign)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-
-  return label;
-}
-
 static void
 on_setup_rich_cb (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
@@ -366,22 +313,19 @@ on_setup_rich_cb (GtkSignalListItemFactory *factory,
 
   gtk_widget_add_css_class (box, "rich-report-row");
 
-  row->title = GTK_LABEL (rich_label_new ("heading", 0));
-  gtk_label_set_ellipsize (row->title, PANGO_ELLIPSIZE_END);
+  row->title = sr_cell_new_rich_label ("heading", 0, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (row->title), TRUE);
   row->pill = SR_STATUS_PILL (sr_status_pill_new ());
   gtk_widget_set_halign (GTK_WIDGET (row->pill), GTK_ALIGN_END);
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->title));
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (row->pill));
 
-  row->preview = GTK_LABEL (rich_label_new ("dim-label", 0));
-  gtk_label_set_ellipsize (row->preview, PANGO_ELLIPSIZE_END);
+  row->preview = sr_cell_new_rich_label ("dim-label", 0, TRUE);
 
-  row->time = GTK_LABEL (rich_label_new ("caption", 0));
+  row->time = sr_cell_new_rich_label ("caption", 0, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (row->time), "dim-label");
-  gtk_label_set_ellipsize (row->time, PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (GTK_WIDGET (row->time), TRUE);
-  row->cost = GTK_LABEL (rich_label_new ("caption", 1));
+  row->cost = sr_cell_new_rich_label ("caption", 1, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (row->cost), "numeric");
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->time));
   gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (row->cost));
@@ -431,12 +375,9 @@ on_bind_rich_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_label (row->title, to != NULL && *to != '\0' ? to : "—");
   sr_status_pill_set_status (row->pill, sr_message_get_status (message), sr_message_get_status_raw (message));
 
-  if (text != NULL && strpbrk (text, "\r\n") != NULL)
-    {
-      one_line = g_strdup (text);
-      g_strdelimit (one_line, "\r\n", ' ');
-      text = one_line;
-    }
+  one_line = sr_cell_dup_one_line (text);
+  if (one_line != NULL)
+    text = one_line;
   gtk_label_set_label (row->preview, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (row->preview), text != NULL && *text != '\0');
 
@@ -594,127 +535,34 @@ set_show_utc (SrMessageView *self,
 
 /* --- copying the selected rows --- */
 
-typedef struct
+/* The runs of consecutive selected positions, for the copy job: the view's
+ * selection keeps changing on the main thread. */
+static GArray *
+dup_position_ranges (GtkBitset *positions)
 {
-  SrMessageFilter *filter;
-  SrMessageSort    sort;
-  gboolean         descending;
-  GtkBitset       *positions;     /* selected positions, not modified */
-} CopyData;
-
-static void
-copy_data_free (CopyData *data)
-{
-  g_clear_pointer (&data->filter, sr_message_filter_free);
-  g_clear_pointer (&data->positions, gtk_bitset_unref);
-  g_free (data);
-}
-
-typedef struct
-{
-  GtkBitset *positions;
-  GPtrArray *messages;
-  gint64     index;
-} CollectState;
-
-typedef struct
-{
-  char  *text;
-  guint  n_messages;
-} CopyResult;
-
-static void
-copy_result_free (CopyResult *result)
-{
-  g_free (result->text);
-  g_free (result);
-}
-
-static gboolean
-collect_selected_cb (SrMessage *message,
-                     gpointer   user_data)
-{
-  CollectState *state = user_data;
-
-  if (gtk_bitset_contains (state->positions, (guint) state->index))
-    g_ptr_array_add (state->messages, g_object_ref (message));
-  state->index++;
-
-  return TRUE;
-}
-
-static void
-copy_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SrCache *cache = source_object;
-  CopyData *data = task_data;
-  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
-  g_autoptr(GError) error = NULL;
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (SrPositionRange));
   GtkBitsetIter iter;
   guint position;
-  CopyResult *result;
 
-  /* The runs of consecutive selected positions. */
-  if (gtk_bitset_iter_init_first (&iter, data->positions, &position))
+  if (gtk_bitset_iter_init_first (&iter, positions, &position))
     {
-      guint range[2] = { position, 1 };
+      SrPositionRange range = { position, 1 };
 
       while (gtk_bitset_iter_next (&iter, &position))
         {
-          if (position == range[0] + range[1])
-            range[1]++;
+          if (position == range.start + range.n)
+            range.n++;
           else
             {
-              g_array_append_vals (ranges, range, 1);
-              range[0] = position;
-              range[1] = 1;
+              g_array_append_val (ranges, range);
+              range.start = position;
+              range.n = 1;
             }
         }
-      g_array_append_vals (ranges, range, 1);
+      g_array_append_val (ranges, range);
     }
 
-  if (ranges->len <= COPY_MAX_RANGES)
-    {
-      for (guint i = 0; i < ranges->len; i++)
-        {
-          const guint *range = &g_array_index (ranges, guint, i * 2);
-          g_autoptr(GPtrArray) page = NULL;
-
-          if (g_task_return_error_if_cancelled (task))
-            return;
-
-          page = sr_cache_query_messages (cache, data->filter, data->sort, data->descending,
-                                          range[1], range[0], &error);
-          if (page == NULL)
-            {
-              g_task_return_error (task, g_steal_pointer (&error));
-              return;
-            }
-          g_ptr_array_extend_and_steal (messages, g_steal_pointer (&page));
-        }
-    }
-  else
-    {
-      CollectState state = { data->positions, messages, 0 };
-      guint last = gtk_bitset_get_maximum (data->positions);
-
-      if (!sr_cache_foreach_message (cache, data->filter, data->sort, data->descending,
-                                     (gint64) last + 1, collect_selected_cb, &state,
-                                     cancellable, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-
-  result = g_new0 (CopyResult, 1);
-  result->text = sr_export_format_messages_tsv (messages, SR_CSV_FLAGS_LOCAL_TIME, TRUE);
-  result->n_messages = messages->len;
-  g_task_return_pointer (task, result, (GDestroyNotify) copy_result_free);
+  return ranges;
 }
 
 static void
@@ -736,10 +584,11 @@ copy_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
   g_autofree char *title = NULL;
-  CopyResult *copied;
+  g_autofree char *text = NULL;
+  guint n_messages;
 
-  copied = g_task_propagate_pointer (G_TASK (result), &error);
-  if (copied == NULL)
+  text = sr_export_selection_tsv_finish (SR_CACHE (object), result, &n_messages, &error);
+  if (text == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -750,23 +599,21 @@ copy_cb (GObject      *object,
       return;
     }
 
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), copied->text);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
   g_free (self->last_copied);
-  self->last_copied = g_steal_pointer (&copied->text);
+  self->last_copied = g_steal_pointer (&text);
 
-  count = sr_format_count (copied->n_messages);
+  count = sr_format_count (n_messages);
   /* Translators: after Ctrl+C in a message list, e.g. "Copied 12 messages" */
-  title = g_strdup_printf (ngettext ("Copied %s message", "Copied %s messages", copied->n_messages), count);
+  title = g_strdup_printf (ngettext ("Copied %s message", "Copied %s messages", n_messages), count);
   show_toast (self, title);
-  copy_result_free (copied);
 }
 
 void
 sr_message_view_copy_selection (SrMessageView *self)
 {
   g_autoptr(GtkBitset) selected = NULL;
-  g_autoptr(GTask) task = NULL;
-  CopyData *data;
+  g_autoptr(GArray) ranges = NULL;
   guint64 n;
 
   g_return_if_fail (SR_IS_MESSAGE_VIEW (self));
@@ -794,17 +641,14 @@ sr_message_view_copy_selection (SrMessageView *self)
   g_clear_object (&self->copy_cancellable);
   self->copy_cancellable = g_cancellable_new ();
 
-  data = g_new0 (CopyData, 1);
-  data->filter = sr_message_filter_copy (sr_message_list_get_filter (self->list));
-  data->sort = sr_message_list_get_sort (self->list);
-  data->descending = sr_message_list_get_descending (self->list);
-  /* A copy: the view's selection keeps changing on the main thread. */
-  data->positions = gtk_bitset_copy (selected);
-
-  task = g_task_new (sr_message_list_get_cache (self->list), self->copy_cancellable, copy_cb, g_object_ref (self));
-  g_task_set_source_tag (task, sr_message_view_copy_selection);
-  g_task_set_task_data (task, data, (GDestroyNotify) copy_data_free);
-  g_task_run_in_thread (task, copy_thread);
+  ranges = dup_position_ranges (selected);
+  sr_export_selection_tsv_async (sr_message_list_get_cache (self->list),
+                                 sr_message_list_get_filter (self->list),
+                                 sr_message_list_get_sort (self->list),
+                                 sr_message_list_get_descending (self->list),
+                                 (const SrPositionRange *) (gpointer) ranges->data, ranges->len,
+                                 SR_CSV_FLAGS_LOCAL_TIME,
+                                 self->copy_cancellable, copy_cb, g_object_ref (self));
 }
 
 static void

@@ -332,34 +332,16 @@ build_status_rows (SrMessagesPage *self)
 }
 
 static void
-counts_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  SrMessagesPage *self = source_object;
-  const SrMessageFilter *filter = task_data;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *counts;
-
-  counts = sr_cache_query_status_counts (sr_session_get_cache (self->session), filter, &error);
-  if (counts == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, counts, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
 counts_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  SrMessagesPage *self = SR_MESSAGES_PAGE (object);
+  g_autoptr(SrMessagesPage) self = user_data;
   g_autoptr(GPtrArray) counts = NULL;
   g_autoptr(GError) error = NULL;
   gint64 by_status[SR_N_STATUSES] = { 0 };
 
-  counts = g_task_propagate_pointer (G_TASK (result), &error);
+  counts = sr_cache_query_status_counts_finish (SR_CACHE (object), result, &error);
   if (counts == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -385,7 +367,7 @@ counts_cb (GObject      *object,
 static void
 refresh_status_counts (SrMessagesPage *self)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(SrMessageFilter) filter = NULL;
 
   if (self->session == NULL)
     return;
@@ -394,11 +376,9 @@ refresh_status_counts (SrMessagesPage *self)
   g_clear_object (&self->counts_cancellable);
   self->counts_cancellable = g_cancellable_new ();
 
-  task = g_task_new (self, self->counts_cancellable, counts_cb, NULL);
-  g_task_set_source_tag (task, refresh_status_counts);
-  g_task_set_task_data (task, build_filter (self, FALSE), (GDestroyNotify) sr_message_filter_free);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, counts_thread);
+  filter = build_filter (self, FALSE);
+  sr_cache_query_status_counts_async (sr_session_get_cache (self->session), filter,
+                                      self->counts_cancellable, counts_cb, g_object_ref (self));
 }
 
 static void

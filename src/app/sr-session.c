@@ -26,6 +26,7 @@ struct _SrSession
   GNetworkMonitor *monitor;            /* unowned singleton */
   GCancellable    *sync_cancellable;
   GCancellable    *index_cancellable;
+  GCancellable    *account_cancellable;
   SrCampaignIndex *campaign_index;     /* NULL until first loaded */
 
   char            *currency;
@@ -181,25 +182,12 @@ on_clock_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The account row is one small read; cheap enough for the main thread. */
 static void
-reload_account (SrSession *self)
+apply_account (SrSession  *self,
+               double      balance,
+               char      **currency,
+               gint64      last_sync)
 {
-  double balance = -1;
-  g_autofree char *currency = NULL;
-  gint64 last_sync = SR_TIME_NONE;
-  g_autoptr(GError) error = NULL;
-
-  if (self->cache == NULL || self->closed)
-    return;
-
-  if (!sr_cache_get_account (self->cache, &balance, &currency, &last_sync, &error))
-    {
-      if (error != NULL)
-        g_warning ("Cannot read the account: %s", error->message);
-      return;
-    }
-
   g_object_freeze_notify (G_OBJECT (self));
 
   if (balance != self->balance)
@@ -208,10 +196,10 @@ reload_account (SrSession *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BALANCE]);
     }
 
-  if (g_strcmp0 (currency, self->currency) != 0)
+  if (g_strcmp0 (*currency, self->currency) != 0)
     {
       g_free (self->currency);
-      self->currency = g_steal_pointer (&currency);
+      self->currency = g_steal_pointer (currency);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENCY]);
     }
 
@@ -223,6 +211,55 @@ reload_account (SrSession *self)
     }
 
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* FALSE when the account is not to be applied: cancelled, closed, no row
+ * yet, or an error (logged). */
+static gboolean
+finish_account_read (SrSession     *self,
+                     GAsyncResult  *result,
+                     double        *balance,
+                     char         **currency,
+                     gint64        *last_sync)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_cache_get_account_finish (self->cache, result, balance, currency, last_sync, &error))
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->closed)
+        g_warning ("Cannot read the account: %s", error->message);
+      return FALSE;
+    }
+
+  return !self->closed;
+}
+
+static void
+account_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SrSession) self = user_data;
+  g_autofree char *currency = NULL;
+  double balance;
+  gint64 last_sync;
+
+  if (finish_account_read (self, result, &balance, &currency, &last_sync))
+    apply_account (self, balance, &currency, last_sync);
+}
+
+/* The newest read wins: an older one still under way is cancelled. */
+static void
+reload_account (SrSession *self)
+{
+  if (self->cache == NULL || self->closed)
+    return;
+
+  g_cancellable_cancel (self->account_cancellable);
+  g_clear_object (&self->account_cancellable);
+  self->account_cancellable = g_cancellable_new ();
+  sr_cache_get_account_async (self->cache, self->account_cancellable,
+                              account_read_cb, g_object_ref (self));
 }
 
 static void
@@ -382,6 +419,51 @@ error_is_unreachable (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
 }
 
+typedef struct
+{
+  SrSession     *session;   /* owned */
+  SrSyncSummary  summary;
+  GError        *error;     /* owned, nullable */
+  gboolean       user_requested;
+} SyncEnd;
+
+static void
+sync_end_free (SyncEnd *end)
+{
+  g_clear_object (&end->session);
+  g_clear_error (&end->error);
+  g_free (end);
+}
+
+static void
+sync_end_account_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SyncEnd *end = user_data;
+  SrSession *self = end->session;
+  g_autofree char *currency = NULL;
+  double balance;
+  gint64 last_sync;
+
+  if (finish_account_read (self, result, &balance, &currency, &last_sync))
+    apply_account (self, balance, &currency, last_sync);
+
+  if (!self->closed)
+    {
+      g_clear_handle_id (&self->wait_tick, g_source_remove);
+      set_progress (self, -1, NULL);
+      set_syncing (self, FALSE);
+
+      g_signal_emit (self, signals[SYNC_FINISHED], 0,
+                     end->error == NULL ? &end->summary : NULL,
+                     end->error,
+                     end->user_requested);
+    }
+
+  sync_end_free (end);
+}
+
 static void
 sync_run_cb (GObject      *object,
              GAsyncResult *result,
@@ -391,6 +473,7 @@ sync_run_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   SrSyncSummary summary = { 0 };
   gboolean user_requested;
+  SyncEnd *end;
 
   sr_sync_run_finish (SR_SYNC (object), result, &summary, &error);
 
@@ -429,15 +512,14 @@ sync_run_cb (GObject      *object,
       set_offline_state (self, self->network_available, FALSE);
     }
 
-  g_clear_handle_id (&self->wait_tick, g_source_remove);
-  reload_account (self);
-  set_progress (self, -1, NULL);
-  set_syncing (self, FALSE);
-
-  g_signal_emit (self, signals[SYNC_FINISHED], 0,
-                 error == NULL ? &summary : NULL,
-                 error,
-                 user_requested);
+  /* Finished once the account the sync wrote is read: whoever hears
+   * "sync-finished" sees its balance and time. */
+  end = g_new0 (SyncEnd, 1);
+  end->session = g_steal_pointer (&self);
+  end->summary = summary;
+  end->error = g_steal_pointer (&error);
+  end->user_requested = user_requested;
+  sr_cache_get_account_async (end->session->cache, NULL, sync_end_account_cb, end);
 }
 
 void
@@ -581,6 +663,7 @@ sr_session_finalize (GObject *object)
 
   g_clear_object (&self->cache);
   g_clear_object (&self->index_cancellable);
+  g_clear_object (&self->account_cancellable);
   g_clear_pointer (&self->campaign_index, sr_campaign_index_unref);
   g_clear_pointer (&self->synced_text, g_free);
   g_clear_pointer (&self->currency, g_free);
@@ -704,6 +787,11 @@ typedef struct
 {
   char        *path;
   SrApiClient *client;
+  SrCache     *cache;           /* once opened */
+  gboolean     has_account;     /* the account row, read with the opening */
+  double       balance;
+  char        *currency;
+  gint64       last_sync;
 } OpenData;
 
 static void
@@ -711,25 +799,46 @@ open_data_free (OpenData *data)
 {
   g_clear_pointer (&data->path, g_free);
   g_clear_object (&data->client);
+  g_clear_object (&data->cache);
+  g_clear_pointer (&data->currency, g_free);
   g_free (data);
 }
 
 static void
-open_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+opened_account_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  OpenData *data = task_data;
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  SrCache *cache;
+  OpenData *data = g_task_get_task_data (task);
 
-  /* Opening migrates and runs a quick check: seconds on a big file. */
-  cache = sr_cache_open (data->path, &error);
-  if (cache == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, cache, g_object_unref);
+  data->has_account = sr_cache_get_account_finish (data->cache, result, &data->balance,
+                                                   &data->currency, &data->last_sync, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Cannot read the account: %s", error->message);
+
+  g_task_return_pointer (task, g_object_ref (data->cache), g_object_unref);
+}
+
+static void
+cache_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  OpenData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  data->cache = sr_cache_open_finish (result, &error);
+  if (data->cache == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sr_cache_get_account_async (data->cache, cancellable, opened_account_cb, g_steal_pointer (&task));
 }
 
 void
@@ -764,7 +873,8 @@ sr_session_open_async (const char          *api_url,
   data->path = sr_session_build_cache_path (sr_api_client_get_api_url (client), api_key, data_dir);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
 
-  g_task_run_in_thread (task, open_thread);
+  /* Opening migrates and runs a quick check: seconds on a big file. */
+  sr_cache_open_async (data->path, cancellable, cache_opened_cb, g_steal_pointer (&task));
 }
 
 SrSession *
@@ -803,7 +913,8 @@ sr_session_open_finish (GAsyncResult  *result,
                            G_CALLBACK (on_network_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
-  reload_account (self);
+  if (data->has_account)
+    apply_account (self, data->balance, &data->currency, data->last_sync);
   update_synced_text (self);
   self->clock_source = g_timeout_add_seconds (30, on_clock_cb, self);
   reload_campaign_index (self);
@@ -936,6 +1047,7 @@ sr_session_close (SrSession *self)
 
   g_cancellable_cancel (self->sync_cancellable);
   g_cancellable_cancel (self->index_cancellable);
+  g_cancellable_cancel (self->account_cancellable);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
 
   if (self->monitor != NULL)

@@ -29,6 +29,39 @@ struct _SrCacheReadPool
   gboolean   closed;
 };
 
+/* --- the main-thread check ---------------------------------------------- */
+
+static GPrivate allowed_reads;   /* depth of sr_cache_db_allow_main_thread_reads () */
+
+/* With SR_CHECK_READ_THREAD=1 (the UI tests set it), a read by the thread
+ * that is running the default main context is a critical: the app reads
+ * only on workers. The CLI and the tests' own code, which do not read from
+ * inside a main-loop dispatch, are not affected. */
+static void
+check_read_thread (void)
+{
+  static gsize enabled = 0;
+
+  if (g_once_init_enter (&enabled))
+    g_once_init_leave (&enabled, g_strcmp0 (g_getenv ("SR_CHECK_READ_THREAD"), "1") == 0 ? 2 : 1);
+
+  if (enabled == 2 &&
+      GPOINTER_TO_UINT (g_private_get (&allowed_reads)) == 0 &&
+      g_main_context_is_owner (g_main_context_default ()))
+    {
+      g_critical ("A cache read on the main thread while it runs the main loop");
+    }
+}
+
+void
+sr_cache_db_allow_main_thread_reads (gboolean allow)
+{
+  guint depth = GPOINTER_TO_UINT (g_private_get (&allowed_reads));
+
+  g_assert (allow || depth > 0);
+  g_private_set (&allowed_reads, GUINT_TO_POINTER (allow ? depth + 1 : depth - 1));
+}
+
 /* --- helpers -------------------------------------------------------------- */
 
 void
@@ -198,6 +231,8 @@ sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
 {
   sqlite3 *db = NULL;
   int rc;
+
+  check_read_thread ();
 
   g_mutex_lock (&pool->lock);
   if (pool->closed)

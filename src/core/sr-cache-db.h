@@ -98,6 +98,12 @@ int       sr_db_open_read_only     (const char    *path,
 
 /* --- the read pool --- */
 
+/* The reads the sync still makes on its calling thread (a known debt, see
+ * docs/ARCHITECTURE.md) are bracketed by TRUE and FALSE, so that the
+ * SR_CHECK_READ_THREAD check of sr_cache_read_pool_acquire() lets them
+ * pass. Nests; per thread. */
+void             sr_cache_db_allow_main_thread_reads (gboolean allow);
+
 /* A few idle read-only connections, guarded by a mutex so that any thread
  * may read; WAL lets them run while the writer commits, and a read running
  * in a thread never blocks one on the main thread. */

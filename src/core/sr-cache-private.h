@@ -35,6 +35,12 @@ struct _SrCache
   gboolean         read_only_indexes_pending;
 };
 
+/* sr_cache_open() with "changed" emitted in context rather than in the
+ * caller's: sr_cache_open_async() opens on a worker for the caller's. */
+SrCache     *sr_cache_open_in_context        (const char          *path,
+                                              GMainContext        *context,
+                                              GError             **error);
+
 /* Blocking variants of the writes, for tests and benchmarks (still executed
  * on the writer thread; they iterate a private main context). */
 gboolean     sr_cache_upsert_messages        (SrCache             *self,

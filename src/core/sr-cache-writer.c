@@ -772,15 +772,18 @@ SrCacheWriter *
 sr_cache_writer_open (const char  *path,
                       GObject     *owner,
                       guint        changed_signal,
+                      GMainContext *context,
                       GError     **error)
 {
   SrCacheWriter *self;
+
+  g_assert (context != NULL);
 
   self = g_new0 (SrCacheWriter, 1);
   self->path = g_strdup (path);
   self->owner = owner;
   self->changed_signal = changed_signal;
-  self->context = g_main_context_ref_thread_default ();
+  self->context = g_main_context_ref (context);
   g_mutex_init (&self->write_lock);
   g_mutex_init (&self->changed_lock);
   self->write_queue = g_async_queue_new ();

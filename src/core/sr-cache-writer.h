@@ -15,11 +15,11 @@ G_BEGIN_DECLS
 typedef struct _SrCacheWriter SrCacheWriter;
 
 /* Opens and migrates path and starts the thread. owner's signal
- * changed_signal (one SrCacheChanged argument) is emitted in the calling
- * thread's thread-default main context. */
+ * changed_signal (one SrCacheChanged argument) is emitted in context. */
 SrCacheWriter *sr_cache_writer_open  (const char     *path,
                                       GObject        *owner,
                                       guint           changed_signal,
+                                      GMainContext   *context,
                                       GError        **error);
 /* Whether deferred indexes wait for room, and whether the disk was full at
  * the last attempt (see sr_cache_get_indexes_pending()); any thread. */

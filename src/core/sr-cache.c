@@ -288,14 +288,16 @@ sr_cache_move_files_aside (const char  *path,
 }
 
 SrCache *
-sr_cache_open (const char  *path,
-               GError     **error)
+sr_cache_open_in_context (const char    *path,
+                          GMainContext  *context,
+                          GError       **error)
 {
   g_autoptr(SrCache) self = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *dir = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (context != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   dir = g_path_get_dirname (path);
@@ -349,7 +351,7 @@ sr_cache_open (const char  *path,
       g_close (fd, NULL);
     }
 
-  self->writer = sr_cache_writer_open (path, G_OBJECT (self), signals[CHANGED], &local_error);
+  self->writer = sr_cache_writer_open (path, G_OBJECT (self), signals[CHANGED], context, &local_error);
   if (self->writer == NULL)
     {
       gboolean full = g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL);
@@ -371,6 +373,15 @@ sr_cache_open (const char  *path,
   g_debug ("Opened %s", path);
 
   return g_steal_pointer (&self);
+}
+
+SrCache *
+sr_cache_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  return sr_cache_open_in_context (path, context, error);
 }
 
 const char *

@@ -85,3 +85,75 @@ sr_delivery_time_query (SrCache               *cache,
 
   return TRUE;
 }
+
+typedef struct
+{
+  SrMessageFilter *filter;   /* (owned) a copy */
+  SrDeliveryTime   time;
+} QueryData;
+
+static void
+query_data_free (QueryData *data)
+{
+  sr_message_filter_free (data->filter);
+  g_free (data);
+}
+
+static void
+query_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  QueryData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sr_delivery_time_query (source_object, data->filter, &data->time, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+sr_delivery_time_query_async (SrCache               *cache,
+                              const SrMessageFilter *filter,
+                              GCancellable          *cancellable,
+                              GAsyncReadyCallback    callback,
+                              gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  QueryData *data;
+
+  g_return_if_fail (SR_IS_CACHE (cache));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (QueryData, 1);
+  data->filter = filter != NULL ? sr_message_filter_copy (filter) : sr_message_filter_new ();
+
+  task = g_task_new (cache, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sr_delivery_time_query_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) query_data_free);
+  g_task_run_in_thread (task, query_thread);
+}
+
+gboolean
+sr_delivery_time_query_finish (SrCache         *cache,
+                               GAsyncResult    *result,
+                               SrDeliveryTime  *out_time,
+                               GError         **error)
+{
+  QueryData *data;
+
+  g_return_val_if_fail (SR_IS_CACHE (cache), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, cache), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sr_delivery_time_query_async, FALSE);
+  g_return_val_if_fail (out_time != NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  *out_time = data->time;
+
+  return TRUE;
+}

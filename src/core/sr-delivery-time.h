@@ -30,5 +30,15 @@ gboolean sr_delivery_time_query (SrCache               *cache,
                                  SrDeliveryTime        *out_time,
                                  GCancellable          *cancellable,
                                  GError               **error);
+/* The same on GLib's thread pool, with a copy of filter. */
+void     sr_delivery_time_query_async  (SrCache               *cache,
+                                        const SrMessageFilter *filter,
+                                        GCancellable          *cancellable,
+                                        GAsyncReadyCallback    callback,
+                                        gpointer               user_data);
+gboolean sr_delivery_time_query_finish (SrCache               *cache,
+                                        GAsyncResult          *result,
+                                        SrDeliveryTime        *out_time,
+                                        GError               **error);
 
 G_END_DECLS

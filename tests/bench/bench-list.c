@@ -34,6 +34,7 @@
 #include "sr-core.h"
 #include "sr-resources.h"
 #include "sr-window-private.h"
+#include "bench-util.h"
 
 #define API_URL "http://127.0.0.1:9"
 #define API_KEY "bench-key"
@@ -627,14 +628,6 @@ run_naive (void)
 
 /* --- the parent: runs, table -------------------------------------------- */
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 /* key → GArray of double, over the runs */
 static void
 run_children (const char *self_exe,
@@ -689,23 +682,18 @@ stats (GHashTable *results,
        double     *max)
 {
   GArray *values = g_hash_table_lookup (results, key);
-  double *v;
-  guint n = 0;
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (double));
 
-  if (values == NULL || values->len == 0)
+  if (values == NULL)
     return FALSE;
   /* -1: the new first row never showed; those are left out */
-  v = (double *) (gpointer) values->data;
-  qsort (v, values->len, sizeof (double), compare_doubles);
-  while (n < values->len && v[n] < 0)
-    n++;
-  v += n;
-  n = values->len - n;
-  if (n == 0)
+  for (guint i = 0; i < values->len; i++)
+    if (g_array_index (values, double, i) >= 0)
+      g_array_append_val (shown, g_array_index (values, double, i));
+  if (shown->len == 0)
     return FALSE;
-  *med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  *min = v[0];
-  *max = v[n - 1];
+  *med = bench_median (shown);
+  bench_min_max (shown, min, max);
   return TRUE;
 }
 

@@ -23,6 +23,7 @@
 #include "sr-core.h"
 #include "sr-cache-private.h"
 #include "sr-test-sandbox.h"
+#include "bench-util.h"
 
 static int n_messages = 200000;
 static int n_runs = 3;
@@ -42,14 +43,6 @@ static const GOptionEntry entries[] = {
   { "no-ceilings", 0, 0, G_OPTION_ARG_NONE, &no_ceilings, "Skip the raw ceilings of HTTP, JSON and SQLite", NULL },
   { NULL }
 };
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 /* CPU seconds (user + system) of this process, all threads. */
 static double
@@ -89,26 +82,6 @@ print_load (const char *when)
     g_print ("Load average %s: %s", when, text);
 }
 
-static double
-array_min (GArray *values)
-{
-  double m = values->len ? g_array_index (values, double, 0) : 0;
-
-  for (guint i = 1; i < values->len; i++)
-    m = MIN (m, g_array_index (values, double, i));
-  return m;
-}
-
-static double
-array_max (GArray *values)
-{
-  double m = values->len ? g_array_index (values, double, 0) : 0;
-
-  for (guint i = 1; i < values->len; i++)
-    m = MAX (m, g_array_index (values, double, i));
-  return m;
-}
-
 /* When the newest 24 hours are in the cache: the history walk has gone back
  * a day from the newest message. */
 typedef struct
@@ -131,18 +104,6 @@ on_progress_cb (SrSync   *sync,
     watch->newest = sr_cache_get_newest_created_at (watch->cache, NULL);
   if (from <= watch->newest - G_TIME_SPAN_DAY)
     watch->day_seconds = (g_get_monotonic_time () - watch->started) / (double) G_USEC_PER_SEC;
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, compare_doubles);
-  if (values->len == 0)
-    return 0;
-  if (values->len % 2)
-    return g_array_index (values, double, values->len / 2);
-  return (g_array_index (values, double, values->len / 2 - 1) +
-          g_array_index (values, double, values->len / 2)) / 2;
 }
 
 typedef struct
@@ -316,16 +277,19 @@ main (int    argc,
 
   print_load ("after the syncs");
   {
-    double w = median (wall);
+    double w = bench_median (wall);
+    double w_min, w_max, day_min, day_max;
 
+    bench_min_max (wall, &w_min, &w_max);
+    bench_min_max (first_day, &day_min, &day_max);
     g_print ("\nEnd to end (median of %d): %.2f s (min %.2f, max %.2f), %.0f messages/s\n",
-             n_runs, w, array_min (wall), array_max (wall), n_messages / w);
+             n_runs, w, w_min, w_max, n_messages / w);
     g_print ("Newest 24 h in the cache after (median): %.2f s (min %.2f, max %.2f)\n",
-             median (first_day), array_min (first_day), array_max (first_day));
+             bench_median (first_day), day_min, day_max);
     g_print ("  time summed over pages: HTTP %.2f s, JSON %.2f s, SQLite %.2f s\n",
-             median (http), median (parse), median (write));
+             bench_median (http), bench_median (parse), bench_median (write));
     g_print ("CPU (median): sync %.2f s, sandbox %.2f s: %.0f messages per CPU second of the sync\n",
-             median (client_cpu), median (server_cpu), n_messages / median (client_cpu));
+             bench_median (client_cpu), bench_median (server_cpu), n_messages / bench_median (client_cpu));
   }
   if (no_ceilings || ignore_page)
     {
@@ -393,11 +357,11 @@ main (int    argc,
   {
     g_print ("Raw ceilings on the same pages (median):\n");
     g_print ("  HTTP alone, %d in flight: %.2f s, %.0f messages/s\n", concurrency,
-             median (raw_http), n_messages / median (raw_http));
+             bench_median (raw_http), n_messages / bench_median (raw_http));
     g_print ("  JSON parsing alone, one thread: %.2f s, %.0f messages/s\n",
-             median (raw_parse), n_messages / median (raw_parse));
+             bench_median (raw_parse), n_messages / bench_median (raw_parse));
     g_print ("  SQLite upserts alone: %.2f s, %.0f messages/s\n",
-             median (raw_insert), n_messages / median (raw_insert));
+             bench_median (raw_insert), n_messages / bench_median (raw_insert));
   }
 
   g_clear_pointer (&download.bodies, g_ptr_array_unref);

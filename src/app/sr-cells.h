@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * sr-cells.h: the cells the report views (SrMessageView, SrCampaignView)
+ * build their column factories from, so that a text, a number or an empty
+ * value looks the same in every list.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* A one-line label, start-aligned, ellipsized at its end. */
+void  sr_cell_setup_label   (GtkListItem *list_item);
+/* The same, dimmed and at least width_chars wide: a message text. */
+void  sr_cell_setup_text    (GtkListItem *list_item,
+                             int          width_chars);
+/* A one-line label for figures: end-aligned, tabular digits. */
+void  sr_cell_setup_numeric (GtkListItem *list_item);
+/* Sets the item's label; an empty or NULL text shows as "—". */
+void  sr_cell_set_label     (GtkListItem *list_item,
+                             const char  *text);
+/* sr_cell_set_label() of a formatted count. */
+void  sr_cell_set_count     (GtkListItem *list_item,
+                             gint64       count);
+/* sr_cell_set_label() of text on one line: line breaks become spaces. */
+void  sr_cell_set_one_line  (GtkListItem *list_item,
+                             const char  *text);
+/* text with its line breaks turned into spaces, or NULL when it has none
+ * (then use text as it is). */
+char *sr_cell_dup_one_line  (const char  *text);
+
+/* A label of a rich row (the narrow layout of a log): one line, with a
+ * style class (NULL: none), ellipsized at its end when ellipsize. */
+GtkLabel *sr_cell_new_rich_label (const char *css_class,
+                                  float       xalign,
+                                  gboolean    ellipsize);
+
+G_END_DECLS
