@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * bench-search.c: how long GNOME Shell waits for the search provider's
+ * bench-search-provider.c: how long GNOME Shell waits for the search provider's
  * answer on a large cache. Times sr_message_search() (what the provider runs
  * on its worker thread for GetInitialResultSet and GetSubsearchResultSet,
  * limit 20) for the kinds of query people type in the Activities overview,
  * and prints the median, 99th percentile, minimum and maximum per query and
  * over all of them. Not a test: run it by hand.
  *
- *   _build/tests/bench/bench-search [--messages N] [--runs N] [--path FILE]
+ *   _build/tests/bench/bench-search-provider [--messages N] [--runs N] [--path FILE]
  *
  * The cache is the one bench-insights uses (bench-data.h), generated on the
  * first run and kept.
