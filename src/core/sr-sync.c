@@ -50,8 +50,11 @@
 #define DEFAULT_PAGE_SIZE       1000
 #define CAMPAIGN_PAGE_SIZE      100
 /* Pages handed to the cache's writer at once: queued writes share a commit,
- * each still atomic with its checkpoint, and they are applied in order. */
-#define MAX_QUEUED_COMMITS      3
+ * each still atomic with its checkpoint, and they are applied in order.
+ * They do not hold a request slot: while the writer works through them the
+ * next pages download, and when it falls behind it commits several pages
+ * at once, which rewrites each touched index page once for all of them. */
+#define MAX_QUEUED_COMMITS      12
 /* Overlap before the newest cached message, for messages the server
  * committed late with an earlier timestamp. Upserts make it harmless. */
 #define START_OVERLAP           (5 * G_TIME_SPAN_MINUTE)
@@ -1056,7 +1059,7 @@ fetch_pages (GTask *task)
     {
       SrMessageQuery query;
       PageRequest *request;
-      int pending = run->in_flight + g_hash_table_size (run->ready) + run->n_committing;
+      int pending = run->in_flight + g_hash_table_size (run->ready);
 
       if (pending >= max_pending)
         break;
