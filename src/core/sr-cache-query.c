@@ -413,6 +413,32 @@ sr_cache_query_messages (SrCache                *self,
   return g_steal_pointer (&messages);
 }
 
+GPtrArray *
+sr_cache_search_messages (SrCache       *self,
+                          const char    *text,
+                          gint64         limit,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *select = sr_sql_message_select ();
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  SrMessageFilter filter = { 0, };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  filter.search = (char *) text;
+  sr_sql_builder_init (&builder, select);
+  sr_sql_append_message_filter (&builder, &filter);
+  sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
+  sr_sql_append_limit (&builder, limit, 0);
+  if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_message_row_cb, messages, error))
+    return NULL;
+
+  return g_steal_pointer (&messages);
+}
+
 typedef struct
 {
   SrMessageFunc  func;

@@ -74,9 +74,13 @@ SrMessage  *sr_sql_message_from_row  (sqlite3_stmt *stmt);
 SrCampaign *sr_sql_campaign_from_row (sqlite3_stmt *stmt);
 /* INSERT ... ON CONFLICT (id) DO UPDATE of every column, column i bound to
  * ?i, and the binding of one record to it. */
+/* Columns whose bit (1 << index) is in keep are compared (an upsert that
+ * only differs there still counts as a change) but not written: the
+ * caller writes them itself (the message text, for the search index). */
 char       *sr_sql_build_upsert      (const char         *table,
                                       const char * const *columns,
-                                      guint               n_columns);
+                                      guint               n_columns,
+                                      guint64             keep);
 void        sr_sql_bind_message      (sqlite3_stmt *stmt,
                                       SrMessage    *message);
 void        sr_sql_bind_campaign     (sqlite3_stmt *stmt,
