@@ -404,6 +404,7 @@ sr_cache_query_messages (SrCache                *self,
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
   sr_sql_builder_init (&builder, select);
+  builder.first_rows = limit >= 0 && offset <= 0;
   sr_sql_append_message_filter (&builder, filter);
   sr_sql_append_message_order (&builder, sort, descending);
   sr_sql_append_limit (&builder, limit, offset);
@@ -430,6 +431,7 @@ sr_cache_search_messages (SrCache       *self,
 
   filter.search = (char *) text;
   sr_sql_builder_init (&builder, select);
+  builder.first_rows = limit >= 0;
   sr_sql_append_message_filter (&builder, &filter);
   sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
   sr_sql_append_limit (&builder, limit, 0);
@@ -513,9 +515,11 @@ build_rowids_query (SrSqlBuilder          *builder,
                     const char            *prefix,
                     const SrMessageFilter *filter,
                     SrMessageSort          sort,
-                    gboolean               descending)
+                    gboolean               descending,
+                    gint64                 limit)
 {
   sr_sql_builder_init (builder, prefix);
+  builder->first_rows = limit >= 0;
   sr_sql_builder_append (builder, "SELECT rowid FROM messages");
   sr_sql_append_message_filter (builder, filter);
   sr_sql_append_message_order (builder, sort, descending);
@@ -547,7 +551,7 @@ sr_cache_query_message_rowids_limited (SrCache                *self,
 
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
-  build_rowids_query (&builder, "", filter, sort, descending);
+  build_rowids_query (&builder, "", filter, sort, descending, limit);
   sr_sql_append_limit (&builder, limit, 0);
   if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_rowid_cb, rowids, error))
     return NULL;
@@ -922,7 +926,7 @@ sr_cache_dup_rowids_plan (SrCache                *self,
 
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
-  build_rowids_query (&builder, "EXPLAIN QUERY PLAN ", filter, sort, descending);
+  build_rowids_query (&builder, "EXPLAIN QUERY PLAN ", filter, sort, descending, -1);
   return dup_plan (self, &builder, error);
 }
 

@@ -42,6 +42,7 @@ sr_sql_builder_init (SrSqlBuilder *builder,
   builder->params = g_array_new (FALSE, TRUE, sizeof (SrSqlParam));
   g_array_set_clear_func (builder->params, sql_param_clear);
   builder->n_conditions = 0;
+  builder->first_rows = FALSE;
 }
 
 void
@@ -153,7 +154,11 @@ prefix_upper_bound (const char *prefix)
   return bound;
 }
 
-#define FTS_MATCH "messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"
+/* The unary + keeps the planner from using the term to look rows up by
+ * rowid (see SrSqlBuilder.first_rows). */
+#define FTS_MATCH(builder) \
+  ((builder)->first_rows ? "+messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)" \
+                         : "messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)")
 
 /* The search text as sr-message-filter-private.h reads it: the words in
  * one FTS5 query (every word quoted, so nothing the user types is FTS
@@ -183,7 +188,7 @@ append_message_search (SrSqlBuilder *builder,
   if (words_query != NULL)
     {
       sr_sql_builder_and (builder);
-      sr_sql_builder_append (builder, FTS_MATCH);
+      sr_sql_builder_append (builder, "%s", FTS_MATCH (builder));
       sr_sql_builder_add_text (builder, words_query);
     }
 
@@ -197,7 +202,7 @@ append_message_search (SrSqlBuilder *builder,
       digits_query = sr_search_fts_query (digits);
 
       sr_sql_builder_and (builder);
-      sr_sql_builder_append (builder, "(instr (recipient, ?) > 0 OR " FTS_MATCH ")");
+      sr_sql_builder_append (builder, "(instr (recipient, ?) > 0 OR %s)", FTS_MATCH (builder));
       sr_sql_builder_add_text (builder, number);
       sr_sql_builder_add_text (builder, digits_query);
     }
