@@ -729,14 +729,34 @@ gboolean
 sr_cache_check_integrity (SrCache  *self,
                           GError  **error)
 {
-  g_auto(SrSqlBuilder) builder = { NULL, };
   g_autoptr(GString) problems = g_string_new (NULL);
   IntegrityData data = { problems };
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  gboolean ok;
+  int rc = SQLITE_DONE;
 
   g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
 
-  sr_sql_builder_init (&builder, "PRAGMA integrity_check");
-  if (!sr_sql_run_query (self->readers, &builder, NULL, integrity_row_cb, &data, error))
+  /* On a new connection: SQLite 3.44 and later check FTS5 tables too,
+   * and on a connection that last read the search index before other
+   * writes FTS5 checks its stale cached structure and reports a
+   * "malformed inverted index" that is not there (searches on it are
+   * right: they refresh the structure first). */
+  db = sr_cache_read_pool_open_new (self->readers, error);
+  if (db == NULL)
+    return FALSE;
+  ok = sr_db_prepare (db, "PRAGMA integrity_check", &stmt, error);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    integrity_row_cb (stmt, &data);
+  if (ok && rc != SQLITE_DONE)
+    {
+      sr_db_set_error (error, db, rc, "integrity_check");
+      ok = FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+  if (!ok)
     return FALSE;
 
   if (problems->len > 0)
