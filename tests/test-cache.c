@@ -2547,6 +2547,9 @@ test_search (Fixture       *fixture,
   assert_search (fixture->cache, "\"", "");
   assert_search (fixture->cache, "*", "");
   assert_search (fixture->cache, ":", "m4");
+  /* Nothing to look for finds nothing */
+  assert_search (fixture->cache, "", "");
+  assert_search (fixture->cache, "   ", "");
 }
 
 /* FTS5's own check that the index holds exactly the words of the rows. */

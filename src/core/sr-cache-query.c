@@ -429,6 +429,12 @@ sr_cache_search_messages (SrCache       *self,
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
+  /* Nothing to look for finds nothing (a filter would show everything). */
+  while (g_ascii_isspace (*text))
+    text++;
+  if (*text == '\0')
+    return g_steal_pointer (&messages);
+
   filter.search = (char *) text;
   sr_sql_builder_init (&builder, select);
   builder.first_rows = limit >= 0;

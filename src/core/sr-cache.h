@@ -219,8 +219,9 @@ GPtrArray   *sr_cache_query_messages         (SrCache      *self,
 /* The messages a search text finds, newest first, at most limit (< 0: all).
  * The same search as SrMessageFilter.search (sr-message-filter.h): words
  * start words of the text or sender ID, any case, Latin accents ignored;
- * numbers ("4479", "+4479") occur in the recipient. Served by the
- * full-text index; thread-safe, for search providers and the like. */
+ * numbers ("4479", "+4479") occur in the recipient. An empty text (or only
+ * spaces) finds nothing. Served by the full-text index; thread-safe, for
+ * search providers and the like. */
 GPtrArray   *sr_cache_search_messages        (SrCache      *self,
                                               const char   *text,
                                               gint64        limit,
