@@ -116,6 +116,8 @@ static const char * const generated_reasons[] = { "Absent Subscriber", "Invalid 
 static const char * const generated_words[] = {
   "Hello", "ORDER", "order", "shipped", "50%", "off", "code_A", "Ünïcode", "ünïcode",
   "tracking", "100_percent", "back\\slash", "Café", "meeting", "Code",
+  "Ölmesi", "ölmesi", "olmesi", "ΆΛΦΑ", "άλφα", "jazz", "Jazzy", "naïve", "Straße", "e-mail",
+  "4479", "ref:4477",
 };
 
 /* Messages with every status (and unknown ones), several senders, prefixes,
@@ -169,6 +171,9 @@ generate_messages (guint n,
 
   return messages;
 }
+
+static void assert_search (SrCache *cache, const char *text, const char *expected);
+static void assert_search_index_consistent (const char *path);
 
 static GPtrArray *
 generate_campaigns (guint n)
@@ -625,6 +630,13 @@ check_migrated (const char *path)
   g_assert_cmpfloat (balance, ==, 42.5);
   g_assert_cmpstr (currency, ==, "EUR");
   g_assert_cmpint (last_sync, ==, G_GINT64_CONSTANT (1709300000000000));
+
+  /* The search index was built for the rows already there */
+  assert_search (cache, "ORDER", "11e8-0003-aaaa-0000-0000-0242ac120002");
+  assert_search (cache, "your co", "11e8-0002-aaaa-0000-0000-0242ac120002 11e8-0001-aaaa-0000-0000-0242ac120002");
+  assert_search (cache, "bank", "11e8-0006-aaaa-0000-0000-0242ac120002 11e8-0005-aaaa-0000-0000-0242ac120002");
+  assert_search (cache, "+4477", "11e8-0003-aaaa-0000-0000-0242ac120002");
+  assert_search_index_consistent (path);
 
   /* The new table works, and so do upserts with the new columns */
   g_assert_null (sr_cache_dup_state (cache, "checkpoint", &error));
@@ -1329,7 +1341,10 @@ random_filter (GPtrArray *messages)
     filter->sender_id = g_strdup (sample->sender_id);
   if (g_test_rand_int_range (0, 4) == 0)
     {
-      const char *special[] = { "%", "_", "50%", "code_a", "\\", "ü", "Ü", "CAFÉ", "café", "order 5" };
+      const char *special[] = { "%", "_", "50%", "code_a", "\\", "ü", "Ü", "CAFÉ", "café", "order 5",
+                                "ölmesi", "OLMESI", "ÖLM", "άλφα", "ΆΛΦ", "jaz", "JAZZ off", "strasse",
+                                "\"", "NEAR(", "*", "a OR b", "-", "'", "e-mail", "4479", "+4477",
+                                "+35799 jazz", "7 ord", "ref:44", "447" };
 
       if (g_test_rand_int_range (0, 3) == 0)
         filter->search = g_strdup (special[g_test_rand_int_range (0, G_N_ELEMENTS (special))]);
@@ -2407,6 +2422,287 @@ test_open_full_disk (void)
   sr_test_unmount (dir);
 }
 
+/* --- search ---------------------------------------------------------------- */
+
+static SrMessage *
+search_message (const char *id,
+                const char *to,
+                const char *sender,
+                const char *text,
+                gint64      created_at)
+{
+  SrMessage *m = new_message (id, "DELIVERED", created_at);
+
+  m->to = g_strdup (to);
+  m->sender_id = g_strdup (sender);
+  m->message = g_strdup (text);
+
+  return m;
+}
+
+/* The ids search finds, in its order, joined by spaces. */
+static char *
+search_ids (SrCache    *cache,
+            const char *text,
+            gint64      limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = sr_cache_search_messages (cache, text, limit, NULL, &error);
+  GString *ids = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  for (guint i = 0; i < found->len; i++)
+    g_string_append_printf (ids, "%s%s", i > 0 ? " " : "", ((SrMessage *) found->pdata[i])->id);
+
+  return g_string_free (ids, FALSE);
+}
+
+static void
+assert_search (SrCache    *cache,
+               const char *text,
+               const char *expected)
+{
+  g_autofree char *ids = search_ids (cache, text, -1);
+
+  if (g_strcmp0 (ids, expected) != 0)
+    g_error ("Searching “%s” found “%s”, expected “%s”", text, ids, expected);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *limited = NULL;
+  const char *hostile[] = {
+    "\"", "\"\"", "NEAR(", "NEAR(a b)", "*", "a*", "(", ")", "'", "-", "^", "AND", "OR", "NOT",
+    "a AND", "x:y", "message:jazz", "{message}: jazz", "+", "++44", "\\", "%", "_", "jazz\"", "\"jazz",
+  };
+
+  /* Newest last in time: m1 is the oldest. */
+  g_ptr_array_add (messages, search_message ("m1", "+447911123456", "ACME", "Jazz night on Friday", BASE_TIME));
+  g_ptr_array_add (messages, search_message ("m2", "+35799447900", "Shop", "Ölmesi gereken bir şey", BASE_TIME + HOUR));
+  g_ptr_array_add (messages, search_message ("m3", "+306900000000", "Bank", "ΆΛΦΑ και βήτα, code 4479", BASE_TIME + 2 * HOUR));
+  g_ptr_array_add (messages, search_message ("m4", "+12025550100", "JazzFM", "Your e-mail: Straße naïve", BASE_TIME + 3 * HOUR));
+  g_ptr_array_add (messages, search_message ("m5", "+447700900123", "Shop", NULL, BASE_TIME + 4 * HOUR));
+  g_assert_true (sr_cache_upsert_messages (fixture->cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Words: prefixes, any case, newest first, over the text and the sender */
+  assert_search (fixture->cache, "jazz", "m4 m1");
+  assert_search (fixture->cache, "jaz", "m4 m1");
+  assert_search (fixture->cache, "JAZZ", "m4 m1");
+  assert_search (fixture->cache, "azz", "");
+  assert_search (fixture->cache, "jazz friday", "m1");
+  assert_search (fixture->cache, "friday jazz", "m1");
+  assert_search (fixture->cache, "jazz nothing", "");
+  assert_search (fixture->cache, "shop", "m5 m2");
+  /* Unicode case; Latin accents are ignored both ways, Greek keeps its own */
+  assert_search (fixture->cache, "ölmesi", "m2");
+  assert_search (fixture->cache, "ÖLMESİ", "m2");
+  assert_search (fixture->cache, "olmesi", "m2");
+  assert_search (fixture->cache, "sey", "m2");
+  assert_search (fixture->cache, "άλφα", "m3");
+  assert_search (fixture->cache, "ΆΛ", "m3");
+  assert_search (fixture->cache, "ΒΉΤΑ", "m3");
+  assert_search (fixture->cache, "naive", "m4");
+  assert_search (fixture->cache, "STRASSE", "");
+  assert_search (fixture->cache, "straße", "m4");
+  /* Punctuation separates words */
+  assert_search (fixture->cache, "e-mail", "m4");
+  assert_search (fixture->cache, "mail:", "m4");
+  /* Numbers: anywhere in the recipient, or a word of the text */
+  assert_search (fixture->cache, "4479", "m3 m2 m1");
+  assert_search (fixture->cache, "+4479", "m3 m1");
+  assert_search (fixture->cache, "+44", "m5 m3 m1");
+  assert_search (fixture->cache, "123", "m5 m1");
+  assert_search (fixture->cache, "447 jazz", "m1");
+  assert_search (fixture->cache, "+357 shop", "m2");
+  assert_search (fixture->cache, "5550100", "m4");
+  /* Limit: the newest */
+  limited = search_ids (fixture->cache, "jazz", 1);
+  g_assert_cmpstr (limited, ==, "m4");
+
+  /* Nothing typed is FTS syntax: no error, and the same answer as the
+   * rules in C */
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      g_autoptr(GPtrArray) found = sr_cache_search_messages (fixture->cache, hostile[i], -1, NULL, &error);
+      SrMessageFilter filter = { .search = (char *) hostile[i] };
+      guint expected = 0;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (found);
+      for (guint k = 0; k < messages->len; k++)
+        expected += sr_message_filter_matches (&filter, messages->pdata[k]);
+      g_assert_cmpuint (found->len, ==, expected);
+      g_assert_cmpint (sr_cache_count_messages (fixture->cache, &filter, &error), ==, expected);
+      g_assert_no_error (error);
+    }
+  assert_search (fixture->cache, "jazz\"", "m4 m1");
+  assert_search (fixture->cache, "NEAR(jazz", "");
+  assert_search (fixture->cache, "message:jazz", "");
+  assert_search (fixture->cache, "\"", "");
+  assert_search (fixture->cache, "*", "");
+  assert_search (fixture->cache, ":", "m4");
+  /* Nothing to look for finds nothing */
+  assert_search (fixture->cache, "", "");
+  assert_search (fixture->cache, "   ", "");
+}
+
+/* FTS5's own check that the index holds exactly the words of the rows. */
+static void
+assert_search_index_consistent (const char *path)
+{
+  sqlite3 *db = open_raw (path);
+  char *message = NULL;
+  int rc;
+
+  rc = sqlite3_exec (db, "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+                     NULL, NULL, &message);
+  if (rc != SQLITE_OK)
+    g_error ("The search index disagrees with the rows: %s", message);
+  sqlite3_close (db);
+}
+
+static void
+search_round_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  guint *pending = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sr_cache_upsert_messages_finish (SR_CACHE (object), result, NULL, NULL, &error));
+  g_assert_no_error (error);
+  (*pending)--;
+}
+
+/* Random writes (new rows, status changes, texts and senders that change,
+ * several writes sharing one commit, a row added and changed in the same
+ * commit, deletes by hand) keep the index equal to the rows: FTS5's
+ * integrity check, and every search agrees with a scan in C. */
+static void
+test_search_consistent (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(GHashTable) current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  const char *queries[] = {
+    "jazz", "jaz", "ölmesi", "OLMESI", "άλφα", "order", "ORDER off", "shop", "acme", "bank",
+    "4479", "+4477", "+35799", "code", "naive", "e-mail", "tracking meeting", "\"", "NEAR(",
+  };
+  guint next_id = 0;
+
+  for (guint round = 0; round < 12; round++)
+    {
+      guint pending = 0;
+      g_autoptr(GError) error = NULL;
+
+      /* Three writes queued at once share a commit */
+      for (guint w = 0; w < 3; w++)
+        {
+          g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+          g_autoptr(GPtrArray) fresh = generate_messages (40, 5);
+          g_autoptr(GList) ids = g_hash_table_get_keys (current);
+          guint n_ids = g_list_length (ids);
+
+          for (guint i = 0; i < fresh->len; i++)
+            {
+              SrMessage *m = fresh->pdata[i];
+
+              g_free (m->id);
+              m->id = g_strdup_printf ("s%05u", next_id++);
+              g_ptr_array_add (batch, g_object_ref (m));
+            }
+          /* Changes to rows written before (or earlier in this commit) */
+          for (guint i = 0; n_ids > 0 && i < 25; i++)
+            {
+              const char *id = g_list_nth_data (ids, g_test_rand_int_range (0, n_ids));
+              SrMessage *old = g_hash_table_lookup (current, id);
+              g_autoptr(GPtrArray) donor = generate_messages (1, 5);
+              SrMessage *m = g_object_ref (donor->pdata[0]);
+
+              g_free (m->id);
+              m->id = g_strdup (id);
+              m->created_at = old->created_at;
+              switch (g_test_rand_int_range (0, 4))
+                {
+                case 0: /* only the status */
+                  g_free (m->message);
+                  m->message = g_strdup (old->message);
+                  g_free (m->sender_id);
+                  m->sender_id = g_strdup (old->sender_id);
+                  break;
+                case 1: /* the text */
+                  g_free (m->sender_id);
+                  m->sender_id = g_strdup (old->sender_id);
+                  break;
+                case 2: /* the sender */
+                  g_free (m->message);
+                  m->message = g_strdup (old->message);
+                  break;
+                default: /* everything */
+                  break;
+                }
+              g_ptr_array_add (batch, m);
+            }
+          /* The upsert applies a batch in order: the last copy of an id wins */
+          for (guint i = 0; i < batch->len; i++)
+            {
+              SrMessage *m = batch->pdata[i];
+
+              g_hash_table_replace (current, g_strdup (m->id), g_object_ref (m));
+            }
+          sr_cache_upsert_messages_async (fixture->cache, batch, NULL, NULL, search_round_cb, &pending);
+          pending++;
+        }
+      while (pending > 0)
+        g_main_context_iteration (NULL, TRUE);
+
+      /* A delete, by hand: the trigger takes the row out of the index */
+      if (round % 4 == 3)
+        {
+          g_autoptr(GList) ids = g_hash_table_get_keys (current);
+          const char *id = g_list_nth_data (ids, g_test_rand_int_range (0, g_list_length (ids)));
+          g_autofree char *sql = g_strdup_printf ("DELETE FROM messages WHERE id = '%s'", id);
+          sqlite3 *db = open_raw (fixture->path);
+
+          raw_exec (db, sql);
+          sqlite3_close (db);
+          g_hash_table_remove (current, id);
+        }
+
+      assert_search_index_consistent (fixture->path);
+      for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+        {
+          SrMessageFilter filter = { .search = (char *) queries[q] };
+          g_autoptr(GPtrArray) found = sr_cache_search_messages (fixture->cache, queries[q], -1, NULL, &error);
+          g_autoptr(GHashTable) found_ids = NULL;
+          GHashTableIter iter;
+          gpointer value;
+          guint expected = 0;
+
+          g_assert_no_error (error);
+          found_ids = ids_of (found);
+          g_hash_table_iter_init (&iter, current);
+          while (g_hash_table_iter_next (&iter, NULL, &value))
+            {
+              SrMessage *m = value;
+              gboolean in_c = sr_message_filter_matches (&filter, m);
+
+              if (in_c != g_hash_table_contains (found_ids, m->id))
+                g_error ("Round %u, search “%s”: message %s (text “%s”, sender %s, to %s) is %s in C and %s in SQL",
+                         round, queries[q], m->id, m->message, m->sender_id, m->to,
+                         in_c ? "in" : "out", in_c ? "out" : "in");
+              expected += in_c;
+            }
+          g_assert_cmpuint (found->len, ==, expected);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2429,6 +2725,8 @@ main (int   argc,
   g_test_add ("/cache/changed", Fixture, NULL, fixture_set_up, test_changed, fixture_tear_down);
   g_test_add ("/cache/account-state", Fixture, NULL, fixture_set_up, test_account_state, fixture_tear_down);
   g_test_add ("/cache/filter/sql-matches-c", Fixture, NULL, fixture_set_up, test_filter_sql_matches_c, fixture_tear_down);
+  g_test_add ("/cache/search/words-and-numbers", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/cache/search/index-consistent", Fixture, NULL, fixture_set_up, test_search_consistent, fixture_tear_down);
   g_test_add ("/cache/sort/rowids", Fixture, NULL, fixture_set_up, test_sort_rowids, fixture_tear_down);
   g_test_add ("/cache/campaigns", Fixture, NULL, fixture_set_up, test_campaigns, fixture_tear_down);
   g_test_add ("/cache/aggregates", Fixture, NULL, fixture_set_up, test_aggregates, fixture_tear_down);

@@ -230,7 +230,6 @@ sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
                             GError          **error)
 {
   sqlite3 *db = NULL;
-  int rc;
 
   check_read_thread ();
 
@@ -248,6 +247,16 @@ sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
 
   if (db != NULL)
     return db;
+
+  return sr_cache_read_pool_open_new (pool, error);
+}
+
+sqlite3 *
+sr_cache_read_pool_open_new (SrCacheReadPool  *pool,
+                             GError          **error)
+{
+  sqlite3 *db = NULL;
+  int rc;
 
   rc = sr_db_open_read_only (pool->path, pool->immutable, &db);
   if (rc != SQLITE_OK)

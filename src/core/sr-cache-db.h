@@ -116,6 +116,10 @@ SrCacheReadPool *sr_cache_read_pool_new     (const char       *path,
  * the pool is closed. */
 sqlite3         *sr_cache_read_pool_acquire (SrCacheReadPool  *pool,
                                              GError          **error);
+/* A connection of the pool's kind that was never used: its caches are
+ * empty. Close it with sqlite3_close(), it does not go back to the pool. */
+sqlite3         *sr_cache_read_pool_open_new  (SrCacheReadPool  *pool,
+                                               GError          **error);
 void             sr_cache_read_pool_release (SrCacheReadPool  *pool,
                                              sqlite3          *db);
 /* Closes the idle connections; later acquires fail. */

@@ -440,10 +440,44 @@ sr_cache_query_messages (SrCache                *self,
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
   sr_sql_builder_init (&builder, select);
+  builder.first_rows = limit >= 0 && offset <= 0;
   sr_sql_append_message_filter (&builder, filter);
   sr_sql_append_message_order (&builder, sort, descending);
   sr_sql_append_limit (&builder, limit, offset);
   if (!sr_sql_run_query (self->readers, &builder, NULL, collect_message_row_cb, messages, error))
+    return NULL;
+
+  return g_steal_pointer (&messages);
+}
+
+GPtrArray *
+sr_cache_search_messages (SrCache       *self,
+                          const char    *text,
+                          gint64         limit,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_autofree char *select = sr_sql_message_select ();
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  SrMessageFilter filter = { 0, };
+
+  g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  /* Nothing to look for finds nothing (a filter would show everything). */
+  while (g_ascii_isspace (*text))
+    text++;
+  if (*text == '\0')
+    return g_steal_pointer (&messages);
+
+  filter.search = (char *) text;
+  sr_sql_builder_init (&builder, select);
+  builder.first_rows = limit >= 0;
+  sr_sql_append_message_filter (&builder, &filter);
+  sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
+  sr_sql_append_limit (&builder, limit, 0);
+  if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_message_row_cb, messages, error))
     return NULL;
 
   return g_steal_pointer (&messages);
@@ -523,9 +557,11 @@ build_rowids_query (SrSqlBuilder          *builder,
                     const char            *prefix,
                     const SrMessageFilter *filter,
                     SrMessageSort          sort,
-                    gboolean               descending)
+                    gboolean               descending,
+                    gint64                 limit)
 {
   sr_sql_builder_init (builder, prefix);
+  builder->first_rows = limit >= 0;
   sr_sql_builder_append (builder, "SELECT rowid FROM messages");
   sr_sql_append_message_filter (builder, filter);
   sr_sql_append_message_order (builder, sort, descending);
@@ -557,7 +593,7 @@ sr_cache_query_message_rowids_limited (SrCache                *self,
 
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
-  build_rowids_query (&builder, "", filter, sort, descending);
+  build_rowids_query (&builder, "", filter, sort, descending, limit);
   sr_sql_append_limit (&builder, limit, 0);
   if (!sr_sql_run_query (self->readers, &builder, cancellable, collect_rowid_cb, rowids, error))
     return NULL;
@@ -735,14 +771,34 @@ gboolean
 sr_cache_check_integrity (SrCache  *self,
                           GError  **error)
 {
-  g_auto(SrSqlBuilder) builder = { NULL, };
   g_autoptr(GString) problems = g_string_new (NULL);
   IntegrityData data = { problems };
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  gboolean ok;
+  int rc = SQLITE_DONE;
 
   g_return_val_if_fail (SR_IS_CACHE (self), FALSE);
 
-  sr_sql_builder_init (&builder, "PRAGMA integrity_check");
-  if (!sr_sql_run_query (self->readers, &builder, NULL, integrity_row_cb, &data, error))
+  /* On a new connection: SQLite 3.44 and later check FTS5 tables too,
+   * and on a connection that last read the search index before other
+   * writes FTS5 checks its stale cached structure and reports a
+   * "malformed inverted index" that is not there (searches on it are
+   * right: they refresh the structure first). */
+  db = sr_cache_read_pool_open_new (self->readers, error);
+  if (db == NULL)
+    return FALSE;
+  ok = sr_db_prepare (db, "PRAGMA integrity_check", &stmt, error);
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    integrity_row_cb (stmt, &data);
+  if (ok && rc != SQLITE_DONE)
+    {
+      sr_db_set_error (error, db, rc, "integrity_check");
+      ok = FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+  if (!ok)
     return FALSE;
 
   if (problems->len > 0)
@@ -932,7 +988,7 @@ sr_cache_dup_rowids_plan (SrCache                *self,
 
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
 
-  build_rowids_query (&builder, "EXPLAIN QUERY PLAN ", filter, sort, descending);
+  build_rowids_query (&builder, "EXPLAIN QUERY PLAN ", filter, sort, descending, -1);
   return dup_plan (self, &builder, error);
 }
 

@@ -184,6 +184,37 @@ static const char migration_v3[] =
   "CREATE INDEX messages_insights ON messages"
   " (created_at, status_code, cost, sender_id, recipient, failed_reason);";
 
+/* Version 4: full-text search over the message text and the sender ID.
+ * messages_fts is an FTS5 index with external content (the words are
+ * indexed, the text stays in messages only). unicode61 folds the case of
+ * every script and, with remove_diacritics 2, the accents of Latin letters:
+ * "olmesi" finds "Ölmesi" (Greek keeps its accents). Recipients are not in
+ * it: numbers are searched with "contains" on the recipient column
+ * (sr-cache-sql.c).
+ *
+ * It changes with the rows, in the writer's transaction (sr-cache-writer.c):
+ * new rows are added in one INSERT … SELECT per group commit, and the rare
+ * change of a text or sender by three statements for that row. Triggers
+ * would be simpler but cost ten times more: a trigger gives every upsert a
+ * statement journal, and inside the write's savepoint SQLite walks its
+ * in-memory journal from the start at every statement (quadratic in the
+ * rows of a write). Only a delete, which the app never does, goes through
+ * a trigger. A status change (the usual update) does not touch the index. Existing rows are
+ * indexed by the rebuild. deferred_indexes (see
+ * sr_cache_schema_defer_indexes()) is created here so that every file has
+ * it. */
+static const char migration_v4[] =
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 ("
+  "  message, sender_id,"
+  "  content = 'messages', content_rowid = 'rowid',"
+  "  tokenize = 'unicode61 remove_diacritics 2');"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, message, sender_id)"
+  "    VALUES ('delete', old.rowid, old.message, old.sender_id);"
+  " END;"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+  "CREATE TABLE IF NOT EXISTS deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL);";
+
 typedef struct
 {
   int         version;   /* user_version after this step */
@@ -194,6 +225,7 @@ static const Migration migrations[] = {
   { 1, schema_v1 },
   { 2, migration_v2 },
   { 3, migration_v3 },
+  { 4, migration_v4 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SR_CACHE_SCHEMA_VERSION);

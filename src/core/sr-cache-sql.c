@@ -16,6 +16,7 @@
 
 #include "sr-cache-sql.h"
 #include "sr-campaign-private.h"
+#include "sr-message-filter-private.h"
 #include "sr-message-private.h"
 
 typedef struct
@@ -41,6 +42,7 @@ sr_sql_builder_init (SrSqlBuilder *builder,
   builder->params = g_array_new (FALSE, TRUE, sizeof (SrSqlParam));
   g_array_set_clear_func (builder->params, sql_param_clear);
   builder->n_conditions = 0;
+  builder->first_rows = FALSE;
 }
 
 void
@@ -152,6 +154,60 @@ prefix_upper_bound (const char *prefix)
   return bound;
 }
 
+/* The unary + keeps the planner from using the term to look rows up by
+ * rowid (see SrSqlBuilder.first_rows). */
+#define FTS_MATCH(builder) \
+  ((builder)->first_rows ? "+messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)" \
+                         : "messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)")
+
+/* The search text as sr-message-filter-private.h reads it: the words in
+ * one FTS5 query (every word quoted, so nothing the user types is FTS
+ * syntax), each number as "recipient contains it, or a word starts with
+ * it". Only punctuation: LIKE on the three columns, as before the index. */
+static void
+append_message_search (SrSqlBuilder *builder,
+                       const char   *search)
+{
+  g_auto(SrSearchTerms) terms = { NULL, };
+  g_autofree char *words_query = NULL;
+
+  if (!sr_search_terms_parse (&terms, search))
+    {
+      g_autofree char *pattern = like_contains_pattern (search);
+
+      sr_sql_builder_and (builder);
+      sr_sql_builder_append (builder,
+                             "(recipient LIKE ? ESCAPE '\\' OR message LIKE ? ESCAPE '\\'"
+                             " OR sender_id LIKE ? ESCAPE '\\')");
+      for (guint i = 0; i < 3; i++)
+        sr_sql_builder_add_text (builder, pattern);
+      return;
+    }
+
+  words_query = sr_search_fts_query (terms.words);
+  if (words_query != NULL)
+    {
+      sr_sql_builder_and (builder);
+      sr_sql_builder_append (builder, "%s", FTS_MATCH (builder));
+      sr_sql_builder_add_text (builder, words_query);
+    }
+
+  for (guint i = 0; i < terms.numbers->len; i++)
+    {
+      const char *number = g_ptr_array_index (terms.numbers, i);
+      g_autoptr(GPtrArray) digits = g_ptr_array_new ();
+      g_autofree char *digits_query = NULL;
+
+      g_ptr_array_add (digits, (gpointer) (number[0] == '+' ? number + 1 : number));
+      digits_query = sr_search_fts_query (digits);
+
+      sr_sql_builder_and (builder);
+      sr_sql_builder_append (builder, "(instr (recipient, ?) > 0 OR %s)", FTS_MATCH (builder));
+      sr_sql_builder_add_text (builder, number);
+      sr_sql_builder_add_text (builder, digits_query);
+    }
+}
+
 /* The one translation of SrMessageFilter into SQL; sr_message_filter_matches()
  * applies the same rules in C (NULL and "" strings mean "no condition"). */
 void
@@ -226,16 +282,7 @@ sr_sql_append_message_filter (SrSqlBuilder          *builder,
     }
 
   if (sr_sql_is_set (filter->search))
-    {
-      g_autofree char *pattern = like_contains_pattern (filter->search);
-
-      /* LIKE folds ASCII case only; sr_message_filter_matches() does the same. */
-      sr_sql_builder_and (builder);
-      sr_sql_builder_append (builder,
-                             "(recipient LIKE ? ESCAPE '\\' OR message LIKE ? ESCAPE '\\')");
-      sr_sql_builder_add_text (builder, pattern);
-      sr_sql_builder_add_text (builder, pattern);
-    }
+    append_message_search (builder, filter->search);
 
   if (sr_sql_is_set (filter->failed_reason))
     {
@@ -593,9 +640,11 @@ join_columns (const char * const *columns,
 char *
 sr_sql_build_upsert (const char         *table,
                      const char * const *columns,
-                     guint               n_columns)
+                     guint               n_columns,
+                     guint64             keep)
 {
   GString *s = g_string_new (NULL);
+  gboolean first = TRUE;
 
   g_assert (n_columns > 2);
   g_assert (g_str_equal (columns[0], "rowid"));
@@ -609,8 +658,13 @@ sr_sql_build_upsert (const char         *table,
     g_string_append_printf (s, "%s?%u", i > 1 ? ", " : "", i);
   g_string_append (s, ") ON CONFLICT (id) DO UPDATE SET ");
   for (guint i = 2; i < n_columns; i++)
-    g_string_append_printf (s, "%s%s = excluded.%s",
-                            i > 2 ? ", " : "", columns[i], columns[i]);
+    {
+      if (keep & (G_GUINT64_CONSTANT (1) << i))
+        continue;
+      g_string_append_printf (s, "%s%s = excluded.%s",
+                              first ? "" : ", ", columns[i], columns[i]);
+      first = FALSE;
+    }
   g_string_append (s, " WHERE ");
   for (guint i = 2; i < n_columns; i++)
     g_string_append_printf (s, "%s%s IS NOT excluded.%s",

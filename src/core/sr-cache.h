@@ -32,7 +32,7 @@ typedef enum {
 } SrCacheError;
 
 /* Current schema version; migrations bring older files up to it. */
-#define SR_CACHE_SCHEMA_VERSION 3
+#define SR_CACHE_SCHEMA_VERSION 4
 
 /* What changed in a commit, for the "changed" signal. */
 typedef enum {
@@ -219,6 +219,17 @@ GPtrArray   *sr_cache_query_messages         (SrCache      *self,
                                               gboolean      descending,
                                               gint64        limit,
                                               gint64        offset,
+                                              GError      **error);
+/* The messages a search text finds, newest first, at most limit (< 0: all).
+ * The same search as SrMessageFilter.search (sr-message-filter.h): words
+ * start words of the text or sender ID, any case, Latin accents ignored;
+ * numbers ("4479", "+4479") occur in the recipient. An empty text (or only
+ * spaces) finds nothing. Served by the full-text index; thread-safe, for
+ * search providers and the like. */
+GPtrArray   *sr_cache_search_messages        (SrCache      *self,
+                                              const char   *text,
+                                              gint64        limit,
+                                              GCancellable *cancellable,
                                               GError      **error);
 typedef gboolean (*SrMessageFunc) (SrMessage *message, gpointer user_data);
 /* Streams matching messages to func (return FALSE to stop) without holding

@@ -10,8 +10,13 @@
  * - times compare created_at on [from, to);
  * - recipient is a case-sensitive substring, country_prefix a byte prefix of
  *   the recipient; campaign_id, sender_id and failed_reason are exact;
- * - search is a substring of the recipient or the text, ignoring ASCII case
- *   only (like SQLite's LIKE).
+ * - search: words and numbers, all of which must match, read by
+ *   sr_search_terms_parse() (sr-message-filter-private.h explains them):
+ *   a word starts a word of the text or the sender ID, case and Latin
+ *   accents ignored, as FTS5's unicode61 tokenizer folds them (the cache
+ *   uses a full-text index, messages_fts); a number occurs in the
+ *   recipient or starts a word. Only punctuation: a substring of the
+ *   recipient, text or sender, ASCII case ignored (SQL's LIKE).
  */
 
 #define G_LOG_DOMAIN "sr-message-filter"
@@ -23,6 +28,7 @@
 #include <string.h>
 
 #include "sr-message-filter.h"
+#include "sr-message-filter-private.h"
 #include "sr-message-private.h"
 
 G_DEFINE_BOXED_TYPE (SrMessageFilter, sr_message_filter,
@@ -127,6 +133,242 @@ contains_ascii_nocase (const char *haystack,
   return needle_len == 0;
 }
 
+/* --- search terms -------------------------------------------------------- */
+
+/* What unicode61 counts as part of a token: letters, digits, private use,
+ * and combining marks (which it then drops). */
+static gboolean
+is_token_char (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_LOWERCASE_LETTER:
+    case G_UNICODE_MODIFIER_LETTER:
+    case G_UNICODE_OTHER_LETTER:
+    case G_UNICODE_TITLECASE_LETTER:
+    case G_UNICODE_UPPERCASE_LETTER:
+    case G_UNICODE_DECIMAL_NUMBER:
+    case G_UNICODE_LETTER_NUMBER:
+    case G_UNICODE_OTHER_NUMBER:
+    case G_UNICODE_PRIVATE_USE:
+    case G_UNICODE_SPACING_MARK:
+    case G_UNICODE_ENCLOSING_MARK:
+    case G_UNICODE_NON_SPACING_MARK:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+is_mark (gunichar c)
+{
+  GUnicodeType type = g_unichar_type (c);
+
+  return type == G_UNICODE_SPACING_MARK || type == G_UNICODE_ENCLOSING_MARK ||
+         type == G_UNICODE_NON_SPACING_MARK;
+}
+
+/* Appends c folded the way unicode61 with remove_diacritics 2 does: lower
+ * case, combining marks dropped, a Latin letter with an accent reduced to
+ * its base letter (Greek and other scripts keep their accents). */
+static void
+append_folded (GString  *out,
+               gunichar  c)
+{
+  gunichar decomposed[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+  gsize n;
+
+  if (is_mark (c))
+    return;
+
+  c = g_unichar_tolower (c);
+  n = g_unichar_fully_decompose (c, FALSE, decomposed, G_N_ELEMENTS (decomposed));
+  if (n > 1 && decomposed[0] < 0x250 && g_unichar_isalpha (decomposed[0]))
+    c = decomposed[0];
+  g_string_append_unichar (out, c);
+}
+
+/* The folded tokens of text, each terminated by a space, the whole string
+ * starting with a space: " jazz night 4479 ", so " " + prefix finds a word
+ * that starts with prefix. */
+static GString *
+fold_tokens (GString    *out,
+             const char *text)
+{
+  gboolean in_token = FALSE;
+
+  if (out->len == 0)
+    g_string_append_c (out, ' ');
+  if (text == NULL)
+    return out;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+      if (is_token_char (c))
+        {
+          append_folded (out, c);
+          in_token = TRUE;
+        }
+      else if (in_token)
+        {
+          g_string_append_c (out, ' ');
+          in_token = FALSE;
+        }
+    }
+  if (in_token)
+    g_string_append_c (out, ' ');
+
+  return out;
+}
+
+static gboolean
+is_number_piece (const char *piece)
+{
+  const char *p = piece[0] == '+' ? piece + 1 : piece;
+
+  if (*p == '\0')
+    return FALSE;
+  for (; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Adds the words of piece (runs of token characters) to words. */
+static void
+add_words (GPtrArray  *words,
+           const char *piece)
+{
+  const char *start = NULL;
+
+  for (const char *p = piece; ; p = g_utf8_next_char (p))
+    {
+      gunichar c = *p != '\0' ? g_utf8_get_char_validated (p, -1) : 0;
+      gboolean token = c != 0 && c != (gunichar) -1 && c != (gunichar) -2 && is_token_char (c);
+
+      if (token && start == NULL)
+        start = p;
+      else if (!token && start != NULL)
+        {
+          g_ptr_array_add (words, g_strndup (start, p - start));
+          start = NULL;
+        }
+      if (c == 0 || c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+    }
+}
+
+gboolean
+sr_search_terms_parse (SrSearchTerms *terms,
+                       const char    *text)
+{
+  g_auto(GStrv) pieces = NULL;
+
+  terms->words = g_ptr_array_new_with_free_func (g_free);
+  terms->numbers = g_ptr_array_new_with_free_func (g_free);
+
+  if (text == NULL)
+    return FALSE;
+
+  pieces = g_strsplit_set (text, " \t\n\r\f\v", -1);
+  for (guint i = 0; pieces[i] != NULL; i++)
+    {
+      if (is_number_piece (pieces[i]))
+        g_ptr_array_add (terms->numbers, g_strdup (pieces[i]));
+      else
+        add_words (terms->words, pieces[i]);
+    }
+
+  return terms->words->len > 0 || terms->numbers->len > 0;
+}
+
+void
+sr_search_terms_clear (SrSearchTerms *terms)
+{
+  g_clear_pointer (&terms->words, g_ptr_array_unref);
+  g_clear_pointer (&terms->numbers, g_ptr_array_unref);
+}
+
+char *
+sr_search_fts_query (GPtrArray *words)
+{
+  GString *query;
+
+  if (words == NULL || words->len == 0)
+    return NULL;
+
+  query = g_string_new (NULL);
+  for (guint i = 0; i < words->len; i++)
+    {
+      const char *word = g_ptr_array_index (words, i);
+
+      if (i > 0)
+        g_string_append_c (query, ' ');
+      g_string_append_c (query, '"');
+      for (const char *p = word; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (query, '"');
+          g_string_append_c (query, *p);
+        }
+      g_string_append (query, "\"*");
+    }
+
+  return g_string_free (query, FALSE);
+}
+
+/* A word of the record starts with word, folded alike. */
+static gboolean
+tokens_have_prefix (const GString *tokens,
+                    const char    *word)
+{
+  g_autoptr(GString) needle = g_string_new (NULL);
+
+  /* fold_tokens() gives " word " for one word: drop the last space. */
+  fold_tokens (needle, word);
+  g_string_truncate (needle, needle->len - 1);
+
+  return needle->len > 1 && strstr (tokens->str, needle->str) != NULL;
+}
+
+static gboolean
+search_matches (const char *search,
+                SrMessage  *message)
+{
+  g_auto(SrSearchTerms) terms = { NULL, };
+  g_autoptr(GString) tokens = NULL;
+
+  if (!sr_search_terms_parse (&terms, search))
+    return contains_ascii_nocase (message->to, search) ||
+           contains_ascii_nocase (message->message, search) ||
+           contains_ascii_nocase (message->sender_id, search);
+
+  tokens = g_string_new (NULL);
+  fold_tokens (tokens, message->message);
+  fold_tokens (tokens, message->sender_id);
+
+  for (guint i = 0; i < terms.words->len; i++)
+    if (!tokens_have_prefix (tokens, g_ptr_array_index (terms.words, i)))
+      return FALSE;
+
+  for (guint i = 0; i < terms.numbers->len; i++)
+    {
+      const char *number = g_ptr_array_index (terms.numbers, i);
+
+      if ((message->to == NULL || strstr (message->to, number) == NULL) &&
+          !tokens_have_prefix (tokens, number[0] == '+' ? number + 1 : number))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 sr_message_filter_matches (const SrMessageFilter *filter,
                            SrMessage             *message)
@@ -158,9 +400,7 @@ sr_message_filter_matches (const SrMessageFilter *filter,
       g_strcmp0 (message->sender_id, str) != 0)
     return FALSE;
 
-  if ((str = condition (filter->search)) != NULL &&
-      !contains_ascii_nocase (message->to, str) &&
-      !contains_ascii_nocase (message->message, str))
+  if ((str = condition (filter->search)) != NULL && !search_matches (str, message))
     return FALSE;
 
   if ((str = condition (filter->failed_reason)) != NULL &&

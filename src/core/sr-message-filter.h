@@ -26,7 +26,8 @@ typedef struct
   char   *campaign_id;     /* exact */
   char   *recipient;       /* recipient contains (digits and '+') */
   char   *sender_id;       /* exact */
-  char   *search;          /* recipient or message text contains, case-insensitive */
+  char   *search;          /* words starting words of the text or sender, numbers
+                            * inside the recipient (sr-message-filter-private.h) */
   char   *failed_reason;   /* exact */
   char   *country_prefix;  /* recipient starts with this, e.g. "+357" */
 } SrMessageFilter;

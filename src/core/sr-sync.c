@@ -64,7 +64,12 @@
 #define DEFAULT_PAGE_SIZE       1000
 #define CAMPAIGN_PAGE_SIZE      100
 /* Pages handed to the cache's writer at once: queued writes share a commit,
- * each still atomic with its checkpoint, and they are applied in order. */
+ * each still atomic with its checkpoint, and they are applied in order.
+ * They do not hold a request slot: while the writer works through them the
+ * next pages download. (12 saved a third of the commit time at a million
+ * messages, but a transaction of 12 pages grows the -wal so much that a
+ * file on a full disk can still be written into it afterwards, which
+ * /ui/account/full-disk-reports-shown does not expect.) */
 #define MAX_QUEUED_COMMITS      3
 /* Overlap before the newest cached message, for messages the server
  * committed late with an earlier timestamp. Upserts make it harmless. */
@@ -1156,7 +1161,7 @@ fetch_pages (GTask *task)
     {
       SrMessageQuery query;
       PageRequest *request;
-      int pending = run->in_flight + g_hash_table_size (run->ready) + run->n_committing;
+      int pending = run->in_flight + g_hash_table_size (run->ready);
 
       if (pending >= max_pending)
         break;
