@@ -2,10 +2,10 @@
  *
  * test-message-search.c: the search behind GNOME Shell's search provider
  * (sr-message-search.c) on a cache filled from the sandbox. Every query is
- * checked against a plain scan of all cached messages with the documented
- * rule, written here independently: each term appears, ignoring case, in
- * the recipient, the sender id or the text; a number's '+' is optional;
- * newest first; at most the limit.
+ * checked against a plain scan of all cached messages with the Messages
+ * Log's search rules in C (every word at the start of a word of the text or
+ * the sender id, any case; a number anywhere in the recipient, its '+'
+ * optional): the same messages, newest first, at most the limit.
  */
 
 #include "config.h"
@@ -106,30 +106,16 @@ field_has (const char *field,
   return strstr (f, t) != NULL;
 }
 
+/* The reference: the Messages Log's search rules in C (checked against
+ * the SQL by test-cache), on every cached message. */
 static gboolean
 reference_matches (SrMessage  *message,
                    const char *query)
 {
   g_auto(GStrv) words = g_strsplit_set (query, " ", -1);
-  gboolean any = FALSE;
+  g_auto(GStrv) terms = sr_message_search_normalize_terms ((const char * const *) words);
 
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      const char *word = words[i];
-
-      if (*word == '\0')
-        continue;
-      /* "+35799…" and "35799…" are the same number. */
-      if (word[0] == '+' && g_ascii_isdigit (word[1]))
-        word++;
-      any = TRUE;
-      if (!field_has (sr_message_get_to (message), word)
-          && !field_has (sr_message_get_sender_id (message), word)
-          && !field_has (sr_message_get_message (message), word))
-        return FALSE;
-    }
-
-  return any;
+  return terms != NULL && sr_message_search_matches (message, (const char * const *) terms);
 }
 
 /* Runs the search for query (split into terms as Shell does) and checks it

@@ -1,27 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-message-search.c: the search behind GNOME Shell's search provider.
- * It goes through the cache's own search (SrMessageFilter.search, which
- * finds a text in the recipient or the message; sr-cache-sql.c), so it gets
- * whatever makes that fast, and adds what a search box outside the app
- * needs: every word must match, a sender id is found too, a number is found
- * with or without its '+'.
- *
- * A message matches when each term appears, ignoring case, in its
- * recipient, its sender id or its text. Every pass reads newest first,
- * checks all the terms in C on each row and stops once it has enough:
- *
- *   - the longest term through the filter's search (recipient or text);
- *   - for each sender id that contains a term (the cache lists the few
- *     distinct ones with an index seek each), that sender's messages
- *     through the filter's sender (an index on sender and time).
- *
- * A message that matches has its longest term in its recipient or text
- * (the first pass finds it) or in its sender id (the sender's pass does),
- * so nothing is missed; the passes are merged by time. Until the cache's
- * search folds more than ASCII case (LIKE), a term that differs from the
- * text only in the case of non-ASCII letters is found through the sender
- * only.
+ * It is the Messages Log's own search (sr_cache_search_messages(), the
+ * full-text index; the rules are in sr-message-filter.h): every word must
+ * match the start of a word of the text or the sender id, in any case; a
+ * number matches anywhere in the recipient, with or without its '+'. What
+ * this file adds is what a search box outside the app needs: the terms as
+ * Shell splits them, cleaned, and a default limit.
  */
 #define G_LOG_DOMAIN "sr-message-search"
 
@@ -96,107 +81,20 @@ sr_message_search_normalize_terms (const char * const *terms)
   return g_strv_builder_end (builder);
 }
 
-static gboolean
-folded_contains (const char *haystack,
-                 const char *folded_needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL || *haystack == '\0')
-    return FALSE;
-
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, folded_needle) != NULL;
-}
-
 gboolean
 sr_message_search_matches (SrMessage          *message,
                            const char * const *terms)
 {
+  g_autoptr(SrMessageFilter) filter = NULL;
+
   g_return_val_if_fail (SR_IS_MESSAGE (message), FALSE);
 
   if (terms == NULL || terms[0] == NULL)
     return FALSE;
 
-  for (guint i = 0; terms[i] != NULL; i++)
-    {
-      g_autofree char *needle = g_utf8_casefold (terms[i], -1);
-
-      if (!folded_contains (sr_message_get_to (message), needle)
-          && !folded_contains (sr_message_get_sender_id (message), needle)
-          && !folded_contains (sr_message_get_message (message), needle))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-typedef struct
-{
-  const char * const *terms;
-  GPtrArray          *found;   /* SrMessage, owned; shared by the passes */
-  guint               n_found; /* by this pass */
-  guint               limit;
-} Collect;
-
-static gboolean
-collect_cb (SrMessage *message,
-            gpointer   user_data)
-{
-  Collect *collect = user_data;
-
-  if (sr_message_search_matches (message, collect->terms))
-    {
-      g_ptr_array_add (collect->found, g_object_ref (message));
-      collect->n_found++;
-    }
-
-  return collect->n_found < collect->limit;
-}
-
-static const char *
-longest_term (const char * const *terms)
-{
-  const char *longest = terms[0];
-
-  for (guint i = 1; terms[i] != NULL; i++)
-    if (strlen (terms[i]) > strlen (longest))
-      longest = terms[i];
-
-  return longest;
-}
-
-static gboolean
-search_pass (SrCache              *cache,
-             const SrMessageFilter *filter,
-             const char * const   *terms,
-             guint                 limit,
-             GPtrArray            *found,
-             GCancellable         *cancellable,
-             GError              **error)
-{
-  Collect collect = { terms, found, 0, limit };
-
-  /* Rows come newest first, so the first limit that match are the answer;
-   * with one term every row the SQL returns matches, so a LIMIT bounds it. */
-  return sr_cache_foreach_message (cache, filter, SR_MESSAGE_SORT_CREATED, TRUE,
-                                   terms[1] == NULL ? (gint64) limit : -1,
-                                   collect_cb, &collect, cancellable, error);
-}
-
-static int
-compare_newest_first (gconstpointer a,
-                      gconstpointer b)
-{
-  SrMessage *ma = *(SrMessage **) a;
-  SrMessage *mb = *(SrMessage **) b;
-  gint64 ta = sr_message_get_created_at (ma);
-  gint64 tb = sr_message_get_created_at (mb);
-
-  if (ta != tb)
-    return ta < tb ? 1 : -1;
-
-  return g_strcmp0 (sr_message_get_id (mb), sr_message_get_id (ma));
+  filter = sr_message_filter_new ();
+  filter->search = g_strjoinv (" ", (char **) terms);
+  return sr_message_filter_matches (filter, message);
 }
 
 GPtrArray *
@@ -207,11 +105,7 @@ sr_message_search (SrCache             *cache,
                    GError             **error)
 {
   g_auto(GStrv) normalized = NULL;
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
-  g_auto(GStrv) senders = NULL;
+  g_autofree char *text = NULL;
 
   g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -221,47 +115,10 @@ sr_message_search (SrCache             *cache,
 
   normalized = sr_message_search_normalize_terms (terms);
   if (normalized == NULL)
-    return g_steal_pointer (&results);
+    return g_ptr_array_new_with_free_func (g_object_unref);
 
-  filter->search = g_strdup (longest_term ((const char * const *) normalized));
-  if (!search_pass (cache, filter, (const char * const *) normalized, limit, found, cancellable, error))
-    return NULL;
-  g_clear_pointer (&filter->search, g_free);
-
-  senders = sr_cache_dup_sender_ids (cache, error);
-  if (senders == NULL)
-    return NULL;
-
-  for (guint i = 0; senders[i] != NULL; i++)
-    {
-      g_autofree char *folded = g_utf8_casefold (senders[i], -1);
-      gboolean contains_a_term = FALSE;
-
-      for (guint j = 0; normalized[j] != NULL && !contains_a_term; j++)
-        {
-          g_autofree char *needle = g_utf8_casefold (normalized[j], -1);
-
-          contains_a_term = strstr (folded, needle) != NULL;
-        }
-      if (!contains_a_term)
-        continue;
-
-      g_free (filter->sender_id);
-      filter->sender_id = g_strdup (senders[i]);
-      if (!search_pass (cache, filter, (const char * const *) normalized, limit, found, cancellable, error))
-        return NULL;
-    }
-
-  g_ptr_array_sort (found, compare_newest_first);
-  for (guint i = 0; i < found->len && results->len < limit; i++)
-    {
-      SrMessage *message = g_ptr_array_index (found, i);
-
-      if (g_hash_table_add (seen, (gpointer) sr_message_get_id (message)))
-        g_ptr_array_add (results, g_object_ref (message));
-    }
-
-  return g_steal_pointer (&results);
+  text = g_strjoinv (" ", normalized);
+  return sr_cache_search_messages (cache, text, limit, cancellable, error);
 }
 
 typedef struct

@@ -20,8 +20,9 @@ G_BEGIN_DECLS
  * SR_FILTER_TEXT_MAX_CHARS characters each. NULL when nothing is left. */
 GStrv      sr_message_search_normalize_terms (const char * const *terms);
 
-/* TRUE when every term appears in the message's recipient, sender id or
- * text, ignoring case. terms as returned by sr_message_search_normalize_terms(). */
+/* TRUE when the message matches the terms by the Messages Log's search
+ * rules (sr_message_filter_matches()). terms as returned by
+ * sr_message_search_normalize_terms(). */
 gboolean   sr_message_search_matches        (SrMessage           *message,
                                              const char * const  *terms);
 
