@@ -548,8 +548,20 @@ on_scroll_top_cb (gpointer user_data)
   GtkAdjustment *adjustment = get_vadjustment (self);
 
   self->scroll_top_source = 0;
-  if (adjustment != NULL)
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+  if (adjustment == NULL)
+    return G_SOURCE_REMOVE;
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+  /* The adjustment alone is not enough: after every row was replaced, the
+   * view may still hold an anchor at the end of the new rows and go back
+   * there at its next layout (issue 13, defect 2). Row 0 at the top: */
+  if (self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
+    {
+      if (self->compact)
+        gtk_list_view_scroll_to (self->list_view, 0, GTK_LIST_SCROLL_NONE, NULL);
+      else
+        gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
+    }
 
   return G_SOURCE_REMOVE;
 }

@@ -1320,7 +1320,13 @@ reload_cb (GObject      *source_object,
   /* A handler of items-changed may drop the last other reference. */
   owner = g_object_ref (G_OBJECT (self->owner));
 
-  /* Rows landed but not announced yet go first, at their positions now. */
+  /* Rows landed but not announced yet go first, at their positions now;
+   * a query change replaces every row, they need not be announced. */
+  if (rd->kind == RELOAD_HEAD && !g_task_had_error (task))
+    {
+      g_clear_handle_id (&self->landing_source, g_source_remove);
+      g_queue_clear_full (&self->landing, landing_free);
+    }
   land_all (self);
   if (rd->list == NULL)
     return;   /* a handler started a newer query */

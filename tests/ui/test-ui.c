@@ -2930,6 +2930,167 @@ test_dialogs_follow_narrow_window (void)
   sr_test_window_close (window);
 }
 
+/* --- a sort lands on the first row of the new order --- */
+
+typedef struct
+{
+  GtkWidget   *list_view;   /* the column view's rows */
+  GtkListItem *item;        /* of the top visible row, or NULL */
+  float        y;
+} TopRow;
+
+/* Every cell's child knows its list item ("sr-list-item", set when bound):
+ * the top visible row is the one whose cells start highest in the view. */
+static void
+find_top_row (GtkWidget *widget,
+              TopRow    *top)
+{
+  GtkListItem *item;
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  item = g_object_get_data (G_OBJECT (widget), "sr-list-item");
+  if (item != NULL && gtk_list_item_get_item (item) != NULL &&
+      gtk_widget_compute_bounds (widget, top->list_view, &bounds) &&
+      bounds.origin.y + bounds.size.height > 1 &&
+      bounds.origin.y < gtk_widget_get_height (top->list_view) &&
+      (top->item == NULL || bounds.origin.y < top->y))
+    {
+      top->item = item;
+      top->y = bounds.origin.y;
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    find_top_row (c, top);
+}
+
+static GtkListItem *
+top_visible_item (GtkColumnView *column_view)
+{
+  TopRow top = { NULL, NULL, 0 };
+  GtkWidget *child;
+
+  /* The rows are in the column view's list view, below the header. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (column_view));
+       child != NULL && !GTK_IS_LIST_VIEW (child);
+       child = gtk_widget_get_next_sibling (child))
+    ;
+  g_assert_nonnull (child);
+  top.list_view = child;
+  find_top_row (child, &top);
+
+  return top.item;
+}
+
+/* The top visible row shows a real message (not a placeholder), well past
+ * the first rows. */
+static gboolean
+top_row_scrolled_and_loaded (gpointer data)
+{
+  GtkListItem *item = top_visible_item (data);
+
+  return item != NULL && gtk_list_item_get_position (item) > 200 &&
+         *sr_message_get_id (gtk_list_item_get_item (item)) != '\0';
+}
+
+static gboolean
+top_row_loaded (gpointer data)
+{
+  GtkListItem *item = top_visible_item (data);
+
+  return item != NULL && *sr_message_get_id (gtk_list_item_get_item (item)) != '\0';
+}
+
+static gboolean
+label_shows (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return gtk_widget_get_mapped (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (label_shows (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+adjustment_scrolls (gpointer data)
+{
+  return gtk_adjustment_get_upper (data) > 4 * gtk_adjustment_get_page_size (data) &&
+         gtk_adjustment_get_page_size (data) > 0;
+}
+
+/* Scrolls the log well down, clicks a column header, and checks that the
+ * view then shows the first row of the new order at its top, as the cache
+ * orders it, not the row that was in view before (issue 13, defect 2). */
+static void
+sort_and_check_top_row (SrMessageView *view,
+                        SrMessageSort  sort)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  SrMessageList *list = sr_message_view_get_list (view);
+  GtkColumnView *column_view = sr_message_view_get_column_view (view);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (column_view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  SortWait wait = { list, sort, FALSE };
+  g_autofree char *before_id = NULL;
+  GtkListItem *top;
+  SrMessage *shown;
+  SrMessage *first;
+
+  /* Scrolled half-way down, rows read there. */
+  sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
+  gtk_adjustment_set_value (vadjustment,
+                            (gtk_adjustment_get_upper (vadjustment) - gtk_adjustment_get_page_size (vadjustment)) / 2);
+  top = top_visible_item (column_view);
+  before_id = g_strdup (sr_message_get_id (gtk_list_item_get_item (top)));
+
+  /* The first row of the new order, as the cache gives it. */
+  expected = sr_cache_query_messages (shared_cache, NULL, sort, FALSE, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, ==, 1);
+  first = g_ptr_array_index (expected, 0);
+  g_assert_cmpstr (sr_message_get_id (first), !=, before_id);
+
+  /* What a click on the header does: the column view's sorter changes. */
+  gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, sort), GTK_SORT_ASCENDING);
+  sr_test_wait_until (list_sorted, &wait, 30, "the list in the new order");
+  sr_test_wait_until (top_row_loaded, column_view, 30, "the rows of the new order");
+  /* a few frames: a view that kept the old row would have gone back to it */
+  sr_test_spin (300);
+  sr_test_wait_until (top_row_loaded, column_view, 30, "the rows of the new order");
+
+  top = top_visible_item (column_view);
+  shown = gtk_list_item_get_item (top);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  g_assert_cmpuint (gtk_list_item_get_position (top), ==, 0);
+  g_assert_cmpstr (sr_message_get_id (shown), ==, sr_message_get_id (first));
+  if (sort == SR_MESSAGE_SORT_COST)
+    g_assert_cmpfloat_with_epsilon (sr_message_get_cost (shown), sr_message_get_cost (first), 1e-9);
+  /* and on screen: a mapped label shows its recipient */
+  g_assert_true (label_shows (GTK_WIDGET (column_view), sr_message_get_to (first)));
+}
+
+static void
+test_sort_lands_on_first_row (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+
+  /* wide: the column view, not the narrow rows */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  sr_window_show_content_page (window, "messages");
+  sr_test_spin (300);
+
+  sort_and_check_top_row (view, SR_MESSAGE_SORT_COST);
+  sort_and_check_top_row (view, SR_MESSAGE_SORT_RECIPIENT);
+
+  sr_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2996,6 +3157,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/search-entries-capped", test_search_entries_are_capped);
   g_test_add_func ("/ui/adaptive/narrow-window-fits", test_narrow_window_fits);
   g_test_add_func ("/ui/adaptive/dialogs-follow-narrow-window", test_dialogs_follow_narrow_window);
+  g_test_add_func ("/ui/messages/sort-lands-on-first-row", test_sort_lands_on_first_row);
 
   ret = g_test_run ();
 
