@@ -680,13 +680,15 @@ load_cb (GObject      *source_object,
     {
       guint len = MIN (LANDING_ROWS, back - front);
 
-      g_ptr_array_add (parts, landing_new (ld, front, len));
-      front += len;
+      /* The end first: after a jump GTK shows the last rows it holds (it
+       * keeps rows above them); after Home, the first. */
+      back -= len;
+      g_ptr_array_add (parts, landing_new (ld, back, len));
       if (front >= back)
         break;
       len = MIN (LANDING_ROWS, back - front);
-      back -= len;
-      g_ptr_array_add (parts, landing_new (ld, back, len));
+      g_ptr_array_add (parts, landing_new (ld, front, len));
+      front += len;
     }
 
   for (guint i = parts->len; i > 0; i--)

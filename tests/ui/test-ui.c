@@ -2952,6 +2952,7 @@ find_top_row (GtkWidget *widget,
     return;
 
   item = g_object_get_data (G_OBJECT (widget), "sr-list-item");
+  item = g_object_get_data (G_OBJECT (widget), "sr-list-item");
   if (item != NULL && gtk_list_item_get_item (item) != NULL &&
       gtk_widget_compute_bounds (widget, top->list_view, &bounds) &&
       bounds.origin.y + bounds.size.height > 1 &&
@@ -2984,17 +2985,6 @@ top_visible_item (GtkColumnView *column_view)
   return top.item;
 }
 
-/* The top visible row shows a real message (not a placeholder), well past
- * the first rows. */
-static gboolean
-top_row_scrolled_and_loaded (gpointer data)
-{
-  GtkListItem *item = top_visible_item (data);
-
-  return item != NULL && gtk_list_item_get_position (item) > 200 &&
-         *sr_message_get_id (gtk_list_item_get_item (item)) != '\0';
-}
-
 static gboolean
 top_row_loaded (gpointer data)
 {
@@ -3022,7 +3012,7 @@ adjustment_scrolls (gpointer data)
          gtk_adjustment_get_page_size (data) > 0;
 }
 
-/* Scrolls the log well down, clicks a column header, and checks that the
+/* Scrolls the log half-way down, clicks a column header, and checks that the
  * view then shows the first row of the new order at its top, as the cache
  * orders it, not the row that was in view before (issue 13, defect 2). */
 static void
@@ -3036,7 +3026,6 @@ sort_and_check_top_row (SrMessageView *view,
   GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (column_view), GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   SortWait wait = { list, sort, FALSE };
-  g_autofree char *before_id = NULL;
   GtkListItem *top;
   SrMessage *shown;
   SrMessage *first;
@@ -3045,15 +3034,14 @@ sort_and_check_top_row (SrMessageView *view,
   sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
   gtk_adjustment_set_value (vadjustment,
                             (gtk_adjustment_get_upper (vadjustment) - gtk_adjustment_get_page_size (vadjustment)) / 2);
-  top = top_visible_item (column_view);
-  before_id = g_strdup (sr_message_get_id (gtk_list_item_get_item (top)));
+  sr_test_spin (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 4 * gtk_adjustment_get_page_size (vadjustment));
 
   /* The first row of the new order, as the cache gives it. */
   expected = sr_cache_query_messages (shared_cache, NULL, sort, FALSE, 1, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (expected->len, ==, 1);
   first = g_ptr_array_index (expected, 0);
-  g_assert_cmpstr (sr_message_get_id (first), !=, before_id);
 
   /* What a click on the header does: the column view's sorter changes. */
   gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, sort), GTK_SORT_ASCENDING);
