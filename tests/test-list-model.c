@@ -1511,6 +1511,126 @@ test_dispose_while_loading (void)
     }
 }
 
+/* sr-lazy-list.c: rows a landed block announces at a time, and the rows
+ * its LRU keeps alive. */
+#define LANDING_ROWS  8
+#define BLOCK_SIZE    256
+#define MAX_LRU_ROWS  (16 * BLOCK_SIZE)
+
+typedef struct
+{
+  guint first;      /* lowest position replaced */
+  guint last;       /* past the highest */
+  guint widest;     /* most rows in one emission */
+  guint n;
+  gboolean other;   /* an emission that was not a (pos, n, n) */
+} Fills;
+
+static void
+fills_cb (GListModel *model,
+          guint       position,
+          guint       removed,
+          guint       added,
+          Fills      *fills)
+{
+  if (removed != added)
+    {
+      fills->other = TRUE;
+      return;
+    }
+  fills->first = MIN (fills->first, position);
+  fills->last = MAX (fills->last, position + added);
+  fills->widest = MAX (fills->widest, added);
+  fills->n++;
+}
+
+/* A jump to the end (End, or the scrollbar dragged down): the last row is
+ * a placeholder at once, with no read on this thread; the real row arrives
+ * with its block, announced a few rows at a time. */
+static void
+test_messages_jump_to_end (void)
+{
+  g_autoptr(SrMessageList) list = sr_message_list_new (fx.cache);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(SrMessage) placeholder = NULL;
+  g_autoptr(SrMessage) last = NULL;
+  Fills fills = { G_MAXUINT, 0, 0, 0, FALSE };
+  guint n;
+
+  sr_message_list_wait (list);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpint (n, ==, sr_cache_count_messages (fx.cache, NULL, NULL));
+  g_assert_cmpuint (n, >, 4 * BLOCK_SIZE);
+  g_assert_false (sr_message_list_is_loaded (list, n - 1));
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (fills_cb), &fills);
+  placeholder = g_list_model_get_item (G_LIST_MODEL (list), n - 1);
+  g_assert_nonnull (placeholder);
+  g_assert_cmpstr (sr_message_get_id (placeholder), ==, "");
+  g_assert_false (sr_message_list_is_loaded (list, n - 1));
+  g_assert_cmpuint (fills.n, ==, 0);
+
+  while (!sr_message_list_is_loaded (list, n - 1))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Announced as a fill of the held placeholder's row, in small parts. */
+  g_assert_false (fills.other);
+  g_assert_cmpuint (fills.n, >=, 1);
+  g_assert_cmpuint (fills.widest, <=, LANDING_ROWS);
+  g_assert_cmpuint (fills.first, <=, n - 1);
+  g_assert_cmpuint (fills.last, ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
+
+  last = g_list_model_get_item (G_LIST_MODEL (list), n - 1);
+  g_assert_true (last != placeholder);
+  expected = sr_cache_query_messages (fx.cache, NULL, SR_MESSAGE_SORT_CREATED, TRUE, 1, n - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, ==, 1);
+  g_assert_cmpstr (sr_message_get_id (last), ==, sr_message_get_id (g_ptr_array_index (expected, 0)));
+
+  /* The rest of the block lands too, and a row next to it needs no read. */
+  sr_message_list_wait (list);
+  g_assert_true (sr_message_list_is_loaded (list, n - 2));
+  g_signal_handlers_disconnect_by_func (list, fills_cb, &fills);
+}
+
+/* Rows read and let go by the view stay alive only as far as the LRU
+ * holds them: reading many blocks keeps memory bounded, the newest kept. */
+static void
+test_messages_eviction_bounded (void)
+{
+  g_autoptr(SrMessageList) list = sr_message_list_new (fx.cache);
+  SrMessage *watched[40] = { NULL, };
+  guint n_blocks, alive = 0;
+
+  sr_message_list_wait (list);
+  n_blocks = MIN (G_N_ELEMENTS (watched), fx.n_messages / BLOCK_SIZE);
+  g_assert_cmpuint (n_blocks * BLOCK_SIZE, >, 2 * MAX_LRU_ROWS);
+
+  for (guint b = 0; b < n_blocks; b++)
+    {
+      g_autoptr(SrMessage) real = model_get_loaded (G_LIST_MODEL (list), b * BLOCK_SIZE);
+
+      g_assert_cmpstr (sr_message_get_id (real), !=, "");
+      watched[b] = real;
+      g_object_add_weak_pointer (G_OBJECT (real), (gpointer *) &watched[b]);
+      sr_message_list_wait (list);
+    }
+
+  for (guint b = 0; b < n_blocks; b++)
+    alive += watched[b] != NULL;
+
+  /* One watched row per block: at most as many blocks as the LRU holds. */
+  g_assert_cmpuint (alive, <=, MAX_LRU_ROWS / BLOCK_SIZE);
+  g_assert_nonnull (watched[n_blocks - 1]);
+  g_assert_null (watched[0]);
+
+  for (guint b = 0; b < n_blocks; b++)
+    if (watched[b] != NULL)
+      g_object_remove_weak_pointer (G_OBJECT (watched[b]), (gpointer *) &watched[b]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1532,6 +1652,8 @@ main (int   argc,
   g_test_add_func ("/list-model/messages/random-sync", test_messages_random_sync);
   g_test_add_func ("/list-model/campaigns", test_campaigns);
   g_test_add_func ("/list-model/dispose-while-loading", test_dispose_while_loading);
+  g_test_add_func ("/list-model/messages/jump-to-end", test_messages_jump_to_end);
+  g_test_add_func ("/list-model/messages/eviction-bounded", test_messages_eviction_bounded);
 
   ret = g_test_run ();
 

@@ -230,6 +230,45 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
   sr_cell_set_label (list_item, text);
 }
 
+static gboolean
+on_cell_query_tooltip_cb (GtkWidget  *widget,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard_mode,
+                          GtkTooltip *tooltip,
+                          gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "sr-tooltip");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* Not gtk_widget_set_tooltip_text(): that looks for the widget under the
+ * pointer (a round trip to the display server) on every call, and a jump in
+ * a long list binds a few hundred rows at once. The text is given when a
+ * tooltip is asked for. */
+static void
+set_cell_tooltip (GtkWidget  *widget,
+                  const char *text)
+{
+  if (!gtk_widget_get_has_tooltip (widget))
+    {
+      gtk_widget_set_has_tooltip (widget, TRUE);
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
+    }
+
+  g_object_set_data_full (G_OBJECT (widget), "sr-tooltip", g_strdup (text), g_free);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 /* Named like everywhere else (its text, sender, time); the id only until
  * the campaign is known. */
 static void
@@ -252,12 +291,12 @@ format_campaign_item (SrMessageView *self,
       g_autofree char *details = sr_format_campaign_details (campaign, self->show_utc);
 
       sr_cell_set_label (list_item, name);
-      gtk_widget_set_tooltip_text (label, details);
+      set_cell_tooltip (label, details);
     }
   else
     {
       sr_cell_set_label (list_item, campaign_id);
-      gtk_widget_set_tooltip_text (label, campaign_id);
+      set_cell_tooltip (label, campaign_id);
     }
 }
 
@@ -270,7 +309,7 @@ on_bind_reason_cb (GtkSignalListItemFactory *factory,
   const char *explanation = sr_failure_reason_explain (reason, NULL);
 
   sr_cell_set_label (list_item, reason);
-  gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
+  set_cell_tooltip (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
 }
 
 static void
@@ -450,8 +489,20 @@ on_scroll_top_cb (gpointer user_data)
   GtkAdjustment *adjustment = get_vadjustment (self);
 
   self->scroll_top_source = 0;
-  if (adjustment != NULL)
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+  if (adjustment == NULL)
+    return G_SOURCE_REMOVE;
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+  /* The adjustment alone is not enough: after every row was replaced, the
+   * view may still hold an anchor at the end of the new rows and go back
+   * there at its next layout (issue 13, defect 2). Row 0 at the top: */
+  if (self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
+    {
+      if (self->compact)
+        gtk_list_view_scroll_to (self->list_view, 0, GTK_LIST_SCROLL_NONE, NULL);
+      else
+        gtk_column_view_scroll_to (self->column_view, 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
+    }
 
   return G_SOURCE_REMOVE;
 }

@@ -20,6 +20,7 @@ struct _SrStatusPill
 
   SrStatus   status;
   const char *style_class;   /* static string from sr_status_get_style_class() */
+  char      *tooltip;        /* owned, shown by query_tooltip */
 };
 
 G_DEFINE_FINAL_TYPE (SrStatusPill, sr_status_pill, GTK_TYPE_WIDGET)
@@ -27,9 +28,31 @@ G_DEFINE_FINAL_TYPE (SrStatusPill, sr_status_pill, GTK_TYPE_WIDGET)
 static void
 sr_status_pill_dispose (GObject *object)
 {
+  SrStatusPill *self = SR_STATUS_PILL (object);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), SR_TYPE_STATUS_PILL);
+  g_clear_pointer (&self->tooltip, g_free);
 
   G_OBJECT_CLASS (sr_status_pill_parent_class)->dispose (object);
+}
+
+/* The tooltip is given when asked for: gtk_widget_set_tooltip_text() looks
+ * for the widget under the pointer (a round trip to the display server) each
+ * time, and list rows set a status hundreds of times on a long scroll. */
+static gboolean
+sr_status_pill_query_tooltip (GtkWidget  *widget,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard_mode,
+                              GtkTooltip *tooltip)
+{
+  SrStatusPill *self = SR_STATUS_PILL (widget);
+
+  if (self->tooltip == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->tooltip);
+  return TRUE;
 }
 
 static void
@@ -39,6 +62,7 @@ sr_status_pill_class_init (SrStatusPillClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sr_status_pill_dispose;
+  widget_class->query_tooltip = sr_status_pill_query_tooltip;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-status-pill.ui");
   gtk_widget_class_bind_template_child (widget_class, SrStatusPill, label);
@@ -53,6 +77,7 @@ sr_status_pill_init (SrStatusPill *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->status = SR_STATUS_UNKNOWN;
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -68,7 +93,7 @@ sr_status_pill_set_status (SrStatusPill *self,
 {
   const char *style_class;
   g_autofree char *text = NULL;
-  g_autofree char *tooltip = NULL;
+  char *tooltip = NULL;
 
   g_return_if_fail (SR_IS_STATUS_PILL (self));
 
@@ -94,7 +119,8 @@ sr_status_pill_set_status (SrStatusPill *self,
     tooltip = g_strdup (sr_status_get_description (status));
 
   gtk_label_set_label (self->label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+  g_free (self->tooltip);
+  self->tooltip = tooltip;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sr_status_get_description (status),

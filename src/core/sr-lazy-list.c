@@ -13,8 +13,14 @@
  *   died meanwhile (scrolled past). When a block lands, its records take
  *   over, and every run of positions that showed placeholders is announced
  *   as items-changed (pos, n, n): GTK rebinds those rows and keeps its scroll
- *   position (n removed, n added). Loaded items are kept alive by an LRU of
- *   MAX_BLOCKS blocks.
+ *   position (n removed, n added). GTK makes new row widgets for every row
+ *   replaced, so a block takes over in parts of LANDING_ROWS rows, about
+ *   LANDING_BUDGET_US of them per main-loop iteration with a pause for the
+ *   frames between two, from both ends of the block inwards (a view shows
+ *   the rows at one end of those it holds), newest block first; parts
+ *   nobody shows any more cost nothing. Before a reload changes positions,
+ *   what is still waiting lands at once. Loaded items are kept alive by an LRU of blocks holding
+ *   at most MAX_LRU_ROWS rows.
  * - Identity: a table rowid → item holds a *weak* reference to every item
  *   alive, whether the LRU still keeps it or only a consumer (a list row)
  *   does. So the same position gives the same object for as long as anyone
@@ -64,7 +70,18 @@
 #include "sr-lazy-list-private.h"
 
 #define BLOCK_SIZE          256
-#define MAX_BLOCKS          16
+/* The LRU keeps at most this many loaded rows (in blocks) alive. */
+#define MAX_LRU_ROWS        (16 * BLOCK_SIZE)
+/* A landed block replaces its placeholders in parts of LANDING_ROWS rows,
+ * as many parts per main-loop iteration as fit in LANDING_BUDGET_US: GTK
+ * builds new row widgets for every row an items-changed replaces, and a few
+ * hundred rows at once would stall a frame. */
+#define LANDING_ROWS        8
+#define LANDING_BUDGET_US   4000
+/* Between two of those iterations the main loop is left to the frames and
+ * the input for this long; the landing runs at default priority, so frames
+ * that are always due (a scroll animation) cannot starve it either. */
+#define LANDING_PAUSE_MS    8
 /* A first screenful and then some, for a query change. */
 #define HEAD_ROWS           100
 #define CHANGED_DELAY_MS    50
@@ -104,6 +121,15 @@ typedef enum {
   RELOAD_QUERY,   /* every rowid of the query */
   RELOAD_DATA,    /* same query, the data changed */
 } ReloadKind;
+
+/* Part of a block read, waiting to take over its placeholders. */
+typedef struct
+{
+  guint      epoch;         /* of the list when asked */
+  GArray    *positions;     /* guint, where the rows were when asked */
+  GArray    *rowids;        /* gint64 */
+  GPtrArray *records;       /* one per rowid, NULL if gone */
+} Landing;
 
 /* A block being read in the worker. */
 typedef struct
@@ -156,11 +182,14 @@ struct _SrLazyList
 
   GHashTable            *items;         /* &ItemEntry.rowid → ItemEntry */
   GQueue                 blocks;        /* head = most recently used */
+  guint                  lru_rows;      /* rows held by the blocks */
 
   /* Blocks asked for by get_item(), as block index + 1; head = newest */
   GQueue                 wanted;
   GHashTable            *wanted_set;
   LoadData              *load;          /* the block being read, if any */
+  GQueue                 landing;       /* Landing, head = next */
+  guint                  landing_source;
   guint                  epoch;         /* bumped when positions change */
 
   ReloadData            *inflight;
@@ -280,10 +309,23 @@ block_free (Block *block)
 }
 
 static void
+landing_free (gpointer data)
+{
+  Landing *landing = data;
+
+  g_array_unref (landing->positions);
+  g_array_unref (landing->rowids);
+  g_ptr_array_unref (landing->records);
+  g_free (landing);
+}
+
+static void
 evict_block (SrLazyList *self)
 {
   GList *link = g_queue_pop_tail_link (&self->blocks);
   Block *block = link->data;
+
+  self->lru_rows -= block->rowids->len;
 
   for (guint i = 0; i < block->rowids->len; i++)
     {
@@ -390,7 +432,8 @@ push_block (SrLazyList *self,
             Block      *block)
 {
   g_queue_push_head_link (&self->blocks, &block->link);
-  while (self->blocks.length > MAX_BLOCKS)
+  self->lru_rows += block->rowids->len;
+  while (self->lru_rows > MAX_LRU_ROWS && self->blocks.length > 1)
     evict_block (self);
 }
 
@@ -495,27 +538,20 @@ install_records (SrLazyList *self,
 
 static void maybe_start_load (SrLazyList *self);
 
-static void
-load_cb (GObject      *source_object,
-         GAsyncResult *result,
-         gpointer      user_data)
+/* Installs one landing's records and announces the placeholders they
+ * replace, as items-changed (pos, n, n) per run. FALSE if nobody showed
+ * any of them (nothing announced). */
+static gboolean
+land (SrLazyList *self,
+      Landing    *landing)
 {
-  LoadData *ld = g_task_get_task_data (G_TASK (result));
-  SrLazyList *self = ld->list;
-  g_autoptr(GArray) positions = NULL;
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GObject) owner = NULL;
   guint epoch;
 
-  if (self == NULL)
-    return;   /* the model is gone */
-
-  g_assert (self->load == ld);
-  self->load = NULL;
-  ld->list = NULL;
-
-  positions = g_array_new (FALSE, FALSE, sizeof (guint));
-  install_records (self, ld->rowids, ld->epoch == self->epoch ? ld->positions : NULL,
-                   ld->records, positions);
+  install_records (self, landing->rowids,
+                   landing->epoch == self->epoch ? landing->positions : NULL,
+                   landing->records, positions);
 
   /* Runs of replaced placeholders; a handler may change the query. */
   owner = g_object_ref (G_OBJECT (self->owner));
@@ -530,6 +566,137 @@ load_cb (GObject      *source_object,
       i += n;
       g_list_model_items_changed (self->owner, start, n, n);
     }
+
+  return positions->len > 0;
+}
+
+static gboolean landing_cb (gpointer user_data);
+
+static void
+schedule_landing (SrLazyList *self,
+                  guint       delay_ms)
+{
+  GSource *source;
+
+  if (delay_ms == 0)
+    source = g_idle_source_new ();
+  else
+    source = g_timeout_source_new (delay_ms);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, landing_cb, self, NULL);
+  g_source_set_static_name (source, "[sr-lazy-list] landing");
+  self->landing_source = g_source_attach (source, NULL);
+  g_source_unref (source);
+}
+
+static gboolean
+landing_cb (gpointer user_data)
+{
+  SrLazyList *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + LANDING_BUDGET_US;
+  g_autoptr(GObject) owner = g_object_ref (G_OBJECT (self->owner));
+
+  self->landing_source = 0;
+
+  /* Parts whose placeholders all died (scrolled past) cost nothing. */
+  while (self->landing.length > 0 && self->landing_source == 0)
+    {
+      Landing *landing = g_queue_pop_head (&self->landing);
+      gboolean shown = land (self, landing);
+
+      landing_free (landing);
+      if (shown && g_get_monotonic_time () >= deadline)
+        break;
+    }
+
+  /* A handler may have landed everything, or scheduled more. */
+  if (self->landing.length > 0 && self->landing_source == 0)
+    schedule_landing (self, LANDING_PAUSE_MS);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Everything landed but not announced yet, now: before the positions
+ * change, and when the list is waited for. */
+static void
+land_all (SrLazyList *self)
+{
+  Landing *landing;
+
+  g_clear_handle_id (&self->landing_source, g_source_remove);
+  while ((landing = g_queue_pop_head (&self->landing)) != NULL)
+    {
+      land (self, landing);
+      landing_free (landing);
+    }
+}
+
+static Landing *
+landing_new (LoadData *ld,
+             guint     from,
+             guint     n)
+{
+  Landing *landing = g_new0 (Landing, 1);
+
+  landing->epoch = ld->epoch;
+  landing->positions = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  landing->rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  landing->records = g_ptr_array_new_full (n, unref_nullable);
+  g_array_append_vals (landing->positions, &g_array_index (ld->positions, guint, from), n);
+  g_array_append_vals (landing->rowids, &g_array_index (ld->rowids, gint64, from), n);
+  for (guint i = from; i < from + n; i++)
+    g_ptr_array_add (landing->records, g_steal_pointer (&g_ptr_array_index (ld->records, i)));
+
+  return landing;
+}
+
+/* A block landed: its rows take over from their placeholders a few at a
+ * time, one main-loop iteration each, so that a frame is never held up by
+ * the widgets of hundreds of rows. The rows a view shows are at one end of
+ * the rows it holds (it keeps rows above or below what it shows), so the
+ * parts go from both ends inwards; a newer block goes before older ones. */
+static void
+load_cb (GObject      *source_object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  LoadData *ld = g_task_get_task_data (G_TASK (result));
+  SrLazyList *self = ld->list;
+  g_autoptr(GPtrArray) parts = NULL;
+  guint n, front, back;
+
+  if (self == NULL)
+    return;   /* the model is gone */
+
+  g_assert (self->load == ld);
+  self->load = NULL;
+  ld->list = NULL;
+
+  n = ld->rowids->len;
+  parts = g_ptr_array_new ();
+  front = 0;
+  back = n;
+  while (front < back)
+    {
+      guint len = MIN (LANDING_ROWS, back - front);
+
+      /* The end first: after a jump GTK shows the last rows it holds (it
+       * keeps rows above them); after Home, the first. */
+      back -= len;
+      g_ptr_array_add (parts, landing_new (ld, back, len));
+      if (front >= back)
+        break;
+      len = MIN (LANDING_ROWS, back - front);
+      g_ptr_array_add (parts, landing_new (ld, front, len));
+      front += len;
+    }
+
+  for (guint i = parts->len; i > 0; i--)
+    g_queue_push_head (&self->landing, g_ptr_array_index (parts, i - 1));
+
+  /* The first part at once. */
+  if (self->landing.length > 0 && self->landing_source == 0)
+    schedule_landing (self, 0);
 
   maybe_start_load (self);
 }
@@ -1011,6 +1178,7 @@ drop_entry (SrLazyList *self,
     {
       g_array_remove_index_fast (entry->block->rowids, i);
       item = g_ptr_array_steal_index_fast (entry->block->items, i);
+      self->lru_rows--;
     }
 
   g_hash_table_remove (self->items, &rowid);
@@ -1153,6 +1321,17 @@ reload_cb (GObject      *source_object,
 
   /* A handler of items-changed may drop the last other reference. */
   owner = g_object_ref (G_OBJECT (self->owner));
+
+  /* Rows landed but not announced yet go first, at their positions now;
+   * a query change replaces every row, they need not be announced. */
+  if (rd->kind == RELOAD_HEAD && !g_task_had_error (task))
+    {
+      g_clear_handle_id (&self->landing_source, g_source_remove);
+      g_queue_clear_full (&self->landing, landing_free);
+    }
+  land_all (self);
+  if (rd->list == NULL)
+    return;   /* a handler started a newer query */
 
   g_assert (self->inflight == rd);
   self->inflight = NULL;
@@ -1385,6 +1564,8 @@ sr_lazy_list_free (SrLazyList *self)
     }
   g_queue_clear (&self->wanted);
   g_clear_pointer (&self->wanted_set, g_hash_table_unref);
+  g_clear_handle_id (&self->landing_source, g_source_remove);
+  g_queue_clear_full (&self->landing, landing_free);
   g_clear_handle_id (&self->changed_source, g_source_remove);
   g_clear_signal_handler (&self->changed_handler, self->cache);
 
@@ -1449,6 +1630,6 @@ sr_lazy_list_wait (SrLazyList *self)
 
   while (self->inflight != NULL || self->changed_source != 0 ||
          self->data_pending || self->query_pending || self->full_pending ||
-         self->load != NULL)
+         self->load != NULL || self->landing.length > 0)
     g_main_context_iteration (NULL, TRUE);
 }

@@ -3311,6 +3311,160 @@ test_offline_launch_shows_cached_rows (void)
 
   sr_test_window_close (watch.window);
   sr_test_remove_tree (dir);
+
+/* --- a sort lands on the first row of the new order --- */
+
+typedef struct
+{
+  GtkWidget   *list_view;   /* the column view's rows */
+  GtkListItem *item;        /* of the top visible row, or NULL */
+  float        y;
+} TopRow;
+
+/* Every cell's child knows its list item ("sr-list-item", set when bound):
+ * the top visible row is the one whose cells start highest in the view. */
+static void
+find_top_row (GtkWidget *widget,
+              TopRow    *top)
+{
+  GtkListItem *item;
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  item = g_object_get_data (G_OBJECT (widget), "sr-list-item");
+  item = g_object_get_data (G_OBJECT (widget), "sr-list-item");
+  if (item != NULL && gtk_list_item_get_item (item) != NULL &&
+      gtk_widget_compute_bounds (widget, top->list_view, &bounds) &&
+      bounds.origin.y + bounds.size.height > 1 &&
+      bounds.origin.y < gtk_widget_get_height (top->list_view) &&
+      (top->item == NULL || bounds.origin.y < top->y))
+    {
+      top->item = item;
+      top->y = bounds.origin.y;
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    find_top_row (c, top);
+}
+
+static GtkListItem *
+top_visible_item (GtkColumnView *column_view)
+{
+  TopRow top = { NULL, NULL, 0 };
+  GtkWidget *child;
+
+  /* The rows are in the column view's list view, below the header. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (column_view));
+       child != NULL && !GTK_IS_LIST_VIEW (child);
+       child = gtk_widget_get_next_sibling (child))
+    ;
+  g_assert_nonnull (child);
+  top.list_view = child;
+  find_top_row (child, &top);
+
+  return top.item;
+}
+
+static gboolean
+top_row_loaded (gpointer data)
+{
+  GtkListItem *item = top_visible_item (data);
+
+  return item != NULL && *sr_message_get_id (gtk_list_item_get_item (item)) != '\0';
+}
+
+static gboolean
+label_shows (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return gtk_widget_get_mapped (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (label_shows (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+adjustment_scrolls (gpointer data)
+{
+  return gtk_adjustment_get_upper (data) > 4 * gtk_adjustment_get_page_size (data) &&
+         gtk_adjustment_get_page_size (data) > 0;
+}
+
+/* Scrolls the log half-way down, clicks a column header, and checks that the
+ * view then shows the first row of the new order at its top, as the cache
+ * orders it, not the row that was in view before (issue 13, defect 2). */
+static void
+sort_and_check_top_row (SrMessageView *view,
+                        SrMessageSort  sort)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  SrMessageList *list = sr_message_view_get_list (view);
+  GtkColumnView *column_view = sr_message_view_get_column_view (view);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (column_view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  SortWait wait = { list, sort, FALSE };
+  GtkListItem *top;
+  SrMessage *shown;
+  SrMessage *first;
+
+  /* Scrolled half-way down, rows read there. */
+  sr_test_wait_until (list_ready, list, 30, "the log loaded");
+  sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
+  /* A scroll to the top the view had queued (its first load) may still
+   * come: scrolled again until the position holds. */
+  for (guint i = 0; i < 20 && gtk_adjustment_get_value (vadjustment) < 4 * gtk_adjustment_get_page_size (vadjustment); i++)
+    {
+      gtk_adjustment_set_value (vadjustment,
+                                (gtk_adjustment_get_upper (vadjustment) - gtk_adjustment_get_page_size (vadjustment)) / 2);
+      sr_test_spin (300);
+    }
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 4 * gtk_adjustment_get_page_size (vadjustment));
+
+  /* The first row of the new order, as the cache gives it. */
+  expected = sr_cache_query_messages (shared_cache, NULL, sort, FALSE, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, ==, 1);
+  first = g_ptr_array_index (expected, 0);
+
+  /* What a click on the header does: the column view's sorter changes. */
+  gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, sort), GTK_SORT_ASCENDING);
+  sr_test_wait_until (list_sorted, &wait, 30, "the list in the new order");
+  sr_test_wait_until (top_row_loaded, column_view, 30, "the rows of the new order");
+  /* a few frames: a view that kept the old row would have gone back to it */
+  sr_test_spin (300);
+  sr_test_wait_until (top_row_loaded, column_view, 30, "the rows of the new order");
+
+  top = top_visible_item (column_view);
+  shown = gtk_list_item_get_item (top);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  g_assert_cmpuint (gtk_list_item_get_position (top), ==, 0);
+  g_assert_cmpstr (sr_message_get_id (shown), ==, sr_message_get_id (first));
+  if (sort == SR_MESSAGE_SORT_COST)
+    g_assert_cmpfloat_with_epsilon (sr_message_get_cost (shown), sr_message_get_cost (first), 1e-9);
+  /* and on screen: a mapped label shows its recipient */
+  g_assert_true (label_shows (GTK_WIDGET (column_view), sr_message_get_to (first)));
+}
+
+static void
+test_sort_lands_on_first_row (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+
+  /* wide: the column view, not the narrow rows */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  sr_window_show_content_page (window, "messages");
+  sr_test_spin (300);
+
+  sort_and_check_top_row (view, SR_MESSAGE_SORT_COST);
+  sort_and_check_top_row (view, SR_MESSAGE_SORT_RECIPIENT);
+
+  sr_test_window_close (window);
 }
 
 int
@@ -3384,6 +3538,8 @@ main (int   argc,
   g_test_add_func ("/ui/campaigns/custom-range", test_campaign_log_custom_range);
   g_test_add_func ("/ui/messages/filter-menu", test_messages_filter_menu);
   g_test_add_func ("/ui/offline/launch-shows-cached-rows", test_offline_launch_shows_cached_rows);
+
+  g_test_add_func ("/ui/messages/sort-lands-on-first-row", test_sort_lands_on_first_row);
 
   ret = g_test_run ();
 
