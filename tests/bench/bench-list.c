@@ -241,10 +241,6 @@ scroll_tick_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b);
-
 /* Whether the rows in view (estimated from the adjustment: rows are all
  * the same height) are real rows, not placeholders. */
 static gboolean
@@ -316,8 +312,7 @@ measure_scrolling (GtkWidget     *view,
         run_for (150 - waited / 1000);
     }
   *jumps = gap_ms ();
-  g_array_sort (waits, compare_doubles);
-  *jump_rows = g_array_index (waits, double, waits->len / 2);
+  *jump_rows = bench_median (waits);
 }
 
 /* --- a child run: the real window ---------------------------------------- */

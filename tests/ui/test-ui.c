@@ -3311,6 +3311,7 @@ test_offline_launch_shows_cached_rows (void)
 
   sr_test_window_close (watch.window);
   sr_test_remove_tree (dir);
+}
 
 /* --- a sort lands on the first row of the new order --- */
 
