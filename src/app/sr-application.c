@@ -320,7 +320,21 @@ show_campaign_activated (GSimpleAction *action,
     sr_window_open_campaign (SR_WINDOW (window), g_variant_get_string (parameter, NULL));
 }
 
+/* A "Balance low" notification: the Dashboard, with the Balance card. */
+static void
+show_dashboard_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+
+  gtk_window_present (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dashboard");
+}
+
 static const GActionEntry app_actions[] = {
+  { "show-dashboard", show_dashboard_activated, NULL, NULL, NULL },
   { "show-message", show_message_activated, "s", NULL, NULL },
   { "show-campaign", show_campaign_activated, "s", NULL, NULL },
   { "search-messages", search_messages_activated, "s", NULL, NULL },

@@ -7,6 +7,11 @@
  * download nor the history already in the cache ever notifies. Emits
  * "campaign-finished" for each one as well (tests, and anyone who wants to
  * show it in the window).
+ *
+ * It also watches the account's balance: when a sync finds it below the
+ * threshold set in Preferences (low-balance-alert, low-balance-threshold)
+ * after a reading at or above it, one "Balance low" notification opens the
+ * Dashboard (app.show-dashboard), and "balance-low" is emitted.
  */
 #define G_LOG_DOMAIN "sr-campaign-notifier"
 
@@ -24,12 +29,15 @@ struct _SrCampaignNotifier
 
   SrSession       *session;   /* weak: the session owns nothing of ours */
   SrCampaignWatch *watch;
+  GSettings       *settings;
+  double           last_balance;   /* < 0 while unknown */
 };
 
 G_DEFINE_FINAL_TYPE (SrCampaignNotifier, sr_campaign_notifier, G_TYPE_OBJECT)
 
 enum {
   CAMPAIGN_FINISHED,
+  BALANCE_LOW,
   N_SIGNALS
 };
 
@@ -105,6 +113,67 @@ on_campaign_index_cb (SrCampaignNotifier *self)
     notify_finished (self, index, g_ptr_array_index (finished, i));
 }
 
+char *
+sr_campaign_notifier_dup_balance_title (double      balance,
+                                        const char *currency)
+{
+  g_autofree char *amount = sr_format_money (balance, currency, 2);
+
+  /* Translators: a notification's title; %s is an amount with its
+   * currency, e.g. "Balance low: 12.40 EUR left" */
+  return g_strdup_printf (_("Balance low: %s left"), amount);
+}
+
+static void
+notify_balance_low (SrCampaignNotifier *self,
+                    double              balance,
+                    double              threshold)
+{
+  GApplication *app = g_application_get_default ();
+  const char *currency = sr_session_get_currency (self->session);
+  g_autofree char *title = sr_campaign_notifier_dup_balance_title (balance, currency);
+  g_autofree char *limit = sr_format_money (threshold, currency, 2);
+  g_autofree char *body = NULL;
+
+  /* Translators: the text of the "Balance low" notification; %s is the
+   * threshold set in Preferences, e.g. "20.00 EUR" */
+  body = g_strdup_printf (_("Below the %s set in Preferences. Top up your SMS.to account to keep sending."), limit);
+
+  g_debug ("Balance below the threshold");
+  g_signal_emit (self, signals[BALANCE_LOW], 0, balance, title);
+
+  if (app != NULL && g_application_get_is_registered (app))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (title);
+
+      g_notification_set_body (notification, body);
+      g_notification_set_default_action (notification, "app.show-dashboard");
+      g_notification_add_button (notification, _("Open Dashboard"), "app.show-dashboard");
+      g_application_send_notification (app, "balance-low", notification);
+    }
+}
+
+/* Each new balance is a reading; the one in the cache when the account
+ * opened is the first. Only a reading below the threshold after one at or
+ * above it notifies: a new account's first sync (no reading before) never
+ * does, and a balance that stays low notifies once. Readings are kept while
+ * the alert is off too, so turning it on does not count a stale one. */
+static void
+on_balance_cb (SrCampaignNotifier *self)
+{
+  double balance = sr_session_get_balance (self->session);
+  double threshold = g_settings_get_double (self->settings, "low-balance-threshold");
+  double previous = self->last_balance;
+
+  if (balance < 0)
+    return;
+  self->last_balance = balance;
+
+  if (g_settings_get_boolean (self->settings, "low-balance-alert")
+      && sr_balance_crossed_below (previous, balance, threshold))
+    notify_balance_low (self, balance, threshold);
+}
+
 static void
 sr_campaign_notifier_finalize (GObject *object)
 {
@@ -112,6 +181,7 @@ sr_campaign_notifier_finalize (GObject *object)
 
   g_clear_weak_pointer (&self->session);
   g_clear_pointer (&self->watch, sr_campaign_watch_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sr_campaign_notifier_parent_class)->finalize (object);
 }
@@ -135,12 +205,26 @@ sr_campaign_notifier_class_init (SrCampaignNotifierClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, SR_TYPE_CAMPAIGN, G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * SrCampaignNotifier::balance-low:
+   * @balance: the balance that fell below the threshold
+   * @title: the notification's title ("Balance low: 12.40 EUR left")
+   */
+  signals[BALANCE_LOW] =
+    g_signal_new ("balance-low",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_STRING);
 }
 
 static void
 sr_campaign_notifier_init (SrCampaignNotifier *self)
 {
   self->watch = sr_campaign_watch_new ();
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->last_balance = -1;
 }
 
 SrCampaignNotifier *
@@ -156,6 +240,11 @@ sr_campaign_notifier_new (SrSession *session)
                            G_CALLBACK (on_campaign_index_cb), self, G_CONNECT_SWAPPED);
   /* An index loaded already primes the watch now. */
   on_campaign_index_cb (self);
+
+  /* The balance cached at the last run is the first reading. */
+  self->last_balance = sr_session_get_balance (session);
+  g_signal_connect_object (session, "notify::balance",
+                           G_CALLBACK (on_balance_cb), self, G_CONNECT_SWAPPED);
 
   return self;
 }

@@ -94,3 +94,11 @@ sr_campaign_watch_update (SrCampaignWatch *self,
   g_ptr_array_sort (finished, compare_created);
   return finished;
 }
+
+gboolean
+sr_balance_crossed_below (double previous,
+                          double current,
+                          double threshold)
+{
+  return previous >= 0 && previous >= threshold && current >= 0 && current < threshold;
+}

@@ -32,4 +32,11 @@ gboolean         sr_campaign_watch_in_progress (SrCampaignIndex *index,
 GPtrArray       *sr_campaign_watch_update (SrCampaignWatch *self,
                                            SrCampaignIndex *index);
 
+/* Whether a balance reading crosses below threshold: the previous reading
+ * (< 0: none yet) was at or above it and the current one is below. So the
+ * first reading never counts, and a balance that stays low counts once. */
+gboolean         sr_balance_crossed_below (double previous,
+                                           double current,
+                                           double threshold);
+
 G_END_DECLS

@@ -2851,6 +2851,32 @@ handle_advance (Sandbox           *sb,
   respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
 }
 
+/* POST /_sandbox/balance?value=X: what /api/balance answers from now on
+ * (low-balance notifications). */
+static void
+handle_set_balance (Sandbox           *sb,
+                    SoupServerMessage *msg,
+                    GHashTable        *query)
+{
+  const char *v = query != NULL ? g_hash_table_lookup (query, "value") : NULL;
+  char *end = NULL;
+  double value = v != NULL ? g_ascii_strtod (v, &end) : -1;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s;
+
+  if (v == NULL || end == v || *end != '\0' || !isfinite (value) || value < 0)
+    {
+      respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, "value must be a non-negative number", FALSE);
+      return;
+    }
+  opts.balance = value;
+
+  s = g_string_new ("{\"balance\":");
+  g_string_append (s, g_ascii_dtostr (buf, sizeof buf, opts.balance));
+  g_string_append_c (s, '}');
+  respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
+}
+
 static void
 handle_control (Sandbox           *sb,
                 SoupServerMessage *msg,
@@ -2867,7 +2893,10 @@ handle_control (Sandbox           *sb,
     handle_stats (sb, msg);
   else if (strcmp (path, "/_sandbox/advance") == 0 && post)
     handle_advance (sb, msg, query);
+  else if (strcmp (path, "/_sandbox/balance") == 0 && post)
+    handle_set_balance (sb, msg, query);
   else if (strcmp (path, "/_sandbox/summary") == 0 ||
+           strcmp (path, "/_sandbox/balance") == 0 ||
            strcmp (path, "/_sandbox/stats") == 0 ||
            strcmp (path, "/_sandbox/advance") == 0)
     respond_error (sb, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed", FALSE);

@@ -5,7 +5,9 @@
  * download (finished campaigns and running ones alike) notifies nothing; an
  * hour later on the sandbox's clock the campaign that was being sent is
  * done, and exactly the campaigns seen in progress that are done now are
- * notified, with their delivery rate and failures.
+ * notified, with their delivery rate and failures. The balance alert: with
+ * the sandbox's balance moved between syncs, exactly the crossings below the
+ * threshold notify, never the first sync of a new account.
  */
 
 #include "config.h"
@@ -16,6 +18,7 @@
 #include "sr-campaign-notifier.h"
 #include "sr-core.h"
 #include "sr-format.h"
+#include "sr-preferences-dialog.h"
 #include "sr-resources.h"
 #include "sr-session.h"
 #include "sr-test-loop.h"
@@ -185,6 +188,153 @@ test_notifies_only_campaigns_seen_running (void)
   sr_test_remove_tree (dir);
 }
 
+static void
+on_balance_low_cb (SrCampaignNotifier *notifier,
+                   double              balance,
+                   const char         *title,
+                   GPtrArray          *titles)
+{
+  g_ptr_array_add (titles, g_strdup (title));
+}
+
+static gboolean
+not_syncing (gpointer data)
+{
+  return !sr_session_get_syncing (data);
+}
+
+/* Sets the sandbox's balance and syncs; returns the balance the session read. */
+static double
+sync_with_balance (SrTestSandbox *sandbox,
+                   SrSession     *session,
+                   double         balance)
+{
+  sr_test_sandbox_set_balance (sandbox, balance);
+  sr_session_sync (session, TRUE);
+  g_assert_true (sr_session_get_syncing (session));
+  sr_test_wait_until (not_syncing, session, 60, "a sync");
+
+  return sr_session_get_balance (session);
+}
+
+static void
+test_balance_low (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "200", "--campaigns", "2",
+                                                            "--manual-clock", "--seed", "5",
+                                                            "--balance", "12.4", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-balance-low");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSession) session = NULL;
+  g_autoptr(SrCampaignNotifier) notifier = NULL;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *expected = NULL;
+
+  g_settings_set_boolean (settings, "low-balance-alert", TRUE);
+  g_settings_set_double (settings, "low-balance-threshold", 20);
+
+  sr_session_open_async (url, url, sr_test_sandbox_get_api_key (sandbox), dir, NULL, on_open_cb, &result);
+  sr_test_wait_until (result_set, &result, 60, "the session");
+  session = sr_session_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sr_session_get_balance (session), <, 0);
+
+  notifier = sr_campaign_notifier_new (session);
+  g_signal_connect (notifier, "balance-low", G_CALLBACK (on_balance_low_cb), titles);
+
+  /* The first sync of a new account: already below, but nothing to cross from. */
+  g_assert_cmpfloat (sync_with_balance (sandbox, session, 12.4), ==, 12.4);
+  g_assert_cmpuint (titles->len, ==, 0);
+
+  /* Above, then below: one notification with the amount and currency. */
+  g_assert_cmpfloat (sync_with_balance (sandbox, session, 30), ==, 30);
+  g_assert_cmpuint (titles->len, ==, 0);
+  g_assert_cmpfloat (sync_with_balance (sandbox, session, 12.4), ==, 12.4);
+  g_assert_cmpuint (titles->len, ==, 1);
+  expected = sr_campaign_notifier_dup_balance_title (12.4, sr_session_get_currency (session));
+  g_assert_cmpstr (g_ptr_array_index (titles, 0), ==, expected);
+  g_assert_nonnull (strstr (g_ptr_array_index (titles, 0), "12.40"));
+  g_assert_nonnull (strstr (g_ptr_array_index (titles, 0), sr_session_get_currency (session)));
+
+  /* Still low, lower still: not again. */
+  sync_with_balance (sandbox, session, 12.4);
+  sync_with_balance (sandbox, session, 11);
+  g_assert_cmpuint (titles->len, ==, 1);
+
+  /* Exactly at the threshold is not low; below it again notifies again. */
+  sync_with_balance (sandbox, session, 20);
+  g_assert_cmpuint (titles->len, ==, 1);
+  sync_with_balance (sandbox, session, 5);
+  g_assert_cmpuint (titles->len, ==, 2);
+
+  /* With the alert off, a crossing notifies nothing. */
+  g_settings_set_boolean (settings, "low-balance-alert", FALSE);
+  sync_with_balance (sandbox, session, 30);
+  sync_with_balance (sandbox, session, 5);
+  g_assert_cmpuint (titles->len, ==, 2);
+
+  g_settings_reset (settings, "low-balance-alert");
+  g_settings_reset (settings, "low-balance-threshold");
+  sr_session_close (session);
+  sr_test_remove_tree (dir);
+}
+
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          GType       type,
+          const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The Preferences rows store the alert and its amount; the amount is only
+ * editable while the alert is on. */
+static void
+test_preferences_low_balance (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GtkWidget) prefs = g_object_ref_sink (sr_preferences_dialog_new ());
+  /* The rows live under the dialog's child until it is presented. */
+  GtkWidget *content = adw_dialog_get_child (ADW_DIALOG (prefs));
+  GtkWidget *alert = find_row (content, ADW_TYPE_SWITCH_ROW, "Low Balance Alert");
+  GtkWidget *amount = find_row (content, ADW_TYPE_SPIN_ROW, "Alert Below");
+
+  g_assert_nonnull (alert);
+  g_assert_nonnull (amount);
+  g_assert_false (g_settings_get_boolean (settings, "low-balance-alert"));
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (alert)));
+  g_assert_false (gtk_widget_get_sensitive (amount));
+
+  adw_switch_row_set_active (ADW_SWITCH_ROW (alert), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "low-balance-alert"));
+  g_assert_true (gtk_widget_get_sensitive (amount));
+  adw_spin_row_set_value (ADW_SPIN_ROW (amount), 12.5);
+  g_assert_cmpfloat (g_settings_get_double (settings, "low-balance-threshold"), ==, 12.5);
+
+  g_settings_set_double (settings, "low-balance-threshold", 40);
+  g_assert_cmpfloat (adw_spin_row_get_value (ADW_SPIN_ROW (amount)), ==, 40);
+
+  g_settings_reset (settings, "low-balance-alert");
+  g_settings_reset (settings, "low-balance-threshold");
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (alert)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +351,8 @@ main (int   argc,
   sr_register_resource ();
 
   g_test_add_func ("/campaign-notifier/only-campaigns-seen-running", test_notifies_only_campaigns_seen_running);
+  g_test_add_func ("/campaign-notifier/balance-low", test_balance_low);
+  g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
 
   return g_test_run ();
 }
