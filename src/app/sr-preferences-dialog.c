@@ -21,6 +21,7 @@ struct _SrPreferencesDialog
   AdwSpinRow          *refresh_interval_row;
   GtkSpinButton       *repoll_spin;
   GtkSwitch           *utc_switch;
+  AdwSwitchRow        *background_switch;
   AdwSwitchRow        *low_balance_switch;
   AdwSpinRow          *low_balance_row;
   AdwEntryRow         *api_url_row;
@@ -164,6 +165,7 @@ sr_preferences_dialog_class_init (SrPreferencesDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_refresh_interval_cb);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, repoll_spin);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, utc_switch);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, background_switch);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, low_balance_switch);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, low_balance_row);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, api_url_row);
@@ -187,6 +189,13 @@ sr_preferences_dialog_init (SrPreferencesDialog *self)
   g_settings_bind (self->settings, "repoll-hours",
                    gtk_spin_button_get_adjustment (self->repoll_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "run-in-background",
+                   self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* Without automatic refresh nothing would sync in the background. */
+  g_object_bind_property (self->refresh_switch, "active",
+                          self->background_switch, "sensitive",
+                          G_BINDING_SYNC_CREATE);
   g_settings_bind (self->settings, "low-balance-alert",
                    self->low_balance_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);

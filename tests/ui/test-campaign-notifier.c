@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "sr-application.h"
 #include "sr-campaign-notifier.h"
 #include "sr-core.h"
 #include "sr-format.h"
@@ -335,6 +336,72 @@ test_preferences_low_balance (void)
   g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (alert)));
 }
 
+static GtkWindow *
+only_window (SrApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  return windows->data;
+}
+
+static gboolean
+no_window (gpointer app)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/* "Keep Refreshing in the Background": closing the window only hides it,
+ * so the application keeps it (and its session, which syncs on its timer)
+ * and stays; turning the setting off with the window hidden ends it. With
+ * the setting off, closing the window ends it as before. The Background
+ * portal is only asked in Flatpak and is not tested here. */
+static void
+test_background_keeps_app (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(SrApplication) app = sr_application_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
+
+  /* On: closed, the window hides and the app keeps it. */
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-dashboard", NULL);
+  window = only_window (app);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gtk_window_get_hide_on_close (window));
+  gtk_window_close (window);
+  sr_test_spin (200);
+  g_assert_true (only_window (app) == window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Activating again shows the same window (the same session). */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (only_window (app) == window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  gtk_window_close (window);
+  sr_test_spin (200);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Off while hidden: the window goes, and with it what kept the app. */
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  sr_test_wait_until (no_window, app, 10, "the hidden window to go");
+
+  /* Off: closing the window ends it. */
+  g_application_activate (G_APPLICATION (app));
+  window = only_window (app);
+  g_assert_false (gtk_window_get_hide_on_close (window));
+  gtk_window_close (window);
+  sr_test_wait_until (no_window, app, 10, "the window to close");
+
+  g_settings_reset (settings, "run-in-background");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,6 +420,7 @@ main (int   argc,
   g_test_add_func ("/campaign-notifier/only-campaigns-seen-running", test_notifies_only_campaigns_seen_running);
   g_test_add_func ("/campaign-notifier/balance-low", test_balance_low);
   g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
+  g_test_add_func ("/campaign-notifier/background-keeps-app", test_background_keeps_app);
 
   return g_test_run ();
 }
