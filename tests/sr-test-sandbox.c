@@ -326,6 +326,21 @@ sr_test_sandbox_set_balance (SrTestSandbox *self,
 }
 
 void
+sr_test_sandbox_set_delivery_failures (SrTestSandbox *self,
+                                       double         share)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *path = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (share >= 0 && share <= 1);
+
+  path = g_strdup_printf ("/_sandbox/delivery?fail=%s", g_ascii_dtostr (buf, sizeof buf, share));
+  control_request (self, "POST", path, &parser);
+}
+
+void
 sr_test_sandbox_get_counters (SrTestSandbox *self,
                               gint64        *out_requests,
                               gint64        *out_faults)

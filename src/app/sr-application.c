@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "sr-application.h"
+#include "sr-core.h"
 #include "sr-credentials.h"
 #include "sr-legend-window.h"
 #include "sr-preferences-dialog.h"
@@ -518,7 +519,25 @@ show_dashboard_activated (GSimpleAction *action,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dashboard");
 }
 
+/* A "Delivery Rate Dropped" notification: the messages of that hour that
+ * did not arrive, in the Messages Log. */
+static void
+show_undelivered_activated (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+
+  g_variant_get (parameter, "(xx)", &filter->from, &filter->to);
+  filter->status_mask = sr_status_not_arrived_mask ();
+  gtk_window_present (window);
+  sr_window_show_messages (SR_WINDOW (window), filter);
+}
+
 static const GActionEntry app_actions[] = {
+  { "show-undelivered", show_undelivered_activated, "(xx)", NULL, NULL },
   { "show-dashboard", show_dashboard_activated, NULL, NULL, NULL },
   { "show-message", show_message_activated, "s", NULL, NULL },
   { "show-campaign", show_campaign_activated, "s", NULL, NULL },

@@ -274,6 +274,7 @@ typedef struct
   int       malformed_times;
   char     *variant;
   double    balance;
+  double    live_fail;        /* POST /_sandbox/delivery: share of new live messages that fail */
   char     *currency;
   char     *now_str;
   /* the unknowns of the real API (README, "Unknowns") */
@@ -1483,6 +1484,18 @@ sandbox_catch_up (Sandbox *sb)
       Message m;
 
       init_single_message (sb, &rng, &m, created);
+      if (opts.live_fail > 0)
+        {
+          /* Its own stream, so the rest of the message does not change. */
+          Rng fail_rng = { fmix64 ((guint64) idx ^ G_GUINT64_CONSTANT (0x5a5af00d) ^ (guint64) opts.seed) };
+
+          if (rng_double (&fail_rng) < opts.live_fail)
+            {
+              m.fate = ST_FAILED;
+              m.report_delay = 2 + rng_below (&fail_rng, 300);
+              m.reason = (guint8) rng_weighted (&fail_rng, failed_reason_weights, G_N_ELEMENTS (failed_reason_weights));
+            }
+        }
       g_array_append_val (sb->messages, m);
       sb->n_live++;
     }
@@ -2877,6 +2890,34 @@ handle_set_balance (Sandbox           *sb,
   respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
 }
 
+/* POST /_sandbox/delivery?fail=F: from now on, this share (0..1) of the
+ * new live messages fails within five minutes (a falling delivery rate). */
+static void
+handle_set_delivery (Sandbox           *sb,
+                     SoupServerMessage *msg,
+                     GHashTable        *query)
+{
+  const char *v = query != NULL ? g_hash_table_lookup (query, "fail") : NULL;
+  char *end = NULL;
+  double value = v != NULL ? g_ascii_strtod (v, &end) : -1;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s;
+
+  if (v == NULL || end == v || *end != '\0' || !(value >= 0 && value <= 1))
+    {
+      respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, "fail must be a number from 0 to 1", FALSE);
+      return;
+    }
+  /* Messages up to now keep the fate they were made with. */
+  sandbox_update_clock (sb);
+  opts.live_fail = value;
+
+  s = g_string_new ("{\"fail\":");
+  g_string_append (s, g_ascii_dtostr (buf, sizeof buf, opts.live_fail));
+  g_string_append_c (s, '}');
+  respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
+}
+
 static void
 handle_control (Sandbox           *sb,
                 SoupServerMessage *msg,
@@ -2895,8 +2936,11 @@ handle_control (Sandbox           *sb,
     handle_advance (sb, msg, query);
   else if (strcmp (path, "/_sandbox/balance") == 0 && post)
     handle_set_balance (sb, msg, query);
+  else if (strcmp (path, "/_sandbox/delivery") == 0 && post)
+    handle_set_delivery (sb, msg, query);
   else if (strcmp (path, "/_sandbox/summary") == 0 ||
            strcmp (path, "/_sandbox/balance") == 0 ||
+           strcmp (path, "/_sandbox/delivery") == 0 ||
            strcmp (path, "/_sandbox/stats") == 0 ||
            strcmp (path, "/_sandbox/advance") == 0)
     respond_error (sb, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed", FALSE);

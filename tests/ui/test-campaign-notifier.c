@@ -283,6 +283,150 @@ test_balance_low (void)
   sr_test_remove_tree (dir);
 }
 
+typedef struct
+{
+  SrSession          *session;
+  SrCampaignNotifier *notifier;
+  guint               target;
+} RateWait;
+
+static gboolean
+rate_checked (gpointer data)
+{
+  RateWait *wait = data;
+
+  return !sr_session_get_syncing (wait->session)
+         && sr_campaign_notifier_get_n_rate_checks (wait->notifier) >= wait->target;
+}
+
+/* Moves the sandbox's clock on, syncs and waits for the rate check. */
+static void
+advance_sync_and_check (SrTestSandbox      *sandbox,
+                        SrSession          *session,
+                        SrCampaignNotifier *notifier,
+                        int                 seconds)
+{
+  RateWait wait = { session, notifier, sr_campaign_notifier_get_n_rate_checks (notifier) + 1 };
+
+  sr_test_sandbox_advance (sandbox, seconds);
+  sr_session_sync (session, TRUE);
+  g_assert_true (sr_session_get_syncing (session));
+  sr_test_wait_until (rate_checked, &wait, 120, "a sync and its rate check");
+}
+
+typedef struct
+{
+  GArray    *hours;    /* pairs of gint64: from, to */
+  GPtrArray *bodies;
+} RateSeen;
+
+static void
+on_rate_low_cb (SrCampaignNotifier *notifier,
+                gint64              from,
+                gint64              to,
+                const char         *body,
+                RateSeen           *seen)
+{
+  g_array_append_val (seen->hours, from);
+  g_array_append_val (seen->hours, to);
+  g_ptr_array_add (seen->bodies, g_strdup (body));
+}
+
+static gint64
+count_in (SrCache *cache,
+          gint64   from,
+          gint64   to,
+          guint    status_mask)
+{
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  filter->from = from;
+  filter->to = to;
+  filter->status_mask = status_mask;
+  n = sr_cache_count_messages (cache, filter, &error);
+  g_assert_no_error (error);
+
+  return n;
+}
+
+/* The delivery rate of the last hour against the 30 days before it, with
+ * the sandbox's live messages failing on demand: a bad hour in the first
+ * download does not notify, a good hour does not, a bad hour after it
+ * notifies once (with the hour, whose undelivered messages the action
+ * shows), and the same drop half an hour later does not again. */
+static void
+test_rate_low (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "3000", "--campaigns", "4",
+                                                            "--days", "30", "--live", "--manual-clock",
+                                                            "--live-rate", "10", "--seed", "5", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-rate-low");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSession) session = NULL;
+  g_autoptr(SrCampaignNotifier) notifier = NULL;
+  RateSeen seen = { g_array_new (FALSE, FALSE, sizeof (gint64)), g_ptr_array_new_with_free_func (g_free) };
+  SrCache *cache;
+  gint64 from, to, delivered, undelivered, usual_delivered, usual_undelivered;
+  guint not_arrived = sr_status_not_arrived_mask ();
+
+  sr_session_open_async (url, url, sr_test_sandbox_get_api_key (sandbox), dir, NULL, on_open_cb, &result);
+  sr_test_wait_until (result_set, &result, 60, "the session");
+  session = sr_session_open_finish (result, &error);
+  g_assert_no_error (error);
+  cache = sr_session_get_cache (session);
+  notifier = sr_campaign_notifier_new (session);
+  g_signal_connect (notifier, "rate-low", G_CALLBACK (on_rate_low_cb), &seen);
+
+  /* A bad hour in the first download: history, never notified. */
+  sr_test_sandbox_set_delivery_failures (sandbox, 0.7);
+  advance_sync_and_check (sandbox, session, notifier, 3600);
+  g_assert_cmpuint (seen.bodies->len, ==, 0);
+
+  /* A good hour. */
+  sr_test_sandbox_set_delivery_failures (sandbox, 0);
+  advance_sync_and_check (sandbox, session, notifier, 3600);
+  g_assert_cmpuint (seen.bodies->len, ==, 0);
+
+  /* A bad hour: one notification, about that hour. */
+  sr_test_sandbox_set_delivery_failures (sandbox, 0.7);
+  advance_sync_and_check (sandbox, session, notifier, 3600);
+  g_assert_cmpuint (seen.bodies->len, ==, 1);
+  from = g_array_index (seen.hours, gint64, 0);
+  to = g_array_index (seen.hours, gint64, 1);
+  g_assert_cmpint (to - from, ==, G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
+  g_assert_cmpint (to, >, sr_cache_get_newest_created_at (cache, NULL));
+
+  /* Counted here another way: well below, by enough messages. */
+  delivered = count_in (cache, from, to, 1u << SR_STATUS_DELIVERED);
+  undelivered = count_in (cache, from, to, not_arrived);
+  usual_delivered = count_in (cache, from - 30 * 24 * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC, from, 1u << SR_STATUS_DELIVERED);
+  usual_undelivered = count_in (cache, from - 30 * 24 * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC, from, not_arrived);
+  g_test_message ("%s (%" G_GINT64_FORMAT " undelivered in the hour)", (char *) g_ptr_array_index (seen.bodies, 0), undelivered);
+  g_assert_cmpint (delivered + undelivered, >=, SR_RATE_MIN_HOUR_SETTLED);
+  g_assert_cmpfloat ((double) delivered / (delivered + undelivered), <,
+                     (double) usual_delivered / (usual_delivered + usual_undelivered) - 0.10);
+  {
+    SrRateSample hour = { delivered + undelivered, delivered };
+    SrRateSample usual = { usual_delivered + usual_undelivered, usual_delivered };
+    g_autofree char *body = sr_campaign_notifier_dup_rate_body (&hour, &usual);
+
+    g_assert_cmpstr (g_ptr_array_index (seen.bodies, 0), ==, body);
+  }
+
+  /* Still bad half an hour later: not again. */
+  advance_sync_and_check (sandbox, session, notifier, 1800);
+  g_assert_cmpuint (seen.bodies->len, ==, 1);
+
+  sr_session_close (session);
+  g_array_unref (seen.hours);
+  g_ptr_array_unref (seen.bodies);
+  sr_test_remove_tree (dir);
+}
+
 static GtkWidget *
 find_row (GtkWidget  *widget,
           GType       type,
@@ -419,6 +563,7 @@ main (int   argc,
 
   g_test_add_func ("/campaign-notifier/only-campaigns-seen-running", test_notifies_only_campaigns_seen_running);
   g_test_add_func ("/campaign-notifier/balance-low", test_balance_low);
+  g_test_add_func ("/campaign-notifier/rate-low", test_rate_low);
   g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
   g_test_add_func ("/campaign-notifier/background-keeps-app", test_background_keeps_app);
 
