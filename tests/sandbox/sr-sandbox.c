@@ -2864,6 +2864,46 @@ handle_advance (Sandbox           *sb,
   respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
 }
 
+/* The number query[name] in [lo, hi]; FALSE (and a 400) when it is not. */
+static gboolean
+query_number (Sandbox           *sb,
+              SoupServerMessage *msg,
+              GHashTable        *query,
+              const char        *name,
+              double             lo,
+              double             hi,
+              double            *out_value)
+{
+  const char *v = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  char *end = NULL;
+  double value = v != NULL ? g_ascii_strtod (v, &end) : NAN;
+  g_autofree char *text = NULL;
+
+  if (v != NULL && end != v && *end == '\0' && value >= lo && value <= hi)
+    {
+      *out_value = value;
+      return TRUE;
+    }
+
+  text = g_strdup_printf ("%s must be a number from %g to %g", name, lo, hi);
+  respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, text, FALSE);
+  return FALSE;
+}
+
+/* {"<name>": value} */
+static void
+respond_number (Sandbox           *sb,
+                SoupServerMessage *msg,
+                const char        *name,
+                double             value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "{\"%s\":%s}", name, g_ascii_dtostr (buf, sizeof buf, value));
+  respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
+}
+
 /* POST /_sandbox/balance?value=X: what /api/balance answers from now on
  * (low-balance notifications). */
 static void
@@ -2871,23 +2911,9 @@ handle_set_balance (Sandbox           *sb,
                     SoupServerMessage *msg,
                     GHashTable        *query)
 {
-  const char *v = query != NULL ? g_hash_table_lookup (query, "value") : NULL;
-  char *end = NULL;
-  double value = v != NULL ? g_ascii_strtod (v, &end) : -1;
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  GString *s;
-
-  if (v == NULL || end == v || *end != '\0' || !isfinite (value) || value < 0)
-    {
-      respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, "value must be a non-negative number", FALSE);
-      return;
-    }
-  opts.balance = value;
-
-  s = g_string_new ("{\"balance\":");
-  g_string_append (s, g_ascii_dtostr (buf, sizeof buf, opts.balance));
-  g_string_append_c (s, '}');
-  respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
+  if (!query_number (sb, msg, query, "value", 0, 1e12, &opts.balance))
+    return;
+  respond_number (sb, msg, "balance", opts.balance);
 }
 
 /* POST /_sandbox/delivery?fail=F: from now on, this share (0..1) of the
@@ -2897,25 +2923,14 @@ handle_set_delivery (Sandbox           *sb,
                      SoupServerMessage *msg,
                      GHashTable        *query)
 {
-  const char *v = query != NULL ? g_hash_table_lookup (query, "fail") : NULL;
-  char *end = NULL;
-  double value = v != NULL ? g_ascii_strtod (v, &end) : -1;
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  GString *s;
+  double fail;
 
-  if (v == NULL || end == v || *end != '\0' || !(value >= 0 && value <= 1))
-    {
-      respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, "fail must be a number from 0 to 1", FALSE);
-      return;
-    }
+  if (!query_number (sb, msg, query, "fail", 0, 1, &fail))
+    return;
   /* Messages up to now keep the fate they were made with. */
   sandbox_update_clock (sb);
-  opts.live_fail = value;
-
-  s = g_string_new ("{\"fail\":");
-  g_string_append (s, g_ascii_dtostr (buf, sizeof buf, opts.live_fail));
-  g_string_append_c (s, '}');
-  respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
+  opts.live_fail = fail;
+  respond_number (sb, msg, "fail", opts.live_fail);
 }
 
 static void

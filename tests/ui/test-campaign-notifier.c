@@ -480,6 +480,33 @@ test_preferences_low_balance (void)
   g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (alert)));
 }
 
+/* The background switch stores run-in-background, and is only editable
+ * while automatic refresh is on (nothing else would sync). */
+static void
+test_preferences_background (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GtkWidget) prefs = g_object_ref_sink (sr_preferences_dialog_new ());
+  GtkWidget *content = adw_dialog_get_child (ADW_DIALOG (prefs));
+  GtkWidget *background = find_row (content, ADW_TYPE_SWITCH_ROW, "Keep Refreshing in the Background");
+
+  g_assert_nonnull (background);
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (background)));
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), >, 0);
+  g_assert_true (gtk_widget_get_sensitive (background));
+
+  adw_switch_row_set_active (ADW_SWITCH_ROW (background), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+
+  g_settings_set_uint (settings, "auto-refresh-minutes", 0);
+  g_assert_false (gtk_widget_get_sensitive (background));
+
+  g_settings_reset (settings, "auto-refresh-minutes");
+  g_settings_reset (settings, "run-in-background");
+  g_assert_true (gtk_widget_get_sensitive (background));
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (background)));
+}
+
 static GtkWindow *
 only_window (SrApplication *app)
 {
@@ -565,6 +592,7 @@ main (int   argc,
   g_test_add_func ("/campaign-notifier/balance-low", test_balance_low);
   g_test_add_func ("/campaign-notifier/rate-low", test_rate_low);
   g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
+  g_test_add_func ("/campaign-notifier/preferences-background", test_preferences_background);
   g_test_add_func ("/campaign-notifier/background-keeps-app", test_background_keeps_app);
 
   return g_test_run ();
