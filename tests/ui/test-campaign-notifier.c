@@ -24,6 +24,8 @@
 #include "sr-session.h"
 #include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
+#include "sr-test-window.h"
+#include "sr-window-private.h"
 
 typedef struct
 {
@@ -427,6 +429,50 @@ test_rate_low (void)
   sr_test_remove_tree (dir);
 }
 
+/* What the notification's action opens: the Messages Log filtered to the
+ * hour and to the messages that did not arrive (here a day, for enough of
+ * them), on a real window synced from the sandbox. */
+static void
+test_show_undelivered (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "2000", "--campaigns", "4",
+                                                            "--days", "30", "--seed", "5", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-show-undelivered");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  SrWindow *window;
+  SrCache *cache;
+  SrMessageList *list;
+  const SrMessageFilter *shown;
+  gint64 newest, expected;
+
+  window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
+
+  cache = sr_session_get_cache (sr_window_get_session (window));
+  newest = sr_cache_get_newest_created_at (cache, NULL);
+  filter->to = newest + 1;
+  filter->from = filter->to - G_GINT64_CONSTANT (24 * 3600) * G_USEC_PER_SEC;
+  filter->status_mask = sr_status_not_arrived_mask ();
+  expected = count_in (cache, filter->from, filter->to, filter->status_mask);
+  g_assert_cmpint (expected, >, 0);
+
+  sr_window_show_messages (window, filter);
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the filtered Messages Log");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  shown = sr_message_list_get_filter (list);
+  g_assert_cmpint (shown->from, ==, filter->from);
+  g_assert_cmpint (shown->to, ==, filter->to);
+  g_assert_cmpuint (shown->status_mask, ==, filter->status_mask);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected);
+
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
 static GtkWidget *
 find_row (GtkWidget  *widget,
           GType       type,
@@ -591,6 +637,7 @@ main (int   argc,
   g_test_add_func ("/campaign-notifier/only-campaigns-seen-running", test_notifies_only_campaigns_seen_running);
   g_test_add_func ("/campaign-notifier/balance-low", test_balance_low);
   g_test_add_func ("/campaign-notifier/rate-low", test_rate_low);
+  g_test_add_func ("/campaign-notifier/show-undelivered", test_show_undelivered);
   g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
   g_test_add_func ("/campaign-notifier/preferences-background", test_preferences_background);
   g_test_add_func ("/campaign-notifier/background-keeps-app", test_background_keeps_app);
