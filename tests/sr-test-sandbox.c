@@ -310,6 +310,39 @@ sr_test_sandbox_advance (SrTestSandbox *self,
   control_request (self, "POST", path, &parser);
 }
 
+static void
+post_number (SrTestSandbox *self,
+             const char    *path_and_name,
+             double         value)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *path = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  path = g_strconcat (path_and_name, "=", g_ascii_dtostr (buf, sizeof buf, value), NULL);
+  control_request (self, "POST", path, &parser);
+}
+
+void
+sr_test_sandbox_set_balance (SrTestSandbox *self,
+                             double         balance)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (balance >= 0);
+
+  post_number (self, "/_sandbox/balance?value", balance);
+}
+
+void
+sr_test_sandbox_set_delivery_failures (SrTestSandbox *self,
+                                       double         share)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (share >= 0 && share <= 1);
+
+  post_number (self, "/_sandbox/delivery?fail", share);
+}
+
 void
 sr_test_sandbox_get_counters (SrTestSandbox *self,
                               gint64        *out_requests,

@@ -33,6 +33,12 @@ void           sr_test_sandbox_get_summary  (SrTestSandbox *self,
  * mode): new messages arrive, pending ones settle. */
 void           sr_test_sandbox_advance      (SrTestSandbox *self,
                                              int            seconds);
+/* POST /_sandbox/balance?value=X: the balance /api/balance answers from now on. */
+void           sr_test_sandbox_set_balance  (SrTestSandbox *self,
+                                             double         balance);
+/* POST /_sandbox/delivery?fail=F: this share of the new live messages fails. */
+void           sr_test_sandbox_set_delivery_failures (SrTestSandbox *self,
+                                                      double         share);
 /* GET /_sandbox/stats: requests served so far, and how many of them were
  * answered with an injected fault. */
 void           sr_test_sandbox_get_counters (SrTestSandbox *self,

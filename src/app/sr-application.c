@@ -9,6 +9,15 @@
  * On its D-Bus connection the app also exports GNOME Shell's search
  * provider (sr-search-provider.c); app.show-message and app.search-messages
  * are what a search result and "search in the app" open.
+ *
+ * "Keep Refreshing in the Background" (run-in-background): closing the
+ * main window then only hides it (hide-on-close), so GtkApplication keeps
+ * holding the app for it and its session keeps syncing on the automatic
+ * refresh timer, which is what makes notifications arrive. Turning it off
+ * with the window hidden ends the app. In Flatpak the app asks the
+ * Background portal first (with autostart: --background starts it at login
+ * without showing the window); a refusal turns the setting off again and
+ * says why.
  */
 #define G_LOG_DOMAIN "sr-application"
 
@@ -18,6 +27,7 @@
 #include <string.h>
 
 #include "sr-application.h"
+#include "sr-core.h"
 #include "sr-credentials.h"
 #include "sr-legend-window.h"
 #include "sr-preferences-dialog.h"
@@ -35,6 +45,8 @@ struct _SrApplication
   char           *env_api_key;   /* wiped on free */
   GtkWidget      *legend_window;
   SrSearchProvider *search_provider;
+  GSettings      *settings;
+  gboolean        start_hidden;   /* --background */
 };
 
 G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
@@ -46,6 +58,8 @@ static const GOptionEntry option_entries[] = {
     N_("Address of the SMS.to account API"), N_("URL") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Folder for downloaded reports"), N_("FOLDER") },
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start without a window and keep refreshing in the background, if that is turned on in Preferences"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
   { NULL }
@@ -76,6 +90,7 @@ sr_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "api-url", "s", &self->api_url);
   g_variant_dict_lookup (options, "auth-url", "s", &self->auth_url);
   g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir);
+  self->start_hidden = g_variant_dict_contains (options, "background");
 
   /* A separate data folder is a separate instance (demo next to real use). */
   if (self->data_dir != NULL)
@@ -90,11 +105,15 @@ ensure_main_window (SrApplication *self)
   GtkWindow *window = get_main_window (self);
 
   if (window == NULL)
-    window = GTK_WINDOW (sr_window_new (GTK_APPLICATION (self),
-                                        self->api_url,
-                                        self->auth_url,
-                                        self->data_dir,
-                                        self->env_api_key));
+    {
+      window = GTK_WINDOW (sr_window_new (GTK_APPLICATION (self),
+                                          self->api_url,
+                                          self->auth_url,
+                                          self->data_dir,
+                                          self->env_api_key));
+      /* Closed, it only hides: the app and the session stay. */
+      g_settings_bind (self->settings, "run-in-background", window, "hide-on-close", G_SETTINGS_BIND_GET);
+    }
 
   return window;
 }
@@ -102,7 +121,169 @@ ensure_main_window (SrApplication *self)
 static void
 sr_application_activate (GApplication *app)
 {
-  gtk_window_present (ensure_main_window (SR_APPLICATION (app)));
+  SrApplication *self = SR_APPLICATION (app);
+
+  /* Started at login: the window (and its session) without showing it;
+   * nothing at all when background refresh was turned off since. */
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      if (g_settings_get_boolean (self->settings, "run-in-background"))
+        ensure_main_window (self);
+      return;
+    }
+
+  gtk_window_present (ensure_main_window (self));
+}
+
+static gboolean
+is_flatpak (void)
+{
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
+static void
+show_background_refused (SrApplication *self,
+                         const char    *detail)
+{
+  GtkWindow *window = get_main_window (self);
+  AdwDialog *dialog;
+
+  g_debug ("Background refresh refused: %s", detail != NULL ? detail : "by the user or the system");
+  g_settings_set_boolean (self->settings, "run-in-background", FALSE);
+
+  if (window == NULL || !gtk_widget_get_visible (GTK_WIDGET (window)))
+    return;
+  dialog = adw_alert_dialog_new (_("Background Refresh Not Allowed"),
+                                 _("The system did not allow SMS Reports to run in the background, so it stops when its window is closed. You can allow it in the system’s settings for apps and then turn it on again in Preferences."));
+  adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _("_Close"));
+  adw_dialog_present (dialog, GTK_WIDGET (window));
+}
+
+typedef struct
+{
+  SrApplication   *self;
+  GDBusConnection *connection;
+  guint            subscription;
+  gboolean         wanted;
+} BackgroundRequest;
+
+static void
+background_request_free (BackgroundRequest *request)
+{
+  if (request->subscription != 0)
+    g_dbus_connection_signal_unsubscribe (request->connection, request->subscription);
+  g_object_unref (request->connection);
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+/* org.freedesktop.portal.Request::Response (u response, a{sv} results) */
+static void
+on_background_response_cb (GDBusConnection *connection,
+                           const char      *sender_name,
+                           const char      *object_path,
+                           const char      *interface_name,
+                           const char      *signal_name,
+                           GVariant        *parameters,
+                           gpointer         user_data)
+{
+  BackgroundRequest *request = user_data;
+  g_autoptr(GVariant) results = NULL;
+  guint32 response = 2;
+  gboolean background = FALSE;
+
+  if (g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(ua{sv})")))
+    {
+      g_variant_get (parameters, "(u@a{sv})", &response, &results);
+      g_variant_lookup (results, "background", "b", &background);
+    }
+
+  if (request->wanted && (response != 0 || !background))
+    show_background_refused (request->self, NULL);
+
+  background_request_free (request);
+}
+
+static void
+on_background_called_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  BackgroundRequest *request = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
+  if (reply == NULL)
+    {
+      /* No answer will come: without the portal's permission the sandbox
+       * may stop the app, so the setting cannot stay on. */
+      if (request->wanted)
+        show_background_refused (request->self, error->message);
+      background_request_free (request);
+    }
+}
+
+/* org.freedesktop.portal.Background.RequestBackground: wanted asks to run
+ * in the background and start at login; !wanted withdraws the autostart. */
+static void
+request_background (SrApplication *self,
+                    gboolean       wanted)
+{
+  GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (self));
+  g_autofree char *sender = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *handle = NULL;
+  const char *commandline[] = { "sms-reports", "--background", NULL };
+  BackgroundRequest *request;
+  GVariantBuilder options;
+
+  if (connection == NULL)
+    return;
+
+  /* The request's object path is known before the call, so the answer
+   * cannot come before we listen. */
+  sender = g_strdelimit (g_strdup (g_dbus_connection_get_unique_name (connection) + 1), ".", '_');
+  token = g_strdup_printf ("sms_reports_%u", g_random_int ());
+  handle = g_strdup_printf ("/org/freedesktop/portal/desktop/request/%s/%s", sender, token);
+
+  request = g_new0 (BackgroundRequest, 1);
+  request->self = g_object_ref (self);
+  request->connection = g_object_ref (connection);
+  request->wanted = wanted;
+  request->subscription =
+    g_dbus_connection_signal_subscribe (connection, "org.freedesktop.portal.Desktop",
+                                        "org.freedesktop.portal.Request", "Response",
+                                        handle, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                        on_background_response_cb, request, NULL);
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "handle_token", g_variant_new_string (token));
+  g_variant_builder_add (&options, "{sv}", "reason",
+                         g_variant_new_string (_("Keeps your SMS.to reports up to date and notifies you when a campaign is done or the balance is low, also when the window is closed")));
+  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (wanted));
+  g_variant_builder_add (&options, "{sv}", "commandline", g_variant_new_strv (commandline, -1));
+  g_variant_builder_add (&options, "{sv}", "dbus-activatable", g_variant_new_boolean (FALSE));
+
+  g_dbus_connection_call (connection, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
+                          "org.freedesktop.portal.Background", "RequestBackground",
+                          g_variant_new ("(sa{sv})", "", &options), G_VARIANT_TYPE ("(o)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_background_called_cb, request);
+}
+
+static void
+on_run_in_background_cb (SrApplication *self)
+{
+  gboolean on = g_settings_get_boolean (self->settings, "run-in-background");
+  GtkWindow *window = get_main_window (self);
+
+  /* Off while the window is hidden: nothing is left to keep the app. */
+  if (!on && window != NULL && !gtk_widget_get_visible (GTK_WIDGET (window)))
+    gtk_window_destroy (window);
+
+  if (is_flatpak ())
+    request_background (self, on);
 }
 
 static void
@@ -128,6 +309,10 @@ sr_application_startup (GApplication *app)
 
   read_env_api_key (self);
   gtk_window_set_default_icon_name (APPLICATION_ID);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (on_run_in_background_cb), self, G_CONNECT_SWAPPED);
 }
 
 static gboolean
@@ -182,6 +367,7 @@ sr_application_finalize (GObject *object)
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->env_api_key, sr_credentials_free_key);
   g_clear_object (&self->search_provider);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sr_application_parent_class)->finalize (object);
 }
@@ -320,7 +506,39 @@ show_campaign_activated (GSimpleAction *action,
     sr_window_open_campaign (SR_WINDOW (window), g_variant_get_string (parameter, NULL));
 }
 
+/* A "Balance low" notification: the Dashboard, with the Balance card. */
+static void
+show_dashboard_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+
+  gtk_window_present (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dashboard");
+}
+
+/* A "Delivery Rate Dropped" notification: the messages of that hour that
+ * did not arrive, in the Messages Log. */
+static void
+show_undelivered_activated (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = ensure_main_window (self);
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+
+  g_variant_get (parameter, "(xx)", &filter->from, &filter->to);
+  filter->status_mask = sr_status_not_arrived_mask ();
+  gtk_window_present (window);
+  sr_window_show_messages (SR_WINDOW (window), filter);
+}
+
 static const GActionEntry app_actions[] = {
+  { "show-undelivered", show_undelivered_activated, "(xx)", NULL, NULL },
+  { "show-dashboard", show_dashboard_activated, NULL, NULL, NULL },
   { "show-message", show_message_activated, "s", NULL, NULL },
   { "show-campaign", show_campaign_activated, "s", NULL, NULL },
   { "search-messages", search_messages_activated, "s", NULL, NULL },

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-application.h: the application: command-line options, app actions
- * (preferences, legend, about, quit, show-message, search-messages), the
- * main window and GNOME Shell's search provider.
+ * (preferences, legend, about, quit, show-message, search-messages, and
+ * what notifications open: show-campaign, show-dashboard, show-undelivered),
+ * the main window, background refresh and GNOME Shell's search provider.
  */
 #pragma once
 

@@ -21,6 +21,9 @@ struct _SrPreferencesDialog
   AdwSpinRow          *refresh_interval_row;
   GtkSpinButton       *repoll_spin;
   GtkSwitch           *utc_switch;
+  AdwSwitchRow        *background_switch;
+  AdwSwitchRow        *low_balance_switch;
+  AdwSpinRow          *low_balance_row;
   AdwEntryRow         *api_url_row;
   AdwEntryRow         *auth_url_row;
   AdwPreferencesGroup *servers_group;
@@ -162,6 +165,9 @@ sr_preferences_dialog_class_init (SrPreferencesDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_refresh_interval_cb);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, repoll_spin);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, utc_switch);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, low_balance_switch);
+  gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, low_balance_row);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, api_url_row);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, auth_url_row);
   gtk_widget_class_bind_template_child (widget_class, SrPreferencesDialog, servers_group);
@@ -183,6 +189,22 @@ sr_preferences_dialog_init (SrPreferencesDialog *self)
   g_settings_bind (self->settings, "repoll-hours",
                    gtk_spin_button_get_adjustment (self->repoll_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "run-in-background",
+                   self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* Without automatic refresh nothing would sync in the background. */
+  g_object_bind_property (self->refresh_switch, "active",
+                          self->background_switch, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  g_settings_bind (self->settings, "low-balance-alert",
+                   self->low_balance_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "low-balance-threshold",
+                   self->low_balance_row, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->low_balance_switch, "active",
+                          self->low_balance_row, "sensitive",
+                          G_BINDING_SYNC_CREATE);
   g_settings_bind (self->settings, "show-utc",
                    self->utc_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);

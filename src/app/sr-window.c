@@ -447,6 +447,16 @@ sr_window_search_messages (SrWindow   *self,
   sr_messages_page_show_filter (self->messages_page, filter, NULL);
 }
 
+void
+sr_window_show_messages (SrWindow              *self,
+                         const SrMessageFilter *filter)
+{
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  if (self->session != NULL)
+    on_dashboard_show_messages_cb (self, filter, NULL);
+}
+
 static void
 show_pending (SrWindow *self)
 {

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "sr-message-filter.h"
+
 G_BEGIN_DECLS
 
 #define SR_TYPE_WINDOW (sr_window_get_type ())
@@ -28,5 +30,9 @@ void      sr_window_show_message    (SrWindow       *self,
 /* The Messages Log searching for text, once the account is open. */
 void      sr_window_search_messages (SrWindow       *self,
                                      const char     *text);
+/* The Messages Log showing the messages that pass filter (nothing before
+ * the account is open). */
+void      sr_window_show_messages   (SrWindow              *self,
+                                     const SrMessageFilter *filter);
 
 G_END_DECLS

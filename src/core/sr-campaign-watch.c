@@ -9,8 +9,12 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "sr-campaign.h"
 #include "sr-campaign-watch.h"
+#include "sr-message-filter.h"
+#include "sr-status.h"
 
 struct _SrCampaignWatch
 {
@@ -93,4 +97,62 @@ sr_campaign_watch_update (SrCampaignWatch *self,
 
   g_ptr_array_sort (finished, compare_created);
   return finished;
+}
+
+gboolean
+sr_balance_crossed_below (double previous,
+                          double current,
+                          double threshold)
+{
+  return previous >= 0 && previous >= threshold && current >= 0 && current < threshold;
+}
+
+gboolean
+sr_rate_sample_count (SrCache      *cache,
+                      gint64        from,
+                      gint64        to,
+                      SrRateSample *out_sample,
+                      GError      **error)
+{
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GPtrArray) counts = NULL;
+
+  g_return_val_if_fail (SR_IS_CACHE (cache), FALSE);
+  g_return_val_if_fail (out_sample != NULL, FALSE);
+
+  filter->from = from;
+  filter->to = to;
+  filter->status_mask = (1u << SR_STATUS_DELIVERED) | sr_status_not_arrived_mask ();
+  counts = sr_cache_query_status_counts (cache, filter, error);
+  if (counts == NULL)
+    return FALSE;
+
+  out_sample->settled = 0;
+  out_sample->delivered = 0;
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const SrStatusCount *count = g_ptr_array_index (counts, i);
+
+      out_sample->settled += count->count;
+      if (count->status == SR_STATUS_DELIVERED)
+        out_sample->delivered += count->count;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sr_rate_well_below (const SrRateSample *hour,
+                    const SrRateSample *usual)
+{
+  double p_hour, p_usual, gap;
+
+  if (hour->settled < SR_RATE_MIN_HOUR_SETTLED || usual->settled < SR_RATE_MIN_USUAL_SETTLED)
+    return FALSE;
+
+  p_hour = (double) hour->delivered / hour->settled;
+  p_usual = (double) usual->delivered / usual->settled;
+  gap = p_usual - p_hour;
+
+  return gap >= 0.10 && gap > 3 * sqrt (p_usual * (1 - p_usual) / hour->settled);
 }

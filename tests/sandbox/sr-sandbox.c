@@ -274,6 +274,7 @@ typedef struct
   int       malformed_times;
   char     *variant;
   double    balance;
+  double    live_fail;        /* POST /_sandbox/delivery: share of new live messages that fail */
   char     *currency;
   char     *now_str;
   /* the unknowns of the real API (README, "Unknowns") */
@@ -1483,6 +1484,18 @@ sandbox_catch_up (Sandbox *sb)
       Message m;
 
       init_single_message (sb, &rng, &m, created);
+      if (opts.live_fail > 0)
+        {
+          /* Its own stream, so the rest of the message does not change. */
+          Rng fail_rng = { fmix64 ((guint64) idx ^ G_GUINT64_CONSTANT (0x5a5af00d) ^ (guint64) opts.seed) };
+
+          if (rng_double (&fail_rng) < opts.live_fail)
+            {
+              m.fate = ST_FAILED;
+              m.report_delay = 2 + rng_below (&fail_rng, 300);
+              m.reason = (guint8) rng_weighted (&fail_rng, failed_reason_weights, G_N_ELEMENTS (failed_reason_weights));
+            }
+        }
       g_array_append_val (sb->messages, m);
       sb->n_live++;
     }
@@ -2851,6 +2864,75 @@ handle_advance (Sandbox           *sb,
   respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
 }
 
+/* The number query[name] in [lo, hi]; FALSE (and a 400) when it is not. */
+static gboolean
+query_number (Sandbox           *sb,
+              SoupServerMessage *msg,
+              GHashTable        *query,
+              const char        *name,
+              double             lo,
+              double             hi,
+              double            *out_value)
+{
+  const char *v = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  char *end = NULL;
+  double value = v != NULL ? g_ascii_strtod (v, &end) : NAN;
+  g_autofree char *text = NULL;
+
+  if (v != NULL && end != v && *end == '\0' && value >= lo && value <= hi)
+    {
+      *out_value = value;
+      return TRUE;
+    }
+
+  text = g_strdup_printf ("%s must be a number from %g to %g", name, lo, hi);
+  respond_error (sb, msg, SOUP_STATUS_BAD_REQUEST, text, FALSE);
+  return FALSE;
+}
+
+/* {"<name>": value} */
+static void
+respond_number (Sandbox           *sb,
+                SoupServerMessage *msg,
+                const char        *name,
+                double             value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "{\"%s\":%s}", name, g_ascii_dtostr (buf, sizeof buf, value));
+  respond (sb, msg, SOUP_STATUS_OK, s, FALSE);
+}
+
+/* POST /_sandbox/balance?value=X: what /api/balance answers from now on
+ * (low-balance notifications). */
+static void
+handle_set_balance (Sandbox           *sb,
+                    SoupServerMessage *msg,
+                    GHashTable        *query)
+{
+  if (!query_number (sb, msg, query, "value", 0, 1e12, &opts.balance))
+    return;
+  respond_number (sb, msg, "balance", opts.balance);
+}
+
+/* POST /_sandbox/delivery?fail=F: from now on, this share (0..1) of the
+ * new live messages fails within five minutes (a falling delivery rate). */
+static void
+handle_set_delivery (Sandbox           *sb,
+                     SoupServerMessage *msg,
+                     GHashTable        *query)
+{
+  double fail;
+
+  if (!query_number (sb, msg, query, "fail", 0, 1, &fail))
+    return;
+  /* Messages up to now keep the fate they were made with. */
+  sandbox_update_clock (sb);
+  opts.live_fail = fail;
+  respond_number (sb, msg, "fail", opts.live_fail);
+}
+
 static void
 handle_control (Sandbox           *sb,
                 SoupServerMessage *msg,
@@ -2867,7 +2949,13 @@ handle_control (Sandbox           *sb,
     handle_stats (sb, msg);
   else if (strcmp (path, "/_sandbox/advance") == 0 && post)
     handle_advance (sb, msg, query);
+  else if (strcmp (path, "/_sandbox/balance") == 0 && post)
+    handle_set_balance (sb, msg, query);
+  else if (strcmp (path, "/_sandbox/delivery") == 0 && post)
+    handle_set_delivery (sb, msg, query);
   else if (strcmp (path, "/_sandbox/summary") == 0 ||
+           strcmp (path, "/_sandbox/balance") == 0 ||
+           strcmp (path, "/_sandbox/delivery") == 0 ||
            strcmp (path, "/_sandbox/stats") == 0 ||
            strcmp (path, "/_sandbox/advance") == 0)
     respond_error (sb, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Method not allowed", FALSE);

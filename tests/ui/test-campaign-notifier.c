@@ -5,7 +5,9 @@
  * download (finished campaigns and running ones alike) notifies nothing; an
  * hour later on the sandbox's clock the campaign that was being sent is
  * done, and exactly the campaigns seen in progress that are done now are
- * notified, with their delivery rate and failures.
+ * notified, with their delivery rate and failures. The balance alert: with
+ * the sandbox's balance moved between syncs, exactly the crossings below the
+ * threshold notify, never the first sync of a new account.
  */
 
 #include "config.h"
@@ -13,13 +15,17 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "sr-application.h"
 #include "sr-campaign-notifier.h"
 #include "sr-core.h"
 #include "sr-format.h"
+#include "sr-preferences-dialog.h"
 #include "sr-resources.h"
 #include "sr-session.h"
 #include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
+#include "sr-test-window.h"
+#include "sr-window-private.h"
 
 typedef struct
 {
@@ -185,6 +191,434 @@ test_notifies_only_campaigns_seen_running (void)
   sr_test_remove_tree (dir);
 }
 
+static void
+on_balance_low_cb (SrCampaignNotifier *notifier,
+                   double              balance,
+                   const char         *title,
+                   GPtrArray          *titles)
+{
+  g_ptr_array_add (titles, g_strdup (title));
+}
+
+static gboolean
+not_syncing (gpointer data)
+{
+  return !sr_session_get_syncing (data);
+}
+
+/* Sets the sandbox's balance and syncs; returns the balance the session read. */
+static double
+sync_with_balance (SrTestSandbox *sandbox,
+                   SrSession     *session,
+                   double         balance)
+{
+  sr_test_sandbox_set_balance (sandbox, balance);
+  sr_session_sync (session, TRUE);
+  g_assert_true (sr_session_get_syncing (session));
+  sr_test_wait_until (not_syncing, session, 60, "a sync");
+
+  return sr_session_get_balance (session);
+}
+
+static void
+test_balance_low (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "200", "--campaigns", "2",
+                                                            "--manual-clock", "--seed", "5",
+                                                            "--balance", "12.4", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-balance-low");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSession) session = NULL;
+  g_autoptr(SrCampaignNotifier) notifier = NULL;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *expected = NULL;
+
+  g_settings_set_boolean (settings, "low-balance-alert", TRUE);
+  g_settings_set_double (settings, "low-balance-threshold", 20);
+
+  sr_session_open_async (url, url, sr_test_sandbox_get_api_key (sandbox), dir, NULL, on_open_cb, &result);
+  sr_test_wait_until (result_set, &result, 60, "the session");
+  session = sr_session_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sr_session_get_balance (session), <, 0);
+
+  notifier = sr_campaign_notifier_new (session);
+  g_signal_connect (notifier, "balance-low", G_CALLBACK (on_balance_low_cb), titles);
+
+  /* The first sync of a new account: already below, but nothing to cross from. */
+  g_assert_cmpfloat (sync_with_balance (sandbox, session, 12.4), ==, 12.4);
+  g_assert_cmpuint (titles->len, ==, 0);
+
+  /* Above, then below: one notification with the amount and currency. */
+  g_assert_cmpfloat (sync_with_balance (sandbox, session, 30), ==, 30);
+  g_assert_cmpuint (titles->len, ==, 0);
+  g_assert_cmpfloat (sync_with_balance (sandbox, session, 12.4), ==, 12.4);
+  g_assert_cmpuint (titles->len, ==, 1);
+  expected = sr_campaign_notifier_dup_balance_title (12.4, sr_session_get_currency (session));
+  g_assert_cmpstr (g_ptr_array_index (titles, 0), ==, expected);
+  g_assert_nonnull (strstr (g_ptr_array_index (titles, 0), "12.40"));
+  g_assert_nonnull (strstr (g_ptr_array_index (titles, 0), sr_session_get_currency (session)));
+
+  /* Still low, lower still: not again. */
+  sync_with_balance (sandbox, session, 12.4);
+  sync_with_balance (sandbox, session, 11);
+  g_assert_cmpuint (titles->len, ==, 1);
+
+  /* Exactly at the threshold is not low; below it again notifies again. */
+  sync_with_balance (sandbox, session, 20);
+  g_assert_cmpuint (titles->len, ==, 1);
+  sync_with_balance (sandbox, session, 5);
+  g_assert_cmpuint (titles->len, ==, 2);
+
+  /* With the alert off, a crossing notifies nothing. */
+  g_settings_set_boolean (settings, "low-balance-alert", FALSE);
+  sync_with_balance (sandbox, session, 30);
+  sync_with_balance (sandbox, session, 5);
+  g_assert_cmpuint (titles->len, ==, 2);
+
+  g_settings_reset (settings, "low-balance-alert");
+  g_settings_reset (settings, "low-balance-threshold");
+  sr_session_close (session);
+  sr_test_remove_tree (dir);
+}
+
+typedef struct
+{
+  SrSession          *session;
+  SrCampaignNotifier *notifier;
+  guint               target;
+} RateWait;
+
+static gboolean
+rate_checked (gpointer data)
+{
+  RateWait *wait = data;
+
+  return !sr_session_get_syncing (wait->session)
+         && sr_campaign_notifier_get_n_rate_checks (wait->notifier) >= wait->target;
+}
+
+/* Moves the sandbox's clock on, syncs and waits for the rate check. */
+static void
+advance_sync_and_check (SrTestSandbox      *sandbox,
+                        SrSession          *session,
+                        SrCampaignNotifier *notifier,
+                        int                 seconds)
+{
+  RateWait wait = { session, notifier, sr_campaign_notifier_get_n_rate_checks (notifier) + 1 };
+
+  sr_test_sandbox_advance (sandbox, seconds);
+  sr_session_sync (session, TRUE);
+  g_assert_true (sr_session_get_syncing (session));
+  sr_test_wait_until (rate_checked, &wait, 120, "a sync and its rate check");
+}
+
+typedef struct
+{
+  GArray    *hours;    /* pairs of gint64: from, to */
+  GPtrArray *bodies;
+} RateSeen;
+
+static void
+on_rate_low_cb (SrCampaignNotifier *notifier,
+                gint64              from,
+                gint64              to,
+                const char         *body,
+                RateSeen           *seen)
+{
+  g_array_append_val (seen->hours, from);
+  g_array_append_val (seen->hours, to);
+  g_ptr_array_add (seen->bodies, g_strdup (body));
+}
+
+static gint64
+count_in (SrCache *cache,
+          gint64   from,
+          gint64   to,
+          guint    status_mask)
+{
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  filter->from = from;
+  filter->to = to;
+  filter->status_mask = status_mask;
+  n = sr_cache_count_messages (cache, filter, &error);
+  g_assert_no_error (error);
+
+  return n;
+}
+
+/* The delivery rate of the last hour against the 30 days before it, with
+ * the sandbox's live messages failing on demand: a bad hour in the first
+ * download does not notify, a good hour does not, a bad hour after it
+ * notifies once (with the hour, whose undelivered messages the action
+ * shows), and the same drop half an hour later does not again. */
+static void
+test_rate_low (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "3000", "--campaigns", "4",
+                                                            "--days", "30", "--live", "--manual-clock",
+                                                            "--live-rate", "10", "--seed", "5", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-rate-low");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSession) session = NULL;
+  g_autoptr(SrCampaignNotifier) notifier = NULL;
+  RateSeen seen = { g_array_new (FALSE, FALSE, sizeof (gint64)), g_ptr_array_new_with_free_func (g_free) };
+  SrCache *cache;
+  gint64 from, to, delivered, undelivered, usual_delivered, usual_undelivered;
+  guint not_arrived = sr_status_not_arrived_mask ();
+
+  sr_session_open_async (url, url, sr_test_sandbox_get_api_key (sandbox), dir, NULL, on_open_cb, &result);
+  sr_test_wait_until (result_set, &result, 60, "the session");
+  session = sr_session_open_finish (result, &error);
+  g_assert_no_error (error);
+  cache = sr_session_get_cache (session);
+  notifier = sr_campaign_notifier_new (session);
+  g_signal_connect (notifier, "rate-low", G_CALLBACK (on_rate_low_cb), &seen);
+
+  /* A bad hour in the first download: history, never notified. */
+  sr_test_sandbox_set_delivery_failures (sandbox, 0.7);
+  advance_sync_and_check (sandbox, session, notifier, 3600);
+  g_assert_cmpuint (seen.bodies->len, ==, 0);
+
+  /* A good hour. */
+  sr_test_sandbox_set_delivery_failures (sandbox, 0);
+  advance_sync_and_check (sandbox, session, notifier, 3600);
+  g_assert_cmpuint (seen.bodies->len, ==, 0);
+
+  /* A bad hour: one notification, about that hour. */
+  sr_test_sandbox_set_delivery_failures (sandbox, 0.7);
+  advance_sync_and_check (sandbox, session, notifier, 3600);
+  g_assert_cmpuint (seen.bodies->len, ==, 1);
+  from = g_array_index (seen.hours, gint64, 0);
+  to = g_array_index (seen.hours, gint64, 1);
+  g_assert_cmpint (to - from, ==, G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
+  g_assert_cmpint (to, >, sr_cache_get_newest_created_at (cache, NULL));
+
+  /* Counted here another way: well below, by enough messages. */
+  delivered = count_in (cache, from, to, 1u << SR_STATUS_DELIVERED);
+  undelivered = count_in (cache, from, to, not_arrived);
+  usual_delivered = count_in (cache, from - 30 * 24 * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC, from, 1u << SR_STATUS_DELIVERED);
+  usual_undelivered = count_in (cache, from - 30 * 24 * G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC, from, not_arrived);
+  g_test_message ("%s (%" G_GINT64_FORMAT " undelivered in the hour)", (char *) g_ptr_array_index (seen.bodies, 0), undelivered);
+  g_assert_cmpint (delivered + undelivered, >=, SR_RATE_MIN_HOUR_SETTLED);
+  g_assert_cmpfloat ((double) delivered / (delivered + undelivered), <,
+                     (double) usual_delivered / (usual_delivered + usual_undelivered) - 0.10);
+  {
+    SrRateSample hour = { delivered + undelivered, delivered };
+    SrRateSample usual = { usual_delivered + usual_undelivered, usual_delivered };
+    g_autofree char *body = sr_campaign_notifier_dup_rate_body (&hour, &usual);
+
+    g_assert_cmpstr (g_ptr_array_index (seen.bodies, 0), ==, body);
+  }
+
+  /* Still bad half an hour later: not again. */
+  advance_sync_and_check (sandbox, session, notifier, 1800);
+  g_assert_cmpuint (seen.bodies->len, ==, 1);
+
+  sr_session_close (session);
+  g_array_unref (seen.hours);
+  g_ptr_array_unref (seen.bodies);
+  sr_test_remove_tree (dir);
+}
+
+/* What the notification's action opens: the Messages Log filtered to the
+ * hour and to the messages that did not arrive (here a day, for enough of
+ * them), on a real window synced from the sandbox. */
+static void
+test_show_undelivered (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "2000", "--campaigns", "4",
+                                                            "--days", "30", "--seed", "5", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-show-undelivered");
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+  SrWindow *window;
+  SrCache *cache;
+  SrMessageList *list;
+  const SrMessageFilter *shown;
+  gint64 newest, expected;
+
+  window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports page");
+  sr_test_wait_until (sr_test_window_session_idle, window, 120, "the first sync");
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the Messages Log");
+
+  cache = sr_session_get_cache (sr_window_get_session (window));
+  newest = sr_cache_get_newest_created_at (cache, NULL);
+  filter->to = newest + 1;
+  filter->from = filter->to - G_GINT64_CONSTANT (24 * 3600) * G_USEC_PER_SEC;
+  filter->status_mask = sr_status_not_arrived_mask ();
+  expected = count_in (cache, filter->from, filter->to, filter->status_mask);
+  g_assert_cmpint (expected, >, 0);
+
+  sr_window_show_messages (window, filter);
+  sr_test_wait_until (sr_test_window_messages_ready, window, 60, "the filtered Messages Log");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  shown = sr_message_list_get_filter (list);
+  g_assert_cmpint (shown->from, ==, filter->from);
+  g_assert_cmpint (shown->to, ==, filter->to);
+  g_assert_cmpuint (shown->status_mask, ==, filter->status_mask);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, expected);
+
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          GType       type,
+          const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The Preferences rows store the alert and its amount; the amount is only
+ * editable while the alert is on. */
+static void
+test_preferences_low_balance (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GtkWidget) prefs = g_object_ref_sink (sr_preferences_dialog_new ());
+  /* The rows live under the dialog's child until it is presented. */
+  GtkWidget *content = adw_dialog_get_child (ADW_DIALOG (prefs));
+  GtkWidget *alert = find_row (content, ADW_TYPE_SWITCH_ROW, "Low Balance Alert");
+  GtkWidget *amount = find_row (content, ADW_TYPE_SPIN_ROW, "Alert Below");
+
+  g_assert_nonnull (alert);
+  g_assert_nonnull (amount);
+  g_assert_false (g_settings_get_boolean (settings, "low-balance-alert"));
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (alert)));
+  g_assert_false (gtk_widget_get_sensitive (amount));
+
+  adw_switch_row_set_active (ADW_SWITCH_ROW (alert), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "low-balance-alert"));
+  g_assert_true (gtk_widget_get_sensitive (amount));
+  adw_spin_row_set_value (ADW_SPIN_ROW (amount), 12.5);
+  g_assert_cmpfloat (g_settings_get_double (settings, "low-balance-threshold"), ==, 12.5);
+
+  g_settings_set_double (settings, "low-balance-threshold", 40);
+  g_assert_cmpfloat (adw_spin_row_get_value (ADW_SPIN_ROW (amount)), ==, 40);
+
+  g_settings_reset (settings, "low-balance-alert");
+  g_settings_reset (settings, "low-balance-threshold");
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (alert)));
+}
+
+/* The background switch stores run-in-background, and is only editable
+ * while automatic refresh is on (nothing else would sync). */
+static void
+test_preferences_background (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GtkWidget) prefs = g_object_ref_sink (sr_preferences_dialog_new ());
+  GtkWidget *content = adw_dialog_get_child (ADW_DIALOG (prefs));
+  GtkWidget *background = find_row (content, ADW_TYPE_SWITCH_ROW, "Keep Refreshing in the Background");
+
+  g_assert_nonnull (background);
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (background)));
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-refresh-minutes"), >, 0);
+  g_assert_true (gtk_widget_get_sensitive (background));
+
+  adw_switch_row_set_active (ADW_SWITCH_ROW (background), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+
+  g_settings_set_uint (settings, "auto-refresh-minutes", 0);
+  g_assert_false (gtk_widget_get_sensitive (background));
+
+  g_settings_reset (settings, "auto-refresh-minutes");
+  g_settings_reset (settings, "run-in-background");
+  g_assert_true (gtk_widget_get_sensitive (background));
+  g_assert_false (adw_switch_row_get_active (ADW_SWITCH_ROW (background)));
+}
+
+static GtkWindow *
+only_window (SrApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  return windows->data;
+}
+
+static gboolean
+no_window (gpointer app)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/* "Keep Refreshing in the Background": closing the window only hides it,
+ * so the application keeps it (and its session, which syncs on its timer)
+ * and stays; turning the setting off with the window hidden ends it. With
+ * the setting off, closing the window ends it as before. The Background
+ * portal is only asked in Flatpak and is not tested here. */
+static void
+test_background_keeps_app (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(SrApplication) app = sr_application_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
+
+  /* On: closed, the window hides and the app keeps it. */
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-dashboard", NULL);
+  window = only_window (app);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gtk_window_get_hide_on_close (window));
+  gtk_window_close (window);
+  sr_test_spin (200);
+  g_assert_true (only_window (app) == window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Activating again shows the same window (the same session). */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (only_window (app) == window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  gtk_window_close (window);
+  sr_test_spin (200);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Off while hidden: the window goes, and with it what kept the app. */
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  sr_test_wait_until (no_window, app, 10, "the hidden window to go");
+
+  /* Off: closing the window ends it. */
+  g_application_activate (G_APPLICATION (app));
+  window = only_window (app);
+  g_assert_false (gtk_window_get_hide_on_close (window));
+  gtk_window_close (window);
+  sr_test_wait_until (no_window, app, 10, "the window to close");
+
+  g_settings_reset (settings, "run-in-background");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,6 +635,12 @@ main (int   argc,
   sr_register_resource ();
 
   g_test_add_func ("/campaign-notifier/only-campaigns-seen-running", test_notifies_only_campaigns_seen_running);
+  g_test_add_func ("/campaign-notifier/balance-low", test_balance_low);
+  g_test_add_func ("/campaign-notifier/rate-low", test_rate_low);
+  g_test_add_func ("/campaign-notifier/show-undelivered", test_show_undelivered);
+  g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
+  g_test_add_func ("/campaign-notifier/preferences-background", test_preferences_background);
+  g_test_add_func ("/campaign-notifier/background-keeps-app", test_background_keeps_app);
 
   return g_test_run ();
 }
