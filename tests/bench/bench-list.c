@@ -751,6 +751,26 @@ failures (GHashTable *results,
   return g_intern_string (g_strdup_printf (" [%u× wrong row]", n));
 }
 
+/* Pads by characters, not bytes: the names have arrows and Greek. */
+static void
+print_padded (const char *text,
+              int         width)
+{
+  g_print ("%s%*s", text, MAX (width - (int) g_utf8_strlen (text, -1), 0), "");
+}
+
+static void
+print_columns (const char *name,
+               const char *unit,
+               const char *a,
+               const char *b)
+{
+  print_padded (name, 47);
+  print_padded (unit, 5);
+  print_padded (a, 31);
+  g_print ("%s\n", b);
+}
+
 static void
 print_row (const char *name,
            const char *unit,
@@ -768,7 +788,7 @@ print_row (const char *name,
     a = g_strdup_printf ("never%s", failures (lazy, key));
   if (stats (naive_results, key, &med, &min, &max))
     b = g_strdup_printf ("%.1f (%.1f–%.1f)%s", med, min, max, failures (naive_results, key));
-  g_print ("%-46s %-4s %-28s %s\n", name, unit, a ? a : "—", b ? b : "—");
+  print_columns (name, unit, a ? a : "—", b ? b : "—");
 }
 
 static double
@@ -831,7 +851,7 @@ main (int    argc,
 
   g_print ("Messages Log on %s, %d runs (naive: %d), load average %.1f → %.1f\n",
            cache_path, n_runs, n_naive_runs < 0 ? n_runs : n_naive_runs, load_before, load_after);
-  g_print ("%-46s %-4s %-28s %s\n", "figure", "unit", "SMS Reports: median (min–max)", "naive GListStore");
+  print_columns ("figure", "unit", "SMS Reports: median (min–max)", "naive GListStore");
   print_row ("launch → first row painted", "ms", lazy, naive_results, "launch_ms");
   print_row ("sort Recipient → new first row painted", "ms", lazy, naive_results, "sort_recipient_ms");
   print_row ("sort Cost → new first row painted", "ms", lazy, naive_results, "sort_cost_ms");
