@@ -114,6 +114,7 @@ typedef struct
   gulong        cancel_handler;
   GSource      *deadline_source; /* ends an attempt that takes too long */
   SoupSession  *session;         /* of this attempt */
+  gboolean      in_send;         /* until the response headers are in */
   gboolean      deadline_hit;
   gint64        started;       /* monotonic, usec: first attempt */
   gint64        sent_at;       /* monotonic, usec */
@@ -128,6 +129,30 @@ typedef struct
 static void send_attempt        (GTask   *task);
 static void send_with_token     (GTask   *task);
 static void clear_retry_sources (Request *request);
+
+static gboolean
+unref_session_cb (gpointer session)
+{
+  g_object_unref (session);
+  return G_SOURCE_REMOVE;
+}
+
+/* The attempt's session goes once libsoup is done with the callback that
+ * ended the attempt: disposing a session aborts what it still has queued. */
+static void
+release_session (Request *request)
+{
+  SoupSession *session = g_steal_pointer (&request->session);
+  GSource *source;
+
+  if (session == NULL)
+    return;
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_LOW);
+  g_source_set_callback (source, unref_session_cb, session, NULL);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
 
 static void
 clear_attempt (Request *request,
@@ -146,7 +171,7 @@ clear_attempt (Request *request,
   g_clear_object (&request->attempt_cancellable);
   g_clear_object (&request->stream);
   g_clear_object (&request->msg);
-  g_clear_object (&request->session);
+  release_session (request);
   g_clear_pointer (&request->buffer, g_byte_array_unref);
 }
 
@@ -158,7 +183,7 @@ request_free (Request *request)
   g_clear_object (&request->attempt_cancellable);
   g_clear_object (&request->stream);
   g_clear_object (&request->msg);
-  g_clear_object (&request->session);
+  release_session (request);
   g_clear_pointer (&request->buffer, g_byte_array_unref);
   g_clear_pointer (&request->url, g_free);
   g_clear_pointer (&request->path, g_free);
@@ -1123,8 +1148,14 @@ on_sent_cb (GObject      *object,
   SoupMessageHeaders *headers;
   guint status;
 
+  request->in_send = FALSE;
   request->stream = soup_session_send_finish (session, result, &error);
   if (request->stream == NULL)
+    {
+      transport_failed (task, error);
+      return;
+    }
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
       transport_failed (task, error);
       return;
@@ -1148,11 +1179,19 @@ on_sent_cb (GObject      *object,
   read_more (task);
 }
 
+/* The caller's cancellation stops the reading of a body at once, but not
+ * a request still connecting or waiting for its headers: libsoup 3.6 can
+ * crash when a message is cancelled while its connection is being made
+ * (soup_session_send_finish() on freed state; test-sync's cancel-and-
+ * resume tests hit it about once in 20 runs). Such a request ends by
+ * itself (the session's timeout, or the attempt's deadline) and
+ * on_sent_cb() then returns the cancellation. */
 static void
 cancel_attempt_cb (GCancellable *cancellable,
-                   GCancellable *attempt_cancellable)
+                   Request      *request)
 {
-  g_cancellable_cancel (attempt_cancellable);
+  if (!request->in_send)
+    g_cancellable_cancel (request->attempt_cancellable);
 }
 
 static gboolean
@@ -1215,7 +1254,7 @@ send_attempt (GTask *task)
   request->attempt_cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     request->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_attempt_cb),
-                                                     request->attempt_cancellable, NULL);
+                                                     request, NULL);
   request->deadline_source = g_timeout_source_new_seconds (MAX (1, self->timeout_s));
   g_source_set_callback (request->deadline_source, deadline_cb, request, NULL);
   g_source_attach (request->deadline_source, g_task_get_context (task));
@@ -1229,6 +1268,7 @@ send_attempt (GTask *task)
                                                     "timeout", self->timeout_s,
                                                     "max-conns-per-host", 1,
                                                     NULL);
+  request->in_send = TRUE;
   soup_session_send_async (request->session, request->msg, G_PRIORITY_DEFAULT,
                            request->attempt_cancellable, on_sent_cb, g_object_ref (task));
 }
