@@ -60,3 +60,52 @@ sr_test_window_close (gpointer window)
   gtk_window_destroy (GTK_WINDOW (window));
   sr_test_spin (50);
 }
+
+/* --- a synced account --- */
+
+static void
+sync_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GError **error = user_data;
+  SrSyncSummary summary;
+
+  if (!sr_sync_run_finish (SR_SYNC (object), result, &summary, error) && *error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "sync failed");
+  if (*error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static gboolean
+sync_error_is_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+SrCache *
+sr_test_sync_account (const char *url,
+                      const char *key,
+                      const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrApiClient) client = NULL;
+  g_autoptr(SrSync) sync = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+  SrCache *cache;
+
+  client = sr_api_client_new (url, url, key, &error);
+  g_assert_no_error (error);
+  file_name = sr_cache_dup_account_file_name (sr_api_client_get_api_url (client), key);
+  path = g_build_filename (dir, file_name, NULL);
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+
+  sync = sr_sync_new (client, cache);
+  sr_sync_run_async (sync, NULL, sync_done_cb, &error);
+  sr_test_wait_until (sync_error_is_set, &error, 120, "the fixture sync");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+
+  return cache;
+}

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "sr-types.h"
+
 G_BEGIN_DECLS
 
 /* The window shows something other than its loading page. */
@@ -26,5 +28,11 @@ void     sr_test_window_close          (gpointer window);
 
 /* The sign-in page is not checking a key. */
 gboolean sr_test_sign_in_settled       (gpointer sign_in_page);
+
+/* Fills the cache of (url, key) in dir with the core's SrSync, as the app
+ * and the CLI do, and returns it open. */
+SrCache *sr_test_sync_account         (const char *url,
+                                        const char *key,
+                                        const char *dir);
 
 G_END_DECLS

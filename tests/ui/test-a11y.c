@@ -34,53 +34,6 @@ static SrTestSandbox *shared_sandbox;
 static char          *shared_dir;
 static SrCache       *shared_cache;
 
-static void
-on_sync_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GError **error = user_data;
-  SrSyncSummary summary;
-
-  if (!sr_sync_run_finish (SR_SYNC (object), result, &summary, error) && *error == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "sync failed");
-  if (*error == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
-}
-
-static gboolean
-error_is_set (gpointer data)
-{
-  return *(GError **) data != NULL;
-}
-
-static SrCache *
-sync_account (const char *url,
-              const char *key,
-              const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SrApiClient) client = NULL;
-  g_autoptr(SrSync) sync = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  SrCache *cache;
-
-  client = sr_api_client_new (url, url, key, &error);
-  g_assert_no_error (error);
-  file_name = sr_cache_dup_account_file_name (sr_api_client_get_api_url (client), key);
-  path = g_build_filename (dir, file_name, NULL);
-  cache = sr_cache_open (path, &error);
-  g_assert_no_error (error);
-
-  sync = sr_sync_new (client, cache);
-  sr_sync_run_async (sync, NULL, on_sync_done_cb, &error);
-  sr_test_wait_until (error_is_set, &error, 120, "the fixture sync");
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
-
-  return cache;
-}
-
 static gboolean
 list_ready (gpointer data)
 {
@@ -1410,7 +1363,7 @@ main (int   argc,
 
   shared_sandbox = sr_test_sandbox_start ("--messages", N_MESSAGES, "--campaigns", N_CAMPAIGNS, NULL);
   shared_dir = sr_test_make_tmpdir ("test-a11y");
-  shared_cache = sync_account (sr_test_sandbox_get_url (shared_sandbox),
+  shared_cache = sr_test_sync_account (sr_test_sandbox_get_url (shared_sandbox),
                                sr_test_sandbox_get_api_key (shared_sandbox),
                                shared_dir);
 

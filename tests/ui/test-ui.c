@@ -94,36 +94,6 @@ error_is_set (gpointer data)
   return *(GError **) data != NULL;
 }
 
-/* Fills the cache of (url, key) in dir with the core's SrSync, like the app
- * and the CLI do. Returns the open cache. */
-static SrCache *
-sync_account (const char *url,
-              const char *key,
-              const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SrApiClient) client = NULL;
-  g_autoptr(SrSync) sync = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  SrCache *cache;
-
-  client = sr_api_client_new (url, url, key, &error);
-  g_assert_no_error (error);
-
-  file_name = sr_cache_dup_account_file_name (sr_api_client_get_api_url (client), key);
-  path = g_build_filename (dir, file_name, NULL);
-  cache = sr_cache_open (path, &error);
-  g_assert_no_error (error);
-
-  sync = sr_sync_new (client, cache);
-  sr_sync_run_async (sync, NULL, on_sync_done_cb, &error);
-  sr_test_wait_until (error_is_set, &error, 120, "the fixture sync");
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
-
-  return cache;
-}
-
 static gint64
 count_messages (SrCache               *cache,
                 const SrMessageFilter *filter)
@@ -1180,7 +1150,7 @@ test_offline_banner_and_lists_keep_working (void)
 
   sandbox = sr_test_sandbox_start ("--messages", "800", "--campaigns", "5", NULL);
   url = g_strdup (sr_test_sandbox_get_url (sandbox));
-  cache = sync_account (url, sr_test_sandbox_get_api_key (sandbox), dir);
+  cache = sr_test_sync_account (url, sr_test_sandbox_get_api_key (sandbox), dir);
   total = count_messages (cache, NULL);
   g_assert_cmpint (total, >, 0);
 
@@ -1363,7 +1333,7 @@ test_read_only_reports_shown (void)
 
   sandbox = sr_test_sandbox_start ("--messages", "500", "--campaigns", "3", NULL);
   url = g_strdup (sr_test_sandbox_get_url (sandbox));
-  cache = sync_account (url, sr_test_sandbox_get_api_key (sandbox), dir);
+  cache = sr_test_sync_account (url, sr_test_sandbox_get_api_key (sandbox), dir);
   total = count_messages (cache, NULL);
   g_assert_cmpint (total, >, 0);
   sr_cache_close (cache);
@@ -3285,7 +3255,7 @@ test_offline_launch_shows_cached_rows (void)
   sandbox = sr_test_sandbox_start ("--messages", "800", "--campaigns", "5", NULL);
   url = g_strdup (sr_test_sandbox_get_url (sandbox));
   key = g_strdup (sr_test_sandbox_get_api_key (sandbox));
-  cache = sync_account (url, key, dir);
+  cache = sr_test_sync_account (url, key, dir);
   total = count_messages (cache, NULL);
   g_assert_cmpint (total, >, 0);
   sr_cache_close (cache);
@@ -3487,7 +3457,7 @@ main (int   argc,
 
   shared_sandbox = sr_test_sandbox_start ("--messages", N_MESSAGES, "--campaigns", N_CAMPAIGNS, NULL);
   shared_dir = sr_test_make_tmpdir ("test-ui");
-  shared_cache = sync_account (sr_test_sandbox_get_url (shared_sandbox),
+  shared_cache = sr_test_sync_account (sr_test_sandbox_get_url (shared_sandbox),
                                sr_test_sandbox_get_api_key (shared_sandbox),
                                shared_dir);
 
