@@ -215,6 +215,28 @@ static const char migration_v4[] =
   "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
   "CREATE TABLE IF NOT EXISTS deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL);";
 
+/* Version 5: the Dashboard's aggregates (sr-cache-aggregates.c): message
+ * counts and cost per UTC hour and status (the chart and the totals), and
+ * per UTC day and status by sender, destination (the sr_countries entry)
+ * and failure reason (the breakdowns). Kept by the writer in its
+ * transaction; filled from the existing rows at the first open after this
+ * step (sr_cache_aggregates_open(), which also rebuilds them when the
+ * calling-code table changes). */
+#define AGGREGATE_TABLE(name) \
+  "CREATE TABLE " name " (" \
+  "  t            INTEGER NOT NULL," \
+  "  key          TEXT NOT NULL," \
+  "  status_code  INTEGER NOT NULL," \
+  "  n            INTEGER NOT NULL," \
+  "  cost         INTEGER NOT NULL," \
+  "  PRIMARY KEY (t, key, status_code)" \
+  ") WITHOUT ROWID;"
+static const char migration_v5[] =
+  AGGREGATE_TABLE ("agg_hours")
+  AGGREGATE_TABLE ("agg_senders")
+  AGGREGATE_TABLE ("agg_countries")
+  AGGREGATE_TABLE ("agg_reasons");
+
 typedef struct
 {
   int         version;   /* user_version after this step */
@@ -226,6 +248,7 @@ static const Migration migrations[] = {
   { 2, migration_v2 },
   { 3, migration_v3 },
   { 4, migration_v4 },
+  { 5, migration_v5 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SR_CACHE_SCHEMA_VERSION);

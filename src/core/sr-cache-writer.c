@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-cache-aggregates.h"
 #include "sr-cache-private.h"
 #include "sr-cache-schema.h"
 #include "sr-cache-sql.h"
@@ -218,6 +219,9 @@ writer_open (SrCacheWriter  *self,
   /* A bulk load that never finished (crash, kill, a full disk) left
    * indexes to build; without room for them the file opens all the same. */
   if (!writer_build_pending_indexes (self, error))
+    return FALSE;
+
+  if (!sr_cache_aggregates_open (self->write_db, error))
     return FALSE;
 
   /* From now on a crash leaves the file unmarked: checked at next open. */
@@ -575,8 +579,18 @@ writer_run_job (SrCacheWriter *self,
     case WRITE_UPSERT_MESSAGES:
       /* The messages and the state (the sync checkpoint) commit together
        * or not at all. */
-      ok = writer_upsert (self, job, STMT_UPSERT_MESSAGE, &modified, &job->error) &&
-           writer_write_state (self, job->state, &job->error);
+      /* The Dashboard's aggregates: existing rows out, upserts, back in. */
+      {
+        gboolean existing = FALSE;
+
+        ok = sr_cache_aggregates_apply_ids (self->write_db, job->records, self->indexed_rowid,
+                                            -1, &existing, &job->error) &&
+             writer_upsert (self, job, STMT_UPSERT_MESSAGE, &modified, &job->error) &&
+             (!existing ||
+              sr_cache_aggregates_apply_ids (self->write_db, job->records, self->indexed_rowid,
+                                             1, NULL, &job->error)) &&
+             writer_write_state (self, job->state, &job->error);
+      }
       if (modified > 0)
         changed |= SR_CACHE_CHANGED_MESSAGES;
       break;
@@ -692,7 +706,8 @@ writer_run_group (SrCacheWriter *self,
       if (error == NULL && n_new_messages > 0)
         {
           sqlite3_bind_int64 (self->stmts[STMT_INDEX_NEW_MESSAGES], 1, self->indexed_rowid);
-          writer_step (self, STMT_INDEX_NEW_MESSAGES, &error);
+          if (writer_step (self, STMT_INDEX_NEW_MESSAGES, &error))
+            sr_cache_aggregates_add_new (self->write_db, self->indexed_rowid, &error);
         }
 
       if (error == NULL && writer_step (self, STMT_COMMIT, &error))

@@ -31,8 +31,10 @@
 #include <string.h>
 
 #include "sr-cache.h"
+#include "sr-cache-aggregates.h"
 #include "sr-countries.h"
 #include "sr-insights.h"
+#include "sr-insights-private.h"
 #include "sr-message.h"
 #include "sr-status.h"
 
@@ -56,6 +58,7 @@ struct _SrInsights
   GArray               *senders;     /* SrDeliveryRow */
   GArray               *failures;    /* SrFailureReasonRow */
   GStringChunk         *strings;     /* every string the rows point to that is not static */
+  gboolean              from_aggregates;
 };
 
 G_DEFINE_BOXED_TYPE (SrInsights, sr_insights, sr_insights_ref, sr_insights_unref)
@@ -161,6 +164,12 @@ typedef struct
 
   /* failure reasons */
   GHashTable       *reasons;        /* reason → count (gint64 *) */
+
+  /* From the aggregates only: */
+  GHashTable       *unknown;        /* raw status → Counts (count in by_group[0]) */
+  GHashTable       *prefixes;       /* entry prefix → entry index + 1 (static keys) */
+  gint64            split_first;    /* hours holding a bucket boundary, sorted */
+  GArray           *split_hours;    /* gint64 */
 } Accumulator;
 
 static SrStatusGroup status_groups[SR_N_STATUSES];
@@ -204,6 +213,60 @@ counts_add (Counts        *counts,
   counts->cost += cost;
 }
 
+static inline void
+counts_add_n (Counts        *counts,
+              SrStatusGroup  group,
+              gint64         n,
+              double         cost)
+{
+  counts->by_group[group] += n;
+  counts->cost += cost;
+}
+
+static KeyedCounts *
+lookup_sender (Accumulator *acc,
+               const char  *sender_id)
+{
+  const char *sender = sender_id != NULL ? sender_id : "";
+  KeyedCounts *keyed = acc->last_sender;
+
+  if (keyed == NULL || strcmp (keyed->key, sender) != 0)
+    {
+      keyed = g_hash_table_lookup (acc->senders, sender);
+      if (keyed == NULL)
+        {
+          keyed = g_new0 (KeyedCounts, 1);
+          keyed->key = g_strdup (sender);
+          g_hash_table_insert (acc->senders, keyed->key, keyed);
+        }
+      acc->last_sender = keyed;
+    }
+
+  return keyed;
+}
+
+static inline gboolean
+is_failure_group (SrStatusGroup group)
+{
+  return group == SR_STATUS_GROUP_FAILED || group == SR_STATUS_GROUP_NOT_SENT ||
+         group == SR_STATUS_GROUP_OTHER;
+}
+
+static void
+add_reason (Accumulator *acc,
+            const char  *reason,
+            gint64       n)
+{
+  gint64 *count = g_hash_table_lookup (acc->reasons, reason);
+
+  if (count == NULL)
+    {
+      count = g_new0 (gint64, 1);
+      g_hash_table_insert (acc->reasons, g_strdup (reason), count);
+    }
+  *count += n;
+}
+
 static gboolean
 accumulate_row_cb (const SrReportRow *row,
                    gpointer           user_data)
@@ -232,39 +295,12 @@ accumulate_row_cb (const SrReportRow *row,
     }
 
   if (acc->senders != NULL)
-    {
-      const char *sender = row->sender_id != NULL ? row->sender_id : "";
-      KeyedCounts *keyed = acc->last_sender;
-
-      if (keyed == NULL || strcmp (keyed->key, sender) != 0)
-        {
-          keyed = g_hash_table_lookup (acc->senders, sender);
-          if (keyed == NULL)
-            {
-              keyed = g_new0 (KeyedCounts, 1);
-              keyed->key = g_strdup (sender);
-              g_hash_table_insert (acc->senders, keyed->key, keyed);
-            }
-          acc->last_sender = keyed;
-        }
-
-      counts_add (&keyed->counts, group, row->cost);
-    }
+    counts_add (&lookup_sender (acc, row->sender_id)->counts, group, row->cost);
 
   if (acc->reasons != NULL &&
       row->failed_reason != NULL && row->failed_reason[0] != '\0' &&
-      (group == SR_STATUS_GROUP_FAILED || group == SR_STATUS_GROUP_NOT_SENT ||
-       group == SR_STATUS_GROUP_OTHER))
-    {
-      gint64 *count = g_hash_table_lookup (acc->reasons, row->failed_reason);
-
-      if (count == NULL)
-        {
-          count = g_new0 (gint64, 1);
-          g_hash_table_insert (acc->reasons, g_strdup (row->failed_reason), count);
-        }
-      (*count)++;
-    }
+      is_failure_group (group))
+    add_reason (acc, row->failed_reason, 1);
 
   return TRUE;
 }
@@ -461,6 +497,7 @@ static gboolean
 build_status_rows (SrInsights             *self,
                    SrCache                *cache,
                    const SrMessageFilter  *filter,
+                   GHashTable             *unknown_counts,
                    GError                **error)
 {
   const SrInsightsTotals *totals = &self->totals;
@@ -472,7 +509,22 @@ build_status_rows (SrInsights             *self,
                            totals->by_status[i], totals->cost_by_status[i]);
     }
 
-  if (totals->by_status[SR_STATUS_UNKNOWN] > 0)
+  /* From the aggregates: read with them. */
+  if (unknown_counts != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, unknown_counts);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          const Counts *counts = value;
+
+          if (counts->by_group[0] != 0)
+            append_status_row (self, key, SR_STATUS_UNKNOWN, counts->by_group[0], counts->cost);
+        }
+    }
+  else if (totals->by_status[SR_STATUS_UNKNOWN] > 0)
     {
       g_autoptr(SrMessageFilter) unknown = NULL;
       g_autoptr(GPtrArray) counts = NULL;
@@ -689,15 +741,291 @@ too_many:
   return FALSE;
 }
 
+/* --- from the aggregates ----------------------------------------------------
+ *
+ * A period of local days [from, to) is read in three parts:
+ * - the whole UTC days inside it, [d1, d2), from the aggregates: the hours
+ *   give the totals, the statuses and the chart; the days give the
+ *   breakdowns by sender, country and failure reason;
+ * - the partial UTC days at its edges, [from, d1) and [d2, to), scanned from
+ *   the rows as before (two days at most);
+ * - the hours inside [d1, d2) that hold a local midnight, in zones whose
+ *   offset is not whole hours (+05:30): their cells count for the totals but
+ *   are split between two bars of the chart by a scan of their rows.
+ * So All Time costs about as much as a week. A chart of hours (a period of
+ * one day), or a filter with more than a period, scans the rows.
+ */
+
+static inline gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  return a / b - (a % b < 0 ? 1 : 0);
+}
+
+static gboolean
+is_period_only (const SrMessageFilter *filter)
+{
+  if (filter == NULL)
+    return TRUE;
+
+  return filter->status_mask == 0 &&
+         (filter->campaign_id == NULL || filter->campaign_id[0] == '\0') &&
+         (filter->recipient == NULL || filter->recipient[0] == '\0') &&
+         (filter->sender_id == NULL || filter->sender_id[0] == '\0') &&
+         (filter->search == NULL || filter->search[0] == '\0') &&
+         (filter->failed_reason == NULL || filter->failed_reason[0] == '\0') &&
+         (filter->country_prefix == NULL || filter->country_prefix[0] == '\0');
+}
+
+static void
+add_unknown (Accumulator *acc,
+             const char  *raw,
+             gint64       n,
+             double       cost)
+{
+  Counts *counts;
+
+  if (raw == NULL)
+    raw = "";
+  counts = g_hash_table_lookup (acc->unknown, raw);
+  if (counts == NULL)
+    {
+      counts = g_new0 (Counts, 1);
+      g_hash_table_insert (acc->unknown, g_strdup (raw), counts);
+    }
+  counts_add_n (counts, 0, n, cost);
+}
+
+static gboolean
+unknown_cell_cb (gint64      t,
+                 SrStatus    status,
+                 const char *key,
+                 gint64      n,
+                 double      cost,
+                 gpointer    user_data)
+{
+  add_unknown (user_data, key, n, cost);
+  return TRUE;
+}
+
+static gboolean
+bucket_row_cb (const SrReportRow *row,
+               gpointer           user_data)
+{
+  Accumulator *acc = user_data;
+  SrInsightsBucket *bucket = &acc->buckets[find_bucket (acc, row->created_at)];
+
+  bucket->total++;
+  bucket->by_group[status_groups[row->status]]++;
+  bucket->cost += row->cost;
+
+  return TRUE;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 ia = *(const gint64 *) a;
+  gint64 ib = *(const gint64 *) b;
+
+  return ia < ib ? -1 : ia > ib;
+}
+
+static gboolean
+hour_cell_cb (gint64      hour,
+              SrStatus    status,
+              const char *key,
+              gint64      n,
+              double      cost,
+              gpointer    user_data)
+{
+  Accumulator *acc = user_data;
+  SrStatusGroup group = status_groups[status];
+
+  acc->totals->by_status[status] += n;
+  acc->totals->cost_by_status[status] += cost;
+  if (status == SR_STATUS_UNKNOWN)
+    add_unknown (acc, key, n, cost);
+
+  if (acc->n_buckets > 0 &&
+      (acc->split_hours->len == 0 ||
+       bsearch (&hour, acc->split_hours->data, acc->split_hours->len,
+                sizeof (gint64), compare_int64) == NULL))
+    {
+      SrInsightsBucket *bucket = &acc->buckets[find_bucket (acc, hour * SR_AGG_HOUR_USEC)];
+
+      bucket->total += n;
+      bucket->by_group[group] += n;
+      bucket->cost += cost;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+country_cell_cb (gint64      day,
+                 SrStatus    status,
+                 const char *key,
+                 gint64      n,
+                 double      cost,
+                 gpointer    user_data)
+{
+  Accumulator *acc = user_data;
+  guint entry = GPOINTER_TO_UINT (g_hash_table_lookup (acc->prefixes, key));
+
+  /* 0: no entry ("" or a prefix the table no longer has) */
+  entry = entry > 0 ? entry - 1 : acc->n_table;
+  counts_add_n (&acc->by_entry[entry], status_groups[status], n, cost);
+
+  return TRUE;
+}
+
+static gboolean
+sender_cell_cb (gint64      day,
+                SrStatus    status,
+                const char *key,
+                gint64      n,
+                double      cost,
+                gpointer    user_data)
+{
+  Accumulator *acc = user_data;
+
+  counts_add_n (&lookup_sender (acc, key)->counts, status_groups[status], n, cost);
+
+  return TRUE;
+}
+
+static gboolean
+reason_cell_cb (gint64      day,
+                SrStatus    status,
+                const char *key,
+                gint64      n,
+                double      cost,
+                gpointer    user_data)
+{
+  Accumulator *acc = user_data;
+
+  if (is_failure_group (status_groups[status]))
+    add_reason (acc, key, n);
+
+  return TRUE;
+}
+
+/* *out_done FALSE (and TRUE returned) when the aggregates cannot answer:
+ * then the caller scans the rows. */
+static gboolean
+accumulate_from_aggregates (SrInsights             *self,
+                            SrCache                *cache,
+                            const SrMessageFilter  *filter,
+                            SrInsightsFlags         what,
+                            Accumulator            *acc,
+                            GCancellable           *cancellable,
+                            gboolean               *out_done,
+                            GError                **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SrAggReader *reader;
+  gint64 from = self->from;
+  gint64 to = self->to;
+  gint64 d1 = -floor_div (-from, SR_AGG_DAY_USEC) * SR_AGG_DAY_USEC;
+  gint64 d2 = floor_div (to, SR_AGG_DAY_USEC) * SR_AGG_DAY_USEC;
+  gboolean ok = FALSE;
+
+  *out_done = FALSE;
+
+  if (!is_period_only (filter) || self->bucket_size != SR_INSIGHTS_BUCKET_DAY || d1 >= d2)
+    return TRUE;
+
+  reader = sr_agg_reader_begin (cache, cancellable, &local_error);
+  if (reader == NULL)
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  acc->unknown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  acc->split_hours = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (acc->by_entry != NULL)
+    {
+      acc->prefixes = g_hash_table_new (g_str_hash, g_str_equal);
+      /* The first entry of a prefix, as the trie keeps it. */
+      for (guint i = acc->n_table; i > 0; i--)
+        g_hash_table_insert (acc->prefixes, (gpointer) acc->table[i - 1].prefix,
+                             GUINT_TO_POINTER (i));
+    }
+
+  for (guint i = 1; i < acc->n_buckets; i++)
+    {
+      gint64 boundary = acc->buckets[i].start;
+
+      if (boundary > d1 && boundary < d2 && boundary % SR_AGG_HOUR_USEC != 0)
+        {
+          gint64 hour = floor_div (boundary, SR_AGG_HOUR_USEC);
+
+          g_array_append_val (acc->split_hours, hour);
+        }
+    }
+
+  /* The edges, row by row. */
+  if (from < d1 && !sr_agg_reader_foreach_row (reader, from, d1, accumulate_row_cb, acc, error))
+    goto out;
+  if (d2 < to && !sr_agg_reader_foreach_row (reader, d2, to, accumulate_row_cb, acc, error))
+    goto out;
+  if ((what & SR_INSIGHTS_STATUSES) &&
+      ((from < d1 && !sr_agg_reader_foreach_unknown_status (reader, from, d1, unknown_cell_cb, acc, error)) ||
+       (d2 < to && !sr_agg_reader_foreach_unknown_status (reader, d2, to, unknown_cell_cb, acc, error))))
+    goto out;
+
+  /* The hours split between two bars. */
+  for (guint i = 0; i < acc->split_hours->len && acc->n_buckets > 0; i++)
+    {
+      gint64 hour = g_array_index (acc->split_hours, gint64, i);
+
+      if (!sr_agg_reader_foreach_row (reader, hour * SR_AGG_HOUR_USEC, (hour + 1) * SR_AGG_HOUR_USEC,
+                                      bucket_row_cb, acc, error))
+        goto out;
+    }
+
+  /* The whole days. */
+  if (!sr_agg_reader_foreach_cell (reader, SR_AGG_HOURS, d1 / SR_AGG_HOUR_USEC, d2 / SR_AGG_HOUR_USEC,
+                                   hour_cell_cb, acc, error))
+    goto out;
+  if ((what & SR_INSIGHTS_COUNTRIES) &&
+      !sr_agg_reader_foreach_cell (reader, SR_AGG_COUNTRIES, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
+                                   country_cell_cb, acc, error))
+    goto out;
+  if ((what & SR_INSIGHTS_SENDERS) &&
+      !sr_agg_reader_foreach_cell (reader, SR_AGG_SENDERS, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
+                                   sender_cell_cb, acc, error))
+    goto out;
+  if ((what & SR_INSIGHTS_FAILURES) &&
+      !sr_agg_reader_foreach_cell (reader, SR_AGG_REASONS, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
+                                   reason_cell_cb, acc, error))
+    goto out;
+
+  self->from_aggregates = TRUE;
+  *out_done = TRUE;
+  ok = TRUE;
+
+out:
+  sr_agg_reader_end (reader);
+  return ok;
+}
+
 /* --- the query ------------------------------------------------------------ */
 
-SrInsights *
-sr_insights_query (SrCache                *cache,
-                   const SrMessageFilter  *period_filter,
-                   SrInsightsFlags         what,
-                   GTimeZone              *zone,
-                   GCancellable           *cancellable,
-                   GError                **error)
+static SrInsights *
+query (SrCache                *cache,
+       const SrMessageFilter  *period_filter,
+       SrInsightsFlags         what,
+       GTimeZone              *zone,
+       gboolean                use_aggregates,
+       GCancellable           *cancellable,
+       GError                **error)
 {
   SrInsights *result = NULL;
   g_autoptr(SrInsights) self = NULL;
@@ -705,6 +1033,7 @@ sr_insights_query (SrCache                *cache,
   g_autoptr(SrMessageFilter) filter = NULL;
   Accumulator acc = { 0, };
   gint64 started = g_get_monotonic_time ();
+  gboolean done = FALSE;
 
   g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -769,12 +1098,16 @@ sr_insights_query (SrCache                *cache,
   if (what & SR_INSIGHTS_FAILURES)
     acc.reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  if (!sr_cache_foreach_report_row (cache, filter, accumulate_row_cb, &acc, cancellable, error))
+  if (use_aggregates &&
+      !accumulate_from_aggregates (self, cache, filter, what, &acc, cancellable, &done, error))
+    goto out;
+  if (!done &&
+      !sr_cache_foreach_report_row (cache, filter, accumulate_row_cb, &acc, cancellable, error))
     goto out;
 
   finish_totals (&self->totals);
 
-  if ((what & SR_INSIGHTS_STATUSES) && !build_status_rows (self, cache, filter, error))
+  if ((what & SR_INSIGHTS_STATUSES) && !build_status_rows (self, cache, filter, acc.unknown, error))
     goto out;
   if (what & SR_INSIGHTS_COUNTRIES)
     build_country_rows (self, &acc);
@@ -786,8 +1119,9 @@ sr_insights_query (SrCache                *cache,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
 
-  g_debug ("Insights of %" G_GINT64_FORMAT " messages in %.1f ms",
-           self->totals.total, (g_get_monotonic_time () - started) / 1000.0);
+  g_debug ("Insights of %" G_GINT64_FORMAT " messages in %.1f ms (%s)",
+           self->totals.total, (g_get_monotonic_time () - started) / 1000.0,
+           self->from_aggregates ? "aggregates" : "rows");
 
   result = g_steal_pointer (&self);
 
@@ -795,8 +1129,40 @@ out:
   g_free (acc.by_entry);
   g_clear_pointer (&acc.senders, g_hash_table_unref);
   g_clear_pointer (&acc.reasons, g_hash_table_unref);
+  g_clear_pointer (&acc.unknown, g_hash_table_unref);
+  g_clear_pointer (&acc.prefixes, g_hash_table_unref);
+  g_clear_pointer (&acc.split_hours, g_array_unref);
 
   return result;
+}
+
+SrInsights *
+sr_insights_query (SrCache                *cache,
+                   const SrMessageFilter  *period_filter,
+                   SrInsightsFlags         what,
+                   GTimeZone              *zone,
+                   GCancellable           *cancellable,
+                   GError                **error)
+{
+  return query (cache, period_filter, what, zone, TRUE, cancellable, error);
+}
+
+SrInsights *
+sr_insights_query_rows (SrCache                *cache,
+                        const SrMessageFilter  *period_filter,
+                        SrInsightsFlags         what,
+                        GTimeZone              *zone,
+                        GError                **error)
+{
+  return query (cache, period_filter, what, zone, FALSE, NULL, error);
+}
+
+gboolean
+sr_insights_get_from_aggregates (SrInsights *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->from_aggregates;
 }
 
 typedef struct
