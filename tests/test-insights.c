@@ -15,9 +15,12 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "sr-cache-aggregates.h"
 #include "sr-cache-private.h"
 #include "sr-core.h"
+#include "sr-insights-private.h"
 #include "sr-message-private.h"
+#include "sr-test-mount.h"
 #include "sr-test-sandbox.h"
 
 /* The sandbox's clock: two days after the end of summer time began in
@@ -987,6 +990,574 @@ test_pending_not_failure (void)
   sr_test_remove_tree (dir);
 }
 
+/* --- the aggregates of schema 5 against the rows ---------------------------
+ *
+ * A cache written by hand with every kind of write the writer sees: plain
+ * groups, a bulk load (deferred indexes), updates of existing rows (late
+ * delivery reports, and changes of cost, time, sender, recipient and
+ * reason), an insert and an update of the same message in one group. Then
+ * the Dashboard's figures computed from the aggregates must equal those of a
+ * scan of the rows for several periods in several zones (whole-hour, half-hour
+ * and DST), and the maintained tables must equal tables rebuilt from
+ * scratch, and three of them independent SQL over the rows. */
+
+#define AGG_T0 (G_GINT64_CONSTANT (1772323200) * G_USEC_PER_SEC)   /* 2026-03-01T00:00:00Z */
+#define AGG_DAYS 40
+
+static const char * const agg_statuses[] = {
+  "DELIVERED", "DELIVERED", "DELIVERED", "SENT", "EXPIRED", "SENDING", "QUEUED", "SCHEDULED",
+  "FAILED", "REJECTED", "UNSUBSCRIBED", "UNDELIVERED", "BOUNCED",
+};
+static const char * const agg_recipients[] = {
+  "+35799123456", "+306912345678", "+12045551234", "+14155550000", "+447700900000",
+  "+919812345678", "+74951234567", "+441481123456", "999", "", NULL,
+};
+static const char * const agg_senders[] = { "Shop", "Bank", "Alerts", "ΕΛΛΑΔΑ", "", NULL };
+static const double agg_costs[] = { 0, 0.0375, 0.05, 0.1234567, 0.07, 1.5 };
+static const char * const agg_reasons[] = { "Absent Subscriber", "Blocked", "Unknown Subscriber", NULL };
+
+#define PICK(rand, array) ((array)[g_rand_int_range ((rand), 0, G_N_ELEMENTS (array))])
+
+static void
+agg_fill (SrMessage *message,
+          GRand     *rand)
+{
+  SrStatusGroup group;
+
+  g_free (message->status_raw);
+  message->status_raw = g_strdup (PICK (rand, agg_statuses));
+  message->status = sr_status_from_string (message->status_raw);
+  g_free (message->to);
+  message->to = g_strdup (PICK (rand, agg_recipients));
+  g_free (message->sender_id);
+  message->sender_id = g_strdup (PICK (rand, agg_senders));
+  message->cost = PICK (rand, agg_costs);
+  group = sr_status_get_group (message->status);
+  g_free (message->failed_reason);
+  /* Reasons on failures mostly, now and then on others (not counted) */
+  message->failed_reason = (group == SR_STATUS_GROUP_FAILED || group == SR_STATUS_GROUP_NOT_SENT ||
+                            group == SR_STATUS_GROUP_OTHER || g_rand_int_range (rand, 0, 10) == 0)
+                           ? g_strdup (PICK (rand, agg_reasons)) : NULL;
+  g_free (message->message);
+  message->message = g_strdup_printf ("Text %u", g_rand_int (rand));
+}
+
+static SrMessage *
+agg_message (GRand  *rand,
+             guint   n,
+             gint64  created_at)
+{
+  SrMessage *message = sr_message_new_empty ();
+
+  message->id = g_strdup_printf ("agg-%05u", n);
+  message->created_at = created_at;
+  agg_fill (message, rand);
+  return message;
+}
+
+/* A copy of message as a later page of the API could return it. */
+static SrMessage *
+agg_changed (SrMessage *old,
+             GRand     *rand)
+{
+  SrMessage *message = sr_message_new_empty ();
+
+  message->id = g_strdup (old->id);
+  message->to = g_strdup (old->to);
+  message->sender_id = g_strdup (old->sender_id);
+  message->status_raw = g_strdup (old->status_raw);
+  message->status = old->status;
+  message->failed_reason = g_strdup (old->failed_reason);
+  message->message = g_strdup (old->message);
+  message->created_at = old->created_at;
+  message->cost = old->cost;
+
+  switch (g_rand_int_range (rand, 0, 8))
+    {
+    case 0: case 1: case 2:   /* a late delivery report */
+      g_free (message->status_raw);
+      message->status_raw = g_strdup (g_rand_boolean (rand) ? "DELIVERED" : "UNDELIVERED");
+      message->status = sr_status_from_string (message->status_raw);
+      break;
+    case 3:
+      message->cost += 0.01;
+      break;
+    case 4:                   /* another day, another hour */
+      message->created_at += g_rand_int_range (rand, -3 * 24, 3 * 24) * G_TIME_SPAN_HOUR +
+                             g_rand_int_range (rand, 1, 3600) * G_USEC_PER_SEC;
+      break;
+    case 5:
+      agg_fill (message, rand);  /* everything at once */
+      break;
+    default:                  /* the same again */
+      break;
+    }
+
+  return message;
+}
+
+static void
+agg_upsert (SrCache   *cache,
+            GPtrArray *messages)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+agg_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+agg_set_bulk_load (SrCache  *cache,
+                   gboolean  bulk_load)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sr_cache_set_bulk_load_async (cache, bulk_load, NULL, agg_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (sr_cache_set_bulk_load_finish (cache, result, &error));
+  g_assert_no_error (error);
+}
+
+#define COST_EPSILON 1e-6
+
+static void
+assert_delivery_rows_equal (const SrDeliveryRow *a,
+                            guint                n_a,
+                            const SrDeliveryRow *b,
+                            guint                n_b)
+{
+  g_assert_cmpuint (n_a, ==, n_b);
+  for (guint i = 0; i < n_a; i++)
+    {
+      g_assert_cmpstr (a[i].key, ==, b[i].key);
+      g_assert_cmpstr (a[i].label, ==, b[i].label);
+      g_assert_cmpstr (a[i].prefix, ==, b[i].prefix);
+      g_assert_cmpint (a[i].total, ==, b[i].total);
+      g_assert_cmpint (a[i].delivered, ==, b[i].delivered);
+      g_assert_cmpint (a[i].failed, ==, b[i].failed);
+      g_assert_cmpint (a[i].unconfirmed, ==, b[i].unconfirmed);
+      g_assert_cmpint (a[i].pending, ==, b[i].pending);
+      g_assert_cmpint (a[i].other, ==, b[i].other);
+      g_assert_cmpfloat_with_epsilon (a[i].cost, b[i].cost, COST_EPSILON);
+    }
+}
+
+/* Everything the Dashboard shows, a from the aggregates, b from the rows. */
+static void
+assert_insights_equal (SrInsights *a,
+                       SrInsights *b)
+{
+  const SrInsightsTotals *ta = sr_insights_get_totals (a);
+  const SrInsightsTotals *tb = sr_insights_get_totals (b);
+  const SrInsightsBucket *ba, *bb;
+  const SrInsightsStatus *sa, *sb;
+  const SrDeliveryRow *da, *db;
+  const SrFailureReasonRow *fa, *fb;
+  gint64 from_a, to_a, from_b, to_b;
+  guint n_a, n_b;
+
+  sr_insights_get_period (a, &from_a, &to_a);
+  sr_insights_get_period (b, &from_b, &to_b);
+  g_assert_cmpint (from_a, ==, from_b);
+  g_assert_cmpint (to_a, ==, to_b);
+  g_assert_cmpint (sr_insights_get_bucket_size (a), ==, sr_insights_get_bucket_size (b));
+
+  g_assert_cmpint (ta->total, >, 0);
+  g_assert_cmpint (ta->total, ==, tb->total);
+  g_assert_cmpint (ta->billable, ==, tb->billable);
+  g_assert_cmpint (ta->non_billable, ==, tb->non_billable);
+  g_assert_cmpfloat_with_epsilon (ta->cost, tb->cost, COST_EPSILON);
+  for (guint i = 0; i < SR_N_STATUSES; i++)
+    {
+      g_assert_cmpint (ta->by_status[i], ==, tb->by_status[i]);
+      g_assert_cmpfloat_with_epsilon (ta->cost_by_status[i], tb->cost_by_status[i], COST_EPSILON);
+    }
+  for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
+    g_assert_cmpint (ta->by_group[g], ==, tb->by_group[g]);
+
+  ba = sr_insights_get_buckets (a, &n_a);
+  bb = sr_insights_get_buckets (b, &n_b);
+  g_assert_cmpuint (n_a, ==, n_b);
+  g_assert_cmpuint (n_a, >, 1);
+  for (guint i = 0; i < n_a; i++)
+    {
+      g_assert_cmpint (ba[i].start, ==, bb[i].start);
+      g_assert_cmpint (ba[i].end, ==, bb[i].end);
+      g_assert_cmpint (ba[i].total, ==, bb[i].total);
+      for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
+        g_assert_cmpint (ba[i].by_group[g], ==, bb[i].by_group[g]);
+      g_assert_cmpfloat_with_epsilon (ba[i].cost, bb[i].cost, COST_EPSILON);
+    }
+
+  sa = sr_insights_get_statuses (a, &n_a);
+  sb = sr_insights_get_statuses (b, &n_b);
+  g_assert_cmpuint (n_a, ==, n_b);
+  for (guint i = 0; i < n_a; i++)
+    {
+      g_assert_cmpstr (sa[i].status_raw, ==, sb[i].status_raw);
+      g_assert_cmpint (sa[i].status, ==, sb[i].status);
+      g_assert_cmpint (sa[i].count, ==, sb[i].count);
+      g_assert_cmpfloat_with_epsilon (sa[i].cost, sb[i].cost, COST_EPSILON);
+    }
+
+  da = sr_insights_get_countries (a, &n_a);
+  db = sr_insights_get_countries (b, &n_b);
+  assert_delivery_rows_equal (da, n_a, db, n_b);
+  da = sr_insights_get_senders (a, &n_a);
+  db = sr_insights_get_senders (b, &n_b);
+  assert_delivery_rows_equal (da, n_a, db, n_b);
+
+  fa = sr_insights_get_failure_reasons (a, &n_a);
+  fb = sr_insights_get_failure_reasons (b, &n_b);
+  g_assert_cmpuint (n_a, ==, n_b);
+  for (guint i = 0; i < n_a; i++)
+    {
+      g_assert_cmpstr (fa[i].reason, ==, fb[i].reason);
+      g_assert_cmpint (fa[i].count, ==, fb[i].count);
+    }
+}
+
+/* [local midnight (n_days - 1) days before the day of last, next midnight) */
+static SrMessageFilter *
+agg_local_days (GTimeZone *zone,
+                gint64     last,
+                int        n_days)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, zone);
+  g_autoptr(GDateTime) midnight = g_date_time_new (zone, g_date_time_get_year (local),
+                                                   g_date_time_get_month (local),
+                                                   g_date_time_get_day_of_month (local), 0, 0, 0);
+  g_autoptr(GDateTime) from = g_date_time_add_days (midnight, 1 - n_days);
+  g_autoptr(GDateTime) to = g_date_time_add_days (midnight, 1);
+  SrMessageFilter *filter = sr_message_filter_new ();
+
+  filter->from = g_date_time_to_unix (from) * G_USEC_PER_SEC;
+  filter->to = g_date_time_to_unix (to) * G_USEC_PER_SEC;
+  return filter;
+}
+
+/* The Dashboard's periods in several zones: from the aggregates, equal to
+ * the rows. expect_aggregates FALSE: the aggregates must not be used. */
+static void
+assert_dashboard_matches_rows (SrCache  *cache,
+                               gboolean  expect_aggregates)
+{
+  const char *zones[] = { "UTC", "+03:00", "+05:30", "-09:30", ZONE };
+  gint64 last = AGG_T0 + (AGG_DAYS - 2) * G_TIME_SPAN_DAY + 5 * G_TIME_SPAN_HOUR;
+
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    {
+      g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (zones[z]);
+      SrMessageFilter *periods[5];
+
+      g_assert_nonnull (zone);
+      periods[0] = agg_local_days (zone, last, 7);
+      periods[1] = agg_local_days (zone, last, 30);
+      periods[2] = NULL;   /* All Time */
+      /* a custom range with edges in the middle of hours */
+      periods[3] = sr_message_filter_new ();
+      periods[3]->from = AGG_T0 + 5 * G_TIME_SPAN_DAY + 7 * G_TIME_SPAN_HOUR + 13 * G_TIME_SPAN_MINUTE;
+      periods[3]->to = AGG_T0 + 17 * G_TIME_SPAN_DAY + 2 * G_TIME_SPAN_HOUR + 1;
+      /* across the change to summer time in Cyprus (29 March) */
+      periods[4] = agg_local_days (zone, AGG_T0 + 30 * G_TIME_SPAN_DAY, 3);
+
+      for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(SrInsights) from_aggregates = NULL;
+          g_autoptr(SrInsights) from_rows = NULL;
+
+          g_test_message ("zone %s, period %u", zones[z], p);
+          from_aggregates = sr_insights_query (cache, periods[p], SR_INSIGHTS_ALL, zone, NULL, &error);
+          g_assert_no_error (error);
+          from_rows = sr_insights_query_rows (cache, periods[p], SR_INSIGHTS_ALL, zone, &error);
+          g_assert_no_error (error);
+
+          g_assert_cmpint (sr_insights_get_from_aggregates (from_aggregates), ==, expect_aggregates);
+          g_assert_false (sr_insights_get_from_aggregates (from_rows));
+          assert_insights_equal (from_aggregates, from_rows);
+
+          /* What the Dashboard's comparison asks: totals only */
+          {
+            g_autoptr(SrInsights) totals = sr_insights_query (cache, periods[p], SR_INSIGHTS_NONE,
+                                                              zone, NULL, &error);
+
+            g_assert_no_error (error);
+            g_assert_cmpint (sr_insights_get_totals (totals)->total, ==,
+                             sr_insights_get_totals (from_rows)->total);
+          }
+        }
+
+      for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
+        g_clear_pointer (&periods[p], sr_message_filter_free);
+    }
+}
+
+static char *
+agg_dump (sqlite3 *db)
+{
+  g_autoptr(GError) error = NULL;
+  char *dump = sr_cache_aggregates_dump (db, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (dump);
+  return dump;
+}
+
+/* Three of the tables as plain SQL over the rows, in the dump's format. */
+static char *
+agg_dump_by_sql (sqlite3 *db)
+{
+  const char *sql =
+    "SELECT 'agg_hours', created_at / 3600000000,"
+    "       CASE WHEN status_code = 0 THEN coalesce (status_raw, '') ELSE '' END AS k, status_code,"
+    "       count (*), sum (CAST (round (cost * 1e9) AS INTEGER))"
+    "  FROM messages GROUP BY 2, 3, 4 ORDER BY 2, 3, 4;"
+    "SELECT 'agg_senders', created_at / 86400000000, coalesce (sender_id, ''), status_code,"
+    "       count (*), sum (CAST (round (cost * 1e9) AS INTEGER))"
+    "  FROM messages GROUP BY 2, 3, 4 ORDER BY 2, 3, 4;"
+    "SELECT 'agg_reasons', created_at / 86400000000, failed_reason, status_code,"
+    "       count (*), sum (CAST (round (cost * 1e9) AS INTEGER))"
+    "  FROM messages WHERE failed_reason <> '' GROUP BY 2, 3, 4 ORDER BY 2, 3, 4;";
+  g_autoptr(GString) dump = g_string_new (NULL);
+  const char *tail = sql;
+
+  while (*tail != '\0')
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, tail, -1, &stmt, &tail), ==, SQLITE_OK);
+      if (stmt == NULL)
+        break;
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_string_append_printf (dump, "%s %" G_GINT64_FORMAT " \"%s\" %d %" G_GINT64_FORMAT
+                                " %" G_GINT64_FORMAT "\n",
+                                (const char *) sqlite3_column_text (stmt, 0),
+                                (gint64) sqlite3_column_int64 (stmt, 1),
+                                (const char *) sqlite3_column_text (stmt, 2),
+                                sqlite3_column_int (stmt, 3),
+                                (gint64) sqlite3_column_int64 (stmt, 4),
+                                (gint64) sqlite3_column_int64 (stmt, 5));
+      sqlite3_finalize (stmt);
+    }
+
+  return g_string_free (g_steal_pointer (&dump), FALSE);
+}
+
+/* The lines of dump that belong to tables other than agg_countries. */
+static char *
+agg_without_countries (const char *dump)
+{
+  g_auto(GStrv) lines = g_strsplit (dump, "\n", -1);
+  g_autoptr(GString) kept = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "agg_countries "))
+        g_string_append_printf (kept, "%s\n", lines[i]);
+    }
+  return g_string_free (g_steal_pointer (&kept), FALSE);
+}
+
+/* The tables the writer kept equal tables rebuilt from scratch, and plain
+ * SQL over the rows. */
+static void
+assert_tables_match_rows (const char *path)
+{
+  sqlite3 *db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *rebuilt = NULL;
+  g_autofree char *kept_sql_part = NULL;
+  g_autofree char *by_sql = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  kept = agg_dump (db);
+  g_assert_nonnull (strstr (kept, "agg_countries "));
+  g_assert_nonnull (strstr (kept, "\"UNDELIVERED\""));
+
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (sr_cache_aggregates_rebuild (db, &error));
+  g_assert_no_error (error);
+  rebuilt = agg_dump (db);
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpstr (kept, ==, rebuilt);
+
+  kept_sql_part = agg_without_countries (kept);
+  by_sql = agg_dump_by_sql (db);
+  g_assert_cmpstr (kept_sql_part, ==, by_sql);
+
+  sqlite3_close (db);
+}
+
+static void
+agg_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static void
+test_aggregates (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = sr_test_make_tmpdir ("test-insights-aggregates");
+  g_autofree char *path = g_build_filename (dir, "account.db", NULL);
+  g_autoptr(SrCache) cache = sr_cache_open (path, &error);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  guint n = 0;
+
+  g_assert_no_error (error);
+
+  /* Spread over 40 days, and some on the edges that matter: UTC midnights,
+   * local midnights at +03:00, +05:30 and -09:30, one microsecond either
+   * side. */
+  for (guint i = 0; i < 3000; i++, n++)
+    g_ptr_array_add (all, agg_message (rand, n, AGG_T0 + (gint64) g_rand_double_range (rand, 0, AGG_DAYS * (double) G_TIME_SPAN_DAY)));
+  for (gint64 day = 0; day < AGG_DAYS; day++)
+    {
+      const gint64 edges[] = { 0, 21 * G_TIME_SPAN_HOUR, 18 * G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_MINUTE,
+                               9 * G_TIME_SPAN_HOUR + 30 * G_TIME_SPAN_MINUTE };
+
+      for (guint e = 0; e < G_N_ELEMENTS (edges); e++)
+        for (gint64 delta = -1; delta <= 1; delta++, n++)
+          g_ptr_array_add (all, agg_message (rand, n, AGG_T0 + day * G_TIME_SPAN_DAY + edges[e] + delta));
+    }
+
+  /* Plain groups */
+  for (guint start = 0; start < all->len / 2; start += 500)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+      for (guint i = start; i < MIN (start + 500, all->len / 2); i++)
+        g_ptr_array_add (batch, g_ptr_array_index (all, i));
+      agg_upsert (cache, batch);
+    }
+
+  /* A first sync's bulk load */
+  agg_set_bulk_load (cache, TRUE);
+  {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+    for (guint i = all->len / 2; i < all->len; i++)
+      g_ptr_array_add (batch, g_ptr_array_index (all, i));
+    agg_upsert (cache, batch);
+  }
+  assert_dashboard_matches_rows (cache, TRUE);
+  agg_set_bulk_load (cache, FALSE);
+
+  /* Updates of existing rows, new rows, and in one group (two writes queued
+   * together) a new message and its update */
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) second = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GAsyncResult) result1 = NULL;
+      g_autoptr(GAsyncResult) result2 = NULL;
+
+      for (guint i = 0; i < 400; i++)
+        {
+          guint k = g_rand_int_range (rand, 0, all->len);
+          SrMessage *changed = agg_changed (g_ptr_array_index (all, k), rand);
+
+          g_ptr_array_add (first, g_object_ref (changed));
+          g_ptr_array_index (all, k) = changed;   /* the old one goes with all's free func */
+        }
+      for (guint i = 0; i < 100; i++, n++)
+        {
+          SrMessage *fresh = agg_message (rand, n, AGG_T0 + (gint64) g_rand_double_range (rand, 0, AGG_DAYS * (double) G_TIME_SPAN_DAY));
+
+          g_ptr_array_add (first, g_object_ref (fresh));
+          g_ptr_array_add (second, agg_changed (fresh, rand));
+          g_ptr_array_add (all, fresh);
+        }
+
+      sr_cache_upsert_messages_async (cache, first, NULL, NULL, agg_done_cb, &result1);
+      sr_cache_upsert_messages_async (cache, second, NULL, NULL, agg_done_cb, &result2);
+      while (result1 == NULL || result2 == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (sr_cache_upsert_messages_finish (cache, result1, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (sr_cache_upsert_messages_finish (cache, result2, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  assert_dashboard_matches_rows (cache, TRUE);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  assert_tables_match_rows (path);
+
+  /* Opened read-only, the aggregates serve as well */
+  if (sr_test_make_read_only (dir))
+    {
+      cache = sr_cache_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (sr_cache_get_read_only (cache));
+      assert_dashboard_matches_rows (cache, TRUE);
+      sr_cache_close (cache);
+      g_clear_object (&cache);
+      sr_test_make_writable (dir);
+    }
+  else
+    g_test_message ("Cannot make a read-only folder here: read-only part skipped");
+
+  /* Aggregates written with another calling-code table (and wrong, to be
+   * sure they are not read): a reader scans the rows, the next writer
+   * rebuilds them. */
+  agg_exec (path,
+            "UPDATE sync_state SET value = '0:older' WHERE key = 'aggregates';"
+            "UPDATE agg_hours SET n = n + 1000;"
+            "UPDATE agg_countries SET key = key || '-old';");
+  if (sr_test_make_read_only (dir))
+    {
+      cache = sr_cache_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (sr_cache_get_read_only (cache));
+      assert_dashboard_matches_rows (cache, FALSE);
+      sr_cache_close (cache);
+      g_clear_object (&cache);
+      sr_test_make_writable (dir);
+    }
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  assert_dashboard_matches_rows (cache, TRUE);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  assert_tables_match_rows (path);
+
+  /* A file of schema 4: the migration builds them from the rows */
+  agg_exec (path,
+            "DROP TABLE agg_hours; DROP TABLE agg_senders; DROP TABLE agg_countries;"
+            " DROP TABLE agg_reasons; DELETE FROM sync_state WHERE key = 'aggregates';"
+            " PRAGMA user_version = 4;");
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  assert_dashboard_matches_rows (cache, TRUE);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  assert_tables_match_rows (path);
+
+  sr_test_remove_tree (dir);
+}
+
 /* --- the calling-code table ----------------------------------------------- */
 
 static void
@@ -1100,6 +1671,7 @@ main (int    argc,
   g_test_add_func ("/insights/empty-period", test_empty_period);
   g_test_add_func ("/insights/filtered", test_filtered);
   g_test_add_func ("/insights/async", test_async);
+  g_test_add_func ("/insights/aggregates", test_aggregates);
 
   ret = g_test_run ();
   free_shared_cache ();
