@@ -4,6 +4,11 @@
  *
  * How the numbers are computed, and why:
  *
+ * - A period of several days comes mostly from the aggregates the writer
+ *   keeps per UTC hour and day (schema 5, sr-cache-aggregates.c): see
+ *   "from the aggregates" below. What they cannot answer (a chart of hours,
+ *   a filter with more than a period, a file without them) is computed as
+ *   follows, and so are the partial days at the edges of a period.
  * - One pass over sr_cache_foreach_report_row(): a range scan of the covering
  *   index messages_insights (created_at, status_code, cost, sender_id,
  *   recipient, failed_reason), added by schema 3, so a period never reads
