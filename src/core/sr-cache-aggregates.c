@@ -45,6 +45,7 @@
 #include "sr-cache-private.h"
 #include "sr-countries.h"
 #include "sr-message-private.h"
+#include "sr-status.h"
 
 #define FINGERPRINT_KEY "aggregates"
 #define COST_SCALE 1e9
@@ -686,13 +687,13 @@ sr_agg_reader_foreach_unknown_status (SrAggReader    *reader,
 }
 
 gboolean
-sr_agg_reader_foreach_cell (SrAggReader    *reader,
-                            SrAggTable      table,
-                            gint64          first,
-                            gint64          end,
-                            SrAggCellFunc   func,
-                            gpointer        user_data,
-                            GError        **error)
+sr_agg_reader_foreach_sum (SrAggReader    *reader,
+                           SrAggTable      table,
+                           gint64          first,
+                           gint64          end,
+                           SrAggCellFunc   func,
+                           gpointer        user_data,
+                           GError        **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
@@ -700,8 +701,10 @@ sr_agg_reader_foreach_cell (SrAggReader    *reader,
 
   g_return_val_if_fail (table < SR_N_AGG_TABLES, FALSE);
 
-  sql = g_strdup_printf ("SELECT t, status_code, key, n, cost FROM %s"
-                         " WHERE t >= ?1 AND t < ?2 AND n <> 0",
+  /* SQLite sums the cells, the caller sees one row per key and status. */
+  sql = g_strdup_printf ("SELECT status_code, key, sum (n), sum (cost) FROM %s"
+                         " WHERE t >= ?1 AND t < ?2 GROUP BY key, status_code"
+                         " HAVING sum (n) <> 0",
                          table_names[table]);
   if (!sr_db_prepare (reader->db, sql, &stmt, error))
     return FALSE;
@@ -710,14 +713,72 @@ sr_agg_reader_foreach_cell (SrAggReader    *reader,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      int code = sqlite3_column_int (stmt, 1);
+      int code = sqlite3_column_int (stmt, 0);
       SrStatus status = (code >= 0 && code < SR_N_STATUSES) ? (SrStatus) code : SR_STATUS_UNKNOWN;
 
-      if (!func (sqlite3_column_int64 (stmt, 0), status,
-                 (const char *) sqlite3_column_text (stmt, 2),
-                 sqlite3_column_int64 (stmt, 3),
-                 (double) sqlite3_column_int64 (stmt, 4) / COST_SCALE,
+      if (!func (0, status, (const char *) sqlite3_column_text (stmt, 1),
+                 sqlite3_column_int64 (stmt, 2),
+                 (double) sqlite3_column_int64 (stmt, 3) / COST_SCALE,
                  user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+
+  return reader_step_error (reader, rc, error);
+}
+
+gboolean
+sr_agg_reader_foreach_hour (SrAggReader    *reader,
+                            gint64          first,
+                            gint64          end,
+                            SrAggHourFunc   func,
+                            gpointer        user_data,
+                            GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) sql = g_string_new ("SELECT t, sum (cost)");
+  int rc;
+
+  /* One row per hour, the statuses summed by group in SQL (the rows come
+   * in key order, so GROUP BY t needs no sort). Codes outside the known
+   * statuses count as unknown, as everywhere. */
+  for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
+    {
+      gboolean other = sr_status_get_group (SR_STATUS_UNKNOWN) == g;
+      gboolean first_code = TRUE;
+
+      g_string_append (sql, ", sum (CASE WHEN status_code IN (");
+      for (guint i = 0; i < SR_N_STATUSES; i++)
+        {
+          if (sr_status_get_group (i) != g)
+            continue;
+          g_string_append_printf (sql, first_code ? "%u" : ", %u", i);
+          first_code = FALSE;
+        }
+      if (first_code)
+        g_string_append (sql, "NULL");
+      g_string_append (sql, ")");
+      if (other)
+        g_string_append_printf (sql, " OR status_code < 0 OR status_code >= %d", SR_N_STATUSES);
+      g_string_append (sql, " THEN n ELSE 0 END)");
+    }
+  g_string_append (sql, " FROM agg_hours WHERE t >= ?1 AND t < ?2 GROUP BY t");
+
+  if (!sr_db_prepare (reader->db, sql->str, &stmt, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, first);
+  sqlite3_bind_int64 (stmt, 2, end);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 by_group[SR_N_STATUS_GROUPS];
+
+      for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
+        by_group[g] = sqlite3_column_int64 (stmt, 2 + g);
+      if (!func (sqlite3_column_int64 (stmt, 0), by_group,
+                 (double) sqlite3_column_int64 (stmt, 1) / COST_SCALE, user_data))
         {
           rc = SQLITE_DONE;
           break;

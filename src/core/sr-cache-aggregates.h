@@ -58,7 +58,7 @@ typedef enum {
   SR_N_AGG_TABLES
 } SrAggTable;
 
-/* time: hours (SR_AGG_HOURS) or days since the epoch, UTC. */
+/* time: hours (SR_AGG_HOURS) or days since the epoch, UTC, or 0. */
 typedef gboolean (*SrAggCellFunc) (gint64      time,
                                    SrStatus    status,
                                    const char *key,
@@ -89,12 +89,25 @@ gboolean     sr_agg_reader_foreach_unknown_status (SrAggReader   *reader,
                                                    SrAggCellFunc  func,
                                                    gpointer       user_data,
                                                    GError       **error);
-/* The cells of table with time in [first, end). */
-gboolean     sr_agg_reader_foreach_cell (SrAggReader    *reader,
+/* The cells of table with time in [first, end), summed over time by
+ * SQLite: one call per (key, status), time 0. */
+gboolean     sr_agg_reader_foreach_sum  (SrAggReader    *reader,
                                          SrAggTable      table,
                                          gint64          first,
                                          gint64          end,
                                          SrAggCellFunc   func,
+                                         gpointer        user_data,
+                                         GError        **error);
+/* One call per hour of [first, end) with messages: their count per status
+ * group (SR_N_STATUS_GROUPS) and their cost. */
+typedef gboolean (*SrAggHourFunc) (gint64        hour,
+                                   const gint64 *by_group,
+                                   double        cost,
+                                   gpointer      user_data);
+gboolean     sr_agg_reader_foreach_hour (SrAggReader    *reader,
+                                         gint64          first,
+                                         gint64          end,
+                                         SrAggHourFunc   func,
                                          gpointer        user_data,
                                          GError        **error);
 void         sr_agg_reader_end          (SrAggReader    *reader);

@@ -839,32 +839,45 @@ compare_int64 (gconstpointer a,
 }
 
 static gboolean
-hour_cell_cb (gint64      hour,
-              SrStatus    status,
-              const char *key,
-              gint64      n,
-              double      cost,
-              gpointer    user_data)
+status_sum_cb (gint64      t,
+               SrStatus    status,
+               const char *key,
+               gint64      n,
+               double      cost,
+               gpointer    user_data)
 {
   Accumulator *acc = user_data;
-  SrStatusGroup group = status_groups[status];
 
   acc->totals->by_status[status] += n;
   acc->totals->cost_by_status[status] += cost;
   if (status == SR_STATUS_UNKNOWN)
     add_unknown (acc, key, n, cost);
 
-  if (acc->n_buckets > 0 &&
-      (acc->split_hours->len == 0 ||
-       bsearch (&hour, acc->split_hours->data, acc->split_hours->len,
-                sizeof (gint64), compare_int64) == NULL))
-    {
-      SrInsightsBucket *bucket = &acc->buckets[find_bucket (acc, hour * SR_AGG_HOUR_USEC)];
+  return TRUE;
+}
 
-      bucket->total += n;
-      bucket->by_group[group] += n;
-      bucket->cost += cost;
+static gboolean
+hour_cb (gint64        hour,
+         const gint64 *by_group,
+         double        cost,
+         gpointer      user_data)
+{
+  Accumulator *acc = user_data;
+  SrInsightsBucket *bucket;
+
+  /* An hour split between two bars is counted from its rows. */
+  if (acc->split_hours->len > 0 &&
+      bsearch (&hour, acc->split_hours->data, acc->split_hours->len,
+               sizeof (gint64), compare_int64) != NULL)
+    return TRUE;
+
+  bucket = &acc->buckets[find_bucket (acc, hour * SR_AGG_HOUR_USEC)];
+  for (guint g = 0; g < SR_N_STATUS_GROUPS; g++)
+    {
+      bucket->total += by_group[g];
+      bucket->by_group[g] += by_group[g];
     }
+  bucket->cost += cost;
 
   return TRUE;
 }
@@ -995,21 +1008,26 @@ accumulate_from_aggregates (SrInsights             *self,
         goto out;
     }
 
-  /* The whole days. */
-  if (!sr_agg_reader_foreach_cell (reader, SR_AGG_HOURS, d1 / SR_AGG_HOUR_USEC, d2 / SR_AGG_HOUR_USEC,
-                                   hour_cell_cb, acc, error))
+  /* The whole days: the cells summed over the period by SQLite, the chart
+   * hour by hour. */
+  if (!sr_agg_reader_foreach_sum (reader, SR_AGG_HOURS, d1 / SR_AGG_HOUR_USEC, d2 / SR_AGG_HOUR_USEC,
+                                  status_sum_cb, acc, error))
+    goto out;
+  if (acc->n_buckets > 0 &&
+      !sr_agg_reader_foreach_hour (reader, d1 / SR_AGG_HOUR_USEC, d2 / SR_AGG_HOUR_USEC,
+                                   hour_cb, acc, error))
     goto out;
   if ((what & SR_INSIGHTS_COUNTRIES) &&
-      !sr_agg_reader_foreach_cell (reader, SR_AGG_COUNTRIES, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
-                                   country_cell_cb, acc, error))
+      !sr_agg_reader_foreach_sum (reader, SR_AGG_COUNTRIES, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
+                                  country_cell_cb, acc, error))
     goto out;
   if ((what & SR_INSIGHTS_SENDERS) &&
-      !sr_agg_reader_foreach_cell (reader, SR_AGG_SENDERS, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
-                                   sender_cell_cb, acc, error))
+      !sr_agg_reader_foreach_sum (reader, SR_AGG_SENDERS, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
+                                  sender_cell_cb, acc, error))
     goto out;
   if ((what & SR_INSIGHTS_FAILURES) &&
-      !sr_agg_reader_foreach_cell (reader, SR_AGG_REASONS, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
-                                   reason_cell_cb, acc, error))
+      !sr_agg_reader_foreach_sum (reader, SR_AGG_REASONS, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
+                                  reason_cell_cb, acc, error))
     goto out;
 
   self->from_aggregates = TRUE;

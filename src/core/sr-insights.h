@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * sr-insights.h: the Dashboard's numbers for a period, computed from the
- * cache on a worker thread in one pass: messages per day (or hour) by status
- * group with their cost, the status breakdown, delivery by destination
- * country and by sender ID, and the top failure reasons.
+ * cache on a worker thread: messages per day (or hour) by status group with
+ * their cost, the status breakdown, delivery by destination country and by
+ * sender ID, and the top failure reasons. A period of days is read from the
+ * aggregates the cache keeps per hour and day (schema 5) and the rows of
+ * its partial days at the edges, so it costs about the same for a week or
+ * All Time; other queries scan the rows of the period once.
  *
  * Typical use (the Dashboard):
  *
