@@ -561,9 +561,9 @@ sr_agg_reader_begin (SrCache       *cache,
       return NULL;
     }
 
-  /* No table (schema 4 opened read-only: the statement does not compile)
-   * or another calling-code table: not an error, the caller scans the
-   * rows. */
+  /* Aggregates of another calling-code table (a read-only file the writer
+   * could not rebuild), or no tables at all: not an error, the caller
+   * scans the rows. */
   rc = sqlite3_prepare_v2 (reader->db,
                            "SELECT value, (SELECT 1 FROM agg_hours LIMIT 1) FROM sync_state"
                            " WHERE key = '" FINGERPRINT_KEY "'",

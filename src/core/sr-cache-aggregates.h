@@ -68,8 +68,8 @@ typedef gboolean (*SrAggCellFunc) (gint64      time,
 typedef struct _SrAggReader SrAggReader;
 
 /* One read transaction on a pooled connection. NULL without an error when
- * the file has no current aggregates (a file of schema 4 opened read-only,
- * or one whose calling-code table is older): then scan the rows. */
+ * the file has no current aggregates (opened read-only with aggregates of
+ * another calling-code table): then scan the rows. */
 SrAggReader *sr_agg_reader_begin        (SrCache        *cache,
                                          GCancellable   *cancellable,
                                          GError        **error);
