@@ -999,7 +999,7 @@ test_pending_not_failure (void)
  * the Dashboard's figures computed from the aggregates must equal those of a
  * scan of the rows for several periods in several zones (whole-hour, half-hour
  * and DST), and the maintained tables must equal tables rebuilt from
- * scratch, and three of them independent SQL over the rows. */
+ * scratch, and four of them independent SQL over the rows. */
 
 #define AGG_T0 (G_GINT64_CONSTANT (1772323200) * G_USEC_PER_SEC)   /* 2026-03-01T00:00:00Z */
 #define AGG_DAYS 40
@@ -1324,6 +1324,10 @@ agg_dump_by_sql (sqlite3 *db)
     "       CASE WHEN status_code = 0 THEN coalesce (status_raw, '') ELSE '' END AS k, status_code,"
     "       count (*), sum (CAST (round (cost * 1e9) AS INTEGER))"
     "  FROM messages GROUP BY 2, 3, 4 ORDER BY 2, 3, 4;"
+    "SELECT 'agg_statuses', created_at / 86400000000,"
+    "       CASE WHEN status_code = 0 THEN coalesce (status_raw, '') ELSE '' END AS k, status_code,"
+    "       count (*), sum (CAST (round (cost * 1e9) AS INTEGER))"
+    "  FROM messages GROUP BY 2, 3, 4 ORDER BY 2, 3, 4;"
     "SELECT 'agg_senders', created_at / 86400000000, coalesce (sender_id, ''), status_code,"
     "       count (*), sum (CAST (round (cost * 1e9) AS INTEGER))"
     "  FROM messages GROUP BY 2, 3, 4 ORDER BY 2, 3, 4;"
@@ -1355,17 +1359,21 @@ agg_dump_by_sql (sqlite3 *db)
   return g_string_free (g_steal_pointer (&dump), FALSE);
 }
 
-/* The lines of dump that belong to tables other than agg_countries. */
+/* The lines of dump of the tables agg_dump_by_sql() computes. */
 static char *
-agg_without_countries (const char *dump)
+agg_sql_tables_only (const char *dump)
 {
   g_auto(GStrv) lines = g_strsplit (dump, "\n", -1);
   g_autoptr(GString) kept = g_string_new (NULL);
+  const char *names[] = { "agg_hours ", "agg_statuses ", "agg_senders ", "agg_reasons " };
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "agg_countries "))
-        g_string_append_printf (kept, "%s\n", lines[i]);
+      for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+        {
+          if (g_str_has_prefix (lines[i], names[k]))
+            g_string_append_printf (kept, "%s\n", lines[i]);
+        }
     }
   return g_string_free (g_steal_pointer (&kept), FALSE);
 }
@@ -1385,6 +1393,8 @@ assert_tables_match_rows (const char *path)
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   kept = agg_dump (db);
   g_assert_nonnull (strstr (kept, "agg_countries "));
+  g_assert_nonnull (strstr (kept, "agg_senders_8 "));
+  g_assert_nonnull (strstr (kept, "agg_reasons_64 "));
   g_assert_nonnull (strstr (kept, "\"UNDELIVERED\""));
 
   g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -1394,7 +1404,7 @@ assert_tables_match_rows (const char *path)
   g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpstr (kept, ==, rebuilt);
 
-  kept_sql_part = agg_without_countries (kept);
+  kept_sql_part = agg_sql_tables_only (kept);
   by_sql = agg_dump_by_sql (db);
   g_assert_cmpstr (kept_sql_part, ==, by_sql);
 
@@ -1441,6 +1451,11 @@ test_aggregates (void)
         for (gint64 delta = -1; delta <= 1; delta++, n++)
           g_ptr_array_add (all, agg_message (rand, n, AGG_T0 + day * G_TIME_SPAN_DAY + edges[e] + delta));
     }
+
+  /* A few older ones, months back, so that All Time spans blocks of 64
+   * days */
+  for (guint i = 0; i < 200; i++, n++)
+    g_ptr_array_add (all, agg_message (rand, n, AGG_T0 - (gint64) g_rand_double_range (rand, 1, 300 * (double) G_TIME_SPAN_DAY)));
 
   /* Plain groups */
   for (guint start = 0; start < all->len / 2; start += 500)
@@ -1544,10 +1559,16 @@ test_aggregates (void)
   assert_tables_match_rows (path);
 
   /* A file of schema 4: the migration builds them from the rows */
-  agg_exec (path,
-            "DROP TABLE agg_hours; DROP TABLE agg_senders; DROP TABLE agg_countries;"
-            " DROP TABLE agg_reasons; DELETE FROM sync_state WHERE key = 'aggregates';"
-            " PRAGMA user_version = 4;");
+  {
+    const char *kinds[] = { "statuses", "senders", "countries", "reasons" };
+    g_autoptr(GString) sql = g_string_new ("DROP TABLE agg_hours;");
+
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      g_string_append_printf (sql, "DROP TABLE agg_%s; DROP TABLE agg_%s_8; DROP TABLE agg_%s_64;",
+                              kinds[k], kinds[k], kinds[k]);
+    g_string_append (sql, "DELETE FROM sync_state WHERE key = 'aggregates'; PRAGMA user_version = 4;");
+    agg_exec (path, sql->str);
+  }
   cache = sr_cache_open (path, &error);
   g_assert_no_error (error);
   assert_dashboard_matches_rows (cache, TRUE);

@@ -3,14 +3,20 @@
  * sr-cache-aggregates.c: the Dashboard's aggregates (schema 5), kept by the
  * writer in its own transaction, so they can never disagree with the rows.
  *
- * Four tables of the same shape (t, key, status_code, n, cost):
+ * Tables of the same shape (t, key, status_code, n, cost):
  *
  *   agg_hours      t = UTC hour, key = the raw status of unknown statuses
- *                  ("" for the known ones): the chart and the totals
+ *                  ("" for the known ones): the chart
+ *   agg_statuses   the same per UTC day: the totals and the statuses
  *   agg_senders    t = UTC day, key = sender ID ("" for none)
  *   agg_countries  t = UTC day, key = prefix of the sr_countries entry the
  *                  recipient matches ("" for none)
  *   agg_reasons    t = UTC day, key = failure reason (rows with one only)
+ *
+ * and each per-day table again per block of 8 and of 64 days (…_8, …_64,
+ * t = day / 8 or day / 64), so that All Time reads a few blocks and at most
+ * 63 + 63 days of smaller units at its ends rather than every day of the
+ * history.
  *
  * n counts the messages, cost is their cost in billionths of the currency
  * (integers: adding and taking out a row gives back exactly what was there,
@@ -50,12 +56,47 @@
 #define FINGERPRINT_KEY "aggregates"
 #define COST_SCALE 1e9
 
-static const char * const table_names[SR_N_AGG_TABLES] = {
-  [SR_AGG_HOURS] = "agg_hours",
-  [SR_AGG_SENDERS] = "agg_senders",
-  [SR_AGG_COUNTRIES] = "agg_countries",
-  [SR_AGG_REASONS] = "agg_reasons",
+/* The tables: per hour for the chart; per day, and per block of 8 and of 64
+ * days for long periods, for the rest. */
+#define N_LEVELS 3
+static const gint64 level_days[N_LEVELS] = { 1, 8, 64 };
+
+typedef struct
+{
+  const char *name;
+  SrAggTable  kind;
+  guint       level;
+} AggTable;
+
+static const AggTable tables[] = {
+  { "agg_hours", SR_AGG_HOURS, 0 },
+  { "agg_statuses", SR_AGG_STATUSES, 0 },
+  { "agg_statuses_8", SR_AGG_STATUSES, 1 },
+  { "agg_statuses_64", SR_AGG_STATUSES, 2 },
+  { "agg_senders", SR_AGG_SENDERS, 0 },
+  { "agg_senders_8", SR_AGG_SENDERS, 1 },
+  { "agg_senders_64", SR_AGG_SENDERS, 2 },
+  { "agg_countries", SR_AGG_COUNTRIES, 0 },
+  { "agg_countries_8", SR_AGG_COUNTRIES, 1 },
+  { "agg_countries_64", SR_AGG_COUNTRIES, 2 },
+  { "agg_reasons", SR_AGG_REASONS, 0 },
+  { "agg_reasons_8", SR_AGG_REASONS, 1 },
+  { "agg_reasons_64", SR_AGG_REASONS, 2 },
 };
+#define N_TABLES G_N_ELEMENTS (tables)
+
+/* The index in tables[] of a kind's level. */
+static guint
+table_index (SrAggTable kind,
+             guint      level)
+{
+  for (guint i = 0; i < N_TABLES; i++)
+    {
+      if (tables[i].kind == kind && tables[i].level == level)
+        return i;
+    }
+  g_assert_not_reached ();
+}
 
 #define SELECT_ROWS \
   "SELECT created_at, status_code, status_raw, cost, sender_id, recipient, failed_reason" \
@@ -132,7 +173,8 @@ cell_equal (gconstpointer a,
 typedef struct
 {
   GStringChunk *strings;
-  GHashTable   *cells[SR_N_AGG_TABLES];
+  GHashTable   *cells[N_TABLES];
+  guint         first[SR_N_AGG_TABLES];   /* tables[] index of each kind's days */
   /* consecutive rows often share a sender */
   const char   *last_sender;
   gboolean      found;
@@ -142,25 +184,28 @@ static void
 fold_init (Fold *fold)
 {
   fold->strings = g_string_chunk_new (4096);
-  for (guint i = 0; i < SR_N_AGG_TABLES; i++)
+  for (guint i = 0; i < N_TABLES; i++)
     fold->cells[i] = g_hash_table_new_full (cell_hash, cell_equal, g_free, NULL);
+  for (guint kind = 0; kind < SR_N_AGG_TABLES; kind++)
+    fold->first[kind] = table_index (kind, 0);
 }
 
 static void
 fold_clear (Fold *fold)
 {
-  for (guint i = 0; i < SR_N_AGG_TABLES; i++)
+  for (guint i = 0; i < N_TABLES; i++)
     g_clear_pointer (&fold->cells[i], g_hash_table_unref);
   g_clear_pointer (&fold->strings, g_string_chunk_free);
 }
 
 static inline void
-fold_add (Fold       *fold,
-          SrAggTable  table,
-          gint64      t,
-          int         code,
-          const char *key,
-          gint64      cost)
+fold_add_n (Fold       *fold,
+            guint       table,
+            gint64      t,
+            int         code,
+            const char *key,
+            gint64      n,
+            gint64      cost)
 {
   Cell probe = { t, code, key, 0, 0 };
   Cell *cell = g_hash_table_lookup (fold->cells[table], &probe);
@@ -170,8 +215,44 @@ fold_add (Fold       *fold,
       cell = g_memdup2 (&probe, sizeof probe);
       g_hash_table_add (fold->cells[table], cell);
     }
-  cell->n++;
+  cell->n += n;
   cell->cost += cost;
+}
+
+static inline void
+fold_add (Fold       *fold,
+          SrAggTable  kind,
+          gint64      t,
+          int         code,
+          const char *key,
+          gint64      cost)
+{
+  fold_add_n (fold, fold->first[kind], t, code, key, 1, cost);
+}
+
+/* The blocks of 8 and 64 days, from the days (cells, not rows). */
+static void
+fold_add_blocks (Fold *fold)
+{
+  for (guint i = 0; i < N_TABLES; i++)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      if (tables[i].kind == SR_AGG_HOURS || tables[i].level != 0)
+        continue;
+
+      g_hash_table_iter_init (&iter, fold->cells[i]);
+      while (g_hash_table_iter_next (&iter, &value, NULL))
+        {
+          const Cell *day = value;
+
+          for (guint level = 1; level < N_LEVELS; level++)
+            fold_add_n (fold, table_index (tables[i].kind, level),
+                        floor_div (day->t, level_days[level]), day->code, day->key,
+                        day->n, day->cost);
+        }
+    }
 }
 
 static const char *
@@ -199,8 +280,9 @@ fold_row (Fold         *fold,
 
   fold->found = TRUE;
 
-  fold_add (fold, SR_AGG_HOURS, floor_div (created_at, SR_AGG_HOUR_USEC), code,
-            code == SR_STATUS_UNKNOWN ? intern (fold, raw) : "", cost);
+  raw = code == SR_STATUS_UNKNOWN ? intern (fold, raw) : "";
+  fold_add (fold, SR_AGG_HOURS, floor_div (created_at, SR_AGG_HOUR_USEC), code, raw, cost);
+  fold_add (fold, SR_AGG_STATUSES, day, code, raw, cost);
 
   if (sender == NULL || *sender == '\0')
     sender = "";
@@ -245,7 +327,9 @@ fold_write (Fold     *fold,
             int       sign,
             GError  **error)
 {
-  for (guint table = 0; table < SR_N_AGG_TABLES; table++)
+  fold_add_blocks (fold);
+
+  for (guint table = 0; table < N_TABLES; table++)
     {
       g_autoptr(sqlite3_stmt) upsert = NULL;
       g_autoptr(sqlite3_stmt) delete = NULL;
@@ -262,9 +346,9 @@ fold_write (Fold     *fold,
                                     " ON CONFLICT (t, key, status_code) DO UPDATE"
                                     " SET n = n + excluded.n, cost = cost + excluded.cost"
                                     " RETURNING n",
-                                    table_names[table]);
+                                    tables[table].name);
       delete_sql = g_strdup_printf ("DELETE FROM %s WHERE t = ?1 AND key = ?2 AND status_code = ?3",
-                                    table_names[table]);
+                                    tables[table].name);
       if (!sr_db_prepare (db, upsert_sql, &upsert, error) ||
           !sr_db_prepare (db, delete_sql, &delete, error))
         return FALSE;
@@ -350,9 +434,9 @@ gboolean
 sr_cache_aggregates_rebuild (sqlite3  *db,
                              GError  **error)
 {
-  for (guint table = 0; table < SR_N_AGG_TABLES; table++)
+  for (guint table = 0; table < N_TABLES; table++)
     {
-      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s", table_names[table]);
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s", tables[table].name);
 
       if (!sr_db_exec (db, sql, error))
         return FALSE;
@@ -478,12 +562,12 @@ sr_cache_aggregates_dump (sqlite3  *db,
 {
   g_autoptr(GString) dump = g_string_new (NULL);
 
-  for (guint table = 0; table < SR_N_AGG_TABLES; table++)
+  for (guint table = 0; table < N_TABLES; table++)
     {
       g_autoptr(sqlite3_stmt) stmt = NULL;
       g_autofree char *sql = g_strdup_printf ("SELECT t, key, status_code, n, cost FROM %s"
                                               " WHERE n <> 0 ORDER BY t, key, status_code",
-                                              table_names[table]);
+                                              tables[table].name);
       int rc;
 
       if (!sr_db_prepare (db, sql, &stmt, error))
@@ -491,7 +575,7 @@ sr_cache_aggregates_dump (sqlite3  *db,
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         g_string_append_printf (dump, "%s %" G_GINT64_FORMAT " \"%s\" %d %" G_GINT64_FORMAT
                                 " %" G_GINT64_FORMAT "\n",
-                                table_names[table],
+                                tables[table].name,
                                 (gint64) sqlite3_column_int64 (stmt, 0),
                                 (const char *) sqlite3_column_text (stmt, 1),
                                 sqlite3_column_int (stmt, 2),
@@ -686,26 +770,24 @@ sr_agg_reader_foreach_unknown_status (SrAggReader    *reader,
   return reader_step_error (reader, rc, error);
 }
 
-gboolean
-sr_agg_reader_foreach_sum (SrAggReader    *reader,
-                           SrAggTable      table,
-                           gint64          first,
-                           gint64          end,
-                           SrAggCellFunc   func,
-                           gpointer        user_data,
-                           GError        **error)
+static gboolean
+sum_segment (SrAggReader    *reader,
+             guint           table,
+             gint64          first,
+             gint64          end,
+             SrAggCellFunc   func,
+             gpointer        user_data,
+             GError        **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
   int rc;
 
-  g_return_val_if_fail (table < SR_N_AGG_TABLES, FALSE);
-
   /* SQLite sums the cells, the caller sees one row per key and status. */
   sql = g_strdup_printf ("SELECT status_code, key, sum (n), sum (cost) FROM %s"
                          " WHERE t >= ?1 AND t < ?2 GROUP BY key, status_code"
                          " HAVING sum (n) <> 0",
-                         table_names[table]);
+                         tables[table].name);
   if (!sr_db_prepare (reader->db, sql, &stmt, error))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, first);
@@ -727,6 +809,51 @@ sr_agg_reader_foreach_sum (SrAggReader    *reader,
     }
 
   return reader_step_error (reader, rc, error);
+}
+
+/* The days [first, end) of kind as whole blocks of the largest level that
+ * fits, and the rest at the levels below. */
+static gboolean
+sum_days (SrAggReader    *reader,
+          SrAggTable      kind,
+          guint           level,
+          gint64          first,
+          gint64          end,
+          SrAggCellFunc   func,
+          gpointer        user_data,
+          GError        **error)
+{
+  gint64 size = level_days[level];
+  gint64 a = -floor_div (-first, size) * size;
+  gint64 b = floor_div (end, size) * size;
+
+  if (first >= end)
+    return TRUE;
+  if (level == 0)
+    return sum_segment (reader, table_index (kind, 0), first, end, func, user_data, error);
+  if (a >= b)
+    return sum_days (reader, kind, level - 1, first, end, func, user_data, error);
+
+  return sum_segment (reader, table_index (kind, level), a / size, b / size, func, user_data, error) &&
+         sum_days (reader, kind, level - 1, first, a, func, user_data, error) &&
+         sum_days (reader, kind, level - 1, b, end, func, user_data, error);
+}
+
+gboolean
+sr_agg_reader_foreach_sum (SrAggReader    *reader,
+                           SrAggTable      table,
+                           gint64          first,
+                           gint64          end,
+                           SrAggCellFunc   func,
+                           gpointer        user_data,
+                           GError        **error)
+{
+  g_return_val_if_fail (table < SR_N_AGG_TABLES, FALSE);
+
+  if (table == SR_AGG_HOURS)
+    return sum_segment (reader, table_index (SR_AGG_HOURS, 0), first, end, func, user_data, error);
+
+  return sum_days (reader, table, N_LEVELS - 1, first, end, func, user_data, error);
 }
 
 gboolean

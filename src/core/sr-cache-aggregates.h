@@ -51,7 +51,8 @@ char    *sr_cache_aggregates_dump        (sqlite3     *db,
 /* --- the reader (sr-insights.c) -------------------------------------------- */
 
 typedef enum {
-  SR_AGG_HOURS,      /* key: the raw status of unknown statuses, else "" */
+  SR_AGG_HOURS,      /* per hour; key: the raw status of unknown statuses, else "" */
+  SR_AGG_STATUSES,   /* the same per day */
   SR_AGG_SENDERS,    /* key: the sender ID ("" when none) */
   SR_AGG_COUNTRIES,  /* key: the prefix of the sr_countries entry ("" when none) */
   SR_AGG_REASONS,    /* key: the failure reason (rows with one only) */
@@ -89,8 +90,10 @@ gboolean     sr_agg_reader_foreach_unknown_status (SrAggReader   *reader,
                                                    SrAggCellFunc  func,
                                                    gpointer       user_data,
                                                    GError       **error);
-/* The cells of table with time in [first, end), summed over time by
- * SQLite: one call per (key, status), time 0. */
+/* The cells of table with time (hours for SR_AGG_HOURS, else days) in
+ * [first, end), summed over time by SQLite: calls per (key, status), with
+ * time 0, to be added up (a period of days is read from blocks of 64 and 8
+ * days and single days, a few queries). */
 gboolean     sr_agg_reader_foreach_sum  (SrAggReader    *reader,
                                          SrAggTable      table,
                                          gint64          first,

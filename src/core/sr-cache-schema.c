@@ -216,9 +216,9 @@ static const char migration_v4[] =
   "CREATE TABLE IF NOT EXISTS deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL);";
 
 /* Version 5: the Dashboard's aggregates (sr-cache-aggregates.c): message
- * counts and cost per UTC hour and status (the chart and the totals), and
- * per UTC day and status by sender, destination (the sr_countries entry)
- * and failure reason (the breakdowns). Kept by the writer in its
+ * counts and cost per UTC hour and status (the chart), and per UTC day (and
+ * blocks of 8 and 64 days) and status, by status, sender, destination (the
+ * sr_countries entry) and failure reason (the totals and breakdowns). Kept by the writer in its
  * transaction; filled from the existing rows at the first open after this
  * step (sr_cache_aggregates_open(), which also rebuilds them when the
  * calling-code table changes). */
@@ -231,11 +231,14 @@ static const char migration_v4[] =
   "  cost         INTEGER NOT NULL," \
   "  PRIMARY KEY (t, key, status_code)" \
   ") WITHOUT ROWID;"
+#define AGGREGATE_DAY_TABLES(name) \
+  AGGREGATE_TABLE (name) AGGREGATE_TABLE (name "_8") AGGREGATE_TABLE (name "_64")
 static const char migration_v5[] =
   AGGREGATE_TABLE ("agg_hours")
-  AGGREGATE_TABLE ("agg_senders")
-  AGGREGATE_TABLE ("agg_countries")
-  AGGREGATE_TABLE ("agg_reasons");
+  AGGREGATE_DAY_TABLES ("agg_statuses")
+  AGGREGATE_DAY_TABLES ("agg_senders")
+  AGGREGATE_DAY_TABLES ("agg_countries")
+  AGGREGATE_DAY_TABLES ("agg_reasons");
 
 typedef struct
 {

@@ -1010,7 +1010,7 @@ accumulate_from_aggregates (SrInsights             *self,
 
   /* The whole days: the cells summed over the period by SQLite, the chart
    * hour by hour. */
-  if (!sr_agg_reader_foreach_sum (reader, SR_AGG_HOURS, d1 / SR_AGG_HOUR_USEC, d2 / SR_AGG_HOUR_USEC,
+  if (!sr_agg_reader_foreach_sum (reader, SR_AGG_STATUSES, d1 / SR_AGG_DAY_USEC, d2 / SR_AGG_DAY_USEC,
                                   status_sum_cb, acc, error))
     goto out;
   if (acc->n_buckets > 0 &&
