@@ -1083,8 +1083,8 @@ agg_changed (SrMessage *old,
       message->cost += 0.01;
       break;
     case 4:                   /* another day, another hour */
-      message->created_at += g_rand_int_range (rand, -3 * 24, 3 * 24) * G_TIME_SPAN_HOUR +
-                             g_rand_int_range (rand, 1, 3600) * G_USEC_PER_SEC;
+      message->created_at += (gint64) g_rand_int_range (rand, -3 * 24, 3 * 24) * G_TIME_SPAN_HOUR +
+                             (gint64) g_rand_int_range (rand, 1, 3600) * G_USEC_PER_SEC;
       break;
     case 5:
       agg_fill (message, rand);  /* everything at once */
