@@ -341,17 +341,21 @@ fold_write (Fold     *fold,
       if (g_hash_table_size (fold->cells[table]) == 0)
         continue;
 
+      /* Only taking out can empty a cell: only then is n read back. */
       upsert_sql = g_strdup_printf ("INSERT INTO %s (t, key, status_code, n, cost)"
                                     " VALUES (?1, ?2, ?3, ?4, ?5)"
                                     " ON CONFLICT (t, key, status_code) DO UPDATE"
-                                    " SET n = n + excluded.n, cost = cost + excluded.cost"
-                                    " RETURNING n",
-                                    tables[table].name);
-      delete_sql = g_strdup_printf ("DELETE FROM %s WHERE t = ?1 AND key = ?2 AND status_code = ?3",
-                                    tables[table].name);
-      if (!sr_db_prepare (db, upsert_sql, &upsert, error) ||
-          !sr_db_prepare (db, delete_sql, &delete, error))
+                                    " SET n = n + excluded.n, cost = cost + excluded.cost%s",
+                                    tables[table].name, sign < 0 ? " RETURNING n" : "");
+      if (!sr_db_prepare (db, upsert_sql, &upsert, error))
         return FALSE;
+      if (sign < 0)
+        {
+          delete_sql = g_strdup_printf ("DELETE FROM %s WHERE t = ?1 AND key = ?2 AND status_code = ?3",
+                                        tables[table].name);
+          if (!sr_db_prepare (db, delete_sql, &delete, error))
+            return FALSE;
+        }
 
       g_hash_table_iter_init (&iter, fold->cells[table]);
       while (g_hash_table_iter_next (&iter, &value, NULL))
@@ -374,7 +378,7 @@ fold_write (Fold     *fold,
               return FALSE;
             }
 
-          if (n == 0)
+          if (sign < 0 && n == 0)
             {
               sqlite3_bind_int64 (delete, 1, cell->t);
               sqlite3_bind_text (delete, 2, cell->key, -1, SQLITE_STATIC);
