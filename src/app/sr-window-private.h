@@ -23,6 +23,10 @@ SrWindow         *sr_window_new_for_test         (const char *api_url,
                                                   const char *auth_url,
                                                   const char *data_dir,
                                                   const char *api_key);
+/* With the keyring and the list of accounts in data_dir, as the app runs. */
+SrWindow         *sr_window_new_with_accounts_for_test (const char *data_dir);
+/* The switcher's text ("Label · EUR"), or NULL while it is hidden. */
+const char       *sr_window_get_account_switcher_text (SrWindow *self);
 /* "loading" (reading the keyring), "opening" (the reports' chrome while
  * the account's file opens), "sign-in", "problem" or "reports" (an account
  * is open) */

@@ -492,17 +492,14 @@ save_login (const char  *key,
     }
   else
     {
-      g_autoptr(GUri) uri = g_uri_parse (get_api_url (), G_URI_FLAGS_NONE, NULL);
-      const char *host = uri ? g_uri_get_host (uri) : NULL;
+      g_autofree char *new_label = NULL;
       const char *label = globals.account;
 
       if (label == NULL)
-        label = host == NULL || g_str_has_suffix (host, "sms.to") ? "SMS.to" : host;
+        label = new_label = sr_accounts_dup_new_label (accounts, get_api_url ());
       account = sr_accounts_add (accounts, label, get_api_url (), globals.auth_url, key, error);
       if (account == NULL)
         {
-          if (g_error_matches (*error, SR_ACCOUNTS_ERROR, SR_ACCOUNTS_ERROR_LABEL_TAKEN))
-            g_prefix_error (error, "%s ", _("Name the new account with --account LABEL."));
           return FALSE;
         }
     }

@@ -815,17 +815,33 @@ sr_accounts_file_is_shared (SrAccounts      *self,
 
 /* --- the single key of earlier releases --- */
 
-static char *
-dup_default_label (const char *api_url)
+char *
+sr_accounts_dup_new_label (SrAccounts *self,
+                           const char *api_url)
 {
-  g_autoptr(GUri) uri = g_uri_parse (api_url, G_URI_FLAGS_NONE, NULL);
-  const char *host = uri ? g_uri_get_host (uri) : NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+  g_autofree char *base = NULL;
+  char *label;
 
+  g_return_val_if_fail (SR_IS_ACCOUNTS (self), NULL);
+
+  uri = api_url != NULL ? g_uri_parse (api_url, G_URI_FLAGS_NONE, NULL) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
   /* SMS.to's own servers: the name people know. Elsewhere (a test
    * server) the host tells the accounts apart. */
-  if (host == NULL || g_str_has_suffix (host, "sms.to"))
-    return g_strdup ("SMS.to");
-  return g_strdup (host);
+  if (host == NULL || *host == '\0' || g_str_has_suffix (host, "sms.to"))
+    base = g_strdup ("SMS.to");
+  else
+    base = g_utf8_substring (host, 0, MIN (g_utf8_strlen (host, -1), SR_ACCOUNT_LABEL_MAX_CHARS - 4));
+
+  label = g_strdup (base);
+  for (guint n = 2; sr_accounts_find_by_label (self, label) != NULL; n++)
+    {
+      g_free (label);
+      label = g_strdup_printf ("%s %u", base, n);
+    }
+  return label;
 }
 
 gboolean
@@ -850,7 +866,7 @@ sr_accounts_migrate_legacy (SrAccounts    *self,
   if (key == NULL)
     return FALSE;
 
-  label = dup_default_label (api_url);
+  label = sr_accounts_dup_new_label (self, api_url);
   account = sr_accounts_add (self, label, api_url, auth_url, key, error);
   if (account == NULL)
     {

@@ -113,6 +113,11 @@ char            *sr_accounts_check_label       (SrAccounts    *self,
                                                 const char    *label,
                                                 const char    *except_id,
                                                 GError       **error);
+/* A name for an account the user did not name (the first one, an earlier
+ * release's key): "SMS.to" for SMS.to's servers, else the host, with " 2",
+ * " 3"… when taken. */
+char            *sr_accounts_dup_new_label     (SrAccounts    *self,
+                                                const char    *api_url);
 /* Adds an account with a new id. api_key only gives the reports file's name
  * and the kind of credential; it is not kept. Refuses a label in use and a
  * key already added for the same server (SR_ACCOUNTS_ERROR_ALREADY_ADDED).
