@@ -23,8 +23,11 @@ SrWindow         *sr_window_new_for_test         (const char *api_url,
                                                   const char *auth_url,
                                                   const char *data_dir,
                                                   const char *api_key);
-/* With the keyring and the list of accounts in data_dir, as the app runs. */
-SrWindow         *sr_window_new_with_accounts_for_test (const char *data_dir);
+/* With the keyring and the list of accounts in data_dir, as the app runs;
+ * api_url as if given on the command line (the server an earlier release's
+ * key was saved for, and the one a new account starts from). */
+SrWindow         *sr_window_new_with_accounts_for_test (const char *api_url,
+                                                        const char *data_dir);
 /* The switcher's text ("Label · EUR"), or NULL while it is hidden. */
 const char       *sr_window_get_account_switcher_text (SrWindow *self);
 /* "loading" (reading the keyring), "opening" (the reports' chrome while

@@ -1835,7 +1835,8 @@ sr_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ACCOUNT_ID:
-      g_value_set_string (value, self->account_id);
+      /* "" while none: the property action's state cannot be NULL. */
+      g_value_set_string (value, self->account_id != NULL ? self->account_id : "");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2017,9 +2018,12 @@ sr_window_new_for_test (const char *api_url,
 }
 
 SrWindow *
-sr_window_new_with_accounts_for_test (const char *data_dir)
+sr_window_new_with_accounts_for_test (const char *api_url,
+                                      const char *data_dir)
 {
   return g_object_new (SR_TYPE_WINDOW,
+                       "api-url", api_url,
+                       "auth-url", api_url,
                        "data-dir", data_dir,
                        NULL);
 }

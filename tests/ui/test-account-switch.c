@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * test-account-switch.c: several accounts in the real window, with the
+ * real keyring of the test session and two sandboxes with different data
+ * over HTTP: add a second account from the sign-in page, switch between
+ * them (the Dashboard, the Messages Log and the switcher show the other
+ * account's data, the old account's campaign windows close), the last one
+ * used reopens at start, Preferences lists and removes them (keeping or
+ * deleting the reports) and the other account stays whole; and the key of
+ * an earlier release opens its reports without signing in again.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "sr-core.h"
+#include "sr-preferences-dialog.h"
+#include "sr-resources.h"
+#include "sr-test-loop.h"
+#include "sr-test-sandbox.h"
+#include "sr-test-window.h"
+#include "sr-window-private.h"
+
+static SrTestSandbox *sandbox_a;
+static SrTestSandbox *sandbox_b;
+static gint64 total_a;
+static gint64 total_b;
+
+typedef struct
+{
+  SrWindow *window;
+  gint64    total;
+} Expect;
+
+/* The Dashboard (All Time) and the Messages Log both count total. */
+static gboolean
+shows_total (gpointer data)
+{
+  Expect *expect = data;
+  SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (expect->window));
+
+  return sr_test_window_session_idle (expect->window) &&
+         sr_dashboard_page_get_total (sr_window_get_dashboard_page (expect->window)) == expect->total &&
+         list != NULL && !sr_message_list_get_loading (list) &&
+         g_list_model_get_n_items (G_LIST_MODEL (list)) == (guint) expect->total;
+}
+
+static void
+wait_for_total (SrWindow   *window,
+                gint64      total,
+                const char *what)
+{
+  Expect expect = { window, total };
+
+  sr_test_wait_until (shows_total, &expect, 120, what);
+}
+
+static gboolean
+shows_sign_in (gpointer window)
+{
+  return g_strcmp0 (sr_window_get_visible_page (window), "sign-in") == 0;
+}
+
+static void
+sign_in (SrWindow      *window,
+         SrTestSandbox *sandbox,
+         const char    *label)
+{
+  SrSignInPage *page = sr_window_get_sign_in_page (window);
+  const char *url = sr_test_sandbox_get_url (sandbox);
+
+  sr_sign_in_page_set_urls (page, url, url);
+  if (label != NULL)
+    sr_sign_in_page_set_label (page, label);
+  sr_sign_in_page_set_key (page, sr_test_sandbox_get_api_key (sandbox));
+  sr_sign_in_page_submit (page);
+}
+
+static char *
+dup_cache_path (const char    *dir,
+                SrTestSandbox *sandbox)
+{
+  return sr_cache_dup_account_path (dir, sr_test_sandbox_get_url (sandbox), sr_test_sandbox_get_api_key (sandbox));
+}
+
+static gint64
+count_file (const char *path)
+{
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count;
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  count = sr_cache_count_messages (cache, NULL, &error);
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+  return count;
+}
+
+/* The keyring item is removed in the background. */
+static gboolean
+key_is_gone (gpointer account_id)
+{
+  g_autoptr(GError) error = NULL;
+  char *key = sr_credentials_lookup_account (account_id, NULL, &error);
+
+  g_assert_no_error (error);
+  if (key == NULL)
+    return TRUE;
+  sr_credentials_free_key (key);
+  return FALSE;
+}
+
+static void
+test_add_switch_remove (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-account-switch");
+  g_autofree char *path_a = dup_cache_path (dir, sandbox_a);
+  g_autofree char *path_b = dup_cache_path (dir, sandbox_b);
+  g_autofree char *id_a = NULL;
+  g_autofree char *id_b = NULL;
+  g_auto(GStrv) titles = NULL;
+  g_autoptr(GPtrArray) campaigns = NULL;
+  SrPreferencesDialog *preferences;
+  SrCampaignWindow *campaign_window;
+  SrSignInPage *page;
+  SrAccounts *accounts;
+  SrWindow *window;
+
+  if (!sr_test_have_secret_service ())
+    {
+      g_test_skip ("No Secret Service on the session bus (run through build-aux/test)");
+      return;
+    }
+
+  /* No account yet: the sign-in page, as always. */
+  window = sr_window_new_with_accounts_for_test (sr_test_sandbox_get_url (sandbox_a), dir);
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_left_loading, window, 30, "the first page");
+  g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
+  g_assert_null (sr_window_get_account_switcher_text (window));
+  page = sr_window_get_sign_in_page (window);
+  g_assert_false (sr_sign_in_page_get_adding (page));
+
+  /* The first account is named after its server until renamed. */
+  sign_in (window, sandbox_a, NULL);
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the first account's reports");
+  wait_for_total (window, total_a, "account A's Dashboard and Messages Log");
+  accounts = sr_window_get_accounts (window);
+  g_assert_nonnull (accounts);
+  g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 1);
+  id_a = g_strdup (sr_window_get_account_id (window));
+  g_assert_cmpstr (sr_account_get_label (sr_accounts_find (accounts, id_a)), ==, "127.0.0.1");
+  /* Named by label and balance currency, never by the key. */
+  g_assert_cmpstr (sr_window_get_account_switcher_text (window), ==, "127.0.0.1 · EUR");
+  g_assert_true (sr_window_rename_account (window, id_a, "Agency", NULL));
+  g_assert_cmpstr (sr_window_get_account_switcher_text (window), ==, "Agency · EUR");
+
+  /* One of A's campaigns open in its own window. */
+  campaigns = sr_cache_query_campaigns (sr_session_get_cache (sr_window_get_session (window)), NULL,
+                                       SR_CAMPAIGN_SORT_CREATED, TRUE, 1, 0, NULL);
+  g_assert_cmpuint (campaigns->len, ==, 1);
+  campaign_window = sr_window_open_campaign (window, sr_campaign_get_id (campaigns->pdata[0]));
+  g_assert_nonnull (campaign_window);
+  g_object_add_weak_pointer (G_OBJECT (campaign_window), (gpointer *) &campaign_window);
+
+  /* Add Account: a name in use is refused before the key is checked. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+  g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
+  g_assert_true (sr_sign_in_page_get_adding (page));
+  sign_in (window, sandbox_b, "AGENCY");
+  g_assert_false (sr_sign_in_page_get_busy (page));
+  g_assert_error ((GError *) sr_sign_in_page_get_error (page), SR_ACCOUNTS_ERROR, SR_ACCOUNTS_ERROR_LABEL_TAKEN);
+  /* The same key twice is refused after the check. */
+  sign_in (window, sandbox_a, "Again");
+  sr_test_wait_until (sr_test_sign_in_settled, page, 60, "the key check");
+  g_assert_error ((GError *) sr_sign_in_page_get_error (page), SR_ACCOUNTS_ERROR, SR_ACCOUNTS_ERROR_ALREADY_ADDED);
+  g_assert_cmpstr (sr_window_get_account_id (window), ==, id_a);
+
+  /* Cancel goes back to A, still open. */
+  g_signal_emit_by_name (page, "cancelled");
+  g_assert_cmpstr (sr_window_get_visible_page (window), ==, "reports");
+  g_assert_nonnull (campaign_window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+  sign_in (window, sandbox_b, "Test");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "account B's reports");
+  id_b = g_strdup (sr_window_get_account_id (window));
+  g_assert_cmpstr (id_b, !=, id_a);
+  /* Nothing of A stays: its campaign window is gone, the pages count B. */
+  g_assert_null (campaign_window);
+  wait_for_total (window, total_b, "account B's Dashboard and Messages Log");
+  g_assert_cmpstr (sr_session_get_cache_path (sr_window_get_session (window)), ==, path_b);
+  g_assert_cmpstr (sr_window_get_account_switcher_text (window), ==, "Test · EUR");
+
+  /* The switcher's action: back to A, from its file. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.account", "s", id_a));
+  wait_for_total (window, total_a, "account A again");
+  g_assert_cmpstr (sr_window_get_account_id (window), ==, id_a);
+  g_assert_cmpstr (sr_session_get_cache_path (sr_window_get_session (window)), ==, path_a);
+  g_assert_cmpstr (sr_window_get_account_switcher_text (window), ==, "Agency · EUR");
+  sr_test_window_close (window);
+
+  /* Start again: the last account used opens, without signing in. */
+  window = sr_window_new_with_accounts_for_test (sr_test_sandbox_get_url (sandbox_a), dir);
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports at start");
+  g_assert_cmpstr (sr_window_get_account_id (window), ==, id_a);
+  wait_for_total (window, total_a, "account A at start");
+  accounts = sr_window_get_accounts (window);
+  g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 2);
+
+  /* Preferences lists both. */
+  preferences = SR_PREFERENCES_DIALOG (sr_preferences_dialog_new ());
+  sr_preferences_dialog_set_window (preferences, window);
+  adw_dialog_present (ADW_DIALOG (preferences), GTK_WIDGET (window));
+  titles = sr_preferences_dialog_dup_account_titles (preferences);
+  g_assert_cmpuint (g_strv_length (titles), ==, 2);
+  g_assert_cmpstr (titles[0], ==, "Agency · EUR");
+  g_assert_cmpstr (titles[1], ==, "Test · EUR");
+  g_clear_pointer (&titles, g_strfreev);
+
+  /* Remove the open one (A), keeping its reports: B opens. */
+  sr_preferences_dialog_answer_remove (preferences, id_a, "cancel");
+  g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 2);
+  sr_preferences_dialog_answer_remove (preferences, id_a, "keep");
+  g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 1);
+  titles = sr_preferences_dialog_dup_account_titles (preferences);
+  g_assert_cmpuint (g_strv_length (titles), ==, 1);
+  g_assert_cmpstr (titles[0], ==, "Test · EUR");
+  wait_for_total (window, total_b, "account B after removing A");
+  g_assert_cmpstr (sr_window_get_account_id (window), ==, id_b);
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  sr_test_wait_until (key_is_gone, id_a, 30, "A's key to leave the keyring");
+
+  /* Remove B deleting its reports: its file goes, A's stays whole. */
+  sr_preferences_dialog_answer_remove (preferences, id_b, "delete");
+  sr_test_wait_until (shows_sign_in, window, 30, "the sign-in page");
+  g_assert_null (sr_window_get_session (window));
+  g_assert_null (sr_window_get_account_switcher_text (window));
+  g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 0);
+  g_assert_false (g_file_test (path_b, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (count_file (path_a), ==, total_a);
+  sr_test_wait_until (key_is_gone, id_b, 30, "B's key to leave the keyring");
+
+  adw_dialog_force_close (ADW_DIALOG (preferences));
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
+static void
+test_migrates_legacy_key (void)
+{
+  g_autofree char *dir = sr_test_make_tmpdir ("test-account-legacy");
+  const char *url = sr_test_sandbox_get_url (sandbox_a);
+  const char *key = sr_test_sandbox_get_api_key (sandbox_a);
+  g_autofree char *path = dup_cache_path (dir, sandbox_a);
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  SrAccounts *accounts;
+  SrWindow *window;
+  char *left;
+
+  if (!sr_test_have_secret_service ())
+    {
+      g_test_skip ("No Secret Service on the session bus (run through build-aux/test)");
+      return;
+    }
+
+  /* What an earlier release left: reports and one key for the server. */
+  cache = sr_test_sync_account (url, key, dir);
+  sr_cache_close (cache);
+  g_assert_true (sr_credentials_store (url, key, NULL, &error));
+  g_assert_no_error (error);
+
+  window = sr_window_new_with_accounts_for_test (url, dir);
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_left_loading, window, 30, "the first page");
+  /* Not asked to sign in: the same reports file opens. */
+  g_assert_cmpstr (sr_window_get_visible_page (window), !=, "sign-in");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the migrated account's reports");
+  wait_for_total (window, total_a, "the migrated account's reports");
+  g_assert_cmpstr (sr_session_get_cache_path (sr_window_get_session (window)), ==, path);
+  accounts = sr_window_get_accounts (window);
+  g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 1);
+
+  /* The key moved to the account's item. */
+  left = sr_credentials_lookup (url, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (left);
+  left = sr_credentials_lookup_account (sr_window_get_account_id (window), NULL, &error);
+  g_assert_cmpstr (left, ==, key);
+  sr_credentials_free_key (left);
+
+  sr_window_remove_account (window, sr_window_get_account_id (window), TRUE);
+  sr_test_wait_until (shows_sign_in, window, 30, "the sign-in page");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GSettings) settings = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display");
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  sr_register_resource ();
+
+  /* The Dashboard counts every message, like the Messages Log. */
+  settings = g_settings_new (APPLICATION_ID);
+  g_settings_set_string (settings, "dashboard-period", "all");
+
+  sandbox_a = sr_test_sandbox_start ("--messages", "1500", "--campaigns", "10", "--seed", "5",
+                                     "--api-key", "key-a", NULL);
+  sandbox_b = sr_test_sandbox_start ("--messages", "700", "--campaigns", "4", "--seed", "9",
+                                     "--api-key", "key-b", NULL);
+  sr_test_sandbox_get_summary (sandbox_a, &total_a, NULL, NULL);
+  sr_test_sandbox_get_summary (sandbox_b, &total_b, NULL, NULL);
+  g_assert_cmpint (total_a, !=, total_b);
+
+  g_test_add_func ("/account-switch/add-switch-remove", test_add_switch_remove);
+  g_test_add_func ("/account-switch/migrates-legacy-key", test_migrates_legacy_key);
+
+  ret = g_test_run ();
+  sr_test_sandbox_free (sandbox_a);
+  sr_test_sandbox_free (sandbox_b);
+
+  return ret;
+}
