@@ -812,10 +812,13 @@ update_account_switcher (SrWindow *self)
   /* Translators: the account switcher's name for screen readers; %s is
    * the account, e.g. "Agency (live) · EUR" */
   accessible = g_strdup_printf (_("Account: %s"), name);
+  /* On the menu button and on the toggle button inside it, which is the
+   * node that takes the focus. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Switch Account"),
-                                  -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->account_button)) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->account_button))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "a11y-walk.h"
 #include "sr-core.h"
 #include "sr-preferences-dialog.h"
 #include "sr-resources.h"
@@ -76,6 +77,32 @@ sign_in (SrWindow      *window,
     sr_sign_in_page_set_label (page, label);
   sr_sign_in_page_set_key (page, sr_test_sandbox_get_api_key (sandbox));
   sr_sign_in_page_submit (page);
+}
+
+/* Screen readers hear the account by its name: an interactive node under
+ * root is named needle. */
+static void
+assert_accessible_name (GtkWidget  *root,
+                        const char *needle)
+{
+  A11yWalk walk;
+
+  a11y_walk_init (&walk);
+  a11y_walk (&walk, GTK_ACCESSIBLE (root));
+  /* A dialog maps its content once its opening transition has started:
+   * walk again until it is there (as test-a11y does). */
+  for (guint tries = 0; !a11y_walk_has_name (&walk, needle) && tries < 50; tries++)
+    {
+      a11y_walk_clear (&walk);
+      sr_test_spin (200);
+      a11y_walk_init (&walk);
+      a11y_walk (&walk, GTK_ACCESSIBLE (root));
+    }
+  if (!a11y_walk_has_name (&walk, needle))
+    for (guint i = 0; i < walk.names->len; i++)
+      g_test_message ("%s", (const char *) walk.names->pdata[i]);
+  g_assert_true (a11y_walk_has_name (&walk, needle));
+  a11y_walk_clear (&walk);
 }
 
 static char *
@@ -195,6 +222,7 @@ test_add_switch_remove (void)
   wait_for_total (window, total_b, "account B's Dashboard and Messages Log");
   g_assert_cmpstr (sr_session_get_cache_path (sr_window_get_session (window)), ==, path_b);
   g_assert_cmpstr (sr_window_get_account_switcher_text (window), ==, "Test · EUR");
+  assert_accessible_name (GTK_WIDGET (window), "Account: Test · EUR");
 
   /* The switcher's action: back to A, from its file. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.account", "s", id_a));
@@ -222,6 +250,8 @@ test_add_switch_remove (void)
   g_assert_cmpstr (titles[0], ==, "Agency · EUR");
   g_assert_cmpstr (titles[1], ==, "Test · EUR");
   g_clear_pointer (&titles, g_strfreev);
+  assert_accessible_name (GTK_WIDGET (preferences), "Remove “Agency”");
+  assert_accessible_name (GTK_WIDGET (preferences), "Rename “Agency”");
 
   /* Remove the open one (A), keeping its reports: B opens. */
   sr_preferences_dialog_answer_remove (preferences, id_a, "cancel");
@@ -311,6 +341,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
+  /* GTK's test backend keeps the accessible attributes a11y-walk reads. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   if (!gtk_init_check ())
     {
       g_test_skip ("No display");
