@@ -28,6 +28,7 @@ SrWindow         *sr_window_new_for_test         (const char *api_url,
  * key was saved for, and the one a new account starts from). */
 SrWindow         *sr_window_new_with_accounts_for_test (const char *api_url,
                                                         const char *data_dir);
+GtkMenuButton    *sr_window_get_account_button   (SrWindow   *self);
 /* The switcher's text ("Label · EUR"), or NULL while it is hidden. */
 const char       *sr_window_get_account_switcher_text (SrWindow *self);
 /* "loading" (reading the keyring), "opening" (the reports' chrome while

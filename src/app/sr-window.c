@@ -51,8 +51,10 @@ struct _SrWindow
   AdwNavigationSplitView *split_view;
   AdwNavigationPage    *sidebar;
   GtkListBox           *sidebar_list;
+  GtkWidget            *sidebar_title;      /* instead of the switcher without accounts */
   GtkMenuButton        *account_button;
   GtkLabel             *account_label;
+  GtkLabel             *account_currency_label;
   GMenu                *account_section;
   GtkListBoxRow        *dashboard_row;
   GtkListBoxRow        *messages_row;
@@ -81,6 +83,7 @@ struct _SrWindow
   SrAccounts           *accounts;           /* NULL: a key from the environment, or no keyring */
   char                 *account_id;         /* the account open or being opened */
   char                 *return_to;          /* the page "Add Account" was started from */
+  char                 *account_display_name; /* "Label · EUR", the switcher's */
 
   char                 *api_url;
   char                 *auth_url;
@@ -804,11 +807,17 @@ update_account_switcher (SrWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", self->accounts != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->account_button), current != NULL);
+  gtk_widget_set_visible (self->sidebar_title, current == NULL);
   if (current == NULL)
     return;
 
   name = sr_account_dup_display_name (current);
-  gtk_label_set_label (self->account_label, name);
+  g_free (self->account_display_name);
+  self->account_display_name = g_strdup (name);
+  gtk_label_set_label (self->account_label, sr_account_get_label (current));
+  gtk_label_set_label (self->account_currency_label,
+                       sr_account_get_currency (current) != NULL ? sr_account_get_currency (current) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->account_currency_label), sr_account_get_currency (current) != NULL);
   /* Translators: the account switcher's name for screen readers; %s is
    * the account, e.g. "Agency (live) · EUR" */
   accessible = g_strdup_printf (_("Account: %s"), name);
@@ -1788,6 +1797,7 @@ sr_window_finalize (GObject *object)
   g_clear_pointer (&self->pending_search, g_free);
   g_clear_pointer (&self->account_id, g_free);
   g_clear_pointer (&self->return_to, g_free);
+  g_clear_pointer (&self->account_display_name, g_free);
   wipe_key (&self->api_key);
 
   G_OBJECT_CLASS (sr_window_parent_class)->finalize (object);
@@ -1896,8 +1906,10 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, split_view);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, account_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, account_currency_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, account_section);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_row);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_row);
@@ -2031,6 +2043,14 @@ sr_window_new_with_accounts_for_test (const char *api_url,
                        NULL);
 }
 
+GtkMenuButton *
+sr_window_get_account_button (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->account_button;
+}
+
 const char *
 sr_window_get_account_switcher_text (SrWindow *self)
 {
@@ -2038,7 +2058,7 @@ sr_window_get_account_switcher_text (SrWindow *self)
 
   if (!gtk_widget_get_visible (GTK_WIDGET (self->account_button)))
     return NULL;
-  return gtk_label_get_label (self->account_label);
+  return self->account_display_name;
 }
 
 const char *

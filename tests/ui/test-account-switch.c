@@ -332,6 +332,94 @@ test_migrates_legacy_key (void)
   sr_test_remove_tree (dir);
 }
 
+/* Not a check: with SR_ACCOUNTS_SCREENSHOT_DIR set, saves the switcher
+ * open in a 360 px window, light and dark, to look at. The menu is a
+ * popover (its own surface): drawn over the window where it shows. */
+static void
+save_with_popover (GtkWidget  *window,
+                   GtkWidget  *popover,
+                   const char *path)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr(GdkPaintable) window_paintable = gtk_widget_paintable_new (window);
+  g_autoptr(GdkPaintable) popover_paintable = gtk_widget_paintable_new (popover);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t bounds;
+
+  gdk_paintable_snapshot (window_paintable, snapshot, width, height);
+  if (gtk_widget_compute_bounds (popover, window, &bounds))
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (bounds.origin.x, bounds.origin.y));
+      gdk_paintable_snapshot (popover_paintable, snapshot,
+                              gtk_widget_get_width (popover), gtk_widget_get_height (popover));
+      gtk_snapshot_restore (snapshot);
+    }
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+static void
+test_screenshots (void)
+{
+  const char *shots = g_getenv ("SR_ACCOUNTS_SCREENSHOT_DIR");
+  g_autofree char *dir = NULL;
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  SrWindow *window;
+
+  if (shots == NULL)
+    {
+      g_test_skip ("SR_ACCOUNTS_SCREENSHOT_DIR is not set");
+      return;
+    }
+  if (!sr_test_have_secret_service ())
+    {
+      g_test_skip ("No Secret Service on the session bus (run through build-aux/test)");
+      return;
+    }
+
+  dir = sr_test_make_tmpdir ("test-account-shots");
+  window = sr_window_new_with_accounts_for_test (sr_test_sandbox_get_url (sandbox_a), dir);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (sr_test_window_left_loading, window, 30, "the first page");
+  sign_in (window, sandbox_a, NULL);
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the first account");
+  wait_for_total (window, total_a, "account A");
+  sr_window_rename_account (window, sr_window_get_account_id (window), "Agency (live)", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
+  sign_in (window, sandbox_b, "Agency (test)");
+  sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the second account");
+  wait_for_total (window, total_b, "account B");
+
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      GtkMenuButton *button = sr_window_get_account_button (window);
+      g_autofree char *file = g_strdup_printf ("account-switcher-360-%s.png", dark ? "dark" : "light");
+      g_autofree char *path = g_build_filename (shots, file, NULL);
+
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
+      sr_test_spin (800);
+      gtk_menu_button_popup (button);
+      sr_test_spin (800);
+      save_with_popover (GTK_WIDGET (window), GTK_WIDGET (gtk_menu_button_get_popover (button)), path);
+      gtk_menu_button_popdown (button);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  for (guint i = sr_accounts_get_n_accounts (sr_window_get_accounts (window)); i > 0; i--)
+    sr_window_remove_account (window, sr_account_get_id (sr_accounts_get_account (sr_window_get_accounts (window), i - 1)), TRUE);
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -351,6 +439,7 @@ main (int   argc,
     }
   adw_init ();
   sr_register_resource ();
+  sr_test_load_app_style ();
 
   /* The Dashboard counts every message, like the Messages Log. */
   settings = g_settings_new (APPLICATION_ID);
@@ -366,6 +455,7 @@ main (int   argc,
 
   g_test_add_func ("/account-switch/add-switch-remove", test_add_switch_remove);
   g_test_add_func ("/account-switch/migrates-legacy-key", test_migrates_legacy_key);
+  g_test_add_func ("/account-switch/screenshots", test_screenshots);
 
   ret = g_test_run ();
   sr_test_sandbox_free (sandbox_a);
