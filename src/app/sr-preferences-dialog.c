@@ -232,19 +232,11 @@ on_remove_clicked_cb (GtkButton           *button,
 
   /* Translators: %s is an account's name */
   heading = g_strdup_printf (_("Remove “%s”?"), sr_account_get_label (account));
-  dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (heading,
-                                                   _("Its API key will be removed from this computer. "
-                                                     "The reports downloaded so far can be kept, to be shown again when you add the same key, or deleted.")));
-  adw_alert_dialog_add_responses (dialog,
-                                  "cancel", _("_Cancel"),
-                                  "delete", _("Remove and _Delete Reports"),
-                                  "keep", _("_Remove"),
-                                  NULL);
-  adw_alert_dialog_set_prefer_wide_layout (dialog, FALSE);
-  adw_alert_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_alert_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
-  adw_alert_dialog_set_default_response (dialog, "keep");
-  adw_alert_dialog_set_close_response (dialog, "cancel");
+  dialog = sr_window_new_keep_reports_question (heading,
+                                                _("Its API key will be removed from this computer. "
+                                                  "The reports downloaded so far can be kept, to be shown again when you add the same key, or deleted."),
+                                                _("Remove and _Delete Reports"),
+                                                _("_Remove"));
   g_object_set_data_full (G_OBJECT (dialog), "account-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response_cb), self, 0);
   adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (self));

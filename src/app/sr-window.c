@@ -1311,6 +1311,28 @@ on_sign_out_response_cb (SrWindow   *self,
     sr_window_sign_out (self, TRUE);
 }
 
+AdwAlertDialog *
+sr_window_new_keep_reports_question (const char *heading,
+                                     const char *body,
+                                     const char *delete_label,
+                                     const char *keep_label)
+{
+  AdwAlertDialog *dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (heading, body));
+
+  adw_alert_dialog_add_responses (dialog,
+                                  "cancel", _("_Cancel"),
+                                  "delete", delete_label,
+                                  "keep", keep_label,
+                                  NULL);
+  /* Three long labels do not fit side by side on a phone; stacked they do. */
+  adw_alert_dialog_set_prefer_wide_layout (dialog, FALSE);
+  adw_alert_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_alert_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
+  adw_alert_dialog_set_default_response (dialog, "keep");
+  adw_alert_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
 static void
 sign_out_action (GtkWidget  *widget,
                  const char *action_name,
@@ -1324,20 +1346,11 @@ sign_out_action (GtkWidget  *widget,
   if (account != NULL)
     /* Translators: %s is an account's name */
     heading = g_strdup_printf (_("Sign Out of “%s”?"), sr_account_get_label (account));
-  dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (heading != NULL ? heading : _("Sign Out?"),
-                                                   _("The API key will be removed from this computer. "
-                                                     "The reports downloaded so far can be kept, to be shown again when you sign in with the same key, or deleted.")));
-  adw_alert_dialog_add_responses (dialog,
-                                  "cancel", _("_Cancel"),
-                                  "delete", _("Sign Out and _Delete Reports"),
-                                  "keep", _("_Sign Out"),
-                                  NULL);
-  /* Three long labels do not fit side by side on a phone; stacked they do. */
-  adw_alert_dialog_set_prefer_wide_layout (dialog, FALSE);
-  adw_alert_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
-  adw_alert_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
-  adw_alert_dialog_set_default_response (dialog, "keep");
-  adw_alert_dialog_set_close_response (dialog, "cancel");
+  dialog = sr_window_new_keep_reports_question (heading != NULL ? heading : _("Sign Out?"),
+                                                _("The API key will be removed from this computer. "
+                                                  "The reports downloaded so far can be kept, to be shown again when you sign in with the same key, or deleted."),
+                                                _("Sign Out and _Delete Reports"),
+                                                _("_Sign Out"));
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (on_sign_out_response_cb),
                            self, G_CONNECT_SWAPPED);

@@ -54,4 +54,11 @@ void      sr_window_remove_account  (SrWindow       *self,
                                      const char     *account_id,
                                      gboolean        delete_reports);
 
+/* The question of signing out and of removing an account: responses
+ * "cancel", "delete" (the reports too) and "keep" (the default). */
+AdwAlertDialog *sr_window_new_keep_reports_question (const char *heading,
+                                                     const char *body,
+                                                     const char *delete_label,
+                                                     const char *keep_label);
+
 G_END_DECLS
