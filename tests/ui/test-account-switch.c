@@ -5,7 +5,8 @@
  * over HTTP: add a second account from the sign-in page, switch between
  * them (the Dashboard, the Messages Log and the switcher show the other
  * account's data, the old account's campaign windows close), the last one
- * used reopens at start, Preferences lists and removes them (keeping or
+ * used reopens at start (Dashboard, Messages Log and Campaign Log each
+ * count the account's own data), Preferences lists and removes them (keeping or
  * deleting the reports) and the other account stays whole; and the key of
  * an earlier release opens its reports without signing in again.
  */
@@ -29,31 +30,41 @@ static SrTestSandbox *sandbox_b;
 static gint64 total_a;
 static gint64 total_b;
 
+/* Each sandbox's campaigns (its --campaigns). */
+#define N_CAMPAIGNS_A 10
+#define N_CAMPAIGNS_B 4
+
 typedef struct
 {
   SrWindow *window;
   gint64    total;
+  guint     n_campaigns;
 } Expect;
 
-/* The Dashboard (All Time) and the Messages Log both count total. */
+/* The Dashboard (All Time) and the Messages Log both count total, the
+ * Campaign Log lists n_campaigns. */
 static gboolean
 shows_total (gpointer data)
 {
   Expect *expect = data;
   SrMessageList *list = sr_messages_page_get_list (sr_window_get_messages_page (expect->window));
+  SrCampaignList *campaigns = sr_campaigns_page_get_list (sr_window_get_campaigns_page (expect->window));
 
   return sr_test_window_session_idle (expect->window) &&
          sr_dashboard_page_get_total (sr_window_get_dashboard_page (expect->window)) == expect->total &&
          list != NULL && !sr_message_list_get_loading (list) &&
-         g_list_model_get_n_items (G_LIST_MODEL (list)) == (guint) expect->total;
+         g_list_model_get_n_items (G_LIST_MODEL (list)) == (guint) expect->total &&
+         campaigns != NULL && !sr_campaign_list_get_loading (campaigns) &&
+         g_list_model_get_n_items (G_LIST_MODEL (campaigns)) == expect->n_campaigns;
 }
 
 static void
 wait_for_total (SrWindow   *window,
                 gint64      total,
+                guint       n_campaigns,
                 const char *what)
 {
-  Expect expect = { window, total };
+  Expect expect = { window, total, n_campaigns };
 
   sr_test_wait_until (shows_total, &expect, 120, what);
 }
@@ -175,7 +186,7 @@ test_add_switch_remove (void)
   /* The first account is named after its server until renamed. */
   sign_in (window, sandbox_a, NULL);
   sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the first account's reports");
-  wait_for_total (window, total_a, "account A's Dashboard and Messages Log");
+  wait_for_total (window, total_a, N_CAMPAIGNS_A, "account A's Dashboard and Messages Log");
   accounts = sr_window_get_accounts (window);
   g_assert_nonnull (accounts);
   g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 1);
@@ -219,14 +230,14 @@ test_add_switch_remove (void)
   g_assert_cmpstr (id_b, !=, id_a);
   /* Nothing of A stays: its campaign window is gone, the pages count B. */
   g_assert_null (campaign_window);
-  wait_for_total (window, total_b, "account B's Dashboard and Messages Log");
+  wait_for_total (window, total_b, N_CAMPAIGNS_B, "account B's Dashboard and Messages Log");
   g_assert_cmpstr (sr_session_get_cache_path (sr_window_get_session (window)), ==, path_b);
   g_assert_cmpstr (sr_window_get_account_switcher_text (window), ==, "Test · EUR");
   assert_accessible_name (GTK_WIDGET (window), "Account: Test · EUR");
 
   /* The switcher's action: back to A, from its file. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.account", "s", id_a));
-  wait_for_total (window, total_a, "account A again");
+  wait_for_total (window, total_a, N_CAMPAIGNS_A, "account A again");
   g_assert_cmpstr (sr_window_get_account_id (window), ==, id_a);
   g_assert_cmpstr (sr_session_get_cache_path (sr_window_get_session (window)), ==, path_a);
   g_assert_cmpstr (sr_window_get_account_switcher_text (window), ==, "Agency · EUR");
@@ -237,7 +248,7 @@ test_add_switch_remove (void)
   gtk_window_present (GTK_WINDOW (window));
   sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the reports at start");
   g_assert_cmpstr (sr_window_get_account_id (window), ==, id_a);
-  wait_for_total (window, total_a, "account A at start");
+  wait_for_total (window, total_a, N_CAMPAIGNS_A, "account A at start");
   accounts = sr_window_get_accounts (window);
   g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 2);
 
@@ -261,7 +272,7 @@ test_add_switch_remove (void)
   titles = sr_preferences_dialog_dup_account_titles (preferences);
   g_assert_cmpuint (g_strv_length (titles), ==, 1);
   g_assert_cmpstr (titles[0], ==, "Test · EUR");
-  wait_for_total (window, total_b, "account B after removing A");
+  wait_for_total (window, total_b, N_CAMPAIGNS_B, "account B after removing A");
   g_assert_cmpstr (sr_window_get_account_id (window), ==, id_b);
   g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
   sr_test_wait_until (key_is_gone, id_a, 30, "A's key to leave the keyring");
@@ -312,7 +323,7 @@ test_migrates_legacy_key (void)
   /* Not asked to sign in: the same reports file opens. */
   g_assert_cmpstr (sr_window_get_visible_page (window), !=, "sign-in");
   sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the migrated account's reports");
-  wait_for_total (window, total_a, "the migrated account's reports");
+  wait_for_total (window, total_a, N_CAMPAIGNS_A, "the migrated account's reports");
   g_assert_cmpstr (sr_session_get_cache_path (sr_window_get_session (window)), ==, path);
   accounts = sr_window_get_accounts (window);
   g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 1);
@@ -391,12 +402,12 @@ test_screenshots (void)
   sr_test_wait_until (sr_test_window_left_loading, window, 30, "the first page");
   sign_in (window, sandbox_a, NULL);
   sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the first account");
-  wait_for_total (window, total_a, "account A");
+  wait_for_total (window, total_a, N_CAMPAIGNS_A, "account A");
   sr_window_rename_account (window, sr_window_get_account_id (window), "Agency (live)", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
   sign_in (window, sandbox_b, "Agency (test)");
   sr_test_wait_until (sr_test_window_shows_reports, window, 60, "the second account");
-  wait_for_total (window, total_b, "account B");
+  wait_for_total (window, total_b, N_CAMPAIGNS_B, "account B");
 
   for (guint dark = 0; dark < 2; dark++)
     {
@@ -445,10 +456,10 @@ main (int   argc,
   settings = g_settings_new (APPLICATION_ID);
   g_settings_set_string (settings, "dashboard-period", "all");
 
-  sandbox_a = sr_test_sandbox_start ("--messages", "1500", "--campaigns", "10", "--seed", "5",
-                                     "--api-key", "key-a", NULL);
-  sandbox_b = sr_test_sandbox_start ("--messages", "700", "--campaigns", "4", "--seed", "9",
-                                     "--api-key", "key-b", NULL);
+  sandbox_a = sr_test_sandbox_start ("--messages", "1500", "--campaigns", G_STRINGIFY (N_CAMPAIGNS_A),
+                                     "--seed", "5", "--api-key", "key-a", NULL);
+  sandbox_b = sr_test_sandbox_start ("--messages", "700", "--campaigns", G_STRINGIFY (N_CAMPAIGNS_B),
+                                     "--seed", "9", "--api-key", "key-b", NULL);
   sr_test_sandbox_get_summary (sandbox_a, &total_a, NULL, NULL);
   sr_test_sandbox_get_summary (sandbox_b, &total_b, NULL, NULL);
   g_assert_cmpint (total_a, !=, total_b);
