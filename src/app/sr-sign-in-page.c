@@ -509,6 +509,15 @@ sr_sign_in_page_set_adding (SrSignInPage *self,
   set_busy (self, FALSE);
 }
 
+void
+sr_sign_in_page_set_can_cancel (SrSignInPage *self,
+                                gboolean      can_cancel)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  gtk_widget_set_visible (self->cancel_button, can_cancel || self->adding != NULL);
+}
+
 gboolean
 sr_sign_in_page_get_adding (SrSignInPage *self)
 {

@@ -33,6 +33,10 @@ void        sr_sign_in_page_set_notice      (SrSignInPage *self,
 void        sr_sign_in_page_set_adding      (SrSignInPage *self,
                                              SrAccounts   *accounts);
 gboolean    sr_sign_in_page_get_adding      (SrSignInPage *self);
+/* Offers Cancel ("cancelled") without adding an account, e.g. when
+ * signing in again can wait. Reset by sr_sign_in_page_set_adding(). */
+void        sr_sign_in_page_set_can_cancel  (SrSignInPage *self,
+                                             gboolean      can_cancel);
 /* The name typed, without surrounding spaces. */
 char       *sr_sign_in_page_dup_label       (SrSignInPage *self);
 /* Shows an error below the form (e.g. the account is already added). */

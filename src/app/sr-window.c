@@ -1365,6 +1365,14 @@ sign_in_again_action (GtkWidget  *widget,
   SrWindow *self = SR_WINDOW (widget);
 
   show_sign_in (self, _("SMS.to refused the saved API key. Sign in with a valid key to sync again."));
+  /* The cached reports are still open behind the page: Cancel goes back
+   * to them (or, from the switcher, to another account). */
+  if (self->session != NULL)
+    {
+      g_free (self->return_to);
+      self->return_to = g_strdup ("reports");
+      sr_sign_in_page_set_can_cancel (self->sign_in_page, TRUE);
+    }
 }
 
 /* --- a damaged cache --- */

@@ -166,6 +166,7 @@ test_add_switch_remove (void)
   SrCampaignWindow *campaign_window;
   SrSignInPage *page;
   SrAccounts *accounts;
+  SrSession *session;
   SrWindow *window;
 
   if (!sr_test_have_secret_service ())
@@ -222,6 +223,16 @@ test_add_switch_remove (void)
   g_signal_emit_by_name (page, "cancelled");
   g_assert_cmpstr (sr_window_get_visible_page (window), ==, "reports");
   g_assert_nonnull (campaign_window);
+
+  /* Signing in again (after a refused key) can wait too: Cancel goes back
+   * to the same session. */
+  session = sr_window_get_session (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-in-again", NULL));
+  g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
+  g_assert_false (sr_sign_in_page_get_adding (page));
+  g_signal_emit_by_name (page, "cancelled");
+  g_assert_cmpstr (sr_window_get_visible_page (window), ==, "reports");
+  g_assert_true (sr_window_get_session (window) == session);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-account", NULL));
   sign_in (window, sandbox_b, "Test");
