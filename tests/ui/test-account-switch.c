@@ -14,11 +14,13 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <signal.h>
 #include <string.h>
 
 #include "a11y-walk.h"
 #include "sr-core.h"
 #include "sr-preferences-dialog.h"
+#include "sr-search-provider.h"
 #include "sr-resources.h"
 #include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
@@ -354,6 +356,143 @@ test_migrates_legacy_key (void)
   sr_test_remove_tree (dir);
 }
 
+/* --- GNOME Shell's search, started without a window --- */
+
+static gboolean
+app_on_bus (gpointer bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APPLICATION_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static gboolean
+app_off_bus (gpointer bus)
+{
+  return !app_on_bus (bus);
+}
+
+/* The newest message of a cache, and its number without the '+' (a
+ * search term that finds it). */
+static SrMessage *
+dup_newest (SrCache *cache)
+{
+  g_autoptr(GPtrArray) newest = sr_cache_query_messages (cache, NULL, SR_MESSAGE_SORT_CREATED, TRUE, 1, 0, NULL);
+
+  g_assert_cmpuint (newest->len, ==, 1);
+  return g_object_ref (newest->pdata[0]);
+}
+
+static GStrv
+shell_search (GDBusProxy *proxy,
+              const char *term)
+{
+  const char *terms[] = { term, NULL };
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  GStrv ids = NULL;
+
+  reply = g_dbus_proxy_call_sync (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms),
+                                  G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(^as)", &ids);
+  return ids;
+}
+
+/* Shell starts the app only to search (no window, no SMSTO_API_KEY): it
+ * searches the account used last, from its own file and keyring item, and
+ * finds nothing of the other account. */
+static void
+test_shell_search_reads_account_used_last (void)
+{
+  g_autofree char *home = sr_test_make_tmpdir ("test-account-search");
+  g_autofree char *dir = g_build_filename (home, "sms-reports", NULL);
+  /* The application's object path ("/io/github/…") and the provider's. */
+  g_autofree char *object_path = g_strdelimit (g_strconcat ("/", APPLICATION_ID, SR_SEARCH_PROVIDER_PATH_SUFFIX, NULL),
+                                               ".", '/');
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GDBusProxy) proxy = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) service = NULL;
+  g_autoptr(SrAccounts) accounts = NULL;
+  g_autoptr(SrCache) cache_a = NULL;
+  g_autoptr(SrCache) cache_b = NULL;
+  g_autoptr(SrMessage) newest_a = NULL;
+  g_autoptr(SrMessage) newest_b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) found_b = NULL;
+  g_auto(GStrv) found_a = NULL;
+  const SrAccount *a;
+  const SrAccount *b;
+
+  if (!sr_test_have_secret_service ())
+    {
+      g_test_skip ("No Secret Service on the session bus (run through build-aux/test)");
+      return;
+    }
+
+  cache_a = sr_test_sync_account (sr_test_sandbox_get_url (sandbox_a), "key-a", dir);
+  cache_b = sr_test_sync_account (sr_test_sandbox_get_url (sandbox_b), "key-b", dir);
+  newest_a = dup_newest (cache_a);
+  newest_b = dup_newest (cache_b);
+
+  accounts = sr_accounts_load (dir, &error);
+  g_assert_no_error (error);
+  a = sr_accounts_add (accounts, "A", sr_test_sandbox_get_url (sandbox_a), NULL, "key-a", &error);
+  b = sr_accounts_add (accounts, "B", sr_test_sandbox_get_url (sandbox_b), NULL, "key-b", &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_credentials_store_account (sr_account_get_id (a), sr_account_get_api_url (a), "key-a", NULL, &error));
+  g_assert_true (sr_credentials_store_account (sr_account_get_id (b), sr_account_get_api_url (b), "key-b", NULL, &error));
+  g_assert_true (sr_accounts_set_current (accounts, sr_account_get_id (b)));
+  g_assert_true (sr_accounts_save (accounts, &error));
+  g_assert_no_error (error);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "SMSTO_API_KEY");
+  service = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SR_APP_PATH"), "--gapplication-service", NULL);
+  g_assert_no_error (error);
+  sr_test_wait_until (app_on_bus, bus, 30, "the app's name on the bus");
+  proxy = g_dbus_proxy_new_sync (bus, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                 NULL, APPLICATION_ID, object_path, "org.gnome.Shell.SearchProvider2", NULL, &error);
+  g_assert_no_error (error);
+
+  /* B's newest message by its number: found, first. */
+  found_b = shell_search (proxy, sr_message_get_to (newest_b) + 1);
+  g_assert_cmpuint (g_strv_length (found_b), >=, 1);
+  g_assert_cmpstr (found_b[0], ==, sr_message_get_id (newest_b));
+  /* Every result is one of B's messages. */
+  for (guint i = 0; found_b[i] != NULL; i++)
+    {
+      g_autoptr(SrMessage) message = sr_cache_get_message (cache_b, found_b[i], NULL);
+
+      g_assert_nonnull (message);
+    }
+  /* A's newest message is not searched. */
+  found_a = shell_search (proxy, sr_message_get_to (newest_a) + 1);
+  g_assert_false (g_strv_contains ((const char * const *) found_a, sr_message_get_id (newest_a)));
+
+  g_subprocess_send_signal (service, SIGTERM);
+  g_subprocess_wait (service, NULL, &error);
+  g_assert_no_error (error);
+  sr_test_wait_until (app_off_bus, bus, 30, "the service to leave the bus");
+
+  sr_credentials_clear_account (sr_account_get_id (a), NULL, NULL);
+  sr_credentials_clear_account (sr_account_get_id (b), NULL, NULL);
+  sr_cache_close (cache_a);
+  sr_cache_close (cache_b);
+  sr_test_remove_tree (home);
+}
+
 /* Not a check: with SR_ACCOUNTS_SCREENSHOT_DIR set, saves the switcher
  * open in a 360 px window, light and dark, to look at. The menu is a
  * popover (its own surface): drawn over the window where it shows. */
@@ -477,6 +616,7 @@ main (int   argc,
 
   g_test_add_func ("/account-switch/add-switch-remove", test_add_switch_remove);
   g_test_add_func ("/account-switch/migrates-legacy-key", test_migrates_legacy_key);
+  g_test_add_func ("/account-switch/shell-search-reads-account-used-last", test_shell_search_reads_account_used_last);
   g_test_add_func ("/account-switch/screenshots", test_screenshots);
 
   ret = g_test_run ();
