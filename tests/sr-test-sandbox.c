@@ -486,3 +486,40 @@ sr_test_remove_tree (const char *path)
   file = g_file_new_for_path (path);
   remove_file_tree (file);
 }
+
+/* A Secret Service on the session bus (build-aux/test starts a throwaway
+ * gnome-keyring); tests of the keyring skip themselves without one. */
+gboolean
+sr_test_have_secret_service (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  if (bus == NULL)
+    return FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  if (!has_owner)
+    {
+      /* gnome-keyring may be activatable rather than running */
+      g_autoptr(GVariant) names = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                               "org.freedesktop.DBus", "ListActivatableNames",
+                                                               NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE,
+                                                               -1, NULL, NULL);
+      g_autofree const char **list = NULL;
+
+      if (names != NULL)
+        {
+          g_variant_get (names, "(^a&s)", &list);
+          has_owner = g_strv_contains (list, "org.freedesktop.secrets");
+        }
+    }
+  return has_owner;
+}

@@ -56,5 +56,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrTestSandbox, sr_test_sandbox_free)
  * sr_test_remove_tree(). */
 char          *sr_test_make_tmpdir          (const char    *prefix);
 void           sr_test_remove_tree          (const char    *path);
+/* A Secret Service is on the session bus (or can be started there). */
+gboolean       sr_test_have_secret_service  (void);
 
 G_END_DECLS

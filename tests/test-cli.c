@@ -46,7 +46,8 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-/* Runs the CLI with the sandbox URLs and data dir; returns the exit code. */
+/* Runs the CLI with the sandbox URLs (api_url "" for none: an account's
+ * own) and data dir; returns the exit code. */
 static int
 run_cli (Fixture     *fixture,
          const char  *api_key,
@@ -67,10 +68,13 @@ run_cli (Fixture     *fixture,
   va_list ap;
 
   g_ptr_array_add (args, (gpointer) g_getenv ("SR_CLI_PATH"));
-  g_ptr_array_add (args, "--api-url");
-  g_ptr_array_add (args, (gpointer) url);
-  g_ptr_array_add (args, "--auth-url");
-  g_ptr_array_add (args, (gpointer) url);
+  if (*url != '\0')
+    {
+      g_ptr_array_add (args, "--api-url");
+      g_ptr_array_add (args, (gpointer) url);
+      g_ptr_array_add (args, "--auth-url");
+      g_ptr_array_add (args, (gpointer) url);
+    }
   g_ptr_array_add (args, "--data-dir");
   g_ptr_array_add (args, fixture->data_dir);
   va_start (ap, out_stderr);
@@ -457,6 +461,154 @@ test_login_keyring (Fixture       *fixture,
 
   /* Signed out: authentication error */
   g_assert_cmpint (run_cli (fixture, NULL, NULL, NULL, &out, &err, "stats", NULL), ==, 2);
+}
+
+static gint64
+stats_total (Fixture    *fixture,
+             const char *account)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (account != NULL)
+    g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "--account", account, "stats", "--json", NULL), ==, 0);
+  else
+    g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "stats", "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "total");
+}
+
+static char *
+dup_cache_checksum (const char *path)
+{
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  char *checksum;
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  checksum = sr_cache_dup_checksum (cache, &error);
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+  return checksum;
+}
+
+/* Two accounts on two sandboxes with different data and keys: each command
+ * reads the account it is given (or the one used last), their files never
+ * mix, and removing one with its reports leaves the other whole. */
+static void
+test_two_accounts (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(SrTestSandbox) other = NULL;
+  const char *key = sr_test_sandbox_get_api_key (fixture->sandbox);
+  g_autofree char *stdin_a = g_strconcat (key, "\n", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *checksum_a = NULL;
+  g_autofree char *checksum_b = NULL;
+  g_autofree char *file_a = NULL;
+  g_autofree char *file_b = NULL;
+  g_autofree char *path_a = NULL;
+  g_autofree char *path_b = NULL;
+  g_autofree char *after = NULL;
+  gint64 total_a = 0;
+  gint64 total_b = 0;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_test_skip ("No session bus (run through build-aux/test)");
+      return;
+    }
+
+  other = sr_test_sandbox_start ("--messages", "900", "--campaigns", "6", "--seed", "77",
+                                 "--api-key", "other-key", NULL);
+  sr_test_sandbox_get_summary (fixture->sandbox, &total_a, &checksum_a, NULL);
+  sr_test_sandbox_get_summary (other, &total_b, &checksum_b, NULL);
+  g_assert_cmpint (total_a, !=, total_b);
+
+  /* Nothing added yet. */
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "accounts", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No accounts"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (fixture, NULL, NULL, stdin_a, &out, &err, "--account", "Live", "login", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Live"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, NULL, sr_test_sandbox_get_url (other), "other-key\n", &out, &err,
+                            "login", "--account", "Test", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* An account nobody added is a usage error that names it. */
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "--account", "nobody", "stats", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "nobody"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Listed by name and kind, never by key; the last login is the default. */
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "accounts", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "  Live\t"));
+  g_assert_nonnull (strstr (out, "* Test\t"));
+  g_assert_null (strstr (out, key));
+  g_assert_null (strstr (out, "other-key"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Each account syncs from its own server into its own file. */
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "sync", "--account", "live", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "sync", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (stats_total (fixture, "Live"), ==, total_a);
+  g_assert_cmpint (stats_total (fixture, "Test"), ==, total_b);
+  g_assert_cmpint (stats_total (fixture, NULL), ==, total_b);
+
+  file_a = sr_cache_dup_account_file_name (sr_test_sandbox_get_url (fixture->sandbox), key);
+  file_b = sr_cache_dup_account_file_name (sr_test_sandbox_get_url (other), "other-key");
+  path_a = g_build_filename (fixture->data_dir, file_a, NULL);
+  path_b = g_build_filename (fixture->data_dir, file_b, NULL);
+  g_assert_cmpstr (path_a, !=, path_b);
+  after = dup_cache_checksum (path_a);
+  g_assert_cmpstr (after, ==, checksum_a);
+  g_clear_pointer (&after, g_free);
+  after = dup_cache_checksum (path_b);
+  g_assert_cmpstr (after, ==, checksum_b);
+  g_clear_pointer (&after, g_free);
+
+  /* Remove Test with its reports: Live stays whole and becomes the default. */
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "logout", "--account", "Test", "--delete-data", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Live"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_false (g_file_test (path_b, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  after = dup_cache_checksum (path_a);
+  g_assert_cmpstr (after, ==, checksum_a);
+  g_clear_pointer (&after, g_free);
+  g_assert_cmpint (stats_total (fixture, NULL), ==, total_a);
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "--account", "Test", "stats", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Remove Live keeping its reports: the file stays, the key goes. */
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "logout", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_test (path_a, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "stats", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (fixture, NULL, "", NULL, &out, &err, "accounts", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "No accounts"));
 }
 
 /* The cache file the CLI opens for the sandbox account. */
@@ -948,6 +1100,7 @@ main (int    argc,
   g_test_add ("/cli/stats-match-dashboard", Fixture, NULL, fixture_set_up, test_stats_match_dashboard,
               fixture_tear_down);
   g_test_add ("/cli/login-keyring", Fixture, NULL, fixture_set_up, test_login_keyring, fixture_tear_down);
+  g_test_add ("/cli/two-accounts", Fixture, NULL, fixture_set_up, test_two_accounts, fixture_tear_down);
   g_test_add ("/cli/exit-codes", Fixture, NULL, fixture_set_up, test_exit_codes, fixture_tear_down);
   g_test_add ("/cli/csv-formulas", Fixture, NULL, fixture_set_up, test_csv_formulas, fixture_tear_down);
   g_test_add ("/cli/search-limits", Fixture, NULL, fixture_set_up, test_search_limits, fixture_tear_down);

@@ -10,41 +10,7 @@
 #include <gio/gio.h>
 
 #include "sr-core.h"
-
-static gboolean
-have_secret_service (void)
-{
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  if (bus == NULL)
-    return FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
-                                       -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &has_owner);
-  if (!has_owner)
-    {
-      /* gnome-keyring may be activatable rather than running */
-      g_autoptr(GVariant) names = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                               "org.freedesktop.DBus", "ListActivatableNames",
-                                                               NULL, G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE,
-                                                               -1, NULL, NULL);
-      g_autofree const char **list = NULL;
-
-      if (names != NULL)
-        {
-          g_variant_get (names, "(^a&s)", &list);
-          has_owner = g_strv_contains (list, "org.freedesktop.secrets");
-        }
-    }
-  return has_owner;
-}
+#include "sr-test-sandbox.h"
 
 static void
 test_sync_roundtrip (void)
@@ -54,7 +20,7 @@ test_sync_roundtrip (void)
   const char *url_a = "http://127.0.0.1:9/test-a";
   const char *url_b = "http://127.0.0.1:9/test-b";
 
-  if (!have_secret_service ())
+  if (!sr_test_have_secret_service ())
     {
       g_test_skip ("No Secret Service on the session bus (run through build-aux/test)");
       return;
@@ -124,7 +90,7 @@ test_async_roundtrip (void)
   const char *url = "https://api.example.invalid";
   char *key;
 
-  if (!have_secret_service ())
+  if (!sr_test_have_secret_service ())
     {
       g_test_skip ("No Secret Service on the session bus (run through build-aux/test)");
       g_main_loop_unref (waiter.loop);

@@ -299,7 +299,8 @@ test_cli_login_and_env (void)
   const char *wrong_env[] = { "SMSTO_CLIENT_ID", CLIENT_ID, "SMSTO_CLIENT_SECRET", "wrong-" SECRET, NULL };
   g_autofree char *err = NULL;
   g_autofree char *stored = NULL;
-  g_autoptr(SrApiClient) normalizer = NULL;
+  g_autoptr(SrAccounts) accounts = NULL;
+  const SrAccount *account;
   int status;
 
   /* Only the environment, nothing stored. */
@@ -318,18 +319,22 @@ test_cli_login_and_env (void)
   /* login --client-id with the secret on standard input, then sync from
    * the keyring alone. */
   status = run_cli (NULL, "wrong-secret\n", &err, "login", "--client-id", CLIENT_ID,
-                    "--api-url", url, "--auth-url", url, NULL);
+                    "--api-url", url, "--auth-url", url, "--data-dir", dir, NULL);
   g_assert_cmpint (status, ==, 2);
   g_clear_pointer (&err, g_free);
   status = run_cli (secret_env, NULL, &err, "login", "--client-id", CLIENT_ID,
-                    "--api-url", url, "--auth-url", url, NULL);
+                    "--api-url", url, "--auth-url", url, "--data-dir", dir, NULL);
   g_assert_cmpint (status, ==, 0);
   g_clear_pointer (&err, g_free);
 
-  normalizer = sr_api_client_new (url, url, "k", NULL);
-  stored = sr_credentials_lookup (sr_api_client_get_api_url (normalizer), NULL, NULL);
-  if (stored == NULL)
-    stored = sr_credentials_lookup (url, NULL, NULL);
+  /* Saved as an account that signs in with a client ID, in its own
+   * keyring item. */
+  accounts = sr_accounts_load (dir, NULL);
+  g_assert_nonnull (accounts);
+  account = sr_accounts_get_current (accounts);
+  g_assert_nonnull (account);
+  g_assert_true (sr_account_get_is_client (account));
+  stored = sr_credentials_lookup_account (sr_account_get_id (account), NULL, NULL);
   g_assert_true (sr_api_credential_is_client (stored));
   {
     g_autofree char *stored_id = sr_api_credential_dup_client_id (stored);
@@ -341,8 +346,15 @@ test_cli_login_and_env (void)
   g_assert_cmpint (status, ==, 0);
   g_clear_pointer (&err, g_free);
 
-  status = run_cli (NULL, NULL, &err, "logout", "--api-url", url, NULL);
+  status = run_cli (NULL, NULL, &err, "logout", "--data-dir", dir, NULL);
   g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&err, g_free);
+  /* Signed out: no account, no key left. */
+  g_clear_object (&accounts);
+  accounts = sr_accounts_load (dir, NULL);
+  g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 0);
+  status = run_cli (NULL, NULL, &err, "stats", "--data-dir", dir, NULL);
+  g_assert_cmpint (status, ==, 2);
   sr_test_remove_tree (dir);
 }
 

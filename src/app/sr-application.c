@@ -412,10 +412,12 @@ preferences_activated (GSimpleAction *action,
   SrApplication *self = user_data;
 
   GtkWidget *dialog = sr_preferences_dialog_new ();
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   sr_preferences_dialog_set_urls_in_use (SR_PREFERENCES_DIALOG (dialog), self->api_url, self->auth_url);
-  adw_dialog_present (ADW_DIALOG (dialog),
-                      GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (self))));
+  if (SR_IS_WINDOW (window))
+    sr_preferences_dialog_set_window (SR_PREFERENCES_DIALOG (dialog), SR_WINDOW (window));
+  adw_dialog_present (ADW_DIALOG (dialog), GTK_WIDGET (window));
 }
 
 static void

@@ -44,6 +44,7 @@ struct _SrCampaignNotifier
   gboolean         rate_primed;
   gboolean         rate_low;       /* the last check found it well below */
   guint            n_rate_checks;
+  GHashTable      *sent_ids;       /* notifications sent, to withdraw */
 };
 
 G_DEFINE_FINAL_TYPE (SrCampaignNotifier, sr_campaign_notifier, G_TYPE_OBJECT)
@@ -110,6 +111,7 @@ notify_finished (SrCampaignNotifier *self,
       g_notification_set_default_action_and_target_value (notification, "app.show-campaign", target);
       g_notification_add_button_with_target_value (notification, _("View"), "app.show-campaign", target);
       g_application_send_notification (app, notification_id, notification);
+      g_hash_table_add (self->sent_ids, g_strdup (notification_id));
     }
 }
 
@@ -164,6 +166,7 @@ notify_balance_low (SrCampaignNotifier *self,
       g_notification_set_default_action (notification, "app.show-dashboard");
       g_notification_add_button (notification, _("Open Dashboard"), "app.show-dashboard");
       g_application_send_notification (app, "balance-low", notification);
+      g_hash_table_add (self->sent_ids, g_strdup ("balance-low"));
     }
 }
 
@@ -267,6 +270,7 @@ notify_rate_low (SrCampaignNotifier *self,
       g_notification_set_default_action_and_target_value (notification, "app.show-undelivered", target);
       g_notification_add_button_with_target_value (notification, _("Show Messages"), "app.show-undelivered", target);
       g_application_send_notification (app, "delivery-rate", notification);
+      g_hash_table_add (self->sent_ids, g_strdup ("delivery-rate"));
     }
 }
 
@@ -358,6 +362,7 @@ sr_campaign_notifier_finalize (GObject *object)
   g_clear_pointer (&self->watch, sr_campaign_watch_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->rate_cancellable);
+  g_clear_pointer (&self->sent_ids, g_hash_table_unref);
 
   G_OBJECT_CLASS (sr_campaign_notifier_parent_class)->finalize (object);
 }
@@ -416,6 +421,7 @@ sr_campaign_notifier_init (SrCampaignNotifier *self)
   self->settings = g_settings_new (APPLICATION_ID);
   self->last_balance = -1;
   self->rate_cancellable = g_cancellable_new ();
+  self->sent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 SrCampaignNotifier *
@@ -448,4 +454,22 @@ sr_campaign_notifier_get_n_rate_checks (SrCampaignNotifier *self)
   g_return_val_if_fail (SR_IS_CAMPAIGN_NOTIFIER (self), 0);
 
   return self->n_rate_checks;
+}
+
+void
+sr_campaign_notifier_withdraw_all (SrCampaignNotifier *self)
+{
+  GApplication *app = g_application_get_default ();
+  GHashTableIter iter;
+  gpointer id;
+
+  g_return_if_fail (SR_IS_CAMPAIGN_NOTIFIER (self));
+
+  if (app != NULL && g_application_get_is_registered (app))
+    {
+      g_hash_table_iter_init (&iter, self->sent_ids);
+      while (g_hash_table_iter_next (&iter, &id, NULL))
+        g_application_withdraw_notification (app, id);
+    }
+  g_hash_table_remove_all (self->sent_ids);
 }

@@ -33,6 +33,11 @@ char               *sr_campaign_notifier_dup_balance_title (double      balance,
 char               *sr_campaign_notifier_dup_rate_body (const SrRateSample *hour,
                                                         const SrRateSample *usual);
 
+/* Withdraws the notifications this notifier sent: their targets (a
+ * campaign id, the Dashboard, an hour of the Messages Log) belong to its
+ * account, and another account is about to be shown. */
+void                sr_campaign_notifier_withdraw_all (SrCampaignNotifier *self);
+
 /* Delivery-rate checks finished so far (one after each successful sync). */
 guint               sr_campaign_notifier_get_n_rate_checks (SrCampaignNotifier *self);
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * sr-preferences-dialog.h: sync interval, re-poll window, UTC times and the
- * advanced server addresses, all stored in GSettings.
+ * sr-preferences-dialog.h: the accounts (rename, remove), sync interval,
+ * re-poll window, UTC times and the advanced server addresses (GSettings).
  */
 #pragma once
 
 #include <adwaita.h>
+
+#include "sr-window.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,18 @@ GtkWidget *sr_preferences_dialog_new (void);
 void        sr_preferences_dialog_set_urls_in_use  (SrPreferencesDialog *self,
                                                     const char          *api_url,
                                                     const char          *auth_url);
+/* Lists window's accounts in the Accounts group (hidden without them). */
+void        sr_preferences_dialog_set_window       (SrPreferencesDialog *self,
+                                                    SrWindow            *window);
+/* For tests: the account rows' titles, in order; and what the Remove
+ * question's answers ("keep", "delete", "cancel") and Rename do. */
+GStrv       sr_preferences_dialog_dup_account_titles (SrPreferencesDialog *self);
+void        sr_preferences_dialog_answer_remove    (SrPreferencesDialog *self,
+                                                    const char          *account_id,
+                                                    const char          *response);
+gboolean    sr_preferences_dialog_rename           (SrPreferencesDialog *self,
+                                                    const char          *account_id,
+                                                    const char          *label);
 const char *sr_preferences_dialog_get_api_url_text (SrPreferencesDialog *self);
 /* What the Automatic Refresh switch and interval do (for tests). */
 void        sr_preferences_dialog_set_auto_refresh (SrPreferencesDialog *self,

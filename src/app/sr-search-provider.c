@@ -68,6 +68,7 @@ struct _SrSearchProvider
 
   SrCache         *own_cache;       /* when no window has the account open */
   char            *own_cache_path;
+  char            *account_api_url; /* of the account being opened */
   guint            own_cache_timeout;
   GPtrArray       *waiting;         /* GTask waiting for the cache to open */
   GCancellable    *cancellable;
@@ -250,6 +251,59 @@ lookup_cb (GObject      *object,
   sr_credentials_free_key (key);
 }
 
+/* The account the window would open: the one used last. */
+static void
+account_key_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SrSearchProvider) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  key = sr_credentials_lookup_account_finish (result, &error);
+  if (key == NULL)
+    {
+      if (error != NULL)
+        g_debug ("Keyring lookup for searching failed: %s", error->message);
+      finish_waiting (self);
+      return;
+    }
+
+  open_own_cache (self, self->account_api_url, key);
+  sr_credentials_free_key (key);
+}
+
+static void
+accounts_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SrSearchProvider) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAccounts) accounts = NULL;
+  g_autofree char *api_url = NULL;
+  const SrAccount *current;
+
+  accounts = sr_accounts_load_finish (result, &error);
+  current = accounts != NULL ? sr_accounts_get_current (accounts) : NULL;
+  if (current != NULL)
+    {
+      g_free (self->account_api_url);
+      self->account_api_url = g_strdup (sr_account_get_api_url (current));
+      sr_credentials_lookup_account_async (sr_account_get_id (current), self->cancellable,
+                                           account_key_cb, g_object_ref (self));
+      return;
+    }
+  if (error != NULL)
+    g_debug ("No accounts to search: %s", error->message);
+
+  /* No accounts yet: the key of an earlier release, which the window
+   * moves to an account when it opens (not here, so the two never race). */
+  api_url = dup_api_url (self);
+  sr_credentials_lookup_async (api_url, self->cancellable, lookup_cb, g_object_ref (self));
+}
+
 static void
 get_cache_async (SrSearchProvider    *self,
                  GAsyncReadyCallback  callback,
@@ -291,7 +345,8 @@ get_cache_async (SrSearchProvider    *self,
   if (env_key != NULL)
     open_own_cache (self, api_url, env_key);
   else
-    sr_credentials_lookup_async (api_url, self->cancellable, lookup_cb, g_object_ref (self));
+    sr_accounts_load_async (sr_application_get_data_dir (self->application), NULL, NULL,
+                            self->cancellable, accounts_cb, g_object_ref (self));
 }
 
 static SrCache *
@@ -588,6 +643,7 @@ sr_search_provider_finalize (GObject *object)
   SrSearchProvider *self = SR_SEARCH_PROVIDER (object);
 
   g_clear_pointer (&self->own_cache_path, g_free);
+  g_clear_pointer (&self->account_api_url, g_free);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sr_search_provider_parent_class)->finalize (object);

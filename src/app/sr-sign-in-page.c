@@ -28,6 +28,8 @@ struct _SrSignInPage
   GtkImage     *logo;
   GtkRevealer  *notice_revealer;
   GtkLabel     *notice_label;
+  GtkWidget    *cancel_button;
+  AdwEntryRow  *label_row;
   AdwEntryRow  *key_row;
   AdwEntryRow  *client_id_row;
   AdwEntryRow  *secret_row;
@@ -45,6 +47,7 @@ struct _SrSignInPage
   GCancellable *cancellable;
   SrApiClient  *client;     /* the one checking the key */
   GError       *error;
+  SrAccounts   *adding;     /* "Add Account": the names taken */
   gboolean      use_client; /* client ID and secret instead of a key */
 };
 
@@ -52,6 +55,7 @@ G_DEFINE_FINAL_TYPE (SrSignInPage, sr_sign_in_page, ADW_TYPE_BIN)
 
 enum {
   SIGNED_IN,
+  CANCELLED,
   N_SIGNALS
 };
 
@@ -66,6 +70,8 @@ row_text (AdwEntryRow *row)
 static gboolean
 has_credentials (SrSignInPage *self)
 {
+  if (self->adding != NULL && *row_text (self->label_row) == '\0')
+    return FALSE;
   if (self->use_client)
     return *row_text (self->client_id_row) != '\0' && *row_text (self->secret_row) != '\0';
 
@@ -101,11 +107,13 @@ set_busy (SrSignInPage *self,
           gboolean      busy)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  gtk_label_set_label (self->sign_in_label, busy ? _("Checking…") : _("_Sign In"));
+  gtk_label_set_label (self->sign_in_label,
+                       busy ? _("Checking…") : self->adding != NULL ? _("_Add Account") : _("_Sign In"));
   /* Read-only, not insensitive, while the credentials are checked: the
    * field keeps the focus (Enter was pressed there) and gets it back on an
    * error. An insensitive GtkText that had the focus never hears of losing
    * it, and its cursor blink then warns "did not receive a focus-out event". */
+  gtk_editable_set_editable (GTK_EDITABLE (self->label_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->key_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->client_id_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->secret_row), !busy);
@@ -162,7 +170,9 @@ show_error (SrSignInPage *self,
 
   self->error = g_error_copy (error);
 
-  if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED) && self->use_client)
+  if (error->domain == SR_ACCOUNTS_ERROR)
+    text = g_strdup (error->message);
+  else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED) && self->use_client)
     text = g_strdup (_("SMS.to refused this client ID and secret. Check that both were copied completely and that they have not been deleted from your account."));
   else if (g_error_matches (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED))
     text = g_strdup (_("SMS.to refused this API key. Check that it was copied completely and that it has not been deleted from your account."));
@@ -229,6 +239,19 @@ sr_sign_in_page_submit (SrSignInPage *self)
 
   g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
 
+  /* A name that cannot be used is said before the key is checked. */
+  if (self->adding != NULL)
+    {
+      g_autofree char *label = sr_accounts_check_label (self->adding, row_text (self->label_row), NULL, &error);
+
+      if (label == NULL)
+        {
+          show_error (self, error);
+          gtk_widget_grab_focus (GTK_WIDGET (self->label_row));
+          return;
+        }
+    }
+
   key = dup_credential (self);
   if (key == NULL)
     return;
@@ -289,8 +312,17 @@ on_key_changed_cb (SrSignInPage *self)
 
   text = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
-                            (self->use_client ? has_credentials (self) : *text != '\0')
+                            (self->use_client || self->adding != NULL ? has_credentials (self) : *text != '\0')
                             && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)));
+}
+
+static void
+on_cancel_clicked_cb (SrSignInPage *self)
+{
+  g_assert (SR_IS_SIGN_IN_PAGE (self));
+
+  sr_sign_in_page_reset (self);
+  g_signal_emit (self, signals[CANCELLED], 0);
 }
 
 static void
@@ -312,6 +344,7 @@ sr_sign_in_page_finalize (GObject *object)
   SrSignInPage *self = SR_SIGN_IN_PAGE (object);
 
   g_clear_error (&self->error);
+  g_clear_object (&self->adding);
 
   G_OBJECT_CLASS (sr_sign_in_page_parent_class)->finalize (object);
 }
@@ -365,7 +398,17 @@ sr_sign_in_page_class_init (SrSignInPageClass *klass)
                   G_TYPE_STRING,
                   G_TYPE_STRING);
 
+  /* Cancel in "Add Account": back to the account that was open. */
+  signals[CANCELLED] =
+    g_signal_new ("cancelled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-sign-in-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, SrSignInPage, label_row);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, logo);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, notice_revealer);
   gtk_widget_class_bind_template_child (widget_class, SrSignInPage, notice_label);
@@ -386,6 +429,7 @@ sr_sign_in_page_class_init (SrSignInPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_key_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_key_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_mode_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
 }
 
 static void
@@ -431,6 +475,7 @@ sr_sign_in_page_reset (SrSignInPage *self)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
 
+  gtk_editable_set_text (GTK_EDITABLE (self->label_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
   set_busy (self, FALSE);
@@ -444,7 +489,67 @@ sr_sign_in_page_focus_key (SrSignInPage *self)
 {
   g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->key_row));
+  gtk_widget_grab_focus (GTK_WIDGET (self->adding != NULL ? self->label_row : self->key_row));
+}
+
+void
+sr_sign_in_page_set_adding (SrSignInPage *self,
+                            SrAccounts   *accounts)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+  g_return_if_fail (accounts == NULL || SR_IS_ACCOUNTS (accounts));
+
+  g_set_object (&self->adding, accounts);
+  gtk_widget_set_visible (GTK_WIDGET (self->label_row), accounts != NULL);
+  gtk_widget_set_visible (self->cancel_button, accounts != NULL);
+  gtk_label_set_label (self->welcome_label,
+                       accounts != NULL ? _("Add an SMS.to Account") : _("Welcome to SMS Reports"));
+  gtk_label_set_attributes (self->welcome_label, NULL);
+  keep_app_name_together (self->welcome_label);
+  set_busy (self, FALSE);
+}
+
+void
+sr_sign_in_page_set_can_cancel (SrSignInPage *self,
+                                gboolean      can_cancel)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  gtk_widget_set_visible (self->cancel_button, can_cancel || self->adding != NULL);
+}
+
+gboolean
+sr_sign_in_page_get_adding (SrSignInPage *self)
+{
+  g_return_val_if_fail (SR_IS_SIGN_IN_PAGE (self), FALSE);
+
+  return self->adding != NULL;
+}
+
+char *
+sr_sign_in_page_dup_label (SrSignInPage *self)
+{
+  g_return_val_if_fail (SR_IS_SIGN_IN_PAGE (self), NULL);
+
+  return g_strstrip (g_strdup (row_text (self->label_row)));
+}
+
+void
+sr_sign_in_page_show_error (SrSignInPage *self,
+                            const GError *error)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  show_error (self, error);
+}
+
+void
+sr_sign_in_page_set_label (SrSignInPage *self,
+                           const char   *label)
+{
+  g_return_if_fail (SR_IS_SIGN_IN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->label_row), label ? label : "");
 }
 
 void

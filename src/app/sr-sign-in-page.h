@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "sr-core.h"
+
 G_BEGIN_DECLS
 
 #define SR_TYPE_SIGN_IN_PAGE (sr_sign_in_page_get_type ())
@@ -25,7 +27,25 @@ void        sr_sign_in_page_focus_key       (SrSignInPage *self);
 void        sr_sign_in_page_set_notice      (SrSignInPage *self,
                                              const char   *notice);
 
+/* "Add Account": asks for a name as well (checked against accounts before
+ * the key is) and offers Cancel ("cancelled"). NULL: the first sign-in, or
+ * signing in again. */
+void        sr_sign_in_page_set_adding      (SrSignInPage *self,
+                                             SrAccounts   *accounts);
+gboolean    sr_sign_in_page_get_adding      (SrSignInPage *self);
+/* Offers Cancel ("cancelled") without adding an account, e.g. when
+ * signing in again can wait. Reset by sr_sign_in_page_set_adding(). */
+void        sr_sign_in_page_set_can_cancel  (SrSignInPage *self,
+                                             gboolean      can_cancel);
+/* The name typed, without surrounding spaces. */
+char       *sr_sign_in_page_dup_label       (SrSignInPage *self);
+/* Shows an error below the form (e.g. the account is already added). */
+void        sr_sign_in_page_show_error      (SrSignInPage *self,
+                                             const GError *error);
+
 /* For tests. */
+void        sr_sign_in_page_set_label       (SrSignInPage *self,
+                                             const char   *label);
 void        sr_sign_in_page_set_key         (SrSignInPage *self,
                                              const char   *key);
 /* Switches to "client ID and secret" and fills them in. */

@@ -23,6 +23,14 @@ SrWindow         *sr_window_new_for_test         (const char *api_url,
                                                   const char *auth_url,
                                                   const char *data_dir,
                                                   const char *api_key);
+/* With the keyring and the list of accounts in data_dir, as the app runs;
+ * api_url as if given on the command line (the server an earlier release's
+ * key was saved for, and the one a new account starts from). */
+SrWindow         *sr_window_new_with_accounts_for_test (const char *api_url,
+                                                        const char *data_dir);
+GtkMenuButton    *sr_window_get_account_button   (SrWindow   *self);
+/* The switcher's text ("Label · EUR"), or NULL while it is hidden. */
+const char       *sr_window_get_account_switcher_text (SrWindow *self);
 /* "loading" (reading the keyring), "opening" (the reports' chrome while
  * the account's file opens), "sign-in", "problem" or "reports" (an account
  * is open) */

@@ -2,15 +2,25 @@
  *
  * sr-window.c: the main window and the account's life cycle in it:
  *
- *   start ─► key from SMSTO_API_KEY or the keyring? ─ no ─► sign-in page
- *              │ yes                                          │ key accepted
- *              ▼                                              ▼
- *        open the account's cache (thread) ◄──── store the key in the keyring
+ *   start ─► key from SMSTO_API_KEY? ─ no ─► accounts (thread; an earlier
+ *              │ yes                          release's key becomes one)
+ *              │                                   │ the one used last
+ *              │             ┌─────────────────────┤ its key from the keyring
+ *              │             │ none / no key       │
+ *              │             ▼                     │
+ *              │        sign-in page               │
+ *              │             │ key accepted:       │
+ *              │             │ add (or re-key) the │
+ *              ▼             ▼ account, store key  ▼
+ *        open the account's cache (thread) ◄───────┘
  *              │ ok                  │ corrupt / too new / cannot open
  *              ▼                     ▼
  *        reports + first sync     problem page (move the file aside, retry)
  *
- * The window owns the SrSession and hands it to its pages. Sync state
+ * Switching accounts closes the SrSession (pages emptied, campaign windows
+ * destroyed, the old account's notifications withdrawn) and opens the
+ * other account the same way. The window owns the SrSession and hands it
+ * to its pages. Sync state
  * becomes the header's sync button, the thin progress bar, the sidebar
  * footer and the banners; sync errors the user can act on become toasts.
  */
@@ -41,6 +51,11 @@ struct _SrWindow
   AdwNavigationSplitView *split_view;
   AdwNavigationPage    *sidebar;
   GtkListBox           *sidebar_list;
+  GtkWidget            *sidebar_title;      /* instead of the switcher without accounts */
+  GtkMenuButton        *account_button;
+  GtkLabel             *account_label;
+  GtkLabel             *account_currency_label;
+  GMenu                *account_section;
   GtkListBoxRow        *dashboard_row;
   GtkListBoxRow        *messages_row;
   GtkListBoxRow        *campaigns_row;
@@ -65,6 +80,10 @@ struct _SrWindow
   SrSession            *session;
   SrCampaignNotifier   *notifier;           /* "campaign done" notifications */
   GHashTable           *campaign_windows;   /* id → SrCampaignWindow*, unowned */
+  SrAccounts           *accounts;           /* NULL: a key from the environment, or no keyring */
+  char                 *account_id;         /* the account open or being opened */
+  char                 *return_to;          /* the page "Add Account" was started from */
+  char                 *account_display_name; /* "Label · EUR", the switcher's */
 
   char                 *api_url;
   char                 *auth_url;
@@ -92,12 +111,15 @@ enum {
   PROP_DATA_DIR,
   PROP_API_KEY,
   PROP_USE_KEYRING,
+  PROP_ACCOUNT_ID,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void open_account (SrWindow *self);
+static void save_accounts (SrWindow *self);
+static void show_sign_in (SrWindow *self, const char *notice);
 
 static void
 wipe_key (char **key)
@@ -155,6 +177,11 @@ update_balance (SrWindow *self)
   text = sr_format_money (sr_session_get_balance (self->session),
                           sr_session_get_currency (self->session), 2);
   gtk_label_set_label (self->balance_label, text);
+
+  /* The switcher names accounts by their currency too. */
+  if (self->accounts != NULL && self->account_id != NULL &&
+      sr_accounts_set_currency (self->accounts, self->account_id, sr_session_get_currency (self->session)))
+    save_accounts (self);
 }
 
 static void
@@ -605,6 +632,7 @@ show_sign_in (SrWindow   *self,
               const char *notice)
 {
   sr_sign_in_page_reset (self->sign_in_page);
+  sr_sign_in_page_set_adding (self->sign_in_page, NULL);
   sr_sign_in_page_set_urls (self->sign_in_page, self->api_url, self->auth_url);
   sr_sign_in_page_set_notice (self->sign_in_page, notice);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
@@ -724,30 +752,135 @@ open_account (SrWindow *self)
                          self->cancellable, session_open_cb, g_object_ref (self));
 }
 
+/* --- accounts --- */
+
 static void
-credentials_lookup_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+on_accounts_saved_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   g_autoptr(SrWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (!sr_accounts_save_finish (result, &error))
+    {
+      g_autofree char *text = sr_error_text_dup (error, NULL);
+      /* Translators: %s says what went wrong */
+      g_autofree char *title = g_strdup_printf (_("The list of accounts could not be saved: %s"), text);
+
+      add_toast (self, title, NULL, NULL);
+    }
+}
+
+static void
+save_accounts (SrWindow *self)
+{
+  if (self->accounts != NULL)
+    sr_accounts_save_async (self->accounts, NULL, on_accounts_saved_cb, g_object_ref (self));
+}
+
+static void
+update_account_switcher (SrWindow *self)
+{
+  const SrAccount *current = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *accessible = NULL;
+
+  g_menu_remove_all (self->account_section);
+  if (self->accounts != NULL)
+    {
+      current = sr_accounts_find (self->accounts, self->account_id);
+      for (guint i = 0; i < sr_accounts_get_n_accounts (self->accounts); i++)
+        {
+          const SrAccount *account = sr_accounts_get_account (self->accounts, i);
+          g_autofree char *display = sr_account_dup_display_name (account);
+          g_auto(GStrv) parts = g_strsplit (display, "_", -1);
+          /* A menu item reads "_" as a mnemonic: a label's own are doubled. */
+          g_autofree char *escaped = g_strjoinv ("__", parts);
+          g_autoptr(GMenuItem) item = g_menu_item_new (escaped, NULL);
+
+          g_menu_item_set_action_and_target_value (item, "win.account",
+                                                   g_variant_new_string (sr_account_get_id (account)));
+          g_menu_append_item (self->account_section, item);
+        }
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", self->accounts != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->account_button), current != NULL);
+  gtk_widget_set_visible (self->sidebar_title, current == NULL);
+  if (current == NULL)
+    return;
+
+  name = sr_account_dup_display_name (current);
+  g_free (self->account_display_name);
+  self->account_display_name = g_strdup (name);
+  gtk_label_set_label (self->account_label, sr_account_get_label (current));
+  gtk_label_set_label (self->account_currency_label,
+                       sr_account_get_currency (current) != NULL ? sr_account_get_currency (current) : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->account_currency_label), sr_account_get_currency (current) != NULL);
+  /* Translators: the account switcher's name for screen readers; %s is
+   * the account, e.g. "Agency (live) · EUR" */
+  accessible = g_strdup_printf (_("Account: %s"), name);
+  /* On the menu button and on the toggle button inside it, which is the
+   * node that takes the focus. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->account_button)) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (GTK_WIDGET (self->account_button))),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static void
+set_account_id (SrWindow   *self,
+                const char *account_id)
+{
+  if (g_strcmp0 (self->account_id, account_id) == 0)
+    return;
+  g_free (self->account_id);
+  self->account_id = g_strdup (account_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT_ID]);
+  update_account_switcher (self);
+}
+
+/* The old account's notifications point at its campaigns and hours. */
+static void
+withdraw_notifications (SrWindow *self)
+{
+  if (self->notifier != NULL)
+    sr_campaign_notifier_withdraw_all (self->notifier);
+}
+
+static void
+account_key_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const SrAccount *account;
   char *key;
 
-  key = sr_credentials_lookup_finish (result, &error);
+  key = sr_credentials_lookup_account_finish (result, &error);
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (key == NULL)
+  account = self->accounts != NULL ? sr_accounts_find (self->accounts, self->account_id) : NULL;
+  if (key == NULL || account == NULL)
     {
       g_autofree char *notice = NULL;
 
+      set_opening (self, FALSE);
       if (error != NULL)
         {
           g_debug ("Keyring lookup failed: %s", error->message);
-          /* Translators: %s is the technical reason */
           notice = g_strdup_printf (_("Your keyring could not be read (%s). The key will be asked for each time."),
                                     error->message);
         }
+      else if (account != NULL)
+        /* Translators: %s is an account's name */
+        notice = g_strdup_printf (_("The key of “%s” is not in your keyring any more. Sign in to open its reports again."),
+                                  sr_account_get_label (account));
+      sr_credentials_free_key (key);
       show_sign_in (self, notice);
       return;
     }
@@ -757,6 +890,167 @@ credentials_lookup_cb (GObject      *object,
   sr_credentials_free_key (key);
 
   open_account (self);
+}
+
+/* Closes whatever is open and opens account: its key from the keyring,
+ * then its reports file. */
+static void
+open_stored_account (SrWindow        *self,
+                     const SrAccount *account)
+{
+  set_account_id (self, sr_account_get_id (account));
+
+  g_free (self->api_url);
+  self->api_url = g_strdup (sr_account_get_api_url (account));
+  g_free (self->auth_url);
+  self->auth_url = g_strdup (sr_account_get_auth_url (account));
+  wipe_key (&self->api_key);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  /* Nothing of the account that was open stays on screen. */
+  set_session (self, NULL);
+  gtk_label_set_label (self->balance_label, "—");
+  gtk_label_set_label (self->sync_status_label, _("Opening your saved reports…"));
+  set_opening (self, TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "reports");
+
+  sr_credentials_lookup_account_async (sr_account_get_id (account), self->cancellable,
+                                       account_key_cb, g_object_ref (self));
+}
+
+static void
+accounts_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAccounts) accounts = NULL;
+  const SrAccount *current;
+
+  accounts = sr_accounts_load_finish (result, &error);
+  if (accounts == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_problem (self, error);
+      return;
+    }
+
+  if (self->accounts != NULL)
+    g_signal_handlers_disconnect_by_data (self->accounts, self);
+  g_set_object (&self->accounts, accounts);
+  g_signal_connect_object (self->accounts, "changed",
+                           G_CALLBACK (update_account_switcher), self, G_CONNECT_SWAPPED);
+  update_account_switcher (self);
+
+  current = sr_accounts_get_current (self->accounts);
+  if (current == NULL)
+    show_sign_in (self, NULL);
+  else
+    open_stored_account (self, current);
+}
+
+void
+sr_window_switch_account (SrWindow   *self,
+                          const char *account_id)
+{
+  const SrAccount *account;
+
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  if (self->accounts == NULL || g_strcmp0 (account_id, self->account_id) == 0)
+    return;
+  account = sr_accounts_find (self->accounts, account_id);
+  if (account == NULL)
+    return;
+
+  /* What was waiting to be shown belonged to the other account. */
+  g_clear_pointer (&self->pending_message_id, g_free);
+  g_clear_pointer (&self->pending_search, g_free);
+  withdraw_notifications (self);
+
+  sr_accounts_set_current (self->accounts, account_id);
+  save_accounts (self);
+  open_stored_account (self, account);
+}
+
+gboolean
+sr_window_rename_account (SrWindow    *self,
+                          const char  *account_id,
+                          const char  *label,
+                          GError     **error)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
+
+  if (self->accounts == NULL)
+    {
+      g_set_error_literal (error, SR_ACCOUNTS_ERROR, SR_ACCOUNTS_ERROR_NOT_FOUND,
+                           _("There is no such account"));
+      return FALSE;
+    }
+  if (!sr_accounts_rename (self->accounts, account_id, label, error))
+    return FALSE;
+  save_accounts (self);
+  return TRUE;
+}
+
+SrAccounts *
+sr_window_get_accounts (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->accounts;
+}
+
+const char *
+sr_window_get_account_id (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->account_id;
+}
+
+static void
+add_account_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  g_autofree char *api_url = NULL;
+  g_autofree char *auth_url = NULL;
+  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (self->accounts == NULL)
+    return;
+
+  if (g_strcmp0 (page, "sign-in") != 0)
+    {
+      g_free (self->return_to);
+      self->return_to = g_strdup (page);
+    }
+
+  /* A new account starts from the saved addresses, not the open one's. */
+  api_url = g_settings_get_string (self->settings, "api-url");
+  auth_url = g_settings_get_string (self->settings, "auth-url");
+  sr_sign_in_page_reset (self->sign_in_page);
+  sr_sign_in_page_set_adding (self->sign_in_page, self->accounts);
+  sr_sign_in_page_set_urls (self->sign_in_page,
+                            *api_url != '\0' ? api_url : NULL, *auth_url != '\0' ? auth_url : NULL);
+  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  sr_sign_in_page_focus_key (self->sign_in_page);
+}
+
+static void
+on_sign_in_cancelled_cb (SrWindow *self)
+{
+  g_assert (SR_IS_WINDOW (self));
+
+  sr_sign_in_page_set_adding (self->sign_in_page, NULL);
+  gtk_stack_set_visible_child_name (self->main_stack, self->return_to != NULL ? self->return_to : "reports");
+  g_clear_pointer (&self->return_to, g_free);
 }
 
 static void
@@ -779,8 +1073,10 @@ start (SrWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
-  sr_credentials_lookup_async (self->api_url, self->cancellable,
-                               credentials_lookup_cb, g_object_ref (self));
+  /* The key of an earlier release was kept for the saved server address:
+   * it becomes the first account, with the same reports file. */
+  sr_accounts_load_async (self->data_dir, self->api_url, self->auth_url, self->cancellable,
+                          accounts_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -791,7 +1087,8 @@ credentials_store_cb (GObject      *object,
   g_autoptr(SrWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!sr_credentials_store_finish (result, &error))
+  /* Both stores complete the same kind of task. */
+  if (!sr_credentials_store_account_finish (result, &error))
     {
       g_debug ("Storing the key failed: %s", error->message);
       add_toast (self, _("The key could not be saved in your keyring; you will need to sign in again next time"),
@@ -820,6 +1117,47 @@ on_signed_in_cb (SrWindow   *self,
         g_settings_set_string (self->settings, "auth-url", auth_url);
     }
 
+  /* Which account the key is for: a new one (Add Account, or the first),
+   * or the one open, signing in again after its key was refused. */
+  if (self->accounts != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      const SrAccount *account = NULL;
+      gboolean adding = sr_sign_in_page_get_adding (self->sign_in_page);
+
+      if (!adding)
+        account = sr_accounts_find (self->accounts, self->account_id);
+      if (account != NULL)
+        {
+          if (!sr_accounts_set_key (self->accounts, sr_account_get_id (account), key, &error))
+            account = NULL;
+        }
+      else
+        {
+          g_autofree char *label = adding ? sr_sign_in_page_dup_label (self->sign_in_page)
+                                          : sr_accounts_dup_new_label (self->accounts, api_url);
+
+          account = sr_accounts_add (self->accounts, label, api_url, auth_url, key, &error);
+        }
+      if (account == NULL)
+        {
+          sr_sign_in_page_show_error (self->sign_in_page, error);
+          return;
+        }
+
+      if (g_strcmp0 (self->account_id, sr_account_get_id (account)) != 0)
+        {
+          g_clear_pointer (&self->pending_message_id, g_free);
+          g_clear_pointer (&self->pending_search, g_free);
+          withdraw_notifications (self);
+        }
+      sr_sign_in_page_set_adding (self->sign_in_page, NULL);
+      g_clear_pointer (&self->return_to, g_free);
+      sr_accounts_set_current (self->accounts, sr_account_get_id (account));
+      set_account_id (self, sr_account_get_id (account));
+      save_accounts (self);
+    }
+
   g_free (self->api_url);
   self->api_url = g_strdup (api_url);
   g_free (self->auth_url);
@@ -831,7 +1169,10 @@ on_signed_in_cb (SrWindow   *self,
 
   set_session (self, NULL);
 
-  if (self->use_keyring)
+  if (self->use_keyring && self->accounts != NULL)
+    sr_credentials_store_account_async (self->account_id, self->api_url, self->api_key, NULL,
+                                        credentials_store_cb, g_object_ref (self));
+  else if (self->use_keyring)
     sr_credentials_store_async (self->api_url, self->api_key, NULL,
                                 credentials_store_cb, g_object_ref (self));
 
@@ -856,8 +1197,68 @@ credentials_clear_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!sr_credentials_clear_finish (result, &error))
+  /* Both clears complete the same kind of task. */
+  if (!sr_credentials_clear_account_finish (result, &error))
     g_debug ("Removing the key from the keyring failed: %s", error->message);
+}
+
+void
+sr_window_remove_account (SrWindow   *self,
+                          const char *account_id,
+                          gboolean    delete_reports)
+{
+  g_autofree char *id = g_strdup (account_id);
+  g_autofree char *label = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *title = NULL;
+  const SrAccount *account;
+  const SrAccount *next;
+  gboolean was_open;
+  gboolean shared;
+
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  if (self->accounts == NULL || (account = sr_accounts_find (self->accounts, id)) == NULL)
+    return;
+
+  label = g_strdup (sr_account_get_label (account));
+  path = sr_accounts_dup_cache_path (self->accounts, account);
+  shared = sr_accounts_file_is_shared (self->accounts, account);
+  was_open = g_strcmp0 (id, self->account_id) == 0;
+
+  if (was_open)
+    {
+      withdraw_notifications (self);
+      g_clear_pointer (&self->pending_message_id, g_free);
+      g_clear_pointer (&self->pending_search, g_free);
+      g_cancellable_cancel (self->cancellable);
+      /* Closed (its writer stopped) before its files go. */
+      set_session (self, NULL);
+      wipe_key (&self->api_key);
+      set_account_id (self, NULL);
+    }
+
+  if (delete_reports && !shared)
+    remove_cache_files (path);
+  sr_credentials_clear_account_async (id, NULL, credentials_clear_cb, NULL);
+  sr_accounts_remove (self->accounts, id);
+  save_accounts (self);
+
+  title = delete_reports
+          /* Translators: %s is an account's name */
+          ? g_strdup_printf (_("Removed “%s” and deleted its reports"), label)
+          /* Translators: %s is an account's name */
+          : g_strdup_printf (_("Removed “%s”; its reports were kept"), label);
+
+  if (was_open)
+    {
+      next = sr_accounts_get_current (self->accounts);
+      if (next != NULL)
+        open_stored_account (self, next);
+      else
+        show_sign_in (self, NULL);
+    }
+  add_toast (self, title, NULL, NULL);
 }
 
 void
@@ -867,6 +1268,13 @@ sr_window_sign_out (SrWindow *self,
   g_autofree char *path = NULL;
 
   g_return_if_fail (SR_IS_WINDOW (self));
+
+  /* Signing out of an account is removing it from this computer. */
+  if (self->accounts != NULL && self->account_id != NULL)
+    {
+      sr_window_remove_account (self, self->account_id, delete_reports);
+      return;
+    }
 
   if (self->session != NULL)
     path = g_strdup (sr_session_get_cache_path (self->session));
@@ -903,21 +1311,18 @@ on_sign_out_response_cb (SrWindow   *self,
     sr_window_sign_out (self, TRUE);
 }
 
-static void
-sign_out_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+AdwAlertDialog *
+sr_window_new_keep_reports_question (const char *heading,
+                                     const char *body,
+                                     const char *delete_label,
+                                     const char *keep_label)
 {
-  SrWindow *self = SR_WINDOW (widget);
-  AdwAlertDialog *dialog;
+  AdwAlertDialog *dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (heading, body));
 
-  dialog = ADW_ALERT_DIALOG (adw_alert_dialog_new (_("Sign Out?"),
-                                                   _("The API key will be removed from this computer. "
-                                                     "The reports downloaded so far can be kept, to be shown again when you sign in with the same key, or deleted.")));
   adw_alert_dialog_add_responses (dialog,
                                   "cancel", _("_Cancel"),
-                                  "delete", _("Sign Out and _Delete Reports"),
-                                  "keep", _("_Sign Out"),
+                                  "delete", delete_label,
+                                  "keep", keep_label,
                                   NULL);
   /* Three long labels do not fit side by side on a phone; stacked they do. */
   adw_alert_dialog_set_prefer_wide_layout (dialog, FALSE);
@@ -925,6 +1330,27 @@ sign_out_action (GtkWidget  *widget,
   adw_alert_dialog_set_response_appearance (dialog, "keep", ADW_RESPONSE_SUGGESTED);
   adw_alert_dialog_set_default_response (dialog, "keep");
   adw_alert_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  AdwAlertDialog *dialog;
+  const SrAccount *account = self->accounts != NULL ? sr_accounts_find (self->accounts, self->account_id) : NULL;
+  g_autofree char *heading = NULL;
+
+  if (account != NULL)
+    /* Translators: %s is an account's name */
+    heading = g_strdup_printf (_("Sign Out of “%s”?"), sr_account_get_label (account));
+  dialog = sr_window_new_keep_reports_question (heading != NULL ? heading : _("Sign Out?"),
+                                                _("The API key will be removed from this computer. "
+                                                  "The reports downloaded so far can be kept, to be shown again when you sign in with the same key, or deleted."),
+                                                _("Sign Out and _Delete Reports"),
+                                                _("_Sign Out"));
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (on_sign_out_response_cb),
                            self, G_CONNECT_SWAPPED);
@@ -939,6 +1365,14 @@ sign_in_again_action (GtkWidget  *widget,
   SrWindow *self = SR_WINDOW (widget);
 
   show_sign_in (self, _("SMS.to refused the saved API key. Sign in with a valid key to sync again."));
+  /* The cached reports are still open behind the page: Cancel goes back
+   * to them (or, from the switcher, to another account). */
+  if (self->session != NULL)
+    {
+      g_free (self->return_to);
+      self->return_to = g_strdup ("reports");
+      sr_sign_in_page_set_can_cancel (self->sign_in_page, TRUE);
+    }
 }
 
 /* --- a damaged cache --- */
@@ -1360,6 +1794,9 @@ sr_window_dispose (GObject *object)
 
   if (self->campaign_windows != NULL)
     set_session (self, NULL);
+  if (self->accounts != NULL)
+    g_signal_handlers_disconnect_by_data (self->accounts, self);
+  g_clear_object (&self->accounts);
 
 
   g_clear_object (&self->settings);
@@ -1379,6 +1816,9 @@ sr_window_finalize (GObject *object)
   g_clear_pointer (&self->cache_path, g_free);
   g_clear_pointer (&self->pending_message_id, g_free);
   g_clear_pointer (&self->pending_search, g_free);
+  g_clear_pointer (&self->account_id, g_free);
+  g_clear_pointer (&self->return_to, g_free);
+  g_clear_pointer (&self->account_display_name, g_free);
   wipe_key (&self->api_key);
 
   G_OBJECT_CLASS (sr_window_parent_class)->finalize (object);
@@ -1409,6 +1849,29 @@ sr_window_set_property (GObject      *object,
     case PROP_USE_KEYRING:
       self->use_keyring = g_value_get_boolean (value);
       break;
+    case PROP_ACCOUNT_ID:
+      /* win.account, the switcher's menu */
+      sr_window_switch_account (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT_ID:
+      /* "" while none: the property action's state cannot be NULL. */
+      g_value_set_string (value, self->account_id != NULL ? self->account_id : "");
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1425,6 +1888,7 @@ sr_window_class_init (SrWindowClass *klass)
   object_class->dispose = sr_window_dispose;
   object_class->finalize = sr_window_finalize;
   object_class->set_property = sr_window_set_property;
+  object_class->get_property = sr_window_get_property;
   window_class->close_request = sr_window_close_request;
 
   properties[PROP_API_URL] =
@@ -1442,6 +1906,10 @@ sr_window_class_init (SrWindowClass *klass)
   properties[PROP_USE_KEYRING] =
     g_param_spec_boolean ("use-keyring", NULL, NULL, TRUE,
                           G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The account open; setting it switches to another. */
+  properties[PROP_ACCOUNT_ID] =
+    g_param_spec_string ("account-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SR_TYPE_SIGN_IN_PAGE);
@@ -1459,6 +1927,11 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, split_view);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, account_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, account_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, account_currency_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, account_section);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_row);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_row);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_row);
@@ -1477,6 +1950,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_page);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_dashboard_show_messages_cb);
 
@@ -1490,6 +1964,8 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-campaign", "s", show_campaign_action);
   gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_property_action (widget_class, "win.account", "account-id");
+  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
   gtk_widget_class_install_action (widget_class, "win.move-cache-aside", NULL, move_cache_aside_action);
   gtk_widget_class_install_action (widget_class, "win.retry-open", NULL, retry_open_action);
@@ -1539,6 +2015,7 @@ sr_window_init (SrWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-account", FALSE);
 
   self->clock_source = g_timeout_add_seconds (30, on_clock_cb, self);
 }
@@ -1574,6 +2051,35 @@ sr_window_new_for_test (const char *api_url,
                        "api-key", api_key,
                        "use-keyring", FALSE,
                        NULL);
+}
+
+SrWindow *
+sr_window_new_with_accounts_for_test (const char *api_url,
+                                      const char *data_dir)
+{
+  return g_object_new (SR_TYPE_WINDOW,
+                       "api-url", api_url,
+                       "auth-url", api_url,
+                       "data-dir", data_dir,
+                       NULL);
+}
+
+GtkMenuButton *
+sr_window_get_account_button (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->account_button;
+}
+
+const char *
+sr_window_get_account_switcher_text (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->account_button)))
+    return NULL;
+  return self->account_display_name;
 }
 
 const char *

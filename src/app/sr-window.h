@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * sr-window.h: the main window: sign-in, the signed-in account's pages
+ * sr-window.h: the main window: sign-in, the account switcher, the open account's pages
  * (Dashboard, Messages Log, Campaign Log) behind a folding sidebar, sync
  * controls and the offline / refused-key banners.
  */
@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "sr-accounts.h"
 #include "sr-message-filter.h"
 
 G_BEGIN_DECLS
@@ -34,5 +35,30 @@ void      sr_window_search_messages (SrWindow       *self,
  * the account is open). */
 void      sr_window_show_messages   (SrWindow              *self,
                                      const SrMessageFilter *filter);
+
+/* The accounts of this window (NULL when it runs on a key from the
+ * environment or without the keyring) and the one open or being opened. */
+SrAccounts *sr_window_get_accounts   (SrWindow       *self);
+const char *sr_window_get_account_id (SrWindow       *self);
+/* Closes the account open and opens the one with this id. */
+void      sr_window_switch_account  (SrWindow       *self,
+                                     const char     *account_id);
+gboolean  sr_window_rename_account  (SrWindow       *self,
+                                     const char     *account_id,
+                                     const char     *label,
+                                     GError        **error);
+/* Forgets the account's key and, with delete_reports, its reports file.
+ * The account open: the window opens the one used before it, or asks to
+ * sign in when none is left. */
+void      sr_window_remove_account  (SrWindow       *self,
+                                     const char     *account_id,
+                                     gboolean        delete_reports);
+
+/* The question of signing out and of removing an account: responses
+ * "cancel", "delete" (the reports too) and "keep" (the default). */
+AdwAlertDialog *sr_window_new_keep_reports_question (const char *heading,
+                                                     const char *body,
+                                                     const char *delete_label,
+                                                     const char *keep_label);
 
 G_END_DECLS

@@ -34,6 +34,7 @@ typedef struct
   char     *api_url;
   char     *auth_url;
   char     *data_dir;
+  char     *account;      /* --account LABEL */
   gboolean  verbose;
   char     *cache_path;   /* once known, for error texts */
 } Globals;
@@ -47,6 +48,8 @@ static const GOptionEntry global_entries[] = {
     N_("Account API address (default: https://auth.sms.to)"), N_("URL") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &globals.data_dir,
     N_("Folder of the local reports (default: ~/.local/share/sms-reports)"), N_("DIR") },
+  { "account", 0, 0, G_OPTION_ARG_STRING, &globals.account,
+    N_("Use the account with this name (default: the one used last; “accounts” lists them)"), N_("LABEL") },
   { "verbose", 0, 0, G_OPTION_ARG_NONE, &globals.verbose,
     N_("Also print the technical detail of errors"), NULL },
   { NULL }
@@ -71,6 +74,8 @@ exit_code_for_error (const GError *error)
     }
   if (error->domain == SR_CACHE_ERROR)
     return EXIT_DATA;
+  if (error->domain == SR_ACCOUNTS_ERROR)
+    return error->code == SR_ACCOUNTS_ERROR_BAD_FILE ? EXIT_DATA : EXIT_USAGE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return 130;
   return EXIT_DATA;
@@ -124,22 +129,97 @@ dup_env_client_credential (void)
   return sr_api_credential_for_client (client_id, secret);
 }
 
-/* SMSTO_API_KEY wins, then SMSTO_CLIENT_ID with SMSTO_CLIENT_SECRET (never
- * stored); otherwise the keyring, which holds a key or a client ID and
- * secret saved by login. */
+/* The accounts added (sr-accounts.h), with the single key of an earlier
+ * release moved to an account the first time. */
+static SrAccounts *
+load_accounts (GError **error)
+{
+  g_autoptr(SrAccounts) accounts = sr_accounts_load (globals.data_dir, error);
+  g_autoptr(GError) local_error = NULL;
+
+  if (accounts == NULL)
+    return NULL;
+  if (sr_accounts_get_n_accounts (accounts) == 0 &&
+      !sr_accounts_migrate_legacy (accounts, get_api_url (), globals.auth_url, NULL, &local_error) &&
+      local_error != NULL)
+    g_debug ("The saved key could not be moved to an account: %s", local_error->message);
+  return g_steal_pointer (&accounts);
+}
+
+static void
+set_no_such_account (GError **error)
+{
+  g_set_error (error, SR_ACCOUNTS_ERROR, SR_ACCOUNTS_ERROR_NOT_FOUND,
+               /* Translators: %s is the name given with --account */
+               _("There is no account called “%s”; “sms-reports-cli accounts” lists them"),
+               globals.account);
+}
+
+/* The account a command works on: --account LABEL, or the one used last.
+ * NULL without error when there is none (and no --account). */
+static const SrAccount *
+pick_account (SrAccounts  *accounts,
+              GError     **error)
+{
+  const SrAccount *account;
+
+  if (globals.account == NULL)
+    return sr_accounts_get_current (accounts);
+  account = sr_accounts_find_by_label (accounts, globals.account);
+  if (account == NULL)
+    set_no_such_account (error);
+  return account;
+}
+
+/* An account's own addresses, unless others were given. */
+static void
+use_account_urls (const SrAccount *account)
+{
+  if (globals.api_url == NULL)
+    globals.api_url = g_strdup (sr_account_get_api_url (account));
+  if (globals.auth_url == NULL && sr_account_get_auth_url (account) != NULL)
+    globals.auth_url = g_strdup (sr_account_get_auth_url (account));
+}
+
+/* Without --account: SMSTO_API_KEY wins, then SMSTO_CLIENT_ID with
+ * SMSTO_CLIENT_SECRET (never stored); otherwise the keyring item of the
+ * account (--account, or the one used last), which holds a key or a client
+ * ID and secret saved by login. */
 static char *
 dup_api_key (GError **error)
 {
   const char *env = g_getenv ("SMSTO_API_KEY");
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(SrAccounts) accounts = NULL;
+  const SrAccount *account;
   char *key;
 
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  if ((key = dup_env_client_credential ()) != NULL)
-    return key;
+  if (globals.account == NULL)
+    {
+      if (env != NULL && *env != '\0')
+        return g_strdup (env);
+      if ((key = dup_env_client_credential ()) != NULL)
+        return key;
+    }
 
-  key = sr_credentials_lookup (get_api_url (), NULL, &local_error);
+  accounts = load_accounts (&local_error);
+  if (accounts == NULL)
+    {
+      g_set_error (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED, "%s", local_error->message);
+      return NULL;
+    }
+  account = pick_account (accounts, &local_error);
+  if (account == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
+                             _("Not signed in: no API key in the keyring and SMSTO_API_KEY is not set"));
+      return NULL;
+    }
+
+  key = sr_credentials_lookup_account (sr_account_get_id (account), NULL, &local_error);
   if (local_error != NULL)
     {
       g_set_error (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
@@ -148,11 +228,14 @@ dup_api_key (GError **error)
     }
   if (key == NULL)
     {
-      g_set_error_literal (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
-                           _("Not signed in: no API key in the keyring and SMSTO_API_KEY is not set"));
+      g_set_error (error, SR_API_ERROR, SR_API_ERROR_UNAUTHORIZED,
+                   /* Translators: %s is an account's name */
+                   _("Not signed in: the keyring has no key for the account “%s”"),
+                   sr_account_get_label (account));
       return NULL;
     }
 
+  use_account_urls (account);
   return key;
 }
 
@@ -375,6 +458,70 @@ read_key_from_stdin (void)
   return read_line_from_stdin (_("API key: "));
 }
 
+/* Saves a key that works: for the account named with --account (a new one
+ * when no account has that name), else for the account used last when it
+ * is on the same server (a new key for it), else for a new account named
+ * after the server. The account becomes the one used last. */
+static gboolean
+save_login (const char  *key,
+            const char  *currency,
+            char       **out_label,
+            GError     **error)
+{
+  g_autoptr(SrAccounts) accounts = load_accounts (error);
+  g_autoptr(GError) local_error = NULL;
+  const SrAccount *account = NULL;
+  g_autofree char *id = NULL;
+
+  if (accounts == NULL)
+    return FALSE;
+
+  if (globals.account != NULL)
+    account = sr_accounts_find_by_label (accounts, globals.account);
+  else
+    {
+      account = sr_accounts_get_current (accounts);
+      if (account != NULL && g_strcmp0 (sr_account_get_api_url (account), get_api_url ()) != 0)
+        account = NULL;
+    }
+
+  if (account != NULL)
+    {
+      if (!sr_accounts_set_key (accounts, sr_account_get_id (account), key, error))
+        return FALSE;
+    }
+  else
+    {
+      g_autofree char *new_label = NULL;
+      const char *label = globals.account;
+
+      if (label == NULL)
+        label = new_label = sr_accounts_dup_new_label (accounts, get_api_url ());
+      account = sr_accounts_add (accounts, label, get_api_url (), globals.auth_url, key, error);
+      if (account == NULL)
+        {
+          return FALSE;
+        }
+    }
+  id = g_strdup (sr_account_get_id (account));
+  sr_accounts_set_currency (accounts, id, currency);
+  sr_accounts_set_current (accounts, id);
+
+  if (!sr_credentials_store_account (id, get_api_url (), key, NULL, error))
+    {
+      g_prefix_error (error, _("The key works, but could not be saved in the keyring: "));
+      return FALSE;
+    }
+  if (!sr_accounts_save (accounts, error))
+    {
+      sr_credentials_clear_account (id, NULL, NULL);
+      g_prefix_error (error, _("The key works, but the account could not be saved: "));
+      return FALSE;
+    }
+  *out_label = g_strdup (sr_account_get_label (account));
+  return TRUE;
+}
+
 static int
 cmd_login (int argc, char **argv)
 {
@@ -390,6 +537,7 @@ cmd_login (int argc, char **argv)
       N_("Sign in with this client ID; the secret is read from SMSTO_CLIENT_SECRET or standard input"), N_("ID") },
     { NULL }
   };
+  g_autofree char *label = NULL;
   char *key;
   double balance = 0;
   int ret = EXIT_OK;
@@ -432,6 +580,16 @@ cmd_login (int argc, char **argv)
       return usage_error (_("No API key given: type it, pipe it to standard input, or set SMSTO_API_KEY"));
     }
 
+  /* A new key for an account added before goes to that account's server. */
+  if (globals.account != NULL)
+    {
+      g_autoptr(SrAccounts) accounts = sr_accounts_load (globals.data_dir, NULL);
+      const SrAccount *account = accounts ? sr_accounts_find_by_label (accounts, globals.account) : NULL;
+
+      if (account != NULL)
+        use_account_urls (account);
+    }
+
   client = sr_api_client_new (globals.api_url, globals.auth_url, key, &error);
   if (client == NULL)
     goto out;
@@ -440,14 +598,14 @@ cmd_login (int argc, char **argv)
   if (!sr_api_client_get_balance_finish (client, waiter_run (&waiter), &balance, &currency, &error))
     goto out;
 
-  if (!sr_credentials_store (get_api_url (), key, NULL, &error))
+  if (!save_login (key, currency, &label, &error))
     {
-      g_prefix_error (&error, _("The key works, but could not be saved in the keyring: "));
-      ret = EXIT_DATA;
+      ret = error->domain == SR_ACCOUNTS_ERROR ? exit_code_for_error (error) : EXIT_DATA;
       goto out;
     }
 
-  g_print (_("Signed in. Balance: %.2f %s\n"), balance, currency ? currency : "");
+  /* Translators: %s is the account's name, then the balance and currency */
+  g_print (_("Signed in as “%s”. Balance: %.2f %s\n"), label, balance, currency ? currency : "");
 
 out:
   sr_credentials_free_key (key);
@@ -460,12 +618,30 @@ out:
   return EXIT_OK;
 }
 
+static gboolean
+delete_reports (const char  *path,
+                GError     **error)
+{
+  gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
+
+  if (!sr_cache_delete_files (path, error))
+    return FALSE;
+  if (existed)
+    g_print (_("Deleted %s\n"), path);
+  return TRUE;
+}
+
 static int
 cmd_logout (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(SrAccounts) accounts = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *path = NULL;
+  const SrAccount *account;
   gboolean delete_data = FALSE;
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— forget the API key"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— remove an account: forget its API key, keep or delete its reports"));
   const GOptionEntry entries[] = {
     { "delete-data", 0, 0, G_OPTION_ARG_NONE, &delete_data,
       N_("Also delete the local reports of this account"), NULL },
@@ -477,27 +653,96 @@ cmd_logout (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
 
-  if (delete_data)
-    {
-      char *key = dup_api_key (NULL);
-
-      if (key != NULL)
-        {
-          g_autofree char *path = dup_cache_path (key);
-          gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
-
-          sr_credentials_free_key (key);
-          if (!sr_cache_delete_files (path, &error))
-            return fail (error);
-          if (existed)
-            g_print (_("Deleted %s\n"), path);
-        }
-    }
-
-  if (!sr_credentials_clear (get_api_url (), NULL, &error))
+  accounts = load_accounts (&error);
+  if (accounts == NULL)
+    return fail (error);
+  account = pick_account (accounts, &error);
+  if (error != NULL)
     return fail (error);
 
-  g_print ("%s\n", _("Signed out: the API key was removed from the keyring."));
+  if (account == NULL)
+    {
+      /* Nothing added: only what SMSTO_API_KEY names can be deleted. */
+      if (delete_data)
+        {
+          char *key = dup_api_key (NULL);
+
+          if (key != NULL)
+            {
+              g_autofree char *env_path = dup_cache_path (key);
+
+              sr_credentials_free_key (key);
+              if (!delete_reports (env_path, &error))
+                return fail (error);
+            }
+        }
+      g_print ("%s\n", _("Not signed in: there is no account to sign out of."));
+      return EXIT_OK;
+    }
+
+  id = g_strdup (sr_account_get_id (account));
+  label = g_strdup (sr_account_get_label (account));
+  path = sr_accounts_dup_cache_path (accounts, account);
+
+  /* Another account on the same file keeps it. */
+  if (delete_data && !sr_accounts_file_is_shared (accounts, account) &&
+      !delete_reports (path, &error))
+    return fail (error);
+
+  if (!sr_credentials_clear_account (id, NULL, &error))
+    return fail (error);
+  sr_accounts_remove (accounts, id);
+  if (!sr_accounts_save (accounts, &error))
+    return fail (error);
+
+  /* Translators: %s is an account's name */
+  g_print (_("Signed out of “%s”: its API key was removed from the keyring.\n"), label);
+  if (sr_accounts_get_current (accounts) != NULL)
+    /* Translators: %s is an account's name */
+    g_print (_("Commands now use the account “%s”.\n"),
+             sr_account_get_label (sr_accounts_get_current (accounts)));
+  return EXIT_OK;
+}
+
+/* --- accounts ---------------------------------------------------------- */
+
+static int
+cmd_accounts (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAccounts) accounts = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the accounts added (* is the one used when --account is not given)"));
+  const SrAccount *current;
+
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (argc > 1)
+    return usage_error (_("accounts takes no arguments"));
+
+  accounts = load_accounts (&error);
+  if (accounts == NULL)
+    return fail (error);
+
+  if (sr_accounts_get_n_accounts (accounts) == 0)
+    {
+      g_print ("%s\n", _("No accounts yet: add one with “sms-reports-cli login --account LABEL”."));
+      return EXIT_OK;
+    }
+
+  current = sr_accounts_get_current (accounts);
+  for (guint i = 0; i < sr_accounts_get_n_accounts (accounts); i++)
+    {
+      const SrAccount *account = sr_accounts_get_account (accounts, i);
+      const char *currency = sr_account_get_currency (account);
+
+      g_print ("%s %s\t%s\t%s\t%s\n",
+               account == current ? "*" : " ",
+               sr_account_get_label (account),
+               currency != NULL ? currency : "-",
+               sr_account_get_is_client (account) ? _("client ID") : _("API key"),
+               sr_account_get_api_url (account));
+    }
   return EXIT_OK;
 }
 
@@ -1432,7 +1677,8 @@ static const struct
   const char *summary;
 } commands[] = {
   { "login", cmd_login, N_("Check an API key (from standard input or SMSTO_API_KEY), or with --client-id a client ID and secret, and save it in the keyring") },
-  { "logout", cmd_logout, N_("Remove the API key from the keyring") },
+  { "logout", cmd_logout, N_("Remove the account (--account, or the one used last) and its API key from the keyring") },
+  { "accounts", cmd_accounts, N_("List the accounts added; --account LABEL picks one for any command") },
   { "sync", cmd_sync, N_("Download new messages, campaigns and status changes") },
   { "stats", cmd_stats, N_("Totals per status, billable count and cost") },
   { "messages", cmd_messages, N_("List messages (table, CSV or JSON)") },
@@ -1443,7 +1689,7 @@ static const struct
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: sms-reports-cli [--api-url URL] [--auth-url URL] [--data-dir DIR] COMMAND [OPTIONS]"));
+  fprintf (stream, "%s\n\n", _("Usage: sms-reports-cli [--account LABEL] [--api-url URL] [--auth-url URL] [--data-dir DIR] COMMAND [OPTIONS]"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (stream, "  %-17s %s\n", commands[i].name, _(commands[i].summary));
@@ -1469,7 +1715,7 @@ main (int    argc,
   for (int i = 1; i < argc; i++)
     {
       if (g_str_equal (argv[i], "--api-url") || g_str_equal (argv[i], "--auth-url") ||
-          g_str_equal (argv[i], "--data-dir"))
+          g_str_equal (argv[i], "--data-dir") || g_str_equal (argv[i], "--account"))
         {
           i++;
           continue;
@@ -1514,6 +1760,7 @@ main (int    argc,
           g_clear_pointer (&globals.api_url, g_free);
           g_clear_pointer (&globals.auth_url, g_free);
           g_clear_pointer (&globals.data_dir, g_free);
+          g_clear_pointer (&globals.account, g_free);
           g_clear_pointer (&globals.cache_path, g_free);
           return ret;
         }

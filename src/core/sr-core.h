@@ -16,6 +16,7 @@
 #include "sr-cache-async.h"
 #include "sr-sync.h"
 #include "sr-credentials.h"
+#include "sr-accounts.h"
 #include "sr-message-list.h"
 #include "sr-campaign-list.h"
 #include "sr-csv.h"

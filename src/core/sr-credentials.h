@@ -2,7 +2,11 @@
  *
  * sr-credentials.h: the API key in the Secret Service (libsecret; inside
  * Flatpak it goes through the secret portal). One item per account, keyed by
- * the reporting API URL. Never stored anywhere else.
+ * the account's id (sr-accounts.h). Never stored anywhere else.
+ *
+ * The functions that take only an API URL read and write the single item
+ * of the releases before several accounts ("legacy"); SrAccounts moves it
+ * to an account's item once (sr_accounts_migrate_legacy()).
  */
 #pragma once
 
@@ -31,6 +35,41 @@ void      sr_credentials_clear_async   (const char          *api_url,
                                         gpointer             user_data);
 gboolean  sr_credentials_clear_finish  (GAsyncResult        *result,
                                         GError             **error);
+
+/* The item of one account (sr-accounts.h), keyed by its id; api_url is
+ * kept beside it so the item says in a password manager what it is for. */
+void      sr_credentials_store_account_async   (const char          *account_id,
+                                                const char          *api_url,
+                                                const char          *api_key,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean  sr_credentials_store_account_finish  (GAsyncResult        *result,
+                                                GError             **error);
+/* NULL without error when the account has no item. */
+void      sr_credentials_lookup_account_async  (const char          *account_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+char     *sr_credentials_lookup_account_finish (GAsyncResult        *result,
+                                                GError             **error);
+void      sr_credentials_clear_account_async   (const char          *account_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean  sr_credentials_clear_account_finish  (GAsyncResult        *result,
+                                                GError             **error);
+gboolean  sr_credentials_store_account         (const char          *account_id,
+                                                const char          *api_url,
+                                                const char          *api_key,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+char     *sr_credentials_lookup_account        (const char          *account_id,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+gboolean  sr_credentials_clear_account         (const char          *account_id,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
 
 /* Blocking variants for the command-line tool. */
 gboolean  sr_credentials_store         (const char          *api_url,

@@ -29,6 +29,10 @@ void     sr_test_window_close          (gpointer window);
 /* The sign-in page is not checking a key. */
 gboolean sr_test_sign_in_settled       (gpointer sign_in_page);
 
+/* What AdwApplication does for the app (test windows have none): loads
+ * the app's stylesheet, so sizes and screenshots are the app's. */
+void     sr_test_load_app_style        (void);
+
 /* Fills the cache of (url, key) in dir with the core's SrSync, as the app
  * and the CLI do, and returns it open. */
 SrCache *sr_test_sync_account         (const char *url,

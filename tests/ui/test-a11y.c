@@ -1351,15 +1351,7 @@ main (int   argc,
     }
   adw_init ();
   sr_register_resource ();
-  /* What AdwApplication does for the app (the windows here have none): its
-   * stylesheet, so sizes and the screenshots are the app's. */
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  sr_test_load_app_style ();
 
   shared_sandbox = sr_test_sandbox_start ("--messages", N_MESSAGES, "--campaigns", N_CAMPAIGNS, NULL);
   shared_dir = sr_test_make_tmpdir ("test-a11y");
