@@ -16,6 +16,7 @@
 #include "sr-cache-private.h"
 #include "sr-cache-sql.h"
 #include "sr-campaign-private.h"
+#include "sr-message-filter-private.h"
 #include "sr-message-private.h"
 #include "sr-status.h"
 
@@ -450,6 +451,82 @@ sr_cache_query_messages (SrCache                *self,
   return g_steal_pointer (&messages);
 }
 
+typedef struct
+{
+  const SrSearchTerms *terms;
+  gboolean             has_terms;
+  const char          *text;
+  GPtrArray           *messages;
+  guint                limit;
+  guint                scanned;
+} SearchScan;
+
+static gboolean
+search_scan_row_cb (sqlite3_stmt *stmt,
+                    gpointer      user_data)
+{
+  SearchScan *scan = user_data;
+
+  scan->scanned++;
+  if (sr_search_terms_match (scan->terms, scan->has_terms, scan->text,
+                             (const char *) sqlite3_column_text (stmt, MSG_COL_RECIPIENT),
+                             (const char *) sqlite3_column_text (stmt, MSG_COL_MESSAGE),
+                             (const char *) sqlite3_column_text (stmt, MSG_COL_SENDER_ID)))
+    g_ptr_array_add (scan->messages, sr_sql_message_from_row (stmt));
+
+  return scan->messages->len < scan->limit;
+}
+
+/* A limited search first tests the newest SR_CACHE_SEARCH_SCAN_ROWS rows
+ * in order with the rules in C (sr_search_terms_match(), the same rules as
+ * the SQL; /cache/search/limited checks that both answer alike). A common
+ * term ("c", "+44", a frequent word) fills the limit from the first rows,
+ * where the index would first collect every match (hundreds of thousands)
+ * to sort them. Sets *out_done when the scan answered: the limit is full,
+ * or the scan read every row. */
+static gboolean
+search_newest_rows (SrCache       *self,
+                    const char    *text,
+                    guint          limit,
+                    GPtrArray     *messages,
+                    gboolean      *out_done,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_auto(SrSearchTerms) terms = { NULL, };
+  g_autofree char *select = sr_sql_message_select ();
+  SearchScan scan = { &terms, FALSE, text, messages, limit, 0 };
+
+  scan.has_terms = sr_search_terms_parse (&terms, text);
+  sr_sql_builder_init (&builder, select);
+  builder.first_rows = TRUE;
+  sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
+  sr_sql_append_limit (&builder, SR_CACHE_SEARCH_SCAN_ROWS, 0);
+  if (!sr_sql_run_query (self->readers, &builder, cancellable, search_scan_row_cb, &scan, error))
+    return FALSE;
+
+  *out_done = messages->len >= limit || scan.scanned < SR_CACHE_SEARCH_SCAN_ROWS;
+  return TRUE;
+}
+
+/* Whether the indexes alone can find the matches of text: FALSE for a
+ * text of only punctuation (LIKE on each row) or a number too short for
+ * the recipient's trigrams. */
+static gboolean
+search_is_indexed (const char *text)
+{
+  g_auto(SrSearchTerms) terms = { NULL, };
+
+  if (!sr_search_terms_parse (&terms, text))
+    return FALSE;
+  for (guint i = 0; i < terms.numbers->len; i++)
+    if (!sr_search_number_has_trigram (g_ptr_array_index (terms.numbers, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
 GPtrArray *
 sr_cache_search_messages (SrCache       *self,
                           const char    *text,
@@ -471,9 +548,28 @@ sr_cache_search_messages (SrCache       *self,
   if (*text == '\0')
     return g_steal_pointer (&messages);
 
+  if (limit == 0)
+    return g_steal_pointer (&messages);
+
+  if (limit > 0)
+    {
+      gboolean done = FALSE;
+
+      if (!search_newest_rows (self, text, (guint) MIN (limit, G_MAXUINT), messages, &done,
+                               cancellable, error))
+        return NULL;
+      if (done)
+        return g_steal_pointer (&messages);
+      /* Rare in the newest rows: the indexes find the few matches (the
+       * scan's are among them, in the same order). */
+      g_ptr_array_set_size (messages, 0);
+    }
+
   filter.search = (char *) text;
   sr_sql_builder_init (&builder, select);
-  builder.first_rows = limit >= 0;
+  /* Driven by the indexes, the matches collected and sorted; a search the
+   * indexes cannot serve reads the rows in order and stops at the limit. */
+  builder.first_rows = limit >= 0 && !search_is_indexed (text);
   sr_sql_append_message_filter (&builder, &filter);
   sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
   sr_sql_append_limit (&builder, limit, 0);

@@ -32,7 +32,7 @@ typedef enum {
 } SrCacheError;
 
 /* Current schema version; migrations bring older files up to it. */
-#define SR_CACHE_SCHEMA_VERSION 4
+#define SR_CACHE_SCHEMA_VERSION 6
 
 /* What changed in a commit, for the "changed" signal. */
 typedef enum {
@@ -224,8 +224,9 @@ GPtrArray   *sr_cache_query_messages         (SrCache      *self,
  * The same search as SrMessageFilter.search (sr-message-filter.h): words
  * start words of the text or sender ID, any case, Latin accents ignored;
  * numbers ("4479", "+4479") occur in the recipient. An empty text (or only
- * spaces) finds nothing. Served by the full-text index; thread-safe, for
- * search providers and the like. */
+ * spaces) finds nothing. With a limit, the newest rows are tested first
+ * (a common word is answered from the first few dozen), then the full-text
+ * and recipient indexes; thread-safe, for search providers and the like. */
 GPtrArray   *sr_cache_search_messages        (SrCache      *self,
                                               const char   *text,
                                               gint64        limit,

@@ -38,6 +38,22 @@ void     sr_search_terms_clear (SrSearchTerms *terms);
  * input means anything) and matched as a prefix. NULL for no words. */
 char    *sr_search_fts_query   (GPtrArray     *words);
 
+/* TRUE when a number term has a trigram (three characters or more, '+'
+ * counted), so "the recipient contains it" can come from the recipient's
+ * trigram index; a shorter one is looked for in each row. */
+gboolean sr_search_number_has_trigram (const char *number);
+
+/* Whether a message with these recipient, text and sender matches search,
+ * already parsed into terms by sr_search_terms_parse() (which returned
+ * has_terms): the rules above, as sr_message_filter_matches() applies
+ * them. Parsing once lets a scan test many rows. */
+gboolean sr_search_terms_match (const SrSearchTerms *terms,
+                                gboolean             has_terms,
+                                const char          *search,
+                                const char          *to,
+                                const char          *text,
+                                const char          *sender);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SrSearchTerms, sr_search_terms_clear)
 
 G_END_DECLS

@@ -337,36 +337,56 @@ tokens_have_prefix (const GString *tokens,
   return needle->len > 1 && strstr (tokens->str, needle->str) != NULL;
 }
 
-static gboolean
-search_matches (const char *search,
-                SrMessage  *message)
+gboolean
+sr_search_number_has_trigram (const char *number)
 {
-  g_auto(SrSearchTerms) terms = { NULL, };
+  return strlen (number) >= 3;
+}
+
+gboolean
+sr_search_terms_match (const SrSearchTerms *terms,
+                       gboolean             has_terms,
+                       const char          *search,
+                       const char          *to,
+                       const char          *text,
+                       const char          *sender)
+{
   g_autoptr(GString) tokens = NULL;
 
-  if (!sr_search_terms_parse (&terms, search))
-    return contains_ascii_nocase (message->to, search) ||
-           contains_ascii_nocase (message->message, search) ||
-           contains_ascii_nocase (message->sender_id, search);
+  if (!has_terms)
+    return contains_ascii_nocase (to, search) ||
+           contains_ascii_nocase (text, search) ||
+           contains_ascii_nocase (sender, search);
 
   tokens = g_string_new (NULL);
-  fold_tokens (tokens, message->message);
-  fold_tokens (tokens, message->sender_id);
+  fold_tokens (tokens, text);
+  fold_tokens (tokens, sender);
 
-  for (guint i = 0; i < terms.words->len; i++)
-    if (!tokens_have_prefix (tokens, g_ptr_array_index (terms.words, i)))
+  for (guint i = 0; i < terms->words->len; i++)
+    if (!tokens_have_prefix (tokens, g_ptr_array_index (terms->words, i)))
       return FALSE;
 
-  for (guint i = 0; i < terms.numbers->len; i++)
+  for (guint i = 0; i < terms->numbers->len; i++)
     {
-      const char *number = g_ptr_array_index (terms.numbers, i);
+      const char *number = g_ptr_array_index (terms->numbers, i);
 
-      if ((message->to == NULL || strstr (message->to, number) == NULL) &&
+      if ((to == NULL || strstr (to, number) == NULL) &&
           !tokens_have_prefix (tokens, number[0] == '+' ? number + 1 : number))
         return FALSE;
     }
 
   return TRUE;
+}
+
+static gboolean
+search_matches (const char *search,
+                SrMessage  *message)
+{
+  g_auto(SrSearchTerms) terms = { NULL, };
+  gboolean has_terms = sr_search_terms_parse (&terms, search);
+
+  return sr_search_terms_match (&terms, has_terms, search,
+                                message->to, message->message, message->sender_id);
 }
 
 gboolean
