@@ -26,6 +26,9 @@ typedef struct
 {
   GPtrArray *words;    /* (element-type utf8) as typed */
   GPtrArray *numbers;  /* (element-type utf8) as typed, '+' included */
+  /* (element-type utf8) each word, then each number without its '+',
+   * folded for sr_search_terms_match() */
+  GPtrArray *folded;
 } SrSearchTerms;
 
 /* FALSE when text has neither words nor numbers; terms is set either way
