@@ -27,7 +27,7 @@ typedef struct
   GPtrArray *words;    /* (element-type utf8) as typed */
   GPtrArray *numbers;  /* (element-type utf8) as typed, '+' included */
   /* (element-type utf8) each word, then each number without its '+',
-   * folded for sr_search_terms_match() */
+   * folded as sr_message_filter_matches() folds the text */
   GPtrArray *folded;
 } SrSearchTerms;
 
@@ -45,17 +45,6 @@ char    *sr_search_fts_query   (GPtrArray     *words);
  * counted), so "the recipient contains it" can come from the recipient's
  * trigram index; a shorter one is looked for in each row. */
 gboolean sr_search_number_has_trigram (const char *number);
-
-/* Whether a message with these recipient, text and sender matches search,
- * already parsed into terms by sr_search_terms_parse() (which returned
- * has_terms): the rules above, as sr_message_filter_matches() applies
- * them. Parsing once lets a scan test many rows. */
-gboolean sr_search_terms_match (const SrSearchTerms *terms,
-                                gboolean             has_terms,
-                                const char          *search,
-                                const char          *to,
-                                const char          *text,
-                                const char          *sender);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SrSearchTerms, sr_search_terms_clear)
 

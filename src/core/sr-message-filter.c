@@ -380,13 +380,13 @@ sr_search_number_has_trigram (const char *number)
   return strlen (number) >= 3;
 }
 
-gboolean
-sr_search_terms_match (const SrSearchTerms *terms,
-                       gboolean             has_terms,
-                       const char          *search,
-                       const char          *to,
-                       const char          *text,
-                       const char          *sender)
+static gboolean
+search_terms_match (const SrSearchTerms *terms,
+                    gboolean             has_terms,
+                    const char          *search,
+                    const char          *to,
+                    const char          *text,
+                    const char          *sender)
 {
   g_autoptr(GString) tokens = NULL;
 
@@ -422,8 +422,8 @@ search_matches (const char *search,
   g_auto(SrSearchTerms) terms = { NULL, };
   gboolean has_terms = sr_search_terms_parse (&terms, search);
 
-  return sr_search_terms_match (&terms, has_terms, search,
-                                message->to, message->message, message->sender_id);
+  return search_terms_match (&terms, has_terms, search,
+                             message->to, message->message, message->sender_id);
 }
 
 gboolean
