@@ -2821,6 +2821,39 @@ test_search_limited (Fixture       *fixture,
     }
 }
 
+/* Releasing memory closes the idle read connections; reads go on with
+ * fresh ones and answer the same. */
+static void
+test_release_memory (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) messages = generate_messages (200, 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  gint64 count;
+
+  g_assert_true (sr_cache_upsert_messages (fixture->cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  count = sr_cache_count_messages (fixture->cache, NULL, &error);
+  g_assert_no_error (error);
+  before = sr_cache_search_messages (fixture->cache, "order", 20, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (sr_cache_release_memory (fixture->cache), >=, 1);
+  g_assert_cmpuint (sr_cache_release_memory (fixture->cache), ==, 0);
+
+  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, &error), ==, count);
+  g_assert_no_error (error);
+  after = sr_cache_search_messages (fixture->cache, "order", 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpuint (after->len, >, 0);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpstr (((SrMessage *) after->pdata[i])->id, ==, ((SrMessage *) before->pdata[i])->id);
+  g_assert_cmpuint (sr_cache_release_memory (fixture->cache), >=, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2846,6 +2879,7 @@ main (int   argc,
   g_test_add ("/cache/search/words-and-numbers", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/cache/search/index-consistent", Fixture, NULL, fixture_set_up, test_search_consistent, fixture_tear_down);
   g_test_add ("/cache/search/limited", Fixture, NULL, fixture_set_up, test_search_limited, fixture_tear_down);
+  g_test_add ("/cache/release-memory", Fixture, NULL, fixture_set_up, test_release_memory, fixture_tear_down);
   g_test_add ("/cache/sort/rowids", Fixture, NULL, fixture_set_up, test_sort_rowids, fixture_tear_down);
   g_test_add ("/cache/campaigns", Fixture, NULL, fixture_set_up, test_campaigns, fixture_tear_down);
   g_test_add ("/cache/aggregates", Fixture, NULL, fixture_set_up, test_aggregates, fixture_tear_down);

@@ -95,6 +95,11 @@ const char  *sr_cache_get_path               (SrCache      *self);
  * maintained. Whether because the file cannot be written or because the disk
  * was full: see sr_cache_get_no_space(). */
 gboolean     sr_cache_get_read_only          (SrCache      *self);
+/* Gives back what the idle read connections hold (their page caches) by
+ * closing them; the next read opens a fresh one. Returns how many it
+ * closed. Closes files: call it from a worker thread. For an app idle in
+ * the background. */
+guint        sr_cache_release_memory         (SrCache      *self);
 /* TRUE when the disk was full when the cache was opened (so it opened
  * read-only, or without its deferred indexes) or at the last write; FALSE
  * again once a write or the index rebuild succeeds. */
