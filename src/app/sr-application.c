@@ -52,6 +52,7 @@ struct _SrApplication
   gboolean        start_hidden;   /* --background */
   SrSession      *hidden_session; /* (unowned) the hidden window's, while it is hidden in the background */
   gulong          hidden_sync_id;
+  guint           memory_releases;
 };
 
 G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
@@ -121,6 +122,17 @@ release_memory_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+release_memory_done_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  SrApplication *self = SR_APPLICATION (object);
+
+  if (g_task_propagate_boolean (G_TASK (result), NULL))
+    self->memory_releases++;
+}
+
 /* What the cache's idle readers hold (their page caches) and the heap's
  * free pages go back to the system, on a worker thread (closing files). */
 static void
@@ -133,7 +145,7 @@ release_memory (SrApplication *self,
   if (cache == NULL)
     return;
 
-  task = g_task_new (self, NULL, NULL, NULL);
+  task = g_task_new (self, NULL, release_memory_done_cb, NULL);
   g_task_set_source_tag (task, release_memory);
   g_task_set_task_data (task, g_object_ref (cache), g_object_unref);
   g_task_run_in_thread (task, release_memory_thread);
@@ -665,6 +677,14 @@ sr_application_get_data_dir (SrApplication *self)
   g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
 
   return self->data_dir;
+}
+
+guint
+sr_application_get_memory_releases (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), 0);
+
+  return self->memory_releases;
 }
 
 const char *
