@@ -2537,6 +2537,22 @@ test_search (Fixture       *fixture,
   g_clear_pointer (&limited, g_free);
   limited = search_ids (fixture->cache, "4479", 2);
   g_assert_cmpstr (limited, ==, "m3 m2");
+  /* The first rows of an order (the log's first screenful): a long number
+   * from the recipient index, a short one checked row by row */
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *text = (const char *[]) { "+447911123456", "+4479", "0100" }[i];
+      const char *expected = (const char *[]) { "m1", "m3 m1", "m4" }[i];
+      SrMessageFilter filter = { .search = (char *) text };
+      g_autoptr(GPtrArray) first = sr_cache_query_messages (fixture->cache, &filter, SR_MESSAGE_SORT_CREATED,
+                                                            TRUE, 10, 0, &error);
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < first->len; k++)
+        g_string_append_printf (ids, "%s%s", k > 0 ? " " : "", ((SrMessage *) first->pdata[k])->id);
+      g_assert_cmpstr (ids->str, ==, expected);
+    }
 
   /* Nothing typed is FTS syntax: no error, and the same answer as the
    * rules in C */
