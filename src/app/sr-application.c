@@ -52,6 +52,7 @@ struct _SrApplication
   gboolean        start_hidden;   /* --background */
   SrSession      *hidden_session; /* (unowned) the hidden window's, while it is hidden in the background */
   gulong          hidden_sync_id;
+  guint           hidden_release_id;
   guint           memory_releases;
 };
 
@@ -151,6 +152,22 @@ release_memory (SrApplication *self,
   g_task_run_in_thread (task, release_memory_thread);
 }
 
+/* After a sync the hidden window's lists reload what changed: release once
+ * they are done with the readers. */
+#define RELEASE_AFTER_SYNC_SECONDS 5
+
+static gboolean
+release_after_sync_cb (gpointer user_data)
+{
+  SrApplication *self = user_data;
+
+  self->hidden_release_id = 0;
+  if (self->hidden_session != NULL)
+    release_memory (self, self->hidden_session);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_hidden_sync_finished_cb (SrSession     *session,
                             gpointer       summary,
@@ -158,12 +175,14 @@ on_hidden_sync_finished_cb (SrSession     *session,
                             gboolean       user_requested,
                             SrApplication *self)
 {
-  release_memory (self, session);
+  if (self->hidden_release_id == 0)
+    self->hidden_release_id = g_timeout_add_seconds (RELEASE_AFTER_SYNC_SECONDS, release_after_sync_cb, self);
 }
 
 static void
 forget_hidden_session (SrApplication *self)
 {
+  g_clear_handle_id (&self->hidden_release_id, g_source_remove);
   if (self->hidden_session != NULL)
     {
       g_clear_signal_handler (&self->hidden_sync_id, self->hidden_session);
@@ -174,7 +193,9 @@ forget_hidden_session (SrApplication *self)
 }
 
 /* The main window closed into the background (hide-on-close): release
- * memory now and after each background sync until it shows again. */
+ * memory now and after each background sync until it shows again.
+ * (Unrealizing the hidden window to free its surface trips GTK: a widget
+ * asks the unrealized surface for the pointer.) */
 static void
 on_main_window_visible_cb (GtkWindow     *window,
                            GParamSpec    *pspec,
