@@ -2521,9 +2521,38 @@ test_search (Fixture       *fixture,
   assert_search (fixture->cache, "447 jazz", "m1");
   assert_search (fixture->cache, "+357 shop", "m2");
   assert_search (fixture->cache, "5550100", "m4");
+  assert_search (fixture->cache, "+447911123456", "m1");
+  assert_search (fixture->cache, "447911123456", "m1");
+  assert_search (fixture->cache, "+447911123457", "");
+  /* Too short for the recipient's trigrams: looked for in each row */
+  assert_search (fixture->cache, "12", "m5 m4 m1");
+  assert_search (fixture->cache, "+1", "m4");
+  assert_search (fixture->cache, "00", "m5 m4 m3 m2");
   /* Limit: the newest */
   limited = search_ids (fixture->cache, "jazz", 1);
   g_assert_cmpstr (limited, ==, "m4");
+  g_clear_pointer (&limited, g_free);
+  limited = search_ids (fixture->cache, "12", 2);
+  g_assert_cmpstr (limited, ==, "m5 m4");
+  g_clear_pointer (&limited, g_free);
+  limited = search_ids (fixture->cache, "4479", 2);
+  g_assert_cmpstr (limited, ==, "m3 m2");
+  /* The first rows of an order (the log's first screenful): a long number
+   * from the recipient index, a short one checked row by row */
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *text = (const char *[]) { "+447911123456", "+4479", "0100" }[i];
+      const char *expected = (const char *[]) { "m1", "m3 m1", "m4" }[i];
+      SrMessageFilter filter = { .search = (char *) text };
+      g_autoptr(GPtrArray) first = sr_cache_query_messages (fixture->cache, &filter, SR_MESSAGE_SORT_CREATED,
+                                                            TRUE, 10, 0, &error);
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      g_assert_no_error (error);
+      for (guint k = 0; k < first->len; k++)
+        g_string_append_printf (ids, "%s%s", k > 0 ? " " : "", ((SrMessage *) first->pdata[k])->id);
+      g_assert_cmpstr (ids->str, ==, expected);
+    }
 
   /* Nothing typed is FTS syntax: no error, and the same answer as the
    * rules in C */
@@ -2552,7 +2581,32 @@ test_search (Fixture       *fixture,
   assert_search (fixture->cache, "   ", "");
 }
 
-/* FTS5's own check that the index holds exactly the words of the rows. */
+/* sr_cache_search_messages() with a limit answers the first rows of the
+ * full search, in its order. */
+static void
+assert_limited_search_agrees (SrCache    *cache,
+                              const char *text,
+                              GPtrArray  *all)
+{
+  const gint64 limits[] = { 1, 3, 20 };
+
+  for (guint l = 0; l < G_N_ELEMENTS (limits); l++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) found = sr_cache_search_messages (cache, text, limits[l], NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (found->len, ==, MIN ((guint) limits[l], all->len));
+      for (guint i = 0; i < found->len; i++)
+        if (g_strcmp0 (((SrMessage *) found->pdata[i])->id, ((SrMessage *) all->pdata[i])->id) != 0)
+          g_error ("Search “%s” with limit %" G_GINT64_FORMAT ": row %u is %s, the full search has %s",
+                   text, limits[l], i, ((SrMessage *) found->pdata[i])->id,
+                   ((SrMessage *) all->pdata[i])->id);
+    }
+}
+
+/* FTS5's own check that the indexes hold exactly the words of the rows
+ * (the text and sender; the recipient's trigrams). */
 static void
 assert_search_index_consistent (const char *path)
 {
@@ -2564,6 +2618,12 @@ assert_search_index_consistent (const char *path)
                      NULL, NULL, &message);
   if (rc != SQLITE_OK)
     g_error ("The search index disagrees with the rows: %s", message);
+  rc = sqlite3_exec (db,
+                     "INSERT INTO messages_recipient_fts (messages_recipient_fts, rank)"
+                     " VALUES ('integrity-check', 1)",
+                     NULL, NULL, &message);
+  if (rc != SQLITE_OK)
+    g_error ("The recipient index disagrees with the rows: %s", message);
   sqlite3_close (db);
 }
 
@@ -2592,6 +2652,7 @@ test_search_consistent (Fixture       *fixture,
   const char *queries[] = {
     "jazz", "jaz", "ölmesi", "OLMESI", "άλφα", "order", "ORDER off", "shop", "acme", "bank",
     "4479", "+4477", "+35799", "code", "naive", "e-mail", "tracking meeting", "\"", "NEAR(",
+    "447", "+3069", "0012", "99", "+1", "7",
   };
   guint next_id = 0;
 
@@ -2627,7 +2688,7 @@ test_search_consistent (Fixture       *fixture,
               g_free (m->id);
               m->id = g_strdup (id);
               m->created_at = old->created_at;
-              switch (g_test_rand_int_range (0, 4))
+              switch (g_test_rand_int_range (0, 5))
                 {
                 case 0: /* only the status */
                   g_free (m->message);
@@ -2642,6 +2703,12 @@ test_search_consistent (Fixture       *fixture,
                 case 2: /* the sender */
                   g_free (m->message);
                   m->message = g_strdup (old->message);
+                  break;
+                case 3: /* the recipient */
+                  g_free (m->message);
+                  m->message = g_strdup (old->message);
+                  g_free (m->sender_id);
+                  m->sender_id = g_strdup (old->sender_id);
                   break;
                 default: /* everything */
                   break;
@@ -2699,8 +2766,108 @@ test_search_consistent (Fixture       *fixture,
               expected += in_c;
             }
           g_assert_cmpuint (found->len, ==, expected);
+          assert_limited_search_agrees (fixture->cache, queries[q], found);
         }
     }
+}
+
+/* More rows than a limited search tests one by one: a common term is
+ * answered from the newest rows, a term found only in old rows from the
+ * indexes (or, for a short number, a scan in order); every answer is the
+ * first rows of the full search. */
+static void
+test_search_limited (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) messages = generate_messages (SR_CACHE_SEARCH_SCAN_ROWS + 600, 5);
+  g_autoptr(GError) error = NULL;
+  const char *queries[] = {
+    "order", "o", "c", "jazz", "+4477", "4477", "99", "+1", "\"",
+    "zebra", "zebraold", "+999123", "999123456", "+99", "zebraold +999", "zebraold 0",
+  };
+
+  /* Older than every generated message: found only past the scanned rows */
+  g_ptr_array_add (messages, search_message ("old-1", "+999123456", "ACME", "zebraold one", BASE_TIME - 3 * DAY));
+  g_ptr_array_add (messages, search_message ("old-2", "+999123457", "Shop", "zebraold two", BASE_TIME - 2 * DAY));
+  g_ptr_array_add (messages, search_message ("old-3", "+4477000001", "Bank", "zebraold three", BASE_TIME - DAY));
+  g_assert_true (sr_cache_upsert_messages (fixture->cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The newest rows are tested with the index's own tokenizer: a final
+   * sigma is a sigma to it (GLib's tables keep it apart), so the first 20
+   * of "κωδικός" are every other row here, not only the lower-case ones. */
+  {
+    g_autoptr(GPtrArray) greek = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < 40; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("greek-%02u", i);
+
+        g_ptr_array_add (greek, search_message (id, "+306900000001", "Bank",
+                                                i % 2 == 0 ? "Ο ΚΩΔΙΚΌΣ σας" : "ο κωδικός σας",
+                                                BASE_TIME + 40 * DAY + i * HOUR));
+      }
+    g_assert_true (sr_cache_upsert_messages (fixture->cache, greek, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+    for (guint q = 0; q < 3; q++)
+      {
+        const char *text = (const char *[]) { "κωδικός", "ΚΩΔΙΚΟΣ", "κωδικόσ" }[q];
+        g_autoptr(GPtrArray) found = sr_cache_search_messages (fixture->cache, text, -1, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (found->len, ==, q == 1 ? 0 : 40);
+        assert_limited_search_agrees (fixture->cache, text, found);
+      }
+  }
+
+  assert_search (fixture->cache, "zebraold", "old-3 old-2 old-1");
+  assert_search (fixture->cache, "+999123", "old-2 old-1");
+  assert_search (fixture->cache, "zebraold +99", "old-2 old-1");
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      SrMessageFilter filter = { .search = (char *) queries[q] };
+      g_autoptr(GPtrArray) found = sr_cache_search_messages (fixture->cache, queries[q], -1, NULL, &error);
+      guint expected = 0;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < messages->len; i++)
+        expected += sr_message_filter_matches (&filter, messages->pdata[i]);
+      g_assert_cmpuint (found->len, ==, expected);
+      assert_limited_search_agrees (fixture->cache, queries[q], found);
+    }
+}
+
+/* Releasing memory closes the idle read connections; reads go on with
+ * fresh ones and answer the same. */
+static void
+test_release_memory (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) messages = generate_messages (200, 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  gint64 count;
+
+  g_assert_true (sr_cache_upsert_messages (fixture->cache, messages, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  count = sr_cache_count_messages (fixture->cache, NULL, &error);
+  g_assert_no_error (error);
+  before = sr_cache_search_messages (fixture->cache, "order", 20, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (sr_cache_release_memory (fixture->cache), >=, 1);
+  g_assert_cmpuint (sr_cache_release_memory (fixture->cache), ==, 0);
+
+  g_assert_cmpint (sr_cache_count_messages (fixture->cache, NULL, &error), ==, count);
+  g_assert_no_error (error);
+  after = sr_cache_search_messages (fixture->cache, "order", 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpuint (after->len, >, 0);
+  for (guint i = 0; i < after->len; i++)
+    g_assert_cmpstr (((SrMessage *) after->pdata[i])->id, ==, ((SrMessage *) before->pdata[i])->id);
+  g_assert_cmpuint (sr_cache_release_memory (fixture->cache), >=, 1);
 }
 
 int
@@ -2727,6 +2894,8 @@ main (int   argc,
   g_test_add ("/cache/filter/sql-matches-c", Fixture, NULL, fixture_set_up, test_filter_sql_matches_c, fixture_tear_down);
   g_test_add ("/cache/search/words-and-numbers", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
   g_test_add ("/cache/search/index-consistent", Fixture, NULL, fixture_set_up, test_search_consistent, fixture_tear_down);
+  g_test_add ("/cache/search/limited", Fixture, NULL, fixture_set_up, test_search_limited, fixture_tear_down);
+  g_test_add ("/cache/release-memory", Fixture, NULL, fixture_set_up, test_release_memory, fixture_tear_down);
   g_test_add ("/cache/sort/rowids", Fixture, NULL, fixture_set_up, test_sort_rowids, fixture_tear_down);
   g_test_add ("/cache/campaigns", Fixture, NULL, fixture_set_up, test_campaigns, fixture_tear_down);
   g_test_add ("/cache/aggregates", Fixture, NULL, fixture_set_up, test_aggregates, fixture_tear_down);

@@ -25,6 +25,9 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "sr-application.h"
 #include "sr-core.h"
@@ -47,6 +50,10 @@ struct _SrApplication
   SrSearchProvider *search_provider;
   GSettings      *settings;
   gboolean        start_hidden;   /* --background */
+  SrSession      *hidden_session; /* (unowned) the hidden window's, while it is hidden in the background */
+  gulong          hidden_sync_id;
+  guint           hidden_release_id;
+  guint           memory_releases;
 };
 
 G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
@@ -99,6 +106,115 @@ sr_application_handle_local_options (GApplication *app,
   return G_APPLICATION_CLASS (sr_application_parent_class)->handle_local_options (app, options);
 }
 
+/* --- idle in the background --- */
+
+static void
+release_memory_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  guint closed = sr_cache_release_memory (task_data);
+
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  g_debug ("Background: closed %u idle read connections, trimmed the heap", closed);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+release_memory_done_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  SrApplication *self = SR_APPLICATION (object);
+
+  if (g_task_propagate_boolean (G_TASK (result), NULL))
+    self->memory_releases++;
+}
+
+/* What the cache's idle readers hold (their page caches) and the heap's
+ * free pages go back to the system, on a worker thread (closing files). */
+static void
+release_memory (SrApplication *self,
+                SrSession     *session)
+{
+  g_autoptr(GTask) task = NULL;
+  SrCache *cache = sr_session_get_cache (session);
+
+  if (cache == NULL)
+    return;
+
+  task = g_task_new (self, NULL, release_memory_done_cb, NULL);
+  g_task_set_source_tag (task, release_memory);
+  g_task_set_task_data (task, g_object_ref (cache), g_object_unref);
+  g_task_run_in_thread (task, release_memory_thread);
+}
+
+/* After a sync the hidden window's lists reload what changed: release once
+ * they are done with the readers. */
+#define RELEASE_AFTER_SYNC_SECONDS 5
+
+static gboolean
+release_after_sync_cb (gpointer user_data)
+{
+  SrApplication *self = user_data;
+
+  self->hidden_release_id = 0;
+  if (self->hidden_session != NULL)
+    release_memory (self, self->hidden_session);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_hidden_sync_finished_cb (SrSession     *session,
+                            gpointer       summary,
+                            GError        *error,
+                            gboolean       user_requested,
+                            SrApplication *self)
+{
+  if (self->hidden_release_id == 0)
+    self->hidden_release_id = g_timeout_add_seconds (RELEASE_AFTER_SYNC_SECONDS, release_after_sync_cb, self);
+}
+
+static void
+forget_hidden_session (SrApplication *self)
+{
+  g_clear_handle_id (&self->hidden_release_id, g_source_remove);
+  if (self->hidden_session != NULL)
+    {
+      g_clear_signal_handler (&self->hidden_sync_id, self->hidden_session);
+      g_object_remove_weak_pointer (G_OBJECT (self->hidden_session), (gpointer *) &self->hidden_session);
+      self->hidden_session = NULL;
+    }
+  self->hidden_sync_id = 0;
+}
+
+/* The main window closed into the background (hide-on-close): release
+ * memory now and after each background sync until it shows again.
+ * (Unrealizing the hidden window to free its surface trips GTK: a widget
+ * asks the unrealized surface for the pointer.) */
+static void
+on_main_window_visible_cb (GtkWindow     *window,
+                           GParamSpec    *pspec,
+                           SrApplication *self)
+{
+  SrSession *session = sr_window_get_session (SR_WINDOW (window));
+
+  forget_hidden_session (self);
+  if (gtk_widget_get_visible (GTK_WIDGET (window)) || !gtk_window_get_hide_on_close (window) ||
+      session == NULL)
+    return;
+
+  self->hidden_session = session;
+  g_object_add_weak_pointer (G_OBJECT (session), (gpointer *) &self->hidden_session);
+  self->hidden_sync_id = g_signal_connect_object (session, "sync-finished",
+                                                  G_CALLBACK (on_hidden_sync_finished_cb), self, 0);
+  release_memory (self, session);
+}
+
 static GtkWindow *
 ensure_main_window (SrApplication *self)
 {
@@ -113,6 +229,8 @@ ensure_main_window (SrApplication *self)
                                           self->env_api_key));
       /* Closed, it only hides: the app and the session stay. */
       g_settings_bind (self->settings, "run-in-background", window, "hide-on-close", G_SETTINGS_BIND_GET);
+      g_signal_connect_object (window, "notify::visible",
+                               G_CALLBACK (on_main_window_visible_cb), self, 0);
     }
 
   return window;
@@ -362,6 +480,7 @@ sr_application_finalize (GObject *object)
 {
   SrApplication *self = SR_APPLICATION (object);
 
+  forget_hidden_session (self);
   g_clear_pointer (&self->api_url, g_free);
   g_clear_pointer (&self->auth_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
@@ -581,6 +700,14 @@ sr_application_get_data_dir (SrApplication *self)
   g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
 
   return self->data_dir;
+}
+
+guint
+sr_application_get_memory_releases (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), 0);
+
+  return self->memory_releases;
 }
 
 const char *

@@ -20,5 +20,8 @@ SrApplication *sr_application_new              (void);
 const char    *sr_application_get_api_url     (SrApplication *self);
 const char    *sr_application_get_data_dir    (SrApplication *self);
 const char    *sr_application_get_env_api_key (SrApplication *self);
+/* How many times the memory of the account was released with the window
+ * closed into the background (for tests). */
+guint          sr_application_get_memory_releases (SrApplication *self);
 
 G_END_DECLS

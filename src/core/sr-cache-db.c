@@ -278,6 +278,22 @@ sr_cache_read_pool_open_new (SrCacheReadPool  *pool,
   return db;
 }
 
+guint
+sr_cache_read_pool_trim (SrCacheReadPool *pool)
+{
+  g_autoptr(GPtrArray) idle = NULL;
+
+  g_mutex_lock (&pool->lock);
+  idle = g_steal_pointer (&pool->idle);
+  pool->idle = g_ptr_array_new ();
+  g_mutex_unlock (&pool->lock);
+
+  for (guint i = 0; i < idle->len; i++)
+    sqlite3_close (idle->pdata[i]);
+
+  return idle->len;
+}
+
 void
 sr_cache_read_pool_release (SrCacheReadPool *pool,
                             sqlite3         *db)
@@ -302,16 +318,11 @@ sr_cache_read_pool_release (SrCacheReadPool *pool,
 void
 sr_cache_read_pool_close (SrCacheReadPool *pool)
 {
-  g_autoptr(GPtrArray) readers = NULL;
-
   g_mutex_lock (&pool->lock);
   pool->closed = TRUE;
-  readers = g_steal_pointer (&pool->idle);
-  pool->idle = g_ptr_array_new ();
   g_mutex_unlock (&pool->lock);
 
-  for (guint i = 0; i < readers->len; i++)
-    sqlite3_close (g_ptr_array_index (readers, i));
+  sr_cache_read_pool_trim (pool);
 }
 
 void

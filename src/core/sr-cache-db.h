@@ -122,6 +122,10 @@ sqlite3         *sr_cache_read_pool_open_new  (SrCacheReadPool  *pool,
                                                GError          **error);
 void             sr_cache_read_pool_release (SrCacheReadPool  *pool,
                                              sqlite3          *db);
+/* Closes the idle connections, and their page caches with them, but keeps
+ * the pool open: the next acquire opens a fresh connection. Returns how
+ * many it closed. For an app idle in the background. */
+guint            sr_cache_read_pool_trim    (SrCacheReadPool  *pool);
 /* Closes the idle connections; later acquires fail. */
 void             sr_cache_read_pool_close   (SrCacheReadPool  *pool);
 void             sr_cache_read_pool_free    (SrCacheReadPool  *pool);

@@ -76,6 +76,10 @@ char *sr_cache_dup_status_counts_plan (SrCache                *self,
                                         const SrMessageFilter  *filter,
                                         GError                **error);
 
+/* How many of the newest rows a limited sr_cache_search_messages() reads
+ * and tests one by one before it asks the indexes instead. */
+#define SR_CACHE_SEARCH_SCAN_ROWS 4000
+
 /* EXPLAIN QUERY PLAN of sr_cache_foreach_report_row(). */
 char *sr_cache_dup_report_rows_plan (SrCache                *self,
                                      const SrMessageFilter  *filter,

@@ -13,9 +13,12 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "sr-cache-private.h"
 #include "sr-cache-sql.h"
 #include "sr-campaign-private.h"
+#include "sr-message-filter-private.h"
 #include "sr-message-private.h"
 #include "sr-status.h"
 
@@ -450,6 +453,290 @@ sr_cache_query_messages (SrCache                *self,
   return g_steal_pointer (&messages);
 }
 
+/* --- a limited search: the newest rows first ----------------------------- */
+
+/* The words of a text as FTS5's unicode61 tokenizer cuts and folds them
+ * (SQLite's own, asked through the fts5_api of the connection), so a row
+ * tested here matches exactly when messages_fts would find it: GLib's
+ * Unicode tables fold some letters differently (final sigma, Cherokee…). */
+typedef struct
+{
+  fts5_tokenizer  api;
+  Fts5Tokenizer  *tokenizer;
+  GString        *chars;     /* the tokens, each followed by '\0' */
+  GArray         *starts;    /* (element-type gsize) offsets in chars */
+} SearchTokenizer;
+
+static fts5_api *
+fts5_api_of (sqlite3 *db)
+{
+  fts5_api *api = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT fts5 (?1)", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_pointer (stmt, 1, (void *) &api, "fts5_api_ptr", NULL);
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  return api;
+}
+
+static gboolean
+search_tokenizer_init (SearchTokenizer *self,
+                       sqlite3         *db)
+{
+  const char *args[] = { "remove_diacritics", "2" };   /* as messages_fts */
+  fts5_api *api = fts5_api_of (db);
+  void *user_data = NULL;
+
+  if (api == NULL ||
+      api->xFindTokenizer (api, "unicode61", &user_data, &self->api) != SQLITE_OK ||
+      self->api.xCreate (user_data, args, G_N_ELEMENTS (args), &self->tokenizer) != SQLITE_OK)
+    return FALSE;
+
+  self->chars = g_string_new (NULL);
+  self->starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  return TRUE;
+}
+
+static void
+search_tokenizer_clear (SearchTokenizer *self)
+{
+  if (self->tokenizer != NULL)
+    self->api.xDelete (self->tokenizer);
+  self->tokenizer = NULL;
+  if (self->chars != NULL)
+    g_string_free (self->chars, TRUE);
+  self->chars = NULL;
+  g_clear_pointer (&self->starts, g_array_unref);
+}
+
+static int
+add_token_cb (void       *user_data,
+              int         flags,
+              const char *token,
+              int         n_token,
+              int         start,
+              int         end)
+{
+  SearchTokenizer *self = user_data;
+  gsize offset = self->chars->len;
+
+  g_array_append_val (self->starts, offset);
+  g_string_append_len (self->chars, token, n_token);
+  g_string_append_c (self->chars, '\0');
+
+  return SQLITE_OK;
+}
+
+/* Cuts text into self->chars and self->starts (replacing what was there). */
+static void
+search_tokenize (SearchTokenizer *self,
+                 const char      *text,
+                 int              flags)
+{
+  g_string_truncate (self->chars, 0);
+  g_array_set_size (self->starts, 0);
+  if (text != NULL)
+    self->api.xTokenize (self->tokenizer, self, flags, text, (int) strlen (text), add_token_cb);
+}
+
+#define TOKEN(tok, i) ((tok)->chars->str + g_array_index ((tok)->starts, gsize, (i)))
+
+/* The tokens of a query word ("jazz" of "jazz"*): a phrase whose last
+ * token is a prefix, like FTS5 reads it. */
+static GStrv
+search_phrase (SearchTokenizer *tok,
+               const char      *word)
+{
+  GStrv phrase;
+
+  search_tokenize (tok, word, FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX);
+  phrase = g_new0 (char *, tok->starts->len + 1);
+  for (guint i = 0; i < tok->starts->len; i++)
+    phrase[i] = g_strdup (TOKEN (tok, i));
+
+  return phrase;
+}
+
+/* Whether the tokens in tok (one column) contain the phrase. */
+static gboolean
+tokens_have_phrase (SearchTokenizer    *tok,
+                    const char * const *phrase)
+{
+  guint n = g_strv_length ((GStrv) phrase);
+
+  for (guint i = 0; i + n <= tok->starts->len; i++)
+    {
+      guint k = 0;
+
+      for (; k + 1 < n; k++)
+        if (strcmp (TOKEN (tok, i + k), phrase[k]) != 0)
+          break;
+      if (k + 1 == n && g_str_has_prefix (TOKEN (tok, i + k), phrase[k]))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+typedef struct
+{
+  SearchTokenizer  tok;
+  GPtrArray       *phrases;   /* (element-type GStrv) the words', then the numbers' */
+  GPtrArray       *numbers;   /* (element-type utf8) as typed */
+  guint            n_words;
+} SearchScan;
+
+/* A row's text and sender, each cut into tokens, hold every phrase; each
+ * number is in the recipient or starts a word (the SQL of
+ * sr-cache-sql.c). */
+static gboolean
+search_scan_matches (SearchScan *scan,
+                     const char *to,
+                     const char *text,
+                     const char *sender)
+{
+  g_autofree gboolean *found = g_new0 (gboolean, scan->phrases->len);
+
+  for (guint i = 0; i < scan->numbers->len; i++)
+    if (to != NULL && strstr (to, g_ptr_array_index (scan->numbers, i)) != NULL)
+      found[scan->n_words + i] = TRUE;
+
+  for (guint column = 0; column < 2; column++)
+    {
+      search_tokenize (&scan->tok, column == 0 ? text : sender, FTS5_TOKENIZE_DOCUMENT);
+      for (guint i = 0; i < scan->phrases->len; i++)
+        if (!found[i] && tokens_have_phrase (&scan->tok, g_ptr_array_index (scan->phrases, i)))
+          found[i] = TRUE;
+    }
+
+  for (guint i = 0; i < scan->phrases->len; i++)
+    if (!found[i])
+      return FALSE;
+
+  return TRUE;
+}
+
+/* A limited search first tests the newest SR_CACHE_SEARCH_SCAN_ROWS rows
+ * in order, cut into words by the same tokenizer as the index. A common
+ * term ("c", "+44", a frequent word) fills the limit from the first rows,
+ * where the indexes would first collect every match (hundreds of
+ * thousands) to sort them. Sets *out_done when the scan answered: the
+ * limit is full, or the scan read every row. A text of only punctuation,
+ * or a word with no token, is left to the SQL. */
+static gboolean
+search_newest_rows (SrCache       *self,
+                    const char    *text,
+                    guint          limit,
+                    GPtrArray     *messages,
+                    gboolean      *out_done,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_auto(SrSearchTerms) terms = { NULL, };
+  g_autofree char *select = sr_sql_message_select ();
+  g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  SearchScan scan = { 0, };
+  guint scanned = 0;
+  gboolean ok = FALSE;
+  sqlite3 *db;
+  int rc = SQLITE_DONE;
+
+  *out_done = FALSE;
+  if (!sr_search_terms_parse (&terms, text))
+    return TRUE;
+
+  db = sr_cache_read_pool_acquire (self->readers, error);
+  if (db == NULL)
+    return FALSE;
+  if (!search_tokenizer_init (&scan.tok, db))
+    {
+      ok = TRUE;   /* no tokenizer: the indexes answer */
+      goto out;
+    }
+
+  for (guint i = 0; i < terms.words->len + terms.numbers->len; i++)
+    {
+      const char *word;
+      GStrv phrase;
+
+      if (i < terms.words->len)
+        word = g_ptr_array_index (terms.words, i);
+      else
+        {
+          const char *number = g_ptr_array_index (terms.numbers, i - terms.words->len);
+
+          g_ptr_array_add (numbers, (gpointer) number);
+          word = number[0] == '+' ? number + 1 : number;
+        }
+      phrase = search_phrase (&scan.tok, word);
+      g_ptr_array_add (phrases, phrase);
+      if (phrase[0] == NULL)
+        {
+          ok = TRUE;
+          goto out;
+        }
+    }
+  scan.phrases = phrases;
+  scan.numbers = numbers;
+  scan.n_words = terms.words->len;
+
+  sr_sql_builder_init (&builder, select);
+  builder.first_rows = TRUE;
+  sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
+  sr_sql_append_limit (&builder, SR_CACHE_SEARCH_SCAN_ROWS, 0);
+  if (!sr_sql_builder_prepare (&builder, db, &stmt, error))
+    goto out;
+
+  sr_db_watch_cancellable (db, cancellable);
+  while (messages->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      scanned++;
+      if (search_scan_matches (&scan,
+                               (const char *) sqlite3_column_text (stmt, MSG_COL_RECIPIENT),
+                               (const char *) sqlite3_column_text (stmt, MSG_COL_MESSAGE),
+                               (const char *) sqlite3_column_text (stmt, MSG_COL_SENDER_ID)))
+        g_ptr_array_add (messages, sr_sql_message_from_row (stmt));
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sr_db_set_error (error, db, rc, "query");
+      goto out;
+    }
+
+  *out_done = messages->len >= limit || scanned < SR_CACHE_SEARCH_SCAN_ROWS;
+  ok = TRUE;
+
+out:
+  search_tokenizer_clear (&scan.tok);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sr_cache_read_pool_release (self->readers, db);
+  return ok;
+}
+
+/* Whether the indexes alone can find the matches of text: FALSE for a
+ * text of only punctuation (LIKE on each row) or a number too short for
+ * the recipient's trigrams. */
+static gboolean
+search_is_indexed (const char *text)
+{
+  g_auto(SrSearchTerms) terms = { NULL, };
+
+  if (!sr_search_terms_parse (&terms, text))
+    return FALSE;
+  for (guint i = 0; i < terms.numbers->len; i++)
+    if (!sr_search_number_has_trigram (g_ptr_array_index (terms.numbers, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
 GPtrArray *
 sr_cache_search_messages (SrCache       *self,
                           const char    *text,
@@ -471,9 +758,28 @@ sr_cache_search_messages (SrCache       *self,
   if (*text == '\0')
     return g_steal_pointer (&messages);
 
+  if (limit == 0)
+    return g_steal_pointer (&messages);
+
+  if (limit > 0)
+    {
+      gboolean done = FALSE;
+
+      if (!search_newest_rows (self, text, (guint) MIN (limit, G_MAXUINT), messages, &done,
+                               cancellable, error))
+        return NULL;
+      if (done)
+        return g_steal_pointer (&messages);
+      /* Rare in the newest rows: the indexes find the few matches (the
+       * scan's are among them, in the same order). */
+      g_ptr_array_set_size (messages, 0);
+    }
+
   filter.search = (char *) text;
   sr_sql_builder_init (&builder, select);
-  builder.first_rows = limit >= 0;
+  /* Driven by the indexes, the matches collected and sorted; a search the
+   * indexes cannot serve reads the rows in order and stops at the limit. */
+  builder.first_rows = limit >= 0 && !search_is_indexed (text);
   sr_sql_append_message_filter (&builder, &filter);
   sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
   sr_sql_append_limit (&builder, limit, 0);

@@ -240,6 +240,30 @@ static const char migration_v5[] =
   AGGREGATE_DAY_TABLES ("agg_countries")
   AGGREGATE_DAY_TABLES ("agg_reasons");
 
+/* Version 6: "contains" on the recipient from an index. A number in a
+ * search matches when the recipient contains it anywhere (sr-cache-sql.c);
+ * without an index that read every row (about half a second at a million
+ * rows). messages_recipient_fts is an FTS5 index of the recipient's
+ * trigrams (external content, like messages_fts): a phrase of the trigrams
+ * of "4479" ("447" then "479" at the next position) is exactly the rows
+ * whose recipient contains "4479". Case folding does not matter for
+ * numbers; queries of fewer than three characters have no trigram and keep
+ * the scan (sr_cache_search_messages() stops it early).
+ *
+ * The writer keeps it in its transaction next to messages_fts: the group's
+ * new rows in one INSERT … SELECT, and a recipient that changes on an
+ * existing row out and back in with the text (sr-cache-writer.c). */
+static const char migration_v6[] =
+  "CREATE VIRTUAL TABLE messages_recipient_fts USING fts5 ("
+  "  recipient,"
+  "  content = 'messages', content_rowid = 'rowid',"
+  "  tokenize = 'trigram');"
+  "CREATE TRIGGER messages_recipient_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_recipient_fts (messages_recipient_fts, rowid, recipient)"
+  "    VALUES ('delete', old.rowid, old.recipient);"
+  " END;"
+  "INSERT INTO messages_recipient_fts (messages_recipient_fts) VALUES ('rebuild');";
+
 typedef struct
 {
   int         version;   /* user_version after this step */
@@ -252,6 +276,7 @@ static const Migration migrations[] = {
   { 3, migration_v3 },
   { 4, migration_v4 },
   { 5, migration_v5 },
+  { 6, migration_v6 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SR_CACHE_SCHEMA_VERSION);

@@ -160,10 +160,25 @@ prefix_upper_bound (const char *prefix)
   ((builder)->first_rows ? "+messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)" \
                          : "messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)")
 
+#define RECIPIENT_MATCH(builder) \
+  ((builder)->first_rows ? "+messages.rowid IN (SELECT rowid FROM messages_recipient_fts WHERE messages_recipient_fts MATCH ?)" \
+                         : "messages.rowid IN (SELECT rowid FROM messages_recipient_fts WHERE messages_recipient_fts MATCH ?)")
+
+/* Reading only the first rows of an order, a short number ("+35799",
+ * "4479": a country and network, common) is checked in each row in order,
+ * which stops after a screenful, where the recipient index would first
+ * collect a third of the file; a longer one (a subscriber's digits, rare)
+ * comes from the index, which finds its few rows at once. */
+#define FIRST_ROWS_TRIGRAM_CHARS 7
+
 /* The search text as sr-message-filter-private.h reads it: the words in
  * one FTS5 query (every word quoted, so nothing the user types is FTS
  * syntax), each number as "recipient contains it, or a word starts with
- * it". Only punctuation: LIKE on the three columns, as before the index. */
+ * it". "Contains" comes from the recipient's trigram index (schema 6) for
+ * a number of three characters or more: the quoted number is the phrase of
+ * its trigrams, which is exactly a substring; a shorter one has no trigram
+ * and is looked for in each row (and see FIRST_ROWS_TRIGRAM_CHARS). Only punctuation: LIKE on the three
+ * columns, as before the index. */
 static void
 append_message_search (SrSqlBuilder *builder,
                        const char   *search)
@@ -202,8 +217,20 @@ append_message_search (SrSqlBuilder *builder,
       digits_query = sr_search_fts_query (digits);
 
       sr_sql_builder_and (builder);
-      sr_sql_builder_append (builder, "(instr (recipient, ?) > 0 OR %s)", FTS_MATCH (builder));
-      sr_sql_builder_add_text (builder, number);
+      if (sr_search_number_has_trigram (number) &&
+          (!builder->first_rows || strlen (number) >= FIRST_ROWS_TRIGRAM_CHARS))
+        {
+          /* Digits and "+" only: nothing to quote. */
+          sr_sql_builder_append (builder, "(%s OR %s)", RECIPIENT_MATCH (builder), FTS_MATCH (builder));
+          g_autofree char *phrase = g_strdup_printf ("\"%s\"", number);
+
+          sr_sql_builder_add_text (builder, phrase);
+        }
+      else
+        {
+          sr_sql_builder_append (builder, "(instr (recipient, ?) > 0 OR %s)", FTS_MATCH (builder));
+          sr_sql_builder_add_text (builder, number);
+        }
       sr_sql_builder_add_text (builder, digits_query);
     }
 }

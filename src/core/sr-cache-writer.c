@@ -42,6 +42,9 @@ enum {
   STMT_UNINDEX_OLD_TEXT,
   STMT_UPDATE_TEXT,
   STMT_INDEX_NEW_TEXT,
+  STMT_INDEX_NEW_RECIPIENTS,
+  STMT_UNINDEX_OLD_RECIPIENT,
+  STMT_INDEX_NEW_RECIPIENT,
   STMT_UPSERT_CAMPAIGN,
   STMT_SET_STATE,
   STMT_DELETE_STATE,
@@ -231,7 +234,8 @@ writer_open (SrCacheWriter  *self,
 
   upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS,
                                         (G_GUINT64_CONSTANT (1) << MSG_COL_MESSAGE) |
-                                        (G_GUINT64_CONSTANT (1) << MSG_COL_SENDER_ID));
+                                        (G_GUINT64_CONSTANT (1) << MSG_COL_SENDER_ID) |
+                                        (G_GUINT64_CONSTANT (1) << MSG_COL_RECIPIENT));
   upsert_campaign = sr_sql_build_upsert ("campaigns", sr_cache_campaign_columns, N_CAM_COLS, 0);
 
   statements[STMT_BEGIN] = "BEGIN IMMEDIATE";
@@ -247,17 +251,28 @@ writer_open (SrCacheWriter  *self,
   statements[STMT_INDEX_NEW_MESSAGES] =
     "INSERT INTO messages_fts (rowid, message, sender_id)"
     " SELECT rowid, message, sender_id FROM messages WHERE rowid > ?1";
-  /* A text or sender that changed: out of the index with the old words,
-   * written, into the index with the new ones. */
+  /* The recipient index (schema 6) the same way. */
+  statements[STMT_INDEX_NEW_RECIPIENTS] =
+    "INSERT INTO messages_recipient_fts (rowid, recipient)"
+    " SELECT rowid, recipient FROM messages WHERE rowid > ?1";
+  /* A text, sender or recipient that changed: out of the indexes with the
+   * old words, written, into the indexes with the new ones. */
   statements[STMT_UNINDEX_OLD_TEXT] =
     "INSERT INTO messages_fts (messages_fts, rowid, message, sender_id)"
     " SELECT 'delete', rowid, message, sender_id FROM messages"
-    " WHERE id = ?1 AND rowid <= ?4 AND (message IS NOT ?2 OR sender_id IS NOT ?3)";
+    " WHERE id = ?1 AND rowid <= ?4 AND (message IS NOT ?2 OR sender_id IS NOT ?3 OR recipient IS NOT ?5)";
+  statements[STMT_UNINDEX_OLD_RECIPIENT] =
+    "INSERT INTO messages_recipient_fts (messages_recipient_fts, rowid, recipient)"
+    " SELECT 'delete', rowid, recipient FROM messages"
+    " WHERE id = ?1 AND rowid <= ?4 AND (message IS NOT ?2 OR sender_id IS NOT ?3 OR recipient IS NOT ?5)";
   statements[STMT_UPDATE_TEXT] =
-    "UPDATE messages SET message = ?2, sender_id = ?3"
-    " WHERE id = ?1 AND (message IS NOT ?2 OR sender_id IS NOT ?3) RETURNING rowid";
+    "UPDATE messages SET message = ?2, sender_id = ?3, recipient = ?5"
+    " WHERE id = ?1 AND (message IS NOT ?2 OR sender_id IS NOT ?3 OR recipient IS NOT ?5)"
+    " RETURNING rowid";
   statements[STMT_INDEX_NEW_TEXT] =
     "INSERT INTO messages_fts (rowid, message, sender_id) VALUES (?1, ?2, ?3)";
+  statements[STMT_INDEX_NEW_RECIPIENT] =
+    "INSERT INTO messages_recipient_fts (rowid, recipient) VALUES (?1, ?2)";
   statements[STMT_UPSERT_CAMPAIGN] = upsert_campaign;
   statements[STMT_SET_STATE] =
     "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
@@ -417,31 +432,34 @@ writer_write_state (SrCacheWriter  *self,
   return TRUE;
 }
 
-/* The upsert leaves text and sender alone (sr_sql_build_upsert()'s keep);
- * when an existing message's differ, they are written here, with the
- * search index. */
+/* The upsert leaves text, sender and recipient alone (sr_sql_build_upsert()'s
+ * keep); when an existing message's differ, they are written here, with the
+ * search indexes. */
 static gboolean
 writer_update_text (SrCacheWriter  *self,
                     SrMessage      *message,
                     GError        **error)
 {
-  sqlite3_stmt *unindex = self->stmts[STMT_UNINDEX_OLD_TEXT];
+  const guint bound[] = { STMT_UNINDEX_OLD_TEXT, STMT_UNINDEX_OLD_RECIPIENT, STMT_UPDATE_TEXT };
   sqlite3_stmt *update = self->stmts[STMT_UPDATE_TEXT];
   sqlite3_stmt *index = self->stmts[STMT_INDEX_NEW_TEXT];
+  sqlite3_stmt *index_recipient = self->stmts[STMT_INDEX_NEW_RECIPIENT];
   gint64 rowid = 0;
   int rc;
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (bound); i++)
     {
-      sqlite3_stmt *stmt = i == 0 ? unindex : update;
+      sqlite3_stmt *stmt = self->stmts[bound[i]];
 
       sr_db_bind_text (stmt, 1, message->id);
       sr_db_bind_text (stmt, 2, message->message);
       sr_db_bind_text (stmt, 3, message->sender_id);
+      sqlite3_bind_int64 (stmt, 4, self->indexed_rowid);
+      sr_db_bind_text (stmt, 5, message->to);
     }
-  sqlite3_bind_int64 (unindex, 4, self->indexed_rowid);
 
-  if (!writer_step (self, STMT_UNINDEX_OLD_TEXT, error))
+  if (!writer_step (self, STMT_UNINDEX_OLD_TEXT, error) ||
+      !writer_step (self, STMT_UNINDEX_OLD_RECIPIENT, error))
     return FALSE;
 
   rc = sqlite3_step (update);
@@ -464,8 +482,11 @@ writer_update_text (SrCacheWriter  *self,
   sqlite3_bind_int64 (index, 1, rowid);
   sr_db_bind_text (index, 2, message->message);
   sr_db_bind_text (index, 3, message->sender_id);
+  sqlite3_bind_int64 (index_recipient, 1, rowid);
+  sr_db_bind_text (index_recipient, 2, message->to);
 
-  return writer_step (self, STMT_INDEX_NEW_TEXT, error);
+  return writer_step (self, STMT_INDEX_NEW_TEXT, error) &&
+         writer_step (self, STMT_INDEX_NEW_RECIPIENT, error);
 }
 
 /* Upserts records keyed by id; returns how many rows were inserted or
@@ -706,7 +727,9 @@ writer_run_group (SrCacheWriter *self,
       if (error == NULL && n_new_messages > 0)
         {
           sqlite3_bind_int64 (self->stmts[STMT_INDEX_NEW_MESSAGES], 1, self->indexed_rowid);
-          if (writer_step (self, STMT_INDEX_NEW_MESSAGES, &error))
+          sqlite3_bind_int64 (self->stmts[STMT_INDEX_NEW_RECIPIENTS], 1, self->indexed_rowid);
+          if (writer_step (self, STMT_INDEX_NEW_MESSAGES, &error)
+              && writer_step (self, STMT_INDEX_NEW_RECIPIENTS, &error))
             sr_cache_aggregates_add_new (self->write_db, self->indexed_rowid, &error);
         }
 

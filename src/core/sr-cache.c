@@ -400,6 +400,14 @@ sr_cache_get_read_only (SrCache *self)
   return self->read_only;
 }
 
+guint
+sr_cache_release_memory (SrCache *self)
+{
+  g_return_val_if_fail (SR_IS_CACHE (self), 0);
+
+  return self->readers != NULL ? sr_cache_read_pool_trim (self->readers) : 0;
+}
+
 gboolean
 sr_cache_get_no_space (SrCache *self)
 {

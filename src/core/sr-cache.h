@@ -32,7 +32,7 @@ typedef enum {
 } SrCacheError;
 
 /* Current schema version; migrations bring older files up to it. */
-#define SR_CACHE_SCHEMA_VERSION 5
+#define SR_CACHE_SCHEMA_VERSION 6
 
 /* What changed in a commit, for the "changed" signal. */
 typedef enum {
@@ -95,6 +95,11 @@ const char  *sr_cache_get_path               (SrCache      *self);
  * maintained. Whether because the file cannot be written or because the disk
  * was full: see sr_cache_get_no_space(). */
 gboolean     sr_cache_get_read_only          (SrCache      *self);
+/* Gives back what the idle read connections hold (their page caches) by
+ * closing them; the next read opens a fresh one. Returns how many it
+ * closed. Closes files: call it from a worker thread. For an app idle in
+ * the background. */
+guint        sr_cache_release_memory         (SrCache      *self);
 /* TRUE when the disk was full when the cache was opened (so it opened
  * read-only, or without its deferred indexes) or at the last write; FALSE
  * again once a write or the index rebuild succeeds. */
@@ -224,8 +229,9 @@ GPtrArray   *sr_cache_query_messages         (SrCache      *self,
  * The same search as SrMessageFilter.search (sr-message-filter.h): words
  * start words of the text or sender ID, any case, Latin accents ignored;
  * numbers ("4479", "+4479") occur in the recipient. An empty text (or only
- * spaces) finds nothing. Served by the full-text index; thread-safe, for
- * search providers and the like. */
+ * spaces) finds nothing. With a limit, the newest rows are tested first
+ * (a common word is answered from the first few dozen), then the full-text
+ * and recipient indexes; thread-safe, for search providers and the like. */
 GPtrArray   *sr_cache_search_messages        (SrCache      *self,
                                               const char   *text,
                                               gint64        limit,

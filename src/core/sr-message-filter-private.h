@@ -26,6 +26,9 @@ typedef struct
 {
   GPtrArray *words;    /* (element-type utf8) as typed */
   GPtrArray *numbers;  /* (element-type utf8) as typed, '+' included */
+  /* (element-type utf8) each word, then each number without its '+',
+   * folded as sr_message_filter_matches() folds the text */
+  GPtrArray *folded;
 } SrSearchTerms;
 
 /* FALSE when text has neither words nor numbers; terms is set either way
@@ -37,6 +40,11 @@ void     sr_search_terms_clear (SrSearchTerms *terms);
 /* The FTS5 query "w1"* "w2"* …: every word quoted (so no FTS syntax in the
  * input means anything) and matched as a prefix. NULL for no words. */
 char    *sr_search_fts_query   (GPtrArray     *words);
+
+/* TRUE when a number term has a trigram (three characters or more, '+'
+ * counted), so "the recipient contains it" can come from the recipient's
+ * trigram index; a shorter one is looked for in each row. */
+gboolean sr_search_number_has_trigram (const char *number);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SrSearchTerms, sr_search_terms_clear)
 

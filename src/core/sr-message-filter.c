@@ -205,7 +205,26 @@ fold_tokens (GString    *out,
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char_validated (p, -1);
+      gunichar c;
+
+      /* ASCII, most of most texts: letters and digits are the token
+       * characters, and folding is lower case (the same as below). */
+      if ((guchar) *p < 0x80)
+        {
+          if (g_ascii_isalnum (*p))
+            {
+              g_string_append_c (out, g_ascii_tolower (*p));
+              in_token = TRUE;
+            }
+          else if (in_token)
+            {
+              g_string_append_c (out, ' ');
+              in_token = FALSE;
+            }
+          continue;
+        }
+
+      c = g_utf8_get_char_validated (p, -1);
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         break;
@@ -224,6 +243,20 @@ fold_tokens (GString    *out,
     g_string_append_c (out, ' ');
 
   return out;
+}
+
+/* word folded as fold_tokens() folds a record, " word" without the last
+ * space: a word of the record starts with word when the record's tokens
+ * contain it. */
+static char *
+fold_needle (const char *word)
+{
+  GString *needle = g_string_new (NULL);
+
+  fold_tokens (needle, word);
+  g_string_truncate (needle, needle->len - 1);
+
+  return g_string_free (needle, FALSE);
 }
 
 static gboolean
@@ -272,6 +305,7 @@ sr_search_terms_parse (SrSearchTerms *terms,
 
   terms->words = g_ptr_array_new_with_free_func (g_free);
   terms->numbers = g_ptr_array_new_with_free_func (g_free);
+  terms->folded = g_ptr_array_new_with_free_func (g_free);
 
   if (text == NULL)
     return FALSE;
@@ -284,6 +318,14 @@ sr_search_terms_parse (SrSearchTerms *terms,
       else
         add_words (terms->words, pieces[i]);
     }
+  for (guint i = 0; i < terms->words->len; i++)
+    g_ptr_array_add (terms->folded, fold_needle (g_ptr_array_index (terms->words, i)));
+  for (guint i = 0; i < terms->numbers->len; i++)
+    {
+      const char *number = g_ptr_array_index (terms->numbers, i);
+
+      g_ptr_array_add (terms->folded, fold_needle (number[0] == '+' ? number + 1 : number));
+    }
 
   return terms->words->len > 0 || terms->numbers->len > 0;
 }
@@ -293,6 +335,7 @@ sr_search_terms_clear (SrSearchTerms *terms)
 {
   g_clear_pointer (&terms->words, g_ptr_array_unref);
   g_clear_pointer (&terms->numbers, g_ptr_array_unref);
+  g_clear_pointer (&terms->folded, g_ptr_array_unref);
 }
 
 char *
@@ -323,18 +366,53 @@ sr_search_fts_query (GPtrArray *words)
   return g_string_free (query, FALSE);
 }
 
-/* A word of the record starts with word, folded alike. */
+/* A word of the record starts with the folded needle. */
 static gboolean
 tokens_have_prefix (const GString *tokens,
-                    const char    *word)
+                    const char    *needle)
 {
-  g_autoptr(GString) needle = g_string_new (NULL);
+  return needle[0] != '\0' && needle[1] != '\0' && strstr (tokens->str, needle) != NULL;
+}
 
-  /* fold_tokens() gives " word " for one word: drop the last space. */
-  fold_tokens (needle, word);
-  g_string_truncate (needle, needle->len - 1);
+gboolean
+sr_search_number_has_trigram (const char *number)
+{
+  return strlen (number) >= 3;
+}
 
-  return needle->len > 1 && strstr (tokens->str, needle->str) != NULL;
+static gboolean
+search_terms_match (const SrSearchTerms *terms,
+                    gboolean             has_terms,
+                    const char          *search,
+                    const char          *to,
+                    const char          *text,
+                    const char          *sender)
+{
+  g_autoptr(GString) tokens = NULL;
+
+  if (!has_terms)
+    return contains_ascii_nocase (to, search) ||
+           contains_ascii_nocase (text, search) ||
+           contains_ascii_nocase (sender, search);
+
+  tokens = g_string_new (NULL);
+  fold_tokens (tokens, text);
+  fold_tokens (tokens, sender);
+
+  for (guint i = 0; i < terms->words->len; i++)
+    if (!tokens_have_prefix (tokens, g_ptr_array_index (terms->folded, i)))
+      return FALSE;
+
+  for (guint i = 0; i < terms->numbers->len; i++)
+    {
+      const char *number = g_ptr_array_index (terms->numbers, i);
+
+      if ((to == NULL || strstr (to, number) == NULL) &&
+          !tokens_have_prefix (tokens, g_ptr_array_index (terms->folded, terms->words->len + i)))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -342,31 +420,10 @@ search_matches (const char *search,
                 SrMessage  *message)
 {
   g_auto(SrSearchTerms) terms = { NULL, };
-  g_autoptr(GString) tokens = NULL;
+  gboolean has_terms = sr_search_terms_parse (&terms, search);
 
-  if (!sr_search_terms_parse (&terms, search))
-    return contains_ascii_nocase (message->to, search) ||
-           contains_ascii_nocase (message->message, search) ||
-           contains_ascii_nocase (message->sender_id, search);
-
-  tokens = g_string_new (NULL);
-  fold_tokens (tokens, message->message);
-  fold_tokens (tokens, message->sender_id);
-
-  for (guint i = 0; i < terms.words->len; i++)
-    if (!tokens_have_prefix (tokens, g_ptr_array_index (terms.words, i)))
-      return FALSE;
-
-  for (guint i = 0; i < terms.numbers->len; i++)
-    {
-      const char *number = g_ptr_array_index (terms.numbers, i);
-
-      if ((message->to == NULL || strstr (message->to, number) == NULL) &&
-          !tokens_have_prefix (tokens, number[0] == '+' ? number + 1 : number))
-        return FALSE;
-    }
-
-  return TRUE;
+  return search_terms_match (&terms, has_terms, search,
+                             message->to, message->message, message->sender_id);
 }
 
 gboolean

@@ -1,11 +1,19 @@
 #!/bin/sh
 # Memory of SMS Reports idle in the background with its window closed: a
-# 50,000-message sandbox account synced, run-in-background on, the window
-# closed with Ctrl+W; prints VmRSS and the sandbox's request count at the
-# close and 90 s later (syncs go on). Needs _build-test (build-aux/test) and
-# Xvfb, xdotool, dbus-run-session; run it in the build root:
+# sandbox account of MESSAGES messages (50,000 unless set) synced for WAIT
+# seconds (40), run-in-background on, the window closed with Ctrl+W; prints
+# VmRSS with the window open, 10 s after the close (the app has released
+# the cache's idle readers and trimmed the heap), and 90 s later with the
+# sandbox's request count (syncs go on). Needs _build-test
+# (build-aux/test) and Xvfb, xdotool, dbus-run-session; run it in the build
+# root:
 #   build-aux/buildroot -- sh -c 'cd $PWD && tests/ui/background-memory.sh'
+#   build-aux/buildroot -- sh -c 'cd $PWD && MESSAGES=1000000 WAIT=300 tests/ui/background-memory.sh'
+# (a million messages: the first sync must be over before the close; the
+# request counts before the close and at the close tell.)
 set -u
+MESSAGES=${MESSAGES:-50000}
+WAIT=${WAIT:-40}
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 T=$(mktemp -d)
@@ -19,16 +27,19 @@ export DISPLAY=:98
 dbus-run-session -- sh -c '
   gsettings set io.github.smsreports.SmsReports run-in-background true
   gsettings set io.github.smsreports.SmsReports auto-refresh-minutes 1
-  '"$root"'/_build-test/tests/sandbox/sr-sandbox --port 0 --api-key k --seed 7 --messages 50000 --campaigns 300 --days 90 --live > '"$T"'/url &
+  '"$root"'/_build-test/tests/sandbox/sr-sandbox --port 0 --api-key k --seed 7 --messages '"$MESSAGES"' --campaigns 300 --days 90 --live > '"$T"'/url &
   sb=$!
   sleep 1
   url=$(head -n1 '"$T"'/url)
   SMSTO_API_KEY=k '"$root"'/_build-test/src/app/sms-reports --api-url "$url" --auth-url "$url" --data-dir '"$T"'/d &
   app=$!
-  sleep 40
+  sleep '"$WAIT"'
   echo "window before: $(xdotool search --onlyvisible --name "SMS Reports" | wc -l) visible"
   grep VmRSS /proc/$app/status | sed "s/^/open: /"
+  python3 -c "import urllib.request,sys; print(sys.argv[2], urllib.request.urlopen(sys.argv[1] + \"/_sandbox/stats\").read().decode()[:40])" "$url" before-close
   w=$(xdotool search --onlyvisible --name "SMS Reports" | head -1); xdotool windowfocus --sync $w; xdotool key --window $w ctrl+w; sleep 2; echo "after Ctrl+W: $(xdotool search --onlyvisible --name "SMS Reports" | wc -l) visible"
+  sleep 8
+  grep -E "VmRSS|RssAnon|RssFile" /proc/$app/status | sed "s/^/closed 10 s: /"
   python3 -c "import urllib.request,sys; print(sys.argv[2], urllib.request.urlopen(sys.argv[1] + \"/_sandbox/stats\").read().decode()[:40])" "$url" at-close
   sleep 90
   python3 -c "import urllib.request,sys; print(sys.argv[2], urllib.request.urlopen(sys.argv[1] + \"/_sandbox/stats\").read().decode()[:40])" "$url" 90s-later

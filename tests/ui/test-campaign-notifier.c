@@ -568,19 +568,52 @@ no_window (gpointer app)
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
+static gboolean
+window_session_idle (gpointer app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  return windows != NULL && sr_test_window_session_idle (windows->data);
+}
+
+typedef struct
+{
+  SrApplication *app;
+  guint          releases;
+} Releases;
+
+static gboolean
+memory_released (gpointer user_data)
+{
+  Releases *r = user_data;
+
+  return sr_application_get_memory_releases (r->app) >= r->releases;
+}
+
 /* "Keep Refreshing in the Background": closing the window only hides it,
  * so the application keeps it (and its session, which syncs on its timer)
- * and stays; turning the setting off with the window hidden ends it. With
- * the setting off, closing the window ends it as before. The Background
- * portal is only asked in Flatpak and is not tested here. */
+ * and stays, and releases what the cache's idle readers hold (on the close
+ * and after each sync while hidden); turning the setting off with the
+ * window hidden ends it. With the setting off, closing the window ends it
+ * as before. The Background portal is only asked in Flatpak and is not
+ * tested here. */
 static void
 test_background_keeps_app (void)
 {
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "400", "--campaigns", "3", NULL);
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  g_autoptr(SrApplication) app = sr_application_new ();
+  g_autoptr(SrApplication) app = NULL;
   g_autoptr(GError) error = NULL;
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  Releases releases;
   GtkWindow *window;
+  SrSession *session;
 
+  /* An account: the sandbox, its key for this run only */
+  g_settings_set_string (settings, "api-url", url);
+  g_settings_set_string (settings, "auth-url", url);
+  g_setenv ("SMSTO_API_KEY", sr_test_sandbox_get_api_key (sandbox), TRUE);
+  app = sr_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -592,15 +625,35 @@ test_background_keeps_app (void)
   window = only_window (app);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (gtk_window_get_hide_on_close (window));
+  sr_test_wait_until (window_session_idle, app, 60, "the account to open and sync");
+  session = sr_window_get_session (SR_WINDOW (window));
+  g_assert_cmpuint (sr_application_get_memory_releases (app), ==, 0);
   gtk_window_close (window);
   sr_test_spin (200);
   g_assert_true (only_window (app) == window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
 
-  /* Activating again shows the same window (the same session). */
+  /* Hidden: what the cache's readers hold is released, the session kept;
+   * again after a background sync */
+  releases = (Releases) { app, 1 };
+  sr_test_wait_until (memory_released, &releases, 10, "the memory to be released");
+  g_assert_true (sr_window_get_session (SR_WINDOW (window)) == session);
+  sr_session_sync (session, FALSE);
+  releases.releases = 2;
+  sr_test_wait_until (memory_released, &releases, 60, "the memory to be released after a sync");
+  g_assert_true (sr_window_get_session (SR_WINDOW (window)) == session);
+
+  /* Activating again shows the same window (the same session); shown, a
+   * sync releases nothing. */
   g_application_activate (G_APPLICATION (app));
   g_assert_true (only_window (app) == window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (sr_window_get_session (SR_WINDOW (window)) == session);
+  sr_test_wait_until (window_session_idle, app, 60, "the sync to end");
+  sr_session_sync (session, FALSE);
+  sr_test_wait_until (window_session_idle, app, 60, "the sync to end");
+  sr_test_spin (100);
+  g_assert_cmpuint (sr_application_get_memory_releases (app), ==, 2);
   gtk_window_close (window);
   sr_test_spin (200);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
@@ -617,6 +670,9 @@ test_background_keeps_app (void)
   sr_test_wait_until (no_window, app, 10, "the window to close");
 
   g_settings_reset (settings, "run-in-background");
+  g_settings_reset (settings, "api-url");
+  g_settings_reset (settings, "auth-url");
+  g_unsetenv ("SMSTO_API_KEY");
 }
 
 int
