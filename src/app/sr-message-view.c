@@ -72,6 +72,7 @@ struct _SrMessageView
   gboolean             show_utc;
   gboolean             show_campaign;
   gboolean             top_on_next_change;
+  gboolean             scroll_top_anchor;   /* the next scroll to the top also moves the anchor */
   gboolean             compact;
 };
 
@@ -496,7 +497,7 @@ on_scroll_top_cb (gpointer user_data)
   /* The adjustment alone is not enough: after every row was replaced, the
    * view may still hold an anchor at the end of the new rows and go back
    * there at its next layout (issue 13, defect 2). Row 0 at the top: */
-  if (self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
+  if (self->scroll_top_anchor && self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
     {
       if (self->compact)
         gtk_list_view_scroll_to (self->list_view, 0, GTK_LIST_SCROLL_NONE, NULL);
@@ -523,6 +524,7 @@ on_list_items_changed_cb (SrMessageView *self)
 
   if (self->top_on_next_change ||
       gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_lower (adjustment) + 1)
+    self->scroll_top_anchor = self->top_on_next_change,
     self->scroll_top_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_scroll_top_cb, self, NULL);
 
   self->top_on_next_change = FALSE;
@@ -897,6 +899,77 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* --- rows read after they were bound --- */
+
+/* A row not read yet is a placeholder message (an empty id) that the list
+ * fills in place when its block arrives, with notify::id: the cell binds
+ * again, on the widgets it has. (A list that replaced the item instead
+ * would make GTK build the whole row again, ~200 rows after a jump.) */
+static GQuark filled_handler_quark;
+
+static void
+on_placeholder_filled_cb (SrMessage   *message,
+                          GParamSpec  *pspec,
+                          GtkListItem *list_item)
+{
+  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (list_item), "sr-factory");
+
+  g_signal_emit_by_name (factory, "unbind", list_item);
+  g_signal_emit_by_name (factory, "bind", list_item);
+}
+
+static void
+on_bind_watch_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item)
+{
+  SrMessage *message = gtk_list_item_get_item (list_item);
+  gulong handler;
+
+  if (message == NULL || *sr_message_get_id (message) != '\0')
+    return;
+
+  g_object_set_data (G_OBJECT (list_item), "sr-factory", factory);
+  handler = g_signal_connect (message, "notify::id", G_CALLBACK (on_placeholder_filled_cb), list_item);
+  g_object_set_qdata (G_OBJECT (list_item), filled_handler_quark, GSIZE_TO_POINTER (handler));
+}
+
+static void
+on_unbind_watch_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), filled_handler_quark));
+  SrMessage *message = gtk_list_item_get_item (list_item);
+
+  if (handler != 0 && message != NULL)
+    g_signal_handler_disconnect (message, handler);
+}
+
+static void
+watch_factory (GtkListItemFactory *factory)
+{
+  g_return_if_fail (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory));
+
+  g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_watch_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_watch_cb), NULL);
+}
+
+static void
+watch_placeholders (SrMessageView *self)
+{
+  GtkColumnViewColumn *columns[] = {
+    self->date_column, self->recipient_column, self->sender_column,
+    self->message_column, self->status_column, self->parts_column,
+    self->cost_column, self->campaign_column_ref, self->reason_column,
+  };
+
+  if (filled_handler_quark == 0)
+    filled_handler_quark = g_quark_from_static_string ("sr-filled-handler");
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    watch_factory (gtk_column_view_column_get_factory (columns[i]));
+  watch_factory (gtk_list_view_get_factory (self->list_view));
+}
+
 /* --- the row context menu --- */
 
 /* Every cell remembers its list item, so a right click knows its row. */
@@ -1115,6 +1188,7 @@ sr_message_view_init (SrMessageView *self)
   g_settings_bind (self->settings, "show-utc", self, "show-utc", G_SETTINGS_BIND_GET);
 
   setup_context_menu (self);
+  watch_placeholders (self);
 
   /* Right click on any column header: the optional columns. */
   {
