@@ -231,44 +231,6 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
   sr_cell_set_label (list_item, text);
 }
 
-static gboolean
-on_cell_query_tooltip_cb (GtkWidget  *widget,
-                          int         x,
-                          int         y,
-                          gboolean    keyboard_mode,
-                          GtkTooltip *tooltip,
-                          gpointer    user_data)
-{
-  const char *text = g_object_get_data (G_OBJECT (widget), "sr-tooltip");
-
-  if (text == NULL || *text == '\0')
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
-/* Not gtk_widget_set_tooltip_text(): that looks for the widget under the
- * pointer (a round trip to the display server) on every call, and a jump in
- * a long list binds a few hundred rows at once. The text is given when a
- * tooltip is asked for. */
-static void
-set_cell_tooltip (GtkWidget  *widget,
-                  const char *text)
-{
-  if (!gtk_widget_get_has_tooltip (widget))
-    {
-      gtk_widget_set_has_tooltip (widget, TRUE);
-      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
-    }
-
-  g_object_set_data_full (G_OBJECT (widget), "sr-tooltip", g_strdup (text), g_free);
-  if (text != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
-  else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-}
 
 /* Named like everywhere else (its text, sender, time); the id only until
  * the campaign is known. */
@@ -292,12 +254,12 @@ format_campaign_item (SrMessageView *self,
       g_autofree char *details = sr_format_campaign_details (campaign, self->show_utc);
 
       sr_cell_set_label (list_item, name);
-      set_cell_tooltip (label, details);
+      sr_cell_set_tooltip (label, details);
     }
   else
     {
       sr_cell_set_label (list_item, campaign_id);
-      set_cell_tooltip (label, campaign_id);
+      sr_cell_set_tooltip (label, campaign_id);
     }
 }
 
@@ -310,7 +272,7 @@ on_bind_reason_cb (GtkSignalListItemFactory *factory,
   const char *explanation = sr_failure_reason_explain (reason, NULL);
 
   sr_cell_set_label (list_item, reason);
-  set_cell_tooltip (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
+  sr_cell_set_tooltip (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
 }
 
 static void
@@ -524,8 +486,15 @@ on_list_items_changed_cb (SrMessageView *self)
 
   if (self->top_on_next_change ||
       gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_lower (adjustment) + 1)
-    self->scroll_top_anchor = self->top_on_next_change,
-    self->scroll_top_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_scroll_top_cb, self, NULL);
+    {
+      /* Only a new order or filter also scrolls the view to row 0: after
+       * gtk_column_view_scroll_to() on a log just opened, a jump to the end
+       * showed no rows at all (GTK 4.18) when no items-changed followed, and
+       * rows that fill in place send none
+       * (/ui/messages/jump-fills-rows-in-place). */
+      self->scroll_top_anchor = self->top_on_next_change;
+      self->scroll_top_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_scroll_top_cb, self, NULL);
+    }
 
   self->top_on_next_change = FALSE;
 }
