@@ -285,7 +285,7 @@ typedef struct
 } Checker;
 
 /* sr-lazy-list.c: the rows a query change shows first. */
-#define HEAD_ROWS 100
+#define HEAD_ROWS 60
 
 /* The lazy models never read the cache in get_item(): a row not read yet
  * is a placeholder until its block lands (items-changed (pos, n, n)). */
