@@ -10,11 +10,15 @@
  *   placeholder at once (an empty record) and asks for its block of
  *   BLOCK_SIZE positions; blocks are read one at a time in a GTask thread,
  *   the most recently asked first, skipping blocks whose placeholders all
- *   died meanwhile (scrolled past). When a block lands, its records take
- *   over, and every run of positions that showed placeholders is announced
- *   as items-changed (pos, n, n): GTK rebinds those rows and keeps its scroll
- *   position (n removed, n added). GTK makes new row widgets for every row
- *   replaced, so a block takes over in parts of LANDING_ROWS rows, about
+ *   died meanwhile (scrolled past). When a block lands, a class with
+ *   fill_placeholder fills every placeholder still held in place (the
+ *   object becomes the loaded item and tells its consumers; no
+ *   items-changed, so GTK keeps its row widgets and only binds them again).
+ *   Otherwise the records take over, and every run of positions that showed
+ *   placeholders is announced as items-changed (pos, n, n): GTK rebinds
+ *   those rows and keeps its scroll position (n removed, n added), but makes
+ *   new row widgets for every row replaced. Either way a block takes over in
+ *   parts of LANDING_ROWS rows, about
  *   LANDING_BUDGET_US of them per main-loop iteration with a pause for the
  *   frames between two, from both ends of the block inwards (a view shows
  *   the rows at one end of those it holds), newest block first; parts

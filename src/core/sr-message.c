@@ -3,7 +3,9 @@
  * sr-message.c: SrMessage, one SMS as the API reported it. The parser and the
  * cache fill the struct (sr-message-private.h) right after
  * sr_message_new_empty(); from then on the object is never modified, so it
- * can be shared between threads and list models without locking. Every field
+ * can be shared between threads and list models without locking. The one
+ * exception is a list's placeholder, an empty message that only the main
+ * thread ever sees, filled once by sr_message_fill_placeholder(). Every field
  * is also a read-only property so that GTK expressions can bind to it.
  */
 
