@@ -3450,24 +3450,14 @@ count_items_changed_cb (GListModel *model,
 
 typedef struct
 {
-  SrMessageList *list;
-  guint          position;
-  GtkWidget     *view;
-  const char    *text;
-} FilledWait;
-
-static gboolean
-row_filled (gpointer data)
-{
-  FilledWait *wait = data;
-
-  return sr_message_list_is_loaded (wait->list, wait->position);
-}
+  GtkWidget  *view;
+  const char *text;
+} ShownWait;
 
 static gboolean
 row_shown (gpointer data)
 {
-  FilledWait *wait = data;
+  ShownWait *wait = data;
 
   return label_shows (wait->view, wait->text);
 }
@@ -3488,7 +3478,8 @@ jump_to_end_and_check (SrMessageView *view,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) expected = NULL;
   SrMessage *last;
-  FilledWait wait;
+  LoadedWait loaded;
+  ShownWait shown;
   guint changes = 0;
   gulong handler;
   guint n;
@@ -3513,9 +3504,10 @@ jump_to_end_and_check (SrMessageView *view,
 
   handler = g_signal_connect (list, "items-changed", G_CALLBACK (count_items_changed_cb), &changes);
   gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
-  wait = (FilledWait) { list, n - 1, rows, sr_message_get_to (last) };
-  sr_test_wait_until (row_filled, &wait, 30, "the last row read");
-  sr_test_wait_until (row_shown, &wait, 30, "the last row shown");
+  loaded = (LoadedWait) { G_LIST_MODEL (list), n - 1 };
+  shown = (ShownWait) { rows, sr_message_get_to (last) };
+  sr_test_wait_until (item_loaded, &loaded, 30, "the last row read");
+  sr_test_wait_until (row_shown, &shown, 30, "the last row shown");
   sr_test_spin (200);
   g_signal_handler_disconnect (list, handler);
 
