@@ -166,11 +166,14 @@ prefix_upper_bound (const char *prefix)
 
 /* The FTS5 query that narrows "the recipient contains number" down with
  * messages_recipient_fts (schema 6: trigram, detail=none, so no phrases):
- * all of the number's trigrams, "447" "479" for "4479", in any place. That
- * is a superset (the trigrams need not be next to each other), so the
- * caller checks the number itself with instr(). A trigram with the '+' is
- * left out when the digits have one of their own: "+44" is in a great many
- * recipients and narrows little. A repeated trigram is named once. */
+ * the rows that have trigrams covering the number, in any place: "447"
+ * "479" for "4479", "447" "743" "238" "941" for "447743238941" (every
+ * third one and the last; each more is another posting list to read and
+ * narrows little more). That is a superset (the trigrams need not be next
+ * to each other), so the caller checks the number itself with instr(). A
+ * trigram with the '+' is left out when the digits have one of their own:
+ * "+44" is in a great many recipients and narrows little. A repeated
+ * trigram is named once. */
 static char *
 recipient_trigram_query (const char *number)
 {
@@ -179,15 +182,20 @@ recipient_trigram_query (const char *number)
   const char *from = strlen (digits) >= 3 ? digits : number;
   size_t len = strlen (from);
 
-  for (size_t i = 0; i + 3 <= len; i++)
+  g_return_val_if_fail (len >= 3, g_string_free (query, FALSE));
+
+  for (size_t i = 0;; i = MIN (i + 3, len - 3))
     {
       char quoted[6] = { '"', from[i], from[i + 1], from[i + 2], '"', '\0' };
 
-      if (strstr (query->str, quoted) != NULL)
-        continue;
-      if (query->len > 0)
-        g_string_append_c (query, ' ');
-      g_string_append (query, quoted);
+      if (strstr (query->str, quoted) == NULL)
+        {
+          if (query->len > 0)
+            g_string_append_c (query, ' ');
+          g_string_append (query, quoted);
+        }
+      if (i + 3 >= len)
+        break;
     }
 
   return g_string_free (query, FALSE);
