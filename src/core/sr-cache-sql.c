@@ -212,8 +212,8 @@ recipient_trigram_query (const char *number)
  * one FTS5 query (every word quoted, so nothing the user types is FTS
  * syntax), each number as "recipient contains it, or a word starts with
  * it". "Contains" comes from the recipient's trigram index (schema 6) for
- * a number of three characters or more: the rows that have all of its
- * trigrams, checked with instr(); a shorter one has no trigram
+ * a number of three characters or more: the rows that have trigrams
+ * covering it, checked with instr(); a shorter one has no trigram
  * and is looked for in each row (and see FIRST_ROWS_TRIGRAM_CHARS). Only punctuation: LIKE on the three
  * columns, as before the index. */
 static void
