@@ -251,10 +251,13 @@ writer_open (SrCacheWriter  *self,
   statements[STMT_INDEX_NEW_MESSAGES] =
     "INSERT INTO messages_fts (rowid, message, sender_id)"
     " SELECT rowid, message, sender_id FROM messages WHERE rowid > ?1";
-  /* The recipient index (schema 6) the same way. */
+  /* The recipient index (schema 6) the same way, in rowid order (FTS5
+   * writes out its pending postings at every rowid lower than the one
+   * before; the covering index messages_recipient would give them in
+   * recipient order, see sr-cache-schema.c). */
   statements[STMT_INDEX_NEW_RECIPIENTS] =
     "INSERT INTO messages_recipient_fts (rowid, recipient)"
-    " SELECT rowid, recipient FROM messages WHERE rowid > ?1";
+    " SELECT rowid, recipient FROM messages WHERE rowid > ?1 ORDER BY rowid";
   /* A text, sender or recipient that changed: out of the indexes with the
    * old words, written, into the indexes with the new ones. */
   statements[STMT_UNINDEX_OLD_TEXT] =
