@@ -28,6 +28,19 @@
 /* ...and stops adding jobs once it holds this many records. */
 #define MAX_GROUP_RECORDS 20000
 
+/* The -wal is copied into the database (checkpointed) once it holds this
+ * many pages (64 MB), by the checkpointer thread, so that the writer does
+ * not wait for the two syncs of a checkpoint... */
+#define CHECKPOINT_PAGES 16384
+/* ...unless the checkpointer falls this far behind: then the writer
+ * checkpoints itself, which bounds the -wal. */
+#define CHECKPOINT_WRITER_PAGES (4 * CHECKPOINT_PAGES)
+
+/* The write connection's page cache, in KiB, and while it builds the
+ * indexes a bulk load deferred. */
+#define WRITE_CACHE_KIB 65536
+#define BUILD_CACHE_KIB 262144
+
 enum {
   STMT_BEGIN,
   STMT_COMMIT,
@@ -76,8 +89,26 @@ struct _SrCacheWriter
    * next commit (not while a bulk load defers them on purpose). Read from
    * any thread, hence atomic. */
   gboolean        bulk_loading;     /* writer thread only */
+
+  /* Where a bulk load's time goes (writer thread only), in µs, logged when
+   * it ends: waiting for work, upserts, the search index, commits. */
+  gint64          time_idle;
+  gint64          time_upsert;
+  gint64          time_fts;
+  gint64          time_commit;
+  guint           n_groups;
   gint            indexes_pending;  /* (atomic) */
   gint            no_space;         /* (atomic) */
+
+  /* The checkpointer: started by the first large -wal, it checkpoints on
+   * its own connection while the writer goes on (see writer_wal_hook()). */
+  GMutex          checkpoint_lock;
+  GCond           checkpoint_cond;
+  GThread        *checkpoint_thread; /* (owned) (nullable) */
+  gboolean        checkpoint_wanted;  /* the writer asks for one */
+  gboolean        checkpoint_busy;    /* the checkpointer copies */
+  gboolean        checkpoint_done;    /* and is done: the writer catches up */
+  gboolean        checkpoint_stop;
 
   /* "changed" is coalesced: the writer ORs flags in and schedules at most
    * one idle in context. */
@@ -134,12 +165,21 @@ writer_build_pending_indexes (SrCacheWriter  *self,
                               GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
+  gint64 started = g_get_monotonic_time ();
 
+  /* A larger cache while the indexes are built: CREATE INDEX sorts in
+   * memory up to the cache's size and spills to temporary files beyond. */
+  sqlite3_exec (self->write_db, "PRAGMA cache_size = -" G_STRINGIFY (BUILD_CACHE_KIB), NULL, NULL, NULL);
   if (sr_db_exec (self->write_db, "BEGIN IMMEDIATE", &local_error))
     {
-      if (sr_cache_schema_restore_indexes (self->write_db, &local_error) &&
-          sr_db_exec (self->write_db, "COMMIT", &local_error))
+      gboolean built = sr_cache_schema_restore_indexes (self->write_db, &local_error) &&
+                       sr_db_exec (self->write_db, "COMMIT", &local_error);
+
+      sqlite3_exec (self->write_db, "PRAGMA cache_size = -" G_STRINGIFY (WRITE_CACHE_KIB), NULL, NULL, NULL);
+      if (built)
         {
+          g_debug ("Deferred indexes built in %.2f s",
+                   (g_get_monotonic_time () - started) / 1e6);
           g_atomic_int_set (&self->indexes_pending, FALSE);
           g_atomic_int_set (&self->no_space, FALSE);
           return TRUE;
@@ -147,6 +187,7 @@ writer_build_pending_indexes (SrCacheWriter  *self,
       if (sqlite3_get_autocommit (self->write_db) == 0)
         sqlite3_exec (self->write_db, "ROLLBACK", NULL, NULL, NULL);
     }
+  sqlite3_exec (self->write_db, "PRAGMA cache_size = -" G_STRINGIFY (WRITE_CACHE_KIB), NULL, NULL, NULL);
 
   if (g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL))
     {
@@ -158,6 +199,130 @@ writer_build_pending_indexes (SrCacheWriter  *self,
 
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+/* --- checkpoints ----------------------------------------------------------- */
+
+/* A checkpoint copies the -wal into the database file and syncs both: on a
+ * real disk a large part of a first sync was the writer waiting for those
+ * syncs. The checkpointer thread does it on its own connection instead, while
+ * the writer goes on appending to the -wal (WAL mode allows both at once).
+ * Durability is the same: commits are in the -wal before anything is
+ * copied, and a checkpoint syncs the -wal before it writes the database. */
+static gpointer
+checkpoint_thread_func (gpointer data)
+{
+  SrCacheWriter *self = data;
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, SR_DB_BUSY_TIMEOUT_MS);
+      rc = sqlite3_exec (db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    g_debug ("The checkpointer cannot open the cache: %s", sqlite3_errstr (rc));
+
+  g_mutex_lock (&self->checkpoint_lock);
+  for (;;)
+    {
+      while (!self->checkpoint_wanted && !self->checkpoint_stop)
+        g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+      if (self->checkpoint_stop)
+        break;
+      self->checkpoint_wanted = FALSE;
+      self->checkpoint_busy = TRUE;
+      g_mutex_unlock (&self->checkpoint_lock);
+
+      /* Without a connection the writer's own checkpoints (at
+       * CHECKPOINT_WRITER_PAGES) keep the -wal bounded. */
+      if (rc == SQLITE_OK)
+        {
+          int log_pages = 0, done_pages = 0;
+          int ckpt_rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                                   &log_pages, &done_pages);
+
+          if (ckpt_rc != SQLITE_OK)
+            g_debug ("Checkpoint: %s", sqlite3_errmsg (db));
+          else
+            g_debug ("Checkpoint: %d of %d -wal pages in the database", done_pages, log_pages);
+        }
+
+      g_mutex_lock (&self->checkpoint_lock);
+      self->checkpoint_busy = FALSE;
+      self->checkpoint_done = TRUE;
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  sqlite3_close (db);
+  return NULL;
+}
+
+/* Called on the writer's thread after each commit, with the pages in the
+ * -wal (it replaces SQLite's automatic checkpoint).
+ *
+ * The -wal starts again from its beginning only when a write transaction
+ * begins with every frame of it in the database. The writer keeps appending
+ * while the checkpointer copies, so once the checkpointer is done the writer
+ * copies what came meanwhile itself (the commits of that time, a small part:
+ * the syncs of the bulk were the checkpointer's), and the next transaction
+ * restarts the -wal. */
+static int
+writer_wal_hook (void       *data,
+                 sqlite3    *db,
+                 const char *name,
+                 int         n_pages)
+{
+  SrCacheWriter *self = data;
+  gboolean catch_up = FALSE;
+
+  if (n_pages < CHECKPOINT_PAGES)
+    return SQLITE_OK;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  if (self->checkpoint_done)
+    {
+      self->checkpoint_done = FALSE;
+      catch_up = TRUE;
+    }
+  else if (!self->checkpoint_busy && !self->checkpoint_wanted && !self->checkpoint_stop)
+    {
+      if (self->checkpoint_thread == NULL)
+        self->checkpoint_thread = g_thread_try_new ("sr-cache-checkpoint", checkpoint_thread_func, self, NULL);
+      if (self->checkpoint_thread != NULL)
+        {
+          self->checkpoint_wanted = TRUE;
+          g_cond_signal (&self->checkpoint_cond);
+        }
+      else
+        catch_up = TRUE;
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  /* Also when the checkpointer falls far behind: that bounds the -wal.
+   * Errors (a full disk) leave the -wal as it is, as SQLite's automatic
+   * checkpoint does; a later commit tries again. */
+  if (catch_up || n_pages >= CHECKPOINT_WRITER_PAGES)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+  return SQLITE_OK;
+}
+
+static void
+writer_stop_checkpointer (SrCacheWriter *self)
+{
+  GThread *thread;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_stop = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  thread = g_steal_pointer (&self->checkpoint_thread);
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  if (thread != NULL)
+    g_thread_join (thread);
 }
 
 static gboolean
@@ -195,15 +360,20 @@ writer_open (SrCacheWriter  *self,
    * the WAL into the database and syncs it; with a dozen indexes a page of
    * 1000 messages touches thousands of pages, so checkpointing every 64 MB
    * rather than every 4 MB (the default) halves the cost of a sync, as the
-   * same hot pages are copied once instead of after every commit. */
+   * same hot pages are copied once instead of after every commit; the
+   * checkpointer thread does it (writer_wal_hook() replaces the automatic
+   * checkpoint, set here for the migrations). */
   if (!sr_db_exec (self->write_db,
                    "PRAGMA journal_mode = WAL;"
                    "PRAGMA synchronous = NORMAL;"
-                   "PRAGMA wal_autocheckpoint = 16384;"
-                   "PRAGMA journal_size_limit = 67108864;"
+                   "PRAGMA wal_autocheckpoint = " G_STRINGIFY (CHECKPOINT_PAGES) ";"
+                   /* Above the -wal's usual size (a checkpoint's worth and
+                    * the commits during the checkpoint): cutting it back
+                    * after every checkpoint cost a slow sync each time. */
+                   "PRAGMA journal_size_limit = 134217728;"
                    "PRAGMA foreign_keys = OFF;"
                    "PRAGMA temp_store = MEMORY;"
-                   "PRAGMA cache_size = -65536;"
+                   "PRAGMA cache_size = -" G_STRINGIFY (WRITE_CACHE_KIB) ";"
                    "PRAGMA analysis_limit = 1000;"
                    /* Two helper threads for the sorter of CREATE INDEX:
                     * rebuilding the indexes a first sync deferred took 13 %
@@ -224,6 +394,8 @@ writer_open (SrCacheWriter  *self,
   if (!sr_cache_schema_mark_open (self->write_db, error))
     return FALSE;
   self->marked_open = TRUE;
+
+  sqlite3_wal_hook (self->write_db, writer_wal_hook, self);
 
   upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS,
                                         (G_GUINT64_CONSTANT (1) << MSG_COL_MESSAGE) |
@@ -284,6 +456,10 @@ writer_open (SrCacheWriter  *self,
 static void
 writer_close (SrCacheWriter *self)
 {
+  /* Its connection closes first: the writer's, the last one, then copies
+   * what is left of the -wal and removes it. */
+  writer_stop_checkpointer (self);
+
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
 
@@ -600,7 +776,14 @@ writer_run_job (SrCacheWriter *self,
     case WRITE_SET_BULK_LOAD:
       /* The rebuild runs after the group's commit, in its own transaction,
        * so that a full disk only leaves the indexes pending. */
+      if (self->bulk_loading && !job->bulk_load)
+        g_debug ("Bulk load: %u commits; waiting for work %.2f s, upserts %.2f s,"
+                 " search index %.2f s, commits %.2f s",
+                 self->n_groups, self->time_idle / 1e6, self->time_upsert / 1e6,
+                 self->time_fts / 1e6, self->time_commit / 1e6);
       self->bulk_loading = job->bulk_load;
+      self->time_idle = self->time_upsert = self->time_fts = self->time_commit = 0;
+      self->n_groups = 0;
       if (job->bulk_load)
         {
           ok = sr_cache_schema_defer_indexes (self->write_db, &job->error);
@@ -664,6 +847,8 @@ writer_run_group (SrCacheWriter *self,
   g_autoptr(GError) error = NULL;
   guint n_new_messages = 0;
 
+  gint64 t0 = g_get_monotonic_time (), t1, t2;
+
   if (writer_step (self, STMT_BEGIN, &error) &&
       writer_get_max_message_rowid (self, &self->indexed_rowid, &error))
     {
@@ -687,6 +872,7 @@ writer_run_group (SrCacheWriter *self,
             }
         }
 
+      t1 = g_get_monotonic_time ();
       /* The search index takes the group's new messages in one statement,
        * after every upsert (see sr-cache-schema.c, version 4). */
       if (error == NULL && n_new_messages > 0)
@@ -694,9 +880,16 @@ writer_run_group (SrCacheWriter *self,
           sqlite3_bind_int64 (self->stmts[STMT_INDEX_NEW_MESSAGES], 1, self->indexed_rowid);
           writer_step (self, STMT_INDEX_NEW_MESSAGES, &error);
         }
+      t2 = g_get_monotonic_time ();
 
       if (error == NULL && writer_step (self, STMT_COMMIT, &error))
         {
+          gint64 t3 = g_get_monotonic_time ();
+
+          self->time_upsert += t1 - t0;
+          self->time_fts += t2 - t1;
+          self->time_commit += t3 - t2;
+          self->n_groups++;
           g_autoptr(GError) index_error = NULL;
 
           if (!g_atomic_int_get (&self->indexes_pending))
@@ -762,8 +955,11 @@ writer_thread_func (gpointer data)
 
   while (!stop)
     {
+      gint64 waited = g_get_monotonic_time ();
       gpointer item = g_async_queue_pop (self->write_queue);
       guint n_records = 0;
+
+      self->time_idle += g_get_monotonic_time () - waited;
 
       while (item != NULL)
         {
@@ -920,6 +1116,8 @@ sr_cache_writer_open (const char  *path,
   self->context = g_main_context_ref (context);
   g_mutex_init (&self->write_lock);
   g_mutex_init (&self->changed_lock);
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_cond);
   self->write_queue = g_async_queue_new ();
 
   if (!writer_open (self, error))
@@ -992,6 +1190,8 @@ sr_cache_writer_free (SrCacheWriter *self)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->write_lock);
   g_mutex_clear (&self->changed_lock);
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
   g_free (self);
 }
