@@ -105,6 +105,8 @@ struct _SrCacheWriter
    * next commit (not while a bulk load defers them on purpose). Read from
    * any thread, hence atomic. */
   gboolean        bulk_loading;     /* writer thread only */
+  gint            indexes_pending;  /* (atomic) */
+  gint            no_space;         /* (atomic) */
 
   /* Where a bulk load's time goes (writer thread only), in µs of wall
    * clock and of this thread's CPU, logged when it ends: waiting for work,
@@ -113,8 +115,6 @@ struct _SrCacheWriter
   gint64          phase_wall[N_PHASES];
   gint64          phase_cpu[N_PHASES];
   guint           n_groups;
-  gint            indexes_pending;  /* (atomic) */
-  gint            no_space;         /* (atomic) */
 
   /* The checkpointer: started by the first large -wal, it checkpoints on
    * its own connection while the writer goes on (see writer_wal_hook()). */
@@ -885,7 +885,6 @@ writer_run_group (SrCacheWriter *self,
   SrCacheChanged changed = 0;
   g_autoptr(GError) error = NULL;
   guint n_new_messages = 0;
-
   gint64 wall[N_PHASES + 1], cpu[N_PHASES + 1];
 
   wall[PHASE_UPSERT] = g_get_monotonic_time ();
@@ -928,6 +927,8 @@ writer_run_group (SrCacheWriter *self,
 
       if (error == NULL && writer_step (self, STMT_COMMIT, &error))
         {
+          g_autoptr(GError) index_error = NULL;
+
           wall[N_PHASES] = g_get_monotonic_time ();
           cpu[N_PHASES] = thread_cpu_time ();
           for (guint i = 0; i < N_PHASES; i++)
@@ -936,7 +937,6 @@ writer_run_group (SrCacheWriter *self,
               self->phase_cpu[i] += cpu[i + 1] - cpu[i];
             }
           self->n_groups++;
-          g_autoptr(GError) index_error = NULL;
 
           if (!g_atomic_int_get (&self->indexes_pending))
             g_atomic_int_set (&self->no_space, FALSE);
