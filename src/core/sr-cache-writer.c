@@ -37,6 +37,9 @@
 /* ...unless the checkpointer falls this far behind: then the writer
  * checkpoints itself, which bounds the -wal. */
 #define CHECKPOINT_WRITER_PAGES (4 * CHECKPOINT_PAGES)
+/* Each pass of the checkpointer also copies what the writer committed
+ * during the pass before, so what the writer copies itself is small. */
+#define CHECKPOINT_PASSES 2
 
 /* The write connection's page cache, in KiB, and while it builds the
  * indexes a bulk load deferred. */
@@ -195,6 +198,13 @@ writer_build_pending_indexes (SrCacheWriter  *self,
   gint64 started = g_get_monotonic_time ();
   gint64 started_cpu = thread_cpu_time ();
 
+  if (!sr_cache_schema_get_indexes_pending (self->write_db))
+    {
+      g_atomic_int_set (&self->indexes_pending, FALSE);
+      g_atomic_int_set (&self->no_space, FALSE);
+      return TRUE;
+    }
+
   /* A larger cache while the indexes are built: CREATE INDEX sorts in
    * memory up to the cache's size and spills to temporary files beyond.
    * Each index reads the whole table once; mapped, those reads cost no
@@ -273,16 +283,18 @@ checkpoint_thread_func (gpointer data)
 
       /* Without a connection the writer's own checkpoints (at
        * CHECKPOINT_WRITER_PAGES) keep the -wal bounded. */
-      if (rc == SQLITE_OK)
+      for (guint pass = 0; rc == SQLITE_OK && pass < CHECKPOINT_PASSES; pass++)
         {
           int log_pages = 0, done_pages = 0;
           int ckpt_rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE,
                                                    &log_pages, &done_pages);
 
           if (ckpt_rc != SQLITE_OK)
-            g_debug ("Checkpoint: %s", sqlite3_errmsg (db));
-          else
-            g_debug ("Checkpoint: %d of %d -wal pages in the database", done_pages, log_pages);
+            {
+              g_debug ("Checkpoint: %s", sqlite3_errmsg (db));
+              break;
+            }
+          g_debug ("Checkpoint: %d of %d -wal pages in the database", done_pages, log_pages);
         }
 
       g_mutex_lock (&self->checkpoint_lock);
