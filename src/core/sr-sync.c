@@ -71,11 +71,16 @@
  * file on a full disk can still be written into it afterwards, which
  * /ui/account/full-disk-reports-shown does not expect.) */
 #define MAX_QUEUED_COMMITS      3
-/* During a bulk load (a first sync of a large history, never on the small
- * files of that test) more pages share a commit: each commit rewrites every
- * page it touched of the unique id index, which takes the ids at random
- * places, so fewer, larger commits write far less. */
+/* During a bulk load of a large history (DEEP_QUEUE_MIN_RECORDS) more pages
+ * share a commit: each commit rewrites every page it touched of the unique
+ * id index, which takes the ids at random places, so fewer, larger commits
+ * write far less once that index has many more pages than a page has ids.
+ * Not below: there it gains nothing, and on a full disk a large rolled-back
+ * transaction leaves a -wal with room enough to build the deferred indexes
+ * in, or to write into afterwards, which the full-disk tests (20,000
+ * messages on a 2 MB disk) do not expect. */
 #define MAX_QUEUED_COMMITS_BULK 12
+#define DEEP_QUEUE_MIN_RECORDS  100000
 /* Overlap before the newest cached message, for messages the server
  * committed late with an earlier timestamp. Upserts make it harmless. */
 #define START_OVERLAP           (5 * G_TIME_SPAN_MINUTE)
@@ -211,6 +216,7 @@ typedef struct
   GHashTable    *ready;               /* page → PageResult (page mode) */
   gint64         commit_started;
   gboolean       bulk_load;           /* the cache's secondary indexes are deferred */
+  gboolean       deep_queue;          /* and the history is large: MAX_QUEUED_COMMITS_BULK */
   gint64         bulk_restore_started;
   gint64         refetch_from;        /* left by older versions; SR_TIME_NONE */
   GError        *fatal;
@@ -1193,7 +1199,7 @@ fetch_pages (GTask *task)
 static guint
 max_queued_commits (Run *run)
 {
-  if (run->bulk_load)
+  if (run->bulk_load && run->deep_queue)
     return MAX_QUEUED_COMMITS_BULK;
   return MAX_QUEUED_COMMITS;
 }
@@ -1760,6 +1766,7 @@ start_segment (GTask   *task,
       (seg->total < 0 || seg->total - seg->done > BULK_LOAD_MIN_RECORDS))
     {
       run->bulk_load = TRUE;
+      run->deep_queue = seg->total - seg->done > DEEP_QUEUE_MIN_RECORDS;
       sr_cache_set_bulk_load_async (self->cache, TRUE, NULL, on_bulk_load_started_cb, NULL);
     }
 
