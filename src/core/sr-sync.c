@@ -71,7 +71,7 @@
  * file on a full disk can still be written into it afterwards, which
  * /ui/account/full-disk-reports-shown does not expect.) */
 #define MAX_QUEUED_COMMITS      3
-/* During a bulk load of a large history (DEEP_QUEUE_MIN_RECORDS) more pages
+/* During a bulk load of a large history (DEEP_QUEUE_MIN_RECORDS in all) more pages
  * share a commit: each commit rewrites every page it touched of the unique
  * id index, which takes the ids at random places, so fewer, larger commits
  * write far less once that index has many more pages than a page has ids.
@@ -216,7 +216,6 @@ typedef struct
   GHashTable    *ready;               /* page → PageResult (page mode) */
   gint64         commit_started;
   gboolean       bulk_load;           /* the cache's secondary indexes are deferred */
-  gboolean       deep_queue;          /* and the history is large: MAX_QUEUED_COMMITS_BULK */
   gint64         bulk_restore_started;
   gint64         refetch_from;        /* left by older versions; SR_TIME_NONE */
   GError        *fatal;
@@ -1199,7 +1198,8 @@ fetch_pages (GTask *task)
 static guint
 max_queued_commits (Run *run)
 {
-  if (run->bulk_load && run->deep_queue)
+  /* The history's size is known from the first answer on. */
+  if (run->bulk_load && run->down.total > DEEP_QUEUE_MIN_RECORDS)
     return MAX_QUEUED_COMMITS_BULK;
   return MAX_QUEUED_COMMITS;
 }
@@ -1766,7 +1766,6 @@ start_segment (GTask   *task,
       (seg->total < 0 || seg->total - seg->done > BULK_LOAD_MIN_RECORDS))
     {
       run->bulk_load = TRUE;
-      run->deep_queue = seg->total - seg->done > DEEP_QUEUE_MIN_RECORDS;
       sr_cache_set_bulk_load_async (self->cache, TRUE, NULL, on_bulk_load_started_cb, NULL);
     }
 
