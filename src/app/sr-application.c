@@ -254,10 +254,14 @@ sr_application_activate (GApplication *app)
   gtk_window_present (ensure_main_window (self));
 }
 
+/* SR_TEST_FLATPAK_PORTAL=1 is a test hook, for tests only: the app then
+ * takes the Flatpak path (asks the Background portal) outside Flatpak, so
+ * tests/ui/test-background-portal.c can answer it with a mock portal. */
 static gboolean
 is_flatpak (void)
 {
-  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS)
+         || g_strcmp0 (g_getenv ("SR_TEST_FLATPAK_PORTAL"), "1") == 0;
 }
 
 static void
