@@ -254,26 +254,41 @@ sr_application_activate (GApplication *app)
   gtk_window_present (ensure_main_window (self));
 }
 
+/* SR_TEST_FLATPAK_PORTAL=1 is a test hook, for tests only: the app then
+ * takes the Flatpak path (asks the Background portal) outside Flatpak, so
+ * tests/ui/test-background-portal.c can answer it with a mock portal. */
 static gboolean
 is_flatpak (void)
 {
-  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS)
+         || g_strcmp0 (g_getenv ("SR_TEST_FLATPAK_PORTAL"), "1") == 0;
 }
 
+/* error: why the call failed (NULL: the portal answered no) */
 static void
 show_background_refused (SrApplication *self,
-                         const char    *detail)
+                         const GError  *error)
 {
   GtkWindow *window = get_main_window (self);
   AdwDialog *dialog;
+  gboolean no_portal;
 
-  g_debug ("Background refresh refused: %s", detail != NULL ? detail : "by the user or the system");
+  g_debug ("Background refresh refused: %s", error != NULL ? error->message : "by the user or the system");
   g_settings_set_boolean (self->settings, "run-in-background", FALSE);
 
   if (window == NULL || !gtk_widget_get_visible (GTK_WIDGET (window)))
     return;
+  /* Nobody to ask: no portal on the bus, or one without Background */
+  no_portal = error != NULL
+              && (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+                  || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+                  || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE)
+                  || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD)
+                  || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT));
   dialog = adw_alert_dialog_new (_("Background Refresh Not Allowed"),
-                                 _("The system did not allow SMS Reports to run in the background, so it stops when its window is closed. You can allow it in the system’s settings for apps and then turn it on again in Preferences."));
+                                 no_portal
+                                 ? _("SMS Reports could not ask the system to let it run in the background: the desktop’s portal service (xdg-desktop-portal) is not running. So it stops when its window is closed. Turn it on again in Preferences once that service runs.")
+                                 : _("The system did not allow SMS Reports to run in the background, so it stops when its window is closed. You can allow it in the system’s settings for apps and then turn it on again in Preferences."));
   adw_alert_dialog_add_response (ADW_ALERT_DIALOG (dialog), "close", _("_Close"));
   adw_dialog_present (dialog, GTK_WIDGET (window));
 }
@@ -338,7 +353,7 @@ on_background_called_cb (GObject      *object,
       /* No answer will come: without the portal's permission the sandbox
        * may stop the app, so the setting cannot stay on. */
       if (request->wanted)
-        show_background_refused (request->self, error->message);
+        show_background_refused (request->self, error);
       background_request_free (request);
     }
 }

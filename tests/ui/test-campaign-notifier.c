@@ -595,8 +595,8 @@ memory_released (gpointer user_data)
  * and stays, and releases what the cache's idle readers hold (on the close
  * and after each sync while hidden); turning the setting off with the
  * window hidden ends it. With the setting off, closing the window ends it
- * as before. The Background portal is only asked in Flatpak and is not
- * tested here. */
+ * as before. The Background portal (asked in Flatpak) is tested in
+ * test-background-portal.c. */
 static void
 test_background_keeps_app (void)
 {
