@@ -11,10 +11,13 @@
  * are what a search result and "search in the app" open.
  *
  * "Keep Refreshing in the Background" (run-in-background): closing the
- * main window then only hides it (hide-on-close), so GtkApplication keeps
- * holding the app for it and its session keeps syncing on the automatic
- * refresh timer, which is what makes notifications arrive. Turning it off
- * with the window hidden ends the app. In Flatpak the app asks the
+ * main window then destroys it, but its open account stays: the session
+ * (which keeps syncing on the automatic refresh timer, which is what makes
+ * notifications arrive) and its notifier move into an SrWindowKept the
+ * application holds itself for; the next window (activation, a
+ * notification, a Shell search result) takes them over without opening the
+ * account again. Turning the setting off with no window ends the app. In
+ * Flatpak the app asks the
  * Background portal first (with autostart: --background starts it at login
  * without showing the window); a refusal turns the setting off again and
  * says why.
