@@ -19,7 +19,9 @@
 #include "sr-campaign-notifier.h"
 #include "sr-core.h"
 #include "sr-format.h"
+#include "sr-message-dialog.h"
 #include "sr-preferences-dialog.h"
+#include "sr-search-provider.h"
 #include "sr-resources.h"
 #include "sr-session.h"
 #include "sr-test-loop.h"
@@ -702,6 +704,57 @@ notifications_received (gpointer data)
   return r->received->len >= r->n;
 }
 
+static SrWindow *
+find_main_window (SrApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SR_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+typedef struct
+{
+  SrApplication *app;
+  const char    *message_id;
+} DetailsWait;
+
+static gboolean
+details_shown (gpointer data)
+{
+  DetailsWait *wait = data;
+  SrWindow *window = find_main_window (wait->app);
+  AdwDialog *dialog;
+
+  if (window == NULL)
+    return FALSE;
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  return SR_IS_MESSAGE_DIALOG (dialog)
+         && g_strcmp0 (sr_message_get_id (sr_message_dialog_get_message (SR_MESSAGE_DIALOG (dialog))),
+                       wait->message_id) == 0;
+}
+
+/* A call from another client of the bus (GNOME Shell), waited for in the
+ * main loop the app runs in. */
+static GVariant *
+shell_call (GDBusProxy *proxy,
+            const char *method,
+            GVariant   *parameters)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  g_dbus_proxy_call (proxy, method, parameters, G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_open_cb, &result);
+  sr_test_wait_until (result_set, &result, 60, method);
+  reply = g_dbus_proxy_call_finish (proxy, result, &error);
+  g_assert_no_error (error);
+
+  return reply;
+}
+
 /* Closes the main window into the background and waits until it is gone
  * (its last reference dropped), the account still open in the app. */
 static void
@@ -828,8 +881,46 @@ test_background_keeps_app (void)
   g_assert_cmpstr (sr_campaign_window_get_campaign_id (campaign_window), ==, campaign_id);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (campaign_window)));
 
-  /* Off with no window: the account is closed, nothing keeps the app. */
+  /* Shell's search with no window: the kept account's file answers, and a
+   * result opens a window on that message's details. */
   gtk_window_close (GTK_WINDOW (campaign_window));
+  close_into_background (app, GTK_WINDOW (main_window), session);
+  {
+    g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+    g_autofree char *path = g_strconcat (g_application_get_dbus_object_path (G_APPLICATION (app)),
+                                         SR_SEARCH_PROVIDER_PATH_SUFFIX, NULL);
+    g_autoptr(GDBusConnection) shell = NULL;
+    g_autoptr(GDBusProxy) proxy = NULL;
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GVariant) activated = NULL;
+    g_auto(GStrv) ids = NULL;
+    const char *terms[] = { "bank", NULL };
+    DetailsWait wait;
+
+    shell = g_dbus_connection_new_for_address_sync (address,
+                                                    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                    | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                    NULL, NULL, &error);
+    g_assert_no_error (error);
+    proxy = g_dbus_proxy_new_sync (shell, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                   NULL, g_dbus_connection_get_unique_name (bus), path,
+                                   "org.gnome.Shell.SearchProvider2", NULL, &error);
+    g_assert_no_error (error);
+    reply = shell_call (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
+    g_variant_get (reply, "(^as)", &ids);
+    g_assert_cmpuint (g_strv_length (ids), >, 0);
+    g_assert_true (no_window (app));
+    activated = shell_call (proxy, "ActivateResult", g_variant_new ("(s^asu)", ids[0], terms, 0));
+    wait = (DetailsWait) { app, ids[0] };
+    sr_test_wait_until (details_shown, &wait, 60, "the message's details");
+    main_window = find_main_window (app);
+    g_assert_true (sr_window_get_session (main_window) == session);
+  }
+
+  /* Off with no window: the account is closed, nothing keeps the app.
+   * (A window's close first closes its open dialog: libadwaita.) */
+  g_assert_true (adw_dialog_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (main_window))));
+  sr_test_spin (300);
   close_into_background (app, GTK_WINDOW (main_window), session);
   g_settings_set_boolean (settings, "run-in-background", FALSE);
   g_assert_null (sr_application_get_background_session (app));
