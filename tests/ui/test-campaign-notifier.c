@@ -943,6 +943,70 @@ test_background_keeps_app (void)
   g_dbus_connection_unregister_object (bus, server_object);
 }
 
+typedef struct
+{
+  SrApplication *app;
+  gboolean       kept;      /* the account open, in the background */
+  gboolean       shown;     /* a window was ever visible */
+  gint64         deadline;
+} HiddenStart;
+
+static gboolean
+hidden_start_poll_cb (gpointer user_data)
+{
+  HiddenStart *h = user_data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (h->app)); l != NULL; l = l->next)
+    if (gtk_widget_get_visible (l->data))
+      h->shown = TRUE;
+
+  if (sr_application_get_background_session (h->app) != NULL && no_window (h->app))
+    h->kept = TRUE;
+  if (h->kept || h->shown || g_get_monotonic_time () > h->deadline)
+    {
+      /* What the app holds itself for goes with the setting. */
+      g_settings_reset (g_object_get_data (G_OBJECT (h->app), "test-settings"), "run-in-background");
+      g_application_quit (G_APPLICATION (h->app));
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* --background (the autostart's command line): no window is ever shown;
+ * once the account is open the unseen window goes and the application
+ * keeps the account open, running until background refresh is turned
+ * off. */
+static void
+test_background_start (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "300", "--campaigns", "2", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(SrApplication) app = NULL;
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  char *argv[] = { (char *) "sms-reports", (char *) "--background", NULL };
+  HiddenStart h = { 0 };
+
+  g_settings_set_string (settings, "api-url", url);
+  g_settings_set_string (settings, "auth-url", url);
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_setenv ("SMSTO_API_KEY", sr_test_sandbox_get_api_key (sandbox), TRUE);
+  app = sr_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_object_set_data (G_OBJECT (app), "test-settings", settings);
+
+  h.app = app;
+  h.deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  g_timeout_add (100, hidden_start_poll_cb, &h);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_assert_false (h.shown);
+  g_assert_true (h.kept);
+
+  g_settings_reset (settings, "api-url");
+  g_settings_reset (settings, "auth-url");
+  g_unsetenv ("SMSTO_API_KEY");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -965,6 +1029,7 @@ main (int   argc,
   g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
   g_test_add_func ("/campaign-notifier/preferences-background", test_preferences_background);
   g_test_add_func ("/campaign-notifier/background-keeps-app", test_background_keeps_app);
+  g_test_add_func ("/campaign-notifier/background-start", test_background_start);
 
   return g_test_run ();
 }
