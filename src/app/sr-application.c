@@ -184,9 +184,9 @@ on_kept_sync_finished_cb (SrSession     *session,
     self->kept_release_id = g_timeout_add_seconds (RELEASE_AFTER_SYNC_SECONDS, release_after_sync_cb, self);
 }
 
-/* The account kept open leaves the application: to a new window
- * (returned), or closed (NULL). Either way the application stops holding
- * itself for it. */
+/* The account kept open leaves the application, for a new window or to
+ * be closed; the caller then releases the application's hold for it
+ * (release_kept_hold()), once a window holds the application instead. */
 static SrWindowKept *
 take_kept (SrApplication *self)
 {
@@ -194,12 +194,15 @@ take_kept (SrApplication *self)
 
   g_clear_handle_id (&self->kept_release_id, g_source_remove);
   if (kept != NULL)
-    {
-      g_clear_signal_handler (&self->kept_sync_id, sr_window_kept_get_session (kept));
-      g_application_release (G_APPLICATION (self));
-    }
+    g_clear_signal_handler (&self->kept_sync_id, sr_window_kept_get_session (kept));
 
   return kept;
+}
+
+static void
+release_kept_hold (SrApplication *self)
+{
+  g_application_release (G_APPLICATION (self));
 }
 
 /* The closed window is gone: its widgets, lists and pages with it. */
@@ -286,13 +289,15 @@ ensure_main_window (SrApplication *self)
 
   if (window == NULL)
     {
-      g_autoptr(SrWindowKept) kept = take_kept (self);
+      SrWindowKept *kept = take_kept (self);
 
       /* The account kept open in the background: no second opening, no
        * second sync. The window holds the application from now on. */
       if (kept != NULL)
-        window = GTK_WINDOW (sr_window_new_for_kept (GTK_APPLICATION (self), self->data_dir,
-                                                     g_steal_pointer (&kept)));
+        {
+          window = GTK_WINDOW (sr_window_new_for_kept (GTK_APPLICATION (self), self->data_dir, kept));
+          release_kept_hold (self);
+        }
       else
         window = GTK_WINDOW (sr_window_new (GTK_APPLICATION (self),
                                             self->api_url,
@@ -469,8 +474,11 @@ on_run_in_background_cb (SrApplication *self)
   GtkWindow *window = get_main_window (self);
 
   /* Off with the window closed: nothing is left to keep the app. */
-  if (!on)
-    sr_window_kept_free (take_kept (self));
+  if (!on && self->kept != NULL)
+    {
+      sr_window_kept_free (take_kept (self));
+      release_kept_hold (self);
+    }
   if (!on && window != NULL && !gtk_widget_get_visible (GTK_WIDGET (window)))
     gtk_window_destroy (window);
 
@@ -591,7 +599,11 @@ quit_activated (GSimpleAction *action,
   /* Close windows properly so the main window saves its state; nothing
    * stays in the background. */
   self->quitting = TRUE;
-  sr_window_kept_free (take_kept (self));
+  if (self->kept != NULL)
+    {
+      sr_window_kept_free (take_kept (self));
+      release_kept_hold (self);
+    }
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; )
     {
       GtkWindow *window = l->data;
