@@ -2524,6 +2524,13 @@ test_search (Fixture       *fixture,
   assert_search (fixture->cache, "+447911123456", "m1");
   assert_search (fixture->cache, "447911123456", "m1");
   assert_search (fixture->cache, "+447911123457", "");
+  /* The recipient index knows which trigrams a row has, not where: m1 has
+   * "447", "123" and "234", but not "4471234" */
+  assert_search (fixture->cache, "4471234", "");
+  assert_search (fixture->cache, "+4471234", "");
+  assert_search (fixture->cache, "9111234", "m1");
+  assert_search (fixture->cache, "+000", "");
+  assert_search (fixture->cache, "0000", "m3");
   /* Too short for the recipient's trigrams: looked for in each row */
   assert_search (fixture->cache, "12", "m5 m4 m1");
   assert_search (fixture->cache, "+1", "m4");
@@ -2539,10 +2546,10 @@ test_search (Fixture       *fixture,
   g_assert_cmpstr (limited, ==, "m3 m2");
   /* The first rows of an order (the log's first screenful): a long number
    * from the recipient index, a short one checked row by row */
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
-      const char *text = (const char *[]) { "+447911123456", "+4479", "0100" }[i];
-      const char *expected = (const char *[]) { "m1", "m3 m1", "m4" }[i];
+      const char *text = (const char *[]) { "+447911123456", "+4479", "0100", "4471234" }[i];
+      const char *expected = (const char *[]) { "m1", "m3 m1", "m4", "" }[i];
       SrMessageFilter filter = { .search = (char *) text };
       g_autoptr(GPtrArray) first = sr_cache_query_messages (fixture->cache, &filter, SR_MESSAGE_SORT_CREATED,
                                                             TRUE, 10, 0, &error);

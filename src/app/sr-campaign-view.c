@@ -228,10 +228,10 @@ format_count_item (SrCampaignView  *self,
       break;
     case COUNT_FAILED:
       sr_cell_set_count (list_item, by_group[SR_STATUS_GROUP_FAILED]);
-      gtk_widget_set_tooltip_text (child,
-                                   from_messages
-                                   ? NULL
-                                   : _("Failed or not sent, as counted by SMS.to: the messages of this campaign are not downloaded yet"));
+      sr_cell_set_tooltip (child,
+                           from_messages
+                           ? NULL
+                           : _("Failed or not sent, as counted by SMS.to: the messages of this campaign are not downloaded yet"));
       break;
     case COUNT_RATE:
       {
@@ -347,7 +347,7 @@ on_bind_status_cb (GtkSignalListItemFactory *factory,
 
   /* Campaign statuses are not documented: named, the raw value on hover. */
   sr_cell_set_label (list_item, label);
-  gtk_widget_set_tooltip_text (gtk_list_item_get_child (list_item), sr_campaign_get_status (campaign));
+  sr_cell_set_tooltip (gtk_list_item_get_child (list_item), sr_campaign_get_status (campaign));
 }
 
 /* --- rich rows, for narrow windows --- */

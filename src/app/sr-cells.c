@@ -100,3 +100,42 @@ sr_cell_new_rich_label (const char *css_class,
 
   return GTK_LABEL (label);
 }
+
+static gboolean
+on_cell_query_tooltip_cb (GtkWidget  *widget,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard_mode,
+                          GtkTooltip *tooltip,
+                          gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "sr-tooltip");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* Not gtk_widget_set_tooltip_text(): that looks for the widget under the
+ * pointer (a round trip to the display server) on every call, and a jump in
+ * a long list binds a few hundred rows at once. The text is given when a
+ * tooltip is asked for. */
+void
+sr_cell_set_tooltip (GtkWidget  *widget,
+                     const char *text)
+{
+  if (!gtk_widget_get_has_tooltip (widget))
+    {
+      gtk_widget_set_has_tooltip (widget, TRUE);
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
+    }
+
+  g_object_set_data_full (G_OBJECT (widget), "sr-tooltip", g_strdup (text), g_free);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}

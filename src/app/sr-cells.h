@@ -29,6 +29,10 @@ void  sr_cell_set_one_line  (GtkListItem *list_item,
 /* text with its line breaks turned into spaces, or NULL when it has none
  * (then use text as it is). */
 char *sr_cell_dup_one_line  (const char  *text);
+/* A tooltip given on query-tooltip (and the accessible description), not
+ * with gtk_widget_set_tooltip_text(): cheap to set on every bind. */
+void  sr_cell_set_tooltip    (GtkWidget   *widget,
+                              const char  *text);
 
 /* A label of a rich row (the narrow layout of a log): one line, with a
  * style class (NULL: none), ellipsized at its end when ellipsize. */

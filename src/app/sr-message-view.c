@@ -72,6 +72,7 @@ struct _SrMessageView
   gboolean             show_utc;
   gboolean             show_campaign;
   gboolean             top_on_next_change;
+  gboolean             scroll_top_anchor;   /* the next scroll to the top also moves the anchor */
   gboolean             compact;
 };
 
@@ -230,44 +231,6 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
   sr_cell_set_label (list_item, text);
 }
 
-static gboolean
-on_cell_query_tooltip_cb (GtkWidget  *widget,
-                          int         x,
-                          int         y,
-                          gboolean    keyboard_mode,
-                          GtkTooltip *tooltip,
-                          gpointer    user_data)
-{
-  const char *text = g_object_get_data (G_OBJECT (widget), "sr-tooltip");
-
-  if (text == NULL || *text == '\0')
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
-/* Not gtk_widget_set_tooltip_text(): that looks for the widget under the
- * pointer (a round trip to the display server) on every call, and a jump in
- * a long list binds a few hundred rows at once. The text is given when a
- * tooltip is asked for. */
-static void
-set_cell_tooltip (GtkWidget  *widget,
-                  const char *text)
-{
-  if (!gtk_widget_get_has_tooltip (widget))
-    {
-      gtk_widget_set_has_tooltip (widget, TRUE);
-      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
-    }
-
-  g_object_set_data_full (G_OBJECT (widget), "sr-tooltip", g_strdup (text), g_free);
-  if (text != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
-  else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-}
 
 /* Named like everywhere else (its text, sender, time); the id only until
  * the campaign is known. */
@@ -291,12 +254,12 @@ format_campaign_item (SrMessageView *self,
       g_autofree char *details = sr_format_campaign_details (campaign, self->show_utc);
 
       sr_cell_set_label (list_item, name);
-      set_cell_tooltip (label, details);
+      sr_cell_set_tooltip (label, details);
     }
   else
     {
       sr_cell_set_label (list_item, campaign_id);
-      set_cell_tooltip (label, campaign_id);
+      sr_cell_set_tooltip (label, campaign_id);
     }
 }
 
@@ -309,7 +272,7 @@ on_bind_reason_cb (GtkSignalListItemFactory *factory,
   const char *explanation = sr_failure_reason_explain (reason, NULL);
 
   sr_cell_set_label (list_item, reason);
-  set_cell_tooltip (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
+  sr_cell_set_tooltip (gtk_list_item_get_child (list_item), explanation != NULL ? explanation : reason);
 }
 
 static void
@@ -496,7 +459,7 @@ on_scroll_top_cb (gpointer user_data)
   /* The adjustment alone is not enough: after every row was replaced, the
    * view may still hold an anchor at the end of the new rows and go back
    * there at its next layout (issue 13, defect 2). Row 0 at the top: */
-  if (self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
+  if (self->scroll_top_anchor && self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
     {
       if (self->compact)
         gtk_list_view_scroll_to (self->list_view, 0, GTK_LIST_SCROLL_NONE, NULL);
@@ -523,7 +486,15 @@ on_list_items_changed_cb (SrMessageView *self)
 
   if (self->top_on_next_change ||
       gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_lower (adjustment) + 1)
-    self->scroll_top_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_scroll_top_cb, self, NULL);
+    {
+      /* Only a new order or filter also scrolls the view to row 0: after
+       * gtk_column_view_scroll_to() on a log just opened, a jump to the end
+       * showed no rows at all (GTK 4.18) when no items-changed followed, and
+       * rows that fill in place send none
+       * (/ui/messages/jump-fills-rows-in-place). */
+      self->scroll_top_anchor = self->top_on_next_change;
+      self->scroll_top_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, on_scroll_top_cb, self, NULL);
+    }
 
   self->top_on_next_change = FALSE;
 }
@@ -897,6 +868,77 @@ sr_message_view_class_init (SrMessageViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* --- rows read after they were bound --- */
+
+/* A row not read yet is a placeholder message (an empty id) that the list
+ * fills in place when its block arrives, with notify::id: the cell binds
+ * again, on the widgets it has. (A list that replaced the item instead
+ * would make GTK build the whole row again, ~200 rows after a jump.) */
+static GQuark filled_handler_quark;
+
+static void
+on_placeholder_filled_cb (SrMessage   *message,
+                          GParamSpec  *pspec,
+                          GtkListItem *list_item)
+{
+  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (list_item), "sr-factory");
+
+  g_signal_emit_by_name (factory, "unbind", list_item);
+  g_signal_emit_by_name (factory, "bind", list_item);
+}
+
+static void
+on_bind_watch_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item)
+{
+  SrMessage *message = gtk_list_item_get_item (list_item);
+  gulong handler;
+
+  if (message == NULL || *sr_message_get_id (message) != '\0')
+    return;
+
+  g_object_set_data (G_OBJECT (list_item), "sr-factory", factory);
+  handler = g_signal_connect (message, "notify::id", G_CALLBACK (on_placeholder_filled_cb), list_item);
+  g_object_set_qdata (G_OBJECT (list_item), filled_handler_quark, GSIZE_TO_POINTER (handler));
+}
+
+static void
+on_unbind_watch_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), filled_handler_quark));
+  SrMessage *message = gtk_list_item_get_item (list_item);
+
+  if (handler != 0 && message != NULL)
+    g_signal_handler_disconnect (message, handler);
+}
+
+static void
+watch_factory (GtkListItemFactory *factory)
+{
+  g_return_if_fail (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory));
+
+  g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_watch_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_watch_cb), NULL);
+}
+
+static void
+watch_placeholders (SrMessageView *self)
+{
+  GtkColumnViewColumn *columns[] = {
+    self->date_column, self->recipient_column, self->sender_column,
+    self->message_column, self->status_column, self->parts_column,
+    self->cost_column, self->campaign_column_ref, self->reason_column,
+  };
+
+  if (filled_handler_quark == 0)
+    filled_handler_quark = g_quark_from_static_string ("sr-filled-handler");
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    watch_factory (gtk_column_view_column_get_factory (columns[i]));
+  watch_factory (gtk_list_view_get_factory (self->list_view));
+}
+
 /* --- the row context menu --- */
 
 /* Every cell remembers its list item, so a right click knows its row. */
@@ -1115,6 +1157,7 @@ sr_message_view_init (SrMessageView *self)
   g_settings_bind (self->settings, "show-utc", self, "show-utc", G_SETTINGS_BIND_GET);
 
   setup_context_menu (self);
+  watch_placeholders (self);
 
   /* Right click on any column header: the optional columns. */
   {

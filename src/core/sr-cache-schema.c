@@ -244,11 +244,21 @@ static const char migration_v5[] =
  * search matches when the recipient contains it anywhere (sr-cache-sql.c);
  * without an index that read every row (about half a second at a million
  * rows). messages_recipient_fts is an FTS5 index of the recipient's
- * trigrams (external content, like messages_fts): a phrase of the trigrams
- * of "4479" ("447" then "479" at the next position) is exactly the rows
- * whose recipient contains "4479". Case folding does not matter for
- * numbers; queries of fewer than three characters have no trigram and keep
- * the scan (sr_cache_search_messages() stops it early).
+ * trigrams (external content, like messages_fts) that records only which
+ * rows have a trigram (detail = none: no positions; columnsize = 0: no
+ * per-row sizes, nothing ranks by them), which makes it two to three times
+ * cheaper to write than a full index. It cannot answer phrases, so a
+ * search takes the rows that have trigrams covering the number ("447"
+ * and "479" for "4479") and checks the number in each with instr()
+ * (sr-cache-sql.c). Case folding does not matter for numbers; queries of
+ * fewer than three characters have no trigram and keep the scan
+ * (sr_cache_search_messages() stops it early).
+ *
+ * Existing rows go in in rowid order, not by FTS5's 'rebuild': that reads
+ * the rows the way the planner likes, here the covering index
+ * messages_recipient, in recipient order, and FTS5 writes out its pending
+ * postings whenever a rowid is lower than the one before (12.7 s of CPU
+ * for a million rows instead of 1.4 s).
  *
  * The writer keeps it in its transaction next to messages_fts: the group's
  * new rows in one INSERT … SELECT, and a recipient that changes on an
@@ -257,12 +267,13 @@ static const char migration_v6[] =
   "CREATE VIRTUAL TABLE messages_recipient_fts USING fts5 ("
   "  recipient,"
   "  content = 'messages', content_rowid = 'rowid',"
-  "  tokenize = 'trigram');"
+  "  tokenize = 'trigram', detail = none, columnsize = 0);"
   "CREATE TRIGGER messages_recipient_fts_delete AFTER DELETE ON messages BEGIN"
   "  INSERT INTO messages_recipient_fts (messages_recipient_fts, rowid, recipient)"
   "    VALUES ('delete', old.rowid, old.recipient);"
   " END;"
-  "INSERT INTO messages_recipient_fts (messages_recipient_fts) VALUES ('rebuild');";
+  "INSERT INTO messages_recipient_fts (rowid, recipient)"
+  "  SELECT rowid, recipient FROM messages ORDER BY rowid;";
 
 typedef struct
 {

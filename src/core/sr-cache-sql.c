@@ -164,6 +164,43 @@ prefix_upper_bound (const char *prefix)
   ((builder)->first_rows ? "+messages.rowid IN (SELECT rowid FROM messages_recipient_fts WHERE messages_recipient_fts MATCH ?)" \
                          : "messages.rowid IN (SELECT rowid FROM messages_recipient_fts WHERE messages_recipient_fts MATCH ?)")
 
+/* The FTS5 query that narrows "the recipient contains number" down with
+ * messages_recipient_fts (schema 6: trigram, detail=none, so no phrases):
+ * the rows that have trigrams covering the number, in any place: "447"
+ * "479" for "4479", "447" "743" "238" "941" for "447743238941" (every
+ * third one and the last; each more is another posting list to read and
+ * narrows little more). That is a superset (the trigrams need not be next
+ * to each other), so the caller checks the number itself with instr(). A
+ * trigram with the '+' is left out when the digits have one of their own:
+ * "+44" is in a great many recipients and narrows little. A repeated
+ * trigram is named once. */
+static char *
+recipient_trigram_query (const char *number)
+{
+  GString *query = g_string_new (NULL);
+  const char *digits = number[0] == '+' ? number + 1 : number;
+  const char *from = strlen (digits) >= 3 ? digits : number;
+  size_t len = strlen (from);
+
+  g_return_val_if_fail (len >= 3, g_string_free (query, FALSE));
+
+  for (size_t i = 0;; i = MIN (i + 3, len - 3))
+    {
+      char quoted[6] = { '"', from[i], from[i + 1], from[i + 2], '"', '\0' };
+
+      if (strstr (query->str, quoted) == NULL)
+        {
+          if (query->len > 0)
+            g_string_append_c (query, ' ');
+          g_string_append (query, quoted);
+        }
+      if (i + 3 >= len)
+        break;
+    }
+
+  return g_string_free (query, FALSE);
+}
+
 /* Reading only the first rows of an order, a short number ("+35799",
  * "4479": a country and network, common) is checked in each row in order,
  * which stops after a screenful, where the recipient index would first
@@ -175,8 +212,8 @@ prefix_upper_bound (const char *prefix)
  * one FTS5 query (every word quoted, so nothing the user types is FTS
  * syntax), each number as "recipient contains it, or a word starts with
  * it". "Contains" comes from the recipient's trigram index (schema 6) for
- * a number of three characters or more: the quoted number is the phrase of
- * its trigrams, which is exactly a substring; a shorter one has no trigram
+ * a number of three characters or more: the rows that have trigrams
+ * covering it, checked with instr(); a shorter one has no trigram
  * and is looked for in each row (and see FIRST_ROWS_TRIGRAM_CHARS). Only punctuation: LIKE on the three
  * columns, as before the index. */
 static void
@@ -221,10 +258,12 @@ append_message_search (SrSqlBuilder *builder,
           (!builder->first_rows || strlen (number) >= FIRST_ROWS_TRIGRAM_CHARS))
         {
           /* Digits and "+" only: nothing to quote. */
-          sr_sql_builder_append (builder, "(%s OR %s)", RECIPIENT_MATCH (builder), FTS_MATCH (builder));
-          g_autofree char *phrase = g_strdup_printf ("\"%s\"", number);
+          g_autofree char *trigrams = recipient_trigram_query (number);
 
-          sr_sql_builder_add_text (builder, phrase);
+          sr_sql_builder_append (builder, "((%s AND instr (recipient, ?) > 0) OR %s)",
+                                 RECIPIENT_MATCH (builder), FTS_MATCH (builder));
+          sr_sql_builder_add_text (builder, trigrams);
+          sr_sql_builder_add_text (builder, number);
         }
       else
         {

@@ -16,6 +16,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
+#include <time.h>
 
 #include "sr-cache-aggregates.h"
 #include "sr-cache-private.h"
@@ -28,6 +30,36 @@
 #define MAX_GROUP_JOBS 64
 /* ...and stops adding jobs once it holds this many records. */
 #define MAX_GROUP_RECORDS 20000
+
+/* The -wal is copied into the database (checkpointed) once it holds this
+ * many pages (64 MB), by the checkpointer thread, so that the writer does
+ * not wait for the two syncs of a checkpoint... */
+#define CHECKPOINT_PAGES 16384
+/* ...unless the checkpointer falls this far behind: then the writer
+ * checkpoints itself, which bounds the -wal. */
+#define CHECKPOINT_WRITER_PAGES (4 * CHECKPOINT_PAGES)
+/* Each pass of the checkpointer also copies what the writer committed
+ * during the pass before, so what the writer copies itself is small. */
+#define CHECKPOINT_PASSES 2
+
+/* The write connection's page cache, in KiB, and while it builds the
+ * indexes a bulk load deferred. */
+#define WRITE_CACHE_KIB 65536
+#define BUILD_CACHE_KIB 262144
+/* The file is mapped only while the indexes are built (SQLite's largest
+ * map, just under 2 GB). */
+#define BUILD_MMAP_SIZE 2147418112
+#define WRITE_CACHE_SQL \
+  "PRAGMA cache_size = -" G_STRINGIFY (WRITE_CACHE_KIB) ";" \
+  "PRAGMA mmap_size = 0;"
+
+/* The phases of a group commit, for the bulk load's debug line. */
+enum {
+  PHASE_UPSERT,
+  PHASE_FTS,
+  PHASE_COMMIT,
+  N_PHASES
+};
 
 enum {
   STMT_BEGIN,
@@ -83,6 +115,24 @@ struct _SrCacheWriter
   gint            indexes_pending;  /* (atomic) */
   gint            no_space;         /* (atomic) */
 
+  /* Where a bulk load's time goes (writer thread only), in µs of wall
+   * clock and of this thread's CPU, logged when it ends: waiting for work,
+   * then per phase of a group (PHASE_*). */
+  gint64          time_idle;
+  gint64          phase_wall[N_PHASES];
+  gint64          phase_cpu[N_PHASES];
+  guint           n_groups;
+
+  /* The checkpointer: started by the first large -wal, it checkpoints on
+   * its own connection while the writer goes on (see writer_wal_hook()). */
+  GMutex          checkpoint_lock;
+  GCond           checkpoint_cond;
+  GThread        *checkpoint_thread; /* (owned) (nullable) */
+  gboolean        checkpoint_wanted;  /* the writer asks for one */
+  gboolean        checkpoint_busy;    /* the checkpointer copies */
+  gboolean        checkpoint_done;    /* and is done: the writer catches up */
+  gboolean        checkpoint_stop;
+
   /* "changed" is coalesced: the writer ORs flags in and schedules at most
    * one idle in context. */
   GMutex          changed_lock;
@@ -91,6 +141,17 @@ struct _SrCacheWriter
 };
 
 static int writer_stop;
+
+/* This thread's CPU time in µs. */
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 typedef enum {
   WRITE_UPSERT_MESSAGES,
@@ -138,12 +199,36 @@ writer_build_pending_indexes (SrCacheWriter  *self,
                               GError        **error)
 {
   g_autoptr(GError) local_error = NULL;
+  gint64 started = g_get_monotonic_time ();
+  gint64 started_cpu = thread_cpu_time ();
 
+  if (!sr_cache_schema_get_indexes_pending (self->write_db))
+    {
+      g_atomic_int_set (&self->indexes_pending, FALSE);
+      g_atomic_int_set (&self->no_space, FALSE);
+      return TRUE;
+    }
+
+  /* A larger cache while the indexes are built: CREATE INDEX sorts in
+   * memory up to the cache's size and spills to temporary files beyond.
+   * Each index reads the whole table once; mapped, those reads cost no
+   * system call and no copy (writes still go through write(), so a full
+   * disk is an error as before). */
+  sqlite3_exec (self->write_db,
+                "PRAGMA cache_size = -" G_STRINGIFY (BUILD_CACHE_KIB) ";"
+                "PRAGMA mmap_size = " G_STRINGIFY (BUILD_MMAP_SIZE) ";",
+                NULL, NULL, NULL);
   if (sr_db_exec (self->write_db, "BEGIN IMMEDIATE", &local_error))
     {
-      if (sr_cache_schema_restore_indexes (self->write_db, &local_error) &&
-          sr_db_exec (self->write_db, "COMMIT", &local_error))
+      gboolean built = sr_cache_schema_restore_indexes (self->write_db, &local_error) &&
+                       sr_db_exec (self->write_db, "COMMIT", &local_error);
+
+      sqlite3_exec (self->write_db, WRITE_CACHE_SQL, NULL, NULL, NULL);
+      if (built)
         {
+          g_debug ("Deferred indexes built in %.2f s (CPU %.2f s)",
+                   (g_get_monotonic_time () - started) / 1e6,
+                   (thread_cpu_time () - started_cpu) / 1e6);
           g_atomic_int_set (&self->indexes_pending, FALSE);
           g_atomic_int_set (&self->no_space, FALSE);
           return TRUE;
@@ -151,6 +236,7 @@ writer_build_pending_indexes (SrCacheWriter  *self,
       if (sqlite3_get_autocommit (self->write_db) == 0)
         sqlite3_exec (self->write_db, "ROLLBACK", NULL, NULL, NULL);
     }
+  sqlite3_exec (self->write_db, WRITE_CACHE_SQL, NULL, NULL, NULL);
 
   if (g_error_matches (local_error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL))
     {
@@ -162,6 +248,132 @@ writer_build_pending_indexes (SrCacheWriter  *self,
 
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+/* --- checkpoints ----------------------------------------------------------- */
+
+/* A checkpoint copies the -wal into the database file and syncs both: on a
+ * real disk a large part of a first sync was the writer waiting for those
+ * syncs. The checkpointer thread does it on its own connection instead, while
+ * the writer goes on appending to the -wal (WAL mode allows both at once).
+ * Durability is the same: commits are in the -wal before anything is
+ * copied, and a checkpoint syncs the -wal before it writes the database. */
+static gpointer
+checkpoint_thread_func (gpointer data)
+{
+  SrCacheWriter *self = data;
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, SR_DB_BUSY_TIMEOUT_MS);
+      rc = sqlite3_exec (db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+    }
+  if (rc != SQLITE_OK)
+    g_debug ("The checkpointer cannot open the cache: %s", sqlite3_errstr (rc));
+
+  g_mutex_lock (&self->checkpoint_lock);
+  for (;;)
+    {
+      while (!self->checkpoint_wanted && !self->checkpoint_stop)
+        g_cond_wait (&self->checkpoint_cond, &self->checkpoint_lock);
+      if (self->checkpoint_stop)
+        break;
+      self->checkpoint_wanted = FALSE;
+      self->checkpoint_busy = TRUE;
+      g_mutex_unlock (&self->checkpoint_lock);
+
+      /* Without a connection the writer's own checkpoints (at
+       * CHECKPOINT_WRITER_PAGES) keep the -wal bounded. */
+      for (guint pass = 0; rc == SQLITE_OK && pass < CHECKPOINT_PASSES; pass++)
+        {
+          int log_pages = 0, done_pages = 0;
+          int ckpt_rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                                   &log_pages, &done_pages);
+
+          if (ckpt_rc != SQLITE_OK)
+            {
+              g_debug ("Checkpoint: %s", sqlite3_errmsg (db));
+              break;
+            }
+          g_debug ("Checkpoint: %d of %d -wal pages in the database", done_pages, log_pages);
+        }
+
+      g_mutex_lock (&self->checkpoint_lock);
+      self->checkpoint_busy = FALSE;
+      self->checkpoint_done = TRUE;
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  sqlite3_close (db);
+  return NULL;
+}
+
+/* Called on the writer's thread after each commit, with the pages in the
+ * -wal (it replaces SQLite's automatic checkpoint).
+ *
+ * The -wal starts again from its beginning only when a write transaction
+ * begins with every frame of it in the database. The writer keeps appending
+ * while the checkpointer copies, so once the checkpointer is done the writer
+ * copies what came meanwhile itself (the commits of that time, a small part:
+ * the syncs of the bulk were the checkpointer's), and the next transaction
+ * restarts the -wal. */
+static int
+writer_wal_hook (void       *data,
+                 sqlite3    *db,
+                 const char *name,
+                 int         n_pages)
+{
+  SrCacheWriter *self = data;
+  gboolean catch_up = FALSE;
+
+  if (n_pages < CHECKPOINT_PAGES)
+    return SQLITE_OK;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  if (self->checkpoint_done)
+    {
+      self->checkpoint_done = FALSE;
+      catch_up = TRUE;
+    }
+  else if (!self->checkpoint_busy && !self->checkpoint_wanted && !self->checkpoint_stop)
+    {
+      if (self->checkpoint_thread == NULL)
+        self->checkpoint_thread = g_thread_try_new ("sr-cache-checkpoint", checkpoint_thread_func, self, NULL);
+      if (self->checkpoint_thread != NULL)
+        {
+          self->checkpoint_wanted = TRUE;
+          g_cond_signal (&self->checkpoint_cond);
+        }
+      else
+        catch_up = TRUE;
+    }
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  /* Also when the checkpointer falls far behind: that bounds the -wal.
+   * Errors (a full disk) leave the -wal as it is, as SQLite's automatic
+   * checkpoint does; a later commit tries again. */
+  if (catch_up || n_pages >= CHECKPOINT_WRITER_PAGES)
+    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+  return SQLITE_OK;
+}
+
+static void
+writer_stop_checkpointer (SrCacheWriter *self)
+{
+  GThread *thread;
+
+  g_mutex_lock (&self->checkpoint_lock);
+  self->checkpoint_stop = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  thread = g_steal_pointer (&self->checkpoint_thread);
+  g_mutex_unlock (&self->checkpoint_lock);
+
+  if (thread != NULL)
+    g_thread_join (thread);
 }
 
 static gboolean
@@ -199,15 +411,20 @@ writer_open (SrCacheWriter  *self,
    * the WAL into the database and syncs it; with a dozen indexes a page of
    * 1000 messages touches thousands of pages, so checkpointing every 64 MB
    * rather than every 4 MB (the default) halves the cost of a sync, as the
-   * same hot pages are copied once instead of after every commit. */
+   * same hot pages are copied once instead of after every commit; the
+   * checkpointer thread does it (writer_wal_hook() replaces the automatic
+   * checkpoint, set here for the migrations). */
   if (!sr_db_exec (self->write_db,
                    "PRAGMA journal_mode = WAL;"
                    "PRAGMA synchronous = NORMAL;"
-                   "PRAGMA wal_autocheckpoint = 16384;"
-                   "PRAGMA journal_size_limit = 67108864;"
+                   "PRAGMA wal_autocheckpoint = " G_STRINGIFY (CHECKPOINT_PAGES) ";"
+                   /* Above the -wal's usual size (a checkpoint's worth and
+                    * the commits during the checkpoint): cutting it back
+                    * after every checkpoint cost a slow sync each time. */
+                   "PRAGMA journal_size_limit = 134217728;"
                    "PRAGMA foreign_keys = OFF;"
                    "PRAGMA temp_store = MEMORY;"
-                   "PRAGMA cache_size = -65536;"
+                   "PRAGMA cache_size = -" G_STRINGIFY (WRITE_CACHE_KIB) ";"
                    "PRAGMA analysis_limit = 1000;"
                    /* Two helper threads for the sorter of CREATE INDEX:
                     * rebuilding the indexes a first sync deferred took 13 %
@@ -232,6 +449,8 @@ writer_open (SrCacheWriter  *self,
     return FALSE;
   self->marked_open = TRUE;
 
+  sqlite3_wal_hook (self->write_db, writer_wal_hook, self);
+
   upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS,
                                         (G_GUINT64_CONSTANT (1) << MSG_COL_MESSAGE) |
                                         (G_GUINT64_CONSTANT (1) << MSG_COL_SENDER_ID) |
@@ -251,10 +470,13 @@ writer_open (SrCacheWriter  *self,
   statements[STMT_INDEX_NEW_MESSAGES] =
     "INSERT INTO messages_fts (rowid, message, sender_id)"
     " SELECT rowid, message, sender_id FROM messages WHERE rowid > ?1";
-  /* The recipient index (schema 6) the same way. */
+  /* The recipient index (schema 6) the same way, in rowid order (FTS5
+   * writes out its pending postings at every rowid lower than the one
+   * before; the covering index messages_recipient would give them in
+   * recipient order, see sr-cache-schema.c). */
   statements[STMT_INDEX_NEW_RECIPIENTS] =
     "INSERT INTO messages_recipient_fts (rowid, recipient)"
-    " SELECT rowid, recipient FROM messages WHERE rowid > ?1";
+    " SELECT rowid, recipient FROM messages WHERE rowid > ?1 ORDER BY rowid";
   /* A text, sender or recipient that changed: out of the indexes with the
    * old words, written, into the indexes with the new ones. */
   statements[STMT_UNINDEX_OLD_TEXT] =
@@ -303,6 +525,10 @@ writer_open (SrCacheWriter  *self,
 static void
 writer_close (SrCacheWriter *self)
 {
+  /* Its connection closes first: the writer's, the last one, then copies
+   * what is left of the -wal and removes it. */
+  writer_stop_checkpointer (self);
+
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
 
@@ -635,7 +861,18 @@ writer_run_job (SrCacheWriter *self,
     case WRITE_SET_BULK_LOAD:
       /* The rebuild runs after the group's commit, in its own transaction,
        * so that a full disk only leaves the indexes pending. */
+      if (self->bulk_loading && !job->bulk_load)
+        g_debug ("Bulk load: %u commits; waiting for work %.2f s; upserts %.2f s (CPU %.2f s),"
+                 " search index %.2f s (CPU %.2f s), commits %.2f s (CPU %.2f s)",
+                 self->n_groups, self->time_idle / 1e6,
+                 self->phase_wall[PHASE_UPSERT] / 1e6, self->phase_cpu[PHASE_UPSERT] / 1e6,
+                 self->phase_wall[PHASE_FTS] / 1e6, self->phase_cpu[PHASE_FTS] / 1e6,
+                 self->phase_wall[PHASE_COMMIT] / 1e6, self->phase_cpu[PHASE_COMMIT] / 1e6);
       self->bulk_loading = job->bulk_load;
+      self->time_idle = 0;
+      memset (self->phase_wall, 0, sizeof self->phase_wall);
+      memset (self->phase_cpu, 0, sizeof self->phase_cpu);
+      self->n_groups = 0;
       if (job->bulk_load)
         {
           ok = sr_cache_schema_defer_indexes (self->write_db, &job->error);
@@ -698,6 +935,10 @@ writer_run_group (SrCacheWriter *self,
   SrCacheChanged changed = 0;
   g_autoptr(GError) error = NULL;
   guint n_new_messages = 0;
+  gint64 wall[N_PHASES + 1], cpu[N_PHASES + 1];
+
+  wall[PHASE_UPSERT] = g_get_monotonic_time ();
+  cpu[PHASE_UPSERT] = thread_cpu_time ();
 
   if (writer_step (self, STMT_BEGIN, &error) &&
       writer_get_max_message_rowid (self, &self->indexed_rowid, &error))
@@ -722,6 +963,8 @@ writer_run_group (SrCacheWriter *self,
             }
         }
 
+      wall[PHASE_FTS] = g_get_monotonic_time ();
+      cpu[PHASE_FTS] = thread_cpu_time ();
       /* The search index takes the group's new messages in one statement,
        * after every upsert (see sr-cache-schema.c, version 4). */
       if (error == NULL && n_new_messages > 0)
@@ -732,10 +975,21 @@ writer_run_group (SrCacheWriter *self,
               && writer_step (self, STMT_INDEX_NEW_RECIPIENTS, &error))
             sr_cache_aggregates_add_new (self->write_db, self->indexed_rowid, &error);
         }
+      wall[PHASE_COMMIT] = g_get_monotonic_time ();
+      cpu[PHASE_COMMIT] = thread_cpu_time ();
 
       if (error == NULL && writer_step (self, STMT_COMMIT, &error))
         {
           g_autoptr(GError) index_error = NULL;
+
+          wall[N_PHASES] = g_get_monotonic_time ();
+          cpu[N_PHASES] = thread_cpu_time ();
+          for (guint i = 0; i < N_PHASES; i++)
+            {
+              self->phase_wall[i] += wall[i + 1] - wall[i];
+              self->phase_cpu[i] += cpu[i + 1] - cpu[i];
+            }
+          self->n_groups++;
 
           if (!g_atomic_int_get (&self->indexes_pending))
             g_atomic_int_set (&self->no_space, FALSE);
@@ -800,8 +1054,11 @@ writer_thread_func (gpointer data)
 
   while (!stop)
     {
+      gint64 waited = g_get_monotonic_time ();
       gpointer item = g_async_queue_pop (self->write_queue);
       guint n_records = 0;
+
+      self->time_idle += g_get_monotonic_time () - waited;
 
       while (item != NULL)
         {
@@ -958,6 +1215,8 @@ sr_cache_writer_open (const char  *path,
   self->context = g_main_context_ref (context);
   g_mutex_init (&self->write_lock);
   g_mutex_init (&self->changed_lock);
+  g_mutex_init (&self->checkpoint_lock);
+  g_cond_init (&self->checkpoint_cond);
   self->write_queue = g_async_queue_new ();
 
   if (!writer_open (self, error))
@@ -1030,6 +1289,8 @@ sr_cache_writer_free (SrCacheWriter *self)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->write_lock);
   g_mutex_clear (&self->changed_lock);
+  g_mutex_clear (&self->checkpoint_lock);
+  g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
   g_free (self);
 }

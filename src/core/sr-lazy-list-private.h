@@ -38,6 +38,12 @@ typedef struct
   guint64     (*fingerprint)     (gpointer       item);
   /* Stands in for a row until its block has been read (an empty record). */
   gpointer    (*new_placeholder) (void);
+  /* Optional, main thread: gives a placeholder the data of record (which
+   * it may take) and tells its consumers, so that a landed block fills the
+   * rows in place instead of replacing them (GTK would build new row
+   * widgets for every row replaced). */
+  void        (*fill_placeholder) (gpointer      placeholder,
+                                   gpointer      record);
   gpointer    (*query_copy)      (gconstpointer  query);
   void        (*query_free)      (gpointer       query);
 } SrLazyListClass;

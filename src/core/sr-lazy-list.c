@@ -10,11 +10,15 @@
  *   placeholder at once (an empty record) and asks for its block of
  *   BLOCK_SIZE positions; blocks are read one at a time in a GTask thread,
  *   the most recently asked first, skipping blocks whose placeholders all
- *   died meanwhile (scrolled past). When a block lands, its records take
- *   over, and every run of positions that showed placeholders is announced
- *   as items-changed (pos, n, n): GTK rebinds those rows and keeps its scroll
- *   position (n removed, n added). GTK makes new row widgets for every row
- *   replaced, so a block takes over in parts of LANDING_ROWS rows, about
+ *   died meanwhile (scrolled past). When a block lands, a class with
+ *   fill_placeholder fills every placeholder still held in place (the
+ *   object becomes the loaded item and tells its consumers; no
+ *   items-changed, so GTK keeps its row widgets and only binds them again).
+ *   Otherwise the records take over, and every run of positions that showed
+ *   placeholders is announced as items-changed (pos, n, n): GTK rebinds
+ *   those rows and keeps its scroll position (n removed, n added), but makes
+ *   new row widgets for every row replaced. Either way a block takes over in
+ *   parts of LANDING_ROWS rows, about
  *   LANDING_BUDGET_US of them per main-loop iteration with a pause for the
  *   frames between two, from both ends of the block inwards (a view shows
  *   the rows at one end of those it holds), newest block first; parts
@@ -82,8 +86,12 @@
  * the input for this long; the landing runs at default priority, so frames
  * that are always due (a scroll animation) cannot starve it either. */
 #define LANDING_PAUSE_MS    8
-/* A first screenful and then some, for a query change. */
-#define HEAD_ROWS           100
+/* A first screenful and then some, for a query change: rows a list about
+ * 2,000 px tall shows. Not more: GTK builds a row for every item of the
+ * head in the first frame (up to 200 around its anchor), and the frame
+ * that shows a new order waits for them; the rest arrive with the full
+ * query (bench-list: sorts and filters a third faster than with 100). */
+#define HEAD_ROWS           60
 #define CHANGED_DELAY_MS    50
 /* Myers' cost is about (n + m) * D; past this the diff gives one range. */
 #define DIFF_MAX_WORK       G_GUINT64_CONSTANT (200000000)
@@ -477,9 +485,12 @@ compare_guint (gconstpointer a,
 }
 
 /* Installs records (one per rowid, NULL skipped) as the items of a new LRU
- * block; placeholders they replace are returned as their positions, sorted,
- * when positions is not NULL. */
-static void
+ * block. A placeholder alive for a rowid is filled in place when the class
+ * can (the consumer's object becomes the loaded item and announces it
+ * itself); otherwise the record replaces it, and the positions of such
+ * placeholders are returned, sorted, when positions is not NULL. Returns
+ * how many placeholders were filled in place. */
+static guint
 install_records (SrLazyList *self,
                  GArray     *rowids,
                  GArray     *hints,
@@ -488,6 +499,8 @@ install_records (SrLazyList *self,
 {
   Block *block = block_new (rowids->len);
   g_autoptr(GHashTable) moved = NULL;
+  g_autoptr(GPtrArray) filled = NULL;   /* placeholder, record, … */
+  guint n_filled;
 
   for (guint i = 0; i < rowids->len; i++)
     {
@@ -501,6 +514,20 @@ install_records (SrLazyList *self,
       entry = g_hash_table_lookup (self->items, &rowid);
       if (entry != NULL && !entry->placeholder)
         continue;   /* loaded meanwhile: keep that object */
+
+      if (entry != NULL && self->klass->fill_placeholder != NULL)
+        {
+          /* The placeholder stays the item: no row is replaced. It is
+           * filled once the block is in place (below). */
+          gpointer item = g_object_ref (entry->item);
+
+          if (filled == NULL)
+            filled = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (filled, g_object_ref (item));
+          g_ptr_array_add (filled, g_steal_pointer (&g_ptr_array_index (records, i)));
+          add_entry (self, block, rowid, item);
+          continue;
+        }
 
       if (entry != NULL && positions != NULL)
         {
@@ -525,37 +552,42 @@ install_records (SrLazyList *self,
     find_positions (self, moved, positions);
 
   if (block->rowids->len == 0)
-    {
-      block_free (block);
-      return;
-    }
-
-  push_block (self, block);
+    block_free (block);
+  else
+    push_block (self, block);
 
   if (positions != NULL)
     g_array_sort (positions, compare_guint);
+
+  /* The model is consistent now: the placeholders take their data and
+   * tell their consumers (which may do anything). */
+  n_filled = filled != NULL ? filled->len / 2 : 0;
+  for (guint i = 0; i < n_filled; i++)
+    self->klass->fill_placeholder (g_ptr_array_index (filled, 2 * i),
+                                   g_ptr_array_index (filled, 2 * i + 1));
+
+  return n_filled;
 }
 
 static void maybe_start_load (SrLazyList *self);
 
 /* Installs one landing's records and announces the placeholders they
- * replace, as items-changed (pos, n, n) per run. FALSE if nobody showed
- * any of them (nothing announced). */
+ * replace, as items-changed (pos, n, n) per run, or fills them in place.
+ * FALSE if nobody showed any of them (nothing announced). */
 static gboolean
 land (SrLazyList *self,
       Landing    *landing)
 {
   g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GObject) owner = NULL;
-  guint epoch;
+  g_autoptr(GObject) owner = g_object_ref (G_OBJECT (self->owner));
+  guint epoch = self->epoch;
+  guint n_filled;
 
-  install_records (self, landing->rowids,
-                   landing->epoch == self->epoch ? landing->positions : NULL,
-                   landing->records, positions);
+  n_filled = install_records (self, landing->rowids,
+                              landing->epoch == self->epoch ? landing->positions : NULL,
+                              landing->records, positions);
 
   /* Runs of replaced placeholders; a handler may change the query. */
-  owner = g_object_ref (G_OBJECT (self->owner));
-  epoch = self->epoch;
   for (guint i = 0; i < positions->len && epoch == self->epoch;)
     {
       guint start = g_array_index (positions, guint, i);
@@ -567,7 +599,7 @@ land (SrLazyList *self,
       g_list_model_items_changed (self->owner, start, n, n);
     }
 
-  return positions->len > 0;
+  return positions->len > 0 || n_filled > 0;
 }
 
 static gboolean landing_cb (gpointer user_data);

@@ -108,6 +108,13 @@ message_new_placeholder (void)
   return message;
 }
 
+static void
+message_fill_placeholder (gpointer placeholder,
+                          gpointer record)
+{
+  sr_message_fill_placeholder (placeholder, record);
+}
+
 static const SrLazyListClass message_list_class = {
   .changed_flags = SR_CACHE_CHANGED_MESSAGES,
   .query_rowids = message_query_rowids,
@@ -115,6 +122,7 @@ static const SrLazyListClass message_list_class = {
   .get_id = message_get_id,
   .fingerprint = message_fingerprint,
   .new_placeholder = message_new_placeholder,
+  .fill_placeholder = message_fill_placeholder,
   .query_copy = message_query_copy,
   .query_free = message_query_free,
 };

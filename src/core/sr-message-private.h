@@ -41,5 +41,10 @@ struct _SrMessage
 
 /* An empty message; fill the fields, then never change them once shared. */
 SrMessage *sr_message_new_empty (void);
+/* The one exception, on the main thread: a list's placeholder (an empty
+ * message standing in for a row not read yet) takes every field of from,
+ * which is left empty, and emits notify::id. */
+void       sr_message_fill_placeholder (SrMessage *self,
+                                        SrMessage *from);
 
 G_END_DECLS

@@ -3,7 +3,9 @@
  * sr-message.c: SrMessage, one SMS as the API reported it. The parser and the
  * cache fill the struct (sr-message-private.h) right after
  * sr_message_new_empty(); from then on the object is never modified, so it
- * can be shared between threads and list models without locking. Every field
+ * can be shared between threads and list models without locking. The one
+ * exception is a list's placeholder, an empty message that only the main
+ * thread ever sees, filled once by sr_message_fill_placeholder(). Every field
  * is also a read-only property so that GTK expressions can bind to it.
  */
 
@@ -64,6 +66,55 @@ sr_message_new_empty (void)
 {
   return g_object_new (SR_TYPE_MESSAGE, NULL);
 }
+
+#define SWAP_FIELD(a, b, field) \
+  G_STMT_START { \
+    __typeof__ ((a)->field) tmp_ = (a)->field; \
+    (a)->field = (b)->field; \
+    (b)->field = tmp_; \
+  } G_STMT_END
+
+void
+sr_message_fill_placeholder (SrMessage *self,
+                             SrMessage *from)
+{
+  guint flag;
+
+  g_return_if_fail (SR_IS_MESSAGE (self));
+  g_return_if_fail (SR_IS_MESSAGE (from));
+  g_return_if_fail (self != from);
+
+  /* Swapped: from frees what self had. */
+  SWAP_FIELD (self, from, id);
+  SWAP_FIELD (self, from, campaign_id);
+  SWAP_FIELD (self, from, to);
+  SWAP_FIELD (self, from, sender_id);
+  SWAP_FIELD (self, from, message);
+  SWAP_FIELD (self, from, status_raw);
+  SWAP_FIELD (self, from, failed_reason);
+  SWAP_FIELD (self, from, timezone);
+  SWAP_FIELD (self, from, message_type);
+  SWAP_FIELD (self, from, user_id);
+  SWAP_FIELD (self, from, callback_url);
+  SWAP_FIELD (self, from, provider);
+  SWAP_FIELD (self, from, message_id);
+  SWAP_FIELD (self, from, internal_failed_reason);
+  SWAP_FIELD (self, from, created_at);
+  SWAP_FIELD (self, from, updated_at);
+  SWAP_FIELD (self, from, sent_at);
+  SWAP_FIELD (self, from, scheduled_for);
+  SWAP_FIELD (self, from, cost);
+  SWAP_FIELD (self, from, sms_count);
+  SWAP_FIELD (self, from, status);
+  /* bit fields */
+  flag = self->is_api; self->is_api = from->is_api; from->is_api = flag;
+  flag = self->optout; self->optout = from->optout; from->optout = flag;
+  flag = self->final_callback_sent; self->final_callback_sent = from->final_callback_sent; from->final_callback_sent = flag;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+}
+
+#undef SWAP_FIELD
 
 /* Unknown statuses are shown as the API spelled them, so the label of an
  * unknown status is the raw string when there is one. */

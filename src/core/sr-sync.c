@@ -71,6 +71,16 @@
  * file on a full disk can still be written into it afterwards, which
  * /ui/account/full-disk-reports-shown does not expect.) */
 #define MAX_QUEUED_COMMITS      3
+/* During a bulk load of a large history (DEEP_QUEUE_MIN_RECORDS in all) more pages
+ * share a commit: each commit rewrites every page it touched of the unique
+ * id index, which takes the ids at random places, so fewer, larger commits
+ * write far less once that index has many more pages than a page has ids.
+ * Not below: there it gains nothing, and on a full disk a large rolled-back
+ * transaction leaves a -wal with room enough to build the deferred indexes
+ * in, or to write into afterwards, which the full-disk tests (20,000
+ * messages on a 2 MB disk) do not expect. */
+#define MAX_QUEUED_COMMITS_BULK 12
+#define DEEP_QUEUE_MIN_RECORDS  100000
 /* Overlap before the newest cached message, for messages the server
  * committed late with an earlier timestamp. Upserts make it harmless. */
 #define START_OVERLAP           (5 * G_TIME_SPAN_MINUTE)
@@ -1185,13 +1195,22 @@ fetch_pages (GTask *task)
     }
 }
 
+static guint
+max_queued_commits (Run *run)
+{
+  /* The history's size is known from the first answer on. */
+  if (run->bulk_load && run->down.total > DEEP_QUEUE_MIN_RECORDS)
+    return MAX_QUEUED_COMMITS_BULK;
+  return MAX_QUEUED_COMMITS;
+}
+
 static void
 commit_ready_pages (GTask *task)
 {
   Run *run = g_task_get_task_data (task);
   Segment *seg = run->seg;
 
-  while (run->n_committing < MAX_QUEUED_COMMITS && run->fatal == NULL &&
+  while (run->n_committing < max_queued_commits (run) && run->fatal == NULL &&
          !seg->switch_to_keyset && seg->new_limit == 0)
     {
       PageResult *result;
@@ -1409,7 +1428,7 @@ fetch_keyset (GTask *task)
   SrMessageQuery query;
   KeysetRequest *request;
 
-  if (seg->busy || seg->end_reached || run->fatal != NULL || run->n_committing >= MAX_QUEUED_COMMITS)
+  if (seg->busy || seg->end_reached || run->fatal != NULL || run->n_committing >= max_queued_commits (run))
     return;
 
   request = g_new0 (KeysetRequest, 1);

@@ -28,6 +28,9 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,6 +448,10 @@ run_window (void)
   double smooth, home_end, jumps, jump_rows, query_ms, render_ms;
   gint64 t0;
 
+#ifdef __GLIBC__
+  /* as the app's main() does */
+  mallopt (M_ARENA_MAX, 2);
+#endif
   gtk_init ();
   adw_init ();
   sr_register_resource ();
@@ -589,6 +596,10 @@ run_naive (void)
   Screen screen = { NULL, };
   gint64 t0, t1;
 
+#ifdef __GLIBC__
+  /* the same process set-up as the app's */
+  mallopt (M_ARENA_MAX, 2);
+#endif
   gtk_init ();
   g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
 
@@ -830,10 +841,14 @@ main (int    argc,
 
   /* Run from the build tree: the app's settings schema is there; settings
    * in memory (the user's are not touched); the cairo renderer, as under
-   * Xvfb. Children inherit these. */
+   * Xvfb, and no GL at all: GDK on X11 otherwise loads the software GL
+   * driver (llvmpipe: about 56 MB of libLLVM and libgallium resident) only
+   * to choose a visual, which the cairo renderer never uses; set
+   * GDK_DISABLE to something else to see it. Children inherit these. */
   g_setenv ("GSETTINGS_SCHEMA_DIR", SR_BUILD_SCHEMA_DIR, FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GDK_DISABLE", "gl", FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
 
   if (child)

@@ -3438,6 +3438,119 @@ test_sort_lands_on_first_row (void)
   sr_test_window_close (window);
 }
 
+static void
+count_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        guint      *count)
+{
+  (*count)++;
+}
+
+typedef struct
+{
+  GtkWidget  *view;
+  const char *text;
+} ShownWait;
+
+static gboolean
+row_shown (gpointer data)
+{
+  ShownWait *wait = data;
+
+  return label_shows (wait->view, wait->text);
+}
+
+/* Jumps to the end of the log (End) in the given layout and waits for the
+ * last row, read after its placeholder was bound, to show its recipient.
+ * Returns the number of items-changed the list emitted meanwhile. */
+static guint
+jump_to_end_and_check (SrMessageView *view,
+                       GtkWidget     *rows,
+                       SrMessageSort  sort,
+                       gboolean       descending,
+                       gboolean       unread)
+{
+  SrMessageList *list = sr_message_view_get_list (view);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (rows, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  SrMessage *last;
+  LoadedWait loaded;
+  ShownWait shown;
+  guint changes = 0;
+  gulong handler;
+  guint n;
+
+  sr_test_wait_until (list_ready, list, 30, "the log loaded");
+  sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
+  sr_test_spin (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, >, 1000);
+  /* unread: the end was never read, its rows will be placeholders first
+   * (after a new order, rows read before may be there already) */
+  if (unread)
+    g_assert_false (sr_message_list_is_loaded (list, n - 1));
+  expected = sr_cache_query_messages (shared_cache, sr_message_list_get_filter (list),
+                                      sort, descending, 1, n - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, ==, 1);
+  last = g_ptr_array_index (expected, 0);
+  g_assert_false (label_shows (rows, sr_message_get_to (last)));
+
+  handler = g_signal_connect (list, "items-changed", G_CALLBACK (count_items_changed_cb), &changes);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  loaded = (LoadedWait) { G_LIST_MODEL (list), n - 1 };
+  shown = (ShownWait) { rows, sr_message_get_to (last) };
+  sr_test_wait_until (item_loaded, &loaded, 30, "the last row read");
+  sr_test_wait_until (row_shown, &shown, 30, "the last row shown");
+  sr_test_spin (200);
+  g_signal_handler_disconnect (list, handler);
+
+  g_assert_true (label_shows (rows, sr_message_get_to (last)));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
+
+  return changes;
+}
+
+/* A jump to the end of the log: the rows there are bound as placeholders
+ * at once, and when their block arrives the list fills those very items
+ * (no items-changed, so GTK keeps the row widgets) and the cells bind
+ * again: the last row's recipient is on screen. In the columns, again
+ * right after a new order put the view on its first row, and in the rich
+ * rows of a narrow window. */
+static void
+test_jump_fills_rows_in_place (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  GtkColumnView *column_view = sr_message_view_get_column_view (view);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  sr_window_show_content_page (window, "messages");
+  g_assert_cmpuint (jump_to_end_and_check (view, GTK_WIDGET (column_view), SR_MESSAGE_SORT_CREATED, TRUE, TRUE), ==, 0);
+
+  gtk_column_view_sort_by_column (column_view, sr_message_view_get_column (view, SR_MESSAGE_SORT_RECIPIENT),
+                                  GTK_SORT_ASCENDING);
+  sr_test_wait_until (top_row_loaded, column_view, 30, "the first rows of the new order");
+  g_assert_cmpuint (jump_to_end_and_check (view, GTK_WIDGET (column_view), SR_MESSAGE_SORT_RECIPIENT, FALSE, FALSE), ==, 0);
+  sr_test_window_close (window);
+
+  /* the rich rows, on a log just opened */
+  window = open_shared_window ();
+  view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  sr_window_show_content_page (window, "messages");
+  sr_message_view_set_compact (view, TRUE);
+  sr_test_spin (300);
+  g_assert_cmpuint (jump_to_end_and_check (view, GTK_WIDGET (sr_message_view_get_list_view (view)),
+                                           SR_MESSAGE_SORT_CREATED, TRUE, TRUE), ==, 0);
+  sr_test_window_close (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3511,6 +3624,7 @@ main (int   argc,
   g_test_add_func ("/ui/offline/launch-shows-cached-rows", test_offline_launch_shows_cached_rows);
 
   g_test_add_func ("/ui/messages/sort-lands-on-first-row", test_sort_lands_on_first_row);
+  g_test_add_func ("/ui/messages/jump-fills-rows-in-place", test_jump_fills_rows_in_place);
 
   ret = g_test_run ();
 
