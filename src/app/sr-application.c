@@ -11,10 +11,13 @@
  * are what a search result and "search in the app" open.
  *
  * "Keep Refreshing in the Background" (run-in-background): closing the
- * main window then only hides it (hide-on-close), so GtkApplication keeps
- * holding the app for it and its session keeps syncing on the automatic
- * refresh timer, which is what makes notifications arrive. Turning it off
- * with the window hidden ends the app. In Flatpak the app asks the
+ * main window then destroys it, but its open account stays: the session
+ * (which keeps syncing on the automatic refresh timer, which is what makes
+ * notifications arrive) and its notifier move into an SrWindowKept the
+ * application holds itself for; the next window (activation, a
+ * notification, a Shell search result) takes them over without opening the
+ * account again. Turning the setting off with no window ends the app. In
+ * Flatpak the app asks the
  * Background portal first (with autostart: --background starts it at login
  * without showing the window); a refusal turns the setting off again and
  * says why.
@@ -50,10 +53,12 @@ struct _SrApplication
   SrSearchProvider *search_provider;
   GSettings      *settings;
   gboolean        start_hidden;   /* --background */
-  SrSession      *hidden_session; /* (unowned) the hidden window's, while it is hidden in the background */
-  gulong          hidden_sync_id;
-  guint           hidden_release_id;
+  SrWindowKept   *kept;          /* the account of the window closed into the background */
+  gulong          kept_sync_id;
+  guint           kept_release_id;
+  guint           hidden_start_id;
   guint           memory_releases;
+  gboolean        quitting;
 };
 
 G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
@@ -152,8 +157,8 @@ release_memory (SrApplication *self,
   g_task_run_in_thread (task, release_memory_thread);
 }
 
-/* After a sync the hidden window's lists reload what changed: release once
- * they are done with the readers. */
+/* After a sync the account's readers have been used: release them again
+ * once the campaign index and any late reads are done. */
 #define RELEASE_AFTER_SYNC_SECONDS 5
 
 static gboolean
@@ -161,58 +166,120 @@ release_after_sync_cb (gpointer user_data)
 {
   SrApplication *self = user_data;
 
-  self->hidden_release_id = 0;
-  if (self->hidden_session != NULL)
-    release_memory (self, self->hidden_session);
+  self->kept_release_id = 0;
+  if (self->kept != NULL)
+    release_memory (self, sr_window_kept_get_session (self->kept));
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-on_hidden_sync_finished_cb (SrSession     *session,
-                            gpointer       summary,
-                            GError        *error,
-                            gboolean       user_requested,
-                            SrApplication *self)
+on_kept_sync_finished_cb (SrSession     *session,
+                          gpointer       summary,
+                          GError        *error,
+                          gboolean       user_requested,
+                          SrApplication *self)
 {
-  if (self->hidden_release_id == 0)
-    self->hidden_release_id = g_timeout_add_seconds (RELEASE_AFTER_SYNC_SECONDS, release_after_sync_cb, self);
+  if (self->kept_release_id == 0)
+    self->kept_release_id = g_timeout_add_seconds (RELEASE_AFTER_SYNC_SECONDS, release_after_sync_cb, self);
+}
+
+/* The account kept open leaves the application, for a new window or to
+ * be closed; the caller then releases the application's hold for it
+ * (release_kept_hold()), once a window holds the application instead. */
+static SrWindowKept *
+take_kept (SrApplication *self)
+{
+  SrWindowKept *kept = g_steal_pointer (&self->kept);
+
+  g_clear_handle_id (&self->kept_release_id, g_source_remove);
+  if (kept != NULL)
+    g_clear_signal_handler (&self->kept_sync_id, sr_window_kept_get_session (kept));
+
+  return kept;
 }
 
 static void
-forget_hidden_session (SrApplication *self)
+release_kept_hold (SrApplication *self)
 {
-  g_clear_handle_id (&self->hidden_release_id, g_source_remove);
-  if (self->hidden_session != NULL)
-    {
-      g_clear_signal_handler (&self->hidden_sync_id, self->hidden_session);
-      g_object_remove_weak_pointer (G_OBJECT (self->hidden_session), (gpointer *) &self->hidden_session);
-      self->hidden_session = NULL;
-    }
-  self->hidden_sync_id = 0;
+  g_application_release (G_APPLICATION (self));
 }
 
-/* The main window closed into the background (hide-on-close): release
- * memory now and after each background sync until it shows again.
- * (Unrealizing the hidden window to free its surface trips GTK: a widget
- * asks the unrealized surface for the pointer.) */
+/* The closed window is gone: its widgets, lists and pages with it. */
 static void
-on_main_window_visible_cb (GtkWindow     *window,
+on_closed_window_gone_cb (gpointer  user_data,
+                          GObject  *where_the_window_was)
+{
+  g_autoptr(SrApplication) self = user_data;
+
+  if (self->kept != NULL)
+    release_memory (self, sr_window_kept_get_session (self->kept));
+}
+
+/* Keeps window's account open without the window, which is then
+ * destroyed: the session (its refresh timer, a sync under way) and its
+ * notifier go on; the application holds itself until a window takes them
+ * again or background refresh is turned off. */
+static gboolean
+keep_in_background (SrApplication *self,
+                    GtkWindow     *window)
+{
+  SrWindowKept *kept;
+
+  if (self->kept != NULL || self->quitting ||
+      !g_settings_get_boolean (self->settings, "run-in-background"))
+    return FALSE;
+
+  kept = sr_window_keep_session (SR_WINDOW (window));
+  if (kept == NULL)
+    return FALSE;
+
+  g_debug ("Background: the window closes, its account stays open");
+  g_application_hold (G_APPLICATION (self));
+  self->kept = kept;
+  self->kept_sync_id = g_signal_connect_object (sr_window_kept_get_session (kept), "sync-finished",
+                                                G_CALLBACK (on_kept_sync_finished_cb), self, 0);
+  g_object_weak_ref (G_OBJECT (window), on_closed_window_gone_cb, g_object_ref (self));
+
+  return TRUE;
+}
+
+/* Runs after the window saved its size and page: in the background, its
+ * account stays and the window itself is destroyed as usual. */
+static gboolean
+on_main_window_close_request_cb (GtkWindow     *window,
+                                 SrApplication *self)
+{
+  keep_in_background (self, window);
+
+  return FALSE;
+}
+
+/* --background: the window opens the account unseen; once it has, the
+ * account stays and the window goes. */
+static gboolean
+hidden_start_cb (gpointer user_data)
+{
+  SrApplication *self = user_data;
+  GtkWindow *window = get_main_window (self);
+
+  self->hidden_start_id = 0;
+  if (window != NULL && !gtk_widget_get_visible (GTK_WIDGET (window)) &&
+      keep_in_background (self, window))
+    gtk_window_destroy (window);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_main_window_session_cb (GtkWindow     *window,
                            GParamSpec    *pspec,
                            SrApplication *self)
 {
-  SrSession *session = sr_window_get_session (SR_WINDOW (window));
-
-  forget_hidden_session (self);
-  if (gtk_widget_get_visible (GTK_WIDGET (window)) || !gtk_window_get_hide_on_close (window) ||
-      session == NULL)
-    return;
-
-  self->hidden_session = session;
-  g_object_add_weak_pointer (G_OBJECT (session), (gpointer *) &self->hidden_session);
-  self->hidden_sync_id = g_signal_connect_object (session, "sync-finished",
-                                                  G_CALLBACK (on_hidden_sync_finished_cb), self, 0);
-  release_memory (self, session);
+  /* Not inside the window's own opening: from the main loop. */
+  if (!gtk_widget_get_visible (GTK_WIDGET (window)) && self->hidden_start_id == 0 &&
+      sr_window_get_session (SR_WINDOW (window)) != NULL)
+    self->hidden_start_id = g_idle_add (hidden_start_cb, self);
 }
 
 static GtkWindow *
@@ -222,15 +289,25 @@ ensure_main_window (SrApplication *self)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (sr_window_new (GTK_APPLICATION (self),
-                                          self->api_url,
-                                          self->auth_url,
-                                          self->data_dir,
-                                          self->env_api_key));
-      /* Closed, it only hides: the app and the session stay. */
-      g_settings_bind (self->settings, "run-in-background", window, "hide-on-close", G_SETTINGS_BIND_GET);
-      g_signal_connect_object (window, "notify::visible",
-                               G_CALLBACK (on_main_window_visible_cb), self, 0);
+      SrWindowKept *kept = take_kept (self);
+
+      /* The account kept open in the background: no second opening, no
+       * second sync. The window holds the application from now on. */
+      if (kept != NULL)
+        {
+          window = GTK_WINDOW (sr_window_new_for_kept (GTK_APPLICATION (self), self->data_dir, kept));
+          release_kept_hold (self);
+        }
+      else
+        window = GTK_WINDOW (sr_window_new (GTK_APPLICATION (self),
+                                            self->api_url,
+                                            self->auth_url,
+                                            self->data_dir,
+                                            self->env_api_key));
+      g_signal_connect_object (window, "close-request",
+                               G_CALLBACK (on_main_window_close_request_cb), self, G_CONNECT_AFTER);
+      g_signal_connect_object (window, "notify::session",
+                               G_CALLBACK (on_main_window_session_cb), self, 0);
     }
 
   return window;
@@ -411,7 +488,12 @@ on_run_in_background_cb (SrApplication *self)
   gboolean on = g_settings_get_boolean (self->settings, "run-in-background");
   GtkWindow *window = get_main_window (self);
 
-  /* Off while the window is hidden: nothing is left to keep the app. */
+  /* Off with the window closed: nothing is left to keep the app. */
+  if (!on && self->kept != NULL)
+    {
+      sr_window_kept_free (take_kept (self));
+      release_kept_hold (self);
+    }
   if (!on && window != NULL && !gtk_widget_get_visible (GTK_WIDGET (window)))
     gtk_window_destroy (window);
 
@@ -495,7 +577,9 @@ sr_application_finalize (GObject *object)
 {
   SrApplication *self = SR_APPLICATION (object);
 
-  forget_hidden_session (self);
+  g_clear_handle_id (&self->hidden_start_id, g_source_remove);
+  g_clear_handle_id (&self->kept_release_id, g_source_remove);
+  g_clear_pointer (&self->kept, sr_window_kept_free);
   g_clear_pointer (&self->api_url, g_free);
   g_clear_pointer (&self->auth_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
@@ -527,7 +611,14 @@ quit_activated (GSimpleAction *action,
 {
   SrApplication *self = user_data;
 
-  /* Close windows properly so the main window saves its state. */
+  /* Close windows properly so the main window saves its state; nothing
+   * stays in the background. */
+  self->quitting = TRUE;
+  if (self->kept != NULL)
+    {
+      sr_window_kept_free (take_kept (self));
+      release_kept_hold (self);
+    }
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; )
     {
       GtkWindow *window = l->data;
@@ -715,6 +806,24 @@ sr_application_get_data_dir (SrApplication *self)
   g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
 
   return self->data_dir;
+}
+
+/* The session of the account kept open in the background with no window;
+ * NULL otherwise. */
+SrSession *
+sr_application_get_background_session (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+
+  return self->kept != NULL ? sr_window_kept_get_session (self->kept) : NULL;
+}
+
+SrCampaignNotifier *
+sr_application_get_background_notifier (SrApplication *self)
+{
+  g_return_val_if_fail (SR_IS_APPLICATION (self), NULL);
+
+  return self->kept != NULL ? sr_window_kept_get_notifier (self->kept) : NULL;
 }
 
 guint

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "sr-campaign-notifier.h"
+
 G_BEGIN_DECLS
 
 #define SR_TYPE_APPLICATION (sr_application_get_type ())
@@ -23,5 +25,7 @@ const char    *sr_application_get_env_api_key (SrApplication *self);
 /* How many times the memory of the account was released with the window
  * closed into the background (for tests). */
 guint          sr_application_get_memory_releases (SrApplication *self);
+SrSession     *sr_application_get_background_session (SrApplication *self);
+SrCampaignNotifier *sr_application_get_background_notifier (SrApplication *self);
 
 G_END_DECLS

@@ -94,6 +94,10 @@ get_window_cache (SrSearchProvider *self)
         return sr_session_get_cache (session);
     }
 
+  /* The window closed, its account kept open in the background. */
+  if (sr_application_get_background_session (self->application) != NULL)
+    return sr_session_get_cache (sr_application_get_background_session (self->application));
+
   return NULL;
 }
 

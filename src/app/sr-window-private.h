@@ -42,6 +42,8 @@ void              sr_window_show_content_page    (SrWindow   *self,
 SrSession        *sr_window_get_session          (SrWindow   *self);
 /* NULL while no account is open. */
 SrCampaignNotifier *sr_window_get_campaign_notifier (SrWindow *self);
+SrSession        *sr_window_kept_get_session     (SrWindowKept *kept);
+SrCampaignNotifier *sr_window_kept_get_notifier  (SrWindowKept *kept);
 /* The sidebar's "Synced 3 minutes ago". */
 const char       *sr_window_get_sync_status_text (SrWindow   *self);
 SrSignInPage     *sr_window_get_sign_in_page     (SrWindow   *self);

@@ -92,6 +92,7 @@ struct _SrWindow
   char                 *cache_path;         /* of the account being opened */
   char                 *pending_message_id; /* to show once the account is open */
   char                 *pending_search;     /* likewise */
+  SrWindowKept         *adopt;              /* construct-only: an open account to take over */
   gint64                reported_mismatch;
   guint                 clock_source;
   gint64                created_usec;       /* start-up figures in the debug log */
@@ -112,6 +113,8 @@ enum {
   PROP_API_KEY,
   PROP_USE_KEYRING,
   PROP_ACCOUNT_ID,
+  PROP_KEPT,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -512,13 +515,12 @@ on_sidebar_row_activated_cb (SrWindow      *self,
 
 /* --- the account --- */
 
+/* The pages and campaign windows let go of the open session; close_it
+ * closes it as well (otherwise someone else keeps it running). */
 static void
-set_session (SrWindow  *self,
-             SrSession *session)
+drop_session (SrWindow *self,
+              gboolean  close_it)
 {
-  if (self->session == session)
-    return;
-
   if (self->session != NULL)
     {
       g_autoptr(GList) campaign_windows = NULL;
@@ -536,9 +538,23 @@ set_session (SrWindow  *self,
       sr_messages_page_set_session (self->messages_page, NULL);
       sr_campaigns_page_set_session (self->campaigns_page, NULL);
       g_clear_object (&self->notifier);
-      sr_session_close (self->session);
+      if (close_it)
+        sr_session_close (self->session);
       g_clear_object (&self->session);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
     }
+}
+
+/* notifier: the session's own when it is taken over (NULL: a new one). */
+static void
+set_session_full (SrWindow           *self,
+                  SrSession          *session,
+                  SrCampaignNotifier *notifier)
+{
+  if (self->session == session)
+    return;
+
+  drop_session (self, TRUE);
 
   if (session == NULL)
     {
@@ -548,7 +564,7 @@ set_session (SrWindow  *self,
     }
 
   self->session = g_object_ref (session);
-  self->notifier = sr_campaign_notifier_new (session);
+  self->notifier = notifier != NULL ? g_object_ref (notifier) : sr_campaign_notifier_new (session);
   self->reported_mismatch = -1;
 
   g_signal_connect_object (session, "notify::syncing",
@@ -582,6 +598,14 @@ set_session (SrWindow  *self,
   update_balance (self);
   update_banners (self);
   update_sync_ui (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
+set_session (SrWindow  *self,
+             SrSession *session)
+{
+  set_session_full (self, session, NULL);
 }
 
 static void
@@ -1051,6 +1075,128 @@ on_sign_in_cancelled_cb (SrWindow *self)
   sr_sign_in_page_set_adding (self->sign_in_page, NULL);
   gtk_stack_set_visible_child_name (self->main_stack, self->return_to != NULL ? self->return_to : "reports");
   g_clear_pointer (&self->return_to, g_free);
+}
+
+/* --- handing the open account over (background refresh) --- */
+
+struct _SrWindowKept
+{
+  SrSession          *session;
+  SrCampaignNotifier *notifier;
+  SrAccounts         *accounts;
+  char               *account_id;
+  char               *api_url;
+  char               *auth_url;
+  char               *api_key;      /* wiped on free */
+  gboolean            key_from_env;
+  gboolean            use_keyring;
+  gboolean            urls_from_command_line;
+};
+
+void
+sr_window_kept_free (SrWindowKept *kept)
+{
+  if (kept == NULL)
+    return;
+
+  g_clear_object (&kept->notifier);
+  if (kept->session != NULL)
+    sr_session_close (kept->session);
+  g_clear_object (&kept->session);
+  g_clear_object (&kept->accounts);
+  g_free (kept->account_id);
+  g_free (kept->api_url);
+  g_free (kept->auth_url);
+  wipe_key (&kept->api_key);
+  g_free (kept);
+}
+
+SrSession *
+sr_window_kept_get_session (SrWindowKept *kept)
+{
+  g_return_val_if_fail (kept != NULL, NULL);
+
+  return kept->session;
+}
+
+SrCampaignNotifier *
+sr_window_kept_get_notifier (SrWindowKept *kept)
+{
+  g_return_val_if_fail (kept != NULL, NULL);
+
+  return kept->notifier;
+}
+
+/* The open account leaves the window, still open: its session (with the
+ * refresh timer and any sync running), its notifier, which account it is
+ * and its key. The window is left without an account, to be destroyed.
+ * NULL when no account is open (signing in, opening, a problem). */
+SrWindowKept *
+sr_window_keep_session (SrWindow *self)
+{
+  SrWindowKept *kept;
+
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  if (self->session == NULL)
+    return NULL;
+
+  g_cancellable_cancel (self->cancellable);
+  kept = g_new0 (SrWindowKept, 1);
+  kept->session = g_object_ref (self->session);
+  kept->notifier = g_steal_pointer (&self->notifier);
+  kept->accounts = self->accounts != NULL ? g_object_ref (self->accounts) : NULL;
+  kept->account_id = g_strdup (self->account_id);
+  kept->api_url = g_strdup (self->api_url);
+  kept->auth_url = g_strdup (self->auth_url);
+  kept->api_key = g_strdup (self->api_key);
+  kept->key_from_env = self->key_from_env;
+  kept->use_keyring = self->use_keyring;
+  kept->urls_from_command_line = self->urls_from_command_line;
+
+  drop_session (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sync", FALSE);
+
+  return kept;
+}
+
+/* A new window on an account kept open: no keyring, no opening, no sync
+ * (the session's timer goes on); the page it was closed on. */
+static void
+adopt_kept (SrWindow     *self,
+            SrWindowKept *kept)
+{
+  g_autoptr(SrSession) session = g_steal_pointer (&kept->session);
+  g_autoptr(SrCampaignNotifier) notifier = g_steal_pointer (&kept->notifier);
+  g_autofree char *last_page = NULL;
+
+  g_free (self->api_url);
+  self->api_url = g_steal_pointer (&kept->api_url);
+  g_free (self->auth_url);
+  self->auth_url = g_steal_pointer (&kept->auth_url);
+  wipe_key (&self->api_key);
+  self->api_key = g_steal_pointer (&kept->api_key);
+  self->key_from_env = kept->key_from_env;
+  self->use_keyring = kept->use_keyring;
+  self->urls_from_command_line = kept->urls_from_command_line;
+  g_free (self->cache_path);
+  self->cache_path = g_strdup (sr_session_get_cache_path (session));
+
+  if (kept->accounts != NULL)
+    {
+      g_set_object (&self->accounts, kept->accounts);
+      g_signal_connect_object (self->accounts, "changed",
+                               G_CALLBACK (update_account_switcher), self, G_CONNECT_SWAPPED);
+    }
+  set_account_id (self, kept->account_id);
+  update_account_switcher (self);
+  sr_window_kept_free (kept);
+
+  set_session_full (self, session, notifier);
+  last_page = g_settings_get_string (self->settings, "last-page");
+  sr_window_show_content_page (self, last_page);
+  gtk_stack_set_visible_child_name (self->main_stack, "reports");
 }
 
 static void
@@ -1772,7 +1918,10 @@ sr_window_constructed (GObject *object)
 
   self->created_usec = g_get_monotonic_time ();
   g_debug ("Start-up: window created");
-  start (self);
+  if (self->adopt != NULL)
+    adopt_kept (self, g_steal_pointer (&self->adopt));
+  else
+    start (self);
 }
 
 static void
@@ -1820,6 +1969,7 @@ sr_window_finalize (GObject *object)
   g_clear_pointer (&self->return_to, g_free);
   g_clear_pointer (&self->account_display_name, g_free);
   wipe_key (&self->api_key);
+  g_clear_pointer (&self->adopt, sr_window_kept_free);
 
   G_OBJECT_CLASS (sr_window_parent_class)->finalize (object);
 }
@@ -1853,6 +2003,9 @@ sr_window_set_property (GObject      *object,
       /* win.account, the switcher's menu */
       sr_window_switch_account (self, g_value_get_string (value));
       break;
+    case PROP_KEPT:
+      self->adopt = g_value_get_pointer (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1871,6 +2024,9 @@ sr_window_get_property (GObject    *object,
     case PROP_ACCOUNT_ID:
       /* "" while none: the property action's state cannot be NULL. */
       g_value_set_string (value, self->account_id != NULL ? self->account_id : "");
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1910,6 +2066,14 @@ sr_window_class_init (SrWindowClass *klass)
   properties[PROP_ACCOUNT_ID] =
     g_param_spec_string ("account-id", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* An SrWindowKept the window takes over (sr_window_new_for_kept()). */
+  properties[PROP_KEPT] =
+    g_param_spec_pointer ("kept", NULL, NULL,
+                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The open account's session; NULL while none is open. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, SR_TYPE_SESSION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SR_TYPE_SIGN_IN_PAGE);
@@ -2035,6 +2199,22 @@ sr_window_new (GtkApplication *application,
                        "auth-url", auth_url,
                        "data-dir", data_dir,
                        "api-key", api_key,
+                       NULL);
+}
+
+/* Takes kept. */
+SrWindow *
+sr_window_new_for_kept (GtkApplication *application,
+                        const char     *data_dir,
+                        SrWindowKept   *kept)
+{
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (kept != NULL && kept->session != NULL, NULL);
+
+  return g_object_new (SR_TYPE_WINDOW,
+                       "application", application,
+                       "data-dir", data_dir,
+                       "kept", kept,
                        NULL);
 }
 

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define SR_TYPE_WINDOW (sr_window_get_type ())
 G_DECLARE_FINAL_TYPE (SrWindow, sr_window, SR, WINDOW, AdwApplicationWindow)
 
+/* An open account taken out of a window (background refresh). */
+typedef struct _SrWindowKept SrWindowKept;
+
 /* api_key: a key to use for this run only (SMSTO_API_KEY), never stored;
  * NULL to use the keyring or ask. NULL URLs: settings, then SMS.to's. */
 SrWindow *sr_window_new (GtkApplication *application,
@@ -26,6 +29,12 @@ SrWindow *sr_window_new (GtkApplication *application,
 
 /* The details of a cached message, once the account is open (GNOME
  * Shell's search results). */
+SrWindow *sr_window_new_for_kept (GtkApplication *application,
+                                  const char     *data_dir,
+                                  SrWindowKept   *kept);
+SrWindowKept *sr_window_keep_session (SrWindow  *self);
+void      sr_window_kept_free       (SrWindowKept   *kept);
+
 void      sr_window_show_message    (SrWindow       *self,
                                      const char     *message_id);
 /* The Messages Log searching for text, once the account is open. */
@@ -60,5 +69,7 @@ AdwAlertDialog *sr_window_new_keep_reports_question (const char *heading,
                                                      const char *body,
                                                      const char *delete_label,
                                                      const char *keep_label);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrWindowKept, sr_window_kept_free)
 
 G_END_DECLS

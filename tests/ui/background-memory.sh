@@ -1,9 +1,10 @@
 #!/bin/sh
 # Memory of SMS Reports idle in the background with its window closed: a
 # sandbox account of MESSAGES messages (50,000 unless set) synced for WAIT
-# seconds (40), run-in-background on, the window closed with Ctrl+W; prints
-# VmRSS with the window open, 10 s after the close (the app has released
-# the cache's idle readers and trimmed the heap), and 90 s later with the
+# seconds (40), run-in-background on, the window closed with Ctrl+W (it is
+# destroyed; the app keeps the account open); prints VmRSS with the window
+# open, 10 s after the close (the window gone, the cache's idle readers
+# released, the heap trimmed) with the largest mappings, and 90 s later with the
 # sandbox's request count (syncs go on). Needs _build-test
 # (build-aux/test) and Xvfb, xdotool, dbus-run-session; run it in the build
 # root:
@@ -40,6 +41,8 @@ dbus-run-session -- sh -c '
   w=$(xdotool search --onlyvisible --name "SMS Reports" | head -1); xdotool windowfocus --sync $w; xdotool key --window $w ctrl+w; sleep 2; echo "after Ctrl+W: $(xdotool search --onlyvisible --name "SMS Reports" | wc -l) visible"
   sleep 8
   grep -E "VmRSS|RssAnon|RssFile" /proc/$app/status | sed "s/^/closed 10 s: /"
+  echo "closed 10 s, largest mappings (kB resident, file or kind):"
+  awk "/^[0-9a-f]+-[0-9a-f]+ /{name=(\$6==\"\")?\"[anon]\":\$6} /^Rss:/{rss[name]+=\$2} END{for(n in rss) print rss[n], n}" /proc/$app/smaps | sort -rn | head -8 | sed "s/^/  /"
   python3 -c "import urllib.request,sys; print(sys.argv[2], urllib.request.urlopen(sys.argv[1] + \"/_sandbox/stats\").read().decode()[:40])" "$url" at-close
   sleep 90
   python3 -c "import urllib.request,sys; print(sys.argv[2], urllib.request.urlopen(sys.argv[1] + \"/_sandbox/stats\").read().decode()[:40])" "$url" 90s-later

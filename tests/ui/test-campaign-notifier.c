@@ -19,7 +19,9 @@
 #include "sr-campaign-notifier.h"
 #include "sr-core.h"
 #include "sr-format.h"
+#include "sr-message-dialog.h"
 #include "sr-preferences-dialog.h"
+#include "sr-search-provider.h"
 #include "sr-resources.h"
 #include "sr-session.h"
 #include "sr-test-loop.h"
@@ -590,24 +592,220 @@ memory_released (gpointer user_data)
   return sr_application_get_memory_releases (r->app) >= r->releases;
 }
 
-/* "Keep Refreshing in the Background": closing the window only hides it,
- * so the application keeps it (and its session, which syncs on its timer)
- * and stays, and releases what the cache's idle readers hold (on the close
- * and after each sync while hidden); turning the setting off with the
- * window hidden ends it. With the setting off, closing the window ends it
- * as before. The Background portal (asked in Flatpak) is tested in
- * test-background-portal.c. */
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
+dashboard_filled (gpointer app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  return windows != NULL && SR_IS_WINDOW (windows->data) &&
+         sr_dashboard_page_get_total (sr_window_get_dashboard_page (windows->data)) > 0;
+}
+
+static gboolean
+campaign_seen (gpointer data)
+{
+  return ((Seen *) data)->ids->len > 0;
+}
+
+/* The test session's notification server: org.freedesktop.Notifications
+ * on the session bus, keeping the body of each notification it is
+ * given, so a test sees what reached the desktop. */
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "</interface></node>";
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  GPtrArray *summaries = user_data;
+
+  if (g_str_equal (method_name, "Notify"))
+    {
+      const char *body;
+
+      g_variant_get_child (parameters, 4, "&s", &body);
+      g_ptr_array_add (summaries, g_strdup (body));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", summaries->len));
+    }
+  else if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable notifications_vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+
+static guint
+notification_server_start (GDBusConnection *connection,
+                           GPtrArray       *summaries,
+                           guint           *owner_id)
+{
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GError) error = NULL;
+  guint id;
+
+  id = g_dbus_connection_register_object (connection, "/org/freedesktop/Notifications", info->interfaces[0],
+                                          &notifications_vtable, summaries, NULL, &error);
+  g_assert_no_error (error);
+  *owner_id = g_bus_own_name_on_connection (connection, "org.freedesktop.Notifications",
+                                            G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  return id;
+}
+
+static gboolean
+name_owned (gpointer connection)
+{
+  g_autoptr(GVariant) reply =
+    g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                 "org.freedesktop.DBus", "NameHasOwner",
+                                 g_variant_new ("(s)", "org.freedesktop.Notifications"),
+                                 G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+typedef struct
+{
+  GPtrArray *received;
+  guint      n;
+} Received;
+
+static gboolean
+notifications_received (gpointer data)
+{
+  Received *r = data;
+
+  return r->received->len >= r->n;
+}
+
+static SrWindow *
+find_main_window (SrApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SR_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+typedef struct
+{
+  SrApplication *app;
+  const char    *message_id;
+} DetailsWait;
+
+static gboolean
+details_shown (gpointer data)
+{
+  DetailsWait *wait = data;
+  SrWindow *window = find_main_window (wait->app);
+  AdwDialog *dialog;
+
+  if (window == NULL)
+    return FALSE;
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  return SR_IS_MESSAGE_DIALOG (dialog)
+         && g_strcmp0 (sr_message_get_id (sr_message_dialog_get_message (SR_MESSAGE_DIALOG (dialog))),
+                       wait->message_id) == 0;
+}
+
+/* A call from another client of the bus (GNOME Shell), waited for in the
+ * main loop the app runs in. */
+static GVariant *
+shell_call (GDBusProxy *proxy,
+            const char *method,
+            GVariant   *parameters)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  g_dbus_proxy_call (proxy, method, parameters, G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_open_cb, &result);
+  sr_test_wait_until (result_set, &result, 60, method);
+  reply = g_dbus_proxy_call_finish (proxy, result, &error);
+  g_assert_no_error (error);
+
+  return reply;
+}
+
+/* Closes the main window into the background and waits until it is gone
+ * (its last reference dropped), the account still open in the app. */
+static void
+close_into_background (SrApplication *app,
+                       GtkWindow     *window,
+                       SrSession     *session)
+{
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_close (window);
+  sr_test_wait_until (pointer_cleared, &window, 10, "the closed window to be destroyed");
+  g_assert_true (no_window (app));
+  g_assert_true (sr_application_get_background_session (app) == session);
+}
+
+/* "Keep Refreshing in the Background": closing the window destroys it;
+ * the application keeps the account open (its session, which syncs on its
+ * timer, and its notifier), holds itself for it, and releases what the
+ * cache's idle readers hold once the window is gone and after each sync.
+ * A campaign that ends then is notified. Activating the app gives a new
+ * window on the same session (no sign-in, no second sync) with the
+ * account's reports; a notification's action opens the right campaign.
+ * Turning the setting off with no window closes the account. With the
+ * setting off, closing the window ends the app as before. The Background
+ * portal (asked in Flatpak) is tested in test-background-portal.c. */
 static void
 test_background_keeps_app (void)
 {
-  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "400", "--campaigns", "3", NULL);
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "3000", "--campaigns", "12",
+                                                            "--manual-clock", "--seed", "5", NULL);
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autoptr(SrApplication) app = NULL;
   g_autoptr(GError) error = NULL;
   const char *url = sr_test_sandbox_get_url (sandbox);
+  Seen seen = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free), 0 };
+  g_autofree char *campaign_id = NULL;
+  SrCampaignWindow *campaign_window = NULL;
+  SrWindow *main_window = NULL;
   Releases releases;
   GtkWindow *window;
   SrSession *session;
+  gint64 total;
+  g_autoptr(GPtrArray) summaries = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  guint server_owner = 0;
+  guint server_object;
+  Received received;
+
+  /* What reaches the desktop */
+  g_assert_nonnull (bus);
+  server_object = notification_server_start (bus, summaries, &server_owner);
+  sr_test_wait_until (name_owned, bus, 10, "the notification server");
 
   /* An account: the sandbox, its key for this run only */
   g_settings_set_string (settings, "api-url", url);
@@ -619,57 +817,203 @@ test_background_keeps_app (void)
   g_assert_no_error (error);
   g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
 
-  /* On: closed, the window hides and the app keeps it. */
+  /* On: closed, the window is destroyed and the app keeps its account. */
   g_settings_set_boolean (settings, "run-in-background", TRUE);
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-dashboard", NULL);
   window = only_window (app);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  g_assert_true (gtk_window_get_hide_on_close (window));
   sr_test_wait_until (window_session_idle, app, 60, "the account to open and sync");
   session = sr_window_get_session (SR_WINDOW (window));
+  g_object_add_weak_pointer (G_OBJECT (session), (gpointer *) &session);
+  sr_test_wait_until (dashboard_filled, app, 30, "the Dashboard's figures");
+  total = sr_dashboard_page_get_total (sr_window_get_dashboard_page (SR_WINDOW (window)));
+  g_assert_null (sr_application_get_background_session (app));
   g_assert_cmpuint (sr_application_get_memory_releases (app), ==, 0);
-  gtk_window_close (window);
-  sr_test_spin (200);
-  g_assert_true (only_window (app) == window);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  close_into_background (app, window, session);
 
-  /* Hidden: what the cache's readers hold is released, the session kept;
-   * again after a background sync */
+  /* Gone: what the cache's readers hold is released */
   releases = (Releases) { app, 1 };
   sr_test_wait_until (memory_released, &releases, 10, "the memory to be released");
-  g_assert_true (sr_window_get_session (SR_WINDOW (window)) == session);
+
+  /* A background sync an hour later on the sandbox's clock: the campaigns
+   * that ended are notified, and the memory released again. */
+  g_signal_connect (sr_application_get_background_notifier (app), "campaign-finished",
+                    G_CALLBACK (on_finished_cb), &seen);
+  sr_test_sandbox_advance (sandbox, 3600);
   sr_session_sync (session, FALSE);
+  sr_test_wait_until (campaign_seen, &seen, 60, "a campaign done in the background");
+  /* ...and they reached the desktop. */
+  received = (Received) { summaries, seen.ids->len };
+  sr_test_wait_until (notifications_received, &received, 10, "the notifications on the desktop");
+  for (guint i = 0; i < seen.bodies->len; i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (summaries, g_ptr_array_index (seen.bodies, i),
+                                                     g_str_equal, NULL));
   releases.releases = 2;
   sr_test_wait_until (memory_released, &releases, 60, "the memory to be released after a sync");
-  g_assert_true (sr_window_get_session (SR_WINDOW (window)) == session);
+  campaign_id = g_strdup (g_ptr_array_index (seen.ids, 0));
 
-  /* Activating again shows the same window (the same session); shown, a
-   * sync releases nothing. */
-  g_application_activate (G_APPLICATION (app));
-  g_assert_true (only_window (app) == window);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  g_assert_true (sr_window_get_session (SR_WINDOW (window)) == session);
-  sr_test_wait_until (window_session_idle, app, 60, "the sync to end");
-  sr_session_sync (session, FALSE);
-  sr_test_wait_until (window_session_idle, app, 60, "the sync to end");
-  sr_test_spin (100);
-  g_assert_cmpuint (sr_application_get_memory_releases (app), ==, 2);
-  gtk_window_close (window);
-  sr_test_spin (200);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
-
-  /* Off while hidden: the window goes, and with it what kept the app. */
-  g_settings_set_boolean (settings, "run-in-background", FALSE);
-  sr_test_wait_until (no_window, app, 10, "the hidden window to go");
-
-  /* Off: closing the window ends it. */
+  /* Activating: a new window on the same session, no second sync, with
+   * the account's reports. */
   g_application_activate (G_APPLICATION (app));
   window = only_window (app);
-  g_assert_false (gtk_window_get_hide_on_close (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (sr_window_get_session (SR_WINDOW (window)) == session);
+  g_assert_null (sr_application_get_background_session (app));
+  g_assert_false (sr_session_get_syncing (session));
+  g_assert_cmpstr (sr_window_get_visible_page (SR_WINDOW (window)), ==, "reports");
+  sr_test_wait_until (dashboard_filled, app, 30, "the Dashboard's figures");
+  /* The same period, an hour of sending later */
+  g_assert_cmpint (sr_dashboard_page_get_total (sr_window_get_dashboard_page (SR_WINDOW (window))), >=, total);
+
+  /* The notification's action, with no window: that campaign's window. */
+  close_into_background (app, window, session);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-campaign", g_variant_new_string (campaign_id));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      if (SR_IS_WINDOW (l->data))
+        main_window = l->data;
+      else if (SR_IS_CAMPAIGN_WINDOW (l->data))
+        campaign_window = l->data;
+    }
+  g_assert_nonnull (main_window);
+  g_assert_true (sr_window_get_session (main_window) == session);
+  g_assert_nonnull (campaign_window);
+  g_assert_cmpstr (sr_campaign_window_get_campaign_id (campaign_window), ==, campaign_id);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (campaign_window)));
+
+  /* Shell's search with no window: the kept account's file answers, and a
+   * result opens a window on that message's details. */
+  gtk_window_close (GTK_WINDOW (campaign_window));
+  close_into_background (app, GTK_WINDOW (main_window), session);
+  {
+    g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+    g_autofree char *path = g_strconcat (g_application_get_dbus_object_path (G_APPLICATION (app)),
+                                         SR_SEARCH_PROVIDER_PATH_SUFFIX, NULL);
+    g_autoptr(GDBusConnection) shell = NULL;
+    g_autoptr(GDBusProxy) proxy = NULL;
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GVariant) activated = NULL;
+    g_auto(GStrv) ids = NULL;
+    const char *terms[] = { "bank", NULL };
+    DetailsWait wait;
+
+    shell = g_dbus_connection_new_for_address_sync (address,
+                                                    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                    | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                    NULL, NULL, &error);
+    g_assert_no_error (error);
+    proxy = g_dbus_proxy_new_sync (shell, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                   NULL, g_dbus_connection_get_unique_name (bus), path,
+                                   "org.gnome.Shell.SearchProvider2", NULL, &error);
+    g_assert_no_error (error);
+    reply = shell_call (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
+    g_variant_get (reply, "(^as)", &ids);
+    g_assert_cmpuint (g_strv_length (ids), >, 0);
+    g_assert_true (no_window (app));
+    activated = shell_call (proxy, "ActivateResult", g_variant_new ("(s^asu)", ids[0], terms, 0));
+    wait = (DetailsWait) { app, ids[0] };
+    sr_test_wait_until (details_shown, &wait, 60, "the message's details");
+    main_window = find_main_window (app);
+    g_assert_true (sr_window_get_session (main_window) == session);
+  }
+
+  /* A close that only closes the window's open dialog (libadwaita) leaves
+   * the account with the window. */
+  gtk_window_close (GTK_WINDOW (main_window));
+  sr_test_spin (200);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (main_window)));
+  g_assert_true (sr_window_get_session (main_window) == session);
+  g_assert_null (sr_application_get_background_session (app));
+
+  /* Off with no window: the account is closed, nothing keeps the app. */
+  if (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (main_window)) != NULL)
+    g_assert_true (adw_dialog_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (main_window))));
+  sr_test_spin (300);
+  close_into_background (app, GTK_WINDOW (main_window), session);
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  g_assert_null (sr_application_get_background_session (app));
+  sr_test_wait_until (pointer_cleared, &session, 10, "the session to be closed");
+
+  /* Off: closing the window ends it, nothing kept. */
+  g_application_activate (G_APPLICATION (app));
+  window = only_window (app);
   gtk_window_close (window);
   sr_test_wait_until (no_window, app, 10, "the window to close");
+  g_assert_null (sr_application_get_background_session (app));
 
   g_settings_reset (settings, "run-in-background");
+  g_settings_reset (settings, "api-url");
+  g_settings_reset (settings, "auth-url");
+  g_unsetenv ("SMSTO_API_KEY");
+  g_ptr_array_unref (seen.ids);
+  g_ptr_array_unref (seen.bodies);
+  g_bus_unown_name (server_owner);
+  g_dbus_connection_unregister_object (bus, server_object);
+}
+
+typedef struct
+{
+  SrApplication *app;
+  gboolean       kept;      /* the account open, in the background */
+  gboolean       shown;     /* a window was ever visible */
+  gint64         deadline;
+} HiddenStart;
+
+static gboolean
+hidden_start_poll_cb (gpointer user_data)
+{
+  HiddenStart *h = user_data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (h->app)); l != NULL; l = l->next)
+    if (gtk_widget_get_visible (l->data))
+      h->shown = TRUE;
+
+  if (sr_application_get_background_session (h->app) != NULL && no_window (h->app))
+    h->kept = TRUE;
+  if (h->kept || h->shown || g_get_monotonic_time () > h->deadline)
+    {
+      /* What the app holds itself for goes with the setting. */
+      g_settings_reset (g_object_get_data (G_OBJECT (h->app), "test-settings"), "run-in-background");
+      g_application_quit (G_APPLICATION (h->app));
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* --background (the autostart's command line): no window is ever shown;
+ * once the account is open the unseen window goes and the application
+ * keeps the account open, running until background refresh is turned
+ * off. */
+static void
+test_background_start (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "300", "--campaigns", "2", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(SrApplication) app = NULL;
+  const char *url = sr_test_sandbox_get_url (sandbox);
+  char *argv[] = { (char *) "sms-reports", (char *) "--background", NULL };
+  HiddenStart h = { 0 };
+
+  g_settings_set_string (settings, "api-url", url);
+  g_settings_set_string (settings, "auth-url", url);
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_setenv ("SMSTO_API_KEY", sr_test_sandbox_get_api_key (sandbox), TRUE);
+  app = sr_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  /* The application of an earlier test in this process is still exported
+   * on the bus at the same path ("An object is already exported"): another
+   * id. */
+  g_application_set_application_id (G_APPLICATION (app), APPLICATION_ID ".BackgroundStart");
+  g_object_set_data (G_OBJECT (app), "test-settings", settings);
+
+  h.app = app;
+  h.deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  g_timeout_add (100, hidden_start_poll_cb, &h);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_assert_false (h.shown);
+  g_assert_true (h.kept);
+
   g_settings_reset (settings, "api-url");
   g_settings_reset (settings, "auth-url");
   g_unsetenv ("SMSTO_API_KEY");
@@ -697,6 +1041,7 @@ main (int   argc,
   g_test_add_func ("/campaign-notifier/preferences-low-balance", test_preferences_low_balance);
   g_test_add_func ("/campaign-notifier/preferences-background", test_preferences_background);
   g_test_add_func ("/campaign-notifier/background-keeps-app", test_background_keeps_app);
+  g_test_add_func ("/campaign-notifier/background-start", test_background_start);
 
   return g_test_run ();
 }
