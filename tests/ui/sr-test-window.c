@@ -5,9 +5,10 @@
 
 #include "config.h"
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "sr-core.h"
+#include "sr-message-dialog.h"
 #include "sr-test-loop.h"
 #include "sr-test-window.h"
 #include "sr-window-private.h"
@@ -118,4 +119,62 @@ sr_test_load_app_style (void)
   gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+gpointer
+sr_test_app_main_window (gpointer app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SR_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+gboolean
+sr_test_message_details_shown (gpointer details_wait)
+{
+  SrTestDetailsWait *wait = details_wait;
+  SrWindow *window = sr_test_app_main_window (wait->app);
+  AdwDialog *dialog;
+
+  if (window == NULL)
+    return FALSE;
+  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
+
+  return SR_IS_MESSAGE_DIALOG (dialog)
+         && g_strcmp0 (sr_message_get_id (sr_message_dialog_get_message (SR_MESSAGE_DIALOG (dialog))),
+                       wait->message_id) == 0;
+}
+
+static void
+on_dbus_call_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+dbus_call_done (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+GVariant *
+sr_test_dbus_call (GDBusProxy *proxy,
+                   const char *method,
+                   GVariant   *parameters)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  g_dbus_proxy_call (proxy, method, parameters, G_DBUS_CALL_FLAGS_NONE, 30000, NULL,
+                     on_dbus_call_done_cb, &result);
+  sr_test_wait_until (dbus_call_done, &result, 60, method);
+  reply = g_dbus_proxy_call_finish (proxy, result, &error);
+  g_assert_no_error (error);
+
+  return reply;
 }

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "sr-types.h"
 
@@ -38,5 +38,25 @@ void     sr_test_load_app_style        (void);
 SrCache *sr_test_sync_account         (const char *url,
                                         const char *key,
                                         const char *dir);
+
+/* The application's main window (an SrWindow), or NULL while it has none. */
+gpointer sr_test_app_main_window       (gpointer app);
+
+/* For sr_test_message_details_shown(): the application and the message. */
+typedef struct
+{
+  gpointer    app;
+  const char *message_id;
+} SrTestDetailsWait;
+
+/* The app's main window shows the details dialog of wait->message_id. */
+gboolean sr_test_message_details_shown (gpointer details_wait);
+
+/* Calls method through proxy as another client of the bus would (GNOME
+ * Shell), runs the main loop until the reply and returns it; fails the
+ * test on an error. */
+GVariant *sr_test_dbus_call            (GDBusProxy *proxy,
+                                        const char *method,
+                                        GVariant   *parameters);
 
 G_END_DECLS

@@ -704,57 +704,6 @@ notifications_received (gpointer data)
   return r->received->len >= r->n;
 }
 
-static SrWindow *
-find_main_window (SrApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (SR_IS_WINDOW (l->data))
-      return l->data;
-
-  return NULL;
-}
-
-typedef struct
-{
-  SrApplication *app;
-  const char    *message_id;
-} DetailsWait;
-
-static gboolean
-details_shown (gpointer data)
-{
-  DetailsWait *wait = data;
-  SrWindow *window = find_main_window (wait->app);
-  AdwDialog *dialog;
-
-  if (window == NULL)
-    return FALSE;
-  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
-
-  return SR_IS_MESSAGE_DIALOG (dialog)
-         && g_strcmp0 (sr_message_get_id (sr_message_dialog_get_message (SR_MESSAGE_DIALOG (dialog))),
-                       wait->message_id) == 0;
-}
-
-/* A call from another client of the bus (GNOME Shell), waited for in the
- * main loop the app runs in. */
-static GVariant *
-shell_call (GDBusProxy *proxy,
-            const char *method,
-            GVariant   *parameters)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GVariant *reply;
-
-  g_dbus_proxy_call (proxy, method, parameters, G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_open_cb, &result);
-  sr_test_wait_until (result_set, &result, 60, method);
-  reply = g_dbus_proxy_call_finish (proxy, result, &error);
-  g_assert_no_error (error);
-
-  return reply;
-}
-
 /* Closes the main window into the background and waits until it is gone
  * (its last reference dropped), the account still open in the app. */
 static void
@@ -895,7 +844,7 @@ test_background_keeps_app (void)
     g_autoptr(GVariant) activated = NULL;
     g_auto(GStrv) ids = NULL;
     const char *terms[] = { "bank", NULL };
-    DetailsWait wait;
+    SrTestDetailsWait wait;
 
     shell = g_dbus_connection_new_for_address_sync (address,
                                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
@@ -906,14 +855,14 @@ test_background_keeps_app (void)
                                    NULL, g_dbus_connection_get_unique_name (bus), path,
                                    "org.gnome.Shell.SearchProvider2", NULL, &error);
     g_assert_no_error (error);
-    reply = shell_call (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
+    reply = sr_test_dbus_call (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
     g_variant_get (reply, "(^as)", &ids);
     g_assert_cmpuint (g_strv_length (ids), >, 0);
     g_assert_true (no_window (app));
-    activated = shell_call (proxy, "ActivateResult", g_variant_new ("(s^asu)", ids[0], terms, 0));
-    wait = (DetailsWait) { app, ids[0] };
-    sr_test_wait_until (details_shown, &wait, 60, "the message's details");
-    main_window = find_main_window (app);
+    activated = sr_test_dbus_call (proxy, "ActivateResult", g_variant_new ("(s^asu)", ids[0], terms, 0));
+    wait = (SrTestDetailsWait) { app, ids[0] };
+    sr_test_wait_until (sr_test_message_details_shown, &wait, 60, "the message's details");
+    main_window = sr_test_app_main_window (app);
     g_assert_true (sr_window_get_session (main_window) == session);
   }
 

@@ -273,73 +273,10 @@ test_service_answers_from_cache (void)
 
 /* --- the app in this process --- */
 
-typedef struct
-{
-  GAsyncResult *result;
-} Reply;
-
-static void
-on_call_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GVariant *
-call_async_and_wait (GDBusProxy *proxy,
-                     const char *method,
-                     GVariant   *parameters)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GVariant *reply;
-
-  g_dbus_proxy_call (proxy, method, parameters, G_DBUS_CALL_FLAGS_NONE, 30000, NULL,
-                     on_call_done_cb, &result);
-  sr_test_wait_until (result_set, &result, 60, method);
-  reply = g_dbus_proxy_call_finish (proxy, result, &error);
-  g_assert_no_error (error);
-
-  return reply;
-}
-
-static SrWindow *
-find_window (SrApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (SR_IS_WINDOW (l->data))
-      return l->data;
-
-  return NULL;
-}
-
-typedef struct
-{
-  SrApplication *app;
-  const char    *message_id;
-} DetailsWait;
-
-static gboolean
-details_shown (gpointer data)
-{
-  DetailsWait *wait = data;
-  SrWindow *window = find_window (wait->app);
-  AdwDialog *dialog;
-
-  if (window == NULL)
-    return FALSE;
-  dialog = adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window));
-
-  return SR_IS_MESSAGE_DIALOG (dialog)
-         && g_strcmp0 (sr_message_get_id (sr_message_dialog_get_message (SR_MESSAGE_DIALOG (dialog))),
-                       wait->message_id) == 0;
-}
-
 static gboolean
 log_searching (gpointer data)
 {
-  SrWindow *window = find_window (data);
+  SrWindow *window = sr_test_app_main_window (data);
   SrMessageList *list;
   const SrMessageFilter *filter;
 
@@ -382,7 +319,7 @@ test_activate_opens_details (void)
   const char *launch_terms[] = { "spring", "offer", NULL };
   g_auto(GStrv) ids = NULL;
   g_auto(GStrv) expected = NULL;
-  DetailsWait wait;
+  SrTestDetailsWait wait;
   SrWindow *window;
 
   /* Where the app finds the account, as the service above did. */
@@ -408,34 +345,34 @@ test_activate_opens_details (void)
   g_assert_no_error (error);
 
   /* No window yet: the provider opens the account's file itself. */
-  reply = call_async_and_wait (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
+  reply = sr_test_dbus_call (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
   g_variant_get (reply, "(^as)", &ids);
   expected = core_search (terms);
   g_assert_cmpuint (g_strv_length (ids), >, 0);
   assert_strv_equal ((const char * const *) ids, (const char * const *) expected);
-  g_assert_null (find_window (app));
+  g_assert_null (sr_test_app_main_window (app));
   g_clear_pointer (&reply, g_variant_unref);
 
   /* Activating a result opens the window on that message's details. */
-  reply = call_async_and_wait (proxy, "ActivateResult",
+  reply = sr_test_dbus_call (proxy, "ActivateResult",
                                g_variant_new ("(s^asu)", ids[1], terms, 0));
   wait.app = app;
   wait.message_id = ids[1];
-  sr_test_wait_until (details_shown, &wait, 60, "the message's details");
-  window = find_window (app);
+  sr_test_wait_until (sr_test_message_details_shown, &wait, 60, "the message's details");
+  window = sr_test_app_main_window (app);
   g_assert_nonnull (window);
   g_clear_pointer (&reply, g_variant_unref);
 
   /* With the window open, its cache answers. */
   g_clear_pointer (&ids, g_strfreev);
-  reply = call_async_and_wait (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
+  reply = sr_test_dbus_call (proxy, "GetInitialResultSet", g_variant_new ("(^as)", terms));
   g_variant_get (reply, "(^as)", &ids);
   assert_strv_equal ((const char * const *) ids, (const char * const *) expected);
   g_clear_pointer (&reply, g_variant_unref);
 
   /* "Search in the app": the Messages Log with the search filled in. */
   adw_dialog_force_close (adw_application_window_get_visible_dialog (ADW_APPLICATION_WINDOW (window)));
-  reply = call_async_and_wait (proxy, "LaunchSearch", g_variant_new ("(^asu)", launch_terms, 0));
+  reply = sr_test_dbus_call (proxy, "LaunchSearch", g_variant_new ("(^asu)", launch_terms, 0));
   sr_test_wait_until (log_searching, app, 30, "the Messages Log searching");
 
   /* What a "campaign done" notification opens. */
