@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sr-core.h"
+#include "sr-cache-aggregates.h"
 #include "sr-cache-private.h"
 #include "sr-cache-schema.h"
 #include "sr-campaign-private.h"
@@ -385,7 +386,7 @@ test_open_creates (void)
   g_assert_true (raw_has_object (db, "table", "campaigns"));
   g_assert_true (raw_has_object (db, "table", "account"));
   g_assert_true (raw_has_object (db, "table", "sync_state"));
-  g_assert_true (raw_has_object (db, "index", "messages_report"));
+  g_assert_true (raw_has_object (db, "index", "messages_insights"));
   g_assert_true (raw_has_column (db, "messages", "status_code"));
   g_assert_true (raw_has_column (db, "messages", "status_raw"));
   {
@@ -2083,7 +2084,7 @@ test_query_plans (Fixture       *fixture,
 
     g_assert_no_error (error);
     g_test_message ("status counts: %s", plan);
-    g_assert_nonnull (strstr (plan, "COVERING INDEX messages_report"));
+    g_assert_nonnull (strstr (plan, "COVERING INDEX messages_insights"));
   }
 
   filter.from = BASE_TIME + DAY;
@@ -2093,7 +2094,7 @@ test_query_plans (Fixture       *fixture,
 
     g_assert_no_error (error);
     g_test_message ("status counts over a period: %s", plan);
-    g_assert_nonnull (strstr (plan, "COVERING INDEX messages_report"));
+    g_assert_nonnull (strstr (plan, "COVERING INDEX messages_insights"));
     g_assert_nonnull (strstr (plan, "created_at>?"));
   }
 
@@ -2325,7 +2326,7 @@ test_open_read_only (void)
     sqlite3 *db = open_raw (path);
 
     g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM deferred_indexes"), ==, 0);
-    g_assert_true (raw_has_object (db, "index", "messages_report"));
+    g_assert_true (raw_has_object (db, "index", "messages_insights"));
     sqlite3_close (db);
   }
 
@@ -2415,7 +2416,7 @@ test_open_full_disk (void)
     sqlite3 *db = open_raw (path);
 
     g_assert_cmpint (raw_int64 (db, "SELECT count(*) FROM deferred_indexes"), ==, 0);
-    g_assert_true (raw_has_object (db, "index", "messages_report"));
+    g_assert_true (raw_has_object (db, "index", "messages_insights"));
     sqlite3_close (db);
   }
 
@@ -2877,6 +2878,430 @@ test_release_memory (Fixture       *fixture,
   g_assert_cmpuint (sr_cache_release_memory (fixture->cache), >=, 1);
 }
 
+/* --- schema 7: the unique id index deferred during a bulk load ------------- */
+
+/* A SHA-256 over every value of every row a query returns, with its type. */
+static char *
+dup_query_digest (sqlite3    *db,
+                  const char *sql)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  sqlite3_stmt *stmt = NULL;
+  guint n_rows = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          char type = '0' + sqlite3_column_type (stmt, i);
+          const unsigned char *text = sqlite3_column_text (stmt, i);
+
+          g_checksum_update (checksum, (const guchar *) &type, 1);
+          if (text != NULL)
+            g_checksum_update (checksum, text, sqlite3_column_bytes (stmt, i));
+          g_checksum_update (checksum, (const guchar *) "\x1f", 1);
+        }
+      n_rows++;
+    }
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+
+  return g_strdup_printf ("%u rows %s", n_rows, g_checksum_get_string (checksum));
+}
+
+/* Everything a file holds that a migration must keep: every row with its
+ * rowid and every column, the campaigns, the account, the checkpoint, every
+ * entry of both search indexes (FTS5's own vocabulary tables, term by row),
+ * and the Dashboard's aggregates. */
+static char *
+dup_file_contents_digest (const char *path)
+{
+  sqlite3 *db = open_raw (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) digest = g_string_new (NULL);
+  g_autofree char *aggregates = NULL;
+  const char * const queries[] = {
+    "SELECT rowid, id, campaign_id, recipient, sender_id, message, status_raw, failed_reason, timezone,"
+    " created_at, updated_at, sent_at, scheduled_for, cost, sms_count, is_api, status_code, message_type,"
+    " user_id, callback_url, provider, message_id, internal_failed_reason, optout, final_callback_sent"
+    " FROM messages ORDER BY rowid",
+    "SELECT * FROM campaigns ORDER BY rowid",
+    "SELECT * FROM account",
+    "SELECT * FROM sync_state WHERE key <> '" SR_CACHE_CLEAN_CLOSE_KEY "' ORDER BY key",
+    "SELECT term, doc, col, offset FROM temp.text_terms ORDER BY term, doc, col, offset",
+    "SELECT term, doc FROM temp.recipient_terms ORDER BY term, doc",
+  };
+
+  raw_exec (db,
+            "CREATE VIRTUAL TABLE temp.text_terms USING fts5vocab (main, 'messages_fts', 'instance');"
+            "CREATE VIRTUAL TABLE temp.recipient_terms USING fts5vocab (main, 'messages_recipient_fts', 'instance');");
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autofree char *part = dup_query_digest (db, queries[i]);
+
+      g_string_append_printf (digest, "%s\n", part);
+    }
+  aggregates = sr_cache_aggregates_dump (db, &error);
+  g_assert_no_error (error);
+  g_string_append (digest, aggregates);
+  sqlite3_close (db);
+
+  return g_string_free (g_steal_pointer (&digest), FALSE);
+}
+
+static char *
+dup_index_names (const char *path)
+{
+  sqlite3 *db = open_raw (path);
+  sqlite3_stmt *stmt = NULL;
+  char *names;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT group_concat (name || ':' || sql, '\n') FROM"
+                                       " (SELECT name, sql FROM sqlite_schema"
+                                       "  WHERE type IN ('index', 'trigger') AND tbl_name = 'messages'"
+                                       "  ORDER BY name)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  names = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return names;
+}
+
+/* tests/data/cache/v6.db was written by the schema-6 release (commit
+ * 8f4b4f1): its CLI's first sync of a sandbox account (sr-sandbox --messages
+ * 1000 --campaigns 12 --seed 61 --now 2026-11-20T12:00:00Z), checkpointed and
+ * vacuumed: rows, campaigns, both search indexes, the aggregates. Migrating
+ * it keeps every value and every index entry, and gives the indexes of a
+ * new file. */
+static void
+test_migrate_v6_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("test-cache-XXXXXX", &error);
+  g_autofree char *fixture = data_file ("v6.db");
+  g_autofree char *path = g_build_filename (tmp, "v6.db", NULL);
+  g_autofree char *fresh_path = g_build_filename (tmp, "fresh.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *fresh_indexes = NULL;
+  g_autofree char *indexes = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *some_id = NULL;
+  guint n_new = 0, n_updated = 0;
+  gint64 n_rows;
+  sqlite3 *db;
+
+  copy_file (fixture, path);
+  db = open_raw (path);
+  g_assert_cmpint (raw_int64 (db, "PRAGMA user_version"), ==, 6);
+  g_assert_true (raw_has_object (db, "index", "messages_report"));
+  g_assert_true (raw_has_object (db, "index", "sqlite_autoindex_messages_1"));
+  n_rows = raw_int64 (db, "SELECT count (*) FROM messages");
+  g_assert_cmpint (n_rows, >=, 1000);
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM campaigns"), >, 0);
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM agg_statuses"), >, 0);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    sqlite3_prepare_v2 (db, "SELECT id FROM messages ORDER BY rowid LIMIT 1 OFFSET 10", -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    some_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+  before = dup_file_contents_digest (path);
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_read_only (cache));
+  g_assert_true (sr_cache_check_integrity (cache, &error));
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+
+  after = dup_file_contents_digest (path);
+  g_assert_cmpstr (after, ==, before);
+  assert_search_index_consistent (path);
+
+  /* The indexes and triggers of a new file, the id's uniqueness named. */
+  cache = sr_cache_open (fresh_path, &error);
+  g_assert_no_error (error);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  fresh_indexes = dup_index_names (fresh_path);
+  indexes = dup_index_names (path);
+  g_assert_cmpstr (indexes, ==, fresh_indexes);
+  db = open_raw (path);
+  g_assert_cmpint (raw_int64 (db, "PRAGMA user_version"), ==, 7);
+  g_assert_true (raw_has_object (db, "index", "messages_id"));
+  g_assert_true (raw_has_object (db, "index", "messages_insights"));
+  g_assert_false (raw_has_object (db, "index", "messages_report"));
+  g_assert_false (raw_has_object (db, "index", "sqlite_autoindex_messages_1"));
+  g_assert_false (raw_has_object (db, "table", "messages_v7"));
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM deferred_indexes"), ==, 0);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+    sqlite3_finalize (stmt);
+  }
+  /* The id is still unique. */
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO messages (id) VALUES ('%s')", some_id);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  }
+  sqlite3_close (db);
+
+  /* Upserts by id work on the migrated file. */
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(SrMessage) old = sr_cache_get_message (cache, some_id, &error);
+    SrMessage *changed;
+
+    g_assert_no_error (error);
+    changed = new_message (some_id, "FAILED", old->created_at);
+    changed->to = g_strdup (old->to);
+    changed->failed_reason = g_strdup ("Absent Subscriber");
+    g_ptr_array_add (page, changed);
+    g_ptr_array_add (page, new_message ("after-v7", "SENT", old->created_at));
+  }
+  g_assert_true (sr_cache_upsert_messages (cache, page, NULL, &n_new, &n_updated, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 1);
+  g_assert_cmpuint (n_updated, ==, 1);
+  g_assert_cmpint (sr_cache_count_messages (cache, NULL, NULL), ==, n_rows + 1);
+  sr_cache_close (cache);
+
+  remove_tree (tmp);
+}
+
+/* The aggregates equal a rebuild from the rows, and the ids are unique. */
+static void
+assert_consistent_after_bulk (const char *path,
+                              gint64      expected_rows)
+{
+  sqlite3 *db = open_raw (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *rebuilt = NULL;
+
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM messages"), ==, expected_rows);
+  g_assert_cmpint (raw_int64 (db, "SELECT count (DISTINCT id) FROM messages"), ==, expected_rows);
+  g_assert_true (raw_has_object (db, "index", "messages_id"));
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM deferred_indexes"), ==, 0);
+  kept = sr_cache_aggregates_dump (db, &error);
+  g_assert_no_error (error);
+  raw_exec (db, "BEGIN");
+  g_assert_true (sr_cache_aggregates_rebuild (db, &error));
+  g_assert_no_error (error);
+  rebuilt = sr_cache_aggregates_dump (db, &error);
+  g_assert_no_error (error);
+  raw_exec (db, "ROLLBACK");
+  g_assert_cmpstr (kept, ==, rebuilt);
+  sqlite3_close (db);
+
+  assert_search_index_consistent (path);
+}
+
+static gpointer
+ref_copy (gconstpointer src,
+          gpointer      data)
+{
+  return g_object_ref ((gpointer) src);
+}
+
+/* Gives each message of a generated page its own id, "<prefix>-<i>". */
+static GPtrArray *
+bulk_page (const char *prefix,
+           guint       n)
+{
+  GPtrArray *messages = generate_messages (n, 10);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (messages, i);
+
+      g_free (message->id);
+      message->id = g_strdup_printf ("%s-%u", prefix, i);
+    }
+
+  return messages;
+}
+
+/* A bulk load killed while its unique id index is deferred: the file holds
+ * rows that no unique index checks. The next run opens it (the deferred
+ * indexes are built), starts a bulk load again (the id index is dropped
+ * again) and downloads a page it already has: the known ids come from the
+ * table, so those messages are updated, never inserted twice. */
+static void
+test_bulk_kill_and_resume (void)
+{
+  const char *path = g_getenv ("SR_TEST_BULK_PATH");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) fresh = NULL;
+  guint n_new = 0, n_updated = 0;
+  sqlite3 *db;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GPtrArray) a = bulk_page ("a", 1500);
+      g_autoptr(GPtrArray) b = bulk_page ("b", 1500);
+
+      cache = sr_cache_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (set_bulk_load (cache, TRUE, &error));
+      g_assert_no_error (error);
+      g_assert_true (sr_cache_upsert_messages (cache, a, NULL, &n_new, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_new, ==, 1500);
+      g_assert_true (sr_cache_upsert_messages (cache, b, NULL, &n_new, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_new, ==, 1500);
+      /* Dies like a killed process: no close, no index build. */
+      _exit (0);
+    }
+
+  tmp = g_dir_make_tmp ("test-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  file = g_build_filename (tmp, "bulk.db", NULL);
+  g_setenv ("SR_TEST_BULK_PATH", file, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_unsetenv ("SR_TEST_BULK_PATH");
+
+  /* What the killed process left: rows, no unique index, its definition
+   * waiting in deferred_indexes. */
+  db = open_raw (file);
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM messages"), ==, 3000);
+  g_assert_false (raw_has_object (db, "index", "messages_id"));
+  g_assert_cmpint (raw_int64 (db, "SELECT count (*) FROM deferred_indexes WHERE name = 'messages_id'"), ==, 1);
+  sqlite3_close (db);
+
+  cache = sr_cache_open (file, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_indexes_pending (cache));
+  g_assert_true (set_bulk_load (cache, TRUE, &error));
+  g_assert_no_error (error);
+  db = open_raw (file);
+  g_assert_false (raw_has_object (db, "index", "messages_id"));
+  sqlite3_close (db);
+
+  /* Page b again, with a late report and a changed text, and a new page. */
+  again = bulk_page ("b", 1500);
+  {
+    SrMessage *late = g_ptr_array_index (again, 7);
+    SrMessage *edited = g_ptr_array_index (again, 8);
+
+    g_free (late->status_raw);
+    late->status_raw = g_strdup ("DELIVERED");
+    late->status = SR_STATUS_DELIVERED;
+    late->cost = 0.25;
+    g_free (edited->message);
+    edited->message = g_strdup ("resumedword");
+    g_free (edited->to);
+    edited->to = g_strdup ("+35799887766");
+  }
+  fresh = bulk_page ("c", 700);
+  g_ptr_array_extend (again, fresh, ref_copy, NULL);
+  g_assert_true (sr_cache_upsert_messages (cache, again, NULL, &n_new, &n_updated, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 700);
+  g_assert_cmpuint (n_updated, ==, 1500);
+  g_assert_true (set_bulk_load (cache, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_indexes_pending (cache));
+  g_assert_cmpint (sr_cache_count_messages (cache, NULL, NULL), ==, 3700);
+  {
+    g_autoptr(SrMessage) late = sr_cache_get_message (cache, "b-7", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (late->status, ==, SR_STATUS_DELIVERED);
+  }
+  {
+    g_autoptr(GPtrArray) found = sr_cache_search_messages (cache, "resumedword", 10, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpstr (((SrMessage *) found->pdata[0])->id, ==, "b-8");
+    g_clear_pointer (&found, g_ptr_array_unref);
+    found = sr_cache_search_messages (cache, "99887766", 10, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+  }
+  sr_cache_close (cache);
+
+  assert_consistent_after_bulk (file, 3700);
+  remove_tree (tmp);
+}
+
+/* Two connections write one file while the id index is deferred (the app
+ * and the CLI): each sees that the other committed (PRAGMA data_version)
+ * and reads the known ids again, so a page both download is stored once. */
+static void
+test_bulk_other_writer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("test-cache-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (tmp, "bulk.db", NULL);
+  g_autoptr(SrCache) a = NULL;
+  g_autoptr(SrCache) b = NULL;
+  g_autoptr(GPtrArray) p1 = bulk_page ("p1", 800);
+  g_autoptr(GPtrArray) p2 = bulk_page ("p2", 800);
+  g_autoptr(GPtrArray) p3 = bulk_page ("p3", 800);
+  guint n_new = 0, n_updated = 0;
+
+  a = sr_cache_open (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (set_bulk_load (a, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_upsert_messages (a, p1, NULL, &n_new, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 800);
+
+  /* The second one opens (building the deferred indexes), defers them
+   * again and writes page 2 without the first one knowing its ids. */
+  b = sr_cache_open (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (set_bulk_load (b, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_cache_upsert_messages (b, p2, NULL, &n_new, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 800);
+  g_assert_true (sr_cache_upsert_messages (b, p1, NULL, &n_new, &n_updated, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 0);
+  g_assert_cmpuint (n_updated, ==, 800);
+  sr_cache_close (b);
+
+  g_ptr_array_extend (p2, p3, ref_copy, NULL);
+  g_assert_true (sr_cache_upsert_messages (a, p2, NULL, &n_new, &n_updated, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_new, ==, 800);
+  g_assert_cmpuint (n_updated, ==, 800);
+  g_assert_true (set_bulk_load (a, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (sr_cache_get_indexes_pending (a));
+  sr_cache_close (a);
+
+  assert_consistent_after_bulk (file, 2400);
+  remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2892,6 +3317,9 @@ main (int   argc,
   g_test_add_func ("/cache/open/corrupt-after-unclean-shutdown", test_corrupt_after_unclean_shutdown);
   g_test_add_func ("/cache/migrate/v1-file", test_migrate_v1_file);
   g_test_add_func ("/cache/migrate/v1-sql", test_migrate_v1_sql);
+  g_test_add_func ("/cache/migrate/v6-file", test_migrate_v6_file);
+  g_test_add_func ("/cache/bulk-load/kill-and-resume", test_bulk_kill_and_resume);
+  g_test_add_func ("/cache/bulk-load/other-writer", test_bulk_other_writer);
   g_test_add_func ("/cache/close", test_close);
   g_test_add_func ("/cache/filter/boxed", test_filter_boxed);
   g_test_add ("/cache/upsert/idempotent", Fixture, NULL, fixture_set_up, test_upsert_idempotent, fixture_tear_down);

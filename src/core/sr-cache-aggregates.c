@@ -560,6 +560,29 @@ sr_cache_aggregates_apply_ids (sqlite3    *db,
                      ids->str, 0, max_rowid, sign, out_found, error);
 }
 
+gboolean
+sr_cache_aggregates_apply_rowids (sqlite3  *db,
+                                  GArray   *rowids,
+                                  int       sign,
+                                  GError  **error)
+{
+  g_autoptr(GString) json = NULL;
+
+  if (rowids == NULL || rowids->len == 0)
+    return TRUE;
+
+  json = g_string_sized_new (rowids->len * 12 + 2);
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < rowids->len; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            g_array_index (rowids, gint64, i));
+  g_string_append_c (json, ']');
+
+  return apply_rows (db,
+                     SELECT_ROWS " WHERE rowid IN (SELECT value FROM json_each (?1)) AND rowid <= ?2",
+                     json->str, 0, G_MAXINT64, sign, NULL, error);
+}
+
 char *
 sr_cache_aggregates_dump (sqlite3  *db,
                           GError  **error)

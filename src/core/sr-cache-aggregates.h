@@ -38,6 +38,12 @@ gboolean sr_cache_aggregates_apply_ids   (sqlite3     *db,
                                           int          sign,
                                           gboolean    *out_found,
                                           GError     **error);
+/* The same for rows given by rowid (gint64), when the writer knows them
+ * without the unique id index (a bulk load, sr-cache-writer.c). */
+gboolean sr_cache_aggregates_apply_rowids (sqlite3    *db,
+                                           GArray     *rowids,
+                                           int         sign,
+                                           GError    **error);
 
 /* Clears the tables and builds them again from every row; for the open and
  * for tests, in the caller's transaction. */

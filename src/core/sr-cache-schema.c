@@ -275,6 +275,85 @@ static const char migration_v6[] =
   "INSERT INTO messages_recipient_fts (rowid, recipient)"
   "  SELECT rowid, recipient FROM messages ORDER BY rowid;";
 
+/* Version 7: the unique id index apart from the table, so that a bulk load
+ * can defer it like the other indexes. The UNIQUE of version 1 was inline in
+ * messages (an automatic index SQLite keeps with the table), and a first
+ * sync of a million messages spent most of its writes on it: ids are random,
+ * so each commit rewrote thousands of its leaf pages (about 2.5 GB of the
+ * 6.6 GB written). Inline, it cannot be dropped; a named unique index
+ * (messages_id) can. During a bulk load the writer tells new ids from known
+ * ones by a hash table of the ids in the file (sr-cache-writer.c) and builds
+ * messages_id at the end with the other deferred indexes.
+ *
+ * The table is rebuilt the way SQLite documents for changes ALTER TABLE
+ * cannot make: a new table with the same columns in the same order, the
+ * rows copied with their rowids (both search indexes refer to rows by
+ * rowid, so they stay valid and are not rebuilt), the old table dropped
+ * (which drops its indexes and triggers, without firing any), the new one
+ * renamed, the indexes and triggers created again.
+ *
+ * In the same step messages_report (version 2) and messages_insights
+ * (version 3), which both start with created_at, become one covering index
+ * messages_insights with the columns of both: the status counts, the
+ * distinct campaigns and the Dashboard's rows read it, and a bulk load
+ * builds one index fewer. messages_created_at stays: the log's default
+ * sort reads its rowids in order, and a narrow index is seven times fewer
+ * pages to read than the covering one. Indexes a first sync deferred are
+ * all created here, so deferred_indexes is emptied (it may hold the old
+ * definitions). */
+static const char migration_v7[] =
+  "CREATE TABLE messages_v7 ("
+  "  rowid          INTEGER PRIMARY KEY,"
+  "  id             TEXT NOT NULL,"
+  "  campaign_id    TEXT,"
+  "  recipient      TEXT,"
+  "  sender_id      TEXT,"
+  "  message        TEXT,"
+  "  status_raw     TEXT NOT NULL DEFAULT '',"
+  "  failed_reason  TEXT,"
+  "  timezone       TEXT,"
+  "  created_at     INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at     INTEGER,"
+  "  sent_at        INTEGER,"
+  "  scheduled_for  INTEGER,"
+  "  cost           REAL NOT NULL DEFAULT 0,"
+  "  sms_count      INTEGER NOT NULL DEFAULT 0,"
+  "  is_api         INTEGER NOT NULL DEFAULT 0,"
+  "  status_code    INTEGER NOT NULL DEFAULT 0,"
+  "  message_type   TEXT,"
+  "  user_id        TEXT,"
+  "  callback_url   TEXT,"
+  "  provider       TEXT,"
+  "  message_id     TEXT,"
+  "  internal_failed_reason TEXT,"
+  "  optout         INTEGER NOT NULL DEFAULT 0,"
+  "  final_callback_sent INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO messages_v7 SELECT * FROM messages ORDER BY rowid;"
+  "DROP TABLE messages;"
+  "ALTER TABLE messages_v7 RENAME TO messages;"
+  "CREATE UNIQUE INDEX messages_id ON messages (id);"
+  "CREATE INDEX messages_created_at ON messages (created_at);"
+  "CREATE INDEX messages_insights ON messages"
+  " (created_at, status_code, cost, sender_id, recipient, failed_reason, status_raw, campaign_id);"
+  "CREATE INDEX messages_sent_at ON messages (sent_at, created_at);"
+  "CREATE INDEX messages_status ON messages (status_code, status_raw, created_at);"
+  "CREATE INDEX messages_cost ON messages (cost, created_at);"
+  "CREATE INDEX messages_recipient ON messages (recipient, created_at);"
+  "CREATE INDEX messages_sender_id ON messages (sender_id, created_at);"
+  "CREATE INDEX messages_campaign_id ON messages (campaign_id, created_at);"
+  "CREATE INDEX messages_sms_count ON messages (sms_count, created_at);"
+  "CREATE INDEX messages_failed_reason ON messages (failed_reason) WHERE failed_reason IS NOT NULL;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, message, sender_id)"
+  "    VALUES ('delete', old.rowid, old.message, old.sender_id);"
+  " END;"
+  "CREATE TRIGGER messages_recipient_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_recipient_fts (messages_recipient_fts, rowid, recipient)"
+  "    VALUES ('delete', old.rowid, old.recipient);"
+  " END;"
+  "DELETE FROM deferred_indexes;";
+
 typedef struct
 {
   int         version;   /* user_version after this step */
@@ -288,6 +367,7 @@ static const Migration migrations[] = {
   { 4, migration_v4 },
   { 5, migration_v5 },
   { 6, migration_v6 },
+  { 7, migration_v7 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SR_CACHE_SCHEMA_VERSION);
@@ -453,13 +533,14 @@ out:
   return ok;
 }
 
-/* Bulk loading (a first sync): keeping eleven secondary indexes up to date
- * row by row costs more than building them once at the end, so they are
+/* Bulk loading (a first sync): keeping the message indexes up to date row
+ * by row costs more than building them once at the end, so they are
  * dropped while the history downloads and created again afterwards. Their
  * definitions wait in deferred_indexes, written in the same transaction as
  * the drop, so a crash in between only means sr_cache_open() builds them
- * again. The unique id index and created_at (which the sync itself reads)
- * stay. */
+ * again. Since schema 7 that includes the unique id index messages_id: the
+ * writer keeps the ids itself meanwhile (sr-cache-writer.c). Only
+ * created_at (which the sync itself reads) stays. */
 gboolean
 sr_cache_schema_defer_indexes (sqlite3  *db,
                                GError  **error)
@@ -554,6 +635,7 @@ sr_cache_schema_migrate (sqlite3  *db,
       const Migration *step = &migrations[i];
       g_autofree char *set_version = NULL;
       gint64 version;
+      gint64 started;
 
       /* IMMEDIATE: another process opening the same file waits instead of
        * migrating it a second time. */
@@ -582,10 +664,13 @@ sr_cache_schema_migrate (sqlite3  *db,
                version, step->version);
 
       set_version = g_strdup_printf ("PRAGMA user_version = %d", step->version);
+      started = g_get_monotonic_time ();
       if (!sr_db_exec (db, step->sql, error) ||
              !sr_db_exec (db, set_version, error) ||
              !sr_db_exec (db, "COMMIT", error))
         goto fail;
+      g_debug ("Migrated the cache to schema %d in %.2f s", step->version,
+               (g_get_monotonic_time () - started) / 1e6);
     }
 
   return TRUE;

@@ -78,12 +78,36 @@ enum {
   STMT_UNINDEX_OLD_RECIPIENT,
   STMT_INDEX_NEW_RECIPIENT,
   STMT_UPSERT_CAMPAIGN,
+  /* Without the unique id index (a bulk load): the hash table of known ids
+   * decides, and rows are found by rowid. */
+  STMT_HAS_ID_INDEX,
+  STMT_DATA_VERSION,
+  STMT_ALL_IDS,
+  STMT_ID_OF_ROWID,
+  STMT_INSERT_MESSAGE,
+  STMT_UPDATE_MESSAGE,
+  STMT_UNINDEX_OLD_TEXT_BY_ROWID,
+  STMT_UNINDEX_OLD_RECIPIENT_BY_ROWID,
+  STMT_UPDATE_TEXT_BY_ROWID,
   STMT_SET_STATE,
   STMT_DELETE_STATE,
   STMT_SET_BALANCE,
   STMT_SET_LAST_SYNC,
   N_STMTS
 };
+
+/* The ids of the messages in the file, without the unique id index: an
+ * open-addressing table of 64-bit hashes and rowids (16 bytes a slot, at
+ * most half full: 32 MB at a million messages, where a GHashTable of
+ * strings took about three times that). A hash that matches is confirmed
+ * by reading the row's id, so a collision can never merge two messages. */
+typedef struct
+{
+  guint64 *hashes;   /* 0: an empty slot */
+  gint64  *rowids;
+  gsize    mask;     /* slots - 1 */
+  gsize    n;
+} KnownIds;
 
 struct _SrCacheWriter
 {
@@ -107,6 +131,20 @@ struct _SrCacheWriter
   /* Messages up to this rowid are in the search index; those above it
    * were added by the running group and are indexed before its commit. */
   gint64          indexed_rowid;    /* writer thread only */
+
+  /* Whether the unique id index (messages_id, schema 7) exists in the
+   * running group. Without it (a bulk load deferred it, or it waits for room)
+   * the writer keeps known_ids: every id in the file with its rowid, built
+   * from the table when first needed and then kept with each insert. It is
+   * dropped on any rollback and whenever another connection committed
+   * (PRAGMA data_version), and built again from the table: it is never
+   * trusted beyond what this connection wrote since reading the table. */
+  gboolean        id_index;         /* writer thread only */
+  KnownIds       *known_ids;        /* writer thread only (nullable) */
+  gint64          known_ids_version;
+  char           *upsert_message_sql; /* prepared when first needed */
+  guint           known_ids_reads;  /* for the bulk load's debug line */
+  gint64          known_ids_cpu;
 
   /* Deferred indexes that could not be built for lack of room wait for the
    * next commit (not while a bulk load defers them on purpose). Read from
@@ -141,6 +179,8 @@ struct _SrCacheWriter
 };
 
 static int writer_stop;
+
+static void known_ids_free (KnownIds *known);
 
 /* This thread's CPU time in µs. */
 static gint64
@@ -376,12 +416,62 @@ writer_stop_checkpointer (SrCacheWriter *self)
     g_thread_join (thread);
 }
 
+/* Text, sender and recipient are left alone by the upsert and written by
+ * writer_update_text() with the search indexes. */
+#define KEEP_MESSAGE_COLUMNS \
+  ((G_GUINT64_CONSTANT (1) << MSG_COL_MESSAGE) | \
+   (G_GUINT64_CONSTANT (1) << MSG_COL_SENDER_ID) | \
+   (G_GUINT64_CONSTANT (1) << MSG_COL_RECIPIENT))
+
+/* Without the unique id index: a plain INSERT binding column i to ?i like
+ * the upsert... */
+static char *
+build_insert_message (void)
+{
+  GString *s = g_string_new ("INSERT INTO messages (");
+
+  for (guint i = MSG_COL_ID; i < N_MSG_COLS; i++)
+    g_string_append_printf (s, "%s%s", i > MSG_COL_ID ? ", " : "", sr_cache_message_columns[i]);
+  g_string_append (s, ") VALUES (");
+  for (guint i = MSG_COL_ID; i < N_MSG_COLS; i++)
+    g_string_append_printf (s, "%s?%u", i > MSG_COL_ID ? ", " : "", i);
+  g_string_append_c (s, ')');
+
+  return g_string_free (s, FALSE);
+}
+
+/* ...and the upsert's update of a known row, by rowid (?N_MSG_COLS): the
+ * same columns, and only when a value differs, so "changed" stays exact. */
+static char *
+build_update_message (guint64 keep)
+{
+  GString *s = g_string_new ("UPDATE messages SET ");
+  gboolean first = TRUE;
+
+  for (guint i = MSG_COL_ID + 1; i < N_MSG_COLS; i++)
+    {
+      if (keep & (G_GUINT64_CONSTANT (1) << i))
+        continue;
+      g_string_append_printf (s, "%s%s = ?%u", first ? "" : ", ", sr_cache_message_columns[i], i);
+      first = FALSE;
+    }
+  g_string_append_printf (s, " WHERE rowid = ?%u AND id = ?%u AND (", (guint) N_MSG_COLS, (guint) MSG_COL_ID);
+  for (guint i = MSG_COL_ID + 1; i < N_MSG_COLS; i++)
+    g_string_append_printf (s, "%s%s IS NOT ?%u", i > MSG_COL_ID + 1 ? " OR " : "",
+                            sr_cache_message_columns[i], i);
+  g_string_append_c (s, ')');
+
+  return g_string_free (s, FALSE);
+}
+
 static gboolean
 writer_open (SrCacheWriter  *self,
              GError        **error)
 {
   g_autofree char *upsert_message = NULL;
   g_autofree char *upsert_campaign = NULL;
+  g_autofree char *insert_message = NULL;
+  g_autofree char *update_message = NULL;
   const char *statements[N_STMTS] = { NULL, };
   int rc;
 
@@ -452,10 +542,10 @@ writer_open (SrCacheWriter  *self,
   sqlite3_wal_hook (self->write_db, writer_wal_hook, self);
 
   upsert_message = sr_sql_build_upsert ("messages", sr_cache_message_columns, N_MSG_COLS,
-                                        (G_GUINT64_CONSTANT (1) << MSG_COL_MESSAGE) |
-                                        (G_GUINT64_CONSTANT (1) << MSG_COL_SENDER_ID) |
-                                        (G_GUINT64_CONSTANT (1) << MSG_COL_RECIPIENT));
+                                        KEEP_MESSAGE_COLUMNS);
   upsert_campaign = sr_sql_build_upsert ("campaigns", sr_cache_campaign_columns, N_CAM_COLS, 0);
+  insert_message = build_insert_message ();
+  update_message = build_update_message (KEEP_MESSAGE_COLUMNS);
 
   statements[STMT_BEGIN] = "BEGIN IMMEDIATE";
   statements[STMT_COMMIT] = "COMMIT";
@@ -463,7 +553,6 @@ writer_open (SrCacheWriter  *self,
   statements[STMT_SAVEPOINT] = "SAVEPOINT sr_write";
   statements[STMT_RELEASE] = "RELEASE sr_write";
   statements[STMT_ROLLBACK_TO] = "ROLLBACK TO sr_write";
-  statements[STMT_UPSERT_MESSAGE] = upsert_message;
   statements[STMT_MAX_MESSAGE_ROWID] = "SELECT coalesce (max (rowid), 0) FROM messages";
   /* Rows are only ever appended (rowid is max + 1, no AUTOINCREMENT), so
    * the rows a write inserted are those above the largest rowid before it. */
@@ -496,6 +585,28 @@ writer_open (SrCacheWriter  *self,
   statements[STMT_INDEX_NEW_RECIPIENT] =
     "INSERT INTO messages_recipient_fts (rowid, recipient) VALUES (?1, ?2)";
   statements[STMT_UPSERT_CAMPAIGN] = upsert_campaign;
+  statements[STMT_HAS_ID_INDEX] =
+    "SELECT count (*) FROM sqlite_master WHERE type = 'index' AND name = 'messages_id'";
+  statements[STMT_DATA_VERSION] = "PRAGMA data_version";
+  statements[STMT_ALL_IDS] = "SELECT rowid, id FROM messages";
+  statements[STMT_ID_OF_ROWID] = "SELECT id FROM messages WHERE rowid = ?1";
+  statements[STMT_INSERT_MESSAGE] = insert_message;
+  statements[STMT_UPDATE_MESSAGE] = update_message;
+  statements[STMT_UNINDEX_OLD_TEXT_BY_ROWID] =
+    "INSERT INTO messages_fts (messages_fts, rowid, message, sender_id)"
+    " SELECT 'delete', rowid, message, sender_id FROM messages"
+    " WHERE rowid = ?6 AND id = ?1 AND rowid <= ?4"
+    " AND (message IS NOT ?2 OR sender_id IS NOT ?3 OR recipient IS NOT ?5)";
+  statements[STMT_UNINDEX_OLD_RECIPIENT_BY_ROWID] =
+    "INSERT INTO messages_recipient_fts (messages_recipient_fts, rowid, recipient)"
+    " SELECT 'delete', rowid, recipient FROM messages"
+    " WHERE rowid = ?6 AND id = ?1 AND rowid <= ?4"
+    " AND (message IS NOT ?2 OR sender_id IS NOT ?3 OR recipient IS NOT ?5)";
+  statements[STMT_UPDATE_TEXT_BY_ROWID] =
+    "UPDATE messages SET message = ?2, sender_id = ?3, recipient = ?5"
+    " WHERE rowid = ?6 AND id = ?1"
+    " AND (message IS NOT ?2 OR sender_id IS NOT ?3 OR recipient IS NOT ?5)"
+    " RETURNING rowid";
   statements[STMT_SET_STATE] =
     "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -508,8 +619,14 @@ writer_open (SrCacheWriter  *self,
     "INSERT INTO account (id, last_sync) VALUES (1, ?1)"
     " ON CONFLICT (id) DO UPDATE SET last_sync = excluded.last_sync";
 
+  /* The upsert names the unique id index (ON CONFLICT (id)), which a bulk
+   * load that never finished may have left deferred: prepared when first
+   * used with the index there (writer_prepare_upsert()). */
+  self->upsert_message_sql = g_steal_pointer (&upsert_message);
   for (guint i = 0; i < N_STMTS; i++)
     {
+      if (i == STMT_UPSERT_MESSAGE)
+        continue;
       rc = sqlite3_prepare_v3 (self->write_db, statements[i], -1,
                                SQLITE_PREPARE_PERSISTENT, &self->stmts[i], NULL);
       if (rc != SQLITE_OK)
@@ -531,6 +648,8 @@ writer_close (SrCacheWriter *self)
 
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  g_clear_pointer (&self->known_ids, known_ids_free);
+  g_clear_pointer (&self->upsert_message_sql, g_free);
 
   if (self->write_db != NULL)
     {
@@ -658,22 +777,301 @@ writer_write_state (SrCacheWriter  *self,
   return TRUE;
 }
 
+/* --- known ids, while the unique id index is deferred ------------------------ */
+
+static guint64
+hash_id (const char *id)
+{
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+
+  /* FNV-1a, then MurmurHash3's final mix to spread the low bits. */
+  for (const guchar *p = (const guchar *) id; *p != '\0'; p++)
+    {
+      h ^= *p;
+      h *= G_GUINT64_CONSTANT (1099511628211);
+    }
+  h ^= h >> 33;
+  h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  h ^= h >> 33;
+
+  return h != 0 ? h : 1;
+}
+
+static KnownIds *
+known_ids_new (gsize expected)
+{
+  KnownIds *known = g_new0 (KnownIds, 1);
+  gsize slots = 1024;
+
+  while (slots < expected * 2)
+    slots *= 2;
+  known->hashes = g_new0 (guint64, slots);
+  known->rowids = g_new (gint64, slots);
+  known->mask = slots - 1;
+
+  return known;
+}
+
+static void
+known_ids_free (KnownIds *known)
+{
+  g_free (known->hashes);
+  g_free (known->rowids);
+  g_free (known);
+}
+
+static void
+known_ids_put (KnownIds *known,
+               guint64   hash,
+               gint64    rowid)
+{
+  gsize i = hash & known->mask;
+
+  while (known->hashes[i] != 0)
+    i = (i + 1) & known->mask;
+  known->hashes[i] = hash;
+  known->rowids[i] = rowid;
+  known->n++;
+}
+
+static void
+known_ids_add (KnownIds *known,
+               guint64   hash,
+               gint64    rowid)
+{
+  if ((known->n + 1) * 2 > known->mask + 1)
+    {
+      g_autofree guint64 *hashes = known->hashes;
+      g_autofree gint64 *rowids = known->rowids;
+      gsize slots = known->mask + 1;
+
+      known->hashes = g_new0 (guint64, slots * 2);
+      known->rowids = g_new (gint64, slots * 2);
+      known->mask = slots * 2 - 1;
+      known->n = 0;
+      for (gsize i = 0; i < slots; i++)
+        if (hashes[i] != 0)
+          known_ids_put (known, hashes[i], rowids[i]);
+    }
+  known_ids_put (known, hash, rowid);
+}
+
+static gboolean
+writer_get_data_version (SrCacheWriter  *self,
+                         gint64         *out_version,
+                         GError        **error)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_DATA_VERSION];
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    *out_version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sr_db_set_error (error, self->write_db, rc, "write");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Drops the table of known ids; the next use reads them from the file. Any
+ * rollback calls this: the rows it took back may still be in the table, and
+ * their rowids are handed out again. */
+static void
+writer_forget_known_ids (SrCacheWriter *self)
+{
+  g_clear_pointer (&self->known_ids, known_ids_free);
+}
+
+/* Inside the group's transaction: reads every id of the file (a table scan,
+ * about 0.3 s at a million rows; once per bulk load, and again only after a
+ * rollback or another connection's commit). */
+static gboolean
+writer_ensure_known_ids (SrCacheWriter  *self,
+                         GError        **error)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_ALL_IDS];
+  gint64 started = thread_cpu_time ();
+  KnownIds *known;
+  int rc;
+
+  if (self->known_ids != NULL)
+    return TRUE;
+
+  if (!writer_get_data_version (self, &self->known_ids_version, error))
+    return FALSE;
+
+  known = known_ids_new ((gsize) MAX (self->indexed_rowid, 0));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    known_ids_add (known, hash_id ((const char *) sqlite3_column_text (stmt, 1)),
+                   sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      sr_db_set_error (error, self->write_db, rc, "write");
+      known_ids_free (known);
+      return FALSE;
+    }
+
+  self->known_ids = known;
+  self->known_ids_reads++;
+  self->known_ids_cpu += thread_cpu_time () - started;
+  g_debug ("Without the unique id index: %" G_GSIZE_FORMAT " known ids read in %.2f s (CPU)",
+           known->n, (thread_cpu_time () - started) / 1e6);
+
+  return TRUE;
+}
+
+/* The rowid of the message with this id, or 0. Equal hashes are confirmed
+ * by the row's id. */
+static gboolean
+writer_find_known_id (SrCacheWriter  *self,
+                      const char     *id,
+                      guint64         hash,
+                      gint64         *out_rowid,
+                      GError        **error)
+{
+  KnownIds *known = self->known_ids;
+  sqlite3_stmt *stmt = self->stmts[STMT_ID_OF_ROWID];
+
+  *out_rowid = 0;
+  for (gsize i = hash & known->mask; known->hashes[i] != 0; i = (i + 1) & known->mask)
+    {
+      gboolean same;
+      int rc;
+
+      if (known->hashes[i] != hash)
+        continue;
+
+      sqlite3_bind_int64 (stmt, 1, known->rowids[i]);
+      rc = sqlite3_step (stmt);
+      same = rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), id) == 0;
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          sr_db_set_error (error, self->write_db, rc, "write");
+          return FALSE;
+        }
+      if (same)
+        {
+          *out_rowid = known->rowids[i];
+          return TRUE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* At the start of each group: is the unique id index there? When it is not,
+ * the known ids are kept, and read again if another connection committed
+ * since they were read (another process writing the same file). */
+static gboolean
+writer_check_id_index (SrCacheWriter  *self,
+                       GError        **error)
+{
+  sqlite3_stmt *stmt = self->stmts[STMT_HAS_ID_INDEX];
+  gint64 version = 0;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    self->id_index = sqlite3_column_int (stmt, 0) > 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sr_db_set_error (error, self->write_db, rc, "write");
+      return FALSE;
+    }
+
+  if (self->id_index || self->known_ids == NULL)
+    {
+      writer_forget_known_ids (self);
+      return TRUE;
+    }
+
+  if (!writer_get_data_version (self, &version, error))
+    return FALSE;
+  if (version != self->known_ids_version)
+    {
+      g_debug ("Another connection wrote to the cache: reading the known ids again");
+      writer_forget_known_ids (self);
+    }
+
+  return TRUE;
+}
+
+/* The rowids of the job's messages that existed before the group, for the
+ * aggregates (sr_cache_aggregates_apply_ids() without the id index). */
+static gboolean
+writer_collect_known_rowids (SrCacheWriter  *self,
+                             GPtrArray      *messages,
+                             GArray        **out_rowids,
+                             GError        **error)
+{
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (!writer_ensure_known_ids (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (messages, i);
+      gint64 rowid;
+
+      if (!sr_sql_is_set (message->id))
+        continue;
+      if (!writer_find_known_id (self, message->id, hash_id (message->id), &rowid, error))
+        return FALSE;
+      if (rowid > 0 && rowid <= self->indexed_rowid)
+        g_array_append_val (rowids, rowid);
+    }
+
+  *out_rowids = g_steal_pointer (&rowids);
+  return TRUE;
+}
+
+static gboolean
+writer_prepare_upsert (SrCacheWriter  *self,
+                       GError        **error)
+{
+  int rc;
+
+  if (self->stmts[STMT_UPSERT_MESSAGE] != NULL)
+    return TRUE;
+
+  rc = sqlite3_prepare_v3 (self->write_db, self->upsert_message_sql, -1,
+                           SQLITE_PREPARE_PERSISTENT, &self->stmts[STMT_UPSERT_MESSAGE], NULL);
+  if (rc != SQLITE_OK)
+    {
+      sr_db_set_error (error, self->write_db, rc, "prepare");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* The upsert leaves text, sender and recipient alone (sr_sql_build_upsert()'s
  * keep); when an existing message's differ, they are written here, with the
  * search indexes. */
 static gboolean
 writer_update_text (SrCacheWriter  *self,
                     SrMessage      *message,
+                    gint64          known_rowid,
                     GError        **error)
 {
-  const guint bound[] = { STMT_UNINDEX_OLD_TEXT, STMT_UNINDEX_OLD_RECIPIENT, STMT_UPDATE_TEXT };
-  sqlite3_stmt *update = self->stmts[STMT_UPDATE_TEXT];
+  /* By id with the unique id index, by rowid (known_rowid) without. */
+  const guint by_id[] = { STMT_UNINDEX_OLD_TEXT, STMT_UNINDEX_OLD_RECIPIENT, STMT_UPDATE_TEXT };
+  const guint by_rowid[] = { STMT_UNINDEX_OLD_TEXT_BY_ROWID, STMT_UNINDEX_OLD_RECIPIENT_BY_ROWID,
+                             STMT_UPDATE_TEXT_BY_ROWID };
+  const guint *bound = known_rowid > 0 ? by_rowid : by_id;
+  sqlite3_stmt *update = self->stmts[bound[2]];
   sqlite3_stmt *index = self->stmts[STMT_INDEX_NEW_TEXT];
   sqlite3_stmt *index_recipient = self->stmts[STMT_INDEX_NEW_RECIPIENT];
   gint64 rowid = 0;
   int rc;
 
-  for (guint i = 0; i < G_N_ELEMENTS (bound); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (by_id); i++)
     {
       sqlite3_stmt *stmt = self->stmts[bound[i]];
 
@@ -682,10 +1080,12 @@ writer_update_text (SrCacheWriter  *self,
       sr_db_bind_text (stmt, 3, message->sender_id);
       sqlite3_bind_int64 (stmt, 4, self->indexed_rowid);
       sr_db_bind_text (stmt, 5, message->to);
+      if (known_rowid > 0)
+        sqlite3_bind_int64 (stmt, 6, known_rowid);
     }
 
-  if (!writer_step (self, STMT_UNINDEX_OLD_TEXT, error) ||
-      !writer_step (self, STMT_UNINDEX_OLD_RECIPIENT, error))
+  if (!writer_step (self, bound[0], error) ||
+      !writer_step (self, bound[1], error))
     return FALSE;
 
   rc = sqlite3_step (update);
@@ -718,6 +1118,65 @@ writer_update_text (SrCacheWriter  *self,
 /* Upserts records keyed by id; returns how many rows were inserted or
  * really modified. Whether a row is new is read from last_insert_rowid(),
  * which only the INSERT branch of an upsert sets: no extra lookup by id. */
+/* Without the unique id index (a bulk load deferred it): the known ids tell
+ * an insert from an update, which finds its row by rowid. */
+static gboolean
+writer_upsert_known (SrCacheWriter  *self,
+                     WriteJob       *job,
+                     guint          *out_modified,
+                     GError        **error)
+{
+  sqlite3_stmt *insert = self->stmts[STMT_INSERT_MESSAGE];
+  sqlite3_stmt *update = self->stmts[STMT_UPDATE_MESSAGE];
+  guint modified = 0;
+
+  if (!writer_ensure_known_ids (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < job->records->len; i++)
+    {
+      SrMessage *message = g_ptr_array_index (job->records, i);
+      guint64 hash;
+      gint64 rowid;
+
+      if (!sr_sql_is_set (message->id))
+        {
+          g_debug ("Skipping a record without id");
+          continue;
+        }
+
+      hash = hash_id (message->id);
+      if (!writer_find_known_id (self, message->id, hash, &rowid, error))
+        return FALSE;
+
+      if (rowid == 0)
+        {
+          sr_sql_bind_message (insert, message);
+          if (!writer_step (self, STMT_INSERT_MESSAGE, error))
+            return FALSE;
+          known_ids_add (self->known_ids, hash, sqlite3_last_insert_rowid (self->write_db));
+          job->n_new++;
+          modified++;
+          continue;
+        }
+
+      sr_sql_bind_message (update, message);
+      sqlite3_bind_int64 (update, N_MSG_COLS, rowid);
+      if (!writer_step (self, STMT_UPDATE_MESSAGE, error))
+        return FALSE;
+      job->n_updated++;
+      if (sqlite3_changes (self->write_db) > 0)
+        {
+          modified++;
+          if (!writer_update_text (self, message, rowid, error))
+            return FALSE;
+        }
+    }
+
+  *out_modified = modified;
+  return TRUE;
+}
+
 static gboolean
 writer_upsert (SrCacheWriter  *self,
                WriteJob       *job,
@@ -725,8 +1184,17 @@ writer_upsert (SrCacheWriter  *self,
                guint          *out_modified,
                GError        **error)
 {
-  sqlite3_stmt *upsert = self->stmts[upsert_index];
+  sqlite3_stmt *upsert;
   guint modified = 0;
+
+  if (upsert_index == STMT_UPSERT_MESSAGE)
+    {
+      if (!self->id_index)
+        return writer_upsert_known (self, job, out_modified, error);
+      if (!writer_prepare_upsert (self, error))
+        return FALSE;
+    }
+  upsert = self->stmts[upsert_index];
 
   for (guint i = 0; i < job->records->len; i++)
     {
@@ -764,7 +1232,7 @@ writer_upsert (SrCacheWriter  *self,
           if (sqlite3_changes (self->write_db) > 0)
             {
               modified++;
-              if (job->kind == WRITE_UPSERT_MESSAGES && !writer_update_text (self, record, error))
+              if (job->kind == WRITE_UPSERT_MESSAGES && !writer_update_text (self, record, 0, error))
                 return FALSE;
             }
         }
@@ -827,17 +1295,29 @@ writer_run_job (SrCacheWriter *self,
       /* The messages and the state (the sync checkpoint) commit together
        * or not at all. */
       /* The Dashboard's aggregates: existing rows out, upserts, back in. */
-      {
-        gboolean existing = FALSE;
+      if (self->id_index)
+        {
+          gboolean existing = FALSE;
 
-        ok = sr_cache_aggregates_apply_ids (self->write_db, job->records, self->indexed_rowid,
-                                            -1, &existing, &job->error) &&
-             writer_upsert (self, job, STMT_UPSERT_MESSAGE, &modified, &job->error) &&
-             (!existing ||
-              sr_cache_aggregates_apply_ids (self->write_db, job->records, self->indexed_rowid,
-                                             1, NULL, &job->error)) &&
-             writer_write_state (self, job->state, &job->error);
-      }
+          ok = sr_cache_aggregates_apply_ids (self->write_db, job->records, self->indexed_rowid,
+                                              -1, &existing, &job->error) &&
+               writer_upsert (self, job, STMT_UPSERT_MESSAGE, &modified, &job->error) &&
+               (!existing ||
+                sr_cache_aggregates_apply_ids (self->write_db, job->records, self->indexed_rowid,
+                                               1, NULL, &job->error)) &&
+               writer_write_state (self, job->state, &job->error);
+        }
+      else
+        {
+          /* Without the id index the rows are found by rowid. */
+          g_autoptr(GArray) existing = NULL;
+
+          ok = writer_collect_known_rowids (self, job->records, &existing, &job->error) &&
+               sr_cache_aggregates_apply_rowids (self->write_db, existing, -1, &job->error) &&
+               writer_upsert (self, job, STMT_UPSERT_MESSAGE, &modified, &job->error) &&
+               sr_cache_aggregates_apply_rowids (self->write_db, existing, 1, &job->error) &&
+               writer_write_state (self, job->state, &job->error);
+        }
       if (modified > 0)
         changed |= SR_CACHE_CHANGED_MESSAGES;
       break;
@@ -863,16 +1343,20 @@ writer_run_job (SrCacheWriter *self,
        * so that a full disk only leaves the indexes pending. */
       if (self->bulk_loading && !job->bulk_load)
         g_debug ("Bulk load: %u commits; waiting for work %.2f s; upserts %.2f s (CPU %.2f s),"
-                 " search index %.2f s (CPU %.2f s), commits %.2f s (CPU %.2f s)",
+                 " search index %.2f s (CPU %.2f s), commits %.2f s (CPU %.2f s);"
+                 " known ids read %u times (CPU %.2f s)",
                  self->n_groups, self->time_idle / 1e6,
                  self->phase_wall[PHASE_UPSERT] / 1e6, self->phase_cpu[PHASE_UPSERT] / 1e6,
                  self->phase_wall[PHASE_FTS] / 1e6, self->phase_cpu[PHASE_FTS] / 1e6,
-                 self->phase_wall[PHASE_COMMIT] / 1e6, self->phase_cpu[PHASE_COMMIT] / 1e6);
+                 self->phase_wall[PHASE_COMMIT] / 1e6, self->phase_cpu[PHASE_COMMIT] / 1e6,
+                 self->known_ids_reads, self->known_ids_cpu / 1e6);
       self->bulk_loading = job->bulk_load;
       self->time_idle = 0;
       memset (self->phase_wall, 0, sizeof self->phase_wall);
       memset (self->phase_cpu, 0, sizeof self->phase_cpu);
       self->n_groups = 0;
+      self->known_ids_reads = 0;
+      self->known_ids_cpu = 0;
       if (job->bulk_load)
         {
           ok = sr_cache_schema_defer_indexes (self->write_db, &job->error);
@@ -891,13 +1375,15 @@ writer_run_job (SrCacheWriter *self,
 
   /* Do not keep pointers into the job's records in the statements. */
   for (guint i = 0; i < N_STMTS; i++)
-    sqlite3_clear_bindings (self->stmts[i]);
+    if (self->stmts[i] != NULL)
+      sqlite3_clear_bindings (self->stmts[i]);
 
   if (ok && writer_step (self, STMT_RELEASE, &job->error))
     return changed;
 
   job->n_new = 0;
   job->n_updated = 0;
+  writer_forget_known_ids (self);
   writer_step (self, STMT_ROLLBACK_TO, NULL);
   writer_step (self, STMT_RELEASE, NULL);
 
@@ -941,7 +1427,8 @@ writer_run_group (SrCacheWriter *self,
   cpu[PHASE_UPSERT] = thread_cpu_time ();
 
   if (writer_step (self, STMT_BEGIN, &error) &&
-      writer_get_max_message_rowid (self, &self->indexed_rowid, &error))
+      writer_get_max_message_rowid (self, &self->indexed_rowid, &error) &&
+      writer_check_id_index (self, &error))
     {
       for (guint i = 0; i < tasks->len && error == NULL; i++)
         {
@@ -1013,6 +1500,7 @@ writer_run_group (SrCacheWriter *self,
       if (sqlite3_get_autocommit (self->write_db) == 0)
         writer_step (self, STMT_ROLLBACK, NULL);
     }
+  writer_forget_known_ids (self);
 
   if (g_error_matches (error, SR_CACHE_ERROR, SR_CACHE_ERROR_FULL))
     g_atomic_int_set (&self->no_space, TRUE);

@@ -32,7 +32,7 @@ typedef enum {
 } SrCacheError;
 
 /* Current schema version; migrations bring older files up to it. */
-#define SR_CACHE_SCHEMA_VERSION 6
+#define SR_CACHE_SCHEMA_VERSION 7
 
 /* What changed in a commit, for the "changed" signal. */
 typedef enum {
