@@ -49,6 +49,9 @@
 /* The file is mapped only while the indexes are built (SQLite's largest
  * map, just under 2 GB). */
 #define BUILD_MMAP_SIZE 2147418112
+#define BUILD_CACHE_SQL \
+  "PRAGMA cache_size = -" G_STRINGIFY (BUILD_CACHE_KIB) ";" \
+  "PRAGMA mmap_size = " G_STRINGIFY (BUILD_MMAP_SIZE) ";"
 #define WRITE_CACHE_SQL \
   "PRAGMA cache_size = -" G_STRINGIFY (WRITE_CACHE_KIB) ";" \
   "PRAGMA mmap_size = 0;"
@@ -57,6 +60,7 @@
 enum {
   PHASE_UPSERT,
   PHASE_FTS,
+  PHASE_AGGREGATES,
   PHASE_COMMIT,
   N_PHASES
 };
@@ -254,10 +258,7 @@ writer_build_pending_indexes (SrCacheWriter  *self,
    * Each index reads the whole table once; mapped, those reads cost no
    * system call and no copy (writes still go through write(), so a full
    * disk is an error as before). */
-  sqlite3_exec (self->write_db,
-                "PRAGMA cache_size = -" G_STRINGIFY (BUILD_CACHE_KIB) ";"
-                "PRAGMA mmap_size = " G_STRINGIFY (BUILD_MMAP_SIZE) ";",
-                NULL, NULL, NULL);
+  sqlite3_exec (self->write_db, BUILD_CACHE_SQL, NULL, NULL, NULL);
   if (sr_db_exec (self->write_db, "BEGIN IMMEDIATE", &local_error))
     {
       gboolean built = sr_cache_schema_restore_indexes (self->write_db, &local_error) &&
@@ -473,6 +474,7 @@ writer_open (SrCacheWriter  *self,
   g_autofree char *insert_message = NULL;
   g_autofree char *update_message = NULL;
   const char *statements[N_STMTS] = { NULL, };
+  gboolean ok;
   int rc;
 
   rc = sqlite3_open_v2 (self->path, &self->write_db,
@@ -523,7 +525,13 @@ writer_open (SrCacheWriter  *self,
                    error))
     return FALSE;
 
-  if (!sr_cache_schema_migrate (self->write_db, error))
+  /* A migration may copy the table and build its indexes (schema 7): with
+   * the larger cache and the map of an index build (see
+   * writer_build_pending_indexes()). */
+  sqlite3_exec (self->write_db, BUILD_CACHE_SQL, NULL, NULL, NULL);
+  ok = sr_cache_schema_migrate (self->write_db, error);
+  sqlite3_exec (self->write_db, WRITE_CACHE_SQL, NULL, NULL, NULL);
+  if (!ok)
     return FALSE;
 
   /* A bulk load that never finished (crash, kill, a full disk) left
@@ -1343,11 +1351,12 @@ writer_run_job (SrCacheWriter *self,
        * so that a full disk only leaves the indexes pending. */
       if (self->bulk_loading && !job->bulk_load)
         g_debug ("Bulk load: %u commits; waiting for work %.2f s; upserts %.2f s (CPU %.2f s),"
-                 " search index %.2f s (CPU %.2f s), commits %.2f s (CPU %.2f s);"
-                 " known ids read %u times (CPU %.2f s)",
+                 " search indexes %.2f s (CPU %.2f s), aggregates %.2f s (CPU %.2f s),"
+                 " commits %.2f s (CPU %.2f s); known ids read %u times (CPU %.2f s)",
                  self->n_groups, self->time_idle / 1e6,
                  self->phase_wall[PHASE_UPSERT] / 1e6, self->phase_cpu[PHASE_UPSERT] / 1e6,
                  self->phase_wall[PHASE_FTS] / 1e6, self->phase_cpu[PHASE_FTS] / 1e6,
+                 self->phase_wall[PHASE_AGGREGATES] / 1e6, self->phase_cpu[PHASE_AGGREGATES] / 1e6,
                  self->phase_wall[PHASE_COMMIT] / 1e6, self->phase_cpu[PHASE_COMMIT] / 1e6,
                  self->known_ids_reads, self->known_ids_cpu / 1e6);
       self->bulk_loading = job->bulk_load;
@@ -1458,10 +1467,13 @@ writer_run_group (SrCacheWriter *self,
         {
           sqlite3_bind_int64 (self->stmts[STMT_INDEX_NEW_MESSAGES], 1, self->indexed_rowid);
           sqlite3_bind_int64 (self->stmts[STMT_INDEX_NEW_RECIPIENTS], 1, self->indexed_rowid);
-          if (writer_step (self, STMT_INDEX_NEW_MESSAGES, &error)
-              && writer_step (self, STMT_INDEX_NEW_RECIPIENTS, &error))
-            sr_cache_aggregates_add_new (self->write_db, self->indexed_rowid, &error);
+          if (writer_step (self, STMT_INDEX_NEW_MESSAGES, &error))
+            writer_step (self, STMT_INDEX_NEW_RECIPIENTS, &error);
         }
+      wall[PHASE_AGGREGATES] = g_get_monotonic_time ();
+      cpu[PHASE_AGGREGATES] = thread_cpu_time ();
+      if (error == NULL && n_new_messages > 0)
+        sr_cache_aggregates_add_new (self->write_db, self->indexed_rowid, &error);
       wall[PHASE_COMMIT] = g_get_monotonic_time ();
       cpu[PHASE_COMMIT] = thread_cpu_time ();
 
