@@ -1381,6 +1381,7 @@ apply_head (SrLazyList *self,
   g_autoptr(GArray) old_rowids = NULL;
   guint n_old = self->shown;
   gint64 landed = g_get_monotonic_time ();
+  gint64 removed;
 
   install_records (self, rd->new_rowids, NULL, rd->head_records, NULL);
 
@@ -1395,6 +1396,8 @@ apply_head (SrLazyList *self,
       g_object_notify_by_pspec (G_OBJECT (self->owner), self->n_items_pspec);
     }
 
+  removed = g_get_monotonic_time ();
+
   /* The rows in view now, the rest of the head part by part. */
   g_clear_pointer (&self->rowids, g_array_unref);
   self->rowids = g_array_ref (rd->new_rowids);
@@ -1408,9 +1411,10 @@ apply_head (SrLazyList *self,
   /* From the query change: the rowids, the records, on the main loop,
    * announced (the items-changed handlers ran). */
   g_debug ("Reload (head): %u -> %u rows, query %.1f ms, records %.1f ms, "
-           "landed %.1f ms, announced %.1f ms", n_old, rd->new_rowids->len,
+           "landed %.1f ms, old rows removed %.1f ms, announced %.1f ms", n_old, rd->new_rowids->len,
            (rd->queried - rd->started) / 1000., (rd->finished - rd->started) / 1000.,
-           (landed - rd->started) / 1000., (g_get_monotonic_time () - rd->started) / 1000.);
+           (landed - rd->started) / 1000., (removed - rd->started) / 1000.,
+           (g_get_monotonic_time () - rd->started) / 1000.);
 }
 
 static void
