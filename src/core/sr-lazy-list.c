@@ -104,6 +104,10 @@
 #define GROW_BUDGET_US      4000
 #define GROW_LIMIT          BLOCK_SIZE
 #define CHANGED_DELAY_MS    50
+/* The query of every rowid starts this long after the head landed, below
+ * the frames' priority: on a busy machine it would take a core from the
+ * frame that shows the head. */
+#define FULL_QUERY_DELAY_MS 32
 /* Myers' cost is about (n + m) * D; past this the diff gives one range. */
 #define DIFF_MAX_WORK       G_GUINT64_CONSTANT (200000000)
 #define DIFF_MAX_D          1024
@@ -221,6 +225,7 @@ struct _SrLazyList
 
   ReloadData            *inflight;
   guint                  changed_source;
+  guint                  full_source;   /* starts the full query (full_pending) */
   gulong                 changed_handler;
   guint                  applying : 1;
   guint                  data_pending : 1;
@@ -1504,6 +1509,20 @@ apply_reload (SrLazyList *self,
   rerequest_placeholders (self);
 }
 
+static gboolean
+full_query_cb (gpointer user_data)
+{
+  SrLazyList *self = user_data;
+
+  self->full_source = 0;
+  if (self->full_pending && self->inflight == NULL && !self->applying)
+    {
+      self->full_pending = FALSE;
+      start_reload (self, RELOAD_QUERY);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 reload_cb (GObject      *source_object,
            GAsyncResult *result,
@@ -1558,12 +1577,21 @@ reload_cb (GObject      *source_object,
     {
       self->query_pending = FALSE;
       self->full_pending = FALSE;
+      g_clear_handle_id (&self->full_source, g_source_remove);
       start_reload (self, RELOAD_HEAD);
     }
   else if (self->full_pending)
     {
-      self->full_pending = FALSE;
-      start_reload (self, RELOAD_QUERY);
+      if (self->full_source == 0)
+        {
+          GSource *source = g_timeout_source_new (FULL_QUERY_DELAY_MS);
+
+          g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+          g_source_set_callback (source, full_query_cb, self, NULL);
+          g_source_set_static_name (source, "[sr-lazy-list] full query");
+          self->full_source = g_source_attach (source, NULL);
+          g_source_unref (source);
+        }
     }
   else if (self->data_pending)
     {
@@ -1766,6 +1794,7 @@ sr_lazy_list_free (SrLazyList *self)
   g_clear_handle_id (&self->landing_source, g_source_remove);
   g_queue_clear_full (&self->landing, landing_free);
   g_clear_handle_id (&self->grow_source, g_source_remove);
+  g_clear_handle_id (&self->full_source, g_source_remove);
   g_clear_handle_id (&self->changed_source, g_source_remove);
   g_clear_signal_handler (&self->changed_handler, self->cache);
 
@@ -1808,6 +1837,9 @@ sr_lazy_list_set_query (SrLazyList *self,
   self->klass->query_free (self->query);
   self->query = query;
 
+  /* The rest of the previous query is not wanted any more. */
+  self->full_pending = FALSE;
+  g_clear_handle_id (&self->full_source, g_source_remove);
   start_reload (self, RELOAD_HEAD);
   update_loading (self);
 }
