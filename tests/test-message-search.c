@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "sr-core.h"
+#include "sr-cache-private.h"
+#include "sr-message-private.h"
 #include "sr-test-sandbox.h"
 
 #define N_MESSAGES 3000
@@ -362,6 +364,130 @@ test_async_and_get_messages (void)
   g_assert_cmpstr (sr_message_get_id (g_ptr_array_index (messages, 1)), ==, ids[2]);
 }
 
+/* Letters GLib's Unicode tables fold otherwise than SQLite's unicode61
+ * tokenizer (the full-text index's): a final sigma, Cherokee, titlecase
+ * digraphs, letters with two accents, ligatures, the Turkish I. The rules
+ * in C (sr_message_filter_matches(), and Shell's subsearch through
+ * sr_message_search_matches()) must find exactly what the index finds, in
+ * full and in the first rows of the log. */
+static void
+test_unicode_folding_as_the_index (void)
+{
+  static const char *texts[] = {
+    "ΟΔΟΣ ΚΛΕΙΣΤΟΣ σήμερα", "οδος κλειστος", "οδός ανοιχτός", "ΟΔΟΣ",
+    "ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ", "ꮳꮃꭹ ꭶꮼꮒꭿꮝꮧ", "Ǆemal ǅemal ǆemal", "ṏ ṍ ố Ấ ặ", "Ǖ ǘ ǚ",
+    "straße STRASSE", "ﬀ ﬁle ffile", "İstanbul ISTANBUL ıstanbul", "Ölmesi ÖLMESİ", "plain ascii",
+  };
+  static const char *queries[] = {
+    "οδος", "ΟΔΟΣ", "οδοσ", "οδός", "κλειστος", "ΚΛΕΙΣΤΟΣ", "ᏣᎳᎩ", "ꮳꮃꭹ", "ᎦᏬ", "ꭶꮼ",
+    "ǆemal", "Ǆemal", "ǅ", "dz", "ṏ", "õ", "o", "ố", "ấ", "a", "ặ", "ǖ", "ü", "u",
+    "straße", "strasse", "strass", "ﬀ", "ff", "ﬁle", "file", "İstanbul", "istanbul",
+    "ıstanbul", "ölmesi", "ÖLMESİ", "olmesi", "plain", "ASCII",
+  };
+  g_autofree char *dir = sr_test_make_tmpdir ("test-message-search-unicode");
+  g_autofree char *path = g_build_filename (dir, "account.db", NULL);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrCache) cache = NULL;
+  guint n_found = 0;
+
+  cache = sr_cache_open (path, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 40 * G_N_ELEMENTS (texts); i++)
+    {
+      SrMessage *m = sr_message_new_empty ();
+
+      m->id = g_strdup_printf ("u-%04u", i);
+      m->to = g_strdup_printf ("+3579900%04u", i);
+      m->sender_id = g_strdup (i % 7 == 0 ? texts[(i / 7) % G_N_ELEMENTS (texts)] : "Shop");
+      m->message = g_strdup (i % 5 == 0 ? "nothing here" : texts[i % G_N_ELEMENTS (texts)]);
+      m->status = SR_STATUS_DELIVERED;
+      m->status_raw = g_strdup ("DELIVERED");
+      m->created_at = G_GINT64_CONSTANT (1700000000000000) + (gint64) i * G_USEC_PER_SEC;
+      g_ptr_array_add (messages, m);
+    }
+  sr_cache_upsert_messages (cache, messages, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      g_autoptr(SrMessageFilter) filter = sr_message_filter_new ();
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GPtrArray) first = NULL;
+      g_autoptr(GHashTable) in_sql = g_hash_table_new (g_str_hash, g_str_equal);
+      guint n_c = 0;
+
+      filter->search = g_strdup (queries[q]);
+      found = sr_cache_query_messages (cache, filter, SR_MESSAGE_SORT_CREATED, TRUE, -1, 0, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < found->len; i++)
+        g_hash_table_add (in_sql, (gpointer) sr_message_get_id (found->pdata[i]));
+
+      for (guint i = 0; i < messages->len; i++)
+        {
+          SrMessage *m = messages->pdata[i];
+          gboolean in_c = sr_message_filter_matches (filter, m);
+          const char *terms[] = { queries[q], NULL };
+
+          if (in_c != g_hash_table_contains (in_sql, m->id))
+            g_error ("Search \"%s\": \"%s\" / \"%s\" is %s in C and %s in the index",
+                     queries[q], m->message, m->sender_id, in_c ? "in" : "out", in_c ? "out" : "in");
+          g_assert_true (sr_message_search_matches (m, terms) == in_c);
+          n_c += in_c;
+        }
+
+      /* The first rows of the log (a scan of the order, each row tested
+       * with the tokenizer) are the first rows of the full answer. */
+      first = sr_cache_query_messages (cache, filter, SR_MESSAGE_SORT_CREATED, TRUE, 60, 0, &error);
+      g_assert_no_error (error);
+      {
+        g_autoptr(GArray) rowids = sr_cache_query_message_rowids_limited (cache, filter, SR_MESSAGE_SORT_RECIPIENT,
+                                                                          FALSE, 60, NULL, &error);
+        g_autoptr(GArray) all = sr_cache_query_message_rowids (cache, filter, SR_MESSAGE_SORT_RECIPIENT,
+                                                               FALSE, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (rowids->len, ==, MIN (all->len, 60));
+        for (guint i = 0; i < rowids->len; i++)
+          g_assert_cmpint (g_array_index (rowids, gint64, i), ==, g_array_index (all, gint64, i));
+      }
+      g_assert_cmpuint (first->len, ==, MIN (found->len, 60));
+      for (guint i = 0; i < first->len; i++)
+        g_assert_cmpstr (sr_message_get_id (first->pdata[i]), ==, sr_message_get_id (found->pdata[i]));
+
+      g_test_message ("\"%s\": %u messages", queries[q], n_c);
+      n_found += n_c > 0;
+    }
+
+  /* What the index does with them: Σ, σ and ς are one letter, and so are
+   * the Cherokee cases (GLib's folding told them apart). */
+  {
+    const char *pairs[][2] = { { "οδοσ", "ΟΔΟΣ" }, { "ꮳꮃꭹ", "ᏣᎳᎩ" } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+      {
+        g_autoptr(SrMessageFilter) a = sr_message_filter_new ();
+        g_autoptr(SrMessageFilter) b = sr_message_filter_new ();
+        gint64 na, nb;
+
+        a->search = g_strdup (pairs[i][0]);
+        b->search = g_strdup (pairs[i][1]);
+        na = sr_cache_count_messages (cache, a, &error);
+        g_assert_no_error (error);
+        nb = sr_cache_count_messages (cache, b, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (na, >, 0);
+        g_assert_cmpint (na, ==, nb);
+      }
+  }
+
+  g_assert_cmpuint (n_found, >, G_N_ELEMENTS (queries) / 2);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  sr_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -376,6 +502,7 @@ main (int    argc,
   g_test_add_func ("/message-search/limit-and-no-match", test_limit_and_no_match);
   g_test_add_func ("/message-search/sender-ids", test_sender_ids);
   g_test_add_func ("/message-search/async-and-get-messages", test_async_and_get_messages);
+  g_test_add_func ("/message-search/unicode-folding-as-the-index", test_unicode_folding_as_the_index);
 
   ret = g_test_run ();
   free_shared_cache ();

@@ -199,10 +199,16 @@ update_state (SrMessagesPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
 
-  count = sr_format_count (n_items);
-  /* Translators: the number of messages in the log, e.g. "12,345 messages" */
-  text = g_strdup_printf (ngettext ("%s message", "%s messages", n_items), count);
-  gtk_label_set_label (self->count_label, text);
+  /* While a new query loads, the list grows from its first rows (a
+   * screenful, then part by part, then the rest): the spinner shows, and
+   * the count waits for the whole set instead of counting up. */
+  if (!loading)
+    {
+      count = sr_format_count (n_items);
+      /* Translators: the number of messages in the log, e.g. "12,345 messages" */
+      text = g_strdup_printf (ngettext ("%s message", "%s messages", n_items), count);
+      gtk_label_set_label (self->count_label, text);
+    }
 
   if (n_items > 0 || loading || self->list == NULL)
     page = "list";

@@ -620,13 +620,174 @@ search_scan_matches (SearchScan *scan,
   return TRUE;
 }
 
+/* Sets up the test of a search text on each row of a scan, cut into words
+ * by the same tokenizer as the index. FALSE when the text cannot be tested
+ * that way (only punctuation, a word with no token, no tokenizer): the SQL
+ * tests it then. */
+static gboolean
+search_scan_init (SearchScan    *scan,
+                  SrSearchTerms *terms,
+                  sqlite3       *db,
+                  const char    *text)
+{
+  g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
+
+  if (!sr_search_terms_parse (terms, text) || !search_tokenizer_init (&scan->tok, db))
+    return FALSE;
+
+  for (guint i = 0; i < terms->words->len + terms->numbers->len; i++)
+    {
+      const char *word;
+      GStrv phrase;
+
+      if (i < terms->words->len)
+        word = g_ptr_array_index (terms->words, i);
+      else
+        {
+          const char *number = g_ptr_array_index (terms->numbers, i - terms->words->len);
+
+          g_ptr_array_add (numbers, (gpointer) number);
+          word = number[0] == '+' ? number + 1 : number;
+        }
+      phrase = search_phrase (&scan->tok, word);
+      g_ptr_array_add (phrases, phrase);
+      if (phrase[0] == NULL)
+        return FALSE;
+    }
+  scan->phrases = g_steal_pointer (&phrases);
+  scan->numbers = g_steal_pointer (&numbers);
+  scan->n_words = terms->words->len;
+
+  return TRUE;
+}
+
+static void
+search_scan_clear (SearchScan *scan)
+{
+  search_tokenizer_clear (&scan->tok);
+  g_clear_pointer (&scan->phrases, g_ptr_array_unref);
+  g_clear_pointer (&scan->numbers, g_ptr_array_unref);
+}
+
+/* Reads the first max_scan rows of an order and hands those the filter
+ * matches to collect, until limit of them. The filter is one expression
+ * per row (no WHERE), so the order's index drives the scan and nothing
+ * collects every match first: the first screenful of a status (60k rows)
+ * or of a common word (143k) costs a few hundred rows. A search is tested
+ * in C with the index's own tokenizer (see search_scan_matches()), so the
+ * full-text index is not read either. Sets *out_done when the scan
+ * answered: limit rows found, or the order had no more rows; otherwise the
+ * matches are rare and the caller asks the indexes. full_rows: collect
+ * gets the message's columns (sr_sql_message_from_row()); else the rowid
+ * in column 0. */
+static gboolean
+scan_first_rows (SrCache                *self,
+                 const SrMessageFilter  *filter,
+                 SrMessageSort           sort,
+                 gboolean                descending,
+                 gboolean                full_rows,
+                 guint                   limit,
+                 guint                   max_scan,
+                 SrSqlRowFunc            collect,
+                 gpointer                user_data,
+                 gboolean               *out_done,
+                 GCancellable           *cancellable,
+                 GError                **error)
+{
+  g_auto(SrSqlBuilder) builder = { NULL, };
+  g_auto(SrSearchTerms) terms = { NULL, };
+  g_autoptr(SrMessageFilter) rest = sr_message_filter_copy (filter);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  SearchScan scan = { 0, };
+  gboolean searching = FALSE;
+  guint scanned = 0, found = 0;
+  int col_to, col_text, col_sender, col_ok;
+  gboolean ok = FALSE;
+  sqlite3 *db;
+  int rc = SQLITE_DONE;
+
+  *out_done = FALSE;
+
+  db = sr_cache_read_pool_acquire (self->readers, error);
+  if (db == NULL)
+    return FALSE;
+
+  /* A search the tokenizer can test is left out of the SQL. */
+  if (sr_sql_is_set (filter->search) && search_scan_init (&scan, &terms, db, filter->search))
+    {
+      searching = TRUE;
+      g_clear_pointer (&rest->search, g_free);
+    }
+
+  if (full_rows)
+    {
+      g_autofree char *select = sr_sql_message_select ();
+
+      /* "SELECT columns FROM messages": the test goes after the columns */
+      g_assert (g_str_has_suffix (select, " FROM messages"));
+      select[strlen (select) - strlen (" FROM messages")] = '\0';
+      sr_sql_builder_init (&builder, select);
+      col_to = MSG_COL_RECIPIENT;
+      col_text = MSG_COL_MESSAGE;
+      col_sender = MSG_COL_SENDER_ID;
+      col_ok = N_MSG_COLS;
+    }
+  else
+    {
+      /* Only what the test reads: an index may cover the scan. */
+      sr_sql_builder_init (&builder, searching ? "SELECT rowid, recipient, message, sender_id"
+                                               : "SELECT rowid, NULL, NULL, NULL");
+      col_to = 1;
+      col_text = 2;
+      col_sender = 3;
+      col_ok = 4;
+    }
+  sr_sql_builder_append (&builder, ", ");
+  builder.first_rows = TRUE;
+  sr_sql_append_message_condition (&builder, rest);
+  sr_sql_builder_append (&builder, " FROM messages");
+  sr_sql_append_message_order (&builder, sort, descending);
+  sr_sql_append_limit (&builder, max_scan, 0);
+  if (!sr_sql_builder_prepare (&builder, db, &stmt, error))
+    goto out;
+
+  sr_db_watch_cancellable (db, cancellable);
+  while (found < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      scanned++;
+      if (sqlite3_column_int (stmt, col_ok) == 0)
+        continue;
+      if (searching &&
+          !search_scan_matches (&scan,
+                                (const char *) sqlite3_column_text (stmt, col_to),
+                                (const char *) sqlite3_column_text (stmt, col_text),
+                                (const char *) sqlite3_column_text (stmt, col_sender)))
+        continue;
+      found++;
+      if (!collect (stmt, user_data))
+        break;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sr_db_set_error (error, db, rc, "query");
+      goto out;
+    }
+
+  *out_done = found >= limit || scanned < max_scan;
+  ok = TRUE;
+
+out:
+  search_scan_clear (&scan);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sr_cache_read_pool_release (self->readers, db);
+  return ok;
+}
+
 /* A limited search first tests the newest SR_CACHE_SEARCH_SCAN_ROWS rows
- * in order, cut into words by the same tokenizer as the index. A common
- * term ("c", "+44", a frequent word) fills the limit from the first rows,
- * where the indexes would first collect every match (hundreds of
- * thousands) to sort them. Sets *out_done when the scan answered: the
- * limit is full, or the scan read every row. A text of only punctuation,
- * or a word with no token, is left to the SQL. */
+ * in order (scan_first_rows()). A common term ("c", "+44", a frequent
+ * word) fills the limit from the first rows, where the indexes would
+ * first collect every match (hundreds of thousands) to sort them. */
 static gboolean
 search_newest_rows (SrCache       *self,
                     const char    *text,
@@ -636,88 +797,12 @@ search_newest_rows (SrCache       *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_auto(SrSqlBuilder) builder = { NULL, };
-  g_auto(SrSearchTerms) terms = { NULL, };
-  g_autofree char *select = sr_sql_message_select ();
-  g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  SearchScan scan = { 0, };
-  guint scanned = 0;
-  gboolean ok = FALSE;
-  sqlite3 *db;
-  int rc = SQLITE_DONE;
+  SrMessageFilter filter = { 0, };
 
-  *out_done = FALSE;
-  if (!sr_search_terms_parse (&terms, text))
-    return TRUE;
-
-  db = sr_cache_read_pool_acquire (self->readers, error);
-  if (db == NULL)
-    return FALSE;
-  if (!search_tokenizer_init (&scan.tok, db))
-    {
-      ok = TRUE;   /* no tokenizer: the indexes answer */
-      goto out;
-    }
-
-  for (guint i = 0; i < terms.words->len + terms.numbers->len; i++)
-    {
-      const char *word;
-      GStrv phrase;
-
-      if (i < terms.words->len)
-        word = g_ptr_array_index (terms.words, i);
-      else
-        {
-          const char *number = g_ptr_array_index (terms.numbers, i - terms.words->len);
-
-          g_ptr_array_add (numbers, (gpointer) number);
-          word = number[0] == '+' ? number + 1 : number;
-        }
-      phrase = search_phrase (&scan.tok, word);
-      g_ptr_array_add (phrases, phrase);
-      if (phrase[0] == NULL)
-        {
-          ok = TRUE;
-          goto out;
-        }
-    }
-  scan.phrases = phrases;
-  scan.numbers = numbers;
-  scan.n_words = terms.words->len;
-
-  sr_sql_builder_init (&builder, select);
-  builder.first_rows = TRUE;
-  sr_sql_append_message_order (&builder, SR_MESSAGE_SORT_CREATED, TRUE);
-  sr_sql_append_limit (&builder, SR_CACHE_SEARCH_SCAN_ROWS, 0);
-  if (!sr_sql_builder_prepare (&builder, db, &stmt, error))
-    goto out;
-
-  sr_db_watch_cancellable (db, cancellable);
-  while (messages->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      scanned++;
-      if (search_scan_matches (&scan,
-                               (const char *) sqlite3_column_text (stmt, MSG_COL_RECIPIENT),
-                               (const char *) sqlite3_column_text (stmt, MSG_COL_MESSAGE),
-                               (const char *) sqlite3_column_text (stmt, MSG_COL_SENDER_ID)))
-        g_ptr_array_add (messages, sr_sql_message_from_row (stmt));
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sr_db_set_error (error, db, rc, "query");
-      goto out;
-    }
-
-  *out_done = messages->len >= limit || scanned < SR_CACHE_SEARCH_SCAN_ROWS;
-  ok = TRUE;
-
-out:
-  search_tokenizer_clear (&scan.tok);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  sr_cache_read_pool_release (self->readers, db);
-  return ok;
+  filter.search = (char *) text;
+  return scan_first_rows (self, &filter, SR_MESSAGE_SORT_CREATED, TRUE, TRUE,
+                          limit, SR_CACHE_SEARCH_SCAN_ROWS,
+                          collect_message_row_cb, messages, out_done, cancellable, error);
 }
 
 /* Whether the indexes alone can find the matches of text: FALSE for a
@@ -858,6 +943,14 @@ collect_rowid_cb (sqlite3_stmt *stmt,
   return TRUE;
 }
 
+static gboolean
+filter_is_empty (const SrMessageFilter *filter)
+{
+  g_autoptr(SrMessageFilter) empty = sr_message_filter_new ();
+
+  return sr_message_filter_equal (filter, empty);
+}
+
 static void
 build_rowids_query (SrSqlBuilder          *builder,
                     const char            *prefix,
@@ -898,6 +991,22 @@ sr_cache_query_message_rowids_limited (SrCache                *self,
   g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_return_val_if_fail (SR_IS_CACHE (self), NULL);
+
+  /* The first rows of a filtered order: its index read in order and each
+   * row tested, while that finds them quickly. */
+  if (limit >= 0 && filter != NULL && !filter_is_empty (filter))
+    {
+      gboolean done = FALSE;
+
+      if (!scan_first_rows (self, filter, sort, descending, FALSE,
+                            (guint) MIN (limit, G_MAXUINT), SR_CACHE_SEARCH_SCAN_ROWS,
+                            collect_rowid_cb, rowids, &done, cancellable, error))
+        return NULL;
+      if (done)
+        return g_steal_pointer (&rowids);
+      /* Rare in those rows: the indexes find the few matches. */
+      g_array_set_size (rowids, 0);
+    }
 
   build_rowids_query (&builder, "", filter, sort, descending, limit);
   sr_sql_append_limit (&builder, limit, 0);

@@ -43,6 +43,7 @@ sr_sql_builder_init (SrSqlBuilder *builder,
   g_array_set_clear_func (builder->params, sql_param_clear);
   builder->n_conditions = 0;
   builder->first_rows = FALSE;
+  builder->expression = FALSE;
 }
 
 void
@@ -70,7 +71,10 @@ sr_sql_builder_append (SrSqlBuilder *builder,
 void
 sr_sql_builder_and (SrSqlBuilder *builder)
 {
-  g_string_append (builder->sql, builder->n_conditions++ == 0 ? " WHERE " : " AND ");
+  if (builder->n_conditions++ > 0)
+    g_string_append (builder->sql, " AND ");
+  else
+    g_string_append (builder->sql, builder->expression ? "(" : " WHERE ");
 }
 
 void
@@ -370,6 +374,20 @@ sr_sql_append_message_filter (SrSqlBuilder          *builder,
           sr_sql_builder_add_text (builder, bound);
         }
     }
+}
+
+void
+sr_sql_append_message_condition (SrSqlBuilder          *builder,
+                                 const SrMessageFilter *filter)
+{
+  guint n_conditions = builder->n_conditions;
+
+  builder->expression = TRUE;
+  builder->n_conditions = 0;
+  sr_sql_append_message_filter (builder, filter);
+  sr_sql_builder_append (builder, builder->n_conditions > 0 ? ")" : "(1)");
+  builder->expression = FALSE;
+  builder->n_conditions = n_conditions;
 }
 
 /* Every sort ends with created_at and rowid so that equal keys keep a

@@ -25,6 +25,9 @@ typedef struct
    * fetching every match and sorting them; a count or a full list is
    * faster the other way, driven by the full-text index. */
   gboolean first_rows;
+  /* Set by sr_sql_append_message_condition(): the conditions form one
+   * expression instead of a WHERE clause. */
+  gboolean expression;
 } SrSqlBuilder;
 
 void     sr_sql_builder_init    (SrSqlBuilder  *builder,
@@ -57,6 +60,11 @@ sr_sql_is_set (const char *str)
 /* The WHERE conditions of a filter (NULL: none) and the ORDER BY of a sort.
  * Every sort ends with created_at and rowid so that equal keys keep a
  * stable, chronological order. */
+/* The same conditions as one parenthesised expression, "(1)" for none,
+ * for a query that reads the rows of an order and tests each: see
+ * sr_cache_query_message_rowids_limited(). */
+void     sr_sql_append_message_condition (SrSqlBuilder         *builder,
+                                          const SrMessageFilter *filter);
 void     sr_sql_append_message_filter  (SrSqlBuilder           *builder,
                                         const SrMessageFilter  *filter);
 void     sr_sql_append_message_order   (SrSqlBuilder           *builder,

@@ -92,7 +92,22 @@
  * that shows a new order waits for them; the rest arrive with the full
  * query (bench-list: sorts and filters a third faster than with 100). */
 #define HEAD_ROWS           60
+/* Of those, the first frame gets the rows a window shows (about 34 px a
+ * row): GTK builds and binds the row widgets of every row announced at
+ * once (up to about 200 around its anchor), and that frame waits for them.
+ * The list then grows by GROW_ROWS rows per part, a part or more per
+ * main-loop iteration for GROW_BUDGET_US, below the frames' priority and
+ * with LANDING_PAUSE_MS between two, up to GROW_LIMIT rows (past GTK's
+ * ~200); then the rest of the query at once, which builds no widget. */
+#define FIRST_ROWS          24
+#define GROW_ROWS           8
+#define GROW_BUDGET_US      4000
+#define GROW_LIMIT          BLOCK_SIZE
 #define CHANGED_DELAY_MS    50
+/* The query of every rowid starts this long after the head landed, below
+ * the frames' priority: on a busy machine it would take a core from the
+ * frame that shows the head. */
+#define FULL_QUERY_DELAY_MS 32
 /* Myers' cost is about (n + m) * D; past this the diff gives one range. */
 #define DIFF_MAX_WORK       G_GUINT64_CONSTANT (200000000)
 #define DIFF_MAX_D          1024
@@ -168,9 +183,14 @@ typedef struct
   /* results */
   GArray                *new_rowids;    /* gint64 */
   GPtrArray             *head_records;  /* RELOAD_HEAD: one per rowid, NULL if gone */
+  /* RELOAD_QUERY that only appends to the head: the records of the rows
+   * the list grows by one part at a time, from old_rowids->len */
+  GPtrArray             *tail_records;
   GArray                *changes;       /* Change, ascending */
   GHashTable            *stale;         /* gint64 * rowid set: content changed */
   gint64                 started;
+  gint64                 queried;       /* the worker had the rowids */
+  gint64                 finished;      /* the worker was done */
 } ReloadData;
 
 struct _SrLazyList
@@ -183,6 +203,9 @@ struct _SrLazyList
   GParamSpec            *loading_pspec;
 
   GArray                *rowids;        /* owned, the contents */
+  /* How many of rowids are announced (the list grows up to rowids->len) */
+  guint                  shown;
+  guint                  grow_source;
   /* While applying a reload: contents are next[0, split_new) ++ rowids[split_old, …) */
   GArray                *next;
   guint                  split_new;
@@ -202,6 +225,7 @@ struct _SrLazyList
 
   ReloadData            *inflight;
   guint                  changed_source;
+  guint                  full_source;   /* starts the full query (full_pending) */
   gulong                 changed_handler;
   guint                  applying : 1;
   guint                  data_pending : 1;
@@ -254,6 +278,7 @@ reload_data_free (gpointer data)
   g_clear_pointer (&rd->held_hashes, g_array_unref);
   g_clear_pointer (&rd->new_rowids, g_array_unref);
   g_clear_pointer (&rd->head_records, g_ptr_array_unref);
+  g_clear_pointer (&rd->tail_records, g_ptr_array_unref);
   g_clear_pointer (&rd->changes, g_array_unref);
   g_clear_pointer (&rd->stale, g_hash_table_unref);
   g_free (rd);
@@ -280,7 +305,7 @@ sr_lazy_list_get_n_items (SrLazyList *self)
   g_return_val_if_fail (self != NULL, 0);
 
   if (self->next == NULL)
-    return self->rowids->len;
+    return self->shown;
 
   return self->split_new + (self->rowids->len - self->split_old);
 }
@@ -1128,6 +1153,20 @@ add_stale_changes (ReloadData *rd)
   g_array_append_vals (rd->changes, merged->data, merged->len);
 }
 
+/* The new rowids are the old ones and more after them (a head completed). */
+static gboolean
+reload_only_appends (ReloadData *rd)
+{
+  const Change *c;
+
+  if (rd->changes->len == 0)
+    return TRUE;
+  if (rd->changes->len > 1)
+    return FALSE;
+  c = &g_array_index (rd->changes, Change, 0);
+  return c->removed == 0 && c->old_pos == rd->old_rowids->len && c->new_pos == c->old_pos;
+}
+
 static void
 reload_thread (GTask        *task,
                gpointer      source_object,
@@ -1146,6 +1185,7 @@ reload_thread (GTask        *task,
       return;
     }
 
+  rd->queried = g_get_monotonic_time ();
   if (g_task_return_error_if_cancelled (task))
     return;
 
@@ -1155,6 +1195,7 @@ reload_thread (GTask        *task,
       rd->head_records = read_records (rd->klass, rd->cache,
                                        (const gint64 *) (gpointer) rd->new_rowids->data,
                                        rd->new_rowids->len);
+      rd->finished = g_get_monotonic_time ();
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -1168,6 +1209,19 @@ reload_thread (GTask        *task,
   if (rd->stale != NULL && g_hash_table_size (rd->stale) > 0)
     add_stale_changes (rd);
 
+  /* The rest of a head: the records of the rows the list grows by. */
+  if (rd->kind == RELOAD_QUERY && reload_only_appends (rd) &&
+      rd->old_rowids->len < GROW_LIMIT && !g_cancellable_is_cancelled (cancellable))
+    {
+      guint from = rd->old_rowids->len;
+      guint to = MIN (rd->new_rowids->len, GROW_LIMIT);
+
+      rd->tail_records = read_records (rd->klass, rd->cache,
+                                       &g_array_index (rd->new_rowids, gint64, from),
+                                       to - from);
+    }
+
+  rd->finished = g_get_monotonic_time ();
   if (g_task_return_error_if_cancelled (task))
     return;
 
@@ -1183,6 +1237,7 @@ static void
 update_loading (SrLazyList *self)
 {
   gboolean loading = self->query_pending || self->full_pending || self->reload_asked ||
+                     self->shown < self->rowids->len ||
                      (self->inflight != NULL && self->inflight->announced);
 
   if (self->loading == loading)
@@ -1215,6 +1270,83 @@ drop_entry (SrLazyList *self,
 
   g_hash_table_remove (self->items, &rowid);
   g_clear_object (&item);
+}
+
+/* --- growing (main thread) --- */
+
+/* Announces rows [shown, shown + n) of rowids. */
+static void
+grow_by (SrLazyList *self,
+         guint       n)
+{
+  guint from = self->shown;
+
+  g_assert (self->next == NULL);
+  g_assert (from + n <= self->rowids->len);
+
+  self->shown += n;
+  g_list_model_items_changed (self->owner, from, 0, n);
+  g_object_notify_by_pspec (G_OBJECT (self->owner), self->n_items_pspec);
+}
+
+static gboolean grow_cb (gpointer user_data);
+
+static void
+schedule_growth (SrLazyList *self)
+{
+  GSource *source;
+
+  if (self->grow_source != 0 || self->shown >= self->rowids->len)
+    return;
+
+  /* Below the frames' priority: the frame that shows what was announced
+   * goes first. */
+  source = g_timeout_source_new (LANDING_PAUSE_MS);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, grow_cb, self, NULL);
+  g_source_set_static_name (source, "[sr-lazy-list] grow");
+  self->grow_source = g_source_attach (source, NULL);
+  g_source_unref (source);
+}
+
+/* The rest at once: before a reload that moves rows, and when waited for. */
+static void
+grow_all (SrLazyList *self)
+{
+  g_clear_handle_id (&self->grow_source, g_source_remove);
+  if (self->shown < self->rowids->len)
+    grow_by (self, self->rowids->len - self->shown);
+}
+
+static gboolean
+grow_cb (gpointer user_data)
+{
+  SrLazyList *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + GROW_BUDGET_US;
+  g_autoptr(GObject) owner = g_object_ref (G_OBJECT (self->owner));
+  guint epoch = self->epoch;
+
+  self->grow_source = 0;
+
+  /* A handler may change the query or grow the list itself. */
+  while (epoch == self->epoch && self->grow_source == 0 && self->shown < self->rowids->len)
+    {
+      guint limit = MIN (self->rowids->len, GROW_LIMIT);
+
+      if (self->shown < limit)
+        grow_by (self, MIN (GROW_ROWS, limit - self->shown));
+      else
+        grow_by (self, self->rowids->len - self->shown);   /* past GTK's widgets */
+
+      if (g_get_monotonic_time () >= deadline)
+        break;
+    }
+
+  if (epoch == self->epoch)
+    schedule_growth (self);
+
+  update_loading (self);
+  return G_SOURCE_REMOVE;
 }
 
 /* Placeholders handed out while a reload landed may have been asked for at
@@ -1252,32 +1384,42 @@ apply_head (SrLazyList *self,
             ReloadData *rd)
 {
   g_autoptr(GArray) old_rowids = NULL;
-  guint n_old = self->rowids->len;
-
-  g_debug ("Reload (head): %u -> %u rows, %.1f ms", n_old, rd->new_rowids->len,
-           (g_get_monotonic_time () - rd->started) / 1000.);
+  guint n_old = self->shown;
+  gint64 landed = g_get_monotonic_time ();
+  gint64 removed;
 
   install_records (self, rd->new_rowids, NULL, rd->head_records, NULL);
 
+  g_clear_handle_id (&self->grow_source, g_source_remove);
   self->applying = TRUE;
   old_rowids = g_steal_pointer (&self->rowids);
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->shown = 0;
   if (n_old > 0)
     {
       g_list_model_items_changed (self->owner, 0, n_old, 0);
       g_object_notify_by_pspec (G_OBJECT (self->owner), self->n_items_pspec);
     }
 
+  removed = g_get_monotonic_time ();
+
+  /* The rows in view now, the rest of the head part by part. */
   g_clear_pointer (&self->rowids, g_array_unref);
   self->rowids = g_array_ref (rd->new_rowids);
   if (self->rowids->len > 0)
-    {
-      g_list_model_items_changed (self->owner, 0, 0, self->rowids->len);
-      g_object_notify_by_pspec (G_OBJECT (self->owner), self->n_items_pspec);
-    }
+    grow_by (self, MIN (FIRST_ROWS, self->rowids->len));
   self->applying = FALSE;
 
+  schedule_growth (self);
   rerequest_placeholders (self);
+
+  /* From the query change: the rowids, the records, on the main loop,
+   * announced (the items-changed handlers ran). */
+  g_debug ("Reload (head): %u -> %u rows, query %.1f ms, records %.1f ms, "
+           "landed %.1f ms, old rows removed %.1f ms, announced %.1f ms", n_old, rd->new_rowids->len,
+           (rd->queried - rd->started) / 1000., (rd->finished - rd->started) / 1000.,
+           (landed - rd->started) / 1000., (removed - rd->started) / 1000.,
+           (g_get_monotonic_time () - rd->started) / 1000.);
 }
 
 static void
@@ -1289,18 +1431,47 @@ apply_reload (SrLazyList *self,
   g_assert (!self->applying);
   g_assert (rd->old_rowids == self->rowids);
 
-  self->epoch++;
-
   if (rd->kind == RELOAD_HEAD)
     {
+      self->epoch++;
       apply_head (self, rd);
       return;
     }
 
-  g_debug ("Reload (%s): %u -> %u rows, %u ranges, %u stale, %.1f ms",
+  if (rd->kind == RELOAD_QUERY && reload_only_appends (rd) &&
+      (rd->stale == NULL || g_hash_table_size (rd->stale) == 0))
+    {
+      /* The rest of the head: no row announced moves, the list grows. */
+      g_debug ("Reload (query): %u -> %u rows, appended, query %.1f ms, done %.1f ms, landed %.1f ms",
+               self->rowids->len, rd->new_rowids->len,
+               (rd->queried - rd->started) / 1000., (rd->finished - rd->started) / 1000.,
+               (g_get_monotonic_time () - rd->started) / 1000.);
+      if (rd->tail_records != NULL)
+        {
+          g_autoptr(GArray) tail = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+          g_array_append_vals (tail, &g_array_index (rd->new_rowids, gint64, self->rowids->len),
+                               rd->tail_records->len);
+          install_records (self, tail, NULL, rd->tail_records, NULL);
+        }
+      g_clear_pointer (&self->rowids, g_array_unref);
+      self->rowids = g_array_ref (rd->new_rowids);
+      schedule_growth (self);
+      return;
+    }
+
+  /* Rows move: everything is announced first. */
+  self->applying = TRUE;
+  grow_all (self);
+  self->applying = FALSE;
+
+  self->epoch++;
+
+  g_debug ("Reload (%s): %u -> %u rows, %u ranges, %u stale, query %.1f ms, done %.1f ms, landed %.1f ms",
            rd->kind == RELOAD_QUERY ? "query" : "data",
            self->rowids->len, rd->new_rowids->len, rd->changes->len,
            rd->stale != NULL ? g_hash_table_size (rd->stale) : 0,
+           (rd->queried - rd->started) / 1000., (rd->finished - rd->started) / 1000.,
            (g_get_monotonic_time () - rd->started) / 1000.);
 
   if (rd->stale != NULL)
@@ -1332,9 +1503,24 @@ apply_reload (SrLazyList *self,
 
   old_rowids = g_steal_pointer (&self->rowids);
   self->rowids = g_steal_pointer (&self->next);
+  self->shown = self->rowids->len;
   self->applying = FALSE;
 
   rerequest_placeholders (self);
+}
+
+static gboolean
+full_query_cb (gpointer user_data)
+{
+  SrLazyList *self = user_data;
+
+  self->full_source = 0;
+  if (self->full_pending && self->inflight == NULL && !self->applying)
+    {
+      self->full_pending = FALSE;
+      start_reload (self, RELOAD_QUERY);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1391,12 +1577,21 @@ reload_cb (GObject      *source_object,
     {
       self->query_pending = FALSE;
       self->full_pending = FALSE;
+      g_clear_handle_id (&self->full_source, g_source_remove);
       start_reload (self, RELOAD_HEAD);
     }
   else if (self->full_pending)
     {
-      self->full_pending = FALSE;
-      start_reload (self, RELOAD_QUERY);
+      if (self->full_source == 0)
+        {
+          GSource *source = g_timeout_source_new (FULL_QUERY_DELAY_MS);
+
+          g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+          g_source_set_callback (source, full_query_cb, self, NULL);
+          g_source_set_static_name (source, "[sr-lazy-list] full query");
+          self->full_source = g_source_attach (source, NULL);
+          g_source_unref (source);
+        }
     }
   else if (self->data_pending)
     {
@@ -1598,6 +1793,8 @@ sr_lazy_list_free (SrLazyList *self)
   g_clear_pointer (&self->wanted_set, g_hash_table_unref);
   g_clear_handle_id (&self->landing_source, g_source_remove);
   g_queue_clear_full (&self->landing, landing_free);
+  g_clear_handle_id (&self->grow_source, g_source_remove);
+  g_clear_handle_id (&self->full_source, g_source_remove);
   g_clear_handle_id (&self->changed_source, g_source_remove);
   g_clear_signal_handler (&self->changed_handler, self->cache);
 
@@ -1640,6 +1837,9 @@ sr_lazy_list_set_query (SrLazyList *self,
   self->klass->query_free (self->query);
   self->query = query;
 
+  /* The rest of the previous query is not wanted any more. */
+  self->full_pending = FALSE;
+  g_clear_handle_id (&self->full_source, g_source_remove);
   start_reload (self, RELOAD_HEAD);
   update_loading (self);
 }
@@ -1660,7 +1860,7 @@ sr_lazy_list_wait (SrLazyList *self)
 {
   g_return_if_fail (self != NULL);
 
-  while (self->inflight != NULL || self->changed_source != 0 ||
+  while (self->inflight != NULL || self->changed_source != 0 || self->grow_source != 0 ||
          self->data_pending || self->query_pending || self->full_pending ||
          self->load != NULL || self->landing.length > 0)
     g_main_context_iteration (NULL, TRUE);

@@ -13,8 +13,9 @@
  * - search: words and numbers, all of which must match, read by
  *   sr_search_terms_parse() (sr-message-filter-private.h explains them):
  *   a word starts a word of the text or the sender ID, case and Latin
- *   accents ignored, as FTS5's unicode61 tokenizer folds them (the cache
- *   uses a full-text index, messages_fts); a number occurs in the
+ *   accents ignored: the words are cut and folded by SQLite's own unicode61
+ *   tokenizer, the one of the cache's full-text index (messages_fts); a
+ *   number occurs in the
  *   recipient or starts a word. Only punctuation: a substring of the
  *   recipient, text or sender, ASCII case ignored (SQL's LIKE).
  */
@@ -26,6 +27,8 @@
 #include <glib/gi18n.h>
 
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "sr-message-filter.h"
 #include "sr-message-filter-private.h"
@@ -189,6 +192,83 @@ append_folded (GString  *out,
   g_string_append_unichar (out, c);
 }
 
+/* --- unicode61 ------------------------------------------------------------- */
+
+/* FTS5's unicode61 tokenizer with the options of messages_fts, from an
+ * in-memory connection of this thread: the words of a record are cut and
+ * folded exactly as the full-text index cuts and folds them (GLib's tables
+ * fold about 450 code points otherwise: a final sigma, Cherokee, some
+ * letters with two accents). */
+typedef struct
+{
+  sqlite3        *db;
+  fts5_tokenizer  api;
+  Fts5Tokenizer  *tokenizer;
+} Unicode61;
+
+static void
+unicode61_free (gpointer data)
+{
+  Unicode61 *self = data;
+
+  if (self->tokenizer != NULL)
+    self->api.xDelete (self->tokenizer);
+  sqlite3_close (self->db);
+  g_free (self);
+}
+
+static GPrivate unicode61_key = G_PRIVATE_INIT (unicode61_free);
+
+/* NULL when SQLite has no FTS5 (then GLib's tables fold). */
+static Unicode61 *
+unicode61_get (void)
+{
+  static const char *args[] = { "remove_diacritics", "2" };   /* as messages_fts */
+  Unicode61 *self = g_private_get (&unicode61_key);
+  sqlite3_stmt *stmt = NULL;
+  fts5_api *api = NULL;
+  void *user_data = NULL;
+
+  if (self != NULL)
+    return self->tokenizer != NULL ? self : NULL;
+
+  self = g_new0 (Unicode61, 1);
+  g_private_set (&unicode61_key, self);
+  if (sqlite3_open_v2 (":memory:", &self->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    return NULL;
+  if (sqlite3_prepare_v2 (self->db, "SELECT fts5 (?1)", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_pointer (stmt, 1, (void *) &api, "fts5_api_ptr", NULL);
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (api == NULL ||
+      api->xFindTokenizer (api, "unicode61", &user_data, &self->api) != SQLITE_OK ||
+      self->api.xCreate (user_data, (const char **) args, G_N_ELEMENTS (args), &self->tokenizer) != SQLITE_OK)
+    {
+      self->tokenizer = NULL;
+      return NULL;
+    }
+
+  return self;
+}
+
+static int
+append_token_cb (void       *user_data,
+                 int         flags,
+                 const char *token,
+                 int         n_token,
+                 int         start,
+                 int         end)
+{
+  GString *out = user_data;
+
+  g_string_append_len (out, token, n_token);
+  g_string_append_c (out, ' ');
+
+  return SQLITE_OK;
+}
+
 /* The folded tokens of text, each terminated by a space, the whole string
  * starting with a space: " jazz night 4479 ", so " " + prefix finds a word
  * that starts with prefix. */
@@ -197,11 +277,19 @@ fold_tokens (GString    *out,
              const char *text)
 {
   gboolean in_token = FALSE;
+  Unicode61 *unicode61;
 
   if (out->len == 0)
     g_string_append_c (out, ' ');
   if (text == NULL)
     return out;
+
+  if ((unicode61 = unicode61_get ()) != NULL)
+    {
+      unicode61->api.xTokenize (unicode61->tokenizer, out, FTS5_TOKENIZE_DOCUMENT,
+                                text, (int) strlen (text), append_token_cb);
+      return out;
+    }
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -395,8 +483,11 @@ search_terms_match (const SrSearchTerms *terms,
            contains_ascii_nocase (text, search) ||
            contains_ascii_nocase (sender, search);
 
+  /* The text's words, then the sender's: a phrase never runs from one
+   * column into the other (\1 is no token). */
   tokens = g_string_new (NULL);
   fold_tokens (tokens, text);
+  g_string_append (tokens, "\1 ");
   fold_tokens (tokens, sender);
 
   for (guint i = 0; i < terms->words->len; i++)
