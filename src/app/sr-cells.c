@@ -11,46 +11,73 @@
 #include "sr-cells.h"
 #include "sr-format.h"
 
+/* Cells are GtkInscriptions, not GtkLabels: an inscription asks for a size
+ * from the font alone (a number of characters and lines) and shapes its
+ * text only when it is drawn, so binding one does not make GTK measure the
+ * row again. A jump binds ~200 rows at once and draws only the ~20 in
+ * view: with labels, measuring and ellipsizing them was a third of the
+ * main thread's time while scrolling a long log. */
+static GtkWidget *
+new_cell (float xalign,
+          guint min_chars)
+{
+  GtkWidget *cell = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), xalign);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), min_chars);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  return cell;
+}
+
+GtkWidget *
+sr_cell_new (float xalign)
+{
+  return new_cell (xalign, 1);
+}
+
 void
 sr_cell_setup_label (GtkListItem *list_item)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_list_item_set_child (list_item, label);
+  gtk_list_item_set_child (list_item, new_cell (0, 1));
 }
 
 void
 sr_cell_setup_text (GtkListItem *list_item,
                     int          width_chars)
 {
-  GtkWidget *label;
+  GtkWidget *cell = new_cell (0, MAX (width_chars, 1));
 
-  sr_cell_setup_label (list_item);
-  label = gtk_list_item_get_child (list_item);
-  gtk_label_set_width_chars (GTK_LABEL (label), width_chars);
-  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (cell, "dim-label");
+  gtk_list_item_set_child (list_item, cell);
 }
 
 void
 sr_cell_setup_numeric (GtkListItem *list_item)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *cell = new_cell (1, 1);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
+  gtk_widget_add_css_class (cell, "numeric");
+  gtk_list_item_set_child (list_item, cell);
+}
+
+void
+sr_cell_set_text (GtkWidget  *cell,
+                  const char *text)
+{
+  gtk_inscription_set_text (GTK_INSCRIPTION (cell), text != NULL && *text != '\0' ? text : "—");
+}
+
+const char *
+sr_cell_get_text (GtkWidget *cell)
+{
+  return gtk_inscription_get_text (GTK_INSCRIPTION (cell));
 }
 
 void
 sr_cell_set_label (GtkListItem *list_item,
                    const char  *text)
 {
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       text != NULL && *text != '\0' ? text : "—");
+  sr_cell_set_text (gtk_list_item_get_child (list_item), text);
 }
 
 void

@@ -10,14 +10,21 @@
 
 G_BEGIN_DECLS
 
-/* A one-line label, start-aligned, ellipsized at its end. */
+/* A cell: one line of text (a GtkInscription), ellipsized at its end,
+ * aligned by xalign. Its size comes from the font, not the text. */
+GtkWidget  *sr_cell_new         (float        xalign);
+/* Sets a cell's text; an empty or NULL text shows as "—". */
+void        sr_cell_set_text    (GtkWidget   *cell,
+                                 const char  *text);
+const char *sr_cell_get_text    (GtkWidget   *cell);
+/* A list item's child: a start-aligned cell. */
 void  sr_cell_setup_label   (GtkListItem *list_item);
 /* The same, dimmed and at least width_chars wide: a message text. */
 void  sr_cell_setup_text    (GtkListItem *list_item,
                              int          width_chars);
-/* A one-line label for figures: end-aligned, tabular digits. */
+/* A cell for figures: end-aligned, tabular digits. */
 void  sr_cell_setup_numeric (GtkListItem *list_item);
-/* Sets the item's label; an empty or NULL text shows as "—". */
+/* Sets the item's cell text; an empty or NULL text shows as "—". */
 void  sr_cell_set_label     (GtkListItem *list_item,
                              const char  *text);
 /* sr_cell_set_label() of a formatted count. */

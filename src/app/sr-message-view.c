@@ -132,12 +132,9 @@ on_setup_campaign_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = sr_cell_new (0);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
   /* Campaigns are named by the start of their text: keep the start. */
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
   gtk_list_item_set_child (list_item, label);
@@ -154,7 +151,7 @@ format_date_item (SrMessageView *self,
     return;
 
   text = sr_format_time (sr_message_get_created_at (message), self->show_utc);
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+  sr_cell_set_label (list_item, text);
 }
 
 static void
