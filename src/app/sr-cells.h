@@ -10,13 +10,29 @@
 
 G_BEGIN_DECLS
 
-/* A cell: one line of text (a GtkInscription), ellipsized at its end,
- * aligned by xalign. Its size comes from the font, not the text. */
-GtkWidget  *sr_cell_new         (float        xalign);
+/* A cell: one line of text, ellipsized at its end, aligned by xalign
+ * (0 start, 1 end). It asks for a height from its font and a width of
+ * min_chars (default 1) average characters, never from its text, and
+ * shapes the text only when drawn (see sr-cells.c). */
+#define SR_TYPE_CELL (sr_cell_get_type ())
+G_DECLARE_FINAL_TYPE (SrCell, sr_cell, SR, CELL, GtkWidget)
+
+GtkWidget  *sr_cell_new           (float        xalign);
+void        sr_cell_set_min_chars (GtkWidget   *cell,
+                                   int          min_chars);
 /* Sets a cell's text; an empty or NULL text shows as "—". */
-void        sr_cell_set_text    (GtkWidget   *cell,
-                                 const char  *text);
-const char *sr_cell_get_text    (GtkWidget   *cell);
+void        sr_cell_set_text      (GtkWidget   *cell,
+                                   const char  *text);
+const char *sr_cell_get_text      (GtkWidget   *cell);
+/* The size in pixels of text in widget's style; with text NULL, the
+ * font's line height and average character width. In a list view it is
+ * measured once per style (the widget's type, style classes and scale and
+ * those of the list) and remembered until the text settings change, for
+ * widgets of many rows that show one of a few texts. */
+void        sr_cell_measure_text  (GtkWidget   *widget,
+                                   const char  *text,
+                                   int         *width,
+                                   int         *height);
 /* A list item's child: a start-aligned cell. */
 void  sr_cell_setup_label   (GtkListItem *list_item);
 /* The same, dimmed and at least width_chars wide: a message text. */

@@ -1131,8 +1131,11 @@ sr_message_view_init (SrMessageView *self)
   /* Owned here too: the column leaves the view when it is not shown. */
   self->campaign_column_ref = g_object_ref (self->campaign_column);
   self->selection = sr_selection_new (NULL);
+  /* The rich rows get the model only while they are shown: a hidden
+   * GtkListView still builds and binds its ~200 rows on every change of
+   * the list. (The column view keeps it: the page asks it for its rows.)
+   * Both share the selection, so it survives a change of layout. */
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   add_sorter (self->date_column, SR_MESSAGE_SORT_CREATED);
   add_sorter (self->recipient_column, SR_MESSAGE_SORT_RECIPIENT);
@@ -1312,7 +1315,11 @@ sr_message_view_set_compact (SrMessageView *self,
   had_focus = focused != NULL && gtk_widget_is_ancestor (focused, GTK_WIDGET (self));
 
   self->compact = compact;
+  if (compact)
+    gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_stack_set_visible_child_name (self->view_stack, compact ? "rows" : "columns");
+  if (!compact)
+    gtk_list_view_set_model (self->list_view, NULL);
   if (had_focus)
     gtk_widget_grab_focus (compact ? GTK_WIDGET (self->list_view) : GTK_WIDGET (self->column_view));
 
