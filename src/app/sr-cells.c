@@ -440,3 +440,68 @@ sr_cell_set_tooltip (GtkWidget  *widget,
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
+
+/* --- rows read after they were bound --- */
+
+/* A row not read yet is a placeholder record (an empty id) that the list
+ * fills in place when its block arrives, with notify::id: the cell binds
+ * again, on the widgets it has. (A list that replaced the item instead
+ * would make GTK build the whole row again, ~200 rows after a jump.) */
+static GQuark filled_handler_quark;
+static GQuark is_placeholder_quark;
+
+static void
+on_placeholder_filled_cb (GObject     *item,
+                          GParamSpec  *pspec,
+                          GtkListItem *list_item)
+{
+  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (list_item), "sr-factory");
+
+  g_signal_emit_by_name (factory, "unbind", list_item);
+  g_signal_emit_by_name (factory, "bind", list_item);
+}
+
+static void
+on_bind_watch_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item)
+{
+  SrIsPlaceholderFunc is_placeholder = g_object_get_qdata (G_OBJECT (factory), is_placeholder_quark);
+  gpointer item = gtk_list_item_get_item (list_item);
+  gulong handler;
+
+  if (item == NULL || !is_placeholder (item))
+    return;
+
+  g_object_set_data (G_OBJECT (list_item), "sr-factory", factory);
+  handler = g_signal_connect (item, "notify::id", G_CALLBACK (on_placeholder_filled_cb), list_item);
+  g_object_set_qdata (G_OBJECT (list_item), filled_handler_quark, GSIZE_TO_POINTER (handler));
+}
+
+static void
+on_unbind_watch_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), filled_handler_quark));
+  gpointer item = gtk_list_item_get_item (list_item);
+
+  if (handler != 0 && item != NULL)
+    g_signal_handler_disconnect (item, handler);
+}
+
+void
+sr_cell_watch_placeholders (GtkListItemFactory  *factory,
+                            SrIsPlaceholderFunc  is_placeholder)
+{
+  g_return_if_fail (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory));
+  g_return_if_fail (is_placeholder != NULL);
+
+  if (filled_handler_quark == 0)
+    {
+      filled_handler_quark = g_quark_from_static_string ("sr-filled-handler");
+      is_placeholder_quark = g_quark_from_static_string ("sr-is-placeholder");
+    }
+
+  g_object_set_qdata (G_OBJECT (factory), is_placeholder_quark, is_placeholder);
+  g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_watch_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_watch_cb), NULL);
+}

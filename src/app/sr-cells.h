@@ -63,4 +63,11 @@ GtkLabel *sr_cell_new_rich_label (const char *css_class,
                                   float       xalign,
                                   gboolean    ellipsize);
 
+/* Rows whose item is a placeholder (is_placeholder says) bind again when
+ * it is filled in place (notify::id), on the same widgets. Call once per
+ * factory, after its own bind handlers are connected. */
+typedef gboolean (*SrIsPlaceholderFunc) (gpointer item);
+void  sr_cell_watch_placeholders (GtkListItemFactory  *factory,
+                                  SrIsPlaceholderFunc  is_placeholder);
+
 G_END_DECLS

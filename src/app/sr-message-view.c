@@ -867,56 +867,10 @@ sr_message_view_class_init (SrMessageViewClass *klass)
 
 /* --- rows read after they were bound --- */
 
-/* A row not read yet is a placeholder message (an empty id) that the list
- * fills in place when its block arrives, with notify::id: the cell binds
- * again, on the widgets it has. (A list that replaced the item instead
- * would make GTK build the whole row again, ~200 rows after a jump.) */
-static GQuark filled_handler_quark;
-
-static void
-on_placeholder_filled_cb (SrMessage   *message,
-                          GParamSpec  *pspec,
-                          GtkListItem *list_item)
+static gboolean
+is_placeholder (gpointer item)
 {
-  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (list_item), "sr-factory");
-
-  g_signal_emit_by_name (factory, "unbind", list_item);
-  g_signal_emit_by_name (factory, "bind", list_item);
-}
-
-static void
-on_bind_watch_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *list_item)
-{
-  SrMessage *message = gtk_list_item_get_item (list_item);
-  gulong handler;
-
-  if (message == NULL || *sr_message_get_id (message) != '\0')
-    return;
-
-  g_object_set_data (G_OBJECT (list_item), "sr-factory", factory);
-  handler = g_signal_connect (message, "notify::id", G_CALLBACK (on_placeholder_filled_cb), list_item);
-  g_object_set_qdata (G_OBJECT (list_item), filled_handler_quark, GSIZE_TO_POINTER (handler));
-}
-
-static void
-on_unbind_watch_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item)
-{
-  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), filled_handler_quark));
-  SrMessage *message = gtk_list_item_get_item (list_item);
-
-  if (handler != 0 && message != NULL)
-    g_signal_handler_disconnect (message, handler);
-}
-
-static void
-watch_factory (GtkListItemFactory *factory)
-{
-  g_return_if_fail (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory));
-
-  g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_watch_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_watch_cb), NULL);
+  return *sr_message_get_id (item) == '\0';
 }
 
 static void
@@ -928,12 +882,9 @@ watch_placeholders (SrMessageView *self)
     self->cost_column, self->campaign_column_ref, self->reason_column,
   };
 
-  if (filled_handler_quark == 0)
-    filled_handler_quark = g_quark_from_static_string ("sr-filled-handler");
-
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    watch_factory (gtk_column_view_column_get_factory (columns[i]));
-  watch_factory (gtk_list_view_get_factory (self->list_view));
+    sr_cell_watch_placeholders (gtk_column_view_column_get_factory (columns[i]), is_placeholder);
+  sr_cell_watch_placeholders (gtk_list_view_get_factory (self->list_view), is_placeholder);
 }
 
 /* --- the row context menu --- */
