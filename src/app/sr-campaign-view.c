@@ -98,11 +98,10 @@ on_setup_rate_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *bar = sr_status_bar_new ();
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = sr_cell_new (1);
 
   gtk_widget_set_hexpand (bar, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_width_chars (GTK_LABEL (label), 7);
+  sr_cell_set_min_chars (label, 7);
   gtk_widget_add_css_class (label, "numeric");
   sr_container_append (box, bar);
   sr_container_append (box, label);
@@ -238,7 +237,7 @@ format_count_item (SrCampaignView  *self,
         g_autofree char *rate = sr_format_percent (sr_campaign_get_delivery_rate (campaign));
 
         sr_status_bar_set_counts (SR_STATUS_BAR (gtk_widget_get_first_child (child)), by_group);
-        gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (child)), rate);
+        sr_cell_set_text (gtk_widget_get_last_child (child), rate);
       }
       break;
     default:
@@ -683,6 +682,29 @@ add_sorter (GtkColumnViewColumn *column,
   gtk_column_view_column_set_sorter (column, sorter);
 }
 
+/* Rows not read yet are placeholders that the list fills in place (see
+ * sr-cells.h): their cells bind again on the widgets they have. */
+static gboolean
+is_placeholder (gpointer item)
+{
+  return *sr_campaign_get_id (item) == '\0';
+}
+
+static void
+watch_placeholders (SrCampaignView *self)
+{
+  GtkColumnViewColumn *columns[] = {
+    self->date_column, self->sender_column, self->message_column,
+    self->recipients_column, self->delivered_column, self->sent_column,
+    self->pending_column, self->failed_column, self->rate_column,
+    self->cost_column, self->source_column, self->status_column,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    sr_cell_watch_placeholders (gtk_column_view_column_get_factory (columns[i]), is_placeholder);
+  sr_cell_watch_placeholders (gtk_list_view_get_factory (self->list_view), is_placeholder);
+}
+
 static void
 sr_campaign_view_init (SrCampaignView *self)
 {
@@ -694,8 +716,9 @@ sr_campaign_view_init (SrCampaignView *self)
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  /* The rich rows get the model only while they are shown: a hidden
+   * GtkListView still builds and binds its rows on every change. */
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   add_sorter (self->date_column, SR_CAMPAIGN_SORT_CREATED);
   add_sorter (self->sender_column, SR_CAMPAIGN_SORT_SENDER);
@@ -708,6 +731,8 @@ sr_campaign_view_init (SrCampaignView *self)
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed_cb),
                            self, G_CONNECT_SWAPPED);
+
+  watch_placeholders (self);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::show-utc",
@@ -799,7 +824,11 @@ sr_campaign_view_set_compact (SrCampaignView *self,
   if (sr_campaign_view_get_compact (self) == !!compact)
     return;
 
+  if (compact)
+    gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_stack_set_visible_child_name (self->view_stack, compact ? "rows" : "columns");
+  if (!compact)
+    gtk_list_view_set_model (self->list_view, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
 }
 

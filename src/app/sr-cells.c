@@ -6,51 +6,352 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sr-cells.h"
 #include "sr-format.h"
 
+/* A cell is one line of text drawn by a widget of its own (SrCell), not a
+ * GtkLabel: a jump in a long log binds ~200 rows of 9 cells at once and
+ * GTK measures every row, but only the ~20 rows in view are drawn.
+ *
+ * - Its height comes from the font alone (ascent + descent, what a
+ *   GtkInscription asks for), remembered per style (the cell's style
+ *   classes) until the text settings change, so a new or rebound cell
+ *   costs no text measuring; its width comes from its column.
+ * - Its PangoLayout (and with it the widget's PangoContext, whose creation
+ *   was half the cost of a new row) is made when the cell is first drawn,
+ *   and the text is shaped only then, ellipsized to the width it has.
+ * - A new text only asks for a redraw, never a new size.
+ * GtkLabel measured and ellipsized each cell's text on every bind, and
+ * GtkInscription makes its layout (and context) when it is created: both
+ * were most of the main thread's time of a jump (docs/ARCHITECTURE.md). */
+struct _SrCell
+{
+  GtkWidget    parent_instance;
+
+  char        *text;
+  PangoLayout *layout;        /* made on the first draw */
+  float        xalign;
+  int          min_chars;
+  gboolean     layout_text_stale;
+};
+
+G_DEFINE_FINAL_TYPE (SrCell, sr_cell, GTK_TYPE_WIDGET)
+
+/* Sizes of text per style (the widget's style classes and scale, and
+ * those of the list it is in) and, for a given text, per text: line height and approximate character
+ * width, or the text's own extents, in Pango units. Emptied when the text
+ * settings change (large text). */
+typedef struct
+{
+  int width;
+  int height;
+} TextSize;
+
+static GHashTable *size_cache;   /* "style key\ttext" → TextSize */
+
+static void
+on_text_settings_changed_cb (void)
+{
+  if (size_cache != NULL)
+    g_hash_table_remove_all (size_cache);
+}
+
+static void
+append_classes (GString   *key,
+                GtkWidget *widget)
+{
+  g_auto(GStrv) classes = gtk_widget_get_css_classes (widget);
+
+  g_string_append_printf (key, " %s", G_OBJECT_TYPE_NAME (widget));
+  for (guint i = 0; classes != NULL && classes[i] != NULL; i++)
+    g_string_append_printf (key, ".%s", classes[i]);
+}
+
+/* What decides the font: the widget's style and, since sizes may be
+ * relative (em), the list it is in. NULL outside a list: measured each
+ * time, not remembered. */
+static GString *
+new_style_key (GtkWidget *widget)
+{
+  GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
+  GString *key;
+
+  if (list == NULL)
+    return NULL;
+
+  key = g_string_new (NULL);
+  g_string_append_printf (key, "%d", gtk_widget_get_scale_factor (widget));
+  append_classes (key, widget);
+  append_classes (key, list);
+  if (gtk_widget_get_parent (list) != NULL)
+    append_classes (key, gtk_widget_get_parent (list));
+  return key;
+}
+
+static void
+measure_size (GtkWidget  *widget,
+              const char *text,
+              TextSize   *size)
+{
+  if (text == NULL)
+    {
+      PangoFontMetrics *font = pango_context_get_metrics (gtk_widget_get_pango_context (widget), NULL, NULL);
+
+      size->height = pango_font_metrics_get_ascent (font) + pango_font_metrics_get_descent (font);
+      size->width = MAX (pango_font_metrics_get_approximate_char_width (font),
+                         pango_font_metrics_get_approximate_digit_width (font));
+      pango_font_metrics_unref (font);
+    }
+  else
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+
+      pango_layout_get_size (layout, &size->width, &size->height);
+    }
+}
+
+static TextSize
+lookup_size (GtkWidget  *widget,
+             const char *text)
+{
+  g_autoptr(GString) key = new_style_key (widget);
+  TextSize *size;
+  TextSize measured;
+
+  if (key == NULL)
+    {
+      measure_size (widget, text, &measured);
+      return measured;
+    }
+
+  if (size_cache == NULL)
+    {
+      GtkSettings *settings = gtk_widget_get_settings (widget);
+
+      size_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      /* What changes the font of every cell (GNOME's text scaling). */
+      g_signal_connect (settings, "notify::gtk-xft-dpi", G_CALLBACK (on_text_settings_changed_cb), NULL);
+      g_signal_connect (settings, "notify::gtk-font-name", G_CALLBACK (on_text_settings_changed_cb), NULL);
+      g_signal_connect (settings, "notify::gtk-hint-font-metrics", G_CALLBACK (on_text_settings_changed_cb), NULL);
+    }
+
+  g_string_append_c (key, '\t');
+  if (text != NULL)
+    g_string_append (key, text);
+  size = g_hash_table_lookup (size_cache, key->str);
+  if (size == NULL)
+    {
+      size = g_new0 (TextSize, 1);
+      measure_size (widget, text, size);
+      g_hash_table_insert (size_cache, g_string_free (g_steal_pointer (&key), FALSE), size);
+    }
+
+  return *size;
+}
+
+void
+sr_cell_measure_text (GtkWidget  *widget,
+                      const char *text,
+                      int        *width,
+                      int        *height)
+{
+  TextSize size = lookup_size (widget, text);
+
+  if (width != NULL)
+    *width = PANGO_PIXELS_CEIL (size.width);
+  if (height != NULL)
+    *height = PANGO_PIXELS_CEIL (size.height);
+}
+
+static void
+sr_cell_measure (GtkWidget      *widget,
+                 GtkOrientation  orientation,
+                 int             for_size,
+                 int            *minimum,
+                 int            *natural,
+                 int            *minimum_baseline,
+                 int            *natural_baseline)
+{
+  SrCell *self = SR_CELL (widget);
+  TextSize font = lookup_size (widget, NULL);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = *natural = PANGO_PIXELS_CEIL (self->min_chars * font.width);
+  else
+    *minimum = *natural = PANGO_PIXELS_CEIL (font.height);
+}
+
+static void
+sr_cell_snapshot (GtkWidget   *widget,
+                  GtkSnapshot *snapshot)
+{
+  SrCell *self = SR_CELL (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  PangoRectangle logical;
+  GdkRGBA color;
+
+  if (self->text == NULL || *self->text == '\0' || width <= 0)
+    return;
+
+  if (self->layout == NULL)
+    {
+      self->layout = gtk_widget_create_pango_layout (widget, NULL);
+      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_single_paragraph_mode (self->layout, TRUE);
+      self->layout_text_stale = TRUE;
+    }
+  if (self->layout_text_stale)
+    {
+      pango_layout_set_text (self->layout, self->text, -1);
+      self->layout_text_stale = FALSE;
+    }
+  pango_layout_set_width (self->layout, width * PANGO_SCALE);
+  if (self->xalign > 0.67)
+    pango_layout_set_alignment (self->layout, rtl ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
+  else if (self->xalign > 0.33)
+    pango_layout_set_alignment (self->layout, PANGO_ALIGN_CENTER);
+  else
+    pango_layout_set_alignment (self->layout, rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+
+  pango_layout_get_pixel_extents (self->layout, NULL, &logical);
+  gtk_widget_get_color (widget, &color);
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, floor ((height - logical.height) / 2.0)));
+  gtk_snapshot_append_layout (snapshot, self->layout, &color);
+  gtk_snapshot_restore (snapshot);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+sr_cell_css_changed (GtkWidget         *widget,
+                     GtkCssStyleChange *change)
+{
+  SrCell *self = SR_CELL (widget);
+
+  GTK_WIDGET_CLASS (sr_cell_parent_class)->css_changed (widget, change);
+
+  /* The widget's Pango context follows the style; its layout must too. */
+  if (self->layout != NULL)
+    pango_layout_context_changed (self->layout);
+}
+
+static void
+sr_cell_finalize (GObject *object)
+{
+  SrCell *self = SR_CELL (object);
+
+  g_clear_pointer (&self->text, g_free);
+  g_clear_object (&self->layout);
+
+  G_OBJECT_CLASS (sr_cell_parent_class)->finalize (object);
+}
+
+static void
+sr_cell_class_init (SrCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = sr_cell_finalize;
+  widget_class->measure = sr_cell_measure;
+  widget_class->snapshot = sr_cell_snapshot;
+  widget_class->css_changed = sr_cell_css_changed;
+
+  /* Styled like a label (dim-label, caption, numeric apply). */
+  gtk_widget_class_set_css_name (widget_class, "label");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_LABEL);
+}
+
+static void
+sr_cell_init (SrCell *self)
+{
+  self->min_chars = 1;
+}
+
+GtkWidget *
+sr_cell_new (float xalign)
+{
+  SrCell *self = g_object_new (SR_TYPE_CELL, NULL);
+
+  self->xalign = xalign;
+  return GTK_WIDGET (self);
+}
+
+void
+sr_cell_set_min_chars (GtkWidget *cell,
+                       int        min_chars)
+{
+  g_return_if_fail (SR_IS_CELL (cell));
+
+  SR_CELL (cell)->min_chars = MAX (min_chars, 0);
+  gtk_widget_queue_resize (cell);
+}
+
+void
+sr_cell_set_text (GtkWidget  *cell,
+                  const char *text)
+{
+  SrCell *self = SR_CELL (cell);
+
+  if (text == NULL || *text == '\0')
+    text = "—";
+  if (g_strcmp0 (self->text, text) == 0)
+    return;
+
+  g_free (self->text);
+  self->text = g_strdup (text);
+  self->layout_text_stale = TRUE;
+  gtk_widget_queue_draw (cell);
+  /* What a screen reader reads: the text, as for a label. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, self->text, -1);
+}
+
+const char *
+sr_cell_get_text (GtkWidget *cell)
+{
+  g_return_val_if_fail (SR_IS_CELL (cell), NULL);
+
+  return SR_CELL (cell)->text;
+}
+
 void
 sr_cell_setup_label (GtkListItem *list_item)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_list_item_set_child (list_item, label);
+  gtk_list_item_set_child (list_item, sr_cell_new (0));
 }
 
 void
 sr_cell_setup_text (GtkListItem *list_item,
                     int          width_chars)
 {
-  GtkWidget *label;
+  GtkWidget *cell = sr_cell_new (0);
 
-  sr_cell_setup_label (list_item);
-  label = gtk_list_item_get_child (list_item);
-  gtk_label_set_width_chars (GTK_LABEL (label), width_chars);
-  gtk_widget_add_css_class (label, "dim-label");
+  sr_cell_set_min_chars (cell, width_chars);
+  gtk_widget_add_css_class (cell, "dim-label");
+  gtk_list_item_set_child (list_item, cell);
 }
 
 void
 sr_cell_setup_numeric (GtkListItem *list_item)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *cell = sr_cell_new (1);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (list_item, label);
+  gtk_widget_add_css_class (cell, "numeric");
+  gtk_list_item_set_child (list_item, cell);
 }
 
 void
 sr_cell_set_label (GtkListItem *list_item,
                    const char  *text)
 {
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       text != NULL && *text != '\0' ? text : "—");
+  sr_cell_set_text (gtk_list_item_get_child (list_item), text);
 }
 
 void
@@ -138,4 +439,69 @@ sr_cell_set_tooltip (GtkWidget  *widget,
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* --- rows read after they were bound --- */
+
+/* A row not read yet is a placeholder record (an empty id) that the list
+ * fills in place when its block arrives, with notify::id: the cell binds
+ * again, on the widgets it has. (A list that replaced the item instead
+ * would make GTK build the whole row again, ~200 rows after a jump.) */
+static GQuark filled_handler_quark;
+static GQuark is_placeholder_quark;
+
+static void
+on_placeholder_filled_cb (GObject     *item,
+                          GParamSpec  *pspec,
+                          GtkListItem *list_item)
+{
+  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (list_item), "sr-factory");
+
+  g_signal_emit_by_name (factory, "unbind", list_item);
+  g_signal_emit_by_name (factory, "bind", list_item);
+}
+
+static void
+on_bind_watch_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item)
+{
+  SrIsPlaceholderFunc is_placeholder = g_object_get_qdata (G_OBJECT (factory), is_placeholder_quark);
+  gpointer item = gtk_list_item_get_item (list_item);
+  gulong handler;
+
+  if (item == NULL || !is_placeholder (item))
+    return;
+
+  g_object_set_data (G_OBJECT (list_item), "sr-factory", factory);
+  handler = g_signal_connect (item, "notify::id", G_CALLBACK (on_placeholder_filled_cb), list_item);
+  g_object_set_qdata (G_OBJECT (list_item), filled_handler_quark, GSIZE_TO_POINTER (handler));
+}
+
+static void
+on_unbind_watch_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), filled_handler_quark));
+  gpointer item = gtk_list_item_get_item (list_item);
+
+  if (handler != 0 && item != NULL)
+    g_signal_handler_disconnect (item, handler);
+}
+
+void
+sr_cell_watch_placeholders (GtkListItemFactory  *factory,
+                            SrIsPlaceholderFunc  is_placeholder)
+{
+  g_return_if_fail (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory));
+  g_return_if_fail (is_placeholder != NULL);
+
+  if (filled_handler_quark == 0)
+    {
+      filled_handler_quark = g_quark_from_static_string ("sr-filled-handler");
+      is_placeholder_quark = g_quark_from_static_string ("sr-is-placeholder");
+    }
+
+  g_object_set_qdata (G_OBJECT (factory), is_placeholder_quark, is_placeholder);
+  g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_watch_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_watch_cb), NULL);
 }

@@ -10,14 +10,37 @@
 
 G_BEGIN_DECLS
 
-/* A one-line label, start-aligned, ellipsized at its end. */
+/* A cell: one line of text, ellipsized at its end, aligned by xalign
+ * (0 start, 1 end). It asks for a height from its font and a width of
+ * min_chars (default 1) average characters, never from its text, and
+ * shapes the text only when drawn (see sr-cells.c). */
+#define SR_TYPE_CELL (sr_cell_get_type ())
+G_DECLARE_FINAL_TYPE (SrCell, sr_cell, SR, CELL, GtkWidget)
+
+GtkWidget  *sr_cell_new           (float        xalign);
+void        sr_cell_set_min_chars (GtkWidget   *cell,
+                                   int          min_chars);
+/* Sets a cell's text; an empty or NULL text shows as "—". */
+void        sr_cell_set_text      (GtkWidget   *cell,
+                                   const char  *text);
+const char *sr_cell_get_text      (GtkWidget   *cell);
+/* The size in pixels of text in widget's style; with text NULL, the
+ * font's line height and average character width. In a list view it is
+ * measured once per style (the widget's type, style classes and scale and
+ * those of the list) and remembered until the text settings change, for
+ * widgets of many rows that show one of a few texts. */
+void        sr_cell_measure_text  (GtkWidget   *widget,
+                                   const char  *text,
+                                   int         *width,
+                                   int         *height);
+/* A list item's child: a start-aligned cell. */
 void  sr_cell_setup_label   (GtkListItem *list_item);
 /* The same, dimmed and at least width_chars wide: a message text. */
 void  sr_cell_setup_text    (GtkListItem *list_item,
                              int          width_chars);
-/* A one-line label for figures: end-aligned, tabular digits. */
+/* A cell for figures: end-aligned, tabular digits. */
 void  sr_cell_setup_numeric (GtkListItem *list_item);
-/* Sets the item's label; an empty or NULL text shows as "—". */
+/* Sets the item's cell text; an empty or NULL text shows as "—". */
 void  sr_cell_set_label     (GtkListItem *list_item,
                              const char  *text);
 /* sr_cell_set_label() of a formatted count. */
@@ -39,5 +62,12 @@ void  sr_cell_set_tooltip    (GtkWidget   *widget,
 GtkLabel *sr_cell_new_rich_label (const char *css_class,
                                   float       xalign,
                                   gboolean    ellipsize);
+
+/* Rows whose item is a placeholder (is_placeholder says) bind again when
+ * it is filled in place (notify::id), on the same widgets. Call once per
+ * factory, after its own bind handlers are connected. */
+typedef gboolean (*SrIsPlaceholderFunc) (gpointer item);
+void  sr_cell_watch_placeholders (GtkListItemFactory  *factory,
+                                  SrIsPlaceholderFunc  is_placeholder);
 
 G_END_DECLS

@@ -132,12 +132,9 @@ on_setup_campaign_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       SrMessageView            *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = sr_cell_new (0);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
   /* Campaigns are named by the start of their text: keep the start. */
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
   gtk_list_item_set_child (list_item, label);
@@ -154,7 +151,7 @@ format_date_item (SrMessageView *self,
     return;
 
   text = sr_format_time (sr_message_get_created_at (message), self->show_utc);
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+  sr_cell_set_label (list_item, text);
 }
 
 static void
@@ -870,56 +867,10 @@ sr_message_view_class_init (SrMessageViewClass *klass)
 
 /* --- rows read after they were bound --- */
 
-/* A row not read yet is a placeholder message (an empty id) that the list
- * fills in place when its block arrives, with notify::id: the cell binds
- * again, on the widgets it has. (A list that replaced the item instead
- * would make GTK build the whole row again, ~200 rows after a jump.) */
-static GQuark filled_handler_quark;
-
-static void
-on_placeholder_filled_cb (SrMessage   *message,
-                          GParamSpec  *pspec,
-                          GtkListItem *list_item)
+static gboolean
+is_placeholder (gpointer item)
 {
-  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (list_item), "sr-factory");
-
-  g_signal_emit_by_name (factory, "unbind", list_item);
-  g_signal_emit_by_name (factory, "bind", list_item);
-}
-
-static void
-on_bind_watch_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *list_item)
-{
-  SrMessage *message = gtk_list_item_get_item (list_item);
-  gulong handler;
-
-  if (message == NULL || *sr_message_get_id (message) != '\0')
-    return;
-
-  g_object_set_data (G_OBJECT (list_item), "sr-factory", factory);
-  handler = g_signal_connect (message, "notify::id", G_CALLBACK (on_placeholder_filled_cb), list_item);
-  g_object_set_qdata (G_OBJECT (list_item), filled_handler_quark, GSIZE_TO_POINTER (handler));
-}
-
-static void
-on_unbind_watch_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item)
-{
-  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), filled_handler_quark));
-  SrMessage *message = gtk_list_item_get_item (list_item);
-
-  if (handler != 0 && message != NULL)
-    g_signal_handler_disconnect (message, handler);
-}
-
-static void
-watch_factory (GtkListItemFactory *factory)
-{
-  g_return_if_fail (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory));
-
-  g_signal_connect_after (factory, "bind", G_CALLBACK (on_bind_watch_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_watch_cb), NULL);
+  return *sr_message_get_id (item) == '\0';
 }
 
 static void
@@ -931,12 +882,9 @@ watch_placeholders (SrMessageView *self)
     self->cost_column, self->campaign_column_ref, self->reason_column,
   };
 
-  if (filled_handler_quark == 0)
-    filled_handler_quark = g_quark_from_static_string ("sr-filled-handler");
-
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    watch_factory (gtk_column_view_column_get_factory (columns[i]));
-  watch_factory (gtk_list_view_get_factory (self->list_view));
+    sr_cell_watch_placeholders (gtk_column_view_column_get_factory (columns[i]), is_placeholder);
+  sr_cell_watch_placeholders (gtk_list_view_get_factory (self->list_view), is_placeholder);
 }
 
 /* --- the row context menu --- */
@@ -1134,8 +1082,11 @@ sr_message_view_init (SrMessageView *self)
   /* Owned here too: the column leaves the view when it is not shown. */
   self->campaign_column_ref = g_object_ref (self->campaign_column);
   self->selection = sr_selection_new (NULL);
+  /* The rich rows get the model only while they are shown: a hidden
+   * GtkListView still builds and binds its ~200 rows on every change of
+   * the list. (The column view keeps it: the page asks it for its rows.)
+   * Both share the selection, so it survives a change of layout. */
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   add_sorter (self->date_column, SR_MESSAGE_SORT_CREATED);
   add_sorter (self->recipient_column, SR_MESSAGE_SORT_RECIPIENT);
@@ -1315,7 +1266,11 @@ sr_message_view_set_compact (SrMessageView *self,
   had_focus = focused != NULL && gtk_widget_is_ancestor (focused, GTK_WIDGET (self));
 
   self->compact = compact;
+  if (compact)
+    gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   gtk_stack_set_visible_child_name (self->view_stack, compact ? "rows" : "columns");
+  if (!compact)
+    gtk_list_view_set_model (self->list_view, NULL);
   if (had_focus)
     gtk_widget_grab_focus (compact ? GTK_WIDGET (self->list_view) : GTK_WIDGET (self->column_view));
 

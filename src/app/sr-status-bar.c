@@ -21,6 +21,7 @@ struct _SrStatusBar
 
   gint64    by_group[SR_N_STATUS_GROUPS];
   gint64    total;
+  char     *tooltip;   /* given on query-tooltip */
 };
 
 G_DEFINE_FINAL_TYPE (SrStatusBar, sr_status_bar, GTK_TYPE_WIDGET)
@@ -169,6 +170,35 @@ sr_status_bar_measure (GtkWidget      *widget,
     }
 }
 
+/* Not gtk_widget_set_tooltip_text(): on X11 that asks the display server
+ * where the pointer is on every call, and the Campaign Log sets the counts
+ * of a bar in every row it binds. The text is given when asked for. */
+static gboolean
+sr_status_bar_query_tooltip (GtkWidget  *widget,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard_mode,
+                             GtkTooltip *tooltip)
+{
+  SrStatusBar *self = SR_STATUS_BAR (widget);
+
+  if (self->tooltip == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->tooltip);
+  return TRUE;
+}
+
+static void
+sr_status_bar_finalize (GObject *object)
+{
+  SrStatusBar *self = SR_STATUS_BAR (object);
+
+  g_clear_pointer (&self->tooltip, g_free);
+
+  G_OBJECT_CLASS (sr_status_bar_parent_class)->finalize (object);
+}
+
 static void
 update_tooltip (SrStatusBar *self)
 {
@@ -176,7 +206,8 @@ update_tooltip (SrStatusBar *self)
 
   if (self->total == 0)
     {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("No messages"));
+      g_free (self->tooltip);
+      self->tooltip = g_strdup (_("No messages"));
       /* Not the breakdown of the previous figures. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("No messages"),
@@ -201,7 +232,8 @@ update_tooltip (SrStatusBar *self)
       g_string_append_printf (text, _("%s: %s (%s)"), sr_status_group_get_label (group), count, percent);
     }
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), text->str);
+  g_free (self->tooltip);
+  self->tooltip = g_strdup (text->str);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str,
                                   -1);
@@ -210,10 +242,13 @@ update_tooltip (SrStatusBar *self)
 static void
 sr_status_bar_class_init (SrStatusBarClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->finalize = sr_status_bar_finalize;
   widget_class->snapshot = sr_status_bar_snapshot;
   widget_class->measure = sr_status_bar_measure;
+  widget_class->query_tooltip = sr_status_bar_query_tooltip;
 
   gtk_widget_class_set_css_name (widget_class, "deliverybar");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -223,6 +258,7 @@ static void
 sr_status_bar_init (SrStatusBar *self)
 {
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   /* The name says what the bar is; the description has the figures. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Messages by status"),

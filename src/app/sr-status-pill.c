@@ -9,14 +9,22 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "sr-cells.h"
 #include "sr-status-pill.h"
 
+/* The pill draws its text itself, without a GtkLabel: a log has a pill
+ * in every row and GTK measures ~200 rows at a jump. Its width is the
+ * width of its text, measured once per text and style
+ * (sr_cell_measure_text()); the text is laid out only when drawn. */
 struct _SrStatusPill
 {
   GtkWidget  parent_instance;
 
-  GtkLabel  *label;
+  char        *text;
+  PangoLayout *layout;       /* made on the first draw */
+  gboolean     layout_stale;
 
   SrStatus   status;
   const char *style_class;   /* static string from sr_status_get_style_class() */
@@ -30,8 +38,9 @@ sr_status_pill_dispose (GObject *object)
 {
   SrStatusPill *self = SR_STATUS_PILL (object);
 
-  g_clear_pointer ((GtkWidget **) &self->label, gtk_widget_unparent);
   g_clear_pointer (&self->tooltip, g_free);
+  g_clear_pointer (&self->text, g_free);
+  g_clear_object (&self->layout);
 
   G_OBJECT_CLASS (sr_status_pill_parent_class)->dispose (object);
 }
@@ -56,6 +65,80 @@ sr_status_pill_query_tooltip (GtkWidget  *widget,
 }
 
 static void
+sr_status_pill_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  SrStatusPill *self = SR_STATUS_PILL (widget);
+  int width = 0, height = 0;
+
+  sr_cell_measure_text (widget, self->text != NULL ? self->text : "", &width, &height);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      int ellipsis = 0;
+
+      /* Ellipsized when it has to (a narrow window), as a label would. */
+      sr_cell_measure_text (widget, "…", &ellipsis, NULL);
+      *minimum = MIN (ellipsis, width);
+      *natural = width;
+    }
+  else
+    *minimum = *natural = height;
+}
+
+static void
+sr_status_pill_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  SrStatusPill *self = SR_STATUS_PILL (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  PangoRectangle logical;
+  GdkRGBA color;
+
+  if (self->text == NULL || *self->text == '\0' || width <= 0)
+    return;
+
+  if (self->layout == NULL)
+    {
+      self->layout = gtk_widget_create_pango_layout (widget, NULL);
+      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_single_paragraph_mode (self->layout, TRUE);
+      pango_layout_set_alignment (self->layout, PANGO_ALIGN_CENTER);
+      self->layout_stale = TRUE;
+    }
+  if (self->layout_stale)
+    {
+      pango_layout_set_text (self->layout, self->text, -1);
+      self->layout_stale = FALSE;
+    }
+  pango_layout_set_width (self->layout, width * PANGO_SCALE);
+  pango_layout_get_pixel_extents (self->layout, NULL, &logical);
+  gtk_widget_get_color (widget, &color);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, floor ((height - logical.height) / 2.0)));
+  gtk_snapshot_append_layout (snapshot, self->layout, &color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+sr_status_pill_css_changed (GtkWidget         *widget,
+                            GtkCssStyleChange *change)
+{
+  SrStatusPill *self = SR_STATUS_PILL (widget);
+
+  GTK_WIDGET_CLASS (sr_status_pill_parent_class)->css_changed (widget, change);
+
+  if (self->layout != NULL)
+    pango_layout_context_changed (self->layout);
+}
+
+static void
 sr_status_pill_class_init (SrStatusPillClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -63,8 +146,9 @@ sr_status_pill_class_init (SrStatusPillClass *klass)
 
   object_class->dispose = sr_status_pill_dispose;
   widget_class->query_tooltip = sr_status_pill_query_tooltip;
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = sr_status_pill_measure;
+  widget_class->snapshot = sr_status_pill_snapshot;
+  widget_class->css_changed = sr_status_pill_css_changed;
   gtk_widget_class_set_css_name (widget_class, "statuspill");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
 }
@@ -72,12 +156,8 @@ sr_status_pill_class_init (SrStatusPillClass *klass)
 static void
 sr_status_pill_init (SrStatusPill *self)
 {
-  /* Built in code, not from a template: a log binds a pill per row, and
-   * a template runs GtkBuilder for each (a jump makes ~200 at once). */
-  self->label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_ellipsize (self->label, PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (self->label, TRUE);
-  gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
+  /* No template and no child: a log binds a pill per row (a jump makes
+   * ~200 at once). */
   gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_START);
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   self->status = SR_STATUS_UNKNOWN;
@@ -122,11 +202,18 @@ sr_status_pill_set_status (SrStatusPill *self,
   else
     tooltip = g_strdup (sr_status_get_description (status));
 
-  gtk_label_set_label (self->label, text);
+  if (g_strcmp0 (self->text, text) != 0)
+    {
+      g_free (self->text);
+      self->text = g_steal_pointer (&text);
+      self->layout_stale = TRUE;
+      /* Another text is another width. */
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+    }
   g_free (self->tooltip);
   self->tooltip = tooltip;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->text,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sr_status_get_description (status),
                                   -1);
 }
@@ -144,5 +231,5 @@ sr_status_pill_get_text (SrStatusPill *self)
 {
   g_return_val_if_fail (SR_IS_STATUS_PILL (self), NULL);
 
-  return gtk_label_get_label (self->label);
+  return self->text;
 }

@@ -105,6 +105,14 @@ campaign_new_placeholder (void)
   return campaign;
 }
 
+/* Filled in place: the view keeps its row widgets (see sr-lazy-list.c). */
+static void
+campaign_fill_placeholder (gpointer placeholder,
+                           gpointer record)
+{
+  sr_campaign_fill_placeholder (placeholder, record);
+}
+
 static const SrLazyListClass campaign_list_class = {
   .changed_flags = SR_CACHE_CHANGED_CAMPAIGNS,
   .query_rowids = campaign_query_rowids,
@@ -112,6 +120,7 @@ static const SrLazyListClass campaign_list_class = {
   .get_id = campaign_get_id,
   .fingerprint = campaign_fingerprint,
   .new_placeholder = campaign_new_placeholder,
+  .fill_placeholder = campaign_fill_placeholder,
   .query_copy = campaign_query_copy,
   .query_free = campaign_query_free,
 };

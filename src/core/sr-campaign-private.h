@@ -38,5 +38,11 @@ struct _SrCampaign
 };
 
 SrCampaign *sr_campaign_new_empty (void);
+/* The one exception to "never changes once shared", on the main thread: a
+ * list's placeholder (an empty campaign standing in for a row not read
+ * yet) takes every field of from, which is left empty, and emits
+ * notify::id. */
+void        sr_campaign_fill_placeholder (SrCampaign *self,
+                                          SrCampaign *from);
 
 G_END_DECLS

@@ -62,6 +62,54 @@ sr_campaign_new_empty (void)
   return g_object_new (SR_TYPE_CAMPAIGN, NULL);
 }
 
+#define SWAP_FIELD(a, b, field) \
+  G_STMT_START { \
+    __typeof__ ((a)->field) tmp_ = (a)->field; \
+    (a)->field = (b)->field; \
+    (b)->field = tmp_; \
+  } G_STMT_END
+
+void
+sr_campaign_fill_placeholder (SrCampaign *self,
+                              SrCampaign *from)
+{
+  guint flag;
+
+  g_return_if_fail (SR_IS_CAMPAIGN (self));
+  g_return_if_fail (SR_IS_CAMPAIGN (from));
+  g_return_if_fail (self != from);
+
+  /* Swapped: from frees what self had. */
+  SWAP_FIELD (self, from, id);
+  SWAP_FIELD (self, from, campaign_type);
+  SWAP_FIELD (self, from, user_id);
+  SWAP_FIELD (self, from, sender_id);
+  SWAP_FIELD (self, from, template_id);
+  SWAP_FIELD (self, from, message);
+  SWAP_FIELD (self, from, list_id);
+  SWAP_FIELD (self, from, status);
+  SWAP_FIELD (self, from, callback_url);
+  SWAP_FIELD (self, from, timezone);
+  SWAP_FIELD (self, from, client_total_cost);
+  SWAP_FIELD (self, from, estimated_cost);
+  SWAP_FIELD (self, from, delivered_messages);
+  SWAP_FIELD (self, from, failed_messages);
+  SWAP_FIELD (self, from, pending_messages);
+  SWAP_FIELD (self, from, sent_messages);
+  SWAP_FIELD (self, from, scheduled_for);
+  SWAP_FIELD (self, from, created_at);
+  SWAP_FIELD (self, from, updated_at);
+  SWAP_FIELD (self, from, canceled_at);
+  SWAP_FIELD (self, from, sms_count);
+  /* bit fields */
+  flag = self->bypass_optout; self->bypass_optout = from->bypass_optout; from->bypass_optout = flag;
+  flag = self->is_api; self->is_api = from->is_api; from->is_api = flag;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+}
+
+#undef SWAP_FIELD
+
 static void
 sr_campaign_finalize (GObject *object)
 {

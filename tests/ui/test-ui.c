@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sr-application.h"
+#include "sr-cells.h"
 #include "sr-chart.h"
 #include "sr-core.h"
 #include "sr-legend-window.h"
@@ -3350,7 +3351,9 @@ static gboolean
 label_shows (GtkWidget  *widget,
              const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+  /* The logs' cells are SrCells, other text is in labels. */
+  if ((GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0) ||
+      (SR_IS_CELL (widget) && g_strcmp0 (sr_cell_get_text (widget), text) == 0))
     return gtk_widget_get_mapped (widget);
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     if (label_shows (c, text))
