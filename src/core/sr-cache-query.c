@@ -215,8 +215,9 @@ sr_cache_count_messages (SrCache                *self,
   return count;
 }
 
-/* The distinct campaigns come from the covering index messages_report; a
- * COUNT (DISTINCT) there reads each row once. */
+/* The distinct campaigns come from a covering index (messages_campaign_id,
+ * or messages_insights for a period); a COUNT (DISTINCT) there reads each
+ * row once. */
 static void
 build_message_campaigns_query (SrSqlBuilder          *builder,
                                const char            *prefix,
@@ -296,7 +297,7 @@ compare_status_counts (gconstpointer a,
 }
 
 /* Aggregates are computed in C over rows streamed from the covering index
- * messages_report: one pass, no temporary b-tree (SQLite has no hash
+ * messages_insights: one pass, no temporary b-tree (SQLite has no hash
  * aggregation, so GROUP BY over a million rows would sort them). */
 static void
 build_status_counts_query (SrSqlBuilder          *builder,

@@ -1375,6 +1375,10 @@ writer_run_job (SrCacheWriter *self,
         {
           ok = TRUE;
           g_atomic_int_set (&self->indexes_pending, TRUE);
+          /* The unique id index is built after this group: its memory
+           * (32 MB at a million messages) need not wait for a next write.
+           * Should the build fail, the next group reads the ids again. */
+          writer_forget_known_ids (self);
         }
       break;
 
