@@ -632,21 +632,32 @@ land (SrLazyList *self,
 
 static gboolean landing_cb (gpointer user_data);
 
+/* A main-loop source on the default context: idle when delay_ms is 0. */
+static guint
+add_source (guint        delay_ms,
+            int          priority,
+            GSourceFunc  func,
+            gpointer     data,
+            const char  *name)
+{
+  GSource *source = delay_ms == 0 ? g_idle_source_new () : g_timeout_source_new (delay_ms);
+  guint id;
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, NULL);
+  g_source_set_static_name (source, name);
+  id = g_source_attach (source, NULL);
+  g_source_unref (source);
+
+  return id;
+}
+
 static void
 schedule_landing (SrLazyList *self,
                   guint       delay_ms)
 {
-  GSource *source;
-
-  if (delay_ms == 0)
-    source = g_idle_source_new ();
-  else
-    source = g_timeout_source_new (delay_ms);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, landing_cb, self, NULL);
-  g_source_set_static_name (source, "[sr-lazy-list] landing");
-  self->landing_source = g_source_attach (source, NULL);
-  g_source_unref (source);
+  self->landing_source = add_source (delay_ms, G_PRIORITY_DEFAULT, landing_cb, self,
+                                     "[sr-lazy-list] landing");
 }
 
 static gboolean
@@ -1297,19 +1308,13 @@ static gboolean grow_cb (gpointer user_data);
 static void
 schedule_growth (SrLazyList *self)
 {
-  GSource *source;
-
   if (self->grow_source != 0 || self->shown >= self->rowids->len)
     return;
 
   /* Below the frames' priority: the frame that shows what was announced
    * goes first. */
-  source = g_timeout_source_new (LANDING_PAUSE_MS);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_callback (source, grow_cb, self, NULL);
-  g_source_set_static_name (source, "[sr-lazy-list] grow");
-  self->grow_source = g_source_attach (source, NULL);
-  g_source_unref (source);
+  self->grow_source = add_source (LANDING_PAUSE_MS, G_PRIORITY_DEFAULT_IDLE, grow_cb, self,
+                                  "[sr-lazy-list] grow");
 }
 
 /* The rest at once: before a reload that moves rows, and when waited for. */
@@ -1586,15 +1591,8 @@ reload_cb (GObject      *source_object,
   else if (self->full_pending)
     {
       if (self->full_source == 0)
-        {
-          GSource *source = g_timeout_source_new (FULL_QUERY_DELAY_MS);
-
-          g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-          g_source_set_callback (source, full_query_cb, self, NULL);
-          g_source_set_static_name (source, "[sr-lazy-list] full query");
-          self->full_source = g_source_attach (source, NULL);
-          g_source_unref (source);
-        }
+        self->full_source = add_source (FULL_QUERY_DELAY_MS, G_PRIORITY_DEFAULT_IDLE,
+                                        full_query_cb, self, "[sr-lazy-list] full query");
     }
   else if (self->data_pending)
     {
