@@ -76,8 +76,10 @@ char *sr_cache_dup_status_counts_plan (SrCache                *self,
                                         const SrMessageFilter  *filter,
                                         GError                **error);
 
-/* How many of the newest rows a limited sr_cache_search_messages() reads
- * and tests one by one before it asks the indexes instead. */
+/* How many rows of an order the first rows of a filter read and test one
+ * by one (a limited sr_cache_search_messages(), the newest; the lists'
+ * first screenful, sr_cache_query_message_rowids_limited()) before they
+ * ask the indexes instead. */
 #define SR_CACHE_SEARCH_SCAN_ROWS 4000
 
 /* EXPLAIN QUERY PLAN of sr_cache_foreach_report_row(). */

@@ -70,7 +70,8 @@ gboolean       sr_lazy_list_is_loaded    (SrLazyList            *self,
 gboolean       sr_lazy_list_get_loading  (SrLazyList            *self);
 gconstpointer  sr_lazy_list_get_query    (SrLazyList            *self);
 /* Takes query; reloads: every row is removed, the first rows of the new
- * query are inserted, then the rest. */
+ * query are inserted (a screenful, already read), then the list grows at
+ * its end, part by part, to the whole query. */
 void           sr_lazy_list_set_query    (SrLazyList            *self,
                                           gpointer               query);
 /* Same query, data changed: reloads and emits minimal ranges. */

@@ -34,17 +34,23 @@
  * - Query changes (sort, filter): set_query cancels the reload in flight
  *   and starts a "head" reload: the first HEAD_ROWS rowids of the new query
  *   (LIMIT, same ORDER BY) and their records, read in the worker. It lands as
- *   a removal of every row, then an insertion of the head, so the view lands
- *   on the first rows of the new order (one items-changed replacing all rows
- *   would let GTK look for the row it tracked through a million positions
- *   and keep it in view). A full query reload then completes the row set in
- *   the background (an insertion after the head). A "changed"
+ *   a removal of every row, then an insertion of the first FIRST_ROWS of the
+ *   head, so the view lands on the first rows of the new order (one
+ *   items-changed replacing all rows would let GTK look for the row it
+ *   tracked through a million positions and keep it in view), and the frame
+ *   that shows them waits only for their row widgets. The list then grows
+ *   at its end (grow_cb(): GROW_ROWS a part, below the frames' priority),
+ *   with the rest of the head, then with the rows of a full query reload
+ *   that completes the row set in the background (started
+ *   FULL_QUERY_DELAY_MS later; it reads the records up to GROW_LIMIT too),
+ *   then the rest at once, past the rows GTK builds widgets for. A "changed"
  *   from the cache (a sync committed) starts a data reload: the worker diffs
  *   the old and new rowid arrays (Myers' O(ND) algorithm after trimming the
  *   common prefix and suffix, bounded in D; past the bound one range between
  *   prefix and suffix), so an append at the end (ascending) or at the start
- *   (descending) is exactly one insertion. Bursts coalesce: one reload in
- *   flight at a time, plus a pending flag.
+ *   (descending) is exactly one insertion; the rows still to grow are
+ *   announced before. Bursts coalesce: one reload in flight at a time, plus
+ *   a pending flag.
  * - Content changes: the cache does not say which rows changed, and a row
  *   whose status changed keeps its rowid and maybe its position. A data
  *   reload therefore takes a snapshot (rowid, id, fingerprint) of every item
@@ -86,11 +92,8 @@
  * the input for this long; the landing runs at default priority, so frames
  * that are always due (a scroll animation) cannot starve it either. */
 #define LANDING_PAUSE_MS    8
-/* A first screenful and then some, for a query change: rows a list about
- * 2,000 px tall shows. Not more: GTK builds a row for every item of the
- * head in the first frame (up to 200 around its anchor), and the frame
- * that shows a new order waits for them; the rest arrive with the full
- * query (bench-list: sorts and filters a third faster than with 100). */
+/* The first rows of a query change, read with their records by one small
+ * query: rows a list about 2,000 px tall shows. */
 #define HEAD_ROWS           60
 /* Of those, the first frame gets the rows a window shows (about 34 px a
  * row): GTK builds and binds the row widgets of every row announced at
@@ -629,21 +632,32 @@ land (SrLazyList *self,
 
 static gboolean landing_cb (gpointer user_data);
 
+/* A main-loop source on the default context: idle when delay_ms is 0. */
+static guint
+add_source (guint        delay_ms,
+            int          priority,
+            GSourceFunc  func,
+            gpointer     data,
+            const char  *name)
+{
+  GSource *source = delay_ms == 0 ? g_idle_source_new () : g_timeout_source_new (delay_ms);
+  guint id;
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, NULL);
+  g_source_set_static_name (source, name);
+  id = g_source_attach (source, NULL);
+  g_source_unref (source);
+
+  return id;
+}
+
 static void
 schedule_landing (SrLazyList *self,
                   guint       delay_ms)
 {
-  GSource *source;
-
-  if (delay_ms == 0)
-    source = g_idle_source_new ();
-  else
-    source = g_timeout_source_new (delay_ms);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, landing_cb, self, NULL);
-  g_source_set_static_name (source, "[sr-lazy-list] landing");
-  self->landing_source = g_source_attach (source, NULL);
-  g_source_unref (source);
+  self->landing_source = add_source (delay_ms, G_PRIORITY_DEFAULT, landing_cb, self,
+                                     "[sr-lazy-list] landing");
 }
 
 static gboolean
@@ -1294,19 +1308,13 @@ static gboolean grow_cb (gpointer user_data);
 static void
 schedule_growth (SrLazyList *self)
 {
-  GSource *source;
-
   if (self->grow_source != 0 || self->shown >= self->rowids->len)
     return;
 
   /* Below the frames' priority: the frame that shows what was announced
    * goes first. */
-  source = g_timeout_source_new (LANDING_PAUSE_MS);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_callback (source, grow_cb, self, NULL);
-  g_source_set_static_name (source, "[sr-lazy-list] grow");
-  self->grow_source = g_source_attach (source, NULL);
-  g_source_unref (source);
+  self->grow_source = add_source (LANDING_PAUSE_MS, G_PRIORITY_DEFAULT_IDLE, grow_cb, self,
+                                  "[sr-lazy-list] grow");
 }
 
 /* The rest at once: before a reload that moves rows, and when waited for. */
@@ -1583,15 +1591,8 @@ reload_cb (GObject      *source_object,
   else if (self->full_pending)
     {
       if (self->full_source == 0)
-        {
-          GSource *source = g_timeout_source_new (FULL_QUERY_DELAY_MS);
-
-          g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-          g_source_set_callback (source, full_query_cb, self, NULL);
-          g_source_set_static_name (source, "[sr-lazy-list] full query");
-          self->full_source = g_source_attach (source, NULL);
-          g_source_unref (source);
-        }
+        self->full_source = add_source (FULL_QUERY_DELAY_MS, G_PRIORITY_DEFAULT_IDLE,
+                                        full_query_cb, self, "[sr-lazy-list] full query");
     }
   else if (self->data_pending)
     {
