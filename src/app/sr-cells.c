@@ -184,49 +184,63 @@ sr_cell_measure (GtkWidget      *widget,
     *minimum = *natural = PANGO_PIXELS_CEIL (font.height);
 }
 
-static void
-sr_cell_snapshot (GtkWidget   *widget,
-                  GtkSnapshot *snapshot)
+void
+sr_cell_draw_text (GtkWidget       *widget,
+                   GtkSnapshot     *snapshot,
+                   PangoLayout    **layout,
+                   gboolean        *stale,
+                   const char      *text,
+                   PangoAlignment   align)
 {
-  SrCell *self = SR_CELL (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
   PangoRectangle logical;
   GdkRGBA color;
 
-  if (self->text == NULL || *self->text == '\0' || width <= 0)
+  if (text == NULL || *text == '\0' || width <= 0)
     return;
 
-  if (self->layout == NULL)
+  if (*layout == NULL)
     {
-      self->layout = gtk_widget_create_pango_layout (widget, NULL);
-      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
-      pango_layout_set_single_paragraph_mode (self->layout, TRUE);
-      self->layout_text_stale = TRUE;
+      *layout = gtk_widget_create_pango_layout (widget, NULL);
+      pango_layout_set_ellipsize (*layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_single_paragraph_mode (*layout, TRUE);
+      *stale = TRUE;
     }
-  if (self->layout_text_stale)
+  if (*stale)
     {
-      pango_layout_set_text (self->layout, self->text, -1);
-      self->layout_text_stale = FALSE;
+      pango_layout_set_text (*layout, text, -1);
+      *stale = FALSE;
     }
-  pango_layout_set_width (self->layout, width * PANGO_SCALE);
-  if (self->xalign > 0.67)
-    pango_layout_set_alignment (self->layout, rtl ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
-  else if (self->xalign > 0.33)
-    pango_layout_set_alignment (self->layout, PANGO_ALIGN_CENTER);
-  else
-    pango_layout_set_alignment (self->layout, rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-
-  pango_layout_get_pixel_extents (self->layout, NULL, &logical);
+  pango_layout_set_width (*layout, width * PANGO_SCALE);
+  pango_layout_set_alignment (*layout, align);
+  pango_layout_get_pixel_extents (*layout, NULL, &logical);
   gtk_widget_get_color (widget, &color);
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, floor ((height - logical.height) / 2.0)));
-  gtk_snapshot_append_layout (snapshot, self->layout, &color);
+  gtk_snapshot_append_layout (snapshot, *layout, &color);
   gtk_snapshot_restore (snapshot);
   gtk_snapshot_pop (snapshot);
+}
+
+static void
+sr_cell_snapshot (GtkWidget   *widget,
+                  GtkSnapshot *snapshot)
+{
+  SrCell *self = SR_CELL (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  PangoAlignment align;
+
+  if (self->xalign > 0.67)
+    align = rtl ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT;
+  else if (self->xalign > 0.33)
+    align = PANGO_ALIGN_CENTER;
+  else
+    align = rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+
+  sr_cell_draw_text (widget, snapshot, &self->layout, &self->layout_text_stale, self->text, align);
 }
 
 static void

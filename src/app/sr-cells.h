@@ -33,6 +33,15 @@ void        sr_cell_measure_text  (GtkWidget   *widget,
                                    const char  *text,
                                    int         *width,
                                    int         *height);
+/* Draws text on one line in widget's colour, ellipsized to its width,
+ * aligned by align and centred vertically. *layout is made on the first
+ * call (the caller keeps and frees it); *stale says the text is new. */
+void        sr_cell_draw_text     (GtkWidget       *widget,
+                                   GtkSnapshot     *snapshot,
+                                   PangoLayout    **layout,
+                                   gboolean        *stale,
+                                   const char      *text,
+                                   PangoAlignment   align);
 /* A list item's child: a start-aligned cell. */
 void  sr_cell_setup_label   (GtkListItem *list_item);
 /* The same, dimmed and at least width_chars wide: a message text. */

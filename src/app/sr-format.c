@@ -213,6 +213,26 @@ sr_format_day_short (GDateTime *dt)
   return g_date_time_format (dt, C_("day", "%b %-d"));
 }
 
+/* The local time zone, looked up again at most once a second:
+ * g_time_zone_new_local() reads /etc/localtime's link on every call, and
+ * a jump in a long log formats ~200 dates at once. (Main thread only, as
+ * every formatter of the lists.) */
+static GTimeZone *
+get_local_zone (void)
+{
+  static GTimeZone *zone;
+  static gint64 checked_at;
+  gint64 now = g_get_monotonic_time ();
+
+  if (zone == NULL || now - checked_at > G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      zone = g_time_zone_new_local ();
+      checked_at = now;
+    }
+  return zone;
+}
+
 static GDateTime *
 date_time_from_usec (gint64   usec,
                      gboolean utc)
@@ -223,6 +243,8 @@ date_time_from_usec (gint64   usec,
     return NULL;
   if (utc)
     return g_steal_pointer (&dt);
+  if (g_main_context_is_owner (g_main_context_default ()))
+    return g_date_time_to_timezone (dt, get_local_zone ());
   return g_date_time_to_local (dt);
 }
 

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 
 #include "sr-cells.h"
 #include "sr-status-pill.h"
@@ -95,35 +94,8 @@ sr_status_pill_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   SrStatusPill *self = SR_STATUS_PILL (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  PangoRectangle logical;
-  GdkRGBA color;
 
-  if (self->text == NULL || *self->text == '\0' || width <= 0)
-    return;
-
-  if (self->layout == NULL)
-    {
-      self->layout = gtk_widget_create_pango_layout (widget, NULL);
-      pango_layout_set_ellipsize (self->layout, PANGO_ELLIPSIZE_END);
-      pango_layout_set_single_paragraph_mode (self->layout, TRUE);
-      pango_layout_set_alignment (self->layout, PANGO_ALIGN_CENTER);
-      self->layout_stale = TRUE;
-    }
-  if (self->layout_stale)
-    {
-      pango_layout_set_text (self->layout, self->text, -1);
-      self->layout_stale = FALSE;
-    }
-  pango_layout_set_width (self->layout, width * PANGO_SCALE);
-  pango_layout_get_pixel_extents (self->layout, NULL, &logical);
-  gtk_widget_get_color (widget, &color);
-
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, floor ((height - logical.height) / 2.0)));
-  gtk_snapshot_append_layout (snapshot, self->layout, &color);
-  gtk_snapshot_restore (snapshot);
+  sr_cell_draw_text (widget, snapshot, &self->layout, &self->layout_stale, self->text, PANGO_ALIGN_CENTER);
 }
 
 static void

@@ -107,8 +107,6 @@ tick_cb (gpointer data)
     {
       max_gap = MAX (max_gap, now - last_tick);
       max_gap_cpu = MAX (max_gap_cpu, cpu - last_tick_cpu);
-      if (cpu - last_tick_cpu > 12000 && g_getenv ("ROWS_GAP_LOG"))
-        g_printerr ("GAP %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " cpu %" G_GINT64_FORMAT "\n", last_tick, now, cpu - last_tick_cpu);
     }
   last_tick = now;
   last_tick_cpu = cpu;
@@ -362,7 +360,6 @@ measure_scrolling (GtkWidget     *view,
   gtk_widget_remove_tick_callback (view, id);
   *smooth = gap_ms (&cpu[0]);
 
-  if (g_getenv ("ROWS_GAP_LOG")) g_printerr ("HOMEEND %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
   /* End, Home, End, Home */
   gap_reset ();
   for (int i = 0; i < 4; i++)
@@ -393,7 +390,6 @@ measure_scrolling (GtkWidget     *view,
         run_for (150 - waited / 1000);
     }
   *jumps = gap_ms (&cpu[2]);
-  if (g_getenv ("ROWS_GAP_LOG")) g_printerr ("JUMPSEND %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
   *jump_rows = bench_median (waits);
 }
 

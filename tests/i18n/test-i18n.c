@@ -24,10 +24,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "sr-cells.h"
 #include "sr-core.h"
 #include "sr-format.h"
 #include "sr-legend-window.h"
 #include "sr-resources.h"
+#include "sr-status-pill.h"
 #include "sr-test-loop.h"
 #include "sr-test-sandbox.h"
 #include "sr-test-window.h"
@@ -116,6 +118,9 @@ new_window (const char *data_dir,
 
 /* --- labels on screen --- */
 
+/* The texts of the labels currently mapped under widget: a GtkLabel's
+ * text and label, and what the logs draw themselves, their cells' and
+ * status pills' texts. Owned by the widgets. */
 static void
 collect_labels (GtkWidget *widget,
                 GPtrArray *labels)
@@ -124,7 +129,15 @@ collect_labels (GtkWidget *widget,
     return;
 
   if (GTK_IS_LABEL (widget))
-    g_ptr_array_add (labels, widget);
+    {
+      g_ptr_array_add (labels, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+      if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), gtk_label_get_text (GTK_LABEL (widget))) != 0)
+        g_ptr_array_add (labels, (gpointer) gtk_label_get_label (GTK_LABEL (widget)));
+    }
+  else if (SR_IS_CELL (widget))
+    g_ptr_array_add (labels, (gpointer) sr_cell_get_text (widget));
+  else if (SR_IS_STATUS_PILL (widget))
+    g_ptr_array_add (labels, (gpointer) sr_status_pill_get_text (SR_STATUS_PILL (widget)));
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
@@ -132,7 +145,7 @@ collect_labels (GtkWidget *widget,
     collect_labels (child, labels);
 }
 
-/* The GtkLabels currently mapped in @window, after letting it settle. */
+/* The label texts currently mapped in @window, after letting it settle. */
 static GPtrArray *
 shown_labels (gpointer window)
 {
@@ -148,7 +161,7 @@ has_label (GPtrArray  *labels,
            const char *text)
 {
   for (guint i = 0; i < labels->len; i++)
-    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+    if (g_strcmp0 (g_ptr_array_index (labels, i), text) == 0)
       return TRUE;
 
   return FALSE;
@@ -164,7 +177,7 @@ assert_has_label (GPtrArray  *labels,
       g_autoptr(GString) shown = g_string_new (NULL);
 
       for (guint i = 0; i < labels->len; i++)
-        g_string_append_printf (shown, "\n  “%s”", gtk_label_get_text (g_ptr_array_index (labels, i)));
+        g_string_append_printf (shown, "\n  “%s”", (const char *) g_ptr_array_index (labels, i));
       g_error ("%s: no label “%s” on screen; the labels shown are:%s", where, text, shown->str);
     }
 }
@@ -181,21 +194,15 @@ assert_no_english (GPtrArray  *labels,
 
   for (guint i = 0; i < labels->len; i++)
     {
-      GtkLabel *label = g_ptr_array_index (labels, i);
-      const char *texts[] = { gtk_label_get_text (label), gtk_label_get_label (label) };
+      const char *text = g_ptr_array_index (labels, i);
+      const char *translated;
 
-      for (guint j = 0; j < G_N_ELEMENTS (texts); j++)
-        {
-          const char *text = texts[j];
-          const char *translated;
-
-          if (text == NULL || *text == '\0')
-            continue;
-          n_checked++;
-          translated = gettext (text);
-          if (g_strcmp0 (translated, text) != 0)
-            g_string_append_printf (untranslated, "\n  “%s” (should be “%s”)", text, translated);
-        }
+      if (text == NULL || *text == '\0')
+        continue;
+      n_checked++;
+      translated = gettext (text);
+      if (g_strcmp0 (translated, text) != 0)
+        g_string_append_printf (untranslated, "\n  “%s” (should be “%s”)", text, translated);
     }
 
   g_test_message ("%s: %u label texts checked", where, n_checked);

@@ -22,6 +22,7 @@
 #include "sr-preferences-dialog.h"
 #include "sr-shortcuts-dialog.h"
 #include "sr-message-dialog.h"
+#include "sr-campaign-view.h"
 #include "sr-campaign-window.h"
 #include "sr-format.h"
 #include "sr-status-bar.h"
@@ -3554,6 +3555,110 @@ test_jump_fills_rows_in_place (void)
   sr_test_window_close (window);
 }
 
+/* Campaign rows not read yet are placeholders that fill in place: the
+ * view keeps the items it bound (no items-changed replaces them) and
+ * their cells show the campaign once its block is read. */
+static void
+on_campaigns_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         guint      *n_replaced)
+{
+  if (removed > 0 && added > 0)
+    (*n_replaced)++;
+}
+
+static gboolean
+list_has_items (gpointer data)
+{
+  return g_list_model_get_n_items (data) > 0;
+}
+
+/* Whether a mapped cell under widget shows text. */
+static gboolean
+mapped_cell_shows (GtkWidget  *widget,
+                   const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (SR_IS_CELL (widget) && g_strcmp0 (sr_cell_get_text (widget), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (mapped_cell_shows (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+list_idle_campaigns (gpointer data)
+{
+  return !sr_campaign_list_get_loading (data);
+}
+
+static gboolean
+campaign_filled (gpointer data)
+{
+  return *sr_campaign_get_id (data) != '\0';
+}
+
+static void
+test_campaign_rows_fill_in_place (void)
+{
+  /* More campaigns than the first screenful a new list reads at once. */
+  g_autoptr(SrTestSandbox) sandbox = sr_test_sandbox_start ("--messages", "50", "--campaigns", "400", NULL);
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-campaigns");
+  g_autoptr(SrCache) cache = sr_test_sync_account (sr_test_sandbox_get_url (sandbox),
+                                                   sr_test_sandbox_get_api_key (sandbox), dir);
+  g_autoptr(SrCampaignList) list = sr_campaign_list_new (cache);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = g_object_new (SR_TYPE_CAMPAIGN_VIEW, NULL);
+  GtkColumnView *column_view = sr_campaign_view_get_column_view (SR_CAMPAIGN_VIEW (view));
+  g_autoptr(SrCampaign) last = NULL;
+  guint n_replaced = 0, n;
+  g_autofree char *date = NULL;
+  GtkAdjustment *adjustment;
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_campaigns_changed_cb), &n_replaced);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  sr_campaign_view_set_list (SR_CAMPAIGN_VIEW (view), list);
+  gtk_window_present (GTK_WINDOW (window));
+  sr_test_wait_until (list_has_items, list, 30, "the campaigns");
+  sr_test_wait_until (list_idle_campaigns, list, 30, "all the campaigns");
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, ==, 400);
+
+  /* Nothing is read on the main thread: the last row is a placeholder,
+   * shown as such when the view jumps there, and filled in place. */
+  last = g_list_model_get_item (G_LIST_MODEL (list), n - 1);
+  g_assert_cmpstr (sr_campaign_get_id (last), ==, "");
+  /* As a drag of the scroll bar does (see sr_message_view_reset_scroll()
+   * for why not gtk_column_view_scroll_to()). */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view));
+  sr_test_wait_until (adjustment_scrolls, adjustment, 30, "the log laid out");
+  sr_test_spin (300);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  sr_test_wait_until (campaign_filled, last, 30, "the last campaign");
+  sr_test_spin (300);
+
+  g_assert_cmpuint (n_replaced, ==, 0);
+  {
+    g_autoptr(SrCampaign) again = g_list_model_get_item (G_LIST_MODEL (list), n - 1);
+
+    g_assert_true (again == last);
+  }
+  g_assert_nonnull (sr_campaign_get_id (last));
+  date = sr_format_time (sr_campaign_get_created_at (last), FALSE);
+  g_assert_true (mapped_cell_shows (view, date));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&list);
+  sr_cache_close (cache);
+  g_clear_object (&cache);
+  sr_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3628,6 +3733,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/messages/sort-lands-on-first-row", test_sort_lands_on_first_row);
   g_test_add_func ("/ui/messages/jump-fills-rows-in-place", test_jump_fills_rows_in_place);
+  g_test_add_func ("/ui/campaigns/rows-fill-in-place", test_campaign_rows_fill_in_place);
 
   ret = g_test_run ();
 
