@@ -222,18 +222,6 @@ typedef struct
   gint64         painted_cpu;   /* the main thread's CPU time then */
 } Screen;
 
-/* CPU time of the calling thread, µs: the main thread's share of a change
- * (the model's part and GTK's), which the machine's load changes less
- * than the wall clock. */
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* A row not read yet is a placeholder with an empty id: no match. */
 static const char *
 first_id (Screen *screen)
