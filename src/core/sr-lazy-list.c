@@ -106,6 +106,11 @@
 #define GROW_ROWS           8
 #define GROW_BUDGET_US      4000
 #define GROW_LIMIT          BLOCK_SIZE
+/* Past GROW_LIMIT the list still grows in parts while a view asked for a
+ * row less than GROW_MARGIN from its end: a list scrolled down while it
+ * grew builds rows further down (GTK keeps ~200 around what it shows),
+ * and the rest at once would build all of them in one iteration. */
+#define GROW_MARGIN         64
 #define CHANGED_DELAY_MS    50
 /* The query of every rowid starts this long after the head landed, below
  * the frames' priority: on a busy machine it would take a core from the
@@ -209,6 +214,9 @@ struct _SrLazyList
   /* How many of rowids are announced (the list grows up to rowids->len) */
   guint                  shown;
   guint                  grow_source;
+  /* One past the last position get_item() was asked for since the last
+   * query change: how far down a view builds rows */
+  guint                  asked_end;
   /* While applying a reload: contents are next[0, split_new) ++ rowids[split_old, …) */
   GArray                *next;
   guint                  split_new;
@@ -860,6 +868,7 @@ sr_lazy_list_get_item (SrLazyList *self,
   if (position >= sr_lazy_list_get_n_items (self))
     return NULL;
 
+  self->asked_end = MAX (self->asked_end, position + 1);
   rowid = rowid_at (self, position);
   entry = g_hash_table_lookup (self->items, &rowid);
   if (entry == NULL)
@@ -1333,18 +1342,26 @@ grow_cb (gpointer user_data)
   gint64 deadline = g_get_monotonic_time () + GROW_BUDGET_US;
   g_autoptr(GObject) owner = g_object_ref (G_OBJECT (self->owner));
   guint epoch = self->epoch;
+  gboolean grew = FALSE;
 
   self->grow_source = 0;
 
   /* A handler may change the query or grow the list itself. */
   while (epoch == self->epoch && self->grow_source == 0 && self->shown < self->rowids->len)
     {
-      guint limit = MIN (self->rowids->len, GROW_LIMIT);
+      /* Small parts while a view may still build rows for them: up to
+       * GROW_LIMIT, and on while the rows just grown by were asked for
+       * (the view was scrolled down meanwhile). */
+      guint limit = MIN (self->rowids->len,
+                         MAX (GROW_LIMIT, self->asked_end + GROW_MARGIN));
 
       if (self->shown < limit)
         grow_by (self, MIN (GROW_ROWS, limit - self->shown));
+      else if (grew)
+        break;   /* the view lays out what it got first, then asks or not */
       else
         grow_by (self, self->rowids->len - self->shown);   /* past GTK's widgets */
+      grew = TRUE;
 
       if (g_get_monotonic_time () >= deadline)
         break;
@@ -1403,6 +1420,7 @@ apply_head (SrLazyList *self,
   old_rowids = g_steal_pointer (&self->rowids);
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->shown = 0;
+  self->asked_end = 0;
   if (n_old > 0)
     {
       g_list_model_items_changed (self->owner, 0, n_old, 0);
