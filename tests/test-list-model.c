@@ -1727,6 +1727,65 @@ test_messages_jump_to_end (void)
 
 /* Rows read and let go by the view stay alive only as far as the LRU
  * holds them: reading many blocks keeps memory bounded, the newest kept. */
+/* A view scrolled down while the list grows: it holds the rows down to
+ * VIEW_END (GTK keeps row widgets for ~200 rows around what it shows).
+ * The list keeps growing in parts while the view holds its last rows, and
+ * the rest lands at once only past them: no insertion builds more than a
+ * part's worth of row widgets. */
+#define VIEW_END  400
+#define GROW_ROWS 8
+
+typedef struct
+{
+  GPtrArray *held;
+  GArray    *emissions;   /* Emission */
+} Viewer;
+
+static void
+viewer_changed_cb (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   Viewer     *viewer)
+{
+  Emission emission = { position, removed, added };
+
+  if (removed == added)
+    return;   /* a block filling placeholders in place */
+  g_array_append_val (viewer->emissions, emission);
+  for (guint i = position; i < MIN (position + added, VIEW_END); i++)
+    g_ptr_array_add (viewer->held, g_list_model_get_item (model, i));
+}
+
+static void
+test_messages_grow_past_view (void)
+{
+  g_autoptr(SrMessageList) list = sr_message_list_new (fx.cache);
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) emissions = g_array_new (FALSE, FALSE, sizeof (Emission));
+  Viewer viewer = { held, emissions };
+  const Emission *rest;
+  guint n;
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (viewer_changed_cb), &viewer);
+  sr_message_list_wait (list);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpint (n, ==, sr_cache_count_messages (fx.cache, NULL, NULL));
+  g_assert_cmpuint (n, >, 4 * VIEW_END);
+  g_assert_cmpuint (held->len, ==, VIEW_END);
+
+  /* The first rows, parts, and the rest past the rows the view holds. */
+  g_assert_cmpuint (emissions->len, >=, 3);
+  g_assert_cmpuint (g_array_index (emissions, Emission, 0).added, ==, FIRST_ROWS);
+  for (guint i = 1; i + 1 < emissions->len; i++)
+    g_assert_cmpuint (g_array_index (emissions, Emission, i).added, <=, GROW_ROWS);
+  rest = &g_array_index (emissions, Emission, emissions->len - 1);
+  g_assert_cmpuint (rest->position, >=, VIEW_END);
+  g_assert_cmpuint (rest->position, <=, VIEW_END + BLOCK_SIZE);
+  g_assert_cmpuint (rest->position + rest->added, ==, n);
+  g_signal_handlers_disconnect_by_func (list, viewer_changed_cb, &viewer);
+}
+
 static void
 test_messages_eviction_bounded (void)
 {
@@ -1788,6 +1847,7 @@ main (int   argc,
   g_test_add_func ("/list-model/dispose-while-loading", test_dispose_while_loading);
   g_test_add_func ("/list-model/messages/jump-to-end", test_messages_jump_to_end);
   g_test_add_func ("/list-model/messages/eviction-bounded", test_messages_eviction_bounded);
+  g_test_add_func ("/list-model/messages/grow-past-view", test_messages_grow_past_view);
 
   ret = g_test_run ();
 

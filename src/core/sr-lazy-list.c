@@ -43,7 +43,9 @@
  *   with the rest of the head, then with the rows of a full query reload
  *   that completes the row set in the background (started
  *   FULL_QUERY_DELAY_MS later; it reads the records up to GROW_LIMIT too),
- *   then the rest at once, past the rows GTK builds widgets for. A "changed"
+ *   and on in parts while a consumer holds one of the last rows grown by (a
+ *   view scrolled down meanwhile), then the rest at once, past the rows GTK
+ *   builds widgets for. A "changed"
  *   from the cache (a sync committed) starts a data reload: the worker diffs
  *   the old and new rowid arrays (Myers' O(ND) algorithm after trimming the
  *   common prefix and suffix, bounded in D; past the bound one range between
@@ -101,16 +103,17 @@
  * The list then grows by GROW_ROWS rows per part, a part or more per
  * main-loop iteration for GROW_BUDGET_US, below the frames' priority and
  * with LANDING_PAUSE_MS between two, up to GROW_LIMIT rows (past GTK's
- * ~200); then the rest of the query at once, which builds no widget. */
+ * ~200) or further (GROW_MARGIN); then the rest of the query at once,
+ * which builds no widget. */
 #define FIRST_ROWS          24
 #define GROW_ROWS           8
 #define GROW_BUDGET_US      4000
 #define GROW_LIMIT          BLOCK_SIZE
-/* Past GROW_LIMIT the list still grows in parts while a view asked for a
- * row less than GROW_MARGIN from its end: a list scrolled down while it
- * grew builds rows further down (GTK keeps ~200 around what it shows),
- * and the rest at once would build all of them in one iteration. */
-#define GROW_MARGIN         64
+/* Past GROW_LIMIT the list still grows in parts while a consumer holds
+ * one of its last GROW_MARGIN items: a view scrolled down while the list
+ * grew builds row widgets further down (GTK keeps ~200 around what it
+ * shows), and the rest at once would build all of those in one iteration. */
+#define GROW_MARGIN         32
 #define CHANGED_DELAY_MS    50
 /* The query of every rowid starts this long after the head landed, below
  * the frames' priority: on a busy machine it would take a core from the
@@ -214,9 +217,6 @@ struct _SrLazyList
   /* How many of rowids are announced (the list grows up to rowids->len) */
   guint                  shown;
   guint                  grow_source;
-  /* One past the last position get_item() was asked for since the last
-   * query change: how far down a view builds rows */
-  guint                  asked_end;
   /* While applying a reload: contents are next[0, split_new) ++ rowids[split_old, …) */
   GArray                *next;
   guint                  split_new;
@@ -868,7 +868,6 @@ sr_lazy_list_get_item (SrLazyList *self,
   if (position >= sr_lazy_list_get_n_items (self))
     return NULL;
 
-  self->asked_end = MAX (self->asked_end, position + 1);
   rowid = rowid_at (self, position);
   entry = g_hash_table_lookup (self->items, &rowid);
   if (entry == NULL)
@@ -1314,6 +1313,22 @@ grow_by (SrLazyList *self,
 
 static gboolean grow_cb (gpointer user_data);
 
+/* Whether a consumer (a view's row widget) holds one of the last
+ * GROW_MARGIN items announced: the LRU holds a loaded item once, nobody
+ * else a placeholder. */
+static gboolean
+end_held (SrLazyList *self)
+{
+  for (guint i = self->shown > GROW_MARGIN ? self->shown - GROW_MARGIN : 0; i < self->shown; i++)
+    {
+      ItemEntry *entry = g_hash_table_lookup (self->items, &g_array_index (self->rowids, gint64, i));
+
+      if (entry != NULL && g_atomic_int_get (&entry->item->ref_count) > (entry->block != NULL ? 1 : 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 schedule_growth (SrLazyList *self)
 {
@@ -1350,17 +1365,23 @@ grow_cb (gpointer user_data)
   while (epoch == self->epoch && self->grow_source == 0 && self->shown < self->rowids->len)
     {
       /* Small parts while a view may still build rows for them: up to
-       * GROW_LIMIT, and on while the rows just grown by were asked for
-       * (the view was scrolled down meanwhile). */
-      guint limit = MIN (self->rowids->len,
-                         MAX (GROW_LIMIT, self->asked_end + GROW_MARGIN));
+       * GROW_LIMIT, and on while it holds the last rows grown by (it was
+       * scrolled down meanwhile). */
+      guint limit = MIN (self->rowids->len, GROW_LIMIT);
 
-      if (self->shown < limit)
-        grow_by (self, MIN (GROW_ROWS, limit - self->shown));
+      if (self->shown < limit || end_held (self))
+        grow_by (self, MIN (GROW_ROWS, self->rowids->len - self->shown));
       else if (grew)
         break;   /* the view lays out what it got first, then asks or not */
       else
-        grow_by (self, self->rowids->len - self->shown);   /* past GTK's widgets */
+        {
+          guint from = self->shown;
+          gint64 t0 = g_get_monotonic_time ();
+
+          grow_by (self, self->rowids->len - self->shown);   /* past GTK's widgets */
+          g_debug ("Grew the rest at once: from %u, %u rows, %.1f ms", from,
+                   self->rowids->len - from, (g_get_monotonic_time () - t0) / 1000.);
+        }
       grew = TRUE;
 
       if (g_get_monotonic_time () >= deadline)
@@ -1420,7 +1441,6 @@ apply_head (SrLazyList *self,
   old_rowids = g_steal_pointer (&self->rowids);
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->shown = 0;
-  self->asked_end = 0;
   if (n_old > 0)
     {
       g_list_model_items_changed (self->owner, 0, n_old, 0);
