@@ -348,7 +348,7 @@ sr_cell_setup_text (GtkListItem *list_item,
   GtkWidget *cell = sr_cell_new (0);
 
   sr_cell_set_min_chars (cell, width_chars);
-  gtk_widget_add_css_class (cell, "dim-label");
+  gtk_widget_add_css_class (cell, "dim-text");   /* see style.css */
   gtk_list_item_set_child (list_item, cell);
 }
 

@@ -135,7 +135,7 @@ on_setup_campaign_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = sr_cell_new (0);
 
   /* Campaigns are named by the start of their text: keep the start. */
-  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "dim-text");
   gtk_widget_add_css_class (label, "caption");
   gtk_list_item_set_child (list_item, label);
 }

@@ -524,6 +524,15 @@ run_window (void)
   gtk_init ();
   adw_init ();
   sr_register_resource ();
+  {
+    /* The app's style, as the application loads it (resource-base-path):
+     * the rows' paddings, the pills, the dimmed cells. */
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, RESOURCE_PATH "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
 
   dir = g_dir_make_tmp ("bench-list-XXXXXX", &error);
