@@ -3,7 +3,10 @@
  * sr-status-bar.c: the stacked delivery bar of the dashboard, the campaign
  * log and the campaign window, drawn with GtkSnapshot. Segment colours are
  * the named colours style.css defines (sr_delivered_color, …), which follow
- * libadwaita's light and dark palettes. The tooltip names each segment.
+ * libadwaita's light and dark palettes. The tooltip names each segment; it
+ * is given when asked for (query-tooltip), as the status pill's: setting a
+ * tooltip text looks for the widget under the pointer, a round trip to the X
+ * server each time a bar is bound or filled.
  */
 #define G_LOG_DOMAIN "sr-status-bar"
 
@@ -21,6 +24,7 @@ struct _SrStatusBar
 
   gint64    by_group[SR_N_STATUS_GROUPS];
   gint64    total;
+  char     *tooltip;
 };
 
 G_DEFINE_FINAL_TYPE (SrStatusBar, sr_status_bar, GTK_TYPE_WIDGET)
@@ -176,7 +180,8 @@ update_tooltip (SrStatusBar *self)
 
   if (self->total == 0)
     {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), _("No messages"));
+      g_free (self->tooltip);
+      self->tooltip = g_strdup (_("No messages"));
       /* Not the breakdown of the previous figures. */
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("No messages"),
@@ -201,19 +206,49 @@ update_tooltip (SrStatusBar *self)
       g_string_append_printf (text, _("%s: %s (%s)"), sr_status_group_get_label (group), count, percent);
     }
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), text->str);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str,
                                   -1);
+  g_free (self->tooltip);
+  self->tooltip = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+sr_status_bar_query_tooltip (GtkWidget  *widget,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard_mode,
+                             GtkTooltip *tooltip)
+{
+  SrStatusBar *self = SR_STATUS_BAR (widget);
+
+  if (self->tooltip == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->tooltip);
+  return TRUE;
+}
+
+static void
+sr_status_bar_finalize (GObject *object)
+{
+  SrStatusBar *self = SR_STATUS_BAR (object);
+
+  g_free (self->tooltip);
+
+  G_OBJECT_CLASS (sr_status_bar_parent_class)->finalize (object);
 }
 
 static void
 sr_status_bar_class_init (SrStatusBarClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->finalize = sr_status_bar_finalize;
   widget_class->snapshot = sr_status_bar_snapshot;
   widget_class->measure = sr_status_bar_measure;
+  widget_class->query_tooltip = sr_status_bar_query_tooltip;
 
   gtk_widget_class_set_css_name (widget_class, "deliverybar");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -227,6 +262,7 @@ sr_status_bar_init (SrStatusBar *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Messages by status"),
                                   -1);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   update_tooltip (self);
 }
 
