@@ -567,9 +567,15 @@ dashboard:
   t0 = g_get_monotonic_time ();
   dashboard = sr_window_get_dashboard_page (window);
   g_signal_connect (dashboard, "rendered", G_CALLBACK (on_rendered_cb), &rendered);
-  sr_window_show_content_page (window, "dashboard");
-  wait_until (is_true, &rendered, "the dashboard");
-  g_print ("dashboard_shown_ms=%.1f\n", (g_get_monotonic_time () - t0) / 1000.0);
+  /* (a window that made it at start has its figures already) */
+  if (sr_dashboard_page_get_total (dashboard) >= 0)
+    sr_window_show_content_page (window, "dashboard");
+  else
+    {
+      sr_window_show_content_page (window, "dashboard");
+      wait_until (is_true, &rendered, "the dashboard");
+      g_print ("dashboard_shown_ms=%.1f\n", (g_get_monotonic_time () - t0) / 1000.0);
+    }
   rendered = FALSE;
   sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_TODAY);
   wait_until (is_true, &rendered, "the dashboard");
