@@ -72,6 +72,8 @@ struct _SrWindow
   GtkProgressBar       *sync_progress;
   GtkStack             *content_stack;
   GtkWidget            *opening_cover;
+  GtkWidget            *opening_slow_label;  /* shown after OPENING_SLOW_MS */
+  guint                 opening_slow_id;
   AdwBin               *dashboard_bin;
   AdwBin               *messages_bin;
   AdwBin               *campaigns_bin;
@@ -765,11 +767,32 @@ show_sign_in (SrWindow   *self,
 
 /* The reports' chrome with a spinner over the pages, which would show
  * dashes and "no messages" until the file is open. */
+/* An open is a fraction of a second, but a file from an earlier version
+ * is updated first (about 25 s for a million messages from schema 6), one
+ * not closed cleanly is checked, and one left by an interrupted first
+ * download gets its indexes: after this long the cover says so. */
+#define OPENING_SLOW_MS 2000
+
+static gboolean
+opening_slow_cb (gpointer user_data)
+{
+  SrWindow *self = user_data;
+
+  self->opening_slow_id = 0;
+  gtk_widget_set_visible (self->opening_slow_label, TRUE);
+  g_debug ("Opening the account's file takes longer than %d ms", OPENING_SLOW_MS);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_opening (SrWindow *self,
              gboolean  opening)
 {
   gtk_widget_set_visible (self->opening_cover, opening);
+  gtk_widget_set_visible (self->opening_slow_label, FALSE);
+  g_clear_handle_id (&self->opening_slow_id, g_source_remove);
+  if (opening)
+    self->opening_slow_id = g_timeout_add (OPENING_SLOW_MS, opening_slow_cb, self);
 }
 
 /* The first frame in which the page shown has its cached figures or rows
@@ -2039,6 +2062,7 @@ sr_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
+  g_clear_handle_id (&self->opening_slow_id, g_source_remove);
   if (self->painted_id != 0)
     {
       GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
@@ -2218,6 +2242,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_progress);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, opening_cover);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, opening_slow_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_bin);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_bin);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_bin);
@@ -2433,6 +2458,14 @@ sr_window_get_campaigns_page (SrWindow *self)
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
   return ensure_campaigns_page (self);
+}
+
+GtkWidget *
+sr_window_get_opening_slow_label (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->opening_slow_label;
 }
 
 AdwBanner *

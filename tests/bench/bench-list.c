@@ -794,6 +794,9 @@ run_naive (void)
     screen.painted = FALSE;
     t1 = g_get_monotonic_time ();
     g_list_store_sort (store, compare_to, NULL);
+    /* As the Messages Log does: setting the adjustment alone leaves GTK's
+     * anchor on the row it tracked, and the first row never shows. */
+    gtk_column_view_scroll_to (GTK_COLUMN_VIEW (column_view), 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
     gtk_adjustment_set_value (screen.vadjustment, 0);
     /* ties on the recipient: any row with it first */
     screen.want_id = g_strdup (sr_message_get_id (g_list_model_get_item (G_LIST_MODEL (store), 0)));
