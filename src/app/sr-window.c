@@ -74,6 +74,12 @@ struct _SrWindow
   GtkWidget            *opening_cover;
   GtkWidget            *opening_slow_label;  /* shown after OPENING_SLOW_MS */
   guint                 opening_slow_id;
+  /* Reports files being deleted on a worker (sign-out, removing an
+   * account): an open waits for them, so that it never races a deletion
+   * of the same file (the same account signed in again at once). */
+  guint                 n_deleting;
+  gboolean              open_waits_for_delete;
+  gboolean              moving_aside;
   AdwBin               *dashboard_bin;
   AdwBin               *messages_bin;
   AdwBin               *campaigns_bin;
@@ -902,6 +908,11 @@ open_account (SrWindow *self)
   }
   gtk_stack_set_visible_child_name (self->main_stack, "reports");
 
+  if (self->n_deleting > 0)
+    {
+      self->open_waits_for_delete = TRUE;
+      return;
+    }
   sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
                          self->cancellable, session_open_cb, g_object_ref (self));
 }
@@ -1458,12 +1469,52 @@ on_signed_in_cb (SrWindow   *self,
 /* --- sign out --- */
 
 static void
-remove_cache_files (const char *path)
+delete_files_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
+  GError *error = NULL;
+
+  if (sr_cache_delete_files (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+delete_files_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!sr_cache_delete_files (path, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_warning ("%s", error->message);
+
+  g_assert (self->n_deleting > 0);
+  self->n_deleting--;
+  if (self->n_deleting == 0 && self->open_waits_for_delete)
+    {
+      self->open_waits_for_delete = FALSE;
+      if (self->api_key != NULL && !g_cancellable_is_cancelled (self->cancellable))
+        sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
+                               self->cancellable, session_open_cb, g_object_ref (self));
+    }
+}
+
+/* The session using the file is closed (its writer stopped) before this.
+ * Unlinking a large file is file-system work: on a worker. */
+static void
+remove_cache_files (SrWindow   *self,
+                    const char *path)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, delete_files_cb, g_object_ref (self));
+
+  self->n_deleting++;
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, delete_files_thread);
 }
 
 static void
@@ -1515,7 +1566,7 @@ sr_window_remove_account (SrWindow   *self,
     }
 
   if (delete_reports && !shared)
-    remove_cache_files (path);
+    remove_cache_files (self, path);
   sr_credentials_clear_account_async (id, NULL, credentials_clear_cb, NULL);
   sr_accounts_remove (self->accounts, id);
   save_accounts (self);
@@ -1561,7 +1612,7 @@ sr_window_sign_out (SrWindow *self,
   set_session (self, NULL);
 
   if (delete_reports && path != NULL)
-    remove_cache_files (path);
+    remove_cache_files (self, path);
 
   if (self->use_keyring && !self->key_from_env)
     sr_credentials_clear_async (self->api_url, NULL, credentials_clear_cb, NULL);
@@ -1654,18 +1705,30 @@ sign_in_again_action (GtkWidget  *widget,
 /* --- a damaged cache --- */
 
 static void
-move_cache_aside_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+move_aside_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  SrWindow *self = SR_WINDOW (widget);
+  GError *error = NULL;
+  char *moved_to = sr_cache_move_files_aside (task_data, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, moved_to, g_free);
+}
+
+static void
+move_aside_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *moved_to = NULL;
+  g_autofree char *moved_to = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (self->cache_path == NULL)
-    return;
-
-  moved_to = sr_cache_move_files_aside (self->cache_path, &error);
+  self->moving_aside = FALSE;
   if (error != NULL)
     {
       /* Translators: %s is the technical reason */
@@ -1682,7 +1745,26 @@ move_cache_aside_action (GtkWidget  *widget,
       add_toast (self, title, NULL, NULL);
     }
 
-  open_account (self);
+  if (self->api_key != NULL)
+    open_account (self);
+}
+
+/* Renames on a worker (file-system work), then opens a fresh file. */
+static void
+move_cache_aside_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->cache_path == NULL || self->moving_aside)
+    return;
+
+  self->moving_aside = TRUE;
+  task = g_task_new (NULL, NULL, move_aside_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (self->cache_path), g_free);
+  g_task_run_in_thread (task, move_aside_thread);
 }
 
 static void

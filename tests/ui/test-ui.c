@@ -1324,6 +1324,12 @@ storage_banner_shown (gpointer data)
 /* Saved reports in a read-only folder: the window shows them, a banner says
  * syncing is unavailable, and Sync is disabled. */
 static gboolean
+file_gone (gpointer user_data)
+{
+  return !g_file_test (user_data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
 opening_slow_label_shown (gpointer user_data)
 {
   return gtk_widget_get_mapped (sr_window_get_opening_slow_label (SR_WINDOW (user_data)));
@@ -1539,7 +1545,11 @@ test_sign_out_keeps_or_deletes_reports (void)
       sr_window_sign_out (window, delete_reports);
       g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
       g_assert_null (sr_window_get_session (window));
-      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS) == !delete_reports);
+      /* The files are deleted on a worker, at once. */
+      if (delete_reports)
+        sr_test_wait_until (file_gone, path, 10, "the reports file deleted");
+      else
+        g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
 
       sr_test_window_close (window);
     }
