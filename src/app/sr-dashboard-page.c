@@ -482,6 +482,45 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+/* A tooltip given when asked for: gtk_widget_set_tooltip_text() looks for
+ * the widget under the pointer (a round trip to the X server) each time,
+ * and the breakdown rows are filled again on every period change. */
+static gboolean
+on_query_row_tooltip_cb (GtkWidget  *widget,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard_mode,
+                         GtkTooltip *tooltip,
+                         gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "sr-tooltip");
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+set_row_tooltip (GtkWidget  *widget,
+                 const char *text)
+{
+  if (g_object_get_data (G_OBJECT (widget), "sr-tooltip-asked") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "sr-tooltip-asked", GINT_TO_POINTER (TRUE));
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_row_tooltip_cb), NULL);
+      gtk_widget_set_has_tooltip (widget, TRUE);
+    }
+  g_object_set_data_full (G_OBJECT (widget), "sr-tooltip", g_strdup (text), g_free);
+  /* What a tooltip text gives screen readers, too. */
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 static GtkWidget *
 new_placeholder_row (const char *title)
 {
@@ -693,10 +732,10 @@ fill_status_row (SrDashboardPage        *self,
   set_swatch_group (g_object_get_data (G_OBJECT (row), "sr-swatch"), status->group);
   gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-count"), count);
   gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-share"), share);
-  gtk_widget_set_tooltip_text (g_object_get_data (G_OBJECT (row), "sr-share"),
-                               status->group == SR_STATUS_GROUP_PENDING
+  set_row_tooltip (g_object_get_data (G_OBJECT (row), "sr-share"),
+                   status->group == SR_STATUS_GROUP_PENDING
                                ? _("Pending: not counted in rates until settled")
-                               : _("Share of the settled messages, as on the cards above"));
+                   : _("Share of the settled messages, as on the cards above"));
 
   /* The legend's description, so the breakdown explains itself. */
   if (status->status == SR_STATUS_UNKNOWN && status->status_raw != NULL && *status->status_raw != '\0')
@@ -705,7 +744,7 @@ fill_status_row (SrDashboardPage        *self,
                                status->status_raw, sr_status_get_description (SR_STATUS_UNKNOWN));
   else
     tooltip = g_strdup (sr_status_get_description (status->status));
-  gtk_widget_set_tooltip_text (row, tooltip);
+  set_row_tooltip (row, tooltip);
 
   filter->status_mask = 1u << status->status;
   set_row_filter (row, filter, NULL);
@@ -751,7 +790,7 @@ create_delivery_row (void)
 
   gtk_widget_set_size_request (bar, 64, -1);
   gtk_label_set_width_chars (GTK_LABEL (rate), 7);
-  gtk_widget_set_tooltip_text (rate, _("Delivery rate of settled messages"));
+  set_row_tooltip (rate, _("Delivery rate of settled messages"));
 
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), bar);
@@ -818,7 +857,7 @@ fill_delivery_row (SrDashboardPage     *self,
   sr_status_bar_set_counts (g_object_get_data (G_OBJECT (row), "sr-bar"), by_group);
   gtk_label_set_label (g_object_get_data (G_OBJECT (row), "sr-rate"), rate);
 
-  gtk_widget_set_tooltip_text (row, NULL);
+  set_row_tooltip (row, NULL);
   if (country && delivery->prefix != NULL)
     {
       SrMessageFilter *filter = new_period_filter (self);
@@ -829,7 +868,7 @@ fill_delivery_row (SrDashboardPage     *self,
         {
           /* Translators: filter chip for a calling code several countries share: "Numbers starting with +1 (United States and others)" */
           label = g_strdup_printf (_("Numbers starting with %s (%s and others)"), delivery->prefix, delivery->label);
-          gtk_widget_set_tooltip_text (row, _("Other countries share this calling code: their messages are listed too."));
+          set_row_tooltip (row, _("Other countries share this calling code: their messages are listed too."));
         }
       else
         /* Translators: filter chip: "Country: Cyprus (+357)" */
@@ -891,7 +930,7 @@ create_reason_row (void)
   gtk_widget_add_css_class (tag, "reason-tag");
   gtk_widget_add_css_class (tag, "caption");
   gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (tag, _("Sending again will not help: fix the number or remove it from your lists"));
+  set_row_tooltip (tag, _("Sending again will not help: fix the number or remove it from your lists"));
 
   gtk_box_append (GTK_BOX (box), tag);
   gtk_box_append (GTK_BOX (box), count);
@@ -1190,7 +1229,7 @@ make_campaign_row (SrDashboardPage *self,
   gtk_label_set_width_chars (GTK_LABEL (rate), 7);
   gtk_label_set_xalign (GTK_LABEL (rate), 1);
   gtk_widget_add_css_class (rate, "numeric");
-  gtk_widget_set_tooltip_text (rate, _("Delivery rate"));
+  set_row_tooltip (rate, _("Delivery rate"));
 
   gtk_box_append (GTK_BOX (box), bar);
   gtk_box_append (GTK_BOX (box), rate);

@@ -55,6 +55,7 @@ AdwBanner        *sr_window_get_auth_banner      (SrWindow   *self);
 /* Shown when the saved reports are opened for viewing only (a read-only
  * file or folder, a full disk) or wait for room to build their indexes. */
 AdwBanner        *sr_window_get_storage_banner   (SrWindow   *self);
+GtkWidget        *sr_window_get_opening_slow_label (SrWindow *self);
 /* Collapsed below the window's breakpoint: one page at a time. */
 gboolean          sr_window_get_collapsed        (SrWindow   *self);
 /* The problem page's title and description, when it is shown. */

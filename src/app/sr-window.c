@@ -45,7 +45,8 @@ struct _SrWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   AdwSpinner           *loading_spinner;
-  SrSignInPage         *sign_in_page;
+  AdwBin               *sign_in_bin;
+  SrSignInPage         *sign_in_page;       /* made when first needed, owned by the bin */
   AdwStatusPage        *problem_page;
   GtkWidget            *move_aside_button;
   AdwNavigationSplitView *split_view;
@@ -71,6 +72,19 @@ struct _SrWindow
   GtkProgressBar       *sync_progress;
   GtkStack             *content_stack;
   GtkWidget            *opening_cover;
+  GtkWidget            *opening_slow_label;  /* shown after OPENING_SLOW_MS */
+  guint                 opening_slow_id;
+  /* Reports files being deleted on a worker (sign-out, removing an
+   * account): an open waits for them, so that it never races a deletion
+   * of the same file (the same account signed in again at once). */
+  guint                 n_deleting;
+  gboolean              open_waits_for_delete;
+  gboolean              moving_aside;
+  AdwBin               *dashboard_bin;
+  AdwBin               *messages_bin;
+  AdwBin               *campaigns_bin;
+  /* Made when first shown or asked for (ensure_*_page()): a page not on
+   * screen costs nothing at start-up. NULL until then; owned by the bins. */
   SrDashboardPage      *dashboard_page;
   SrMessagesPage       *messages_page;
   SrCampaignsPage      *campaigns_page;
@@ -348,6 +362,68 @@ on_sync_finished_cb (SrWindow            *self,
 
 /* --- pages --- */
 
+static void on_dashboard_show_messages_cb (SrWindow              *self,
+                                           const SrMessageFilter *filter,
+                                           const char            *label);
+
+/* The pages are made the first time they are shown or asked for, and get
+ * the open session then; until then a page costs nothing (the Campaign
+ * Log's column view alone is a good part of a start-up's work). */
+static SrDashboardPage *
+ensure_dashboard_page (SrWindow *self)
+{
+  if (self->dashboard_page == NULL)
+    {
+      self->dashboard_page = SR_DASHBOARD_PAGE (g_object_new (SR_TYPE_DASHBOARD_PAGE, NULL));
+      g_signal_connect_object (self->dashboard_page, "show-messages",
+                               G_CALLBACK (on_dashboard_show_messages_cb), self, G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->dashboard_bin, GTK_WIDGET (self->dashboard_page));
+      if (self->session != NULL)
+        sr_dashboard_page_set_session (self->dashboard_page, self->session);
+    }
+  return self->dashboard_page;
+}
+
+static SrMessagesPage *
+ensure_messages_page (SrWindow *self)
+{
+  if (self->messages_page == NULL)
+    {
+      self->messages_page = SR_MESSAGES_PAGE (g_object_new (SR_TYPE_MESSAGES_PAGE, NULL));
+      adw_bin_set_child (self->messages_bin, GTK_WIDGET (self->messages_page));
+      if (self->session != NULL)
+        sr_messages_page_set_session (self->messages_page, self->session);
+    }
+  return self->messages_page;
+}
+
+static SrCampaignsPage *
+ensure_campaigns_page (SrWindow *self)
+{
+  if (self->campaigns_page == NULL)
+    {
+      self->campaigns_page = SR_CAMPAIGNS_PAGE (g_object_new (SR_TYPE_CAMPAIGNS_PAGE, NULL));
+      adw_bin_set_child (self->campaigns_bin, GTK_WIDGET (self->campaigns_page));
+      if (self->session != NULL)
+        sr_campaigns_page_set_session (self->campaigns_page, self->session);
+    }
+  return self->campaigns_page;
+}
+
+/* name: "dashboard", "messages" or "campaigns" (anything else is the
+ * Dashboard, as for sr_window_show_content_page()). */
+static void
+ensure_page (SrWindow   *self,
+             const char *name)
+{
+  if (g_strcmp0 (name, "messages") == 0)
+    ensure_messages_page (self);
+  else if (g_strcmp0 (name, "campaigns") == 0)
+    ensure_campaigns_page (self);
+  else
+    ensure_dashboard_page (self);
+}
+
 static void
 update_content_title (SrWindow *self)
 {
@@ -379,6 +455,7 @@ sr_window_show_content_page (SrWindow   *self,
       row = self->dashboard_row;
     }
 
+  ensure_page (self, name);
   gtk_stack_set_visible_child_name (self->content_stack, name);
   gtk_list_box_select_row (self->sidebar_list, row);
   update_content_title (self);
@@ -394,7 +471,7 @@ on_dashboard_show_messages_cb (SrWindow              *self,
 
   /* The page first: the filtered list then takes the focus. */
   sr_window_show_content_page (self, "messages");
-  sr_messages_page_show_filter (self->messages_page, filter, label);
+  sr_messages_page_show_filter (ensure_messages_page (self), filter, label);
 }
 
 /* --- opened from GNOME Shell's search --- */
@@ -474,7 +551,7 @@ sr_window_search_messages (SrWindow   *self,
 
   filter->search = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), SR_FILTER_TEXT_MAX_CHARS));
   sr_window_show_content_page (self, "messages");
-  sr_messages_page_show_filter (self->messages_page, filter, NULL);
+  sr_messages_page_show_filter (ensure_messages_page (self), filter, NULL);
 }
 
 void
@@ -534,9 +611,12 @@ drop_session (SrWindow *self,
       for (GList *l = campaign_windows; l != NULL; l = l->next)
         gtk_window_destroy (GTK_WINDOW (l->data));
 
-      sr_dashboard_page_set_session (self->dashboard_page, NULL);
-      sr_messages_page_set_session (self->messages_page, NULL);
-      sr_campaigns_page_set_session (self->campaigns_page, NULL);
+      if (self->dashboard_page != NULL)
+        sr_dashboard_page_set_session (self->dashboard_page, NULL);
+      if (self->messages_page != NULL)
+        sr_messages_page_set_session (self->messages_page, NULL);
+      if (self->campaigns_page != NULL)
+        sr_campaigns_page_set_session (self->campaigns_page, NULL);
       g_clear_object (&self->notifier);
       if (close_it)
         sr_session_close (self->session);
@@ -586,9 +666,13 @@ set_session_full (SrWindow           *self,
   g_signal_connect_object (session, "sync-finished",
                            G_CALLBACK (on_sync_finished_cb), self, G_CONNECT_SWAPPED);
 
-  sr_dashboard_page_set_session (self->dashboard_page, session);
-  sr_messages_page_set_session (self->messages_page, session);
-  sr_campaigns_page_set_session (self->campaigns_page, session);
+  /* Only the pages made so far; the others get it when made. */
+  if (self->dashboard_page != NULL)
+    sr_dashboard_page_set_session (self->dashboard_page, session);
+  if (self->messages_page != NULL)
+    sr_messages_page_set_session (self->messages_page, session);
+  if (self->campaigns_page != NULL)
+    sr_campaigns_page_set_session (self->campaigns_page, session);
 
   /* Reports opened for viewing only cannot be synced; the banner says why. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
@@ -651,25 +735,70 @@ show_problem (SrWindow     *self,
   gtk_stack_set_visible_child_name (self->main_stack, "problem");
 }
 
+static void on_signed_in_cb (SrWindow   *self,
+                             const char *key,
+                             const char *api_url,
+                             const char *auth_url);
+static void on_sign_in_cancelled_cb (SrWindow *self);
+
+/* Most starts never show the sign-in page: it is made when needed. */
+static SrSignInPage *
+ensure_sign_in_page (SrWindow *self)
+{
+  if (self->sign_in_page == NULL)
+    {
+      self->sign_in_page = SR_SIGN_IN_PAGE (g_object_new (SR_TYPE_SIGN_IN_PAGE, NULL));
+      g_signal_connect_object (self->sign_in_page, "signed-in",
+                               G_CALLBACK (on_signed_in_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sign_in_page, "cancelled",
+                               G_CALLBACK (on_sign_in_cancelled_cb), self, G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
+    }
+  return self->sign_in_page;
+}
+
 static void
 show_sign_in (SrWindow   *self,
               const char *notice)
 {
-  sr_sign_in_page_reset (self->sign_in_page);
-  sr_sign_in_page_set_adding (self->sign_in_page, NULL);
-  sr_sign_in_page_set_urls (self->sign_in_page, self->api_url, self->auth_url);
-  sr_sign_in_page_set_notice (self->sign_in_page, notice);
+  SrSignInPage *page = ensure_sign_in_page (self);
+
+  sr_sign_in_page_reset (page);
+  sr_sign_in_page_set_adding (page, NULL);
+  sr_sign_in_page_set_urls (page, self->api_url, self->auth_url);
+  sr_sign_in_page_set_notice (page, notice);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
-  sr_sign_in_page_focus_key (self->sign_in_page);
+  sr_sign_in_page_focus_key (page);
 }
 
 /* The reports' chrome with a spinner over the pages, which would show
  * dashes and "no messages" until the file is open. */
+/* An open is a fraction of a second, but a file from an earlier version
+ * is updated first (about 25 s for a million messages from schema 6), one
+ * not closed cleanly is checked, and one left by an interrupted first
+ * download gets its indexes: after this long the cover says so. */
+#define OPENING_SLOW_MS 2000
+
+static gboolean
+opening_slow_cb (gpointer user_data)
+{
+  SrWindow *self = user_data;
+
+  self->opening_slow_id = 0;
+  gtk_widget_set_visible (self->opening_slow_label, TRUE);
+  g_debug ("Opening the account's file takes longer than %d ms", OPENING_SLOW_MS);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_opening (SrWindow *self,
              gboolean  opening)
 {
   gtk_widget_set_visible (self->opening_cover, opening);
+  gtk_widget_set_visible (self->opening_slow_label, FALSE);
+  g_clear_handle_id (&self->opening_slow_id, g_source_remove);
+  if (opening)
+    self->opening_slow_id = g_timeout_add (OPENING_SLOW_MS, opening_slow_cb, self);
 }
 
 /* The first frame in which the page shown has its cached figures or rows
@@ -679,12 +808,12 @@ on_startup_after_paint_cb (SrWindow      *self,
                            GdkFrameClock *frame_clock)
 {
   const char *page = gtk_stack_get_visible_child_name (self->content_stack);
-  SrMessageList *messages = sr_messages_page_get_list (self->messages_page);
-  SrCampaignList *campaigns = sr_campaigns_page_get_list (self->campaigns_page);
+  SrMessageList *messages = self->messages_page != NULL ? sr_messages_page_get_list (self->messages_page) : NULL;
+  SrCampaignList *campaigns = self->campaigns_page != NULL ? sr_campaigns_page_get_list (self->campaigns_page) : NULL;
   gboolean ready;
 
   if (g_strcmp0 (page, "dashboard") == 0)
-    ready = sr_dashboard_page_get_total (self->dashboard_page) >= 0;
+    ready = self->dashboard_page != NULL && sr_dashboard_page_get_total (self->dashboard_page) >= 0;
   else if (g_strcmp0 (page, "messages") == 0)
     ready = messages != NULL && !sr_message_list_get_loading (messages);
   else
@@ -770,8 +899,20 @@ open_account (SrWindow *self)
   gtk_label_set_label (self->balance_label, "—");
   gtk_label_set_label (self->sync_status_label, _("Opening your saved reports…"));
   set_opening (self, TRUE);
+  /* The page the reports open on is made and laid out under the cover
+   * while the file opens (a thread); the other pages wait to be shown. */
+  {
+    g_autofree char *last_page = g_settings_get_string (self->settings, "last-page");
+
+    sr_window_show_content_page (self, last_page);
+  }
   gtk_stack_set_visible_child_name (self->main_stack, "reports");
 
+  if (self->n_deleting > 0)
+    {
+      self->open_waits_for_delete = TRUE;
+      return;
+    }
   sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
                          self->cancellable, session_open_cb, g_object_ref (self));
 }
@@ -1059,12 +1200,12 @@ add_account_action (GtkWidget  *widget,
   /* A new account starts from the saved addresses, not the open one's. */
   api_url = g_settings_get_string (self->settings, "api-url");
   auth_url = g_settings_get_string (self->settings, "auth-url");
-  sr_sign_in_page_reset (self->sign_in_page);
-  sr_sign_in_page_set_adding (self->sign_in_page, self->accounts);
-  sr_sign_in_page_set_urls (self->sign_in_page,
+  sr_sign_in_page_reset (ensure_sign_in_page (self));
+  sr_sign_in_page_set_adding (ensure_sign_in_page (self), self->accounts);
+  sr_sign_in_page_set_urls (ensure_sign_in_page (self),
                             *api_url != '\0' ? api_url : NULL, *auth_url != '\0' ? auth_url : NULL);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
-  sr_sign_in_page_focus_key (self->sign_in_page);
+  sr_sign_in_page_focus_key (ensure_sign_in_page (self));
 }
 
 static void
@@ -1072,7 +1213,7 @@ on_sign_in_cancelled_cb (SrWindow *self)
 {
   g_assert (SR_IS_WINDOW (self));
 
-  sr_sign_in_page_set_adding (self->sign_in_page, NULL);
+  sr_sign_in_page_set_adding (ensure_sign_in_page (self), NULL);
   gtk_stack_set_visible_child_name (self->main_stack, self->return_to != NULL ? self->return_to : "reports");
   g_clear_pointer (&self->return_to, g_free);
 }
@@ -1269,7 +1410,7 @@ on_signed_in_cb (SrWindow   *self,
     {
       g_autoptr(GError) error = NULL;
       const SrAccount *account = NULL;
-      gboolean adding = sr_sign_in_page_get_adding (self->sign_in_page);
+      gboolean adding = sr_sign_in_page_get_adding (ensure_sign_in_page (self));
 
       if (!adding)
         account = sr_accounts_find (self->accounts, self->account_id);
@@ -1280,14 +1421,14 @@ on_signed_in_cb (SrWindow   *self,
         }
       else
         {
-          g_autofree char *label = adding ? sr_sign_in_page_dup_label (self->sign_in_page)
+          g_autofree char *label = adding ? sr_sign_in_page_dup_label (ensure_sign_in_page (self))
                                           : sr_accounts_dup_new_label (self->accounts, api_url);
 
           account = sr_accounts_add (self->accounts, label, api_url, auth_url, key, &error);
         }
       if (account == NULL)
         {
-          sr_sign_in_page_show_error (self->sign_in_page, error);
+          sr_sign_in_page_show_error (ensure_sign_in_page (self), error);
           return;
         }
 
@@ -1297,7 +1438,7 @@ on_signed_in_cb (SrWindow   *self,
           g_clear_pointer (&self->pending_search, g_free);
           withdraw_notifications (self);
         }
-      sr_sign_in_page_set_adding (self->sign_in_page, NULL);
+      sr_sign_in_page_set_adding (ensure_sign_in_page (self), NULL);
       g_clear_pointer (&self->return_to, g_free);
       sr_accounts_set_current (self->accounts, sr_account_get_id (account));
       set_account_id (self, sr_account_get_id (account));
@@ -1328,12 +1469,52 @@ on_signed_in_cb (SrWindow   *self,
 /* --- sign out --- */
 
 static void
-remove_cache_files (const char *path)
+delete_files_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
+  GError *error = NULL;
+
+  if (sr_cache_delete_files (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+delete_files_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!sr_cache_delete_files (path, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_warning ("%s", error->message);
+
+  g_assert (self->n_deleting > 0);
+  self->n_deleting--;
+  if (self->n_deleting == 0 && self->open_waits_for_delete)
+    {
+      self->open_waits_for_delete = FALSE;
+      if (self->api_key != NULL && !g_cancellable_is_cancelled (self->cancellable))
+        sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
+                               self->cancellable, session_open_cb, g_object_ref (self));
+    }
+}
+
+/* The session using the file is closed (its writer stopped) before this.
+ * Unlinking a large file is file-system work: on a worker. */
+static void
+remove_cache_files (SrWindow   *self,
+                    const char *path)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, delete_files_cb, g_object_ref (self));
+
+  self->n_deleting++;
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, delete_files_thread);
 }
 
 static void
@@ -1385,7 +1566,7 @@ sr_window_remove_account (SrWindow   *self,
     }
 
   if (delete_reports && !shared)
-    remove_cache_files (path);
+    remove_cache_files (self, path);
   sr_credentials_clear_account_async (id, NULL, credentials_clear_cb, NULL);
   sr_accounts_remove (self->accounts, id);
   save_accounts (self);
@@ -1431,7 +1612,7 @@ sr_window_sign_out (SrWindow *self,
   set_session (self, NULL);
 
   if (delete_reports && path != NULL)
-    remove_cache_files (path);
+    remove_cache_files (self, path);
 
   if (self->use_keyring && !self->key_from_env)
     sr_credentials_clear_async (self->api_url, NULL, credentials_clear_cb, NULL);
@@ -1517,25 +1698,37 @@ sign_in_again_action (GtkWidget  *widget,
     {
       g_free (self->return_to);
       self->return_to = g_strdup ("reports");
-      sr_sign_in_page_set_can_cancel (self->sign_in_page, TRUE);
+      sr_sign_in_page_set_can_cancel (ensure_sign_in_page (self), TRUE);
     }
 }
 
 /* --- a damaged cache --- */
 
 static void
-move_cache_aside_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+move_aside_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
 {
-  SrWindow *self = SR_WINDOW (widget);
+  GError *error = NULL;
+  char *moved_to = sr_cache_move_files_aside (task_data, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, moved_to, g_free);
+}
+
+static void
+move_aside_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SrWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *moved_to = NULL;
+  g_autofree char *moved_to = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (self->cache_path == NULL)
-    return;
-
-  moved_to = sr_cache_move_files_aside (self->cache_path, &error);
+  self->moving_aside = FALSE;
   if (error != NULL)
     {
       /* Translators: %s is the technical reason */
@@ -1552,7 +1745,26 @@ move_cache_aside_action (GtkWidget  *widget,
       add_toast (self, title, NULL, NULL);
     }
 
-  open_account (self);
+  if (self->api_key != NULL)
+    open_account (self);
+}
+
+/* Renames on a worker (file-system work), then opens a fresh file. */
+static void
+move_cache_aside_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->cache_path == NULL || self->moving_aside)
+    return;
+
+  self->moving_aside = TRUE;
+  task = g_task_new (NULL, NULL, move_aside_cb, g_object_ref (self));
+  g_task_set_task_data (task, g_strdup (self->cache_path), g_free);
+  g_task_run_in_thread (task, move_aside_thread);
 }
 
 static void
@@ -1605,11 +1817,11 @@ search_action (GtkWidget  *widget,
 
   page = gtk_stack_get_visible_child_name (self->content_stack);
   if (g_strcmp0 (page, "campaigns") == 0)
-    sr_campaigns_page_focus_search (self->campaigns_page);
+    sr_campaigns_page_focus_search (ensure_campaigns_page (self));
   else
     {
       sr_window_show_content_page (self, "messages");
-      sr_messages_page_focus_search (self->messages_page);
+      sr_messages_page_focus_search (ensure_messages_page (self));
     }
 }
 
@@ -1626,9 +1838,9 @@ export_action (GtkWidget  *widget,
 
   page = gtk_stack_get_visible_child_name (self->content_stack);
   if (g_strcmp0 (page, "campaigns") == 0)
-    sr_campaigns_page_export (self->campaigns_page, NULL);
+    sr_campaigns_page_export (ensure_campaigns_page (self), NULL);
   else if (g_strcmp0 (page, "messages") == 0)
-    sr_messages_page_export (self->messages_page, NULL);
+    sr_messages_page_export (ensure_messages_page (self), NULL);
 }
 
 /* --- F6: between the sidebar, the page's bar and the page's content --- */
@@ -1802,7 +2014,7 @@ on_show_in_log_cb (SrWindow         *self,
 {
   g_assert (SR_IS_WINDOW (self));
 
-  sr_messages_page_show_campaign (self->messages_page, campaign_id, label);
+  sr_messages_page_show_campaign (ensure_messages_page (self), campaign_id, label);
   sr_window_show_content_page (self, "messages");
   gtk_window_present (GTK_WINDOW (self));
 }
@@ -1932,6 +2144,7 @@ sr_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->clock_source, g_source_remove);
+  g_clear_handle_id (&self->opening_slow_id, g_source_remove);
   if (self->painted_id != 0)
     {
       GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
@@ -1943,6 +2156,11 @@ sr_window_dispose (GObject *object)
 
   if (self->campaign_windows != NULL)
     set_session (self, NULL);
+  /* The bins own the pages and go with the template. */
+  self->sign_in_page = NULL;
+  self->dashboard_page = NULL;
+  self->messages_page = NULL;
+  self->campaigns_page = NULL;
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   g_clear_object (&self->accounts);
@@ -2076,16 +2294,12 @@ sr_window_class_init (SrWindowClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (SR_TYPE_SIGN_IN_PAGE);
-  g_type_ensure (SR_TYPE_DASHBOARD_PAGE);
-  g_type_ensure (SR_TYPE_MESSAGES_PAGE);
-  g_type_ensure (SR_TYPE_CAMPAIGNS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/sr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, SrWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, sign_in_bin);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, problem_page);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, move_aside_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, split_view);
@@ -2110,13 +2324,11 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, sync_progress);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, opening_cover);
-  gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_page);
-  gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_page);
-  gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_page);
-  gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_cancelled_cb);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, opening_slow_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_bin);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_bin);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_bin);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_dashboard_show_messages_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
@@ -2303,7 +2515,7 @@ sr_window_get_sign_in_page (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
-  return self->sign_in_page;
+  return ensure_sign_in_page (self);
 }
 
 SrDashboardPage *
@@ -2311,7 +2523,7 @@ sr_window_get_dashboard_page (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
-  return self->dashboard_page;
+  return ensure_dashboard_page (self);
 }
 
 SrMessagesPage *
@@ -2319,7 +2531,7 @@ sr_window_get_messages_page (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
-  return self->messages_page;
+  return ensure_messages_page (self);
 }
 
 SrCampaignsPage *
@@ -2327,7 +2539,15 @@ sr_window_get_campaigns_page (SrWindow *self)
 {
   g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
 
-  return self->campaigns_page;
+  return ensure_campaigns_page (self);
+}
+
+GtkWidget *
+sr_window_get_opening_slow_label (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->opening_slow_label;
 }
 
 AdwBanner *

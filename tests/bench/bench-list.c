@@ -13,8 +13,13 @@
  *   xvfb-run -a tests/bench/bench-list --cache /tmp/sr-bench-1000000.db [--runs 3] [--naive-runs N]
  *
  * Every run is a fresh process (this program with --child), so launch
- * times and memory are those of a start. It prints one table (median and
- * min–max over the runs, with the load average) and a last line of ratios.
+ * times and memory are those of a start. The window starts on the Messages
+ * Log (its last page). Both designs run again on a baseline cache of 1,000
+ * messages (a few screenfuls, made on the first run): GTK, libadwaita and
+ * the rest of the window cost the same there, so the difference is what the
+ * list of a million rows costs. It prints one table (median and min–max
+ * over the runs, with the load average) and a last line of ratios: raw
+ * (whole processes) and over the baseline.
  *
  * "Painted" means: the frame clock's after-paint of a frame in which the
  * list's first item is the one the cache gives for the query (its id
@@ -41,24 +46,41 @@
 #include "sr-core.h"
 #include "sr-resources.h"
 #include "sr-window-private.h"
+#include "bench-data.h"
 #include "bench-util.h"
 
 #define API_URL "http://127.0.0.1:9"
 #define API_KEY "bench-key"
 #define TIMEOUT_S 600
+/* The baseline: the same windows on a cache of a few screenfuls. */
+#define BASELINE_MESSAGES 1000
 
 static char *cache_path = NULL;
+static char *baseline_path = NULL;
 static int n_runs = 3;
 static int n_naive_runs = -1;
 static gboolean child = FALSE;
 static gboolean naive = FALSE;
+static gboolean launch_only = FALSE;
+static gboolean dashboard_only = FALSE;
+static int hold_s = 0;
 
 static const GOptionEntry entries[] = {
   { "cache", 0, 0, G_OPTION_ARG_FILENAME, &cache_path, "Cache file (default /tmp/sr-bench-1000000.db)", "FILE" },
+  { "baseline-cache", 0, 0, G_OPTION_ARG_FILENAME, &baseline_path,
+    "Cache of the memory baseline (default /tmp/sr-bench-list-baseline.db, made if missing)", "FILE" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Runs (fresh processes) of each design", "N" },
   { "naive-runs", 0, 0, G_OPTION_ARG_INT, &n_naive_runs, "Runs of the naive design (default: --runs; it is slow)", "N" },
   { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &child, NULL, NULL },
   { "naive", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &naive, NULL, NULL },
+  /* with --child: stop after the launch (for a profiler: valgrind
+   * --tool=callgrind bench-list --child --launch-only --cache FILE) */
+  { "launch-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &launch_only, NULL, NULL },
+  /* with --child: the launch, then the Dashboard (the same, for a profiler) */
+  { "dashboard-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &dashboard_only, NULL, NULL },
+  /* with --child: wait this long after the open's memory figures (to read
+   * /proc/PID/smaps), the main loop running */
+  { "hold", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &hold_s, NULL, NULL },
   { NULL }
 };
 
@@ -212,6 +234,7 @@ find_label (GtkWidget  *widget,
 
 typedef struct
 {
+  SrWindow      *window;        /* NULL: the naive window */
   GListModel    *model;
   GtkWidget     *view;          /* where the labels are */
   GtkAdjustment *vadjustment;
@@ -239,6 +262,11 @@ after_paint_cb (GdkFrameClock *clock,
                 Screen        *screen)
 {
   if (screen->painted || screen->want_id == NULL || screen->model == NULL)
+    return;
+  /* the Messages Log itself, not a view of it fading out */
+  if (screen->window != NULL &&
+      (g_strcmp0 (sr_window_get_content_page (screen->window), "messages") != 0 ||
+       g_strcmp0 (sr_window_get_visible_page (screen->window), "reports") != 0))
     return;
   if (g_strcmp0 (first_id (screen), screen->want_id) != 0)
     return;
@@ -384,12 +412,6 @@ measure_scrolling (GtkWidget     *view,
 /* --- a child run: the real window ---------------------------------------- */
 
 static gboolean
-shows_reports (gpointer data)
-{
-  return g_strcmp0 (sr_window_get_visible_page (data), "reports") == 0;
-}
-
-static gboolean
 messages_list_ready (gpointer data)
 {
   return sr_messages_page_get_list (sr_window_get_messages_page (data)) != NULL;
@@ -533,7 +555,9 @@ run_window (void)
     gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
-  g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
+  /* not under a profiler: its ticks would count the time */
+  if (!launch_only && !dashboard_only)
+    g_timeout_add_full (G_PRIORITY_HIGH, 1, tick_cb, NULL, NULL);
 
   dir = g_dir_make_tmp ("bench-list-XXXXXX", &error);
   g_assert_no_error (error);
@@ -552,14 +576,21 @@ run_window (void)
     sr_cache_close (probe);
   }
 
+  /* The window opens on the page it was closed on: the Messages Log
+   * (the settings are in memory, this process's own). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+    g_settings_set_string (settings, "last-page", "messages");
+  }
+
   t0 = g_get_monotonic_time ();
   window = sr_window_new_for_test (API_URL, API_URL, dir, API_KEY);
+  screen.window = window;
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)),
                     "after-paint", G_CALLBACK (after_paint_cb), &screen);
-  wait_until (shows_reports, window, "the reports page");
-  sr_window_show_content_page (window, "messages");
   wait_until (messages_list_ready, window, "the Messages Log");
 
   page = sr_window_get_messages_page (window);
@@ -571,13 +602,23 @@ run_window (void)
   screen.vadjustment = find_vadjustment (GTK_WIDGET (view));
   wait_until (is_painted, &screen, "the first row");
   g_print ("launch_ms=%.1f\n", (screen.painted_at - t0) / 1000.0);
+  if (launch_only)
+    goto out;
 
   wait_until (session_idle, window, "the (offline) sync");
   wait_until (messages_loaded, window, "the whole Messages Log");
   run_for (500);
   print_memory ("open");
+  if (hold_s > 0)
+    {
+      g_print ("holding pid=%d\n", (int) getpid ());
+      fflush (stdout);
+      run_for (hold_s * 1000);
+    }
 
   cache = sr_session_get_cache (sr_window_get_session (window));
+  if (dashboard_only)
+    goto dashboard;
 
   failed->status_mask = 1 << SR_STATUS_FAILED;
   sender->sender_id = g_strdup ("MyShop");
@@ -611,17 +652,46 @@ run_window (void)
   g_print ("redraw_ms=%.1f\nredraw_cpu_ms=%.1f\n", redraw_ms, redraw_cpu_ms);
   print_memory ("scrolled");
 
-  sr_window_show_content_page (window, "dashboard");
+dashboard:
+  /* The Dashboard, first shown (the page is made then): to its first
+   * painted figures, of the period it keeps in its setting. */
+  t0 = g_get_monotonic_time ();
   dashboard = sr_window_get_dashboard_page (window);
   g_signal_connect (dashboard, "rendered", G_CALLBACK (on_rendered_cb), &rendered);
+  /* (a window that made it at start has its figures already) */
+  if (sr_dashboard_page_get_total (dashboard) >= 0)
+    sr_window_show_content_page (window, "dashboard");
+  else
+    {
+      sr_window_show_content_page (window, "dashboard");
+      wait_until (is_true, &rendered, "the dashboard");
+      g_print ("dashboard_shown_ms=%.1f\n", (g_get_monotonic_time () - t0) / 1000.0);
+    }
+  rendered = FALSE;
   sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_TODAY);
   wait_until (is_true, &rendered, "the dashboard");
+  /* A period picked on the Dashboard shown: after the page's crossfade,
+   * which paints the Messages Log too while it runs. */
+  run_for (500);
   rendered = FALSE;
   sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
   wait_until (is_true, &rendered, "the dashboard");
   sr_dashboard_page_get_timing (dashboard, &query_ms, &render_ms);
   g_print ("dashboard_all_ms=%.1f\ndashboard_all_query_ms=%.1f\n", render_ms, query_ms);
+  /* Again, from Today: the rows exist now (the first time above, GTK
+   * makes and measures them; the bench's cache has nothing today). */
+  rendered = FALSE;
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_TODAY);
+  wait_until (is_true, &rendered, "the dashboard");
+  run_for (300);
+  rendered = FALSE;
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  wait_until (is_true, &rendered, "the dashboard");
+  sr_dashboard_page_get_timing (dashboard, &query_ms, &render_ms);
+  g_print ("dashboard_all_again_ms=%.1f\ndashboard_all_again_query_ms=%.1f\n", render_ms, query_ms);
 
+out:
+  /* closes the cache cleanly: the next open is not checked */
   gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (link);
   g_rmdir (dir);
@@ -733,6 +803,9 @@ run_naive (void)
     screen.painted = FALSE;
     t1 = g_get_monotonic_time ();
     g_list_store_sort (store, compare_to, NULL);
+    /* As the Messages Log does: setting the adjustment alone leaves GTK's
+     * anchor on the row it tracked, and the first row never shows. */
+    gtk_column_view_scroll_to (GTK_COLUMN_VIEW (column_view), 0, NULL, GTK_LIST_SCROLL_NONE, NULL);
     gtk_adjustment_set_value (screen.vadjustment, 0);
     /* ties on the recipient: any row with it first */
     screen.want_id = g_strdup (sr_message_get_id (g_list_model_get_item (G_LIST_MODEL (store), 0)));
@@ -763,6 +836,7 @@ run_naive (void)
 /* key → GArray of double, over the runs */
 static void
 run_children (const char *self_exe,
+              const char *cache,
               gboolean    as_naive,
               int         runs,
               GHashTable *results)
@@ -773,7 +847,7 @@ run_children (const char *self_exe,
       g_autofree char *out = NULL;
       g_auto(GStrv) lines = NULL;
       int status;
-      const char *argv[] = { self_exe, "--child", "--cache", cache_path,
+      const char *argv[] = { self_exe, "--child", "--cache", cache,
                              as_naive ? "--naive" : NULL, NULL };
 
       if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
@@ -802,7 +876,7 @@ run_children (const char *self_exe,
             }
           g_array_append_val (values, v);
         }
-      g_printerr ("  %s run %d of %d done\n", as_naive ? "naive" : "lazy", run + 1, runs);
+      g_printerr ("  %s run %d of %d on %s done\n", as_naive ? "naive" : "lazy", run + 1, runs, cache);
     }
 }
 
@@ -893,6 +967,89 @@ load_average (void)
   return g_ascii_strtod (text, NULL);
 }
 
+/* The memory the list itself costs: the median on the large cache minus
+ * the median on the baseline (the same window, a few screenfuls of rows). */
+static gboolean
+over_baseline (GHashTable *results,
+               GHashTable *baseline,
+               const char *key,
+               double     *value)
+{
+  double med, base, lo, hi;
+
+  if (!stats (results, key, &med, &lo, &hi) || !stats (baseline, key, &base, &lo, &hi))
+    return FALSE;
+  *value = med - base;
+  return TRUE;
+}
+
+static void
+print_difference (const char *name,
+                  GHashTable *lazy,
+                  GHashTable *lazy_baseline,
+                  GHashTable *naive_results,
+                  GHashTable *naive_baseline,
+                  const char *key)
+{
+  double d;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  if (over_baseline (lazy, lazy_baseline, key, &d))
+    a = g_strdup_printf ("%.1f (of medians)", d);
+  if (over_baseline (naive_results, naive_baseline, key, &d))
+    b = g_strdup_printf ("%.1f (of medians)", d);
+  print_columns (name, "MB", a ? a : "—", b ? b : "—");
+}
+
+/* naive / SMS Reports of the medians, "—" when either is missing */
+static char *
+ratio_text (gboolean ok_a,
+            double   a,
+            gboolean ok_b,
+            double   b)
+{
+  if (!ok_a || !ok_b || a <= 0)
+    return g_strdup ("—");
+  return g_strdup_printf ("%.1f×", b / a);
+}
+
+static void
+print_ratios (GHashTable *lazy,
+              GHashTable *lazy_baseline,
+              GHashTable *naive_results,
+              GHashTable *naive_baseline)
+{
+  double a, b, lo, hi;
+  gboolean ok_a, ok_b;
+  g_autofree char *start = NULL;
+  g_autofree char *rss = NULL;
+  g_autofree char *anon = NULL;
+  g_autofree char *rss_list = NULL;
+  g_autofree char *anon_list = NULL;
+
+  ok_a = stats (lazy, "launch_ms", &a, &lo, &hi);
+  ok_b = stats (naive_results, "launch_ms", &b, &lo, &hi);
+  start = ratio_text (ok_a, a, ok_b, b);
+  ok_a = stats (lazy, "rss_open", &a, &lo, &hi);
+  ok_b = stats (naive_results, "rss_open", &b, &lo, &hi);
+  rss = ratio_text (ok_a, a, ok_b, b);
+  ok_a = stats (lazy, "anon_open", &a, &lo, &hi);
+  ok_b = stats (naive_results, "anon_open", &b, &lo, &hi);
+  anon = ratio_text (ok_a, a, ok_b, b);
+  ok_a = over_baseline (lazy, lazy_baseline, "rss_open", &a);
+  ok_b = over_baseline (naive_results, naive_baseline, "rss_open", &b);
+  rss_list = ratio_text (ok_a, a, ok_b, b);
+  ok_a = over_baseline (lazy, lazy_baseline, "anon_open", &a);
+  ok_b = over_baseline (naive_results, naive_baseline, "anon_open", &b);
+  anon_list = ratio_text (ok_a, a, ok_b, b);
+
+  g_print ("ratios (naive / SMS Reports, of medians): start %s; after open, raw (whole process): "
+           "VmRSS %s, anonymous %s; over the %d-message baseline (what the list costs): "
+           "VmRSS %s, anonymous %s\n",
+           start, rss, anon, BASELINE_MESSAGES, rss_list, anon_list);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -901,8 +1058,11 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) lazy = NULL;
   g_autoptr(GHashTable) naive_results = NULL;
+  g_autoptr(GHashTable) lazy_baseline = NULL;
+  g_autoptr(GHashTable) naive_baseline = NULL;
   g_autofree char *self_exe = NULL;
-  double load_before, load_after, a, b, x, y, lo, hi;
+  double load_before, load_after;
+  int naive_runs;
 
   /* The table is UTF-8 text: printed as such in a UTF-8 locale. */
   setlocale (LC_ALL, "");
@@ -935,18 +1095,37 @@ main (int    argc,
   if (child)
     return naive ? run_naive () : run_window ();
 
+  if (baseline_path == NULL)
+    baseline_path = g_strdup ("/tmp/sr-bench-list-baseline.db");
+  {
+    /* made (or checked) before anything is timed */
+    g_autoptr(SrCache) baseline = bench_open_cache (baseline_path, BASELINE_MESSAGES, &error);
+
+    if (baseline == NULL)
+      {
+        g_printerr ("Cannot make the baseline cache %s: %s\n", baseline_path, error->message);
+        return 2;
+      }
+    sr_cache_close (baseline);
+  }
+
   self_exe = g_file_read_link ("/proc/self/exe", &error);
   g_assert_no_error (error);
   lazy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   naive_results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  lazy_baseline = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  naive_baseline = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  naive_runs = n_naive_runs < 0 ? n_runs : n_naive_runs;
 
   load_before = load_average ();
-  run_children (self_exe, FALSE, n_runs, lazy);
-  run_children (self_exe, TRUE, n_naive_runs < 0 ? n_runs : n_naive_runs, naive_results);
+  run_children (self_exe, cache_path, FALSE, n_runs, lazy);
+  run_children (self_exe, cache_path, TRUE, naive_runs, naive_results);
+  run_children (self_exe, baseline_path, FALSE, n_runs, lazy_baseline);
+  run_children (self_exe, baseline_path, TRUE, naive_runs, naive_baseline);
   load_after = load_average ();
 
   g_print ("Messages Log on %s, %d runs (naive: %d), load average %.1f → %.1f\n",
-           cache_path, n_runs, n_naive_runs < 0 ? n_runs : n_naive_runs, load_before, load_after);
+           cache_path, n_runs, naive_runs, load_before, load_after);
   print_columns ("figure", "unit", "SMS Reports: median (min–max)", "naive GListStore");
   print_row ("launch → first row painted", "ms", lazy, naive_results, "launch_ms");
   print_row ("sort Recipient → new first row painted", "ms", lazy, naive_results, "sort_recipient_ms");
@@ -977,13 +1156,25 @@ main (int    argc,
   print_row ("VmRSS after 10 sorts/filters", "MB", lazy, naive_results, "rss_after");
   print_row ("anonymous memory after 10 sorts/filters", "MB", lazy, naive_results, "anon_after");
   print_row ("VmRSS after scrolling", "MB", lazy, naive_results, "rss_scrolled");
+  print_row ("Dashboard first shown → painted", "ms", lazy, naive_results, "dashboard_shown_ms");
   print_row ("Dashboard All Time → painted", "ms", lazy, naive_results, "dashboard_all_ms");
   print_row ("Dashboard All Time, query part", "ms", lazy, naive_results, "dashboard_all_query_ms");
+  print_row ("Dashboard All Time again → painted", "ms", lazy, naive_results, "dashboard_all_again_ms");
+  print_row ("Dashboard All Time again, query part", "ms", lazy, naive_results, "dashboard_all_again_query_ms");
+  g_print ("baseline: the same windows on %s (%d messages), %d runs (naive: %d)\n",
+           baseline_path, BASELINE_MESSAGES, n_runs, naive_runs);
+  print_row ("baseline: launch → first row painted", "ms", lazy_baseline, naive_baseline, "launch_ms");
+  print_row ("baseline: VmRSS after open", "MB", lazy_baseline, naive_baseline, "rss_open");
+  print_row ("baseline: anonymous memory after open", "MB", lazy_baseline, naive_baseline, "anon_open");
+  print_row ("baseline: VmRSS after 10 sorts/filters", "MB", lazy_baseline, naive_baseline, "rss_after");
+  print_difference ("the list: VmRSS after open − baseline", lazy, lazy_baseline,
+                    naive_results, naive_baseline, "rss_open");
+  print_difference ("the list: anonymous after open − baseline", lazy, lazy_baseline,
+                    naive_results, naive_baseline, "anon_open");
+  print_difference ("the list: VmRSS after sorts − baseline", lazy, lazy_baseline,
+                    naive_results, naive_baseline, "rss_after");
 
-  if (stats (lazy, "launch_ms", &a, &lo, &hi) && stats (naive_results, "launch_ms", &b, &lo, &hi) &&
-      stats (lazy, "rss_open", &x, &lo, &hi) && stats (naive_results, "rss_open", &y, &lo, &hi))
-    g_print ("ratios (naive / SMS Reports, medians): start %.1f×, RSS after open %.1f×\n",
-             b / a, y / x);
+  print_ratios (lazy, lazy_baseline, naive_results, naive_baseline);
 
   return 0;
 }

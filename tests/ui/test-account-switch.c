@@ -60,6 +60,13 @@ shows_total (gpointer data)
          g_list_model_get_n_items (G_LIST_MODEL (campaigns)) == expect->n_campaigns;
 }
 
+/* Reports are deleted on a worker. */
+static gboolean
+file_gone (gpointer user_data)
+{
+  return !g_file_test (user_data, G_FILE_TEST_EXISTS);
+}
+
 static void
 wait_for_total (SrWindow   *window,
                 gint64      total,
@@ -296,7 +303,7 @@ test_add_switch_remove (void)
   g_assert_null (sr_window_get_session (window));
   g_assert_null (sr_window_get_account_switcher_text (window));
   g_assert_cmpuint (sr_accounts_get_n_accounts (accounts), ==, 0);
-  g_assert_false (g_file_test (path_b, G_FILE_TEST_EXISTS));
+  sr_test_wait_until (file_gone, path_b, 10, "B's reports deleted");
   g_assert_cmpint (count_file (path_a), ==, total_a);
   sr_test_wait_until (key_is_gone, id_b, 30, "B's key to leave the keyring");
 
@@ -351,7 +358,7 @@ test_migrates_legacy_key (void)
 
   sr_window_remove_account (window, sr_window_get_account_id (window), TRUE);
   sr_test_wait_until (shows_sign_in, window, 30, "the sign-in page");
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  sr_test_wait_until (file_gone, path, 10, "the reports deleted");
   sr_test_window_close (window);
   sr_test_remove_tree (dir);
 }

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "sr-application.h"
 #include "sr-cells.h"
@@ -1322,6 +1323,76 @@ storage_banner_shown (gpointer data)
 
 /* Saved reports in a read-only folder: the window shows them, a banner says
  * syncing is unavailable, and Sync is disabled. */
+static gboolean
+file_gone (gpointer user_data)
+{
+  return !g_file_test (user_data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+opening_slow_label_shown (gpointer user_data)
+{
+  return gtk_widget_get_mapped (sr_window_get_opening_slow_label (SR_WINDOW (user_data)));
+}
+
+static gboolean
+window_has_session (gpointer user_data)
+{
+  return sr_window_get_session (SR_WINDOW (user_data)) != NULL;
+}
+
+/* An open that takes long (here: another program holds the file's write
+ * lock, as a migration or a check would take time) says why on the cover,
+ * and the reports open normally once the file is free. */
+static void
+test_slow_open_explained (void)
+{
+  g_autoptr(SrTestSandbox) sandbox = NULL;
+  g_autofree char *dir = sr_test_make_tmpdir ("test-ui-slow-open");
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  SrCache *cache;
+  SrWindow *window;
+  SrMessageList *list;
+  sqlite3 *db = NULL;
+  gint64 total;
+
+  sandbox = sr_test_sandbox_start ("--messages", "300", "--campaigns", "3", NULL);
+  url = g_strdup (sr_test_sandbox_get_url (sandbox));
+  cache = sr_test_sync_account (url, sr_test_sandbox_get_api_key (sandbox), dir);
+  total = count_messages (cache, NULL);
+  g_assert_cmpint (total, >, 0);
+  sr_cache_close (cache);
+  g_object_unref (cache);
+
+  path = sr_session_build_cache_path (url, sr_test_sandbox_get_api_key (sandbox), dir);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  window = sr_window_new_for_test (url, url, dir, sr_test_sandbox_get_api_key (sandbox));
+  gtk_window_present (GTK_WINDOW (window));
+  /* Not at once: a quick open shows only the spinner. */
+  sr_test_spin (300);
+  g_assert_false (gtk_widget_get_mapped (sr_window_get_opening_slow_label (window)));
+  g_assert_null (sr_window_get_session (window));
+  sr_test_wait_until (opening_slow_label_shown, window, 8, "the slow-open explanation");
+  g_assert_null (sr_window_get_session (window));
+
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  sr_test_wait_until (window_has_session, window, 30, "the account opened");
+  g_assert_false (gtk_widget_get_mapped (sr_window_get_opening_slow_label (window)));
+  sr_window_show_content_page (window, "messages");
+  list = sr_messages_page_get_list (sr_window_get_messages_page (window));
+  sr_test_wait_until (list_ready, list, 30, "the Messages Log");
+  g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, total);
+
+  sr_test_window_close (window);
+  sr_test_remove_tree (dir);
+}
+
 static void
 test_read_only_reports_shown (void)
 {
@@ -1474,7 +1545,11 @@ test_sign_out_keeps_or_deletes_reports (void)
       sr_window_sign_out (window, delete_reports);
       g_assert_cmpstr (sr_window_get_visible_page (window), ==, "sign-in");
       g_assert_null (sr_window_get_session (window));
-      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS) == !delete_reports);
+      /* The files are deleted on a worker, at once. */
+      if (delete_reports)
+        sr_test_wait_until (file_gone, path, 10, "the reports file deleted");
+      else
+        g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
 
       sr_test_window_close (window);
     }
@@ -3709,6 +3784,7 @@ main (int   argc,
   g_test_add_func ("/ui/account/corrupt-cache-moved-aside", test_corrupt_cache_is_moved_aside);
   g_test_add_func ("/ui/account/cache-path-is-a-folder", test_cache_path_is_a_folder);
   g_test_add_func ("/ui/account/read-only-reports-shown", test_read_only_reports_shown);
+  g_test_add_func ("/ui/account/slow-open-explained", test_slow_open_explained);
   g_test_add_func ("/ui/account/full-disk-reports-shown", test_full_disk_reports_shown);
   g_test_add_func ("/ui/account/sign-out", test_sign_out_keeps_or_deletes_reports);
   g_test_add_func ("/ui/selection/never-creates-items", test_selection_never_creates_items);
