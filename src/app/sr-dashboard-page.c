@@ -606,6 +606,23 @@ row_pool_clear (RowPool *pool)
  * shown. On a wide window these texts fit on one line (ellipsized as a
  * safety net; screen readers get the whole text); on a narrow one they
  * wrap. */
+static gboolean
+on_query_ellipsized_tooltip_cb (GtkWidget  *widget,
+                                int         x,
+                                int         y,
+                                gboolean    keyboard_mode,
+                                GtkTooltip *tooltip,
+                                gpointer    user_data)
+{
+  GtkLabel *label = GTK_LABEL (widget);
+
+  /* FALSE: the row's own tooltip, if any */
+  if (gtk_label_get_wrap (label) || !pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+  return TRUE;
+}
+
 static void
 set_labels_wrap (GtkWidget *widget,
                  gboolean   wrap)
@@ -620,6 +637,13 @@ set_labels_wrap (GtkWidget *widget,
         {
           gtk_label_set_wrap (GTK_LABEL (child), wrap);
           gtk_label_set_ellipsize (GTK_LABEL (child), wrap ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+          /* the whole text, when cut, on hovering it */
+          if (!wrap && g_object_get_data (G_OBJECT (child), "sr-ellipsized-tooltip") == NULL)
+            {
+              g_object_set_data (G_OBJECT (child), "sr-ellipsized-tooltip", GINT_TO_POINTER (TRUE));
+              g_signal_connect (child, "query-tooltip", G_CALLBACK (on_query_ellipsized_tooltip_cb), NULL);
+              gtk_widget_set_has_tooltip (child, TRUE);
+            }
         }
       else
         set_labels_wrap (child, wrap);
@@ -2012,7 +2036,9 @@ static void
 set_narrow (SrDashboardPage *self,
             gboolean         narrow)
 {
-  RowPool *pools[] = { &self->status_pool, &self->country_pool, &self->sender_pool, &self->reason_pool };
+  /* (not the failure reasons: their explanations are sentences, they
+   * always wrap) */
+  RowPool *pools[] = { &self->status_pool, &self->country_pool, &self->sender_pool };
 
   if (narrow)
     gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
@@ -2217,6 +2243,7 @@ sr_dashboard_page_init (SrDashboardPage *self)
                  ROW_SHOW_ALL_SENDERS, _("No messages in this period"));
   row_pool_init (&self->reason_pool, self->reason_list, create_reason_row,
                  ROW_SHOW_ALL_REASONS, _("No failed messages in this period"));
+  self->reason_pool.wrap = TRUE;
   /* wide until the breakpoint applies */
   set_narrow (self, FALSE);
 }
