@@ -2036,7 +2036,9 @@ static void
 set_narrow (SrDashboardPage *self,
             gboolean         narrow)
 {
-  RowPool *pools[] = { &self->status_pool, &self->country_pool, &self->sender_pool, &self->reason_pool };
+  /* (not the failure reasons: their explanations are sentences, they
+   * always wrap) */
+  RowPool *pools[] = { &self->status_pool, &self->country_pool, &self->sender_pool };
 
   if (narrow)
     gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
@@ -2241,6 +2243,7 @@ sr_dashboard_page_init (SrDashboardPage *self)
                  ROW_SHOW_ALL_SENDERS, _("No messages in this period"));
   row_pool_init (&self->reason_pool, self->reason_list, create_reason_row,
                  ROW_SHOW_ALL_REASONS, _("No failed messages in this period"));
+  self->reason_pool.wrap = TRUE;
   /* wide until the breakpoint applies */
   set_narrow (self, FALSE);
 }
