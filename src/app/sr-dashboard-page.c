@@ -54,6 +54,7 @@ typedef struct
   GtkWidget  *show_all;      /* after the rows */
   GtkWidget  *placeholder;   /* last */
   RowFactory  factory;
+  gboolean    wrap;          /* see set_labels_wrap() */
 } RowPool;
 
 struct _SrDashboardPage
@@ -131,6 +132,7 @@ struct _SrDashboardPage
   RowPool          country_pool;
   RowPool          sender_pool;
   RowPool          reason_pool;
+  gboolean         narrow;          /* below the breakpoint: see set_narrow() */
 
   char            *recent_fingerprint;
 
@@ -596,6 +598,58 @@ row_pool_clear (RowPool *pool)
   g_clear_pointer (&pool->rows, g_ptr_array_unref);
 }
 
+/* Whether the rows' titles and subtitles and the cards' titles wrap. A
+ * label that does not wrap has one size whatever its width: GTK measures it
+ * once, and a box or row holding only such labels is measured once too. A
+ * wrapping label is measured again at every width its containers try,
+ * which was most of what the Dashboard cost the first time a period was
+ * shown. On a wide window these texts fit on one line (ellipsized as a
+ * safety net; screen readers get the whole text); on a narrow one they
+ * wrap. */
+static gboolean
+on_query_ellipsized_tooltip_cb (GtkWidget  *widget,
+                                int         x,
+                                int         y,
+                                gboolean    keyboard_mode,
+                                GtkTooltip *tooltip,
+                                gpointer    user_data)
+{
+  GtkLabel *label = GTK_LABEL (widget);
+
+  /* FALSE: the row's own tooltip, if any */
+  if (gtk_label_get_wrap (label) || !pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+  return TRUE;
+}
+
+static void
+set_labels_wrap (GtkWidget *widget,
+                 gboolean   wrap)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child)
+          && (gtk_widget_has_css_class (child, "title")
+              || gtk_widget_has_css_class (child, "subtitle")
+              || gtk_widget_has_css_class (child, "stat-title")))
+        {
+          gtk_label_set_wrap (GTK_LABEL (child), wrap);
+          gtk_label_set_ellipsize (GTK_LABEL (child), wrap ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+          /* the whole text, when cut, on hovering it */
+          if (!wrap && g_object_get_data (G_OBJECT (child), "sr-ellipsized-tooltip") == NULL)
+            {
+              g_object_set_data (G_OBJECT (child), "sr-ellipsized-tooltip", GINT_TO_POINTER (TRUE));
+              g_signal_connect (child, "query-tooltip", G_CALLBACK (on_query_ellipsized_tooltip_cb), NULL);
+              gtk_widget_set_has_tooltip (child, TRUE);
+            }
+        }
+      else
+        set_labels_wrap (child, wrap);
+    }
+}
+
 static GtkWidget *
 row_pool_get (RowPool *pool,
               guint    index)
@@ -605,6 +659,7 @@ row_pool_get (RowPool *pool,
   while (pool->rows->len <= index)
     {
       row = pool->factory ();
+      set_labels_wrap (row, pool->wrap);
       gtk_list_box_insert (pool->list, row, (int) pool->rows->len);
       g_ptr_array_add (pool->rows, row);
     }
@@ -1810,6 +1865,7 @@ extras_cb (GObject      *object,
                                make_campaign_row (self, g_ptr_array_index (campaigns, i)));
         if (campaigns->len == 0)
           gtk_list_box_append (self->recent_list, new_placeholder_row (_("No campaigns yet")));
+        set_labels_wrap (GTK_WIDGET (self->recent_list), self->narrow);
       }
   }
 
@@ -1977,15 +2033,40 @@ sr_dashboard_page_finalize (GObject *object)
 /* Below a breakpoint the cards get smaller type and padding (style.css), so
  * two of them still fit side by side on a phone. */
 static void
+set_narrow (SrDashboardPage *self,
+            gboolean         narrow)
+{
+  /* (not the failure reasons: their explanations are sentences, they
+   * always wrap) */
+  RowPool *pools[] = { &self->status_pool, &self->country_pool, &self->sender_pool };
+
+  if (narrow)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "narrow");
+
+  /* Long texts wrap on a phone, and stay on one line (cheap to measure)
+   * on a wide window: see set_labels_wrap(). */
+  self->narrow = narrow;
+  for (guint i = 0; i < G_N_ELEMENTS (pools); i++)
+    {
+      pools[i]->wrap = narrow;
+      set_labels_wrap (GTK_WIDGET (pools[i]->list), narrow);
+    }
+  set_labels_wrap (GTK_WIDGET (self->recent_list), narrow);
+  set_labels_wrap (GTK_WIDGET (self->cards), narrow);
+}
+
+static void
 on_narrow_apply_cb (SrDashboardPage *self)
 {
-  gtk_widget_add_css_class (GTK_WIDGET (self), "narrow");
+  set_narrow (self, TRUE);
 }
 
 static void
 on_narrow_unapply_cb (SrDashboardPage *self)
 {
-  gtk_widget_remove_css_class (GTK_WIDGET (self), "narrow");
+  set_narrow (self, FALSE);
 }
 
 static void
@@ -2162,6 +2243,9 @@ sr_dashboard_page_init (SrDashboardPage *self)
                  ROW_SHOW_ALL_SENDERS, _("No messages in this period"));
   row_pool_init (&self->reason_pool, self->reason_list, create_reason_row,
                  ROW_SHOW_ALL_REASONS, _("No failed messages in this period"));
+  self->reason_pool.wrap = TRUE;
+  /* wide until the breakpoint applies */
+  set_narrow (self, FALSE);
 }
 
 GtkWidget *
