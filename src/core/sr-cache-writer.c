@@ -864,16 +864,18 @@ known_ids_add (KnownIds *known,
   known_ids_put (known, hash, rowid);
 }
 
+/* One row, one integer column, from a prepared statement of the writer. */
 static gboolean
-writer_get_data_version (SrCacheWriter  *self,
-                         gint64         *out_version,
-                         GError        **error)
+writer_get_int64 (SrCacheWriter  *self,
+                  guint           which,
+                  gint64         *out_value,
+                  GError        **error)
 {
-  sqlite3_stmt *stmt = self->stmts[STMT_DATA_VERSION];
+  sqlite3_stmt *stmt = self->stmts[which];
   int rc = sqlite3_step (stmt);
 
   if (rc == SQLITE_ROW)
-    *out_version = sqlite3_column_int64 (stmt, 0);
+    *out_value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     {
@@ -908,7 +910,7 @@ writer_ensure_known_ids (SrCacheWriter  *self,
   if (self->known_ids != NULL)
     return TRUE;
 
-  if (!writer_get_data_version (self, &self->known_ids_version, error))
+  if (!writer_get_int64 (self, STMT_DATA_VERSION, &self->known_ids_version, error))
     return FALSE;
 
   known = known_ids_new ((gsize) MAX (self->indexed_rowid, 0));
@@ -998,7 +1000,7 @@ writer_check_id_index (SrCacheWriter  *self,
       return TRUE;
     }
 
-  if (!writer_get_data_version (self, &version, error))
+  if (!writer_get_int64 (self, STMT_DATA_VERSION, &version, error))
     return FALSE;
   if (version != self->known_ids_version)
     {
@@ -1403,26 +1405,6 @@ writer_run_job (SrCacheWriter *self,
   return 0;
 }
 
-static gboolean
-writer_get_max_message_rowid (SrCacheWriter  *self,
-                              gint64         *out_rowid,
-                              GError        **error)
-{
-  sqlite3_stmt *stmt = self->stmts[STMT_MAX_MESSAGE_ROWID];
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_ROW)
-    *out_rowid = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      sr_db_set_error (error, self->write_db, rc, "write");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 /* Group commit: the jobs that were waiting together share one transaction
  * (each still atomic in its savepoint), so a writer that falls behind its
  * producers catches up instead of paying one commit (and the rewrite of
@@ -1440,7 +1422,7 @@ writer_run_group (SrCacheWriter *self,
   cpu[PHASE_UPSERT] = thread_cpu_time ();
 
   if (writer_step (self, STMT_BEGIN, &error) &&
-      writer_get_max_message_rowid (self, &self->indexed_rowid, &error) &&
+      writer_get_int64 (self, STMT_MAX_MESSAGE_ROWID, &self->indexed_rowid, &error) &&
       writer_check_id_index (self, &error))
     {
       for (guint i = 0; i < tasks->len && error == NULL; i++)
