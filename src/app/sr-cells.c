@@ -36,6 +36,7 @@ struct _SrCell
   float        xalign;
   int          min_chars;
   gboolean     layout_text_stale;
+  SrTextMemo   font;          /* the font's size, for measure() */
 };
 
 G_DEFINE_FINAL_TYPE (SrCell, sr_cell, GTK_TYPE_WIDGET)
@@ -51,12 +52,15 @@ typedef struct
 } TextSize;
 
 static GHashTable *size_cache;   /* "style key\ttext" → TextSize */
+/* Bumped when size_cache is emptied: every SrTextMemo is then stale. */
+static guint size_generation = 1;
 
 static void
 on_text_settings_changed_cb (void)
 {
   if (size_cache != NULL)
     g_hash_table_remove_all (size_cache);
+  size_generation++;
 }
 
 static void
@@ -113,14 +117,18 @@ measure_size (GtkWidget  *widget,
     }
 }
 
+/* *remembered: whether the size is kept (the widget is in a list) */
 static TextSize
 lookup_size (GtkWidget  *widget,
-             const char *text)
+             const char *text,
+             gboolean   *remembered)
 {
   g_autoptr(GString) key = new_style_key (widget);
   TextSize *size;
   TextSize measured;
 
+  if (remembered != NULL)
+    *remembered = key != NULL;
   if (key == NULL)
     {
       measure_size (widget, text, &measured);
@@ -158,7 +166,41 @@ sr_cell_measure_text (GtkWidget  *widget,
                       int        *width,
                       int        *height)
 {
-  TextSize size = lookup_size (widget, text);
+  TextSize size = lookup_size (widget, text, NULL);
+
+  if (width != NULL)
+    *width = PANGO_PIXELS_CEIL (size.width);
+  if (height != NULL)
+    *height = PANGO_PIXELS_CEIL (size.height);
+}
+
+/* The memo in Pango units (sr_cell_memo_measure_text() gives pixels). */
+static TextSize
+memo_lookup (GtkWidget  *widget,
+             SrTextMemo *memo,
+             const char *text)
+{
+  int scale = gtk_widget_get_scale_factor (widget);
+  TextSize size;
+  gboolean remembered;
+
+  if (memo->generation == size_generation && memo->scale == scale)
+    return (TextSize) { memo->width, memo->height };
+
+  size = lookup_size (widget, text, &remembered);
+  if (remembered)
+    *memo = (SrTextMemo) { size_generation, scale, size.width, size.height };
+  return size;
+}
+
+void
+sr_cell_memo_measure_text (GtkWidget  *widget,
+                           SrTextMemo *memo,
+                           const char *text,
+                           int        *width,
+                           int        *height)
+{
+  TextSize size = memo_lookup (widget, memo, text);
 
   if (width != NULL)
     *width = PANGO_PIXELS_CEIL (size.width);
@@ -176,7 +218,7 @@ sr_cell_measure (GtkWidget      *widget,
                  int            *natural_baseline)
 {
   SrCell *self = SR_CELL (widget);
-  TextSize font = lookup_size (widget, NULL);
+  TextSize font = memo_lookup (widget, &self->font, NULL);
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = *natural = PANGO_PIXELS_CEIL (self->min_chars * font.width);
@@ -251,6 +293,8 @@ sr_cell_css_changed (GtkWidget         *widget,
 
   GTK_WIDGET_CLASS (sr_cell_parent_class)->css_changed (widget, change);
 
+  /* A new style may be a new font (and a new style key). */
+  sr_text_memo_clear (&self->font);
   /* The widget's Pango context follows the style; its layout must too. */
   if (self->layout != NULL)
     pango_layout_context_changed (self->layout);
@@ -461,18 +505,55 @@ sr_cell_set_tooltip (GtkWidget  *widget,
  * fills in place when its block arrives, with notify::id: the cell binds
  * again, on the widgets it has. (A list that replaced the item instead
  * would make GTK build the whole row again, ~200 rows after a jump.) */
-static GQuark filled_handler_quark;
+static GQuark watch_quark;          /* on a placeholder: its Watch */
+static GQuark watching_quark;       /* on a list item: it is in a Watch */
 static GQuark is_placeholder_quark;
+static GQuark factory_quark;
+
+/* One handler per placeholder for all the cells of its row (a row binds
+ * ~10 cells, and a jump ~200 rows): the list items to bind again. */
+typedef struct
+{
+  GPtrArray *list_items;
+  gulong     handler;
+} Watch;
 
 static void
-on_placeholder_filled_cb (GObject     *item,
-                          GParamSpec  *pspec,
-                          GtkListItem *list_item)
+watch_free (gpointer data)
 {
-  GtkListItemFactory *factory = g_object_get_data (G_OBJECT (list_item), "sr-factory");
+  Watch *watch = data;
 
-  g_signal_emit_by_name (factory, "unbind", list_item);
-  g_signal_emit_by_name (factory, "bind", list_item);
+  g_ptr_array_unref (watch->list_items);
+  g_free (watch);
+}
+
+static void
+on_placeholder_filled_cb (GObject    *item,
+                          GParamSpec *pspec,
+                          gpointer    data)
+{
+  Watch *watch = g_object_steal_qdata (item, watch_quark);
+  static guint bind_signal, unbind_signal;
+
+  if (watch == NULL)
+    return;
+  /* (looked up once) */
+  if (bind_signal == 0)
+    {
+      bind_signal = g_signal_lookup ("bind", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY);
+      unbind_signal = g_signal_lookup ("unbind", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY);
+    }
+  g_signal_handler_disconnect (item, watch->handler);
+  for (guint i = 0; i < watch->list_items->len; i++)
+    {
+      GtkListItem *list_item = g_ptr_array_index (watch->list_items, i);
+      GtkListItemFactory *factory = g_object_get_qdata (G_OBJECT (list_item), factory_quark);
+
+      g_object_set_qdata (G_OBJECT (list_item), watching_quark, NULL);
+      g_signal_emit (factory, unbind_signal, 0, list_item);
+      g_signal_emit (factory, bind_signal, 0, list_item);
+    }
+  watch_free (watch);
 }
 
 static void
@@ -481,25 +562,37 @@ on_bind_watch_cb (GtkSignalListItemFactory *factory,
 {
   SrIsPlaceholderFunc is_placeholder = g_object_get_qdata (G_OBJECT (factory), is_placeholder_quark);
   gpointer item = gtk_list_item_get_item (list_item);
-  gulong handler;
+  Watch *watch;
 
   if (item == NULL || !is_placeholder (item))
     return;
 
-  g_object_set_data (G_OBJECT (list_item), "sr-factory", factory);
-  handler = g_signal_connect (item, "notify::id", G_CALLBACK (on_placeholder_filled_cb), list_item);
-  g_object_set_qdata (G_OBJECT (list_item), filled_handler_quark, GSIZE_TO_POINTER (handler));
+  watch = g_object_get_qdata (item, watch_quark);
+  if (watch == NULL)
+    {
+      watch = g_new0 (Watch, 1);
+      watch->list_items = g_ptr_array_sized_new (12);
+      watch->handler = g_signal_connect (item, "notify::id", G_CALLBACK (on_placeholder_filled_cb), NULL);
+      g_object_set_qdata_full (item, watch_quark, watch, watch_free);
+    }
+  g_ptr_array_add (watch->list_items, list_item);
+  g_object_set_qdata (G_OBJECT (list_item), factory_quark, factory);
+  g_object_set_qdata (G_OBJECT (list_item), watching_quark, GINT_TO_POINTER (TRUE));
 }
 
 static void
 on_unbind_watch_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item)
 {
-  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), filled_handler_quark));
   gpointer item = gtk_list_item_get_item (list_item);
+  Watch *watch;
 
-  if (handler != 0 && item != NULL)
-    g_signal_handler_disconnect (item, handler);
+  if (g_object_steal_qdata (G_OBJECT (list_item), watching_quark) == NULL || item == NULL)
+    return;
+
+  watch = g_object_get_qdata (item, watch_quark);
+  if (watch != NULL)
+    g_ptr_array_remove_fast (watch->list_items, list_item);
 }
 
 void
@@ -509,10 +602,12 @@ sr_cell_watch_placeholders (GtkListItemFactory  *factory,
   g_return_if_fail (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory));
   g_return_if_fail (is_placeholder != NULL);
 
-  if (filled_handler_quark == 0)
+  if (watch_quark == 0)
     {
-      filled_handler_quark = g_quark_from_static_string ("sr-filled-handler");
+      watch_quark = g_quark_from_static_string ("sr-placeholder-watch");
+      watching_quark = g_quark_from_static_string ("sr-watching");
       is_placeholder_quark = g_quark_from_static_string ("sr-is-placeholder");
+      factory_quark = g_quark_from_static_string ("sr-factory");
     }
 
   g_object_set_qdata (G_OBJECT (factory), is_placeholder_quark, is_placeholder);

@@ -33,6 +33,29 @@ void        sr_cell_measure_text  (GtkWidget   *widget,
                                    const char  *text,
                                    int         *width,
                                    int         *height);
+/* sr_cell_measure_text() remembered by the widget itself, for its
+ * measure(): no style key is built while the memo holds. The widget
+ * clears it (sr_text_memo_clear()) in css_changed and when its text
+ * changes; a change of scale or of the text settings is noticed here. */
+typedef struct
+{
+  guint generation;   /* 0: empty */
+  int   scale;
+  int   width;
+  int   height;
+} SrTextMemo;
+
+static inline void
+sr_text_memo_clear (SrTextMemo *memo)
+{
+  memo->generation = 0;
+}
+
+void        sr_cell_memo_measure_text (GtkWidget   *widget,
+                                       SrTextMemo  *memo,
+                                       const char  *text,
+                                       int         *width,
+                                       int         *height);
 /* Draws text on one line in widget's colour, ellipsized to its width,
  * aligned by align and centred vertically. *layout is made on the first
  * call (the caller keeps and frees it); *stale says the text is new. */

@@ -88,6 +88,18 @@ sr_format_percent (double fraction)
 
 static GSettings *clock_settings;   /* org.gnome.desktop.interface, or NULL */
 static gboolean   clock_checked;
+static enum {
+  USER_CLOCK_UNKNOWN,   /* not read yet, or changed */
+  USER_CLOCK_UNSET,     /* the locale's clock */
+  USER_CLOCK_12H,
+  USER_CLOCK_24H,
+} user_clock;
+
+static void
+on_clock_format_changed_cb (void)
+{
+  user_clock = USER_CLOCK_UNKNOWN;
+}
 
 static gboolean
 locale_is_c (int category)
@@ -125,18 +137,27 @@ sr_format_uses_12h (void)
       if (source != NULL)
         schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
       if (schema != NULL && g_settings_schema_has_key (schema, "clock-format"))
-        clock_settings = g_settings_new_full (schema, NULL, NULL);
+        {
+          clock_settings = g_settings_new_full (schema, NULL, NULL);
+          g_signal_connect (clock_settings, "changed::clock-format",
+                            G_CALLBACK (on_clock_format_changed_cb), NULL);
+        }
     }
 
   /* Only a choice the user made: the key's default is "24h" everywhere,
-   * which would give a US locale a 24-hour clock. */
-  if (clock_settings != NULL)
+   * which would give a US locale a 24-hour clock. Remembered until the
+   * key changes: a log formats a date for every row it binds. */
+  if (clock_settings != NULL && user_clock == USER_CLOCK_UNKNOWN)
     {
       g_autoptr(GVariant) format = g_settings_get_user_value (clock_settings, "clock-format");
 
-      if (format != NULL)
-        return g_strcmp0 (g_variant_get_string (format, NULL), "12h") == 0;
+      if (format == NULL)
+        user_clock = USER_CLOCK_UNSET;
+      else
+        user_clock = g_strcmp0 (g_variant_get_string (format, NULL), "12h") == 0 ? USER_CLOCK_12H : USER_CLOCK_24H;
     }
+  if (clock_settings != NULL && user_clock != USER_CLOCK_UNSET)
+    return user_clock == USER_CLOCK_12H;
 
   return locale_uses_12h ();
 }

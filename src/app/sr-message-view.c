@@ -890,6 +890,9 @@ watch_placeholders (SrMessageView *self)
 /* --- the row context menu --- */
 
 /* Every cell remembers its list item, so a right click knows its row. */
+static GQuark list_item_quark (void);
+G_DEFINE_QUARK (sr-list-item, list_item)
+
 static void
 on_bind_any_cell_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item)
@@ -897,7 +900,7 @@ on_bind_any_cell_cb (GtkSignalListItemFactory *factory,
   GtkWidget *child = gtk_list_item_get_child (list_item);
 
   if (child != NULL)
-    g_object_set_data (G_OBJECT (child), "sr-list-item", list_item);
+    g_object_set_qdata (G_OBJECT (child), list_item_quark (), list_item);
 }
 
 static SrMessage *
@@ -965,7 +968,7 @@ on_context_click_cb (GtkGestureClick *gesture,
   GdkRectangle at = { (int) x, (int) y, 1, 1 };
 
   for (GtkWidget *w = picked; w != NULL && list_item == NULL; w = gtk_widget_get_parent (w))
-    list_item = g_object_get_data (G_OBJECT (w), "sr-list-item");
+    list_item = g_object_get_qdata (G_OBJECT (w), list_item_quark ());
   if (list_item == NULL || gtk_list_item_get_item (list_item) == NULL)
     return;
 

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "sr-cells.h"
@@ -17,6 +19,8 @@
  * in every row and GTK measures ~200 rows at a jump. Its width is the
  * width of its text, measured once per text and style
  * (sr_cell_measure_text()); the text is laid out only when drawn. */
+#define N_SIZES 6
+
 struct _SrStatusPill
 {
   GtkWidget  parent_instance;
@@ -24,6 +28,14 @@ struct _SrStatusPill
   char        *text;
   PangoLayout *layout;       /* made on the first draw */
   gboolean     layout_stale;
+  /* Sizes of the texts it showed (interned), for measure(): a pill in a
+   * list shows one of a few statuses. */
+  const char  *sizes_text[N_SIZES];
+  SrTextMemo   sizes[N_SIZES];
+  SrTextMemo   ellipsis_size;
+  /* The status classes set colours only (style.css): the restyle that
+   * follows a swap of them keeps the sizes remembered. */
+  gboolean     class_swapped;
 
   SrStatus   status;
   const char *style_class;   /* static string from sr_status_get_style_class() */
@@ -64,6 +76,32 @@ sr_status_pill_query_tooltip (GtkWidget  *widget,
 }
 
 static void
+clear_sizes (SrStatusPill *self)
+{
+  for (guint i = 0; i < N_SIZES; i++)
+    sr_text_memo_clear (&self->sizes[i]);
+  sr_text_memo_clear (&self->ellipsis_size);
+}
+
+/* The memo of the text shown: the one kept for it, or the oldest. */
+static SrTextMemo *
+text_size_memo (SrStatusPill *self)
+{
+  const char *text = g_intern_string (self->text != NULL ? self->text : "");
+  guint i;
+
+  for (i = 0; i < N_SIZES; i++)
+    if (self->sizes_text[i] == text)
+      return &self->sizes[i];
+
+  memmove (&self->sizes_text[1], &self->sizes_text[0], (N_SIZES - 1) * sizeof self->sizes_text[0]);
+  memmove (&self->sizes[1], &self->sizes[0], (N_SIZES - 1) * sizeof self->sizes[0]);
+  self->sizes_text[0] = text;
+  sr_text_memo_clear (&self->sizes[0]);
+  return &self->sizes[0];
+}
+
+static void
 sr_status_pill_measure (GtkWidget      *widget,
                         GtkOrientation  orientation,
                         int             for_size,
@@ -75,13 +113,13 @@ sr_status_pill_measure (GtkWidget      *widget,
   SrStatusPill *self = SR_STATUS_PILL (widget);
   int width = 0, height = 0;
 
-  sr_cell_measure_text (widget, self->text != NULL ? self->text : "", &width, &height);
+  sr_cell_memo_measure_text (widget, text_size_memo (self), self->text != NULL ? self->text : "", &width, &height);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       int ellipsis = 0;
 
       /* Ellipsized when it has to (a narrow window), as a label would. */
-      sr_cell_measure_text (widget, "…", &ellipsis, NULL);
+      sr_cell_memo_measure_text (widget, &self->ellipsis_size, "…", &ellipsis, NULL);
       *minimum = MIN (ellipsis, width);
       *natural = width;
     }
@@ -105,6 +143,11 @@ sr_status_pill_css_changed (GtkWidget         *widget,
   SrStatusPill *self = SR_STATUS_PILL (widget);
 
   GTK_WIDGET_CLASS (sr_status_pill_parent_class)->css_changed (widget, change);
+
+  if (self->class_swapped)
+    self->class_swapped = FALSE;
+  else
+    clear_sizes (self);
 
   if (self->layout != NULL)
     pango_layout_context_changed (self->layout);
@@ -153,6 +196,11 @@ sr_status_pill_set_status (SrStatusPill *self,
 
   g_return_if_fail (SR_IS_STATUS_PILL (self));
 
+  /* Rows bind the same few statuses over and over: a known status shown
+   * already needs nothing (an unknown one's tooltip has its raw value). */
+  if (status == self->status && status != SR_STATUS_UNKNOWN && self->text != NULL)
+    return;
+
   style_class = sr_status_get_style_class (status);
   if (self->style_class != style_class)
     {
@@ -161,6 +209,7 @@ sr_status_pill_set_status (SrStatusPill *self,
       self->style_class = style_class;
       if (style_class != NULL)
         gtk_widget_add_css_class (GTK_WIDGET (self), style_class);
+      self->class_swapped = TRUE;
     }
 
   self->status = status;

@@ -63,6 +63,7 @@ static gboolean child = FALSE;
 static gboolean naive = FALSE;
 static gboolean launch_only = FALSE;
 static gboolean dashboard_only = FALSE;
+static gboolean scroll_only = FALSE;
 static int hold_s = 0;
 
 static const GOptionEntry entries[] = {
@@ -78,6 +79,8 @@ static const GOptionEntry entries[] = {
   { "launch-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &launch_only, NULL, NULL },
   /* with --child: the launch, then the Dashboard (the same, for a profiler) */
   { "dashboard-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &dashboard_only, NULL, NULL },
+  /* with --child: the launch, then the scrolling and the jumps (for a profiler) */
+  { "scroll-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &scroll_only, NULL, NULL },
   /* with --child: wait this long after the open's memory figures (to read
    * /proc/PID/smaps), the main loop running */
   { "hold", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &hold_s, NULL, NULL },
@@ -119,6 +122,27 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* Where the longest gap (in CPU time) went when it held a frame: the
+ * frame clock's phases, stamped after GTK's own handlers (connected
+ * first) of before-paint, layout (bind, measure, allocate) and paint
+ * (snapshot, render, upload). */
+static gint64 ph_bp, ph_lay, ph_paint;
+static double worst_pre, worst_layout, worst_paint, worst_post;
+
+static void ph_bp_cb (void) { ph_bp = thread_cpu_us (); }
+static void ph_lay_cb (void) { ph_lay = thread_cpu_us (); }
+static void ph_paint_cb (void) { ph_paint = thread_cpu_us (); }
+
+static void
+watch_phases (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "before-paint", G_CALLBACK (ph_bp_cb), NULL);
+  g_signal_connect (clock, "layout", G_CALLBACK (ph_lay_cb), NULL);
+  g_signal_connect (clock, "paint", G_CALLBACK (ph_paint_cb), NULL);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
@@ -128,6 +152,21 @@ tick_cb (gpointer data)
   if (last_tick != 0)
     {
       max_gap = MAX (max_gap, now - last_tick);
+      if (cpu - last_tick_cpu > max_gap_cpu)
+        {
+          if (ph_bp > last_tick_cpu && ph_paint >= ph_lay && ph_lay >= ph_bp)
+            {
+              worst_pre = (ph_bp - last_tick_cpu) / 1000.0;
+              worst_layout = (ph_lay - ph_bp) / 1000.0;
+              worst_paint = (ph_paint - ph_lay) / 1000.0;
+              worst_post = (cpu - ph_paint) / 1000.0;
+            }
+          else
+            {
+              worst_pre = (cpu - last_tick_cpu) / 1000.0;
+              worst_layout = worst_paint = worst_post = 0;
+            }
+        }
       max_gap_cpu = MAX (max_gap_cpu, cpu - last_tick_cpu);
     }
   last_tick = now;
@@ -150,6 +189,7 @@ gap_ms (double *cpu_ms)
 {
   tick_cb (NULL);
   *cpu_ms = max_gap_cpu / 1000.0;
+
   return max_gap / 1000.0;
 }
 
@@ -406,6 +446,8 @@ measure_scrolling (GtkWidget     *view,
         run_for (150 - waited / 1000);
     }
   *jumps = gap_ms (&cpu[2]);
+  g_print ("gap_jumps_outside_frame_ms=%.1f\ngap_jumps_layout_ms=%.1f\ngap_jumps_paint_ms=%.1f\n",
+           worst_pre + worst_post, worst_layout, worst_paint);
   *jump_rows = bench_median (waits);
 }
 
@@ -592,6 +634,7 @@ run_window (void)
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)),
                     "after-paint", G_CALLBACK (after_paint_cb), &screen);
   wait_until (messages_list_ready, window, "the Messages Log");
+  watch_phases (GTK_WIDGET (window));
 
   page = sr_window_get_messages_page (window);
   view = sr_messages_page_get_view (page);
@@ -619,6 +662,8 @@ run_window (void)
   cache = sr_session_get_cache (sr_window_get_session (window));
   if (dashboard_only)
     goto dashboard;
+  if (scroll_only)
+    goto scrolling;
 
   failed->status_mask = 1 << SR_STATUS_FAILED;
   sender->sender_id = g_strdup ("MyShop");
@@ -644,6 +689,7 @@ run_window (void)
   g_print ("search_greek_upper_rows=%u\n", search_rows (list, "ΚΩΔΙΚΌΣ"));
   time_change (NULL, &screen, cache, list, column_view, view, all, SR_MESSAGE_SORT_CREATED, TRUE);
 
+scrolling:
   measure_scrolling (GTK_WIDGET (view), screen.vadjustment, list, rand, &smooth, &home_end, &jumps, &jump_rows, cpu);
   g_print ("gap_scroll_ms=%.1f\ngap_home_end_ms=%.1f\ngap_jumps_ms=%.1f\njump_rows_ms=%.1f\n",
            smooth, home_end, jumps, jump_rows);
@@ -651,6 +697,8 @@ run_window (void)
   measure_redraw (GTK_WIDGET (window), &redraw_ms, &redraw_cpu_ms);
   g_print ("redraw_ms=%.1f\nredraw_cpu_ms=%.1f\n", redraw_ms, redraw_cpu_ms);
   print_memory ("scrolled");
+  if (scroll_only)
+    goto out;
 
 dashboard:
   /* The Dashboard, first shown (the page is made then): to its first
@@ -787,6 +835,7 @@ run_naive (void)
   screen.vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   gtk_window_present (GTK_WINDOW (window));
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint_cb), &screen);
+  watch_phases (window);
   wait_until (is_painted, &screen, "the first row");
   g_print ("launch_ms=%.1f\n", (screen.painted_at - t0) / 1000.0);
   run_for (500);
@@ -1151,6 +1200,9 @@ main (int    argc,
   print_row ("  the same, main-thread CPU: smooth scroll", "ms", lazy, naive_results, "gap_scroll_cpu_ms");
   print_row ("  the same, main-thread CPU: Home/End", "ms", lazy, naive_results, "gap_home_end_cpu_ms");
   print_row ("  the same, main-thread CPU: 30 random jumps", "ms", lazy, naive_results, "gap_jumps_cpu_ms");
+  print_row ("    of it, the frame's layout (bind, measure, allocate)", "ms", lazy, naive_results, "gap_jumps_layout_ms");
+  print_row ("    of it, the frame's paint (snapshot, render, upload)", "ms", lazy, naive_results, "gap_jumps_paint_ms");
+  print_row ("    of it, outside the frame", "ms", lazy, naive_results, "gap_jumps_outside_frame_ms");
   print_row ("jump → rows in view real (median of 30)", "ms", lazy, naive_results, "jump_rows_ms");
   print_row ("whole window redrawn, nothing changed (floor)", "ms", lazy, naive_results, "redraw_ms");
   print_row ("  the same, main-thread CPU", "ms", lazy, naive_results, "redraw_cpu_ms");
