@@ -371,6 +371,19 @@ sr_cell_set_text (GtkWidget  *cell,
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, self->text, -1);
 }
 
+void
+sr_cell_set_blank (GtkWidget *cell)
+{
+  SrCell *self = SR_CELL (cell);
+
+  if (self->text == NULL)
+    return;
+
+  g_clear_pointer (&self->text, g_free);
+  gtk_widget_queue_draw (cell);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
 const char *
 sr_cell_get_text (GtkWidget *cell)
 {

@@ -23,6 +23,8 @@ void        sr_cell_set_min_chars (GtkWidget   *cell,
 /* Sets a cell's text; an empty or NULL text shows as "—". */
 void        sr_cell_set_text      (GtkWidget   *cell,
                                    const char  *text);
+/* Shows nothing: a row not read yet (its text comes when it is). */
+void        sr_cell_set_blank     (GtkWidget   *cell);
 const char *sr_cell_get_text      (GtkWidget   *cell);
 /* The size in pixels of text in widget's style; with text NULL, the
  * font's line height and average character width. In a list view it is

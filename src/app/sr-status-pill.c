@@ -36,6 +36,7 @@ struct _SrStatusPill
   /* The status classes set colours only (style.css): the restyle that
    * follows a swap of them keeps the sizes remembered. */
   gboolean     class_swapped;
+  gboolean     blank;        /* drawn not at all (opacity 0) */
 
   SrStatus   status;
   const char *style_class;   /* static string from sr_status_get_style_class() */
@@ -198,7 +199,12 @@ sr_status_pill_set_status (SrStatusPill *self,
 
   /* Rows bind the same few statuses over and over: a known status shown
    * already needs nothing (an unknown one's tooltip has its raw value). */
-  if (status == self->status && status != SR_STATUS_UNKNOWN && self->text != NULL)
+  if (self->blank)
+    {
+      self->blank = FALSE;
+      gtk_widget_set_opacity (GTK_WIDGET (self), 1.0);
+    }
+  else if (status == self->status && status != SR_STATUS_UNKNOWN && self->text != NULL)
     return;
 
   style_class = sr_status_get_style_class (status);
@@ -237,6 +243,22 @@ sr_status_pill_set_status (SrStatusPill *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->text,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, sr_status_get_description (status),
                                   -1);
+}
+
+void
+sr_status_pill_set_blank (SrStatusPill *self)
+{
+  g_return_if_fail (SR_IS_STATUS_PILL (self));
+
+  if (self->blank)
+    return;
+
+  /* GTK draws nothing of a widget with no opacity, not even its
+   * background; its size stays (no new layout of the row). */
+  self->blank = TRUE;
+  gtk_widget_set_opacity (GTK_WIDGET (self), 0.0);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 SrStatus

@@ -19,6 +19,9 @@ GtkWidget  *sr_status_pill_new         (void);
 void        sr_status_pill_set_status  (SrStatusPill *self,
                                         SrStatus      status,
                                         const char   *raw);
+/* Shows nothing until the next sr_status_pill_set_status(): a row not
+ * read yet. */
+void        sr_status_pill_set_blank   (SrStatusPill *self);
 SrStatus    sr_status_pill_get_status  (SrStatusPill *self);
 const char *sr_status_pill_get_text    (SrStatusPill *self);
 
