@@ -238,6 +238,7 @@ sr_cell_draw_text (GtkWidget       *widget,
   int height = gtk_widget_get_height (widget);
   PangoRectangle logical;
   GdkRGBA color;
+  gboolean clip;
 
   if (text == NULL || *text == '\0' || width <= 0)
     return;
@@ -259,12 +260,19 @@ sr_cell_draw_text (GtkWidget       *widget,
   pango_layout_get_pixel_extents (*layout, NULL, &logical);
   gtk_widget_get_color (widget, &color);
 
-  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* A clip only when the text is larger than the cell (a cell narrower
+   * than "…"): an ellipsized line fits, and a column view's cells clip
+   * already. A clip is a save and restore of the renderer's state per
+   * cell, most of a redraw of a log in the cairo renderer. */
+  clip = logical.x < 0 || logical.x + logical.width > width || logical.height > height;
+  if (clip)
+    gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, floor ((height - logical.height) / 2.0)));
   gtk_snapshot_append_layout (snapshot, *layout, &color);
   gtk_snapshot_restore (snapshot);
-  gtk_snapshot_pop (snapshot);
+  if (clip)
+    gtk_snapshot_pop (snapshot);
 }
 
 static void

@@ -64,6 +64,7 @@ static gboolean naive = FALSE;
 static gboolean launch_only = FALSE;
 static gboolean dashboard_only = FALSE;
 static gboolean scroll_only = FALSE;
+static gboolean redraw_only = FALSE;
 static int hold_s = 0;
 
 static const GOptionEntry entries[] = {
@@ -81,6 +82,9 @@ static const GOptionEntry entries[] = {
   { "dashboard-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &dashboard_only, NULL, NULL },
   /* with --child: the launch, then the scrolling and the jumps (for a profiler) */
   { "scroll-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &scroll_only, NULL, NULL },
+  /* with --child: the launch, then only the whole window drawn again
+   * (valgrind --tool=callgrind --toggle-collect=measure_redraw) */
+  { "redraw-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &redraw_only, NULL, NULL },
   /* with --child: wait this long after the open's memory figures (to read
    * /proc/PID/smaps), the main loop running */
   { "hold", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &hold_s, NULL, NULL },
@@ -222,7 +226,7 @@ run_for (int ms)
 /* The floor under any gap: the window drawn again whole (its last render
  * nodes, nothing changed) by its own renderer, until the X server has
  * done it; median of 20, in ms of wall clock and of main-thread CPU. */
-static void
+G_GNUC_NO_INLINE static void
 measure_redraw (GtkWidget *window,
                 double    *wall_ms,
                 double    *cpu_ms)
@@ -664,6 +668,8 @@ run_window (void)
     goto dashboard;
   if (scroll_only)
     goto scrolling;
+  if (redraw_only)
+    goto redraw;
 
   failed->status_mask = 1 << SR_STATUS_FAILED;
   sender->sender_id = g_strdup ("MyShop");
@@ -694,10 +700,11 @@ scrolling:
   g_print ("gap_scroll_ms=%.1f\ngap_home_end_ms=%.1f\ngap_jumps_ms=%.1f\njump_rows_ms=%.1f\n",
            smooth, home_end, jumps, jump_rows);
   g_print ("gap_scroll_cpu_ms=%.1f\ngap_home_end_cpu_ms=%.1f\ngap_jumps_cpu_ms=%.1f\n", cpu[0], cpu[1], cpu[2]);
+redraw:
   measure_redraw (GTK_WIDGET (window), &redraw_ms, &redraw_cpu_ms);
   g_print ("redraw_ms=%.1f\nredraw_cpu_ms=%.1f\n", redraw_ms, redraw_cpu_ms);
   print_memory ("scrolled");
-  if (scroll_only)
+  if (scroll_only || redraw_only)
     goto out;
 
 dashboard:
