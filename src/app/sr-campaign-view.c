@@ -67,6 +67,15 @@ list_item_get_campaign (GtkListItem *list_item)
   return SR_CAMPAIGN (gtk_list_item_get_item (list_item));
 }
 
+static gboolean is_placeholder (gpointer item);
+
+/* A row not read yet is blank until its block lands (see sr-cells.h). */
+static gboolean
+blank_placeholder (GtkListItem *list_item)
+{
+  return sr_cell_bind_blank (list_item, is_placeholder);
+}
+
 static void
 on_setup_label_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
@@ -115,7 +124,7 @@ format_date_item (SrCampaignView  *self,
   SrCampaign *campaign = list_item_get_campaign (list_item);
   g_autofree char *text = NULL;
 
-  if (campaign == NULL)
+  if (campaign == NULL || blank_placeholder (list_item))
     return;
 
   text = sr_format_time (sr_campaign_get_created_at (campaign),
@@ -145,6 +154,9 @@ on_bind_sender_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrCampaignView           *self)
 {
+  if (blank_placeholder (list_item))
+    return;
+
   sr_cell_set_label (list_item, sr_campaign_get_sender_id (list_item_get_campaign (list_item)));
 }
 
@@ -153,6 +165,9 @@ on_bind_message_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     SrCampaignView           *self)
 {
+  if (blank_placeholder (list_item))
+    return;
+
   sr_cell_set_one_line (list_item, sr_campaign_get_message (list_item_get_campaign (list_item)));
 }
 
@@ -161,6 +176,9 @@ on_bind_recipients_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *list_item,
                        SrCampaignView           *self)
 {
+  if (blank_placeholder (list_item))
+    return;
+
   sr_cell_set_count (list_item, sr_campaign_get_recipients (list_item_get_campaign (list_item)));
 }
 
@@ -209,7 +227,7 @@ format_count_item (SrCampaignView  *self,
   gboolean from_messages;
   GtkWidget *child = gtk_list_item_get_child (list_item);
 
-  if (campaign == NULL)
+  if (campaign == NULL || blank_placeholder (list_item))
     return;
 
   get_campaign_groups (self, campaign, by_group, &from_messages);
@@ -320,10 +338,14 @@ on_bind_cost_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  SrCampaignView           *self)
 {
-  g_autofree char *text = sr_format_money (sr_campaign_get_client_total_cost (list_item_get_campaign (list_item)),
-                                           self->session ? sr_session_get_currency (self->session) : NULL,
-                                           2);
+  g_autofree char *text = NULL;
 
+  if (blank_placeholder (list_item))
+    return;
+
+  text = sr_format_money (sr_campaign_get_client_total_cost (list_item_get_campaign (list_item)),
+                          self->session ? sr_session_get_currency (self->session) : NULL,
+                          2);
   sr_cell_set_label (list_item, text);
 }
 
@@ -332,6 +354,9 @@ on_bind_source_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
                    SrCampaignView           *self)
 {
+  if (blank_placeholder (list_item))
+    return;
+
   /* Translators: where a campaign was sent from: the API or the web dashboard */
   sr_cell_set_label (list_item, sr_campaign_get_is_api (list_item_get_campaign (list_item)) ? _("API") : _("Web"));
 }
@@ -342,8 +367,12 @@ on_bind_status_cb (GtkSignalListItemFactory *factory,
                    SrCampaignView           *self)
 {
   SrCampaign *campaign = list_item_get_campaign (list_item);
-  g_autofree char *label = sr_campaign_status_dup_label (sr_campaign_get_status (campaign));
+  g_autofree char *label = NULL;
 
+  if (blank_placeholder (list_item))
+    return;
+
+  label = sr_campaign_status_dup_label (sr_campaign_get_status (campaign));
   /* Campaign statuses are not documented: named, the raw value on hover. */
   sr_cell_set_label (list_item, label);
   sr_cell_set_tooltip (gtk_list_item_get_child (list_item), sr_campaign_get_status (campaign));

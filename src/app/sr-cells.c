@@ -616,6 +616,35 @@ on_unbind_watch_cb (GtkSignalListItemFactory *factory,
     g_ptr_array_remove_fast (watch->list_items, list_item);
 }
 
+gboolean
+sr_cell_bind_blank (GtkListItem         *list_item,
+                    SrIsPlaceholderFunc  is_placeholder)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (child == NULL)
+    return item == NULL;
+
+  if (item != NULL && is_placeholder (item))
+    {
+      if (SR_IS_CELL (child))
+        sr_cell_set_blank (child);
+      else
+        {
+          gtk_widget_set_opacity (child, 0.0);
+          for (GtkWidget *c = gtk_widget_get_first_child (child); c != NULL; c = gtk_widget_get_next_sibling (c))
+            if (SR_IS_CELL (c))
+              sr_cell_set_blank (c);
+        }
+      return TRUE;
+    }
+
+  if (!SR_IS_CELL (child) && gtk_widget_get_opacity (child) < 1.0)
+    gtk_widget_set_opacity (child, 1.0);
+  return FALSE;
+}
+
 void
 sr_cell_watch_placeholders (GtkListItemFactory  *factory,
                             SrIsPlaceholderFunc  is_placeholder)
