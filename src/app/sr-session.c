@@ -787,6 +787,7 @@ typedef struct
 {
   char        *path;
   SrApiClient *client;
+  gboolean     loopback;        /* plain http to this machine: no TLS */
   SrCache     *cache;           /* once opened */
   gboolean     has_account;     /* the account row, read with the opening */
   double       balance;
@@ -804,21 +805,36 @@ open_data_free (OpenData *data)
   g_free (data);
 }
 
-static void
-opened_account_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+/* On the worker that opened the cache, while the main thread builds the
+ * window: the account row, so a new session has its balance and currency
+ * at once, with no trip through the (busy) main thread between the open and
+ * this read. Then what the first request of the sync, which starts as soon
+ * as the reports are shown, would otherwise load on the main thread just
+ * before the first frame: GIO's proxy resolver (libproxy, its plugins and
+ * their JavaScript engine: about 12 M instructions) and, for https, the
+ * TLS backend with the system's trust store. Both are process-wide
+ * singletons, made once and safe to make on any thread. */
+static gboolean
+prepare_on_open (SrCache       *cache,
+                 gpointer       user_data,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  OpenData *data = g_task_get_task_data (task);
+  OpenData *data = user_data;
+  g_autoptr(GError) local_error = NULL;
 
-  data->has_account = sr_cache_get_account_finish (data->cache, result, &data->balance,
-                                                   &data->currency, &data->last_sync, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot read the account: %s", error->message);
+  data->has_account = sr_cache_get_account (cache, &data->balance, &data->currency,
+                                            &data->last_sync, &local_error);
+  if (local_error != NULL)
+    g_warning ("Cannot read the account: %s", local_error->message);
 
-  g_task_return_pointer (task, g_object_ref (data->cache), g_object_unref);
+  g_proxy_resolver_get_default ();
+  if (!data->loopback)
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+    }
+
+  return TRUE;
 }
 
 static void
@@ -829,7 +845,6 @@ cache_opened_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   OpenData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
   data->cache = sr_cache_open_finish (result, &error);
   if (data->cache == NULL)
@@ -838,7 +853,7 @@ cache_opened_cb (GObject      *object,
       return;
     }
 
-  sr_cache_get_account_async (data->cache, cancellable, opened_account_cb, g_steal_pointer (&task));
+  g_task_return_pointer (task, g_object_ref (data->cache), g_object_unref);
 }
 
 void
@@ -870,11 +885,14 @@ sr_session_open_async (const char          *api_url,
 
   data = g_new0 (OpenData, 1);
   data->client = client;
+  data->loopback = sr_api_url_is_loopback (sr_api_client_get_api_url (client));
   data->path = sr_session_build_cache_path (sr_api_client_get_api_url (client), api_key, data_dir);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
 
-  /* Opening migrates and runs a quick check: seconds on a big file. */
-  sr_cache_open_async (data->path, cancellable, cache_opened_cb, g_steal_pointer (&task));
+  /* Opening migrates and runs a quick check: seconds on a big file. The
+   * task keeps data (its task data) alive until the open is done. */
+  sr_cache_open_async_full (data->path, prepare_on_open, data, cancellable,
+                            cache_opened_cb, g_steal_pointer (&task));
 }
 
 SrSession *
