@@ -28,6 +28,7 @@ struct _SrSession
   GCancellable    *index_cancellable;
   GCancellable    *account_cancellable;
   SrCampaignIndex *campaign_index;     /* NULL until first loaded */
+  SrMessageListHead *messages_head;    /* read with the opening, until taken */
 
   char            *currency;
   char            *progress_text;
@@ -306,6 +307,7 @@ on_cache_changed_cb (SrSession      *self,
 {
   g_assert (SR_IS_SESSION (self));
 
+  g_clear_pointer (&self->messages_head, sr_message_list_head_free);
   reload_account (self);
   /* During a sync, once at its end rather than at every commit. */
   if (what & (SR_CACHE_CHANGED_MESSAGES | SR_CACHE_CHANGED_CAMPAIGNS))
@@ -649,6 +651,7 @@ sr_session_dispose (GObject *object)
   sr_session_close (self);
 
   g_clear_handle_id (&self->wait_tick, g_source_remove);
+  g_clear_pointer (&self->messages_head, sr_message_list_head_free);
   g_clear_object (&self->sync);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
@@ -793,6 +796,7 @@ typedef struct
   double       balance;
   char        *currency;
   gint64       last_sync;
+  SrMessageListHead *messages_head;
 } OpenData;
 
 static void
@@ -802,13 +806,17 @@ open_data_free (OpenData *data)
   g_clear_object (&data->client);
   g_clear_object (&data->cache);
   g_clear_pointer (&data->currency, g_free);
+  g_clear_pointer (&data->messages_head, sr_message_list_head_free);
   g_free (data);
 }
 
 /* On the worker that opened the cache, while the main thread builds the
  * window: the account row, so a new session has its balance and currency
  * at once, with no trip through the (busy) main thread between the open and
- * this read. Then what the first request of the sync, which starts as soon
+ * this read, and the Messages Log's first rows (60 records), so that the
+ * first frame can show them: a read started from the main thread once the
+ * session is there lands one main-loop trip later, often after a first
+ * frame with no rows (about 30 ms of the main thread at a start). Then what the first request of the sync, which starts as soon
  * as the reports are shown, would otherwise load on the main thread just
  * before the first frame: GIO's proxy resolver (libproxy, its plugins and
  * their JavaScript engine: about 12 M instructions) and, for https, the
@@ -827,6 +835,11 @@ prepare_on_open (SrCache       *cache,
                                             &data->last_sync, &local_error);
   if (local_error != NULL)
     g_warning ("Cannot read the account: %s", local_error->message);
+  g_clear_error (&local_error);
+
+  data->messages_head = sr_message_list_read_head (cache, NULL, cancellable, &local_error);
+  if (data->messages_head == NULL)
+    g_debug ("Cannot read the first messages ahead: %s", local_error->message);
 
   g_proxy_resolver_get_default ();
   if (!data->loopback)
@@ -931,6 +944,7 @@ sr_session_open_finish (GAsyncResult  *result,
                            G_CALLBACK (on_network_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
+  self->messages_head = g_steal_pointer (&data->messages_head);
   if (data->has_account)
     apply_account (self, data->balance, &data->currency, data->last_sync);
   update_synced_text (self);
@@ -955,6 +969,14 @@ sr_session_get_campaign_index (SrSession *self)
   g_return_val_if_fail (SR_IS_SESSION (self), NULL);
 
   return self->campaign_index;
+}
+
+SrMessageListHead *
+sr_session_take_messages_head (SrSession *self)
+{
+  g_return_val_if_fail (SR_IS_SESSION (self), NULL);
+
+  return g_steal_pointer (&self->messages_head);
 }
 
 SrCache *
