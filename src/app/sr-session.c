@@ -811,17 +811,17 @@ open_data_free (OpenData *data)
 }
 
 /* On the worker that opened the cache, while the main thread builds the
- * window: the account row, so a new session has its balance and currency
- * at once, with no trip through the (busy) main thread between the open and
- * this read, and the Messages Log's first rows (60 records), so that the
- * first frame can show them: a read started from the main thread once the
- * session is there lands one main-loop trip later, often after a first
- * frame with no rows (about 30 ms of the main thread at a start). Then what the first request of the sync, which starts as soon
- * as the reports are shown, would otherwise load on the main thread just
- * before the first frame: GIO's proxy resolver (libproxy, its plugins and
- * their JavaScript engine: about 12 M instructions) and, for https, the
- * TLS backend with the system's trust store. Both are process-wide
- * singletons, made once and safe to make on any thread. */
+ * window, with no trip through the (busy) main thread in between:
+ * - the account row, so a new session has its balance and currency at once;
+ * - the Messages Log's first rows (60 records), so that the frame after the
+ *   session arrives can show them (a read started from the main thread
+ *   then lands one main-loop trip later, and a frame may come first);
+ * - what the sync's first request, which starts as soon as the reports are
+ *   shown, would otherwise load on the main thread just before the first
+ *   frame: GIO's proxy resolver (libproxy, its plugins and their JavaScript
+ *   engine: about 12 M instructions) and, for https, the TLS backend with
+ *   the system's trust store. Both are process-wide singletons, made once
+ *   and safe to make on any thread. */
 static gboolean
 prepare_on_open (SrCache       *cache,
                  gpointer       user_data,
