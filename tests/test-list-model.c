@@ -1599,6 +1599,105 @@ test_campaigns (void)
   g_assert_cmpuint (checker->emissions->len, ==, 0);
 }
 
+/* The Messages Log's first rows read ahead, on a thread of their own, as
+ * the session reads them with the opening of the cache. */
+static gpointer
+read_head_thread (gpointer data)
+{
+  const SrMessageFilter *filter = data;
+  g_autoptr(GError) error = NULL;
+  SrMessageListHead *head = sr_message_list_read_head (fx.cache, filter, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (head);
+
+  return head;
+}
+
+static SrMessageListHead *
+read_head (const SrMessageFilter *filter)
+{
+  return g_thread_join (g_thread_new ("read-head", read_head_thread, (gpointer) filter));
+}
+
+/* A list made with its head read ahead has its first rows, read, as it is
+ * made: the first frame of a launch shows them without a trip to the read
+ * pool. The rest comes as after a change of query, once released or by
+ * itself; a head read for another filter is dropped. */
+static void
+test_messages_head_ahead (void)
+{
+  g_autoptr(SrMessageFilter) failed = filter_new_statuses (1 << SR_STATUS_FAILED);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (int release = 0; release <= 1; release++)
+    {
+      g_autoptr(SrMessageList) list = sr_message_list_new_with_head (fx.cache, NULL, read_head (NULL));
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+      /* No main-loop iteration yet: the rows are there, real records. */
+      g_assert_cmpuint (n, ==, MIN (FIRST_ROWS, fx.n_messages));
+      g_assert_true (sr_message_list_get_loading (list));
+      g_clear_pointer (&first, g_ptr_array_unref);
+      first = expected_first (G_LIST_MODEL (list), n);
+      g_assert_cmpuint (first->len, ==, n);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(SrMessage) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+          g_assert_true (sr_message_list_is_loaded (list, i));
+          g_assert_cmpstr (sr_message_get_id (item), ==, sr_message_get_id (g_ptr_array_index (first, i)));
+          g_assert_true (message_same_data (item, g_ptr_array_index (first, i)));
+        }
+
+      if (release)
+        sr_message_list_release_rest (list);
+      sr_message_list_wait (list);
+      g_assert_false (sr_message_list_get_loading (list));
+      g_assert_cmpint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
+                       sr_cache_count_messages (fx.cache, NULL, &error));
+      g_assert_no_error (error);
+      /* a row past the head, read from its block (the oldest: the same
+       * time as the cache's last, whose id a tie may change) */
+      {
+        g_autoptr(SrMessage) last = model_get_loaded (G_LIST_MODEL (list),
+                                                      g_list_model_get_n_items (G_LIST_MODEL (list)) - 1);
+        g_autoptr(GPtrArray) all = NULL;
+
+        sr_cache_db_allow_main_thread_reads (TRUE);
+        all = sr_cache_query_messages (fx.cache, NULL, SR_MESSAGE_SORT_CREATED, TRUE, -1, 0, &error);
+        sr_cache_db_allow_main_thread_reads (FALSE);
+        g_assert_no_error (error);
+        g_assert_cmpint (sr_message_get_created_at (last), ==,
+                         sr_message_get_created_at (g_ptr_array_index (all, all->len - 1)));
+      }
+    }
+
+  /* Read for every message, asked for the failed ones: dropped, the list
+   * loads its own (and a head read for that filter is taken). */
+  {
+    g_autoptr(SrMessageList) list = sr_message_list_new_with_head (fx.cache, failed, read_head (NULL));
+    g_autoptr(Checker) checker = checker_new (G_LIST_MODEL (list), message_id);
+
+    g_assert_true (sr_message_filter_equal (sr_message_list_get_filter (list), failed));
+    g_assert_true (sr_message_list_get_loading (list));
+    sr_message_list_wait (list);
+    checker_assert_query_change (checker, 0, 0);
+    check_messages (checker);
+  }
+  {
+    g_autoptr(SrMessageList) list = sr_message_list_new_with_head (fx.cache, failed, read_head (failed));
+    g_autoptr(SrMessage) item = NULL;
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), >, 0);
+    g_assert_true (sr_message_list_is_loaded (list, 0));
+    item = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_assert_cmpint (sr_message_get_status (item), ==, SR_STATUS_FAILED);
+    sr_message_list_wait (list);
+  }
+}
+
 /* A model dropped while it loads must not crash nor leak a callback. */
 static void
 test_dispose_while_loading (void)
@@ -1835,6 +1934,7 @@ main (int   argc,
   fixture_setup ();
 
   g_test_add_func ("/list-model/messages/initial", test_messages_initial);
+  g_test_add_func ("/list-model/messages/head-ahead", test_messages_head_ahead);
   g_test_add_func ("/list-model/messages/sort", test_messages_sort);
   g_test_add_func ("/list-model/messages/filter", test_messages_filter);
   g_test_add_func ("/list-model/messages/supersede", test_messages_supersede);

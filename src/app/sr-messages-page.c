@@ -80,6 +80,8 @@ struct _SrMessagesPage
 
   SrSession       *session;
   SrMessageList   *list;
+  GdkFrameClock   *rest_clock;        /* waited on for the first rows' frame */
+  gulong           rest_painted_id;
   GSettings       *settings;
   GCancellable    *counts_cancellable;
   GCancellable    *choices_cancellable;
@@ -508,10 +510,48 @@ on_currency_changed_cb (SrMessagesPage *self)
 }
 
 static void
+stop_waiting_for_first_rows (SrMessagesPage *self)
+{
+  if (self->rest_clock != NULL)
+    g_clear_signal_handler (&self->rest_painted_id, self->rest_clock);
+  g_clear_object (&self->rest_clock);
+}
+
+static void
+on_first_rows_painted_cb (GdkFrameClock  *clock,
+                          SrMessagesPage *self)
+{
+  stop_waiting_for_first_rows (self);
+  if (self->list != NULL)
+    sr_message_list_release_rest (self->list);
+}
+
+/* A list that starts with its first rows (read with the opening) reads
+ * the rest once the frame that shows them is painted, so that the query of
+ * every rowid does not take a core from that frame. */
+static void
+release_rest_after_first_rows (SrMessagesPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  stop_waiting_for_first_rows (self);
+  if (clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      sr_message_list_release_rest (self->list);
+      return;
+    }
+
+  self->rest_clock = g_object_ref (clock);
+  self->rest_painted_id = g_signal_connect (clock, "after-paint",
+                                            G_CALLBACK (on_first_rows_painted_cb), self);
+}
+
+static void
 sr_messages_page_dispose (GObject *object)
 {
   SrMessagesPage *self = SR_MESSAGES_PAGE (object);
 
+  stop_waiting_for_first_rows (self);
   g_cancellable_cancel (self->counts_cancellable);
   g_clear_object (&self->counts_cancellable);
   g_cancellable_cancel (self->choices_cancellable);
@@ -643,6 +683,7 @@ sr_messages_page_set_session (SrMessagesPage *self,
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
 
+  stop_waiting_for_first_rows (self);
   g_cancellable_cancel (self->counts_cancellable);
   g_cancellable_cancel (self->choices_cancellable);
   sr_message_view_set_list (self->message_view, NULL);
@@ -654,8 +695,10 @@ sr_messages_page_set_session (SrMessagesPage *self,
     {
       g_autoptr(SrMessageFilter) filter = build_filter (self, TRUE);
 
-      self->list = sr_message_list_new (sr_session_get_cache (session));
-      sr_message_list_set_filter (self->list, filter);
+      /* The first rows read with the opening, when the filter is theirs:
+       * the first frame shows them. */
+      self->list = sr_message_list_new_with_head (sr_session_get_cache (session), filter,
+                                                  sr_session_take_messages_head (session));
 
       g_signal_connect_object (self->list, "items-changed",
                                G_CALLBACK (update_state),
@@ -674,6 +717,7 @@ sr_messages_page_set_session (SrMessagesPage *self,
       sr_message_view_set_currency (self->message_view, sr_session_get_currency (session));
       sr_message_view_set_campaign_index (self->message_view, sr_session_get_campaign_index (session));
       sr_message_view_set_list (self->message_view, self->list);
+      release_rest_after_first_rows (self);
     }
   else
     sr_export_bar_cancel (self->export_bar);

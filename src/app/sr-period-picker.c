@@ -181,6 +181,38 @@ update_day_labels (SrPeriodPicker *self)
   gtk_label_set_label (self->to_label, last_text);
 }
 
+static void on_day_selected_cb (SrPeriodPicker *self,
+                                GtkCalendar    *calendar);
+
+static GtkCalendar *
+add_calendar (SrPeriodPicker *self,
+              const char     *name,
+              const char     *accessible_label)
+{
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  g_signal_connect_object (calendar, "day-selected", G_CALLBACK (on_day_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (calendar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);
+  gtk_stack_add_named (self->calendar_stack, calendar, name);
+
+  return GTK_CALENDAR (calendar);
+}
+
+/* Made when the custom range is first shown, not with the picker: two
+ * GtkCalendars are about 120 widgets, a fifth of the Messages Log's
+ * widgets before its first frame, for a page most starts never open. */
+static void
+ensure_calendars (SrPeriodPicker *self)
+{
+  if (self->from_calendar != NULL)
+    return;
+
+  self->from_calendar = add_calendar (self, "from", _("First day"));
+  self->to_calendar = add_calendar (self, "to", _("Last day"));
+}
+
 /* The calendars start on the range in force: the custom days, or the
  * preset's first and last day. */
 static void
@@ -190,6 +222,8 @@ show_custom_page (SrPeriodPicker *self)
   g_autoptr(GDateTime) first = NULL;
   g_autoptr(GDateTime) last = NULL;
   gint64 from, to;
+
+  ensure_calendars (self);
 
   compute_range (self, self->period, &from, &to);
   if (from != SR_TIME_NONE && to != SR_TIME_NONE)
@@ -265,6 +299,7 @@ on_day_toggle_toggled_cb (SrPeriodPicker  *self,
   if (!gtk_toggle_button_get_active (toggle))
     return;
 
+  ensure_calendars (self);
   gtk_stack_set_visible_child_name (self->calendar_stack, toggle == self->from_toggle ? "from" : "to");
 }
 
@@ -289,6 +324,7 @@ on_apply_clicked_cb (SrPeriodPicker *self)
 
   g_assert (SR_IS_PERIOD_PICKER (self));
 
+  ensure_calendars (self);
   first = gtk_calendar_get_date (self->from_calendar);
   last = gtk_calendar_get_date (self->to_calendar);
   sr_period_picker_apply_custom (self, first, last);
@@ -365,12 +401,9 @@ sr_period_picker_class_init (SrPeriodPickerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrPeriodPicker, from_label);
   gtk_widget_class_bind_template_child (widget_class, SrPeriodPicker, to_label);
   gtk_widget_class_bind_template_child (widget_class, SrPeriodPicker, calendar_stack);
-  gtk_widget_class_bind_template_child (widget_class, SrPeriodPicker, from_calendar);
-  gtk_widget_class_bind_template_child (widget_class, SrPeriodPicker, to_calendar);
   gtk_widget_class_bind_template_child (widget_class, SrPeriodPicker, apply_button);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_day_toggle_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_apply_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_popover_show_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_popover_closed_cb);

@@ -28,6 +28,7 @@ struct _SrSession
   GCancellable    *index_cancellable;
   GCancellable    *account_cancellable;
   SrCampaignIndex *campaign_index;     /* NULL until first loaded */
+  SrMessageListHead *messages_head;    /* read with the opening, until taken */
 
   char            *currency;
   char            *progress_text;
@@ -306,6 +307,7 @@ on_cache_changed_cb (SrSession      *self,
 {
   g_assert (SR_IS_SESSION (self));
 
+  g_clear_pointer (&self->messages_head, sr_message_list_head_free);
   reload_account (self);
   /* During a sync, once at its end rather than at every commit. */
   if (what & (SR_CACHE_CHANGED_MESSAGES | SR_CACHE_CHANGED_CAMPAIGNS))
@@ -649,6 +651,7 @@ sr_session_dispose (GObject *object)
   sr_session_close (self);
 
   g_clear_handle_id (&self->wait_tick, g_source_remove);
+  g_clear_pointer (&self->messages_head, sr_message_list_head_free);
   g_clear_object (&self->sync);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
@@ -787,11 +790,13 @@ typedef struct
 {
   char        *path;
   SrApiClient *client;
+  gboolean     loopback;        /* plain http to this machine: no TLS */
   SrCache     *cache;           /* once opened */
   gboolean     has_account;     /* the account row, read with the opening */
   double       balance;
   char        *currency;
   gint64       last_sync;
+  SrMessageListHead *messages_head;
 } OpenData;
 
 static void
@@ -801,24 +806,48 @@ open_data_free (OpenData *data)
   g_clear_object (&data->client);
   g_clear_object (&data->cache);
   g_clear_pointer (&data->currency, g_free);
+  g_clear_pointer (&data->messages_head, sr_message_list_head_free);
   g_free (data);
 }
 
-static void
-opened_account_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+/* On the worker that opened the cache, while the main thread builds the
+ * window, with no trip through the (busy) main thread in between:
+ * - the account row, so a new session has its balance and currency at once;
+ * - the Messages Log's first rows (60 records), so that the frame after the
+ *   session arrives can show them (a read started from the main thread
+ *   then lands one main-loop trip later, and a frame may come first);
+ * - what the sync's first request, which starts as soon as the reports are
+ *   shown, would otherwise load on the main thread just before the first
+ *   frame: GIO's proxy resolver (libproxy, its plugins and their JavaScript
+ *   engine: about 12 M instructions) and, for https, the TLS backend with
+ *   the system's trust store. Both are process-wide singletons, made once
+ *   and safe to make on any thread. */
+static gboolean
+prepare_on_open (SrCache       *cache,
+                 gpointer       user_data,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  OpenData *data = g_task_get_task_data (task);
+  OpenData *data = user_data;
+  g_autoptr(GError) local_error = NULL;
 
-  data->has_account = sr_cache_get_account_finish (data->cache, result, &data->balance,
-                                                   &data->currency, &data->last_sync, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot read the account: %s", error->message);
+  data->has_account = sr_cache_get_account (cache, &data->balance, &data->currency,
+                                            &data->last_sync, &local_error);
+  if (local_error != NULL)
+    g_warning ("Cannot read the account: %s", local_error->message);
+  g_clear_error (&local_error);
 
-  g_task_return_pointer (task, g_object_ref (data->cache), g_object_unref);
+  data->messages_head = sr_message_list_read_head (cache, NULL, cancellable, &local_error);
+  if (data->messages_head == NULL)
+    g_debug ("Cannot read the first messages ahead: %s", local_error->message);
+
+  g_proxy_resolver_get_default ();
+  if (!data->loopback)
+    {
+      g_autoptr(GTlsDatabase) database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+    }
+
+  return TRUE;
 }
 
 static void
@@ -829,7 +858,6 @@ cache_opened_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   OpenData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
   data->cache = sr_cache_open_finish (result, &error);
   if (data->cache == NULL)
@@ -838,7 +866,7 @@ cache_opened_cb (GObject      *object,
       return;
     }
 
-  sr_cache_get_account_async (data->cache, cancellable, opened_account_cb, g_steal_pointer (&task));
+  g_task_return_pointer (task, g_object_ref (data->cache), g_object_unref);
 }
 
 void
@@ -870,11 +898,14 @@ sr_session_open_async (const char          *api_url,
 
   data = g_new0 (OpenData, 1);
   data->client = client;
+  data->loopback = sr_api_url_is_loopback (sr_api_client_get_api_url (client));
   data->path = sr_session_build_cache_path (sr_api_client_get_api_url (client), api_key, data_dir);
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
 
-  /* Opening migrates and runs a quick check: seconds on a big file. */
-  sr_cache_open_async (data->path, cancellable, cache_opened_cb, g_steal_pointer (&task));
+  /* Opening migrates and runs a quick check: seconds on a big file. The
+   * task keeps data (its task data) alive until the open is done. */
+  sr_cache_open_async_full (data->path, prepare_on_open, data, cancellable,
+                            cache_opened_cb, g_steal_pointer (&task));
 }
 
 SrSession *
@@ -913,6 +944,7 @@ sr_session_open_finish (GAsyncResult  *result,
                            G_CALLBACK (on_network_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
+  self->messages_head = g_steal_pointer (&data->messages_head);
   if (data->has_account)
     apply_account (self, data->balance, &data->currency, data->last_sync);
   update_synced_text (self);
@@ -937,6 +969,14 @@ sr_session_get_campaign_index (SrSession *self)
   g_return_val_if_fail (SR_IS_SESSION (self), NULL);
 
   return self->campaign_index;
+}
+
+SrMessageListHead *
+sr_session_take_messages_head (SrSession *self)
+{
+  g_return_val_if_fail (SR_IS_SESSION (self), NULL);
+
+  return g_steal_pointer (&self->messages_head);
 }
 
 SrCache *

@@ -33,6 +33,10 @@ SrSession     *sr_session_open_finish        (GAsyncResult        *result,
                                               GError             **error);
 
 SrCache       *sr_session_get_cache          (SrSession           *self);
+/* The Messages Log's first rows (every message, newest first), read with
+ * the opening; once (transfer full), and NULL after a change of the cache
+ * or when they could not be read. */
+SrMessageListHead *sr_session_take_messages_head (SrSession       *self);
 /* Every campaign by id, with the counts of its downloaded messages; NULL
  * until loaded; reloaded (notify::campaign-index) when the cache changes. */
 SrCampaignIndex *sr_session_get_campaign_index (SrSession         *self);

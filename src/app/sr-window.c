@@ -57,6 +57,9 @@ struct _SrWindow
   GtkLabel             *account_label;
   GtkLabel             *account_currency_label;
   GMenu                *account_section;
+  GMenuModel           *account_menu;
+  GMenuModel           *primary_menu;
+  GtkMenuButton        *primary_menu_button;
   GtkListBoxRow        *dashboard_row;
   GtkListBoxRow        *messages_row;
   GtkListBoxRow        *campaigns_row;
@@ -893,9 +896,19 @@ open_account (SrWindow *self)
   g_free (self->cache_path);
   self->cache_path = sr_session_build_cache_path (self->api_url, self->api_key, self->data_dir);
 
+  /* The file opens on a worker first, while the main thread builds what
+   * follows (session_open_cb() runs in a later main-loop iteration). */
+  set_session (self, NULL);
+  if (self->n_deleting > 0)
+    self->open_waits_for_delete = TRUE;
+  else
+    {
+      sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
+                             self->cancellable, session_open_cb, g_object_ref (self));
+    }
+
   /* The window's own chrome at once, not a bare spinner: the pages fill
    * in when the file is open (a thread; seconds when it is checked). */
-  set_session (self, NULL);
   gtk_label_set_label (self->balance_label, "—");
   gtk_label_set_label (self->sync_status_label, _("Opening your saved reports…"));
   set_opening (self, TRUE);
@@ -907,14 +920,6 @@ open_account (SrWindow *self)
     sr_window_show_content_page (self, last_page);
   }
   gtk_stack_set_visible_child_name (self->main_stack, "reports");
-
-  if (self->n_deleting > 0)
-    {
-      self->open_waits_for_delete = TRUE;
-      return;
-    }
-  sr_session_open_async (self->api_url, self->auth_url, self->api_key, self->data_dir,
-                         self->cancellable, session_open_cb, g_object_ref (self));
 }
 
 /* --- accounts --- */
@@ -2310,6 +2315,9 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, account_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, account_currency_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, account_section);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, account_menu);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, dashboard_row);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, messages_row);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, campaigns_row);
@@ -2359,12 +2367,28 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.cycle-focus", "b", TRUE);
 }
 
+/* A menu button's menu is made the first time it opens: a GtkPopoverMenu
+ * builds a widget for every item, and the window's two menus cost about as
+ * much as a tenth of its template before the first frame. */
+static void
+create_menu_popup_cb (GtkMenuButton *button,
+                      gpointer       user_data)
+{
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, G_MENU_MODEL (user_data));
+}
+
 static void
 sr_window_init (SrWindow *self)
 {
   int width, height;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_menu_button_set_create_popup_func (self->account_button, create_menu_popup_cb,
+                                         self->account_menu, NULL);
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_menu_popup_cb,
+                                         self->primary_menu, NULL);
 
   /* Under the other banners, in the same toolbar view. */
   self->storage_banner = ADW_BANNER (adw_banner_new (""));

@@ -18,8 +18,10 @@
 
 typedef struct
 {
-  char         *path;
-  GMainContext *context;   /* where "changed" goes: the caller's */
+  char              *path;
+  GMainContext      *context;   /* where "changed" goes: the caller's */
+  SrCacheOpenedFunc  opened_func;
+  gpointer           opened_data;
 } OpenData;
 
 static void
@@ -41,6 +43,12 @@ open_thread (GTask        *task,
   SrCache *cache;
 
   cache = sr_cache_open_in_context (data->path, data->context, &error);
+  if (cache != NULL && data->opened_func != NULL &&
+      !data->opened_func (cache, data->opened_data, cancellable, &error))
+    {
+      sr_cache_close (cache);
+      g_clear_object (&cache);
+    }
   if (cache == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -53,6 +61,17 @@ sr_cache_open_async (const char          *path,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
+  sr_cache_open_async_full (path, NULL, NULL, cancellable, callback, user_data);
+}
+
+void
+sr_cache_open_async_full (const char          *path,
+                          SrCacheOpenedFunc    opened_func,
+                          gpointer             opened_data,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   OpenData *data;
 
@@ -62,6 +81,8 @@ sr_cache_open_async (const char          *path,
   data = g_new0 (OpenData, 1);
   data->path = g_strdup (path);
   data->context = g_main_context_ref_thread_default ();
+  data->opened_func = opened_func;
+  data->opened_data = opened_data;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sr_cache_open_async);

@@ -24,6 +24,24 @@ void         sr_cache_open_async                 (const char             *path,
 SrCache     *sr_cache_open_finish                (GAsyncResult           *result,
                                                   GError                **error);
 
+/* Work for the worker that opened the cache, before the caller hears of
+ * it: the first reads a window shows, without a trip through the (busy)
+ * main thread in between. FALSE with error fails the open (the cache is
+ * closed); data belongs to the caller. */
+typedef gboolean (*SrCacheOpenedFunc)                (SrCache                *cache,
+                                                  gpointer                data,
+                                                  GCancellable           *cancellable,
+                                                  GError                **error);
+
+/* sr_cache_open_async(), then opened_func (may be NULL) on the same worker.
+ * Finish with sr_cache_open_finish(). */
+void         sr_cache_open_async_full            (const char             *path,
+                                                  SrCacheOpenedFunc       opened_func,
+                                                  gpointer                opened_data,
+                                                  GCancellable           *cancellable,
+                                                  GAsyncReadyCallback     callback,
+                                                  gpointer                user_data);
+
 /* sr_cache_query_status_counts(): an array of SrStatusCount. */
 void         sr_cache_query_status_counts_async  (SrCache                *self,
                                                   const SrMessageFilter  *filter,

@@ -57,6 +57,29 @@ SrLazyList    *sr_lazy_list_new          (GListModel            *owner,
                                           gpointer               query,
                                           GParamSpec            *n_items_pspec,
                                           GParamSpec            *loading_pspec);
+/* Worker: the first rows of query with their records, as a change of query
+ * reads them first; for sr_lazy_list_new_with_head(). */
+gboolean       sr_lazy_list_read_head    (const SrLazyListClass  *klass,
+                                          SrCache                *cache,
+                                          gconstpointer           query,
+                                          GArray                **out_rowids,
+                                          GPtrArray             **out_records,
+                                          GCancellable           *cancellable,
+                                          GError                **error);
+/* sr_lazy_list_new() with the head of exactly query read ahead (takes
+ * rowids and records): its first rows are there at once, without a trip
+ * to the read pool; the rest follows as after a change of query. */
+SrLazyList    *sr_lazy_list_new_with_head (GListModel           *owner,
+                                          const SrLazyListClass *klass,
+                                          SrCache               *cache,
+                                          gpointer               query,
+                                          GParamSpec            *n_items_pspec,
+                                          GParamSpec            *loading_pspec,
+                                          GArray                *rowids,
+                                          GPtrArray             *records);
+/* A list made with a head: the full query may start now (it waits for this
+ * at most FULL_QUERY_HOLD_MS). */
+void           sr_lazy_list_release_full (SrLazyList            *self);
 void           sr_lazy_list_free         (SrLazyList            *self);
 guint          sr_lazy_list_get_n_items  (SrLazyList            *self);
 /* Never reads the cache: a row not loaded yet gives a placeholder (an

@@ -119,6 +119,11 @@
  * the frames' priority: on a busy machine it would take a core from the
  * frame that shows the head. */
 #define FULL_QUERY_DELAY_MS 32
+/* A list made with its head read ahead (the launch) waits for its consumer
+ * to say the first rows are painted (sr_lazy_list_release_full()), at most
+ * this long: the query of a million rowids on the other core slowed the
+ * first frame down by a third on a busy two-core machine. */
+#define FULL_QUERY_HOLD_MS  250
 /* Myers' cost is about (n + m) * D; past this the diff gives one range. */
 #define DIFF_MAX_WORK       G_GUINT64_CONSTANT (200000000)
 #define DIFF_MAX_D          1024
@@ -242,6 +247,7 @@ struct _SrLazyList
   guint                  data_pending : 1;
   guint                  query_pending : 1;
   guint                  full_pending : 1;      /* the head landed, the rest not yet */
+  guint                  full_held : 1;         /* until sr_lazy_list_release_full() */
   guint                  reload_asked : 1;   /* sr_lazy_list_reload() not landed yet */
   guint                  loading : 1;
 };
@@ -1561,6 +1567,7 @@ full_query_cb (gpointer user_data)
   SrLazyList *self = user_data;
 
   self->full_source = 0;
+  self->full_held = FALSE;
   if (self->full_pending && self->inflight == NULL && !self->applying)
     {
       self->full_pending = FALSE;
@@ -1568,6 +1575,8 @@ full_query_cb (gpointer user_data)
     }
   return G_SOURCE_REMOVE;
 }
+
+static void after_reload (SrLazyList *self);
 
 static void
 reload_cb (GObject      *source_object,
@@ -1619,6 +1628,13 @@ reload_cb (GObject      *source_object,
         self->full_pending = TRUE;
     }
 
+  after_reload (self);
+}
+
+/* What follows a reload that landed (or failed): the next one. */
+static void
+after_reload (SrLazyList *self)
+{
   if (self->query_pending)
     {
       self->query_pending = FALSE;
@@ -1629,7 +1645,8 @@ reload_cb (GObject      *source_object,
   else if (self->full_pending)
     {
       if (self->full_source == 0)
-        self->full_source = add_source (FULL_QUERY_DELAY_MS, G_PRIORITY_DEFAULT_IDLE,
+        self->full_source = add_source (self->full_held ? FULL_QUERY_HOLD_MS : FULL_QUERY_DELAY_MS,
+                                        G_PRIORITY_DEFAULT_IDLE,
                                         full_query_cb, self, "[sr-lazy-list] full query");
     }
   else if (self->data_pending)
@@ -1774,20 +1791,40 @@ cache_changed_cb (SrCache  *cache,
     self->changed_source = g_timeout_add (CHANGED_DELAY_MS, changed_timeout_cb, self);
 }
 
-SrLazyList *
-sr_lazy_list_new (GListModel            *owner,
-                  const SrLazyListClass *klass,
-                  SrCache               *cache,
-                  gpointer               query,
-                  GParamSpec            *n_items_pspec,
-                  GParamSpec            *loading_pspec)
+gboolean
+sr_lazy_list_read_head (const SrLazyListClass  *klass,
+                        SrCache                *cache,
+                        gconstpointer           query,
+                        GArray                **out_rowids,
+                        GPtrArray             **out_records,
+                        GCancellable           *cancellable,
+                        GError                **error)
+{
+  g_autoptr(GArray) rowids = NULL;
+
+  g_return_val_if_fail (klass != NULL, FALSE);
+  g_return_val_if_fail (SR_IS_CACHE (cache), FALSE);
+  g_return_val_if_fail (out_rowids != NULL && out_records != NULL, FALSE);
+
+  rowids = klass->query_rowids (cache, query, HEAD_ROWS, cancellable, error);
+  if (rowids == NULL)
+    return FALSE;
+
+  *out_records = read_records (klass, cache, (const gint64 *) (gpointer) rowids->data, rowids->len);
+  *out_rowids = g_steal_pointer (&rowids);
+
+  return TRUE;
+}
+
+static SrLazyList *
+lazy_list_new (GListModel            *owner,
+               const SrLazyListClass *klass,
+               SrCache               *cache,
+               gpointer               query,
+               GParamSpec            *n_items_pspec,
+               GParamSpec            *loading_pspec)
 {
   SrLazyList *self;
-
-  g_return_val_if_fail (G_IS_LIST_MODEL (owner), NULL);
-  g_return_val_if_fail (klass != NULL, NULL);
-  g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
 
   self = g_new0 (SrLazyList, 1);
   self->owner = owner;
@@ -1804,9 +1841,88 @@ sr_lazy_list_new (GListModel            *owner,
 
   /* Quietly: nobody can be connected yet. */
   self->loading = TRUE;
+
+  return self;
+}
+
+SrLazyList *
+sr_lazy_list_new (GListModel            *owner,
+                  const SrLazyListClass *klass,
+                  SrCache               *cache,
+                  gpointer               query,
+                  GParamSpec            *n_items_pspec,
+                  GParamSpec            *loading_pspec)
+{
+  SrLazyList *self;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (owner), NULL);
+  g_return_val_if_fail (klass != NULL, NULL);
+  g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  self = lazy_list_new (owner, klass, cache, query, n_items_pspec, loading_pspec);
   start_reload (self, RELOAD_HEAD);
 
   return self;
+}
+
+SrLazyList *
+sr_lazy_list_new_with_head (GListModel            *owner,
+                            const SrLazyListClass *klass,
+                            SrCache               *cache,
+                            gpointer               query,
+                            GParamSpec            *n_items_pspec,
+                            GParamSpec            *loading_pspec,
+                            GArray                *rowids,
+                            GPtrArray             *records)
+{
+  SrLazyList *self;
+  ReloadData *rd;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (owner), NULL);
+  g_return_val_if_fail (klass != NULL, NULL);
+  g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail (rowids != NULL && records != NULL && records->len == rowids->len, NULL);
+
+  self = lazy_list_new (owner, klass, cache, query, n_items_pspec, loading_pspec);
+
+  /* Lands at once as a head reload would: the first rows now, the rest
+   * part by part, then the full query. */
+  rd = g_new0 (ReloadData, 1);
+  rd->klass = klass;
+  rd->kind = RELOAD_HEAD;
+  rd->old_rowids = g_array_ref (self->rowids);
+  rd->new_rowids = rowids;
+  rd->head_records = records;
+  rd->started = rd->queried = rd->finished = g_get_monotonic_time ();
+  apply_reload (self, rd);
+  if (rowids->len >= HEAD_ROWS)
+    {
+      self->full_pending = TRUE;
+      self->full_held = TRUE;
+    }
+  reload_data_free (rd);
+  after_reload (self);
+
+  return self;
+}
+
+void
+sr_lazy_list_release_full (SrLazyList *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!self->full_held)
+    return;
+
+  self->full_held = FALSE;
+  if (self->full_source != 0)
+    {
+      g_clear_handle_id (&self->full_source, g_source_remove);
+      self->full_source = add_source (0, G_PRIORITY_DEFAULT_IDLE, full_query_cb, self,
+                                      "[sr-lazy-list] full query");
+    }
 }
 
 void
@@ -1878,6 +1994,7 @@ sr_lazy_list_set_query (SrLazyList *self,
 
   /* The rest of the previous query is not wanted any more. */
   self->full_pending = FALSE;
+  self->full_held = FALSE;
   g_clear_handle_id (&self->full_source, g_source_remove);
   start_reload (self, RELOAD_HEAD);
   update_loading (self);

@@ -127,12 +127,20 @@ static const SrLazyListClass message_list_class = {
   .query_free = message_query_free,
 };
 
+struct _SrMessageListHead
+{
+  MessageQuery *query;
+  GArray       *rowids;
+  GPtrArray    *records;
+};
+
 struct _SrMessageList
 {
-  GObject     parent_instance;
+  GObject            parent_instance;
 
-  SrCache    *cache;   /* owned */
-  SrLazyList *list;    /* owned */
+  SrCache           *cache;   /* owned */
+  SrLazyList        *list;    /* owned */
+  SrMessageListHead *head;            /* construct-only, taken by constructed() */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -143,6 +151,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SrMessageList, sr_message_list, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_CACHE,
+  PROP_HEAD,
   PROP_FILTER,
   PROP_SORT,
   PROP_DESCENDING,
@@ -196,18 +205,28 @@ sr_message_list_constructed (GObject *object)
 {
   SrMessageList *self = SR_MESSAGE_LIST (object);
   MessageQuery *query = g_new0 (MessageQuery, 1);
+  g_autoptr(SrMessageListHead) head = g_steal_pointer (&self->head);
 
   G_OBJECT_CLASS (sr_message_list_parent_class)->constructed (object);
 
   g_assert (SR_IS_CACHE (self->cache));
 
-  query->filter = sr_message_filter_new ();
+  /* With a head read ahead, the list starts with its query (the filter
+   * sr_message_list_new_with_head() was given). */
+  query->filter = head != NULL ? sr_message_filter_copy (head->query->filter) : sr_message_filter_new ();
   query->sort = SR_MESSAGE_SORT_CREATED;
   query->descending = TRUE;
 
-  self->list = sr_lazy_list_new (G_LIST_MODEL (self), &message_list_class,
-                                 self->cache, query,
-                                 properties[PROP_N_ITEMS], properties[PROP_LOADING]);
+  if (head != NULL)
+    self->list = sr_lazy_list_new_with_head (G_LIST_MODEL (self), &message_list_class,
+                                             self->cache, query,
+                                             properties[PROP_N_ITEMS], properties[PROP_LOADING],
+                                             g_steal_pointer (&head->rowids),
+                                             g_steal_pointer (&head->records));
+  else
+    self->list = sr_lazy_list_new (G_LIST_MODEL (self), &message_list_class,
+                                   self->cache, query,
+                                   properties[PROP_N_ITEMS], properties[PROP_LOADING]);
 }
 
 static void
@@ -217,6 +236,7 @@ sr_message_list_finalize (GObject *object)
 
   g_clear_pointer (&self->list, sr_lazy_list_free);
   g_clear_object (&self->cache);
+  g_clear_pointer (&self->head, sr_message_list_head_free);
 
   G_OBJECT_CLASS (sr_message_list_parent_class)->finalize (object);
 }
@@ -278,6 +298,10 @@ sr_message_list_set_property (GObject      *object,
       self->cache = g_value_dup_object (value);
       break;
 
+    case PROP_HEAD:
+      self->head = g_value_get_pointer (value);
+      break;
+
     case PROP_FILTER:
       sr_message_list_set_filter (self, g_value_get_boxed (value));
       break;
@@ -311,6 +335,11 @@ sr_message_list_class_init (SrMessageListClass *klass)
     g_param_spec_object ("cache", NULL, NULL,
                          SR_TYPE_CACHE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* Construct-only, taken: an SrMessageListHead, or NULL. */
+  properties[PROP_HEAD] =
+    g_param_spec_pointer ("head", NULL, NULL,
+                          (G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /* A NULL filter shows every message. */
   properties[PROP_FILTER] =
@@ -372,6 +401,66 @@ sr_message_list_new (SrCache *cache)
   return g_object_new (SR_TYPE_MESSAGE_LIST,
                        "cache", cache,
                        NULL);
+}
+
+SrMessageListHead *
+sr_message_list_read_head (SrCache               *cache,
+                           const SrMessageFilter *filter,
+                           GCancellable          *cancellable,
+                           GError               **error)
+{
+  g_autoptr(SrMessageListHead) head = g_new0 (SrMessageListHead, 1);
+
+  g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  head->query = g_new0 (MessageQuery, 1);
+  head->query->filter = filter != NULL ? sr_message_filter_copy (filter) : sr_message_filter_new ();
+  head->query->sort = SR_MESSAGE_SORT_CREATED;
+  head->query->descending = TRUE;
+
+  if (!sr_lazy_list_read_head (&message_list_class, cache, head->query,
+                               &head->rowids, &head->records, cancellable, error))
+    return NULL;
+
+  return g_steal_pointer (&head);
+}
+
+void
+sr_message_list_head_free (SrMessageListHead *head)
+{
+  if (head == NULL)
+    return;
+
+  if (head->query != NULL)
+    message_query_free (head->query);
+  g_clear_pointer (&head->rowids, g_array_unref);
+  g_clear_pointer (&head->records, g_ptr_array_unref);
+  g_free (head);
+}
+
+SrMessageList *
+sr_message_list_new_with_head (SrCache               *cache,
+                               const SrMessageFilter *filter,
+                               SrMessageListHead     *head)
+{
+  g_autoptr(SrMessageFilter) empty = NULL;
+  SrMessageList *self;
+
+  g_return_val_if_fail (SR_IS_CACHE (cache), NULL);
+
+  if (filter == NULL)
+    filter = empty = sr_message_filter_new ();
+  if (head != NULL && !sr_message_filter_equal (head->query->filter, filter))
+    g_clear_pointer (&head, sr_message_list_head_free);
+
+  self = g_object_new (SR_TYPE_MESSAGE_LIST,
+                       "cache", cache,
+                       "head", head,
+                       NULL);
+  sr_message_list_set_filter (self, filter);
+
+  return self;
 }
 
 SrCache *
@@ -471,6 +560,14 @@ sr_message_list_reload (SrMessageList *self)
   g_return_if_fail (SR_IS_MESSAGE_LIST (self));
 
   sr_lazy_list_reload (self->list);
+}
+
+void
+sr_message_list_release_rest (SrMessageList *self)
+{
+  g_return_if_fail (SR_IS_MESSAGE_LIST (self));
+
+  sr_lazy_list_release_full (self->list);
 }
 
 void

@@ -18,6 +18,25 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SrMessageList, sr_message_list, SR, MESSAGE_LIST, GObject)
 
 SrMessageList         *sr_message_list_new             (SrCache               *cache);
+
+/* The first rows of a filter's list (newest first) with their records,
+ * read ahead on a worker, e.g. with the opening of the cache, so that a
+ * list made later on the main thread shows them at once. Valid until the
+ * cache changes. */
+typedef struct _SrMessageListHead SrMessageListHead;
+
+SrMessageListHead     *sr_message_list_read_head       (SrCache               *cache,
+                                                        const SrMessageFilter *filter,
+                                                        GCancellable          *cancellable,
+                                                        GError               **error);
+void                   sr_message_list_head_free       (SrMessageListHead     *head);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrMessageListHead, sr_message_list_head_free)
+/* sr_message_list_new() and sr_message_list_set_filter(); head (taken,
+ * may be NULL) gives the first rows at once when it was read for the same
+ * filter, and is dropped otherwise. */
+SrMessageList         *sr_message_list_new_with_head   (SrCache               *cache,
+                                                        const SrMessageFilter *filter,
+                                                        SrMessageListHead     *head);
 SrCache               *sr_message_list_get_cache       (SrMessageList         *self);
 /* Takes a copy. Starts a reload (async); "loading" is TRUE until it lands. */
 void                   sr_message_list_set_filter      (SrMessageList         *self,
@@ -37,6 +56,11 @@ void                   sr_message_list_reload          (SrMessageList         *s
  * replaced with items-changed (position, n, n). */
 gboolean               sr_message_list_is_loaded       (SrMessageList         *self,
                                                         guint                  position);
+/* A list made with a head: its first rows are painted, the rest may be read
+ * now (otherwise it starts a quarter of a second after the list was made;
+ * on a busy machine the query of a million rowids would take a core from
+ * the first frame). */
+void                   sr_message_list_release_rest    (SrMessageList         *self);
 /* For tests: runs the main context until no reload is pending. */
 void                   sr_message_list_wait            (SrMessageList         *self);
 
