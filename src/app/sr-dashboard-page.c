@@ -2511,6 +2511,14 @@ sr_dashboard_page_get_status_share (SrDashboardPage *self,
   return NULL;
 }
 
+GtkListBox *
+sr_dashboard_page_get_reason_list (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->reason_list;
+}
+
 const char *
 sr_dashboard_page_get_card_value (SrDashboardPage *self,
                                   SrStatusGroup    group)
