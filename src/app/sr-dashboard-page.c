@@ -88,6 +88,7 @@ struct _SrDashboardPage
   GtkLabel        *delivery_time_detail;
   SrDeliveryTime   delivery_time;       /* n_timed < 0 until computed */
   gint64           delivery_time_for;   /* period_from it was computed for */
+  gboolean         delivery_time_wanted; /* to query once the figures are painted */
   SrInsights      *previous;            /* the period before, totals only; NULL if none */
   gint64           previous_for;        /* period_from it was computed for */
   AdwPreferencesGroup *chart_group;
@@ -1361,6 +1362,21 @@ set_loading (SrDashboardPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
 }
 
+static void query_delivery_time (SrDashboardPage *self);
+
+/* The time to delivery streams over the period's messages (hundreds of ms
+ * of a worker for All Time at a million messages): it starts once the
+ * period's figures are on screen, so that it does not take a core from the
+ * main thread and the X server while they draw them. */
+static void
+query_delivery_time_when_shown (SrDashboardPage *self)
+{
+  if (!self->delivery_time_wanted || self->session == NULL)
+    return;
+  self->delivery_time_wanted = FALSE;
+  query_delivery_time (self);
+}
+
 /* The lists' rows of a large period, made while the main loop has nothing
  * else to do after the page was first painted (one list a time): a period
  * with more rows than the one shown then (All Time after Today, say) only
@@ -1401,6 +1417,7 @@ on_after_paint_cb (SrDashboardPage *self,
     }
 
   g_clear_signal_handler (&self->after_paint_id, frame_clock);
+  query_delivery_time_when_shown (self);
   self->render_ms = (g_get_monotonic_time () - self->reload_started) / 1000.0;
   g_debug ("Dashboard rendered %.1f ms after the period or data changed (query %.1f ms)",
            self->render_ms, self->query_ms);
@@ -1415,6 +1432,7 @@ watch_render (SrDashboardPage *self)
 
   if (frame_clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
+      query_delivery_time_when_shown (self);
       self->render_ms = self->query_ms;
       g_signal_emit (self, signals[RENDERED], 0);
       return;
@@ -1854,6 +1872,7 @@ insights_cb (GObject      *object,
         {
           g_debug ("Dashboard query failed: %s", error->message);
           set_loading (self, FALSE);
+          query_delivery_time_when_shown (self);
         }
       return;
     }
@@ -1960,7 +1979,8 @@ reload (SrDashboardPage *self)
   sr_insights_query_in_zone_async (cache, filter, SR_INSIGHTS_ALL, tz, self->cancellable,
                                    insights_cb, g_object_ref (self));
   query_previous (self, tz);
-  query_delivery_time (self);
+  /* after the figures: see query_delivery_time_when_shown() */
+  self->delivery_time_wanted = TRUE;
   update_history_notice (self);
   sr_sync_read_history_async (cache, self->cancellable, history_cb, g_object_ref (self));
 
