@@ -88,6 +88,7 @@ struct _SrDashboardPage
   GtkLabel        *delivery_time_detail;
   SrDeliveryTime   delivery_time;       /* n_timed < 0 until computed */
   gint64           delivery_time_for;   /* period_from it was computed for */
+  gboolean         delivery_time_wanted; /* to query once the figures are painted */
   SrInsights      *previous;            /* the period before, totals only; NULL if none */
   gint64           previous_for;        /* period_from it was computed for */
   AdwPreferencesGroup *chart_group;
@@ -117,6 +118,8 @@ struct _SrDashboardPage
   SrInsights      *insights;        /* the one shown */
   guint            reload_source;
   guint            clock_source;
+  guint            prepare_source;  /* see prepare_rows_cb() */
+  gboolean         rows_prepared;
   gulong           after_paint_id;
 
   gint64           period_from;     /* of the query shown, usec UTC */
@@ -605,7 +608,17 @@ row_pool_clear (RowPool *pool)
  * which was most of what the Dashboard cost the first time a period was
  * shown. On a wide window these texts fit on one line (ellipsized as a
  * safety net; screen readers get the whole text); on a narrow one they
- * wrap. */
+ * wrap, and so do the failure reasons' explanations, always.
+ *
+ * A wrapping row label gets a minimum width (WRAP_MIN_CHARS): without one,
+ * GTK finds a wrapping label's minimum width by laying its text out at
+ * width 0, one word a line, and Pango shapes the rest of the text again at
+ * each line break. For a sentence that layout cost more than all the
+ * others together (the Dashboard's first All Time on a million messages
+ * spent a third of its main-thread instructions in it); at a minimum of a
+ * few words it takes a few lines. */
+#define WRAP_MIN_CHARS 16
+
 static gboolean
 on_query_ellipsized_tooltip_cb (GtkWidget  *widget,
                                 int         x,
@@ -637,6 +650,9 @@ set_labels_wrap (GtkWidget *widget,
         {
           gtk_label_set_wrap (GTK_LABEL (child), wrap);
           gtk_label_set_ellipsize (GTK_LABEL (child), wrap ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+          /* (not the cards': their width sets the columns of the grid) */
+          if (!gtk_widget_has_css_class (child, "stat-title"))
+            gtk_label_set_width_chars (GTK_LABEL (child), wrap ? WRAP_MIN_CHARS : -1);
           /* the whole text, when cut, on hovering it */
           if (!wrap && g_object_get_data (G_OBJECT (child), "sr-ellipsized-tooltip") == NULL)
             {
@@ -650,20 +666,29 @@ set_labels_wrap (GtkWidget *widget,
     }
 }
 
+/* Makes rows until the pool has n (hidden until filled). */
+static void
+row_pool_prepare (RowPool *pool,
+                  guint    n)
+{
+  while (pool->rows->len < n)
+    {
+      GtkWidget *row = pool->factory ();
+
+      set_labels_wrap (row, pool->wrap);
+      gtk_widget_set_visible (row, FALSE);
+      gtk_list_box_insert (pool->list, row, (int) pool->rows->len);
+      g_ptr_array_add (pool->rows, row);
+    }
+}
+
 static GtkWidget *
 row_pool_get (RowPool *pool,
               guint    index)
 {
   GtkWidget *row;
 
-  while (pool->rows->len <= index)
-    {
-      row = pool->factory ();
-      set_labels_wrap (row, pool->wrap);
-      gtk_list_box_insert (pool->list, row, (int) pool->rows->len);
-      g_ptr_array_add (pool->rows, row);
-    }
-
+  row_pool_prepare (pool, index + 1);
   row = g_ptr_array_index (pool->rows, index);
   gtk_widget_set_visible (row, TRUE);
 
@@ -1337,13 +1362,62 @@ set_loading (SrDashboardPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), loading);
 }
 
+static void query_delivery_time (SrDashboardPage *self);
+
+/* The time to delivery streams over the period's messages (at a million
+ * messages, 85-140 ms of a worker for one day, far more for All Time): it
+ * starts once the period's figures are on screen, so that it does not take
+ * a core from the main thread and the X server while they draw them. */
+static void
+query_delivery_time_when_shown (SrDashboardPage *self)
+{
+  if (!self->delivery_time_wanted || self->session == NULL)
+    return;
+  self->delivery_time_wanted = FALSE;
+  query_delivery_time (self);
+}
+
+/* The lists' rows of a large period, made while the main loop has nothing
+ * else to do after the page was first painted (one list a time): a period
+ * with more rows than the one shown then (All Time after Today, say) only
+ * fills them in. Making them was about a sixth of what that change cost
+ * the main thread once the labels were cheaper to measure. */
+static gboolean
+prepare_rows_cb (gpointer user_data)
+{
+  SrDashboardPage *self = user_data;
+  struct { RowPool *pool; guint n; } lists[] = {
+    { &self->status_pool, SR_N_STATUSES },
+    { &self->country_pool, TOP_ROWS },
+    { &self->sender_pool, TOP_ROWS },
+    { &self->reason_pool, TOP_ROWS },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    if (lists[i].pool->rows->len < lists[i].n)
+      {
+        row_pool_prepare (lists[i].pool, lists[i].n);
+        return G_SOURCE_CONTINUE;
+      }
+
+  self->prepare_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_after_paint_cb (SrDashboardPage *self,
                    GdkFrameClock   *frame_clock)
 {
   g_assert (SR_IS_DASHBOARD_PAGE (self));
 
+  if (!self->rows_prepared)
+    {
+      self->rows_prepared = TRUE;
+      self->prepare_source = g_idle_add_full (G_PRIORITY_LOW, prepare_rows_cb, self, NULL);
+    }
+
   g_clear_signal_handler (&self->after_paint_id, frame_clock);
+  query_delivery_time_when_shown (self);
   self->render_ms = (g_get_monotonic_time () - self->reload_started) / 1000.0;
   g_debug ("Dashboard rendered %.1f ms after the period or data changed (query %.1f ms)",
            self->render_ms, self->query_ms);
@@ -1358,6 +1432,7 @@ watch_render (SrDashboardPage *self)
 
   if (frame_clock == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
+      query_delivery_time_when_shown (self);
       self->render_ms = self->query_ms;
       g_signal_emit (self, signals[RENDERED], 0);
       return;
@@ -1797,6 +1872,7 @@ insights_cb (GObject      *object,
         {
           g_debug ("Dashboard query failed: %s", error->message);
           set_loading (self, FALSE);
+          query_delivery_time_when_shown (self);
         }
       return;
     }
@@ -1903,7 +1979,8 @@ reload (SrDashboardPage *self)
   sr_insights_query_in_zone_async (cache, filter, SR_INSIGHTS_ALL, tz, self->cancellable,
                                    insights_cb, g_object_ref (self));
   query_previous (self, tz);
-  query_delivery_time (self);
+  /* after the figures: see query_delivery_time_when_shown() */
+  self->delivery_time_wanted = TRUE;
   update_history_notice (self);
   sr_sync_read_history_async (cache, self->cancellable, history_cb, g_object_ref (self));
 
@@ -1999,6 +2076,7 @@ sr_dashboard_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->clock_source, g_source_remove);
+  g_clear_handle_id (&self->prepare_source, g_source_remove);
   if (self->after_paint_id != 0)
     {
       GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
@@ -2451,6 +2529,14 @@ sr_dashboard_page_get_status_share (SrDashboardPage *self,
       return gtk_label_get_label (g_object_get_data (G_OBJECT (row), "sr-share"));
 
   return NULL;
+}
+
+GtkListBox *
+sr_dashboard_page_get_reason_list (SrDashboardPage *self)
+{
+  g_return_val_if_fail (SR_IS_DASHBOARD_PAGE (self), NULL);
+
+  return self->reason_list;
 }
 
 const char *

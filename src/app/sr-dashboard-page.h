@@ -90,6 +90,8 @@ SrInsights        *sr_dashboard_page_get_previous_insights (SrDashboardPage *sel
 /* The line under a card's value. */
 const char        *sr_dashboard_page_get_card_detail (SrDashboardPage *self,
                                                       SrStatusGroup    group);
+/* The list of "Top Failure Reasons": its rows, shown or made in advance. */
+GtkListBox        *sr_dashboard_page_get_reason_list (SrDashboardPage *self);
 /* The Balance card's "Synced 3 minutes ago". */
 const char        *sr_dashboard_page_get_balance_detail (SrDashboardPage *self);
 const char        *sr_dashboard_page_get_history_notice (SrDashboardPage *self);

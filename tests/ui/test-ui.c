@@ -2966,6 +2966,105 @@ assert_pills_whole (GtkWidget *widget)
   return seen;
 }
 
+/* The "subtitle" label of an AdwActionRow (its explanation). */
+static GtkLabel *
+find_subtitle_label (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "subtitle"))
+        return GTK_LABEL (child);
+      if ((found = find_subtitle_label (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The rows of "Top Failure Reasons" that are shown, in order. */
+static GPtrArray *
+shown_reason_rows (SrDashboardPage *dashboard,
+                   guint           *n_made)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  *n_made = 0;
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (sr_dashboard_page_get_reason_list (dashboard)));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      /* a reason's row leads to its messages; "Show All" and the
+       * placeholder do not carry a filter */
+      if (g_object_get_data (G_OBJECT (row), "sr-count") == NULL)
+        continue;
+      (*n_made)++;
+      if (gtk_widget_get_visible (row))
+        g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+/* The failure reasons' explanations are read whole: every shown row has
+ * its reason and the whole explanation, wrapped over as many lines as it
+ * needs, never cut; the rows made in advance (while the page is idle) are
+ * not shown until a period needs them. */
+static void
+test_dashboard_failure_reasons_whole (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrDashboardPage *dashboard = sr_window_get_dashboard_page (window);
+  const SrFailureReasonRow *reasons;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint n_reasons = 0, n_made = 0;
+
+  resize_window (window, 1100, 800);
+  sr_window_show_content_page (window, "dashboard");
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_ALL);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_spin (400);
+
+  reasons = sr_insights_get_failure_reasons (sr_dashboard_page_get_insights (dashboard), &n_reasons);
+  g_assert_cmpuint (n_reasons, >, 1);
+  rows = shown_reason_rows (dashboard, &n_made);
+  g_assert_cmpuint (rows->len, ==, MIN (n_reasons, 8));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      GtkLabel *explanation = find_subtitle_label (row);
+      int minimum;
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, reasons[i].reason);
+      if (reasons[i].explanation != NULL)
+        g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, reasons[i].explanation);
+      g_assert_nonnull (explanation);
+      g_assert_cmpstr (gtk_label_get_label (explanation), ==, adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (explanation)));
+      g_assert_true (gtk_label_get_wrap (explanation));
+      g_assert_cmpint (gtk_label_get_ellipsize (explanation), ==, PANGO_ELLIPSIZE_NONE);
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (explanation)));
+      /* all its lines fit the height it was given */
+      gtk_widget_measure (GTK_WIDGET (explanation), GTK_ORIENTATION_VERTICAL,
+                          gtk_widget_get_width (GTK_WIDGET (explanation)), &minimum, NULL, NULL, NULL);
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (explanation)), >=, minimum);
+    }
+
+  /* A period with fewer reasons: the rows made for All Time (or in
+   * advance) stay hidden. */
+  sr_dashboard_page_set_period (dashboard, SR_DASHBOARD_PERIOD_TODAY);
+  sr_test_wait_until (dashboard_ready, dashboard, 60, "the dashboard's figures");
+  sr_test_spin (200);
+  reasons = sr_insights_get_failure_reasons (sr_dashboard_page_get_insights (dashboard), &n_reasons);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = shown_reason_rows (dashboard, &n_made);
+  g_assert_cmpuint (rows->len, ==, MIN (n_reasons, 8));
+  g_assert_cmpuint (n_made, >=, 8);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (g_ptr_array_index (rows, i))), ==,
+                     reasons[i].reason);
+}
+
 static void
 test_narrow_window_fits (void)
 {
@@ -3796,6 +3895,7 @@ main (int   argc,
   g_test_add_func ("/ui/dashboard/click-through-counts", test_dashboard_click_through_counts);
   g_test_add_func ("/ui/dashboard/time-to-delivery", test_dashboard_time_to_delivery);
   g_test_add_func ("/ui/dashboard/bar-and-country-open-filtered-log", test_dashboard_bar_and_country_open_filtered_log);
+  g_test_add_func ("/ui/dashboard/failure-reasons-whole", test_dashboard_failure_reasons_whole);
   g_test_add_func ("/ui/messages/export-filtered-view", test_export_filtered_messages_log);
   g_test_add_func ("/ui/campaign/export-not-arrived-and-campaign-log", test_export_campaign_and_campaign_log);
   g_test_add_func ("/ui/messages/copy-selection-as-tsv", test_copy_selection_as_tsv);
