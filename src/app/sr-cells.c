@@ -11,6 +11,7 @@
 
 #include "sr-cells.h"
 #include "sr-format.h"
+#include "sr-status-pill.h"
 
 /* A cell is one line of text drawn by a widget of its own (SrCell), not a
  * GtkLabel: a jump in a long log binds ~200 rows of 9 cells at once and
@@ -630,6 +631,9 @@ sr_cell_bind_blank (GtkListItem         *list_item,
     {
       if (SR_IS_CELL (child))
         sr_cell_set_blank (child);
+      else if (SR_IS_STATUS_PILL (child))
+        /* (its label reset too; its next status shows it again) */
+        sr_status_pill_set_blank (SR_STATUS_PILL (child));
       else
         {
           gtk_widget_set_opacity (child, 0.0);
@@ -640,7 +644,7 @@ sr_cell_bind_blank (GtkListItem         *list_item,
       return TRUE;
     }
 
-  if (!SR_IS_CELL (child) && gtk_widget_get_opacity (child) < 1.0)
+  if (!SR_IS_CELL (child) && !SR_IS_STATUS_PILL (child) && gtk_widget_get_opacity (child) < 1.0)
     gtk_widget_set_opacity (child, 1.0);
   return FALSE;
 }

@@ -103,7 +103,8 @@ GtkLabel *sr_cell_new_rich_label (const char *css_class,
 typedef gboolean (*SrIsPlaceholderFunc) (gpointer item);
 /* For the top of a bind handler: a row not read yet (is_placeholder)
  * shows nothing and formats nothing until it is filled: a cell child is
- * blanked, another child is not drawn (no opacity). TRUE for such a row;
+ * blanked, a status pill too (until its next status), another child is
+ * not drawn (no opacity). TRUE for such a row;
  * FALSE for a real one, whose child is drawn again. */
 gboolean sr_cell_bind_blank (GtkListItem         *list_item,
                              SrIsPlaceholderFunc  is_placeholder);

@@ -103,17 +103,7 @@ static gboolean is_placeholder (gpointer item);
 static gboolean
 blank_placeholder (GtkListItem *list_item)
 {
-  gpointer item = gtk_list_item_get_item (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
-
-  if (item == NULL || !is_placeholder (item))
-    return FALSE;
-
-  if (SR_IS_STATUS_PILL (child))
-    sr_status_pill_set_blank (SR_STATUS_PILL (child));
-  else
-    sr_cell_set_blank (child);
-  return TRUE;
+  return sr_cell_bind_blank (list_item, is_placeholder);
 }
 
 static void
