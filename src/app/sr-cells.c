@@ -209,6 +209,28 @@ sr_cell_memo_measure_text (GtkWidget  *widget,
     *height = PANGO_PIXELS_CEIL (size.height);
 }
 
+void
+sr_cell_memo_measure_widest (GtkWidget          *widget,
+                             SrTextMemo         *memo,
+                             const char * const *texts,
+                             int                *width)
+{
+  int scale = gtk_widget_get_scale_factor (widget);
+  int widest = 0;
+  gboolean remembered = FALSE;
+
+  if (memo->generation == size_generation && memo->scale == scale)
+    {
+      *width = PANGO_PIXELS_CEIL (memo->width);
+      return;
+    }
+  for (guint i = 0; texts[i] != NULL; i++)
+    widest = MAX (widest, lookup_size (widget, texts[i], &remembered).width);
+  if (remembered)
+    *memo = (SrTextMemo) { size_generation, scale, widest, 0 };
+  *width = PANGO_PIXELS_CEIL (widest);
+}
+
 static void
 sr_cell_measure (GtkWidget      *widget,
                  GtkOrientation  orientation,
@@ -521,24 +543,53 @@ sr_cell_set_tooltip (GtkWidget  *widget,
     gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
-/* --- rows read after they were bound --- */
+/* --- rows read after they were bound, rows shown a few per frame --- */
 
 /* A row not read yet is a placeholder record (an empty id) that the list
  * fills in place when its block arrives, with notify::id: the cell binds
  * again, on the widgets it has. (A list that replaced the item instead
- * would make GTK build the whole row again, ~200 rows after a jump.) */
-static GQuark watch_quark;          /* on a placeholder: its Watch */
+ * would make GTK build the whole row again, ~200 rows after a jump.)
+ *
+ * A jump, Home/End, a sort or a block that lands binds ~200 rows in one
+ * go, ~20 of them in view, and laying out and drawing all of them in one
+ * frame took longer than a frame (docs/ARCHITECTURE.md, "Rows shown a few
+ * per frame"). So the rows bound in a frame beyond PACE_BIND_BUDGET bind
+ * blank too, and a pacer (one per scrolled window) shows them on the
+ * frames that follow: those in view first, top to bottom, PACE_VISIBLE
+ * per frame, then those out of view, PACE_HIDDEN per frame. Scrolling
+ * binds a row or two per frame and never waits. */
+#define PACE_BIND_BUDGET SR_CELL_ROWS_PER_FRAME
+#define PACE_VISIBLE SR_CELL_ROWS_PER_FRAME
+#define PACE_HIDDEN (4 * SR_CELL_ROWS_PER_FRAME)
+
+static GQuark watch_quark;          /* on an item: its Watch */
 static GQuark watching_quark;       /* on a list item: it is in a Watch */
 static GQuark is_placeholder_quark;
 static GQuark factory_quark;
+static GQuark pacer_quark;          /* on a scrolled window: its Pacer */
 
-/* One handler per placeholder for all the cells of its row (a row binds
- * ~10 cells, and a jump ~200 rows): the list items to bind again. */
+/* One Watch per item for all the cells of its row (a row binds ~10
+ * cells, and a jump ~200 rows): the list items to bind again, when the
+ * placeholder is filled (handler) or when the pacer shows the row
+ * (handler 0). */
 typedef struct
 {
   GPtrArray *list_items;
   gulong     handler;
 } Watch;
+
+typedef struct
+{
+  GtkWidget *viewport;    /* the scrolled window (it owns the pacer) */
+  GPtrArray *items;       /* (element-type GObject) rows waiting, owned */
+  guint      tick;
+  gint64     frame;       /* the frame the count is for */
+  guint      count;       /* rows bound with their content in it */
+  gpointer   last_item;   /* the last of them (its other cells follow) */
+} Pacer;
+
+/* While the pacer (or a filled placeholder) binds a row again. */
+static gboolean revealing;
 
 static void
 watch_free (gpointer data)
@@ -550,22 +601,28 @@ watch_free (gpointer data)
 }
 
 static void
-on_placeholder_filled_cb (GObject    *item,
-                          GParamSpec *pspec,
-                          gpointer    data)
+pacer_free (gpointer data)
 {
-  Watch *watch = g_object_steal_qdata (item, watch_quark);
-  static guint bind_signal, unbind_signal;
+  Pacer *pacer = data;
 
-  if (watch == NULL)
-    return;
+  g_ptr_array_unref (pacer->items);
+  g_free (pacer);
+}
+
+/* Binds the row's cells again, with its content. */
+static void
+watch_rebind (Watch *watch)
+{
+  static guint bind_signal, unbind_signal;
+  gboolean was_revealing = revealing;
+
   /* (looked up once) */
   if (bind_signal == 0)
     {
       bind_signal = g_signal_lookup ("bind", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY);
       unbind_signal = g_signal_lookup ("unbind", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY);
     }
-  g_signal_handler_disconnect (item, watch->handler);
+  revealing = TRUE;
   for (guint i = 0; i < watch->list_items->len; i++)
     {
       GtkListItem *list_item = g_ptr_array_index (watch->list_items, i);
@@ -575,7 +632,208 @@ on_placeholder_filled_cb (GObject    *item,
       g_signal_emit (factory, unbind_signal, 0, list_item);
       g_signal_emit (factory, bind_signal, 0, list_item);
     }
+  revealing = was_revealing;
+}
+
+static Pacer *pacer_for (GtkWidget *child);
+static gboolean pace_defer (Pacer *pacer, gpointer item);
+
+static void
+on_placeholder_filled_cb (GObject    *item,
+                          GParamSpec *pspec,
+                          gpointer    data)
+{
+  Watch *watch = g_object_steal_qdata (item, watch_quark);
+  Pacer *pacer = NULL;
+
+  if (watch == NULL)
+    return;
+  g_signal_handler_disconnect (item, watch->handler);
+  watch->handler = 0;
+
+  /* A row filled in is shown now if the frame has room, or by the pacer
+   * (its cells stay blank). */
+  if (watch->list_items->len > 0)
+    pacer = pacer_for (gtk_list_item_get_child (g_ptr_array_index (watch->list_items, 0)));
+  if (pacer != NULL && pace_defer (pacer, item))
+    {
+      Watch *waiting = g_object_get_qdata (item, watch_quark);
+
+      /* (the row's list items move to the pacer's Watch) */
+      for (guint i = 0; i < watch->list_items->len; i++)
+        g_ptr_array_add (waiting->list_items, g_ptr_array_index (watch->list_items, i));
+      watch_free (watch);
+      return;
+    }
+
+  watch_rebind (watch);
   watch_free (watch);
+}
+
+typedef struct
+{
+  gpointer item;
+  double   key;       /* in view: its top; out of view: how far out */
+} Waiting;
+
+static gint
+compare_waiting (gconstpointer a,
+                 gconstpointer b)
+{
+  double ka = ((const Waiting *) a)->key, kb = ((const Waiting *) b)->key;
+
+  return (ka > kb) - (ka < kb);
+}
+
+static void
+reveal (gpointer item)
+{
+  Watch *watch = g_object_steal_qdata (item, watch_quark);
+
+  watch_rebind (watch);
+  watch_free (watch);
+}
+
+static gboolean
+pacer_tick_cb (GtkWidget     *viewport,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  Pacer *pacer = data;
+  double height = gtk_widget_get_height (viewport);
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (Waiting));
+  g_autoptr(GArray) hidden = g_array_new (FALSE, FALSE, sizeof (Waiting));
+  g_autoptr(GPtrArray) items = pacer->items;
+  guint n_shown, n_hidden;
+
+  pacer->items = g_ptr_array_new_with_free_func (g_object_unref);
+  /* A new frame: the pacer takes its budget first. */
+  pacer->frame = gdk_frame_clock_get_frame_counter (clock);
+  pacer->count = 0;
+  pacer->last_item = NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GObject *item = g_ptr_array_index (items, i);
+      Watch *watch = g_object_get_qdata (item, watch_quark);
+      GtkWidget *child;
+      graphene_point_t p;
+      Waiting waiting = { item, 0 };
+
+      if (watch == NULL || watch->handler != 0)
+        continue;                 /* shown already */
+      if (watch->list_items->len == 0)
+        {
+          g_object_set_qdata (item, watch_quark, NULL);   /* not bound any more */
+          continue;
+        }
+      child = gtk_list_item_get_child (g_ptr_array_index (watch->list_items, 0));
+      /* (GTK unmaps the rows it keeps out of view) */
+      if (child != NULL && gtk_widget_get_mapped (child) &&
+          gtk_widget_compute_point (child, viewport, &GRAPHENE_POINT_INIT (0, 0), &p) &&
+          p.y + gtk_widget_get_height (child) > 0 && p.y < height)
+        {
+          waiting.key = p.y;
+          g_array_append_val (shown, waiting);
+        }
+      else
+        {
+          /* (nearest first, as far as can be told) */
+          waiting.key = child == NULL || !gtk_widget_get_mapped (child) ? G_MAXDOUBLE : p.y < 0 ? -p.y : p.y - height;
+          g_array_append_val (hidden, waiting);
+        }
+      g_ptr_array_add (pacer->items, g_object_ref (item));
+    }
+
+  /* The rows in view first, from the top; then those nearest to it. */
+  g_array_sort (shown, compare_waiting);
+  n_shown = MIN (shown->len, PACE_VISIBLE);
+  for (guint i = 0; i < n_shown; i++)
+    reveal (g_array_index (shown, Waiting, i).item);
+  pacer->count = n_shown;
+
+  n_hidden = 0;
+  if (shown->len == 0)
+    {
+      g_array_sort (hidden, compare_waiting);
+      n_hidden = MIN (hidden->len, PACE_HIDDEN);
+      for (guint i = 0; i < n_hidden; i++)
+        reveal (g_array_index (hidden, Waiting, i).item);
+    }
+
+  /* (the rows shown leave the list at the next tick) */
+  if (shown->len + hidden->len > n_shown + n_hidden)
+    return G_SOURCE_CONTINUE;
+  g_ptr_array_set_size (pacer->items, 0);
+  pacer->tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The pacer of the scrolled window the cell is in; NULL (no pacing) for
+ * one not on screen. */
+static Pacer *
+pacer_for (GtkWidget *child)
+{
+  GtkWidget *viewport;
+  Pacer *pacer;
+
+  if (child == NULL)
+    return NULL;
+  viewport = gtk_widget_get_ancestor (child, GTK_TYPE_SCROLLED_WINDOW);
+  if (viewport == NULL || !gtk_widget_get_mapped (viewport))
+    return NULL;
+
+  pacer = g_object_get_qdata (G_OBJECT (viewport), pacer_quark);
+  if (pacer == NULL)
+    {
+      pacer = g_new0 (Pacer, 1);
+      pacer->items = g_ptr_array_new_with_free_func (g_object_unref);
+      pacer->frame = -1;
+      pacer->viewport = viewport;
+      g_object_set_qdata_full (G_OBJECT (viewport), pacer_quark, pacer, pacer_free);
+    }
+  if (pacer->tick == 0)
+    {
+      /* (its frame is read from the clock; the tick starts with a row) */
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (viewport);
+      gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+
+      if (frame != pacer->frame)
+        {
+          pacer->frame = frame;
+          pacer->count = 0;
+          pacer->last_item = NULL;
+        }
+    }
+  return pacer;
+}
+
+/* TRUE if the row of item waits for the pacer: its frame had room for
+ * PACE_BIND_BUDGET rows already. */
+static gboolean
+pace_defer (Pacer    *pacer,
+            gpointer  item)
+{
+  Watch *watch = g_object_get_qdata (item, watch_quark);
+
+  if (watch != NULL && watch->handler == 0)
+    return TRUE;                  /* waiting already (another cell) */
+  if (item == pacer->last_item)
+    return FALSE;                 /* another cell of a row shown */
+  if (pacer->count < PACE_BIND_BUDGET)
+    {
+      pacer->count++;
+      pacer->last_item = item;
+      return FALSE;
+    }
+
+  watch = g_new0 (Watch, 1);
+  watch->list_items = g_ptr_array_sized_new (12);
+  g_object_set_qdata_full (item, watch_quark, watch, watch_free);
+  g_ptr_array_add (pacer->items, g_object_ref (item));
+  if (pacer->tick == 0)
+    pacer->tick = gtk_widget_add_tick_callback (pacer->viewport, pacer_tick_cb, pacer, NULL);
+  return TRUE;
 }
 
 static void
@@ -586,12 +844,15 @@ on_bind_watch_cb (GtkSignalListItemFactory *factory,
   gpointer item = gtk_list_item_get_item (list_item);
   Watch *watch;
 
-  if (item == NULL || !is_placeholder (item))
+  if (item == NULL)
     return;
 
   watch = g_object_get_qdata (item, watch_quark);
   if (watch == NULL)
     {
+      /* (a row waiting for the pacer has its Watch already) */
+      if (!is_placeholder (item))
+        return;
       watch = g_new0 (Watch, 1);
       watch->list_items = g_ptr_array_sized_new (12);
       watch->handler = g_signal_connect (item, "notify::id", G_CALLBACK (on_placeholder_filled_cb), NULL);
@@ -617,6 +878,16 @@ on_unbind_watch_cb (GtkSignalListItemFactory *factory,
     g_ptr_array_remove_fast (watch->list_items, list_item);
 }
 
+/* TRUE if the row of a cell bound now waits for the pacer. */
+static gboolean
+pace_row (GtkWidget *child,
+          gpointer   item)
+{
+  Pacer *pacer = pacer_for (child);
+
+  return pacer != NULL && pace_defer (pacer, item);
+}
+
 gboolean
 sr_cell_bind_blank (GtkListItem         *list_item,
                     SrIsPlaceholderFunc  is_placeholder)
@@ -627,7 +898,7 @@ sr_cell_bind_blank (GtkListItem         *list_item,
   if (child == NULL)
     return item == NULL;
 
-  if (item != NULL && is_placeholder (item))
+  if (item != NULL && (is_placeholder (item) || (!revealing && pace_row (child, item))))
     {
       if (SR_IS_CELL (child))
         sr_cell_set_blank (child);
@@ -662,6 +933,7 @@ sr_cell_watch_placeholders (GtkListItemFactory  *factory,
       watching_quark = g_quark_from_static_string ("sr-watching");
       is_placeholder_quark = g_quark_from_static_string ("sr-is-placeholder");
       factory_quark = g_quark_from_static_string ("sr-factory");
+      pacer_quark = g_quark_from_static_string ("sr-pacer");
     }
 
   g_object_set_qdata (G_OBJECT (factory), is_placeholder_quark, is_placeholder);

@@ -58,6 +58,12 @@ void        sr_cell_memo_measure_text (GtkWidget   *widget,
                                        const char  *text,
                                        int         *width,
                                        int         *height);
+/* The width of the widest of texts (NULL-terminated), remembered in memo
+ * like sr_cell_memo_measure_text(). */
+void        sr_cell_memo_measure_widest (GtkWidget          *widget,
+                                         SrTextMemo         *memo,
+                                         const char * const *texts,
+                                         int                *width);
 /* Draws text on one line in widget's colour, ellipsized to its width,
  * aligned by align and centred vertically. *layout is made on the first
  * call (the caller keeps and frees it); *stale says the text is new. */
@@ -101,6 +107,10 @@ GtkLabel *sr_cell_new_rich_label (const char *css_class,
  * it is filled in place (notify::id), on the same widgets. Call once per
  * factory, after its own bind handlers are connected. */
 typedef gboolean (*SrIsPlaceholderFunc) (gpointer item);
+/* Rows bound in one frame beyond this many bind blank as well and are
+ * shown on the next frames, this many at a time, those in view first
+ * (sr-cells.c, "rows shown a few per frame"). */
+#define SR_CELL_ROWS_PER_FRAME 8
 /* For the top of a bind handler: a row not read yet (is_placeholder)
  * shows nothing and formats nothing until it is filled: a cell child is
  * blanked, a status pill too (until its next status), another child is

@@ -135,7 +135,10 @@ on_setup_status_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     SrMessageView            *self)
 {
-  gtk_list_item_set_child (list_item, sr_status_pill_new ());
+  GtkWidget *pill = sr_status_pill_new ();
+
+  sr_status_pill_set_uniform (SR_STATUS_PILL (pill), TRUE);
+  gtk_list_item_set_child (list_item, pill);
 }
 
 static void

@@ -18,7 +18,10 @@
 /* The pill draws its text itself, without a GtkLabel: a log has a pill
  * in every row and GTK measures ~200 rows at a jump. Its width is the
  * width of its text, measured once per text and style
- * (sr_cell_measure_text()); the text is laid out only when drawn. */
+ * (sr_cell_measure_text()); the text is laid out only when drawn. In a
+ * log's column it is as wide as the widest status name (uniform): a jump
+ * binds ~200 pills, and a pill that changed its width made GTK measure
+ * every row of the list again, in every frame that showed new rows. */
 #define N_SIZES 6
 
 struct _SrStatusPill
@@ -37,6 +40,8 @@ struct _SrStatusPill
    * follows a swap of them keeps the sizes remembered. */
   gboolean     class_swapped;
   gboolean     blank;        /* drawn not at all (opacity 0) */
+  gboolean     uniform;
+  SrTextMemo   uniform_size; /* the widest status name */
 
   SrStatus   status;
   const char *style_class;   /* static string from sr_status_get_style_class() */
@@ -82,6 +87,21 @@ clear_sizes (SrStatusPill *self)
   for (guint i = 0; i < N_SIZES; i++)
     sr_text_memo_clear (&self->sizes[i]);
   sr_text_memo_clear (&self->ellipsis_size);
+  sr_text_memo_clear (&self->uniform_size);
+}
+
+/* The width of the widest name of a status, remembered. */
+static int
+uniform_width (SrStatusPill *self)
+{
+  static const char *names[SR_N_STATUSES + 1];
+  int width = 0;
+
+  if (names[0] == NULL)
+    for (SrStatus status = 0; status < SR_N_STATUSES; status++)
+      names[status] = sr_status_get_label (status);
+  sr_cell_memo_measure_widest (GTK_WIDGET (self), &self->uniform_size, names, &width);
+  return width;
 }
 
 /* The memo of the text shown: the one kept for it, or the oldest. */
@@ -121,6 +141,9 @@ sr_status_pill_measure (GtkWidget      *widget,
 
       /* Ellipsized when it has to (a narrow window), as a label would. */
       sr_cell_memo_measure_text (widget, &self->ellipsis_size, "…", &ellipsis, NULL);
+      /* (the name of a status the app does not know may be wider) */
+      if (self->uniform)
+        width = MAX (width, uniform_width (self));
       *minimum = MIN (ellipsis, width);
       *natural = width;
     }
@@ -194,6 +217,7 @@ sr_status_pill_set_status (SrStatusPill *self,
   const char *style_class;
   g_autofree char *text = NULL;
   char *tooltip = NULL;
+  gboolean was_unknown = self->status == SR_STATUS_UNKNOWN;
 
   g_return_if_fail (SR_IS_STATUS_PILL (self));
 
@@ -234,8 +258,12 @@ sr_status_pill_set_status (SrStatusPill *self,
       g_free (self->text);
       self->text = g_steal_pointer (&text);
       self->layout_stale = TRUE;
-      /* Another text is another width. */
-      gtk_widget_queue_resize (GTK_WIDGET (self));
+      /* Another text is another width; a uniform pill's width changes
+       * only with the name of a status it does not know. */
+      if (!self->uniform || status == SR_STATUS_UNKNOWN || was_unknown)
+        gtk_widget_queue_resize (GTK_WIDGET (self));
+      else
+        gtk_widget_queue_draw (GTK_WIDGET (self));
     }
   g_free (self->tooltip);
   self->tooltip = tooltip;
@@ -259,6 +287,18 @@ sr_status_pill_set_blank (SrStatusPill *self)
   gtk_widget_set_opacity (GTK_WIDGET (self), 0.0);
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+void
+sr_status_pill_set_uniform (SrStatusPill *self,
+                            gboolean      uniform)
+{
+  g_return_if_fail (SR_IS_STATUS_PILL (self));
+
+  if (self->uniform == !!uniform)
+    return;
+  self->uniform = !!uniform;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 SrStatus

@@ -22,6 +22,11 @@ void        sr_status_pill_set_status  (SrStatusPill *self,
 /* Shows nothing until the next sr_status_pill_set_status(): a row not
  * read yet. */
 void        sr_status_pill_set_blank   (SrStatusPill *self);
+/* As wide as the widest status name, in a column of a log: the pills of
+ * a column line up, and a row that shows another known status needs a
+ * redraw, not a new layout of the list. */
+void        sr_status_pill_set_uniform (SrStatusPill *self,
+                                        gboolean      uniform);
 SrStatus    sr_status_pill_get_status  (SrStatusPill *self);
 const char *sr_status_pill_get_text    (SrStatusPill *self);
 

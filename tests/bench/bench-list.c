@@ -186,6 +186,7 @@ gap_reset (void)
   last_tick_cpu = thread_cpu_us ();
   max_gap = 0;
   max_gap_cpu = 0;
+  worst_pre = worst_layout = worst_paint = worst_post = 0;
 }
 
 static double
@@ -398,6 +399,14 @@ rows_in_view_loaded (SrMessageList *list,
   return TRUE;
 }
 
+/* How the longest gap of a phase split (main-thread CPU). */
+static void
+print_worst_split (const char *phase)
+{
+  g_print ("gap_%s_outside_frame_ms=%.1f\ngap_%s_layout_ms=%.1f\ngap_%s_paint_ms=%.1f\n",
+           phase, worst_pre + worst_post, phase, worst_layout, phase, worst_paint);
+}
+
 /* list: NULL for the naive design, whose rows are always real. */
 static void
 measure_scrolling (GtkWidget     *view,
@@ -419,6 +428,7 @@ measure_scrolling (GtkWidget     *view,
   run_for (3000);
   gtk_widget_remove_tick_callback (view, id);
   *smooth = gap_ms (&cpu[0]);
+  print_worst_split ("scroll");
 
   /* End, Home, End, Home */
   gap_reset ();
@@ -428,6 +438,7 @@ measure_scrolling (GtkWidget     *view,
       run_for (400);
     }
   *home_end = gap_ms (&cpu[1]);
+  print_worst_split ("home_end");
 
   /* 30 jumps to random places; after each, the time until the rows in
    * view are real (at most 10 s), then the rest of 150 ms */
@@ -450,8 +461,7 @@ measure_scrolling (GtkWidget     *view,
         run_for (150 - waited / 1000);
     }
   *jumps = gap_ms (&cpu[2]);
-  g_print ("gap_jumps_outside_frame_ms=%.1f\ngap_jumps_layout_ms=%.1f\ngap_jumps_paint_ms=%.1f\n",
-           worst_pre + worst_post, worst_layout, worst_paint);
+  print_worst_split ("jumps");
   *jump_rows = bench_median (waits);
 }
 
@@ -1227,9 +1237,15 @@ main (int    argc,
   print_row ("  the same, main-thread CPU: smooth scroll", "ms", lazy, naive_results, "gap_scroll_cpu_ms");
   print_row ("  the same, main-thread CPU: Home/End", "ms", lazy, naive_results, "gap_home_end_cpu_ms");
   print_row ("  the same, main-thread CPU: 30 random jumps", "ms", lazy, naive_results, "gap_jumps_cpu_ms");
-  print_row ("    of it, the frame's layout (bind, measure, allocate)", "ms", lazy, naive_results, "gap_jumps_layout_ms");
-  print_row ("    of it, the frame's paint (snapshot, render, upload)", "ms", lazy, naive_results, "gap_jumps_paint_ms");
-  print_row ("    of it, outside the frame", "ms", lazy, naive_results, "gap_jumps_outside_frame_ms");
+  print_row ("    smooth scroll: the frame's layout (bind, measure, allocate)", "ms", lazy, naive_results, "gap_scroll_layout_ms");
+  print_row ("    smooth scroll: the frame's paint (snapshot, render, upload)", "ms", lazy, naive_results, "gap_scroll_paint_ms");
+  print_row ("    smooth scroll: outside the frame", "ms", lazy, naive_results, "gap_scroll_outside_frame_ms");
+  print_row ("    Home/End: the frame's layout (bind, measure, allocate)", "ms", lazy, naive_results, "gap_home_end_layout_ms");
+  print_row ("    Home/End: the frame's paint (snapshot, render, upload)", "ms", lazy, naive_results, "gap_home_end_paint_ms");
+  print_row ("    Home/End: outside the frame", "ms", lazy, naive_results, "gap_home_end_outside_frame_ms");
+  print_row ("    jumps: the frame's layout (bind, measure, allocate)", "ms", lazy, naive_results, "gap_jumps_layout_ms");
+  print_row ("    jumps: the frame's paint (snapshot, render, upload)", "ms", lazy, naive_results, "gap_jumps_paint_ms");
+  print_row ("    jumps: outside the frame", "ms", lazy, naive_results, "gap_jumps_outside_frame_ms");
   print_row ("jump → rows in view real (median of 30)", "ms", lazy, naive_results, "jump_rows_ms");
   print_row ("whole window redrawn, nothing changed (floor)", "ms", lazy, naive_results, "redraw_ms");
   print_row ("  the same, main-thread CPU", "ms", lazy, naive_results, "redraw_cpu_ms");

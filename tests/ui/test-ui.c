@@ -3729,6 +3729,164 @@ test_jump_fills_rows_in_place (void)
   sr_test_window_close (window);
 }
 
+/* Rows in view of a log, and how many of them show their content (a row
+ * bound blank has cells without text). */
+typedef struct
+{
+  GtkWidget *scrolled;
+  GArray    *filled;      /* (element-type guint) per painted frame */
+  guint      in_view;
+} PacedRows;
+
+static void
+count_rows_in_view (GtkWidget  *widget,
+                    GtkWidget  *scrolled,
+                    GHashTable *rows)
+{
+  if (SR_IS_CELL (widget) && gtk_widget_get_mapped (widget))
+    {
+      GtkWidget *row = gtk_widget_get_parent (gtk_widget_get_parent (widget));
+      graphene_rect_t bounds;
+
+      if (gtk_widget_compute_bounds (row, scrolled, &bounds) &&
+          bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scrolled))
+        {
+          /* (a row is filled if any of its cells has text) */
+          if (sr_cell_get_text (widget) != NULL)
+            g_hash_table_insert (rows, row, GINT_TO_POINTER (TRUE));
+          else if (!g_hash_table_contains (rows, row))
+            g_hash_table_insert (rows, row, GINT_TO_POINTER (FALSE));
+        }
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    count_rows_in_view (c, scrolled, rows);
+}
+
+static guint
+rows_filled (GtkWidget *scrolled,
+             guint     *in_view)
+{
+  g_autoptr(GHashTable) rows = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer filled;
+  guint n = 0;
+
+  count_rows_in_view (scrolled, scrolled, rows);
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, NULL, &filled))
+    n += GPOINTER_TO_INT (filled);
+  if (in_view != NULL)
+    *in_view = g_hash_table_size (rows);
+  return n;
+}
+
+static void
+paced_after_paint_cb (GdkFrameClock *clock,
+                      PacedRows     *paced)
+{
+  guint filled = rows_filled (paced->scrolled, &paced->in_view);
+
+  g_array_append_val (paced->filled, filled);
+}
+
+static gboolean
+paced_all_filled (gpointer data)
+{
+  PacedRows *paced = data;
+
+  return paced->filled->len > 0 && paced->in_view > 0 &&
+         g_array_index (paced->filled, guint, paced->filled->len - 1) == paced->in_view;
+}
+
+/* Home in a log whose first rows were read: ~200 rows bind at once, and
+ * a frame shows at most SR_CELL_ROWS_PER_FRAME of them plus as many that
+ * its own binding had room for; the rest of the rows in view fill in on
+ * the next frames, all of them, and the rows out of view after. The pills
+ * of the status column are all as wide, whatever their status. */
+static void
+test_rows_shown_a_few_per_frame (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  GtkColumnView *column_view = sr_message_view_get_column_view (view);
+  SrMessageList *list = sr_message_view_get_list (view);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (column_view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  GdkFrameClock *clock;
+  PacedRows paced = { scrolled, NULL, 0 };
+  g_autoptr(GHashTable) widths = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) statuses = g_hash_table_new (NULL, NULL);
+  LoadedWait loaded;
+  gulong handler;
+  guint frames_to_fill, in_view;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  sr_window_show_content_page (window, "messages");
+  sr_test_wait_until (list_ready, list, 30, "the log loaded");
+  sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
+  sr_test_spin (300);
+  g_assert_cmpuint (rows_filled (scrolled, &in_view), ==, in_view);
+  /* more rows in view than two frames' worth */
+  g_assert_cmpuint (in_view, >, 2 * SR_CELL_ROWS_PER_FRAME);
+
+  /* End, and back Home once the end is read and shown */
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  loaded = (LoadedWait) { G_LIST_MODEL (list), g_list_model_get_n_items (G_LIST_MODEL (list)) - 1 };
+  sr_test_wait_until (item_loaded, &loaded, 30, "the last row read");
+  sr_test_spin (500);
+  g_assert_cmpuint (rows_filled (scrolled, &in_view), ==, in_view);
+  g_assert_true (sr_message_list_is_loaded (list, 0));
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  paced.filled = g_array_new (FALSE, FALSE, sizeof (guint));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (paced_after_paint_cb), &paced);
+  gtk_adjustment_set_value (vadjustment, 0);
+  sr_test_wait_until (paced_all_filled, &paced, 30, "the rows in view filled");
+  g_signal_handler_disconnect (clock, handler);
+
+  /* the first frame had room for the rows its binding allowed and those
+   * the pacer showed, not all of them; the others followed */
+  g_assert_cmpuint (g_array_index (paced.filled, guint, 0), <=, 2 * SR_CELL_ROWS_PER_FRAME);
+  frames_to_fill = paced.filled->len;
+  g_assert_cmpuint (frames_to_fill, >=, 2);
+  g_assert_cmpuint (frames_to_fill, <=, 2 + paced.in_view / SR_CELL_ROWS_PER_FRAME);
+  for (guint i = 1; i < paced.filled->len; i++)
+    g_assert_cmpuint (g_array_index (paced.filled, guint, i), >=, g_array_index (paced.filled, guint, i - 1));
+
+  /* the rows out of view are shown too: scrolled into view, they are
+   * filled at their first frame */
+  sr_test_spin (500);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_page_size (vadjustment));
+  sr_test_spin (50);
+  g_assert_cmpuint (rows_filled (scrolled, &in_view), ==, in_view);
+
+  /* one width for every pill of the column, whatever its status */
+  for (GtkWidget *w = GTK_WIDGET (column_view); w != NULL; )
+    {
+      GtkWidget *next = gtk_widget_get_first_child (w);
+
+      if (SR_IS_STATUS_PILL (w) && gtk_widget_get_mapped (w))
+        {
+          g_hash_table_add (widths, GINT_TO_POINTER (gtk_widget_get_width (w)));
+          g_hash_table_add (statuses, GINT_TO_POINTER (sr_status_pill_get_status (SR_STATUS_PILL (w)) + 1));
+        }
+      /* (depth first, without recursion) */
+      while (next == NULL && w != NULL && w != GTK_WIDGET (column_view))
+        {
+          next = gtk_widget_get_next_sibling (w);
+          if (next == NULL)
+            w = gtk_widget_get_parent (w);
+        }
+      w = next;
+    }
+  g_assert_cmpuint (g_hash_table_size (statuses), >, 1);
+  g_assert_cmpuint (g_hash_table_size (widths), ==, 1);
+
+  g_array_unref (paced.filled);
+  sr_test_window_close (window);
+}
+
 /* Campaign rows not read yet are placeholders that fill in place: the
  * view keeps the items it bound (no items-changed replaces them) and
  * their cells show the campaign once its block is read. */
@@ -3909,6 +4067,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/messages/sort-lands-on-first-row", test_sort_lands_on_first_row);
   g_test_add_func ("/ui/messages/jump-fills-rows-in-place", test_jump_fills_rows_in_place);
+  g_test_add_func ("/ui/messages/rows-shown-a-few-per-frame", test_rows_shown_a_few_per_frame);
   g_test_add_func ("/ui/campaigns/rows-fill-in-place", test_campaign_rows_fill_in_place);
 
   ret = g_test_run ();
