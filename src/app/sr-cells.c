@@ -560,7 +560,7 @@ sr_cell_set_tooltip (GtkWidget  *widget,
  * binds a row or two per frame and never waits. */
 #define PACE_BIND_BUDGET SR_CELL_ROWS_PER_FRAME
 #define PACE_VISIBLE SR_CELL_ROWS_PER_FRAME
-#define PACE_HIDDEN (4 * SR_CELL_ROWS_PER_FRAME)
+#define PACE_HIDDEN SR_CELL_ROWS_PER_FRAME
 
 static GQuark watch_quark;          /* on an item: its Watch */
 static GQuark watching_quark;       /* on a list item: it is in a Watch */
@@ -583,6 +583,7 @@ typedef struct
   GtkWidget *viewport;    /* the scrolled window (it owns the pacer) */
   GPtrArray *items;       /* (element-type GObject) rows waiting, owned */
   guint      tick;
+  guint      idle;        /* shows the next rows, between two frames */
   gint64     frame;       /* the frame the count is for */
   guint      count;       /* rows bound with their content in it */
   gpointer   last_item;   /* the last of them (its other cells follow) */
@@ -605,6 +606,7 @@ pacer_free (gpointer data)
 {
   Pacer *pacer = data;
 
+  g_clear_handle_id (&pacer->idle, g_source_remove);
   g_ptr_array_unref (pacer->items);
   g_free (pacer);
 }
@@ -694,23 +696,21 @@ reveal (gpointer item)
   watch_free (watch);
 }
 
+/* Shows the next rows, between two frames: their binding is not part
+ * of the frame that draws them (a row in view waits a frame more). */
 static gboolean
-pacer_tick_cb (GtkWidget     *viewport,
-               GdkFrameClock *clock,
-               gpointer       data)
+pacer_show_cb (gpointer data)
 {
   Pacer *pacer = data;
+  GtkWidget *viewport = pacer->viewport;
   double height = gtk_widget_get_height (viewport);
   g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (Waiting));
   g_autoptr(GArray) hidden = g_array_new (FALSE, FALSE, sizeof (Waiting));
   g_autoptr(GPtrArray) items = pacer->items;
   guint n_shown, n_hidden;
 
+  pacer->idle = 0;
   pacer->items = g_ptr_array_new_with_free_func (g_object_unref);
-  /* A new frame: the pacer takes its budget first. */
-  pacer->frame = gdk_frame_clock_get_frame_counter (clock);
-  pacer->count = 0;
-  pacer->last_item = NULL;
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -750,7 +750,6 @@ pacer_tick_cb (GtkWidget     *viewport,
   n_shown = MIN (shown->len, PACE_VISIBLE);
   for (guint i = 0; i < n_shown; i++)
     reveal (g_array_index (shown, Waiting, i).item);
-  pacer->count = n_shown;
 
   n_hidden = 0;
   if (shown->len == 0)
@@ -761,12 +760,34 @@ pacer_tick_cb (GtkWidget     *viewport,
         reveal (g_array_index (hidden, Waiting, i).item);
     }
 
-  /* (the rows shown leave the list at the next tick) */
-  if (shown->len + hidden->len > n_shown + n_hidden)
-    return G_SOURCE_CONTINUE;
-  g_ptr_array_set_size (pacer->items, 0);
-  pacer->tick = 0;
+  /* (the rows shown leave the list next time) */
+  if (shown->len + hidden->len == n_shown + n_hidden)
+    g_ptr_array_set_size (pacer->items, 0);
   return G_SOURCE_REMOVE;
+}
+
+/* At the start of each frame while rows wait: a new budget for the
+ * frame's own binding, and the next rows shown after it. */
+static gboolean
+pacer_tick_cb (GtkWidget     *viewport,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  Pacer *pacer = data;
+
+  pacer->frame = gdk_frame_clock_get_frame_counter (clock);
+  pacer->count = 0;
+  pacer->last_item = NULL;
+
+  if (pacer->items->len == 0 && pacer->idle == 0)
+    {
+      pacer->tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  /* after this frame (below its priority), before the next one */
+  if (pacer->idle == 0)
+    pacer->idle = g_idle_add_full (GDK_PRIORITY_REDRAW + 10, pacer_show_cb, pacer, NULL);
+  return G_SOURCE_CONTINUE;
 }
 
 /* The pacer of the scrolled window the cell is in; NULL (no pacing) for
