@@ -79,7 +79,8 @@ append_classes (GString   *key,
  * relative (em), the list it is in. NULL outside a list: measured each
  * time, not remembered. */
 static GString *
-new_style_key (GtkWidget *widget)
+new_style_key (GtkWidget *widget,
+               gboolean   own_classes)
 {
   GtkWidget *list = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_VIEW);
   GString *key;
@@ -89,7 +90,10 @@ new_style_key (GtkWidget *widget)
 
   key = g_string_new (NULL);
   g_string_append_printf (key, "%d", gtk_widget_get_scale_factor (widget));
-  append_classes (key, widget);
+  if (own_classes)
+    append_classes (key, widget);
+  else
+    g_string_append_printf (key, " %s", G_OBJECT_TYPE_NAME (widget));
   append_classes (key, list);
   if (gtk_widget_get_parent (list) != NULL)
     append_classes (key, gtk_widget_get_parent (list));
@@ -124,7 +128,7 @@ lookup_size (GtkWidget  *widget,
              const char *text,
              gboolean   *remembered)
 {
-  g_autoptr(GString) key = new_style_key (widget);
+  g_autoptr(GString) key = new_style_key (widget, TRUE);
   TextSize *size;
   TextSize measured;
 
@@ -218,14 +222,41 @@ sr_cell_memo_measure_widest (GtkWidget          *widget,
   int scale = gtk_widget_get_scale_factor (widget);
   int widest = 0;
   gboolean remembered = FALSE;
+  g_autoptr(GString) key = NULL;
 
   if (memo->generation == size_generation && memo->scale == scale)
     {
       *width = PANGO_PIXELS_CEIL (memo->width);
       return;
     }
-  for (guint i = 0; texts[i] != NULL; i++)
-    widest = MAX (widest, lookup_size (widget, texts[i], &remembered).width);
+  /* One entry for the whole set, whatever the widget's own classes (they
+   * set colours only): the first pill of each status measured the set
+   * again, 11 M instructions of a launch. */
+  key = new_style_key (widget, FALSE);
+  if (key != NULL && size_cache != NULL)
+    {
+      TextSize *size;
+
+      g_string_append_printf (key, "\twidest %p", (gpointer) texts);
+      size = g_hash_table_lookup (size_cache, key->str);
+      if (size == NULL)
+        {
+          size = g_new0 (TextSize, 1);
+          for (guint i = 0; texts[i] != NULL; i++)
+            {
+              TextSize measured;
+
+              measure_size (widget, texts[i], &measured);
+              size->width = MAX (size->width, measured.width);
+            }
+          g_hash_table_insert (size_cache, g_string_free (g_steal_pointer (&key), FALSE), size);
+        }
+      widest = size->width;
+      remembered = TRUE;
+    }
+  else
+    for (guint i = 0; texts[i] != NULL; i++)
+      widest = MAX (widest, lookup_size (widget, texts[i], &remembered).width);
   if (remembered)
     *memo = (SrTextMemo) { size_generation, scale, widest, 0 };
   *width = PANGO_PIXELS_CEIL (widest);

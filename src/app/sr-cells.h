@@ -58,8 +58,9 @@ void        sr_cell_memo_measure_text (GtkWidget   *widget,
                                        const char  *text,
                                        int         *width,
                                        int         *height);
-/* The width of the widest of texts (NULL-terminated), remembered in memo
- * like sr_cell_memo_measure_text(). */
+/* The width of the widest of texts (NULL-terminated, a static array),
+ * remembered in memo like sr_cell_memo_measure_text() and once per style
+ * for all widgets, whose own style classes must not change the font. */
 void        sr_cell_memo_measure_widest (GtkWidget          *widget,
                                          SrTextMemo         *memo,
                                          const char * const *texts,
