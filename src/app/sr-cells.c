@@ -611,8 +611,8 @@ typedef struct
 
 typedef struct
 {
-  GtkWidget *viewport;    /* the scrolled window (it owns the pacer) */
-  GPtrArray *items;       /* (element-type GObject) rows waiting, owned */
+  GtkWidget  *viewport;   /* the scrolled window (it owns the pacer) */
+  GHashTable *items;      /* (element-type GObject) rows waiting, owned */
   guint      tick;
   guint      idle;        /* shows the next rows, between two frames */
   gint64     frame;       /* the frame the count is for */
@@ -622,6 +622,10 @@ typedef struct
 
 /* While the pacer (or a filled placeholder) binds a row again. */
 static gboolean revealing;
+/* The list item a factory is binding now (an emission hook sets it): a
+ * row is paced only when it is bound, not when a view formats the cells
+ * of its bound rows again (a new time zone, campaign names). */
+static gpointer binding;
 
 static void
 watch_free (gpointer data)
@@ -638,7 +642,7 @@ pacer_free (gpointer data)
   Pacer *pacer = data;
 
   g_clear_handle_id (&pacer->idle, g_source_remove);
-  g_ptr_array_unref (pacer->items);
+  g_hash_table_unref (pacer->items);
   g_free (pacer);
 }
 
@@ -692,9 +696,17 @@ on_placeholder_filled_cb (GObject    *item,
     {
       Watch *waiting = g_object_get_qdata (item, watch_quark);
 
-      /* (the row's list items move to the pacer's Watch) */
+      /* (the row's list items move to the pacer's Watch; a row of
+       * another view waits in that view's pacer too) */
       for (guint i = 0; i < watch->list_items->len; i++)
-        g_ptr_array_add (waiting->list_items, g_ptr_array_index (watch->list_items, i));
+        {
+          GtkListItem *list_item = g_ptr_array_index (watch->list_items, i);
+          Pacer *other = pacer_for (gtk_list_item_get_child (list_item));
+
+          g_ptr_array_add (waiting->list_items, list_item);
+          if (other != NULL && other != pacer)
+            pace_defer (other, item);
+        }
       watch_free (watch);
       return;
     }
@@ -718,11 +730,21 @@ compare_waiting (gconstpointer a,
   return (ka > kb) - (ka < kb);
 }
 
+/* Takes the item out of the pacer and binds its row again (unless
+ * another pacer showed it already: an item bound in two views waits in
+ * the pacers of both). */
 static void
-reveal (gpointer item)
+reveal (Pacer    *pacer,
+        gpointer  item)
 {
-  Watch *watch = g_object_steal_qdata (item, watch_quark);
+  g_autoptr(GObject) held = g_object_ref (item);
+  Watch *watch;
 
+  g_hash_table_remove (pacer->items, item);
+  watch = g_object_get_qdata (item, watch_quark);
+  if (watch == NULL || watch->handler != 0)
+    return;
+  g_object_steal_qdata (item, watch_quark);
   watch_rebind (watch);
   watch_free (watch);
 }
@@ -737,63 +759,62 @@ pacer_show_cb (gpointer data)
   double height = gtk_widget_get_height (viewport);
   g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (Waiting));
   g_autoptr(GArray) hidden = g_array_new (FALSE, FALSE, sizeof (Waiting));
-  g_autoptr(GPtrArray) items = pacer->items;
-  guint n_shown, n_hidden;
+  GHashTableIter iter;
+  gpointer item;
 
   pacer->idle = 0;
-  pacer->items = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (guint i = 0; i < items->len; i++)
+  g_hash_table_iter_init (&iter, pacer->items);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
     {
-      GObject *item = g_ptr_array_index (items, i);
       Watch *watch = g_object_get_qdata (item, watch_quark);
       GtkWidget *child;
-      graphene_point_t p;
-      Waiting waiting = { item, 0 };
+      graphene_point_t p = GRAPHENE_POINT_INIT (0, 0);
+      Waiting waiting = { item, G_MAXDOUBLE };
 
       if (watch == NULL || watch->handler != 0)
-        continue;                 /* shown already */
+        {
+          /* shown already (by another pacer), or read again */
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
       if (watch->list_items->len == 0)
         {
-          g_object_set_qdata (item, watch_quark, NULL);   /* not bound any more */
+          /* not bound any more */
+          g_object_set_qdata (item, watch_quark, NULL);
+          g_hash_table_iter_remove (&iter);
           continue;
         }
       child = gtk_list_item_get_child (g_ptr_array_index (watch->list_items, 0));
       /* (GTK unmaps the rows it keeps out of view) */
       if (child != NULL && gtk_widget_get_mapped (child) &&
-          gtk_widget_compute_point (child, viewport, &GRAPHENE_POINT_INIT (0, 0), &p) &&
-          p.y + gtk_widget_get_height (child) > 0 && p.y < height)
+          gtk_widget_compute_point (child, viewport, &GRAPHENE_POINT_INIT (0, 0), &p))
         {
-          waiting.key = p.y;
-          g_array_append_val (shown, waiting);
+          if (p.y + gtk_widget_get_height (child) > 0 && p.y < height)
+            {
+              waiting.key = p.y;
+              g_array_append_val (shown, waiting);
+              continue;
+            }
+          /* (nearest first) */
+          waiting.key = p.y < 0 ? -p.y : p.y - height;
         }
-      else
-        {
-          /* (nearest first, as far as can be told) */
-          waiting.key = child == NULL || !gtk_widget_get_mapped (child) ? G_MAXDOUBLE : p.y < 0 ? -p.y : p.y - height;
-          g_array_append_val (hidden, waiting);
-        }
-      g_ptr_array_add (pacer->items, g_object_ref (item));
+      g_array_append_val (hidden, waiting);
     }
 
-  /* The rows in view first, from the top; then those nearest to it. */
-  g_array_sort (shown, compare_waiting);
-  n_shown = MIN (shown->len, PACE_VISIBLE);
-  for (guint i = 0; i < n_shown; i++)
-    reveal (g_array_index (shown, Waiting, i).item);
-
-  n_hidden = 0;
-  if (shown->len == 0)
+  /* The rows in view first, from the top; then those out of view. */
+  if (shown->len > 0)
+    {
+      g_array_sort (shown, compare_waiting);
+      for (guint i = 0; i < MIN (shown->len, PACE_VISIBLE); i++)
+        reveal (pacer, g_array_index (shown, Waiting, i).item);
+    }
+  else
     {
       g_array_sort (hidden, compare_waiting);
-      n_hidden = MIN (hidden->len, PACE_HIDDEN);
-      for (guint i = 0; i < n_hidden; i++)
-        reveal (g_array_index (hidden, Waiting, i).item);
+      for (guint i = 0; i < MIN (hidden->len, PACE_HIDDEN); i++)
+        reveal (pacer, g_array_index (hidden, Waiting, i).item);
     }
-
-  /* (the rows shown leave the list next time) */
-  if (shown->len + hidden->len == n_shown + n_hidden)
-    g_ptr_array_set_size (pacer->items, 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -810,7 +831,7 @@ pacer_tick_cb (GtkWidget     *viewport,
   pacer->count = 0;
   pacer->last_item = NULL;
 
-  if (pacer->items->len == 0 && pacer->idle == 0)
+  if (g_hash_table_size (pacer->items) == 0 && pacer->idle == 0)
     {
       pacer->tick = 0;
       return G_SOURCE_REMOVE;
@@ -839,7 +860,7 @@ pacer_for (GtkWidget *child)
   if (pacer == NULL)
     {
       pacer = g_new0 (Pacer, 1);
-      pacer->items = g_ptr_array_new_with_free_func (g_object_unref);
+      pacer->items = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
       pacer->frame = -1;
       pacer->viewport = viewport;
       g_object_set_qdata_full (G_OBJECT (viewport), pacer_quark, pacer, pacer_free);
@@ -861,28 +882,33 @@ pacer_for (GtkWidget *child)
 }
 
 /* TRUE if the row of item waits for the pacer: its frame had room for
- * PACE_BIND_BUDGET rows already. */
+ * PACE_BIND_BUDGET rows already, or it waits already. */
 static gboolean
 pace_defer (Pacer    *pacer,
             gpointer  item)
 {
   Watch *watch = g_object_get_qdata (item, watch_quark);
 
-  if (watch != NULL && watch->handler == 0)
-    return TRUE;                  /* waiting already (another cell) */
-  if (item == pacer->last_item)
-    return FALSE;                 /* another cell of a row shown */
-  if (pacer->count < PACE_BIND_BUDGET)
+  if (watch != NULL && watch->handler != 0)
+    return FALSE;                 /* a placeholder's: not paced */
+  if (watch == NULL)
     {
-      pacer->count++;
-      pacer->last_item = item;
-      return FALSE;
+      if (item == pacer->last_item)
+        return FALSE;             /* another cell of a row shown */
+      if (pacer->count < PACE_BIND_BUDGET)
+        {
+          pacer->count++;
+          pacer->last_item = item;
+          return FALSE;
+        }
+      watch = g_new0 (Watch, 1);
+      watch->list_items = g_ptr_array_sized_new (12);
+      g_object_set_qdata_full (item, watch_quark, watch, watch_free);
     }
 
-  watch = g_new0 (Watch, 1);
-  watch->list_items = g_ptr_array_sized_new (12);
-  g_object_set_qdata_full (item, watch_quark, watch, watch_free);
-  g_ptr_array_add (pacer->items, g_object_ref (item));
+  /* Waits in this pacer (once), also when it waits in another view's. */
+  if (!g_hash_table_contains (pacer->items, item))
+    g_hash_table_add (pacer->items, g_object_ref (item));
   if (pacer->tick == 0)
     pacer->tick = gtk_widget_add_tick_callback (pacer->viewport, pacer_tick_cb, pacer, NULL);
   return TRUE;
@@ -896,6 +922,7 @@ on_bind_watch_cb (GtkSignalListItemFactory *factory,
   gpointer item = gtk_list_item_get_item (list_item);
   Watch *watch;
 
+  binding = NULL;
   if (item == NULL)
     return;
 
@@ -913,6 +940,16 @@ on_bind_watch_cb (GtkSignalListItemFactory *factory,
   g_ptr_array_add (watch->list_items, list_item);
   g_object_set_qdata (G_OBJECT (list_item), factory_quark, factory);
   g_object_set_qdata (G_OBJECT (list_item), watching_quark, GINT_TO_POINTER (TRUE));
+}
+
+static gboolean
+on_bind_emission_hook (GSignalInvocationHint *hint,
+                       guint                  n_params,
+                       const GValue          *params,
+                       gpointer               data)
+{
+  binding = n_params > 1 ? g_value_get_object (&params[1]) : NULL;
+  return TRUE;
 }
 
 static void
@@ -950,7 +987,10 @@ sr_cell_bind_blank (GtkListItem         *list_item,
   if (child == NULL)
     return item == NULL;
 
-  if (item != NULL && (is_placeholder (item) || (!revealing && pace_row (child, item))))
+  /* (only a row bound now may wait: one formatted again, for a new time
+   * zone or campaign names, shows what it has, also while it waits) */
+  if (item != NULL &&
+      (is_placeholder (item) || (list_item == binding && !revealing && pace_row (child, item))))
     {
       if (SR_IS_CELL (child))
         sr_cell_set_blank (child);
@@ -986,6 +1026,8 @@ sr_cell_watch_placeholders (GtkListItemFactory  *factory,
       is_placeholder_quark = g_quark_from_static_string ("sr-is-placeholder");
       factory_quark = g_quark_from_static_string ("sr-factory");
       pacer_quark = g_quark_from_static_string ("sr-pacer");
+      g_signal_add_emission_hook (g_signal_lookup ("bind", GTK_TYPE_SIGNAL_LIST_ITEM_FACTORY), 0,
+                                  on_bind_emission_hook, NULL, NULL);
     }
 
   g_object_set_qdata (G_OBJECT (factory), is_placeholder_quark, is_placeholder);

@@ -217,9 +217,11 @@ sr_status_pill_set_status (SrStatusPill *self,
   const char *style_class;
   g_autofree char *text = NULL;
   char *tooltip = NULL;
-  gboolean was_unknown = self->status == SR_STATUS_UNKNOWN;
+  gboolean was_unknown;
 
   g_return_if_fail (SR_IS_STATUS_PILL (self));
+
+  was_unknown = self->status == SR_STATUS_UNKNOWN;
 
   /* Rows bind the same few statuses over and over: a known status shown
    * already needs nothing (an unknown one's tooltip has its raw value). */

@@ -3791,6 +3791,30 @@ paced_after_paint_cb (GdkFrameClock *clock,
 }
 
 static gboolean
+some_frame_painted (gpointer data)
+{
+  return ((PacedRows *) data)->filled->len > 0;
+}
+
+/* Every cell bound has its text: no row waits any more. */
+static gboolean
+cells_filled (GtkWidget *widget)
+{
+  if (SR_IS_CELL (widget))
+    return sr_cell_get_text (widget) != NULL;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (!cells_filled (c))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+all_cells_filled (gpointer data)
+{
+  return cells_filled (data);
+}
+
+static gboolean
 paced_all_filled (gpointer data)
 {
   PacedRows *paced = data;
@@ -3817,9 +3841,21 @@ test_rows_shown_a_few_per_frame (void)
   PacedRows paced = { scrolled, NULL, 0 };
   g_autoptr(GHashTable) widths = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) statuses = g_hash_table_new (NULL, NULL);
+  GListModel *columns = gtk_column_view_get_columns (column_view);
+  g_autoptr(GtkColumnViewColumn) reason = NULL;
   LoadedWait loaded;
   gulong handler;
   guint frames_to_fill, in_view;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), "Failure Reason") == 0)
+        reason = g_object_ref (column);
+    }
+  g_assert_nonnull (reason);
+  g_assert_false (gtk_column_view_column_get_visible (reason));
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   sr_window_show_content_page (window, "messages");
@@ -3846,19 +3882,36 @@ test_rows_shown_a_few_per_frame (void)
   g_signal_handler_disconnect (clock, handler);
 
   /* the first frame had room for the rows its binding allowed and those
-   * the pacer showed, not all of them; the others followed */
+   * the pacer showed, not all of them; the others followed, those in
+   * view before the ~180 out of view (a frame may go by without new
+   * rows on a busy machine, hence the margin) */
   g_assert_cmpuint (g_array_index (paced.filled, guint, 0), <=, 2 * SR_CELL_ROWS_PER_FRAME);
   frames_to_fill = paced.filled->len;
   g_assert_cmpuint (frames_to_fill, >=, 2);
-  g_assert_cmpuint (frames_to_fill, <=, 2 + paced.in_view / SR_CELL_ROWS_PER_FRAME);
-  for (guint i = 1; i < paced.filled->len; i++)
-    g_assert_cmpuint (g_array_index (paced.filled, guint, i), >=, g_array_index (paced.filled, guint, i - 1));
+  g_assert_cmpuint (frames_to_fill, <=, paced.in_view);
 
-  /* the rows out of view are shown too: scrolled into view, they are
-   * filled at their first frame */
-  sr_test_spin (500);
+  /* the rows out of view are shown too, before they come into view */
+  sr_test_wait_until (all_cells_filled, column_view, 30, "every bound row filled");
   gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_page_size (vadjustment));
-  sr_test_spin (50);
+  g_array_set_size (paced.filled, 0);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (paced_after_paint_cb), &paced);
+  sr_test_wait_until (some_frame_painted, &paced, 30, "a frame");
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_cmpuint (g_array_index (paced.filled, guint, 0), ==, paced.in_view);
+
+  /* Rows formatted again while they wait (UTC times) wait on, and a
+   * column shown while they wait binds a cell in each: every row ends
+   * up filled, once. */
+  gtk_adjustment_set_value (vadjustment, 0);
+  sr_test_spin (20);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  g_object_set (view, "show-utc", TRUE, NULL);
+  gtk_column_view_column_set_visible (reason, TRUE);
+  sr_test_spin (20);
+  gtk_adjustment_set_value (vadjustment, 0);
+  gtk_column_view_column_set_visible (reason, FALSE);
+  g_object_set (view, "show-utc", FALSE, NULL);
+  sr_test_wait_until (all_cells_filled, column_view, 30, "every bound row filled again");
   g_assert_cmpuint (rows_filled (scrolled, &in_view), ==, in_view);
 
   /* one width for every pill of the column, whatever its status */
