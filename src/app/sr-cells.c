@@ -636,6 +636,19 @@ watch_free (gpointer data)
   g_free (watch);
 }
 
+/* The item's new Watch, with handler (0: it waits for a pacer). */
+static Watch *
+watch_new (gpointer item,
+           gulong   handler)
+{
+  Watch *watch = g_new0 (Watch, 1);
+
+  watch->list_items = g_ptr_array_sized_new (12);
+  watch->handler = handler;
+  g_object_set_qdata_full (item, watch_quark, watch, watch_free);
+  return watch;
+}
+
 static void
 pacer_free (gpointer data)
 {
@@ -646,7 +659,8 @@ pacer_free (gpointer data)
   g_free (pacer);
 }
 
-/* Binds the row's cells again, with its content. */
+/* Binds the row's cells again, with its content, and frees the watch
+ * (taken off its item). */
 static void
 watch_rebind (Watch *watch)
 {
@@ -670,6 +684,7 @@ watch_rebind (Watch *watch)
       g_signal_emit (factory, bind_signal, 0, list_item);
     }
   revealing = was_revealing;
+  watch_free (watch);
 }
 
 static Pacer *pacer_for (GtkWidget *child);
@@ -712,7 +727,6 @@ on_placeholder_filled_cb (GObject    *item,
     }
 
   watch_rebind (watch);
-  watch_free (watch);
 }
 
 typedef struct
@@ -746,7 +760,6 @@ reveal (Pacer    *pacer,
     return;
   g_object_steal_qdata (item, watch_quark);
   watch_rebind (watch);
-  watch_free (watch);
 }
 
 /* Shows the next rows, between two frames: their binding is not part
@@ -818,18 +831,14 @@ pacer_show_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* At the start of each frame while rows wait: a new budget for the
- * frame's own binding, and the next rows shown after it. */
+/* At the start of each frame while rows wait: the next rows are shown
+ * after it. */
 static gboolean
 pacer_tick_cb (GtkWidget     *viewport,
                GdkFrameClock *clock,
                gpointer       data)
 {
   Pacer *pacer = data;
-
-  pacer->frame = gdk_frame_clock_get_frame_counter (clock);
-  pacer->count = 0;
-  pacer->last_item = NULL;
 
   if (g_hash_table_size (pacer->items) == 0 && pacer->idle == 0)
     {
@@ -865,19 +874,6 @@ pacer_for (GtkWidget *child)
       pacer->viewport = viewport;
       g_object_set_qdata_full (G_OBJECT (viewport), pacer_quark, pacer, pacer_free);
     }
-  if (pacer->tick == 0)
-    {
-      /* (its frame is read from the clock; the tick starts with a row) */
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (viewport);
-      gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
-
-      if (frame != pacer->frame)
-        {
-          pacer->frame = frame;
-          pacer->count = 0;
-          pacer->last_item = NULL;
-        }
-    }
   return pacer;
 }
 
@@ -893,6 +889,16 @@ pace_defer (Pacer    *pacer,
     return FALSE;                 /* a placeholder's: not paced */
   if (watch == NULL)
     {
+      /* (a frame's budget: counted from the clock's frame counter) */
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (pacer->viewport);
+      gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+
+      if (frame != pacer->frame)
+        {
+          pacer->frame = frame;
+          pacer->count = 0;
+          pacer->last_item = NULL;
+        }
       if (item == pacer->last_item)
         return FALSE;             /* another cell of a row shown */
       if (pacer->count < PACE_BIND_BUDGET)
@@ -901,9 +907,7 @@ pace_defer (Pacer    *pacer,
           pacer->last_item = item;
           return FALSE;
         }
-      watch = g_new0 (Watch, 1);
-      watch->list_items = g_ptr_array_sized_new (12);
-      g_object_set_qdata_full (item, watch_quark, watch, watch_free);
+      watch = watch_new (item, 0);
     }
 
   /* Waits in this pacer (once), also when it waits in another view's. */
@@ -932,10 +936,7 @@ on_bind_watch_cb (GtkSignalListItemFactory *factory,
       /* (a row waiting for the pacer has its Watch already) */
       if (!is_placeholder (item))
         return;
-      watch = g_new0 (Watch, 1);
-      watch->list_items = g_ptr_array_sized_new (12);
-      watch->handler = g_signal_connect (item, "notify::id", G_CALLBACK (on_placeholder_filled_cb), NULL);
-      g_object_set_qdata_full (item, watch_quark, watch, watch_free);
+      watch = watch_new (item, g_signal_connect (item, "notify::id", G_CALLBACK (on_placeholder_filled_cb), NULL));
     }
   g_ptr_array_add (watch->list_items, list_item);
   g_object_set_qdata (G_OBJECT (list_item), factory_quark, factory);
