@@ -21,9 +21,13 @@
  *   GtkInscription asks for), remembered per style (the cell's style
  *   classes) until the text settings change, so a new or rebound cell
  *   costs no text measuring; its width comes from its column.
- * - Its PangoLayout (and with it the widget's PangoContext, whose creation
- *   was half the cost of a new row) is made when the cell is first drawn,
- *   and the text is shaped only then, ellipsized to the width it has.
+ * - Its text is shaped only when the cell is drawn, ellipsized to the
+ *   width it has, into a PangoLayout shared with every cell of its style
+ *   that shows the same text at the same width (below): a log shows a
+ *   campaign's message, a few statuses, senders and prices on many rows,
+ *   and shaping was most of drawing rows that came into view. The cell
+ *   makes no PangoContext of its own (that was half the cost of a new
+ *   row).
  * - A new text only asks for a redraw, never a new size.
  * GtkLabel measured and ellipsized each cell's text on every bind, and
  * GtkInscription makes its layout (and context) when it is created: both
@@ -33,10 +37,9 @@ struct _SrCell
   GtkWidget    parent_instance;
 
   char        *text;
-  PangoLayout *layout;        /* made on the first draw */
+  SrCellText   layout;        /* found or made on the first draw */
   float        xalign;
   int          min_chars;
-  gboolean     layout_text_stale;
   SrTextMemo   font;          /* the font's size, for measure() */
 };
 
@@ -56,12 +59,50 @@ static GHashTable *size_cache;   /* "style key\ttext" → TextSize */
 /* Bumped when size_cache is emptied: every SrTextMemo is then stale. */
 static guint size_generation = 1;
 
+/* The shared layouts (sr_cell_draw_text()), per style key. */
+typedef struct
+{
+  PangoContext *context;   /* made from the first widget of the style */
+  GHashTable   *young;     /* "width align text" → PangoLayout */
+  GHashTable   *old;       /* the young ones of before: looked up, moved back */
+} LayoutStyle;
+
+static GHashTable *layout_styles;   /* GQuark of the style key → LayoutStyle */
+
 static void
 on_text_settings_changed_cb (void)
 {
   if (size_cache != NULL)
     g_hash_table_remove_all (size_cache);
+  if (layout_styles != NULL)
+    g_hash_table_remove_all (layout_styles);
   size_generation++;
+}
+
+/* What changes the font of every cell (GNOME's text scaling, the font)
+ * or how text is drawn (hinting, antialiasing): sizes and layouts made
+ * before are forgotten. */
+static void
+watch_text_settings (GtkWidget *widget)
+{
+  static const char * const names[] = {
+    "gtk-xft-dpi", "gtk-font-name", "gtk-hint-font-metrics", "gtk-xft-antialias",
+    "gtk-xft-hinting", "gtk-xft-hintstyle", "gtk-xft-rgba", "gtk-font-rendering",
+  };
+  static gboolean watching;
+  GtkSettings *settings;
+
+  if (watching)
+    return;
+  watching = TRUE;
+  settings = gtk_widget_get_settings (widget);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (settings), names[i]) != NULL)
+      {
+        g_autofree char *signal = g_strconcat ("notify::", names[i], NULL);
+
+        g_signal_connect (settings, signal, G_CALLBACK (on_text_settings_changed_cb), NULL);
+      }
 }
 
 static void
@@ -142,13 +183,8 @@ lookup_size (GtkWidget  *widget,
 
   if (size_cache == NULL)
     {
-      GtkSettings *settings = gtk_widget_get_settings (widget);
-
       size_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      /* What changes the font of every cell (GNOME's text scaling). */
-      g_signal_connect (settings, "notify::gtk-xft-dpi", G_CALLBACK (on_text_settings_changed_cb), NULL);
-      g_signal_connect (settings, "notify::gtk-font-name", G_CALLBACK (on_text_settings_changed_cb), NULL);
-      g_signal_connect (settings, "notify::gtk-hint-font-metrics", G_CALLBACK (on_text_settings_changed_cb), NULL);
+      watch_text_settings (widget);
     }
 
   g_string_append_c (key, '\t');
@@ -280,13 +316,101 @@ sr_cell_measure (GtkWidget      *widget,
     *minimum = *natural = PANGO_PIXELS_CEIL (font.height);
 }
 
+/* Layouts kept per style: up to twice this many, the ones drawn lately.
+ * The widgets showing one keep it besides. */
+#define LAYOUTS_PER_STYLE 256
+
+static void
+layout_style_free (gpointer data)
+{
+  LayoutStyle *style = data;
+
+  g_clear_object (&style->context);
+  g_clear_pointer (&style->young, g_hash_table_unref);
+  g_clear_pointer (&style->old, g_hash_table_unref);
+  g_free (style);
+}
+
+static PangoLayout *
+new_layout (PangoContext   *context,
+            const char     *text,
+            int             width,
+            PangoAlignment  align)
+{
+  PangoLayout *layout = pango_layout_new (context);
+
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_set_width (layout, width * PANGO_SCALE);
+  pango_layout_set_alignment (layout, align);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+/* The layout of text at width in widget's style: shared when the widget
+ * is in a list (it has a style key), its own otherwise. (transfer full) */
+static PangoLayout *
+find_layout (GtkWidget      *widget,
+             SrCellText     *cell_text,
+             const char     *text,
+             int             width,
+             PangoAlignment  align)
+{
+  LayoutStyle *style;
+  PangoLayout *layout;
+  g_autofree char *key = NULL;
+
+  if (cell_text->style == 0)
+    {
+      g_autoptr(GString) style_key = new_style_key (widget, !cell_text->colour_classes);
+
+      if (style_key == NULL)
+        return new_layout (gtk_widget_get_pango_context (widget), text, width, align);
+      g_string_append_printf (style_key, " dir%d", gtk_widget_get_direction (widget));
+      cell_text->style = g_quark_from_string (style_key->str);
+    }
+
+  if (layout_styles == NULL)
+    {
+      layout_styles = g_hash_table_new_full (NULL, NULL, NULL, layout_style_free);
+      watch_text_settings (widget);
+    }
+  style = g_hash_table_lookup (layout_styles, GUINT_TO_POINTER (cell_text->style));
+  if (style == NULL)
+    {
+      style = g_new0 (LayoutStyle, 1);
+      /* The widget's font, font options, language and direction, in a
+       * context of the style's own: a widget's context follows the
+       * widget, and a shared layout must not. */
+      style->context = gtk_widget_create_pango_context (widget);
+      style->young = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      style->old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      g_hash_table_insert (layout_styles, GUINT_TO_POINTER (cell_text->style), style);
+    }
+
+  key = g_strdup_printf ("%d %d %s", width, (int) align, text);
+  layout = g_hash_table_lookup (style->young, key);
+  if (layout != NULL)
+    return g_object_ref (layout);
+
+  if (!g_hash_table_steal_extended (style->old, key, NULL, (gpointer *) &layout))
+    layout = new_layout (style->context, text, width, align);
+  if (g_hash_table_size (style->young) >= LAYOUTS_PER_STYLE)
+    {
+      g_hash_table_unref (style->old);
+      style->old = style->young;
+      style->young = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+    }
+  g_hash_table_insert (style->young, g_steal_pointer (&key), layout);
+  return g_object_ref (layout);
+}
+
 void
-sr_cell_draw_text (GtkWidget       *widget,
-                   GtkSnapshot     *snapshot,
-                   PangoLayout    **layout,
-                   gboolean        *stale,
-                   const char      *text,
-                   PangoAlignment   align)
+sr_cell_draw_text (GtkWidget      *widget,
+                   GtkSnapshot    *snapshot,
+                   SrCellText     *cell_text,
+                   const char     *text,
+                   PangoAlignment  align)
 {
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
@@ -297,21 +421,17 @@ sr_cell_draw_text (GtkWidget       *widget,
   if (text == NULL || *text == '\0' || width <= 0)
     return;
 
-  if (*layout == NULL)
+  if (cell_text->layout == NULL || cell_text->stale ||
+      cell_text->generation != size_generation ||
+      pango_layout_get_width (cell_text->layout) != width * PANGO_SCALE ||
+      pango_layout_get_alignment (cell_text->layout) != align)
     {
-      *layout = gtk_widget_create_pango_layout (widget, NULL);
-      pango_layout_set_ellipsize (*layout, PANGO_ELLIPSIZE_END);
-      pango_layout_set_single_paragraph_mode (*layout, TRUE);
-      *stale = TRUE;
+      g_clear_object (&cell_text->layout);
+      cell_text->layout = find_layout (widget, cell_text, text, width, align);
+      cell_text->generation = size_generation;
+      cell_text->stale = FALSE;
     }
-  if (*stale)
-    {
-      pango_layout_set_text (*layout, text, -1);
-      *stale = FALSE;
-    }
-  pango_layout_set_width (*layout, width * PANGO_SCALE);
-  pango_layout_set_alignment (*layout, align);
-  pango_layout_get_pixel_extents (*layout, NULL, &logical);
+  pango_layout_get_pixel_extents (cell_text->layout, NULL, &logical);
   gtk_widget_get_color (widget, &color);
 
   /* A clip only when the text is larger than the cell (a cell narrower
@@ -323,7 +443,7 @@ sr_cell_draw_text (GtkWidget       *widget,
     gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_save (snapshot);
   gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, floor ((height - logical.height) / 2.0)));
-  gtk_snapshot_append_layout (snapshot, *layout, &color);
+  gtk_snapshot_append_layout (snapshot, cell_text->layout, &color);
   gtk_snapshot_restore (snapshot);
   if (clip)
     gtk_snapshot_pop (snapshot);
@@ -344,7 +464,7 @@ sr_cell_snapshot (GtkWidget   *widget,
   else
     align = rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
 
-  sr_cell_draw_text (widget, snapshot, &self->layout, &self->layout_text_stale, self->text, align);
+  sr_cell_draw_text (widget, snapshot, &self->layout, self->text, align);
 }
 
 static void
@@ -357,9 +477,7 @@ sr_cell_css_changed (GtkWidget         *widget,
 
   /* A new style may be a new font (and a new style key). */
   sr_text_memo_clear (&self->font);
-  /* The widget's Pango context follows the style; its layout must too. */
-  if (self->layout != NULL)
-    pango_layout_context_changed (self->layout);
+  sr_cell_text_style_changed (&self->layout);
 }
 
 static void
@@ -368,7 +486,7 @@ sr_cell_finalize (GObject *object)
   SrCell *self = SR_CELL (object);
 
   g_clear_pointer (&self->text, g_free);
-  g_clear_object (&self->layout);
+  sr_cell_text_clear (&self->layout);
 
   G_OBJECT_CLASS (sr_cell_parent_class)->finalize (object);
 }
@@ -427,7 +545,7 @@ sr_cell_set_text (GtkWidget  *cell,
 
   g_free (self->text);
   self->text = g_strdup (text);
-  self->layout_text_stale = TRUE;
+  sr_cell_text_changed (&self->layout);
   gtk_widget_queue_draw (cell);
   /* What a screen reader reads: the text, as for a label. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, self->text, -1);
@@ -452,6 +570,14 @@ sr_cell_get_text (GtkWidget *cell)
   g_return_val_if_fail (SR_IS_CELL (cell), NULL);
 
   return SR_CELL (cell)->text;
+}
+
+PangoLayout *
+sr_cell_get_layout (GtkWidget *cell)
+{
+  g_return_val_if_fail (SR_IS_CELL (cell), NULL);
+
+  return SR_CELL (cell)->layout.layout;
 }
 
 void

@@ -26,6 +26,8 @@ void        sr_cell_set_text      (GtkWidget   *cell,
 /* Shows nothing: a row not read yet (its text comes when it is). */
 void        sr_cell_set_blank     (GtkWidget   *cell);
 const char *sr_cell_get_text      (GtkWidget   *cell);
+/* The layout the cell drew last, NULL before its first draw (for tests). */
+PangoLayout *sr_cell_get_layout   (GtkWidget   *cell);
 /* The size in pixels of text in widget's style; with text NULL, the
  * font's line height and average character width. In a list view it is
  * measured once per style (the widget's type, style classes and scale and
@@ -65,13 +67,49 @@ void        sr_cell_memo_measure_widest (GtkWidget          *widget,
                                          SrTextMemo         *memo,
                                          const char * const *texts,
                                          int                *width);
+/* What a widget keeps to draw its text with sr_cell_draw_text(): a
+ * layout shared with the other widgets of its style that show the same
+ * text at the same width (a log shows one campaign's message, a few
+ * statuses and senders on many rows), never changed once made. Zeroed
+ * with the widget; the widget calls sr_cell_text_changed() when its text
+ * changes, sr_cell_text_style_changed() in css_changed, and
+ * sr_cell_text_clear() when it is destroyed. */
+typedef struct
+{
+  PangoLayout *layout;
+  GQuark       style;         /* the interned style key; 0: not known yet */
+  guint        generation;    /* of the text settings it was made with */
+  gboolean     stale;
+  /* The widget's own style classes set colours only: they are left out
+   * of its style key (a status pill). */
+  gboolean     colour_classes;
+} SrCellText;
+
+static inline void
+sr_cell_text_changed (SrCellText *cell_text)
+{
+  cell_text->stale = TRUE;
+}
+
+static inline void
+sr_cell_text_style_changed (SrCellText *cell_text)
+{
+  cell_text->style = 0;
+  cell_text->stale = TRUE;
+}
+
+static inline void
+sr_cell_text_clear (SrCellText *cell_text)
+{
+  g_clear_object (&cell_text->layout);
+  sr_cell_text_style_changed (cell_text);
+}
+
 /* Draws text on one line in widget's colour, ellipsized to its width,
- * aligned by align and centred vertically. *layout is made on the first
- * call (the caller keeps and frees it); *stale says the text is new. */
+ * aligned by align and centred vertically. */
 void        sr_cell_draw_text     (GtkWidget       *widget,
                                    GtkSnapshot     *snapshot,
-                                   PangoLayout    **layout,
-                                   gboolean        *stale,
+                                   SrCellText      *cell_text,
                                    const char      *text,
                                    PangoAlignment   align);
 /* A list item's child: a start-aligned cell. */

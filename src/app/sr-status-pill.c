@@ -29,8 +29,7 @@ struct _SrStatusPill
   GtkWidget  parent_instance;
 
   char        *text;
-  PangoLayout *layout;       /* made on the first draw */
-  gboolean     layout_stale;
+  SrCellText   layout;       /* found or made on the first draw */
   /* Sizes of the texts it showed (interned), for measure(): a pill in a
    * list shows one of a few statuses. */
   const char  *sizes_text[N_SIZES];
@@ -57,7 +56,7 @@ sr_status_pill_dispose (GObject *object)
 
   g_clear_pointer (&self->tooltip, g_free);
   g_clear_pointer (&self->text, g_free);
-  g_clear_object (&self->layout);
+  sr_cell_text_clear (&self->layout);
 
   G_OBJECT_CLASS (sr_status_pill_parent_class)->dispose (object);
 }
@@ -157,7 +156,7 @@ sr_status_pill_snapshot (GtkWidget   *widget,
 {
   SrStatusPill *self = SR_STATUS_PILL (widget);
 
-  sr_cell_draw_text (widget, snapshot, &self->layout, &self->layout_stale, self->text, PANGO_ALIGN_CENTER);
+  sr_cell_draw_text (widget, snapshot, &self->layout, self->text, PANGO_ALIGN_CENTER);
 }
 
 static void
@@ -171,10 +170,10 @@ sr_status_pill_css_changed (GtkWidget         *widget,
   if (self->class_swapped)
     self->class_swapped = FALSE;
   else
-    clear_sizes (self);
-
-  if (self->layout != NULL)
-    pango_layout_context_changed (self->layout);
+    {
+      clear_sizes (self);
+      sr_cell_text_style_changed (&self->layout);
+    }
 }
 
 static void
@@ -200,6 +199,9 @@ sr_status_pill_init (SrStatusPill *self)
   gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_START);
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
   self->status = SR_STATUS_UNKNOWN;
+  /* The status classes set colours only: all pills of a list share
+   * their layouts. */
+  self->layout.colour_classes = TRUE;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
@@ -259,7 +261,7 @@ sr_status_pill_set_status (SrStatusPill *self,
     {
       g_free (self->text);
       self->text = g_steal_pointer (&text);
-      self->layout_stale = TRUE;
+      sr_cell_text_changed (&self->layout);
       /* Another text is another width; a uniform pill's width changes
        * only with the name of a status it does not know. */
       if (!self->uniform || status == SR_STATUS_UNKNOWN || was_unknown)
@@ -301,6 +303,14 @@ sr_status_pill_set_uniform (SrStatusPill *self,
     return;
   self->uniform = !!uniform;
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+PangoLayout *
+sr_status_pill_get_layout (SrStatusPill *self)
+{
+  g_return_val_if_fail (SR_IS_STATUS_PILL (self), NULL);
+
+  return self->layout.layout;
 }
 
 SrStatus

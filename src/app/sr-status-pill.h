@@ -28,6 +28,8 @@ void        sr_status_pill_set_blank   (SrStatusPill *self);
 void        sr_status_pill_set_uniform (SrStatusPill *self,
                                         gboolean      uniform);
 SrStatus    sr_status_pill_get_status  (SrStatusPill *self);
+/* The layout the pill drew last, NULL before its first draw (for tests). */
+PangoLayout *sr_status_pill_get_layout (SrStatusPill *self);
 const char *sr_status_pill_get_text    (SrStatusPill *self);
 
 G_END_DECLS

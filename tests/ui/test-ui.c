@@ -3926,6 +3926,165 @@ test_rows_shown_a_few_per_frame (void)
   sr_test_window_close (window);
 }
 
+/* What the drawn cells and pills of a log show: per (type, style classes,
+ * width, text), the layout they drew. */
+typedef struct
+{
+  GHashTable *by_look;      /* "look" → PangoLayout */
+  GHashTable *looks;        /* PangoLayout → "look" (owned) */
+  guint       drawn;
+  guint       bad;          /* a layout that is not the cell's text */
+  double      resolution;   /* of the last layout's context */
+  gboolean    one_resolution;
+} DrawnTexts;
+
+static void
+collect_drawn_texts (GtkWidget  *widget,
+                     DrawnTexts *drawn)
+{
+  PangoLayout *layout = NULL;
+  const char *text = NULL;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (SR_IS_CELL (widget))
+    {
+      layout = sr_cell_get_layout (widget);
+      text = sr_cell_get_text (widget);
+    }
+  else if (SR_IS_STATUS_PILL (widget))
+    {
+      layout = sr_status_pill_get_layout (SR_STATUS_PILL (widget));
+      text = layout != NULL ? pango_layout_get_text (layout) : NULL;
+    }
+
+  if (layout != NULL && text != NULL && *text != '\0')
+    {
+      g_auto(GStrv) classes = gtk_widget_get_css_classes (widget);
+      g_autofree char *joined = g_strjoinv (".", classes);
+      /* a pill's status classes set colours only: its status is its text */
+      char *look = g_strdup_printf ("%s.%s %d %s", G_OBJECT_TYPE_NAME (widget),
+                                    SR_IS_STATUS_PILL (widget) ? "" : joined,
+                                    gtk_widget_get_width (widget), text);
+      double resolution = pango_cairo_context_get_resolution (pango_layout_get_context (layout));
+      PangoLayout *seen = g_hash_table_lookup (drawn->by_look, look);
+      const char *seen_look = g_hash_table_lookup (drawn->looks, layout);
+
+      drawn->drawn++;
+      if (g_strcmp0 (pango_layout_get_text (layout), text) != 0 ||
+          (seen != NULL && seen != layout) ||
+          (seen_look != NULL && strcmp (seen_look, look) != 0))
+        {
+          g_test_message ("cell \"%s\" drew \"%s\"", look, pango_layout_get_text (layout));
+          drawn->bad++;
+        }
+      if (drawn->drawn > 1 && resolution != drawn->resolution)
+        drawn->one_resolution = FALSE;
+      drawn->resolution = resolution;
+      g_hash_table_insert (drawn->by_look, g_strdup (look), layout);
+      g_hash_table_insert (drawn->looks, layout, look);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_drawn_texts (child, drawn);
+}
+
+static void
+drawn_texts_clear (DrawnTexts *drawn)
+{
+  g_clear_pointer (&drawn->by_look, g_hash_table_unref);
+  g_clear_pointer (&drawn->looks, g_hash_table_unref);
+}
+
+static void
+collect_drawn (GtkWidget  *view,
+               DrawnTexts *drawn)
+{
+  drawn_texts_clear (drawn);
+  *drawn = (DrawnTexts) {
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+    g_hash_table_new_full (NULL, NULL, NULL, g_free),
+    0, 0, 0, TRUE,
+  };
+  collect_drawn_texts (view, drawn);
+}
+
+/* The cells and pills of a log that show the same text at the same width
+ * in the same style draw one shared layout, and only those: a cell never
+ * draws another's text, a numeric cell never shares with a plain one, and
+ * a change of the text settings (text scaling) makes them anew. */
+static void
+test_cells_share_layouts (void)
+{
+  SrWindow *window = open_shared_window ();
+  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
+  GtkColumnView *column_view = sr_message_view_get_column_view (view);
+  SrMessageList *list = sr_message_view_get_list (view);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (column_view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (window));
+  DrawnTexts drawn = { NULL, };
+  guint in_view;
+  int dpi;
+  double resolution;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  sr_window_show_content_page (window, "messages");
+  sr_test_wait_until (list_ready, list, 30, "the log loaded");
+  sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
+  sr_test_wait_until (all_cells_filled, column_view, 30, "every bound row filled");
+  sr_test_spin (200);
+  g_assert_cmpuint (rows_filled (scrolled, &in_view), ==, in_view);
+
+  collect_drawn (GTK_WIDGET (column_view), &drawn);
+  g_assert_cmpuint (drawn.bad, ==, 0);
+  /* every row of the view drew its cells, and the statuses, senders and
+   * prices its rows have in common were shaped once */
+  g_assert_cmpuint (drawn.drawn, >=, in_view * 5);
+  g_assert_cmpuint (g_hash_table_size (drawn.looks), <, drawn.drawn * 3 / 4);
+  g_assert_true (drawn.one_resolution);
+  resolution = drawn.resolution;
+
+  /* other rows, a page at a time: GTK binds the row widgets that leave
+   * its range to the rows that come in, and the cells that drew other
+   * texts draw theirs */
+  for (guint page = 1; page <= 15; page++)
+    {
+      gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_page_size (vadjustment) * page);
+      sr_test_wait_until (all_cells_filled, column_view, 30, "the rows of the page filled");
+      sr_test_spin (20);
+      collect_drawn (GTK_WIDGET (column_view), &drawn);
+      g_assert_cmpuint (drawn.bad, ==, 0);
+    }
+  sr_test_spin (200);
+  collect_drawn (GTK_WIDGET (column_view), &drawn);
+  g_assert_cmpuint (drawn.bad, ==, 0);
+  g_assert_cmpuint (drawn.drawn, >=, in_view * 5);
+
+  /* larger text: every layout is made again with the new resolution */
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  g_object_set (settings, "gtk-xft-dpi", dpi * 9 / 8, NULL);
+  sr_test_spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (column_view)));
+  collect_drawn (GTK_WIDGET (column_view), &drawn);
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+  g_assert_cmpuint (drawn.bad, ==, 0);
+  g_assert_cmpuint (drawn.drawn, >, 0);
+  g_assert_true (drawn.one_resolution);
+  g_assert_cmpfloat (drawn.resolution, >, resolution * 1.1);
+
+  sr_test_spin (300);
+  collect_drawn (GTK_WIDGET (column_view), &drawn);
+  g_assert_cmpuint (drawn.bad, ==, 0);
+  g_assert_true (drawn.one_resolution);
+  g_assert_cmpfloat (drawn.resolution, ==, resolution);
+
+  drawn_texts_clear (&drawn);
+  gtk_adjustment_set_value (vadjustment, 0);
+  sr_test_window_close (window);
+}
+
 /* Campaign rows not read yet are placeholders that fill in place: the
  * view keeps the items it bound (no items-changed replaces them) and
  * their cells show the campaign once its block is read. */
@@ -4107,6 +4266,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/sort-lands-on-first-row", test_sort_lands_on_first_row);
   g_test_add_func ("/ui/messages/jump-fills-rows-in-place", test_jump_fills_rows_in_place);
   g_test_add_func ("/ui/messages/rows-shown-a-few-per-frame", test_rows_shown_a_few_per_frame);
+  g_test_add_func ("/ui/messages/cells-share-layouts", test_cells_share_layouts);
   g_test_add_func ("/ui/campaigns/rows-fill-in-place", test_campaign_rows_fill_in_place);
 
   ret = g_test_run ();
