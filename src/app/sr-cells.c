@@ -69,25 +69,46 @@ typedef struct
 
 static GHashTable *layout_styles;   /* GQuark of the style key → LayoutStyle */
 
+/* GTK sizes and draws again, on a change of the text settings, only the
+ * widgets with a PangoContext of their own: cells and pills have none. */
+static void
+queue_resize_cells (GtkWidget *widget)
+{
+  if (SR_IS_CELL (widget) || SR_IS_STATUS_PILL (widget))
+    gtk_widget_queue_resize (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    queue_resize_cells (child);
+}
+
 static void
 on_text_settings_changed_cb (void)
 {
+  g_autoptr(GList) toplevels = NULL;
+
   if (size_cache != NULL)
     g_hash_table_remove_all (size_cache);
   if (layout_styles != NULL)
     g_hash_table_remove_all (layout_styles);
   size_generation++;
+
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    queue_resize_cells (l->data);
 }
 
-/* What changes the font of every cell (GNOME's text scaling, the font)
- * or how text is drawn (hinting, antialiasing): sizes and layouts made
- * before are forgotten. */
+/* What changes the font of every cell (GNOME's text scaling, the font,
+ * the theme) or how text is drawn (hinting, antialiasing): sizes and
+ * layouts made before are forgotten. (A cell's font must depend only on
+ * what its style key holds: its own type and classes, its list's and the
+ * list's parent's; style.css sets no font between a cell and its list.) */
 static void
 watch_text_settings (GtkWidget *widget)
 {
   static const char * const names[] = {
     "gtk-xft-dpi", "gtk-font-name", "gtk-hint-font-metrics", "gtk-xft-antialias",
     "gtk-xft-hinting", "gtk-xft-hintstyle", "gtk-xft-rgba", "gtk-font-rendering",
+    "gtk-theme-name",
   };
   static gboolean watching;
   GtkSettings *settings;
@@ -359,6 +380,7 @@ find_layout (GtkWidget      *widget,
   LayoutStyle *style;
   PangoLayout *layout;
   g_autofree char *key = NULL;
+  char *old_key;
 
   if (cell_text->style == 0)
     {
@@ -393,7 +415,9 @@ find_layout (GtkWidget      *widget,
   if (layout != NULL)
     return g_object_ref (layout);
 
-  if (!g_hash_table_steal_extended (style->old, key, NULL, (gpointer *) &layout))
+  if (g_hash_table_steal_extended (style->old, key, (gpointer *) &old_key, (gpointer *) &layout))
+    g_free (old_key);
+  else
     layout = new_layout (style->context, text, width, align);
   if (g_hash_table_size (style->young) >= LAYOUTS_PER_STYLE)
     {
@@ -417,10 +441,19 @@ sr_cell_draw_text (GtkWidget      *widget,
   PangoRectangle logical;
   GdkRGBA color;
   gboolean clip;
+  int scale;
 
   if (text == NULL || *text == '\0' || width <= 0)
     return;
 
+  /* A new scale is a new style key, and with automatic font rendering
+   * other hinting; GTK restyles nothing for it. */
+  scale = gtk_widget_get_scale_factor (widget);
+  if (scale != cell_text->scale)
+    {
+      sr_cell_text_style_changed (cell_text);
+      cell_text->scale = scale;
+    }
   if (cell_text->layout == NULL || cell_text->stale ||
       cell_text->generation != size_generation ||
       pango_layout_get_width (cell_text->layout) != width * PANGO_SCALE ||

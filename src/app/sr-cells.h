@@ -78,6 +78,7 @@ typedef struct
 {
   PangoLayout *layout;
   GQuark       style;         /* the interned style key; 0: not known yet */
+  int          scale;         /* the widget's scale factor it was found for */
   guint        generation;    /* of the text settings it was made with */
   gboolean     stale;
   /* The widget's own style classes set colours only: they are left out

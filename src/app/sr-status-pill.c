@@ -170,10 +170,10 @@ sr_status_pill_css_changed (GtkWidget         *widget,
   if (self->class_swapped)
     self->class_swapped = FALSE;
   else
-    {
-      clear_sizes (self);
-      sr_cell_text_style_changed (&self->layout);
-    }
+    clear_sizes (self);
+  /* Cheap (the key leaves the status classes out): a swap of them may
+   * share its restyle with a change that matters. */
+  sr_cell_text_style_changed (&self->layout);
 }
 
 static void

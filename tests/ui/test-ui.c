@@ -3955,7 +3955,7 @@ collect_drawn_texts (GtkWidget  *widget,
   else if (SR_IS_STATUS_PILL (widget))
     {
       layout = sr_status_pill_get_layout (SR_STATUS_PILL (widget));
-      text = layout != NULL ? pango_layout_get_text (layout) : NULL;
+      text = sr_status_pill_get_text (SR_STATUS_PILL (widget));
     }
 
   if (layout != NULL && text != NULL && *text != '\0')
@@ -3970,7 +3970,25 @@ collect_drawn_texts (GtkWidget  *widget,
       PangoLayout *seen = g_hash_table_lookup (drawn->by_look, look);
       const char *seen_look = g_hash_table_lookup (drawn->looks, layout);
 
+      /* what the widget's own context would have drawn with (made apart:
+       * a context kept by the widget would be updated by GTK for it) */
+      PangoContext *own = gtk_widget_create_pango_context (widget);
+      PangoContext *shared = pango_layout_get_context (layout);
+      const cairo_font_options_t *own_options = pango_cairo_context_get_font_options (own);
+      const cairo_font_options_t *shared_options = pango_cairo_context_get_font_options (shared);
+
       drawn->drawn++;
+      if (!pango_font_description_equal (pango_context_get_font_description (own),
+                                         pango_context_get_font_description (shared)) ||
+          pango_context_get_base_dir (own) != pango_context_get_base_dir (shared) ||
+          pango_cairo_context_get_resolution (own) != resolution ||
+          (own_options == NULL) != (shared_options == NULL) ||
+          (own_options != NULL && !cairo_font_options_equal (own_options, shared_options)))
+        {
+          g_test_message ("cell \"%s\" drew with another font or font options", look);
+          drawn->bad++;
+        }
+      g_object_unref (own);
       if (g_strcmp0 (pango_layout_get_text (layout), text) != 0 ||
           (seen != NULL && seen != layout) ||
           (seen_look != NULL && strcmp (seen_look, look) != 0))
@@ -4079,6 +4097,23 @@ test_cells_share_layouts (void)
   g_assert_cmpuint (drawn.bad, ==, 0);
   g_assert_true (drawn.one_resolution);
   g_assert_cmpfloat (drawn.resolution, ==, resolution);
+
+#if GTK_CHECK_VERSION (4, 16, 0)
+  /* other hinting: no cell is restyled, and every cell draws with the
+   * new font options all the same */
+  g_object_set (settings, "gtk-font-rendering", GTK_FONT_RENDERING_MANUAL,
+                "gtk-xft-hintstyle", "hintfull", "gtk-xft-antialias", 0, NULL);
+  sr_test_spin (300);
+  collect_drawn (GTK_WIDGET (column_view), &drawn);
+  gtk_settings_reset_property (settings, "gtk-font-rendering");
+  gtk_settings_reset_property (settings, "gtk-xft-hintstyle");
+  gtk_settings_reset_property (settings, "gtk-xft-antialias");
+  g_assert_cmpuint (drawn.drawn, >=, in_view * 5);
+  g_assert_cmpuint (drawn.bad, ==, 0);
+  sr_test_spin (300);
+  collect_drawn (GTK_WIDGET (column_view), &drawn);
+  g_assert_cmpuint (drawn.bad, ==, 0);
+#endif
 
   drawn_texts_clear (&drawn);
   gtk_adjustment_set_value (vadjustment, 0);
