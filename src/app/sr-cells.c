@@ -352,6 +352,13 @@ layout_style_free (gpointer data)
   g_free (style);
 }
 
+/* "width align text" → PangoLayout */
+static GHashTable *
+new_layout_table (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
 static PangoLayout *
 new_layout (PangoContext   *context,
             const char     *text,
@@ -405,8 +412,8 @@ find_layout (GtkWidget      *widget,
        * context of the style's own: a widget's context follows the
        * widget, and a shared layout must not. */
       style->context = gtk_widget_create_pango_context (widget);
-      style->young = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-      style->old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      style->young = new_layout_table ();
+      style->old = new_layout_table ();
       g_hash_table_insert (layout_styles, GUINT_TO_POINTER (cell_text->style), style);
     }
 
@@ -423,7 +430,7 @@ find_layout (GtkWidget      *widget,
     {
       g_hash_table_unref (style->old);
       style->old = style->young;
-      style->young = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      style->young = new_layout_table ();
     }
   g_hash_table_insert (style->young, g_steal_pointer (&key), layout);
   return g_object_ref (layout);

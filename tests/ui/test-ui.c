@@ -3823,6 +3823,36 @@ paced_all_filled (gpointer data)
          g_array_index (paced->filled, guint, paced->filled->len - 1) == paced->in_view;
 }
 
+/* The Messages Log of the shared window, 1280×800, loaded and laid out. */
+typedef struct
+{
+  SrWindow      *window;
+  SrMessageView *view;
+  GtkColumnView *column_view;
+  SrMessageList *list;
+  GtkWidget     *scrolled;
+  GtkAdjustment *vadjustment;
+} OpenLog;
+
+static OpenLog
+open_messages_log (void)
+{
+  OpenLog log;
+
+  log.window = open_shared_window ();
+  log.view = sr_messages_page_get_view (sr_window_get_messages_page (log.window));
+  log.column_view = sr_message_view_get_column_view (log.view);
+  log.list = sr_message_view_get_list (log.view);
+  log.scrolled = gtk_widget_get_ancestor (GTK_WIDGET (log.column_view), GTK_TYPE_SCROLLED_WINDOW);
+  log.vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (log.scrolled));
+
+  gtk_window_set_default_size (GTK_WINDOW (log.window), 1280, 800);
+  sr_window_show_content_page (log.window, "messages");
+  sr_test_wait_until (list_ready, log.list, 30, "the log loaded");
+  sr_test_wait_until (adjustment_scrolls, log.vadjustment, 30, "the log laid out");
+  return log;
+}
+
 /* Home in a log whose first rows were read: ~200 rows bind at once, and
  * a frame shows at most SR_CELL_ROWS_PER_FRAME of them plus as many that
  * its own binding had room for; the rest of the rows in view fill in on
@@ -3831,12 +3861,13 @@ paced_all_filled (gpointer data)
 static void
 test_rows_shown_a_few_per_frame (void)
 {
-  SrWindow *window = open_shared_window ();
-  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
-  GtkColumnView *column_view = sr_message_view_get_column_view (view);
-  SrMessageList *list = sr_message_view_get_list (view);
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (column_view), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  OpenLog log = open_messages_log ();
+  SrWindow *window = log.window;
+  SrMessageView *view = log.view;
+  GtkColumnView *column_view = log.column_view;
+  SrMessageList *list = log.list;
+  GtkWidget *scrolled = log.scrolled;
+  GtkAdjustment *vadjustment = log.vadjustment;
   GdkFrameClock *clock;
   PacedRows paced = { scrolled, NULL, 0 };
   g_autoptr(GHashTable) widths = g_hash_table_new (NULL, NULL);
@@ -3845,10 +3876,6 @@ test_rows_shown_a_few_per_frame (void)
   gulong handler;
   guint frames_to_fill, in_view;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  sr_window_show_content_page (window, "messages");
-  sr_test_wait_until (list_ready, list, 30, "the log loaded");
-  sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
   sr_test_spin (300);
   g_assert_cmpuint (rows_filled (scrolled, &in_view), ==, in_view);
   /* more rows in view than two frames' worth */
@@ -4035,22 +4062,17 @@ collect_drawn (GtkWidget  *view,
 static void
 test_cells_share_layouts (void)
 {
-  SrWindow *window = open_shared_window ();
-  SrMessageView *view = sr_messages_page_get_view (sr_window_get_messages_page (window));
-  GtkColumnView *column_view = sr_message_view_get_column_view (view);
-  SrMessageList *list = sr_message_view_get_list (view);
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (column_view), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  OpenLog log = open_messages_log ();
+  SrWindow *window = log.window;
+  GtkColumnView *column_view = log.column_view;
+  GtkWidget *scrolled = log.scrolled;
+  GtkAdjustment *vadjustment = log.vadjustment;
   GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (window));
   DrawnTexts drawn = { NULL, };
   guint in_view;
   int dpi;
   double resolution;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  sr_window_show_content_page (window, "messages");
-  sr_test_wait_until (list_ready, list, 30, "the log loaded");
-  sr_test_wait_until (adjustment_scrolls, vadjustment, 30, "the log laid out");
   sr_test_wait_until (all_cells_filled, column_view, 30, "every bound row filled");
   sr_test_spin (200);
   g_assert_cmpuint (rows_filled (scrolled, &in_view), ==, in_view);
